@@ -1,0 +1,368 @@
+//! Arranging the words of a command line so that clap can parse free text.
+//!
+//! At 3AM people type `incident symptom 502s on checkout --at 10m ago` and
+//! `incident symptom -15% conversions`. The contract says every word that is not one of
+//! the command's options is text, wherever it stands, and that `--` ends the options.
+//! Clap alone cannot do this: a word like `-15%` is an unknown option to it. So the words
+//! after the subcommand are sorted here into the command's options (rewritten as
+//! `--long=value`) and the text, which is handed to clap after `--`.
+
+use clap::{Arg, Command};
+
+/// Options whose values are hypothesis labels; following words that look like labels
+/// (`--for H1 H2`) are taken as more values.
+const LABEL_LISTS: &[&str] = &["for", "rules-out", "confirms"];
+
+#[derive(Clone)]
+struct Spec {
+    long: String,
+    short: Option<char>,
+    takes_value: bool,
+    value_optional: bool,
+}
+
+impl Spec {
+    fn of(arg: &Arg) -> Option<Spec> {
+        let long = arg.get_long()?.to_string();
+        let takes_value = arg.get_action().takes_values();
+        let value_optional = arg
+            .get_num_args()
+            .is_some_and(|range| range.min_values() == 0);
+        Some(Spec {
+            long,
+            short: arg.get_short(),
+            takes_value,
+            value_optional,
+        })
+    }
+
+    fn is_label_list(&self) -> bool {
+        LABEL_LISTS.contains(&self.long.as_str())
+    }
+}
+
+fn help_and_version() -> [Spec; 2] {
+    let flag = |long: &str, short| Spec {
+        long: long.into(),
+        short: Some(short),
+        takes_value: false,
+        value_optional: false,
+    };
+    [flag("help", 'h'), flag("version", 'V')]
+}
+
+fn specs_of(command: &Command, globals: &[Spec]) -> Vec<Spec> {
+    let mut specs: Vec<Spec> = command.get_arguments().filter_map(Spec::of).collect();
+    specs.extend(globals.iter().cloned());
+    specs.extend(help_and_version());
+    specs
+}
+
+/// The subcommand a word names: its name, an alias, or an unambiguous prefix.
+pub fn find_subcommand<'a>(root: &'a Command, word: &str) -> Option<&'a Command> {
+    if let Some(exact) = root
+        .get_subcommands()
+        .find(|sub| sub.get_name() == word || sub.get_all_aliases().any(|alias| alias == word))
+    {
+        return Some(exact);
+    }
+    let mut prefixed = root
+        .get_subcommands()
+        .filter(|sub| sub.get_name().starts_with(word));
+    match (prefixed.next(), prefixed.next()) {
+        (Some(only), None) if !word.is_empty() => Some(only),
+        _ => None,
+    }
+}
+
+/// Where a word stands among the options: the option and any value attached to it.
+enum Word<'s> {
+    Long(&'s Spec, Option<String>),
+    Shorts(Vec<(&'s Spec, Option<String>)>),
+    Text,
+}
+
+fn classify<'s>(word: &str, specs: &'s [Spec]) -> Word<'s> {
+    if let Some(body) = word.strip_prefix("--") {
+        let (name, value) = match body.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_string())),
+            None => (body, None),
+        };
+        return match specs.iter().find(|spec| spec.long == name) {
+            Some(spec) if value.is_none() || spec.takes_value => Word::Long(spec, value),
+            _ => Word::Text,
+        };
+    }
+    let Some(cluster) = word.strip_prefix('-').filter(|cluster| !cluster.is_empty()) else {
+        return Word::Text;
+    };
+    let mut shorts = Vec::new();
+    for (index, letter) in cluster.char_indices() {
+        let Some(spec) = specs.iter().find(|spec| spec.short == Some(letter)) else {
+            return Word::Text;
+        };
+        if spec.takes_value {
+            let rest = &cluster[index + letter.len_utf8()..];
+            let rest = rest.strip_prefix('=').unwrap_or(rest);
+            shorts.push((spec, (!rest.is_empty()).then(|| rest.to_string())));
+            return Word::Shorts(shorts);
+        }
+        shorts.push((spec, None));
+    }
+    Word::Shorts(shorts)
+}
+
+fn is_label_list(word: &str) -> bool {
+    let mut parts = word.split(',').filter(|part| !part.is_empty()).peekable();
+    parts.peek().is_some()
+        && parts.all(|part| {
+            let mut chars = part.chars();
+            matches!(chars.next(), Some('h' | 'H'))
+                && !chars.as_str().is_empty()
+                && chars.all(|c| c.is_ascii_digit())
+        })
+}
+
+fn is_date(word: &str) -> bool {
+    word.len() == 10 && chrono::NaiveDate::parse_from_str(word, "%Y-%m-%d").is_ok()
+}
+
+fn is_clock(word: &str) -> bool {
+    ["%H:%M", "%H:%M:%S"]
+        .iter()
+        .any(|format| chrono::NaiveTime::parse_from_str(word, format).is_ok())
+}
+
+/// Rewrites the words after the subcommand: options first as `--long=value`, then `--`
+/// and the text in the order typed.
+fn arrange(words: &[String], specs: &[Spec]) -> Vec<String> {
+    let mut options = Vec::new();
+    let mut text = Vec::new();
+    let mut index = 0;
+    let is_option = |word: &str| !matches!(classify(word, specs), Word::Text);
+    while index < words.len() {
+        let word = &words[index];
+        index += 1;
+        if word == "--" {
+            text.extend(words[index..].iter().cloned());
+            break;
+        }
+        let found = match classify(word, specs) {
+            Word::Text => {
+                text.push(word.clone());
+                continue;
+            }
+            Word::Long(spec, value) => vec![(spec, value)],
+            Word::Shorts(shorts) => shorts,
+        };
+        for (spec, attached) in found {
+            if !spec.takes_value {
+                options.push(format!("--{}", spec.long));
+                continue;
+            }
+            let mut value = attached;
+            if value.is_none() {
+                let next = words.get(index).map(String::as_str);
+                let wanted = match next {
+                    None | Some("--") => false,
+                    Some(next) if spec.value_optional => is_label_list(next),
+                    Some(next) => !is_option(next),
+                };
+                if wanted {
+                    value = next.map(str::to_string);
+                    index += 1;
+                }
+            }
+            let Some(mut value) = value else {
+                options.push(format!("--{}", spec.long));
+                continue;
+            };
+            if spec.long == "at" {
+                // Forgive `--at 10m ago` and `--at 2026-11-21 02:47` typed without quotes.
+                match words.get(index).map(String::as_str) {
+                    Some(next) if next.eq_ignore_ascii_case("ago") => {
+                        value = format!("{value} {next}");
+                        index += 1;
+                    }
+                    Some(next) if is_date(&value) && is_clock(next) => {
+                        value = format!("{value} {next}");
+                        index += 1;
+                    }
+                    _ => {}
+                }
+            }
+            options.push(format!("--{}={value}", spec.long));
+            if spec.is_label_list() {
+                while let Some(next) = words.get(index).filter(|next| is_label_list(next)) {
+                    options.push(format!("--{}={next}", spec.long));
+                    index += 1;
+                }
+            }
+        }
+    }
+    if !text.is_empty() {
+        options.push("--".into());
+        options.extend(text);
+    }
+    options
+}
+
+/// Rewrites a whole command line (program name first) for clap.
+pub fn normalize(root: &Command, args: Vec<String>) -> Vec<String> {
+    let globals: Vec<Spec> = root
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .filter_map(Spec::of)
+        .collect();
+    let top_specs = specs_of(root, &[]);
+    let mut index = 1;
+    while index < args.len() {
+        let word = &args[index];
+        if word == "--" {
+            return args;
+        }
+        match classify(word, &top_specs) {
+            Word::Text if word.starts_with('-') && word.len() > 1 => return args,
+            Word::Text => break,
+            Word::Long(spec, None) if spec.takes_value => index += 2,
+            Word::Shorts(shorts)
+                if shorts
+                    .last()
+                    .is_some_and(|(spec, value)| spec.takes_value && value.is_none()) =>
+            {
+                index += 2
+            }
+            _ => index += 1,
+        }
+    }
+    let Some(subcommand) = args.get(index).and_then(|word| find_subcommand(root, word)) else {
+        return args;
+    };
+    if subcommand.get_name() == "help" {
+        return args;
+    }
+    let specs = specs_of(subcommand, &globals);
+    let mut arranged = args[..=index].to_vec();
+    arranged.extend(arrange(&args[index + 1..], &specs));
+    arranged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::CommandFactory;
+
+    fn normalized(line: &[&str]) -> Vec<String> {
+        let mut args = vec!["incident".to_string()];
+        args.extend(line.iter().map(|word| word.to_string()));
+        normalize(&Cli::command(), args)[1..].to_vec()
+    }
+
+    #[test]
+    fn options_after_the_text_are_options() {
+        assert_eq!(
+            normalized(&["symptom", "502s", "on", "checkout", "--at", "10m ago"]),
+            ["symptom", "--at=10m ago", "--", "502s", "on", "checkout"]
+        );
+    }
+
+    #[test]
+    fn unknown_dashed_words_are_text() {
+        assert_eq!(
+            normalized(&["symptom", "-15%", "conversions", "---", "-x"]),
+            ["symptom", "--", "-15%", "conversions", "---", "-x"]
+        );
+        assert_eq!(
+            normalized(&["symptom", "- not a list"]),
+            ["symptom", "--", "- not a list"]
+        );
+        assert_eq!(
+            normalized(&["note", "--dry-run", "was", "on"]),
+            ["note", "--", "--dry-run", "was", "on"]
+        );
+    }
+
+    #[test]
+    fn a_double_dash_ends_the_options() {
+        assert_eq!(
+            normalized(&["symptom", "-q", "--", "--at", "was", "on"]),
+            ["symptom", "--quiet", "--", "--at", "was", "on"]
+        );
+    }
+
+    #[test]
+    fn option_values_may_start_with_a_dash() {
+        assert_eq!(
+            normalized(&["note", "paged", "--at", "-15m", "-q"]),
+            ["note", "--at=-15m", "--quiet", "--", "paged"]
+        );
+        assert_eq!(
+            normalized(&["note", "x", "--at=-2h"]),
+            ["note", "--at=-2h", "--", "x"]
+        );
+    }
+
+    #[test]
+    fn unquoted_relative_and_local_times_are_forgiven() {
+        assert_eq!(
+            normalized(&["note", "x", "--at", "10m", "ago"]),
+            ["note", "--at=10m ago", "--", "x"]
+        );
+        assert_eq!(
+            normalized(&["note", "--at", "2026-11-21", "02:47", "x"]),
+            ["note", "--at=2026-11-21 02:47", "--", "x"]
+        );
+    }
+
+    #[test]
+    fn label_lists_take_following_labels() {
+        assert_eq!(
+            normalized(&["test", "check", "pool", "--for", "H1", "h2,H3", "now"]),
+            [
+                "test",
+                "--for=H1",
+                "--for=h2,H3",
+                "--",
+                "check",
+                "pool",
+                "now"
+            ]
+        );
+    }
+
+    #[test]
+    fn rules_out_takes_labels_only_when_they_look_like_labels() {
+        assert_eq!(
+            normalized(&["result", "T1", "--rules-out", "no", "errors"]),
+            ["result", "--rules-out", "--", "T1", "no", "errors"]
+        );
+        assert_eq!(
+            normalized(&["result", "T1", "fine", "--rules-out", "H1,H2"]),
+            ["result", "--rules-out=H1,H2", "--", "T1", "fine"]
+        );
+        assert_eq!(
+            normalized(&["result", "T1", "fine", "--rules-out"]),
+            ["result", "--rules-out", "--", "T1", "fine"]
+        );
+    }
+
+    #[test]
+    fn global_options_work_before_and_after_the_subcommand() {
+        assert_eq!(
+            normalized(&["-i", "db", "--json", "sym", "slow", "-q"]),
+            ["-i", "db", "--json", "sym", "--quiet", "--", "slow"]
+        );
+        assert_eq!(
+            normalized(&["symptom", "slow", "-idb"]),
+            ["symptom", "--incident=db", "--", "slow"]
+        );
+    }
+
+    #[test]
+    fn commands_without_text_are_left_for_clap_to_judge() {
+        assert_eq!(normalized(&["list", "--all"]), ["list", "--all"]);
+        assert_eq!(normalized(&["status", "extra"]), ["status", "--", "extra"]);
+        assert_eq!(normalized(&["help", "symptom"]), ["help", "symptom"]);
+    }
+}

@@ -1,0 +1,39 @@
+//! `incident close [TEXT…] [--root-cause H] [--at TIME]`: the incident is over.
+
+use std::io::Write;
+
+use uuid::Uuid;
+
+use super::{Context, incident_summary, read_text};
+use crate::cli::CloseArgs;
+use crate::error::Result;
+use crate::model::{Change, Label, Transition};
+
+pub fn run(context: &Context, args: CloseArgs, out: &mut dyn Write) -> Result<()> {
+    let resolution = if args.text.is_empty() {
+        None
+    } else {
+        Some(read_text(&args.text)?)
+    };
+    let root_cause: Option<Label> = args.root_cause.as_deref().map(str::parse).transpose()?;
+    let at = context.at(&args.stamp)?;
+    let by = context.author(&args.stamp)?;
+    let id = context.target()?;
+    let incident = context.store.update(&id, |incident| {
+        incident.close(Transition {
+            change: Change::Closed,
+            uuid: Uuid::now_v7(),
+            at,
+            recorded_at: context.now,
+            by,
+            resolution,
+            root_cause,
+        })?;
+        Ok(incident.clone())
+    })?;
+    let message = match incident.root_cause() {
+        Some(cause) => format!("closed; root cause {cause}"),
+        None => "closed".to_string(),
+    };
+    incident_summary(context, &incident, &message, out)
+}

@@ -1,0 +1,216 @@
+//! One module per subcommand, each with a `run`. They share the `Context`: where the data
+//! lives, the clock, the output mode, and how to find the incident a command acts on.
+
+mod action;
+mod close;
+mod list;
+mod open;
+mod record;
+mod reopen;
+mod report;
+mod result;
+mod status;
+mod test;
+mod use_;
+
+use std::io::{self, IsTerminal, Read, Write};
+
+use chrono::{DateTime, Local, Utc};
+
+use crate::cli::{ColorChoice, Command, GlobalArgs, StampArgs};
+use crate::error::{Error, Result};
+use crate::model::{Body, Incident, Label, MAX_TEXT_BYTES, Status};
+use crate::store::Store;
+use crate::{id, time};
+
+pub struct Context {
+    pub store: Store,
+    pub now: DateTime<Utc>,
+    pub json: bool,
+    pub quiet: bool,
+    pub color: bool,
+    reference: Option<String>,
+}
+
+impl Context {
+    pub fn new(global: GlobalArgs) -> Result<Context> {
+        let reference = global.incident.or_else(|| {
+            std::env::var("INCIDENT")
+                .ok()
+                .filter(|value| !value.trim().is_empty())
+        });
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+            }
+        };
+        Ok(Context {
+            store: Store::locate(global.dir)?,
+            now: time::now()?,
+            json: global.json,
+            quiet: global.quiet && !global.json,
+            color,
+            reference,
+        })
+    }
+
+    /// The id of the incident to act on: `-i`, else `INCIDENT`, else the current one.
+    pub fn target(&self) -> Result<String> {
+        if let Some(reference) = &self.reference {
+            return self.resolve(reference);
+        }
+        match self.store.current()? {
+            Some(current) if self.store.exists(&current) => Ok(current),
+            Some(current) => Err(Error::CurrentIncidentGone { id: current }),
+            None => Err(Error::NoCurrentIncident),
+        }
+    }
+
+    /// The one existing incident a reference means; when none does, every id is offered.
+    pub fn resolve(&self, reference: &str) -> Result<String> {
+        let ids = self.store.ids()?;
+        id::resolve(reference, &ids).map_err(|error| match error {
+            Error::NoMatchingIncident { reference, .. } => Error::NoMatchingIncident {
+                reference,
+                candidates: ids,
+            },
+            other => other,
+        })
+    }
+
+    pub fn at(&self, stamp: &StampArgs) -> Result<DateTime<Utc>> {
+        match &stamp.at {
+            Some(at) => time::parse_at(at, self.now, &Local),
+            None => Ok(self.now),
+        }
+    }
+
+    /// `--by`, else `INCIDENT_USER`, else `USER`.
+    pub fn author(&self, stamp: &StampArgs) -> Result<String> {
+        if let Some(by) = &stamp.by {
+            let by = by.trim();
+            if by.is_empty() {
+                return Err(Error::Usage("--by needs a name".into()));
+            }
+            return Ok(by.to_string());
+        }
+        Ok(["INCIDENT_USER", "USER"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .map(|name| name.trim().to_string())
+            .find(|name| !name.is_empty())
+            .unwrap_or_else(|| "unknown".to_string()))
+    }
+}
+
+/// The text of an entry: the words joined by single spaces, or standard input for a lone
+/// `-`. Empty text is an error.
+pub fn read_text(words: &[String]) -> Result<String> {
+    let text = match words {
+        [dash] if dash == "-" => read_stdin()?,
+        words => words.join(" "),
+    };
+    if text.trim().is_empty() {
+        return Err(Error::EmptyText);
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(Error::TextTooLong {
+            len: text.len(),
+            limit: MAX_TEXT_BYTES,
+        });
+    }
+    Ok(text)
+}
+
+fn read_stdin() -> Result<String> {
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .take(MAX_TEXT_BYTES as u64 + 2)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::io("standard input", source))?;
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 {
+        what: "standard input",
+    })
+}
+
+/// Writes to standard output, turning failures into the error `main` knows how to treat
+/// (a closed pipe ends the command quietly).
+pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
+    out.write_all(text.as_bytes())
+        .map_err(|source| Error::io("standard output", source))
+}
+
+pub fn emit_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).expect("output values always serialize");
+    text.push('\n');
+    emit(out, &text)
+}
+
+/// What `open`, `close`, `reopen` and `use` print: the incident id, with `message` for
+/// people or the incident's state for scripts.
+pub fn incident_summary(
+    context: &Context,
+    incident: &Incident,
+    message: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Summary<'a> {
+        incident: &'a str,
+        title: &'a str,
+        status: Status,
+        opened_at: DateTime<Utc>,
+        closed_at: Option<DateTime<Utc>>,
+        resolution: Option<&'a str>,
+        root_cause: Option<Label>,
+    }
+    if context.json {
+        emit_json(
+            out,
+            &Summary {
+                incident: &incident.id,
+                title: &incident.title,
+                status: incident.status(),
+                opened_at: incident.opened_at,
+                closed_at: incident.closed_at(),
+                resolution: incident.resolution(),
+                root_cause: incident.root_cause(),
+            },
+        )
+    } else if context.quiet {
+        emit(out, &format!("{}\n", incident.id))
+    } else {
+        emit(out, &format!("{} {message}\n", incident.id))
+    }
+}
+
+pub fn run(command: Option<Command>, context: &Context, out: &mut dyn Write) -> Result<()> {
+    let Some(command) = command else {
+        return status::run_or_introduce(context, out);
+    };
+    match command {
+        Command::Open(args) => open::run(context, args, out),
+        Command::Symptom(args) => record::run(context, args, Body::Symptom, out),
+        Command::Hypothesis(args) => record::run(context, args, Body::Hypothesis, out),
+        Command::Test(args) => test::run(context, args, out),
+        Command::Result(args) => result::run(context, args, out),
+        Command::Note(args) => record::run(context, args, Body::Note, out),
+        Command::Action(args) => action::run(context, args, out),
+        Command::Close(args) => close::run(context, args, out),
+        Command::Reopen => reopen::run(context, out),
+        Command::Use(args) => use_::run(context, args, out),
+        Command::List(args) => list::run(context, args, out),
+        Command::Status => status::run(context, out),
+        Command::Report(args) => report::run(context, args, out),
+    }
+}

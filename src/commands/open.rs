@@ -1,0 +1,45 @@
+//! `incident open TITLE… [--id ID] [--at TIME]`: a new incident, which becomes current.
+
+use std::io::Write;
+
+use chrono::Local;
+
+use super::{Context, incident_summary, read_text};
+use crate::cli::OpenArgs;
+use crate::error::{Error, Result};
+use crate::id;
+use crate::model::Incident;
+
+/// How many `-2`, `-3`, … suffixes to try before giving up on a title.
+const MAX_CLASHES: u32 = 1000;
+
+pub fn run(context: &Context, args: OpenArgs, out: &mut dyn Write) -> Result<()> {
+    let title = read_text(&args.title)?;
+    if let Some(chosen) = &args.id {
+        id::validate(chosen)?;
+    }
+    let opened_at = context.at(&args.stamp)?;
+    let by = context.author(&args.stamp)?;
+    let mut incident = Incident::new(String::new(), title, opened_at, by);
+    if let Some(chosen) = args.id {
+        incident.id = chosen;
+        context.store.create(&incident)?;
+    } else {
+        let date = opened_at.with_timezone(&Local).date_naive();
+        let mut attempt = 1;
+        loop {
+            incident.id = id::candidate(date, &incident.title, attempt);
+            match context.store.create(&incident) {
+                Err(Error::IncidentExists { .. }) if attempt < MAX_CLASHES => attempt += 1,
+                created => break created?,
+            }
+        }
+    }
+    context.store.set_current(&incident.id)?;
+    incident_summary(
+        context,
+        &incident,
+        "opened; it is now the current incident",
+        out,
+    )
+}

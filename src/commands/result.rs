@@ -1,0 +1,34 @@
+//! `incident result TEST TEXT… [--rules-out [H…]] [--confirms H…]`: what a test showed.
+
+use std::io::Write;
+
+use super::{Context, record};
+use crate::cli::ResultArgs;
+use crate::error::Result;
+use crate::model::{Body, Label, parse_labels};
+
+pub fn run(context: &Context, args: ResultArgs, out: &mut dyn Write) -> Result<()> {
+    let test: Label = args.test.parse()?;
+    let confirms = parse_labels(&args.confirms)?;
+    // `--rules-out` alone means the test's own `--for`, which is read inside the lock.
+    let rules_out = args.rules_out.as_deref().map(parse_labels).transpose()?;
+    record::record(
+        context,
+        &args.entry,
+        |incident| {
+            let rules_out = match rules_out {
+                Some(labels) if labels.is_empty() => {
+                    incident.test_targets_to_rule_out(test, &confirms)?
+                }
+                Some(labels) => labels,
+                None => Vec::new(),
+            };
+            Ok(Body::Result {
+                test,
+                rules_out,
+                confirms,
+            })
+        },
+        out,
+    )
+}

@@ -1,0 +1,163 @@
+//! `incident status`: the live board. What a late joiner reads to come up to speed.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+
+use super::{Context, emit};
+use crate::error::{Error, Result};
+use crate::model::{Body, HypothesisStatus, Incident, Kind, Status};
+use crate::paint::Paint;
+use crate::report::json::Links;
+use crate::report::{human_duration, json, utc_time};
+use crate::sanitize::one_line;
+
+pub fn run(context: &Context, out: &mut dyn Write) -> Result<()> {
+    let id = context.target()?;
+    let incident = context.store.load(&id)?;
+    if context.json {
+        return emit(out, &json::render(&incident));
+    }
+    emit(
+        out,
+        &board(&incident, context.now, &Paint::new(context.color)),
+    )
+}
+
+/// Bare `incident`: the board, or how to begin when there is no incident yet.
+pub fn run_or_introduce(context: &Context, out: &mut dyn Write) -> Result<()> {
+    match run(context, out) {
+        Err(Error::NoCurrentIncident) => emit(
+            out,
+            "No current incident.\n\
+             Start one:     incident open Checkout returns 502s\n\
+             Or pick one:   incident list --all, then incident use REF\n\
+             All commands:  incident --help\n",
+        ),
+        other => other,
+    }
+}
+
+fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    format!("{} ago", human_duration((now - at).num_seconds().max(0)))
+}
+
+pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
+    let links = Links::of(incident);
+    let mut text = String::new();
+    let _ = writeln!(text, "{}", paint.bold(&one_line(&incident.title)));
+    let _ = write!(
+        text,
+        "{} · opened {} UTC ({})",
+        incident.id,
+        utc_time(incident.opened_at),
+        ago(now, incident.opened_at)
+    );
+    match incident.status() {
+        Status::Open => text.push_str(&format!(" · {}\n", paint.yellow("open"))),
+        Status::Closed => {
+            let closed_at = incident.closed_at().unwrap_or(now);
+            let _ = writeln!(
+                text,
+                " · {} {} UTC",
+                paint.dim("closed"),
+                utc_time(closed_at)
+            );
+            if let Some(resolution) = incident.resolution() {
+                let _ = writeln!(text, "Resolution: {}", one_line(resolution));
+            }
+        }
+    }
+    if let Some(cause) = incident
+        .root_cause()
+        .and_then(|label| incident.entry(label))
+    {
+        let _ = writeln!(
+            text,
+            "Root cause: {}",
+            paint.green(&format!("{} {}", cause.id, one_line(&cause.text)))
+        );
+    }
+
+    section(&mut text, paint, "Symptoms");
+    let mut any = false;
+    for symptom in incident.entries_of(Kind::Symptom) {
+        any = true;
+        let _ = writeln!(text, "  {}  {}", symptom.id, one_line(&symptom.text));
+    }
+    none_yet(&mut text, any);
+
+    section(&mut text, paint, "Hypotheses");
+    any = false;
+    for hypothesis in incident.entries_of(Kind::Hypothesis) {
+        any = true;
+        let statement = one_line(&hypothesis.text);
+        let evidence = links
+            .verdicts
+            .get(&hypothesis.id)
+            .map(|verdict| format!("  ({})", verdict.by_result))
+            .unwrap_or_default();
+        let line = match links.status(hypothesis.id) {
+            HypothesisStatus::Open => format!("open       {statement}"),
+            HypothesisStatus::RuledOut => {
+                format!(
+                    "{}  {}{evidence}",
+                    paint.dim("ruled out"),
+                    paint.struck(&statement)
+                )
+            }
+            HypothesisStatus::Confirmed => {
+                format!(
+                    "{}  {}{evidence}",
+                    paint.green("confirmed"),
+                    paint.green(&statement)
+                )
+            }
+        };
+        let _ = writeln!(text, "  {}  {line}", hypothesis.id);
+    }
+    none_yet(&mut text, any);
+
+    section(&mut text, paint, "Tests awaiting results");
+    let awaiting = incident.awaiting_results();
+    for test in &awaiting {
+        let targets = match &test.body {
+            Body::Test { targets } if !targets.is_empty() => {
+                format!("for {}; ", super::record::join(targets))
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            text,
+            "  {}  {}  ({targets}{})",
+            test.id,
+            one_line(&test.text),
+            ago(now, test.at)
+        );
+    }
+    none_yet(&mut text, !awaiting.is_empty());
+
+    let actions: Vec<_> = incident.entries_of(Kind::Action).collect();
+    if !actions.is_empty() {
+        section(&mut text, paint, "Action items");
+        for action in actions {
+            let owner = match &action.body {
+                Body::Action { owner: Some(owner) } => format!("  (owner: {})", one_line(owner)),
+                _ => String::new(),
+            };
+            let _ = writeln!(text, "  {}  {}{owner}", action.id, one_line(&action.text));
+        }
+    }
+    text
+}
+
+fn section(text: &mut String, paint: &Paint, title: &str) {
+    let _ = writeln!(text, "\n{}", paint.bold(title));
+}
+
+fn none_yet(text: &mut String, any: bool) {
+    if !any {
+        text.push_str("  none yet\n");
+    }
+}

@@ -1,0 +1,156 @@
+//! The one error type. Every failure the user can meet is a variant here, with the
+//! context needed to say what went wrong, an exit code and, where it helps, a hint.
+
+use std::path::PathBuf;
+
+use crate::model::{Kind, Label};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    // Exit 2: the command was typed wrong.
+    /// Clap's own errors, and help and version, which clap prints itself.
+    #[error("{0}")]
+    Clap(clap::Error),
+    #[error("{0}")]
+    Usage(String),
+    #[error("the text is empty")]
+    EmptyText,
+    #[error("the text is {len} bytes long; the limit is {limit} bytes")]
+    TextTooLong { len: usize, limit: usize },
+    #[error("{what} is not valid UTF-8")]
+    InvalidUtf8 { what: &'static str },
+    #[error("{input:?} is not a label")]
+    MalformedLabel { input: String },
+    #[error("{input:?} is not a valid incident id")]
+    MalformedId { input: String },
+    #[error("{input:?} is not a time I understand")]
+    MalformedTime { input: String },
+    #[error("{input:?} is in the future")]
+    FutureTime { input: String },
+    #[error("one result cannot both rule out and confirm {label}")]
+    RulesOutAndConfirms { label: Label },
+    #[error("--rules-out names no hypotheses, and test {test} was not recorded with --for")]
+    RulesOutWithoutTargets { test: Label },
+
+    // Exit 1: anything else.
+    #[error("there is no current incident")]
+    NoCurrentIncident,
+    #[error("the current incident {id} no longer exists")]
+    CurrentIncidentGone { id: String },
+    #[error("no incident matches {reference:?}")]
+    NoMatchingIncident {
+        reference: String,
+        candidates: Vec<String>,
+    },
+    #[error("{reference:?} matches several incidents")]
+    AmbiguousIncident {
+        reference: String,
+        candidates: Vec<String>,
+    },
+    #[error("an incident with id {id} already exists")]
+    IncidentExists { id: String },
+    #[error("no such entry: {label}{}", expected_kind(*.expected))]
+    NoSuchEntry {
+        label: Label,
+        expected: Option<Kind>,
+    },
+    #[error("incident {id} is closed")]
+    Closed { id: String },
+    #[error("incident {id} is already closed")]
+    AlreadyClosed { id: String },
+    #[error("incident {id} is not closed")]
+    NotClosed { id: String },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is damaged: {reason}", path.display())]
+    Damaged { path: PathBuf, reason: String },
+    #[error(
+        "{} was written by a newer version of incident (schema {found}; this build knows up to {known})",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u64,
+        known: u32,
+    },
+    #[error("no data directory: set INCIDENT_DIR or pass --dir")]
+    NoDataDir,
+}
+
+fn expected_kind(expected: Option<Kind>) -> String {
+    expected
+        .map(|kind| format!(" (expected a {})", kind.name()))
+        .unwrap_or_default()
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Clap(error) => u8::try_from(error.exit_code()).unwrap_or(2),
+            Error::Usage(_)
+            | Error::EmptyText
+            | Error::TextTooLong { .. }
+            | Error::InvalidUtf8 { .. }
+            | Error::MalformedLabel { .. }
+            | Error::MalformedId { .. }
+            | Error::MalformedTime { .. }
+            | Error::FutureTime { .. }
+            | Error::RulesOutAndConfirms { .. }
+            | Error::RulesOutWithoutTargets { .. } => 2,
+            _ => 1,
+        }
+    }
+
+    /// A line that tells a tired user what to do next, where there is one.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::EmptyText => {
+                "type the text after the command, or `-` to read it from standard input".into()
+            }
+            Error::MalformedTime { .. } => "try `15m ago`, `-2h`, `02:47`, `2026-11-21 02:47` \
+                 or `2026-11-21T02:47:00Z`"
+                .into(),
+            Error::NoCurrentIncident => {
+                "start one with `incident open TITLE`, or pick one with `incident use REF`".into()
+            }
+            Error::CurrentIncidentGone { .. } => "pick another with `incident use REF`".into(),
+            Error::NoMatchingIncident { .. } => "`incident list --all` shows every incident".into(),
+            Error::AmbiguousIncident { .. } => "type more of the id".into(),
+            Error::Closed { .. } => {
+                "`incident reopen` opens it again; `note` and `action` still work while closed"
+                    .into()
+            }
+            Error::AlreadyClosed { .. } => "`incident reopen` opens it again".into(),
+            Error::RulesOutWithoutTargets { .. } => {
+                "name the hypotheses it rules out: `--rules-out H1,H2`".into()
+            }
+            Error::NoSuchEntry { .. } => "`incident status` shows the labels in use".into(),
+            Error::Damaged { .. } => {
+                "the file was left untouched; repair or move it aside and try again".into()
+            }
+            Error::NewerSchema { .. } => "upgrade incident to read or change this file".into(),
+            _ => return None,
+        })
+    }
+
+    /// Incidents to show the user below the error, one per line.
+    pub fn candidates(&self) -> &[String] {
+        match self {
+            Error::NoMatchingIncident { candidates, .. }
+            | Error::AmbiguousIncident { candidates, .. } => candidates,
+            _ => &[],
+        }
+    }
+}

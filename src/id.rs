@@ -1,0 +1,167 @@
+//! Incident ids: making them from titles, checking them, and finding the one a user means.
+
+use crate::error::{Error, Result};
+
+const SLUG_MAX: usize = 40;
+const ID_MAX: usize = 63;
+
+/// `^[a-z0-9][a-z0-9-]{0,62}$`, the contract's id pattern. Nothing else may name a file.
+pub fn is_valid(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= ID_MAX
+        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+}
+
+pub fn validate(id: &str) -> Result<()> {
+    if is_valid(id) {
+        Ok(())
+    } else {
+        Err(Error::MalformedId {
+            input: id.to_string(),
+        })
+    }
+}
+
+/// Lowercase ASCII letters and digits separated by single hyphens, at most 40 characters,
+/// cut at a word boundary where one is near.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    for word in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        let word = word.to_ascii_lowercase();
+        let needed = word.len() + usize::from(!slug.is_empty());
+        if slug.len() + needed > SLUG_MAX {
+            if slug.is_empty() {
+                slug = word[..SLUG_MAX].to_string();
+            }
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word);
+    }
+    if slug.is_empty() {
+        slug.push_str("incident");
+    }
+    slug
+}
+
+/// The id for a new incident: its local opening date and the title's slug, with `-2`,
+/// `-3`, … for the `attempt`-th clash.
+pub fn candidate(date: chrono::NaiveDate, title: &str, attempt: u32) -> String {
+    let base = format!("{}-{}", date.format("%Y-%m-%d"), slugify(title));
+    if attempt <= 1 {
+        base
+    } else {
+        format!("{base}-{attempt}")
+    }
+}
+
+/// Finds the one existing id a reference means: an exact id always wins, then a unique
+/// prefix, then a unique substring.
+pub fn resolve(reference: &str, ids: &[String]) -> Result<String> {
+    let wanted = reference.trim().to_ascii_lowercase();
+    if wanted.is_empty() {
+        return Err(Error::Usage("the incident reference is empty".into()));
+    }
+    if let Some(id) = ids.iter().find(|id| **id == wanted) {
+        return Ok(id.clone());
+    }
+    let prefixed: Vec<&String> = ids.iter().filter(|id| id.starts_with(&wanted)).collect();
+    let matches = if prefixed.is_empty() {
+        ids.iter().filter(|id| id.contains(&wanted)).collect()
+    } else {
+        prefixed
+    };
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Error::NoMatchingIncident {
+            reference: reference.to_string(),
+            candidates: Vec::new(),
+        }),
+        several => Err(Error::AmbiguousIncident {
+            reference: reference.to_string(),
+            candidates: several.iter().map(|id| (*id).clone()).collect(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn slugs_keep_words_and_drop_everything_else() {
+        assert_eq!(slugify("Checkout returns 502s"), "checkout-returns-502s");
+        assert_eq!(slugify("  API -- latency!! (EU) "), "api-latency-eu");
+        assert_eq!(slugify("Café down"), "caf-down");
+        assert_eq!(slugify("🔥🔥"), "incident");
+        let long = slugify("the payments service is returning errors for every card in europe");
+        assert!(long.len() <= SLUG_MAX, "{long}");
+        assert_eq!(long, "the-payments-service-is-returning-errors");
+        assert_eq!(slugify(&"x".repeat(50)), "x".repeat(40));
+    }
+
+    #[test]
+    fn clashes_get_numbered() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        assert_eq!(candidate(date, "DB down", 1), "2026-11-21-db-down");
+        assert_eq!(candidate(date, "DB down", 3), "2026-11-21-db-down-3");
+    }
+
+    #[test]
+    fn references_prefer_exact_then_prefix_then_substring() {
+        let ids: Vec<String> = [
+            "2026-11-20-db",
+            "2026-11-20-db-2",
+            "2026-11-21-checkout-502s",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(resolve("2026-11-20-db", &ids).unwrap(), "2026-11-20-db");
+        assert_eq!(
+            resolve("2026-11-21", &ids).unwrap(),
+            "2026-11-21-checkout-502s"
+        );
+        assert_eq!(
+            resolve("CHECKOUT", &ids).unwrap(),
+            "2026-11-21-checkout-502s"
+        );
+        match resolve("2026-11-20", &ids) {
+            Err(Error::AmbiguousIncident { candidates, .. }) => assert_eq!(candidates.len(), 2),
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+        assert!(matches!(
+            resolve("payments", &ids),
+            Err(Error::NoMatchingIncident { .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn every_generated_id_is_valid(title in "\\PC{0,80}", attempt in 1u32..1000) {
+            let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+            let id = candidate(date, &title, attempt);
+            prop_assert!(is_valid(&id), "{id}");
+            let slug = slugify(&title);
+            prop_assert!(slug.len() <= SLUG_MAX);
+            prop_assert!(!slug.contains("--") && !slug.starts_with('-') && !slug.ends_with('-'));
+        }
+
+        #[test]
+        fn a_resolved_reference_is_always_one_of_the_ids(reference in "\\PC{0,20}") {
+            let ids: Vec<String> = vec!["2026-11-21-a".into(), "2026-11-21-b".into()];
+            if let Ok(id) = resolve(&reference, &ids) {
+                prop_assert!(ids.contains(&id));
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! `incident`: parse, run, and turn any error into one line on stderr and an exit code.
+
+mod argv;
+mod cli;
+mod commands;
+mod error;
+mod id;
+mod model;
+mod paint;
+mod report;
+mod sanitize;
+mod store;
+mod time;
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::cli::Cli;
+use crate::error::Error;
+
+fn main() -> ExitCode {
+    // A panic is a bug, but the user still gets one line, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let place = info
+            .location()
+            .map(|location| format!(" at {}:{}", location.file(), location.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            io::stderr(),
+            "error: internal error: {}{place}",
+            sanitize::one_line(&message)
+        );
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(error)) => report_error(&error),
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+fn run() -> Result<(), Error> {
+    let mut args = Vec::new();
+    for arg in std::env::args_os() {
+        args.push(arg.into_string().map_err(|_| Error::InvalidUtf8 {
+            what: "an argument",
+        })?);
+    }
+    let mut command = Cli::command();
+    let args = argv::normalize(&command, args);
+    let matches = match command.try_get_matches_from_mut(args) {
+        Ok(matches) => matches,
+        Err(error) => return Err(Error::Clap(error)),
+    };
+    let cli = Cli::from_arg_matches(&matches).map_err(Error::Clap)?;
+    let context = commands::Context::new(cli.global)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    commands::run(cli.command, &context, &mut out)?;
+    out.flush()
+        .map_err(|source| Error::io("standard output", source))
+}
+
+fn report_error(error: &Error) -> ExitCode {
+    if let Error::Clap(clap_error) = error {
+        // Help and version are not errors; clap knows where each goes.
+        let _ = clap_error.print();
+        return ExitCode::from(u8::try_from(clap_error.exit_code()).unwrap_or(2));
+    }
+    if let Error::Io { source, .. } = error {
+        if source.kind() == io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
+        }
+    }
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "error: {}", sanitize::one_line(&error.to_string()));
+    for candidate in error.candidates() {
+        let _ = writeln!(stderr, "  {candidate}");
+    }
+    if let Some(hint) = error.hint() {
+        let _ = writeln!(stderr, "hint: {hint}");
+    }
+    ExitCode::from(error.exit_code())
+}

@@ -1,0 +1,201 @@
+//! Making user text inert in Markdown: once rendered it reads exactly as typed, and it can
+//! never add a heading, list, link, image, table, code, HTML or emphasis of its own.
+//!
+//! Every character that means something somewhere in GitHub-flavoured Markdown is
+//! backslash-escaped; the characters that mean something only at the start of a line are
+//! escaped there. Bare `http(s)://` URLs become autolinks (the only links user text may
+//! make), tabs and leading spaces become character references (no hard tabs, no indented
+//! code), control and bidi characters are shown as visible escapes, and line breaks become
+//! hard breaks (`\` at the end of the line), or spaces inside a table cell.
+
+use crate::sanitize;
+
+/// Where the text goes, which decides how a line break is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// A paragraph or list item whose continuation lines are indented by this much.
+    Block { indent: &'a str },
+    /// A table cell: one line, and `|` must not end the cell.
+    Cell,
+}
+
+/// Characters that are escaped wherever they stand. `#`, `@`, `$` and `:` are here for
+/// GitHub's issue links, mentions, maths and emoji codes; `!` cannot make an image once
+/// `[` is escaped, and `(`, `)` cannot make a link either.
+const ALWAYS: &[char] = &[
+    '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '#', '@', '$',
+];
+
+/// Renders user text for Markdown.
+pub fn markdown(text: &str, place: Place<'_>) -> String {
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = text.trim_end_matches('\n').split('\n').collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    for (index, line) in lines.iter().enumerate() {
+        if index > 0 {
+            match place {
+                Place::Block { indent } => {
+                    out.push_str("\\\n");
+                    out.push_str(indent);
+                }
+                Place::Cell => out.push(' '),
+            }
+        }
+        line_markdown(line.trim_end(), &mut out);
+    }
+    out
+}
+
+fn line_markdown(line: &str, out: &mut String) {
+    let content = line.trim_start_matches([' ', '\t']);
+    for c in line[..line.len() - content.len()].chars() {
+        out.push_str(if c == '\t' { "&#9;" } else { "&#32;" });
+    }
+    if content.is_empty() && line.is_empty() {
+        // An empty line inside the text: something must hold the line, or the paragraph
+        // would end here.
+        out.push_str("&#32;");
+        return;
+    }
+    let mut rest = content;
+    // Markers that only mean something at the start of a line.
+    if let Some(first) = rest.chars().next() {
+        if matches!(first, '-' | '+' | '=') {
+            out.push('\\');
+            out.push(first);
+            rest = &rest[1..];
+        } else if first.is_ascii_digit() {
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let mut after = rest[digits..].chars();
+            if matches!(after.next(), Some('.' | ')'))
+                && after.next().is_none_or(char::is_whitespace)
+            {
+                out.push_str(&rest[..digits]);
+                out.push('\\');
+                out.push_str(&rest[digits..=digits]);
+                rest = &rest[digits + 1..];
+            }
+        }
+    }
+    let mut chars = rest.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if let Some(url) = url_at(&rest[at..]) {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            let end = at + url.len();
+            while chars.peek().is_some_and(|(next, _)| *next < end) {
+                chars.next();
+            }
+        } else if sanitize::is_hidden(c) {
+            out.push('\\');
+            out.push_str(&sanitize::escaped(c));
+        } else if c == '\t' {
+            out.push_str("&#9;");
+        } else if ALWAYS.contains(&c) {
+            out.push('\\');
+            out.push(c);
+        } else if c == '.' && at >= 3 && rest.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"www") {
+            // `www.` would be linked by GitHub; only scheme URLs may become links.
+            out.push_str("\\.");
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// A bare `http://` or `https://` URL at the start of `text`: it ends before whitespace or
+/// any character an autolink cannot hold, and sentence punctuation after it is left out.
+fn url_at(text: &str) -> Option<&str> {
+    let scheme = ["http://", "https://"].into_iter().find(|scheme| {
+        text.get(..scheme.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+    })?;
+    let end = text
+        .find(|c: char| !c.is_ascii_graphic() || matches!(c, '<' | '>' | '|' | '\\' | '`' | '"'))
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+    (url.len() > scheme.len()).then_some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BLOCK: Place<'static> = Place::Block { indent: "  " };
+
+    fn block(text: &str) -> String {
+        markdown(text, BLOCK)
+    }
+
+    #[test]
+    fn inline_markup_is_escaped() {
+        assert_eq!(block("*bold* _it_"), r"\*bold\* \_it\_");
+        assert_eq!(block("``code``"), r"\`\`code\`\`");
+        assert_eq!(block("[a](b) ![i](x.png)"), r"\[a\](b) !\[i\](x.png)");
+        assert_eq!(block("<b>hi</b> <!-- x -->"), r"\<b\>hi\</b\> \<!-- x --\>");
+        assert_eq!(block("&amp; &#9;"), r"\&amp; \&\#9;");
+        assert_eq!(block("a | b ~~c~~"), r"a \| b \~\~c\~\~");
+        assert_eq!(block("@team #123 $x$"), r"\@team \#123 \$x\$");
+        assert_eq!(block(r"C:\path\"), r"C:\\path\\");
+    }
+
+    #[test]
+    fn line_start_markers_are_escaped() {
+        assert_eq!(block("# not a heading"), r"\# not a heading");
+        assert_eq!(block("> not a quote"), r"\> not a quote");
+        assert_eq!(block("- not a list"), r"\- not a list");
+        assert_eq!(block("+ not a list"), r"\+ not a list");
+        assert_eq!(block("1. not a list"), r"1\. not a list");
+        assert_eq!(block("12) not a list"), r"12\) not a list");
+        assert_eq!(block("---"), r"\---");
+        assert_eq!(block("==="), r"\===");
+        assert_eq!(block("2.5% errors"), "2.5% errors");
+        assert_eq!(block("3."), r"3\.");
+        assert_eq!(block("-15% checkout"), r"\-15% checkout");
+    }
+
+    #[test]
+    fn lines_become_hard_breaks_in_blocks_and_spaces_in_cells() {
+        assert_eq!(block("one\ntwo\n"), "one\\\n  two");
+        assert_eq!(block("one\r\n# two"), "one\\\n  \\# two");
+        assert_eq!(block("one\n\nthree"), "one\\\n  &#32;\\\n  three");
+        assert_eq!(markdown("one\ntwo", Place::Cell), "one two");
+        assert_eq!(block("trailing\\\nnext"), "trailing\\\\\\\n  next");
+    }
+
+    #[test]
+    fn whitespace_that_would_change_the_structure_becomes_references() {
+        assert_eq!(block("    indented"), "&#32;&#32;&#32;&#32;indented");
+        assert_eq!(block("a\tb"), "a&#9;b");
+        assert_eq!(block("\tx"), "&#9;x");
+        assert_eq!(block("trailing   "), "trailing");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_shown_escaped() {
+        assert_eq!(block("a\x1b[31mb"), r"a\\x1b\[31mb");
+        assert_eq!(block("x\u{202e}y"), r"x\\u{202e}y");
+        assert_eq!(block("cr\rhere"), r"cr\\x0dhere");
+    }
+
+    #[test]
+    fn urls_become_autolinks_and_nothing_else_links() {
+        assert_eq!(
+            block("see https://status.example.com/a_b?x=1."),
+            "see <https://status.example.com/a_b?x=1>."
+        );
+        assert_eq!(block("http://x.io|y"), r"<http://x.io>\|y");
+        assert_eq!(block("(https://x.io/a)"), "(<https://x.io/a>)");
+        assert_eq!(block("www.example.com"), r"www\.example.com");
+        assert_eq!(block("ops@example.com"), r"ops\@example.com");
+        assert_eq!(block("https://"), "https://");
+    }
+
+    #[test]
+    fn emoji_and_right_to_left_text_pass_through() {
+        assert_eq!(block("🔥 الدفع متوقف"), "🔥 الدفع متوقف");
+    }
+}

@@ -1,0 +1,183 @@
+//! The JSON report: the stored document with every derived field filled in.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::model::{Body, Entry, HypothesisStatus, Incident, Label, Status, Transition, Verdict};
+
+#[derive(Serialize)]
+pub struct IncidentView<'a> {
+    pub schema: u32,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub status: Status,
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: &'a str,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<&'a str>,
+    pub resolution: Option<&'a str>,
+    pub root_cause: Option<Label>,
+    pub entries: Vec<EntryView<'a>>,
+    pub lifecycle: &'a [Transition],
+}
+
+/// One entry with its derived fields: a hypothesis's status, a test's results.
+#[derive(Serialize)]
+pub struct EntryView<'a> {
+    pub id: Label,
+    pub kind: &'static str,
+    pub uuid: Uuid,
+    pub at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub by: &'a str,
+    pub text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<HypothesisStatus>,
+    /// For a hypothesis, the results that ruled it out or confirmed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Vec<Label>>,
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    pub targets: Option<&'a [Label]>,
+    /// For a test, the results recorded against it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<Label>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awaiting_result: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<Label>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_out: Option<&'a [Label]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirms: Option<&'a [Label]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Option<&'a str>>,
+}
+
+/// What the report needs to know about links, computed once for the whole incident.
+pub struct Links {
+    pub verdicts: HashMap<Label, Verdict>,
+    results_by_test: HashMap<Label, Vec<Label>>,
+    evidence_by_hypothesis: HashMap<Label, Vec<Label>>,
+}
+
+impl Links {
+    pub fn of(incident: &Incident) -> Links {
+        let mut results_by_test: HashMap<Label, Vec<Label>> = HashMap::new();
+        let mut evidence_by_hypothesis: HashMap<Label, Vec<Label>> = HashMap::new();
+        for entry in &incident.entries {
+            if let Body::Result {
+                test,
+                rules_out,
+                confirms,
+            } = &entry.body
+            {
+                results_by_test.entry(*test).or_default().push(entry.id);
+                for hypothesis in rules_out.iter().chain(confirms) {
+                    evidence_by_hypothesis
+                        .entry(*hypothesis)
+                        .or_default()
+                        .push(entry.id);
+                }
+            }
+        }
+        Links {
+            verdicts: incident.verdicts(),
+            results_by_test,
+            evidence_by_hypothesis,
+        }
+    }
+
+    pub fn status(&self, hypothesis: Label) -> HypothesisStatus {
+        self.verdicts
+            .get(&hypothesis)
+            .map_or(HypothesisStatus::Open, |verdict| verdict.status)
+    }
+
+    pub fn results(&self, test: Label) -> &[Label] {
+        self.results_by_test.get(&test).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn evidence(&self, hypothesis: Label) -> &[Label] {
+        self.evidence_by_hypothesis
+            .get(&hypothesis)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+pub fn entry_view<'a>(entry: &'a Entry, links: &Links) -> EntryView<'a> {
+    let mut view = EntryView {
+        id: entry.id,
+        kind: entry.kind().name(),
+        uuid: entry.uuid,
+        at: entry.at,
+        recorded_at: entry.recorded_at,
+        by: &entry.by,
+        text: &entry.text,
+        status: None,
+        evidence: None,
+        targets: None,
+        results: None,
+        awaiting_result: None,
+        test: None,
+        rules_out: None,
+        confirms: None,
+        owner: None,
+    };
+    match &entry.body {
+        Body::Hypothesis => {
+            view.status = Some(links.status(entry.id));
+            view.evidence = Some(links.evidence(entry.id).to_vec());
+        }
+        Body::Test { targets } => {
+            let results = links.results(entry.id);
+            view.targets = Some(targets);
+            view.awaiting_result = Some(results.is_empty());
+            view.results = Some(results.to_vec());
+        }
+        Body::Result {
+            test,
+            rules_out,
+            confirms,
+        } => {
+            view.test = Some(*test);
+            view.rules_out = Some(rules_out);
+            view.confirms = Some(confirms);
+        }
+        Body::Action { owner } => view.owner = Some(owner.as_deref()),
+        Body::Symptom | Body::Note => {}
+    }
+    view
+}
+
+pub fn incident_view(incident: &Incident) -> IncidentView<'_> {
+    let links = Links::of(incident);
+    IncidentView {
+        schema: incident.schema,
+        id: &incident.id,
+        title: &incident.title,
+        status: incident.status(),
+        opened_at: incident.opened_at,
+        opened_by: &incident.opened_by,
+        closed_at: incident.closed_at(),
+        closed_by: incident.closed_by(),
+        resolution: incident.resolution(),
+        root_cause: incident.root_cause(),
+        entries: incident
+            .entries
+            .iter()
+            .map(|entry| entry_view(entry, &links))
+            .collect(),
+        lifecycle: &incident.lifecycle,
+    }
+}
+
+/// The report as pretty JSON, ending in a newline.
+pub fn render(incident: &Incident) -> String {
+    let mut text = serde_json::to_string_pretty(&incident_view(incident))
+        .expect("the view holds only strings, numbers and lists");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,440 @@
+//! The post-incident report in GitHub-flavoured Markdown.
+//!
+//! Sections, in the contract's order: Summary, Symptoms, Hypotheses, Tests and results,
+//! Timeline, Action items, then Metrics. Every piece of user text goes through
+//! `escape::markdown`; nothing else in this file may write user text.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+
+use super::escape::{self, Place};
+use super::json::Links;
+use super::{human_duration, utc_time};
+use crate::model::{Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, Status};
+
+const ITEM: Place<'static> = Place::Block { indent: "  " };
+const TASK: Place<'static> = Place::Block { indent: "      " };
+const PARAGRAPH: Place<'static> = Place::Block { indent: "" };
+
+fn text(text: &str, place: Place<'_>) -> String {
+    escape::markdown(text, place)
+}
+
+fn cell(value: &str) -> String {
+    escape::markdown(value, Place::Cell)
+}
+
+/// Renders the report. `now` is used only while the incident is open, to say how long it
+/// has been going on.
+pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
+    let links = Links::of(incident);
+    let mut out = String::with_capacity(4096 + incident.entries.len() * 256);
+    let report = Report {
+        incident,
+        links: &links,
+        now,
+    };
+    report.header(&mut out);
+    report.summary(&mut out);
+    report.symptoms(&mut out);
+    report.hypotheses(&mut out);
+    report.tests(&mut out);
+    report.timeline(&mut out);
+    report.actions(&mut out);
+    report.metrics(&mut out);
+    // One newline at the end, none before it.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+struct Report<'a> {
+    incident: &'a Incident,
+    links: &'a Links,
+    now: DateTime<Utc>,
+}
+
+impl Report<'_> {
+    fn end(&self) -> DateTime<Utc> {
+        self.incident.closed_at().unwrap_or(self.now)
+    }
+
+    fn header(&self, out: &mut String) {
+        let incident = self.incident;
+        let _ = writeln!(out, "# {}\n", text(&incident.title, PARAGRAPH));
+        out.push_str("| Field | Value |\n| --- | --- |\n");
+        let _ = writeln!(out, "| Incident | {} |", incident.id);
+        let status = match incident.status() {
+            Status::Open => "Open (still in progress)",
+            Status::Closed => "Closed",
+        };
+        let _ = writeln!(out, "| Status | {status} |");
+        let _ = writeln!(out, "| Opened | {} UTC |", utc_time(incident.opened_at));
+        if let Some(closed_at) = incident.closed_at() {
+            let _ = writeln!(out, "| Closed | {} UTC |", utc_time(closed_at));
+        }
+        let duration = human_duration((self.end() - incident.opened_at).num_seconds());
+        let so_far = if incident.status() == Status::Open {
+            " so far"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "| Duration | {duration}{so_far} |");
+        let _ = writeln!(
+            out,
+            "| Responders | {} |",
+            cell(&self.responders().join(", "))
+        );
+        out.push('\n');
+    }
+
+    /// Everyone who opened, closed or recorded anything, in order of first appearance.
+    fn responders(&self) -> Vec<&str> {
+        let incident = self.incident;
+        let mut names: Vec<&str> = Vec::new();
+        let all = std::iter::once(incident.opened_by.as_str())
+            .chain(incident.entries.iter().map(|entry| entry.by.as_str()))
+            .chain(incident.lifecycle.iter().map(|change| change.by.as_str()));
+        for name in all {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    fn summary(&self, out: &mut String) {
+        let incident = self.incident;
+        out.push_str("## Summary\n\n");
+        match (incident.status(), incident.resolution()) {
+            (Status::Open, _) => out.push_str("This incident is still open.\n\n"),
+            (Status::Closed, Some(resolution)) => {
+                let _ = writeln!(out, "{}\n", text(resolution, PARAGRAPH));
+            }
+            (Status::Closed, None) => out.push_str("Closed without a resolution summary.\n\n"),
+        }
+        match incident
+            .root_cause()
+            .and_then(|label| incident.entry(label))
+        {
+            Some(cause) => {
+                let _ = write!(
+                    out,
+                    "**Root cause:** {}: {}",
+                    cause.id,
+                    text(&cause.text, PARAGRAPH)
+                );
+                if let Some(result) = self.confirming_result(cause.id) {
+                    let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
+                }
+                out.push_str("\n\n");
+            }
+            None => out.push_str("**Root cause:** not identified.\n\n"),
+        }
+        let _ = writeln!(out, "{}\n", self.tally());
+    }
+
+    fn confirming_result(&self, hypothesis: Label) -> Option<&Entry> {
+        self.links
+            .verdicts
+            .get(&hypothesis)
+            .filter(|verdict| verdict.status == HypothesisStatus::Confirmed)
+            .and_then(|verdict| self.incident.entry(verdict.by_result))
+    }
+
+    /// `R2 (result of T1, 03:12 UTC): text`, for use in a paragraph.
+    fn result_reference(&self, result: &Entry) -> String {
+        let Body::Result { test, .. } = &result.body else {
+            return result.id.to_string();
+        };
+        format!(
+            "{} (result of {test}, {} UTC): {}",
+            result.id,
+            utc_time(result.at),
+            text(&result.text, PARAGRAPH)
+        )
+    }
+
+    fn tally(&self) -> String {
+        let incident = self.incident;
+        let count = |kind| incident.entries_of(kind).count();
+        let (mut ruled_out, mut confirmed, mut open) = (0, 0, 0);
+        for hypothesis in incident.entries_of(Kind::Hypothesis) {
+            match self.links.status(hypothesis.id) {
+                HypothesisStatus::RuledOut => ruled_out += 1,
+                HypothesisStatus::Confirmed => confirmed += 1,
+                HypothesisStatus::Open => open += 1,
+            }
+        }
+        let tests = count(Kind::Test);
+        let awaiting = incident.awaiting_results().len();
+        format!(
+            "{}; {}: {ruled_out} ruled out, {confirmed} confirmed, {open} still open; \
+             {}, {awaiting} awaiting a result.",
+            plural(count(Kind::Symptom), "symptom", "symptoms"),
+            plural(count(Kind::Hypothesis), "hypothesis", "hypotheses"),
+            plural(tests, "test", "tests"),
+        )
+    }
+
+    fn symptoms(&self, out: &mut String) {
+        out.push_str("## Symptoms\n\n");
+        let mut any = false;
+        for symptom in self.incident.entries_of(Kind::Symptom) {
+            any = true;
+            let _ = writeln!(out, "- {}", self.item(symptom));
+        }
+        if !any {
+            out.push_str("No symptoms recorded.\n");
+        }
+        out.push('\n');
+    }
+
+    /// `**S1** 2026-11-21 02:47 UTC: text (by ana)`, for a list item.
+    fn item(&self, entry: &Entry) -> String {
+        format!(
+            "**{}** {} UTC: {} (by {})",
+            entry.id,
+            utc_time(entry.at),
+            text(&entry.text, ITEM),
+            text(&entry.by, ITEM)
+        )
+    }
+
+    fn hypotheses(&self, out: &mut String) {
+        out.push_str("## Hypotheses\n\n");
+        let mut hypotheses = self.incident.entries_of(Kind::Hypothesis).peekable();
+        if hypotheses.peek().is_none() {
+            out.push_str("No hypotheses recorded.\n\n");
+            return;
+        }
+        out.push_str("| Label | Hypothesis | Status | Evidence |\n| --- | --- | --- | --- |\n");
+        for hypothesis in hypotheses {
+            let statement = cell(&hypothesis.text);
+            let (statement, status) = match self.links.status(hypothesis.id) {
+                HypothesisStatus::RuledOut => (format!("~~{statement}~~"), "Ruled out"),
+                HypothesisStatus::Confirmed => (format!("**{statement}**"), "**Confirmed**"),
+                HypothesisStatus::Open => (statement, "Open"),
+            };
+            let evidence: Vec<String> = self
+                .links
+                .evidence(hypothesis.id)
+                .iter()
+                .filter_map(|label| self.incident.entry(*label))
+                .map(|result| self.evidence_cell(result, hypothesis.id))
+                .collect();
+            let evidence = if evidence.is_empty() {
+                "None yet".to_string()
+            } else {
+                evidence.join("; ")
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {statement} | {status} | {evidence} |",
+                hypothesis.id
+            );
+        }
+        out.push('\n');
+    }
+
+    /// `R1 (T1) rules it out: text`, for a table cell.
+    fn evidence_cell(&self, result: &Entry, hypothesis: Label) -> String {
+        let Body::Result { test, confirms, .. } = &result.body else {
+            return result.id.to_string();
+        };
+        let verb = if confirms.contains(&hypothesis) {
+            "confirms"
+        } else {
+            "rules out"
+        };
+        format!("{} ({test}) {verb}: {}", result.id, cell(&result.text))
+    }
+
+    fn tests(&self, out: &mut String) {
+        out.push_str("## Tests and results\n\n");
+        let mut any = false;
+        for test in self.incident.entries_of(Kind::Test) {
+            any = true;
+            let Body::Test { targets } = &test.body else {
+                continue;
+            };
+            let _ = writeln!(out, "### {}\n", test.id);
+            let _ = writeln!(
+                out,
+                "{} UTC: {} (by {})\\",
+                utc_time(test.at),
+                text(&test.text, PARAGRAPH),
+                text(&test.by, PARAGRAPH)
+            );
+            let _ = writeln!(
+                out,
+                "Designed to rule out: {}\n",
+                labels_or(targets, "nothing named")
+            );
+            let results = self.links.results(test.id);
+            if results.is_empty() {
+                out.push_str("**Awaiting a result.**\n\n");
+                continue;
+            }
+            for result in results
+                .iter()
+                .filter_map(|label| self.incident.entry(*label))
+            {
+                let _ = write!(out, "- {}", self.item(result));
+                if let Body::Result {
+                    rules_out,
+                    confirms,
+                    ..
+                } = &result.body
+                {
+                    if !rules_out.is_empty() {
+                        let _ = write!(out, "\\\n  Rules out {}.", labels_or(rules_out, ""));
+                    }
+                    if !confirms.is_empty() {
+                        let _ = write!(out, "\\\n  Confirms {}.", labels_or(confirms, ""));
+                    }
+                }
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        if !any {
+            out.push_str("No tests recorded.\n\n");
+        }
+    }
+
+    fn timeline(&self, out: &mut String) {
+        let incident = self.incident;
+        out.push_str("## Timeline\n\n");
+        out.push_str(
+            "| Time (UTC) | Label | Kind | Entry | By |\n| --- | --- | --- | --- | --- |\n",
+        );
+        let opening = Row {
+            at: incident.opened_at,
+            recorded: DateTime::<Utc>::MIN_UTC,
+            label: String::new(),
+            kind: "opened",
+            entry: cell(&incident.title),
+            by: &incident.opened_by,
+        };
+        let entries = incident.entries.iter().map(|entry| Row {
+            at: entry.at,
+            recorded: entry.recorded_at,
+            label: entry.id.to_string(),
+            kind: entry.kind().name(),
+            entry: cell(&entry.text),
+            by: &entry.by,
+        });
+        let changes = incident.lifecycle.iter().map(|change| Row {
+            at: change.at,
+            recorded: change.recorded_at,
+            label: String::new(),
+            kind: match change.change {
+                Change::Closed => "closed",
+                Change::Reopened => "reopened",
+            },
+            entry: match (&change.change, &change.resolution) {
+                (Change::Closed, Some(resolution)) => cell(resolution),
+                (Change::Closed, None) => "Incident closed".into(),
+                (Change::Reopened, _) => "Incident reopened".into(),
+            },
+            by: &change.by,
+        });
+        let mut rows: Vec<Row> = std::iter::once(opening)
+            .chain(entries)
+            .chain(changes)
+            .collect();
+        // Ties keep recording order, with the opening first; the sort is stable, so
+        // entries recorded in the same second keep the order of the log.
+        rows.sort_by_key(|row| (row.at, row.recorded));
+        for row in rows {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                utc_time(row.at),
+                row.label,
+                row.kind,
+                row.entry,
+                cell(row.by)
+            );
+        }
+        out.push('\n');
+    }
+
+    fn actions(&self, out: &mut String) {
+        out.push_str("## Action items\n\n");
+        let mut any = false;
+        for action in self.incident.entries_of(Kind::Action) {
+            any = true;
+            let Body::Action { owner } = &action.body else {
+                continue;
+            };
+            let owner = owner
+                .as_deref()
+                .map_or_else(|| "no owner yet".to_string(), |owner| text(owner, TASK));
+            let _ = writeln!(
+                out,
+                "- [ ] **{}** {} (owner: {owner})",
+                action.id,
+                text(&action.text, TASK)
+            );
+        }
+        if !any {
+            out.push_str("No action items recorded.\n");
+        }
+        out.push('\n');
+    }
+
+    fn metrics(&self, out: &mut String) {
+        let incident = self.incident;
+        out.push_str("## Metrics\n\n");
+        let since_open =
+            |at: DateTime<Utc>| human_duration((at - incident.opened_at).num_seconds());
+        let first_hypothesis = incident
+            .entries_of(Kind::Hypothesis)
+            .map(|entry| entry.at)
+            .min()
+            .map_or_else(|| "no hypothesis yet".to_string(), since_open);
+        let root_cause = incident
+            .entries
+            .iter()
+            .filter(|entry| matches!(&entry.body, Body::Result { confirms, .. } if !confirms.is_empty()))
+            .map(|entry| entry.at)
+            .min()
+            .map_or_else(|| "not confirmed".to_string(), since_open);
+        let resolve = match incident.closed_at() {
+            Some(closed_at) => since_open(closed_at),
+            None => format!("still open after {}", since_open(self.now)),
+        };
+        let _ = writeln!(out, "- Time to first hypothesis: {first_hypothesis}");
+        let _ = writeln!(out, "- Time to root cause: {root_cause}");
+        let _ = writeln!(out, "- Time to resolve: {resolve}");
+        out.push('\n');
+    }
+}
+
+struct Row<'a> {
+    at: DateTime<Utc>,
+    recorded: DateTime<Utc>,
+    label: String,
+    kind: &'static str,
+    entry: String,
+    by: &'a str,
+}
+
+fn labels_or(labels: &[Label], none: &str) -> String {
+    if labels.is_empty() {
+        return none.to_string();
+    }
+    labels
+        .iter()
+        .map(Label::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}

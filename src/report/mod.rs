@@ -1,0 +1,66 @@
+//! Rendering an incident: `&Incident -> String`, no I/O. The same closed incident always
+//! renders byte-identically; only an open incident's report depends on `now`.
+
+pub mod escape;
+pub mod json;
+pub mod markdown;
+
+use chrono::{DateTime, Utc};
+
+/// A UTC time as reports show it: `2026-11-21 02:47`, with seconds when they are not zero.
+pub fn utc_time(time: DateTime<Utc>) -> String {
+    if time.timestamp() % 60 == 0 {
+        time.format("%Y-%m-%d %H:%M").to_string()
+    } else {
+        time.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+/// A duration as people say it: `45s`, `12m`, `1h 7m`, `2d 3h`.
+pub fn human_duration(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let seconds = seconds.unsigned_abs();
+    let (days, hours, minutes) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60);
+    let text = if days > 0 {
+        if hours > 0 {
+            format!("{days}d {hours}h")
+        } else {
+            format!("{days}d")
+        }
+    } else if hours > 0 {
+        if minutes > 0 {
+            format!("{hours}h {minutes}m")
+        } else {
+            format!("{hours}h")
+        }
+    } else if minutes > 0 {
+        format!("{minutes}m")
+    } else {
+        format!("{seconds}s")
+    };
+    format!("{sign}{text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(human_duration(0), "0s");
+        assert_eq!(human_duration(45), "45s");
+        assert_eq!(human_duration(12 * 60 + 5), "12m");
+        assert_eq!(human_duration(3600 + 7 * 60), "1h 7m");
+        assert_eq!(human_duration(7200), "2h");
+        assert_eq!(human_duration(2 * 86_400 + 3 * 3600 + 60), "2d 3h");
+        assert_eq!(human_duration(-300), "-5m");
+    }
+
+    #[test]
+    fn times_show_seconds_only_when_they_matter() {
+        let time: DateTime<Utc> = "2026-11-21T02:47:00Z".parse().unwrap();
+        assert_eq!(utc_time(time), "2026-11-21 02:47");
+        let time: DateTime<Utc> = "2026-11-21T02:47:09Z".parse().unwrap();
+        assert_eq!(utc_time(time), "2026-11-21 02:47:09");
+    }
+}

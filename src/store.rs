@@ -1,0 +1,343 @@
+//! Where incidents live on disk, and every read and write of them.
+//!
+//! Layout under the data directory:
+//!
+//! ```text
+//! current                     the current incident's id
+//! incidents/<id>.json         one document per incident
+//! incidents/<id>.lock         held across every read-modify-write; never replaced
+//! incidents/.<id>.<pid>.<n>.tmp   a save in progress; never ends in .json
+//! ```
+//!
+//! A save writes a temp file in the same folder, syncs it, renames it over the document
+//! and syncs the folder, all while holding the incident's lock: a reader sees the old
+//! document or the new one, and concurrent writers never lose each other's entries.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::error::{Error, Result};
+use crate::id;
+use crate::model::{Incident, SCHEMA};
+
+const DIR_MODE: u32 = 0o700;
+const FILE_MODE: u32 = 0o600;
+
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    /// The data directory, the first that applies: `--dir`, `INCIDENT_DIR`, the platform's
+    /// data directory for `incident`.
+    pub fn locate(flag: Option<PathBuf>) -> Result<Store> {
+        let root = match flag {
+            Some(dir) => dir,
+            None => match std::env::var_os("INCIDENT_DIR") {
+                Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+                _ => directories::ProjectDirs::from("", "", "incident")
+                    .ok_or(Error::NoDataDir)?
+                    .data_dir()
+                    .to_path_buf(),
+            },
+        };
+        Ok(Store { root })
+    }
+
+    fn incidents_dir(&self) -> PathBuf {
+        self.root.join("incidents")
+    }
+
+    fn document_path(&self, id: &str) -> PathBuf {
+        debug_assert!(id::is_valid(id), "ids are checked before they name a file");
+        self.incidents_dir().join(format!("{id}.json"))
+    }
+
+    fn lock_path(&self, id: &str) -> PathBuf {
+        self.incidents_dir().join(format!("{id}.lock"))
+    }
+
+    fn current_path(&self) -> PathBuf {
+        self.root.join("current")
+    }
+
+    /// Creates the data directory and its incidents folder, private to the user.
+    fn ensure_dirs(&self) -> Result<()> {
+        for dir in [&self.root, &self.incidents_dir()] {
+            if dir.is_dir() {
+                continue;
+            }
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(DIR_MODE)
+                .create(dir)
+                .map_err(|source| Error::io(dir, source))?;
+            // The umask may have taken bits away; the mode is ours to set.
+            fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
+                .map_err(|source| Error::io(dir, source))?;
+        }
+        Ok(())
+    }
+
+    /// Every incident id in the store, sorted.
+    pub fn ids(&self) -> Result<Vec<String>> {
+        let dir = self.incidents_dir();
+        let listing = match fs::read_dir(&dir) {
+            Ok(listing) => listing,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(Error::io(dir, source)),
+        };
+        let mut ids = Vec::new();
+        for item in listing {
+            let item = item.map_err(|source| Error::io(&dir, source))?;
+            let name = item.file_name();
+            let Some(id) = name.to_str().and_then(|name| name.strip_suffix(".json")) else {
+                continue;
+            };
+            if id::is_valid(id) {
+                ids.push(id.to_string());
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Reads one incident. Saves replace documents atomically, so no lock is needed.
+    pub fn load(&self, id: &str) -> Result<Incident> {
+        let path = self.document_path(id);
+        let bytes = fs::read(&path).map_err(|source| Error::io(&path, source))?;
+        parse_document(&bytes, &path, id)
+    }
+
+    /// Every readable incident, and an error for each one that is not.
+    pub fn load_all(&self) -> Result<(Vec<Incident>, Vec<Error>)> {
+        let mut incidents = Vec::new();
+        let mut failures = Vec::new();
+        for id in self.ids()? {
+            match self.load(&id) {
+                Ok(incident) => incidents.push(incident),
+                Err(error) => failures.push(error),
+            }
+        }
+        Ok((incidents, failures))
+    }
+
+    /// Reads, changes and saves one incident under its lock. If `change` fails, nothing
+    /// is written.
+    pub fn update<T>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut Incident) -> Result<T>,
+    ) -> Result<T> {
+        let lock_path = self.lock_path(id);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(FILE_MODE)
+            .open(&lock_path)
+            .map_err(|source| Error::io(&lock_path, source))?;
+        lock.lock()
+            .map_err(|source| Error::io(&lock_path, source))?;
+        let mut incident = self.load(id)?;
+        let outcome = change(&mut incident)?;
+        self.write_replacing(&incident)?;
+        // Dropping the file releases the lock, after the rename is durable.
+        drop(lock);
+        Ok(outcome)
+    }
+
+    /// Saves a new incident. Never replaces an existing document: the new one is linked
+    /// into place, which fails if the name is taken.
+    pub fn create(&self, incident: &Incident) -> Result<()> {
+        self.ensure_dirs()?;
+        let path = self.document_path(&incident.id);
+        let temp = self.write_temp(incident)?;
+        let linked = fs::hard_link(&temp, &path);
+        let _ = fs::remove_file(&temp);
+        match linked {
+            Ok(()) => sync_dir(&self.incidents_dir()),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                Err(Error::IncidentExists {
+                    id: incident.id.clone(),
+                })
+            }
+            Err(source) => Err(Error::io(path, source)),
+        }
+    }
+
+    fn write_replacing(&self, incident: &Incident) -> Result<()> {
+        let path = self.document_path(&incident.id);
+        let temp = self.write_temp(incident)?;
+        if let Err(source) = fs::rename(&temp, &path) {
+            let _ = fs::remove_file(&temp);
+            return Err(Error::io(path, source));
+        }
+        sync_dir(&self.incidents_dir())
+    }
+
+    /// Writes the document to a fresh temp file beside it and syncs it to disk.
+    fn write_temp(&self, incident: &Incident) -> Result<PathBuf> {
+        let mut bytes = serde_json::to_vec_pretty(incident)
+            .expect("an incident always serializes: it holds only strings, numbers and lists");
+        bytes.push(b'\n');
+        let temp = self
+            .incidents_dir()
+            .join(format!(".{}.{}", incident.id, unique_suffix()));
+        write_synced(&temp, &bytes)?;
+        Ok(temp)
+    }
+
+    /// The current incident's id, if one was set.
+    pub fn current(&self) -> Result<Option<String>> {
+        let path = self.current_path();
+        match fs::read_to_string(&path) {
+            Ok(text) => {
+                let id = text.trim();
+                if id::is_valid(id) {
+                    Ok(Some(id.to_string()))
+                } else {
+                    Err(Error::Damaged {
+                        path,
+                        reason: "it does not hold an incident id".into(),
+                    })
+                }
+            }
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::io(path, source)),
+        }
+    }
+
+    pub fn set_current(&self, id: &str) -> Result<()> {
+        self.ensure_dirs()?;
+        let path = self.current_path();
+        let temp = self.root.join(format!(".current.{}", unique_suffix()));
+        write_synced(&temp, format!("{id}\n").as_bytes())?;
+        if let Err(source) = fs::rename(&temp, &path) {
+            let _ = fs::remove_file(&temp);
+            return Err(Error::io(path, source));
+        }
+        sync_dir(&self.root)
+    }
+
+    pub fn exists(&self, id: &str) -> bool {
+        self.document_path(id).exists()
+    }
+}
+
+/// A temp-file suffix no other process or save uses; never `.json`.
+fn unique_suffix() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    format!(
+        "{}.{}.{nanos}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(FILE_MODE)
+            .open(path)?;
+        file.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    written.map_err(|source| {
+        let _ = fs::remove_file(path);
+        Error::io(path, source)
+    })
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|source| Error::io(dir, source))
+}
+
+/// Reads a document, telling apart the ways a file can be unusable so the user knows
+/// what happened to it.
+fn parse_document(bytes: &[u8], path: &Path, id: &str) -> Result<Incident> {
+    let damaged = |reason: String| Error::Damaged {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(damaged("the file is empty".into()));
+    }
+    if bytes.iter().all(|byte| *byte == 0) {
+        return Err(damaged("the file holds only NUL bytes".into()));
+    }
+    match serde_json::from_slice::<Incident>(bytes) {
+        Ok(incident) => {
+            if incident.schema > SCHEMA {
+                return Err(newer(path, u64::from(incident.schema)));
+            }
+            incident.validate().map_err(damaged)?;
+            if incident.id != id {
+                return Err(damaged(format!(
+                    "it holds incident {:?}, not {id:?}",
+                    incident.id
+                )));
+            }
+            Ok(incident)
+        }
+        Err(error) => {
+            let schema = serde_json::from_slice::<serde_json::Value>(bytes)
+                .ok()
+                .and_then(|value| value.get("schema").and_then(serde_json::Value::as_u64));
+            match schema {
+                Some(found) if found > u64::from(SCHEMA) => Err(newer(path, found)),
+                _ if error.is_eof() => Err(damaged(format!("the file is truncated ({error})"))),
+                _ if error.is_syntax() => Err(damaged(format!("the file is not JSON ({error})"))),
+                _ => Err(damaged(format!("not an incident document ({error})"))),
+            }
+        }
+    }
+}
+
+fn newer(path: &Path, found: u64) -> Error {
+    Error::NewerSchema {
+        path: path.to_path_buf(),
+        found,
+        known: SCHEMA,
+    }
+}
+
+/// Writes a file the user named (`report -o`) so that it is either the old file or the
+/// complete new one, never a partial report.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::Usage(format!("{} is not a file name", path.display())))?;
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}", unique_suffix()));
+    let temp = dir.join(temp_name);
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    if let Err(source) = written.and_then(|()| fs::rename(&temp, path)) {
+        let _ = fs::remove_file(&temp);
+        return Err(Error::io(path, source));
+    }
+    sync_dir(&dir)
+}

@@ -1,0 +1,228 @@
+//! Times as users type them (`--at`), and the clock, which tests can fix with
+//! `INCIDENT_NOW`.
+
+use chrono::{
+    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
+
+use crate::error::{Error, Result};
+
+/// Now, to the second, from `INCIDENT_NOW` (RFC 3339) when it is set.
+pub fn now() -> Result<DateTime<Utc>> {
+    let now = match std::env::var("INCIDENT_NOW") {
+        Ok(fixed) if !fixed.is_empty() => DateTime::parse_from_rfc3339(fixed.trim())
+            .map_err(|_| Error::Usage(format!("INCIDENT_NOW={fixed:?} is not an RFC 3339 time")))?
+            .with_timezone(&Utc),
+        _ => Utc::now(),
+    };
+    Ok(truncate_to_second(now))
+}
+
+fn truncate_to_second(time: DateTime<Utc>) -> DateTime<Utc> {
+    time.with_nanosecond(0).unwrap_or(time)
+}
+
+/// Parses a `--at` value against `now` in the time zone `zone`:
+/// RFC 3339; `YYYY-MM-DD HH:MM[:SS]` local; `HH:MM[:SS]`, the latest such local moment
+/// not in the future; or a duration ago (`15m ago`, `-15m`, `1h30m ago`, `now`).
+/// A time in the future is refused.
+pub fn parse_at<Tz: TimeZone>(input: &str, now: DateTime<Utc>, zone: &Tz) -> Result<DateTime<Utc>> {
+    let text = input.trim();
+    let malformed = || Error::MalformedTime {
+        input: input.to_string(),
+    };
+    let time = if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        time.with_timezone(&Utc)
+    } else if let Some(ago) = parse_ago(text) {
+        now - ago
+    } else if let Some(time) = parse_local_date_time(text) {
+        local_to_utc(zone, time).ok_or_else(malformed)?
+    } else if let Some(time) = parse_clock(text) {
+        latest_at_or_before(zone, time, now).ok_or_else(malformed)?
+    } else {
+        return Err(malformed());
+    };
+    let time = truncate_to_second(time);
+    if time > now {
+        return Err(Error::FutureTime {
+            input: input.to_string(),
+        });
+    }
+    Ok(time)
+}
+
+fn parse_local_date_time(text: &str) -> Option<NaiveDateTime> {
+    [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+}
+
+fn parse_clock(text: &str) -> Option<NaiveTime> {
+    ["%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|format| NaiveTime::parse_from_str(text, format).ok())
+}
+
+/// A local time that falls in a daylight-saving gap does not exist; one in the overlap
+/// is taken at its first occurrence.
+fn local_to_utc<Tz: TimeZone>(zone: &Tz, time: NaiveDateTime) -> Option<DateTime<Utc>> {
+    match zone.from_local_datetime(&time) {
+        LocalResult::Single(time) => Some(time.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+        LocalResult::None => None,
+    }
+}
+
+fn latest_at_or_before<Tz: TimeZone>(
+    zone: &Tz,
+    time: NaiveTime,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let today: NaiveDate = now.with_timezone(zone).date_naive();
+    // Two days back covers yesterday even across a daylight-saving gap at that hour.
+    (0..3)
+        .filter_map(|days_back| today.checked_sub_signed(Duration::days(days_back)))
+        .filter_map(|date| local_to_utc(zone, date.and_time(time)))
+        .find(|candidate| *candidate <= now)
+}
+
+/// `15m ago`, `-15m`, `15m`, `1h 30m ago`, `90 s ago`, `2 hours ago`, `now`.
+fn parse_ago(text: &str) -> Option<Duration> {
+    let lower = text.to_ascii_lowercase();
+    if lower == "now" {
+        return Some(Duration::zero());
+    }
+    let body = lower.strip_suffix("ago").unwrap_or(&lower).trim_end();
+    let body = body.strip_prefix('-').unwrap_or(body).trim_start();
+    if body.is_empty() {
+        return None;
+    }
+    let mut total = Duration::zero();
+    let mut rest = body;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let amount: i64 = rest[..digits].parse().ok()?;
+        rest = rest[digits..].trim_start();
+        let unit_len = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let seconds_per_unit = match &rest[..unit_len] {
+            "s" | "sec" | "secs" | "second" | "seconds" => 1,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
+            "d" | "day" | "days" => 86_400,
+            _ => return None,
+        };
+        total = total.checked_add(&Duration::try_seconds(
+            amount.checked_mul(seconds_per_unit)?,
+        )?)?;
+        rest = rest[unit_len..].trim_start();
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-21T03:10:00Z".parse().unwrap()
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn parse(text: &str) -> Result<DateTime<Utc>> {
+        parse_at(text, now(), &Utc)
+    }
+
+    #[test]
+    fn every_form_of_the_contract_parses() {
+        assert_eq!(
+            parse("2026-11-21T02:47:00Z").unwrap(),
+            utc("2026-11-21T02:47:00Z")
+        );
+        assert_eq!(
+            parse("2026-11-21T03:47:00+01:00").unwrap(),
+            utc("2026-11-21T02:47:00Z")
+        );
+        assert_eq!(
+            parse("2026-11-21 02:47").unwrap(),
+            utc("2026-11-21T02:47:00Z")
+        );
+        assert_eq!(
+            parse("2026-11-21 02:47:30").unwrap(),
+            utc("2026-11-21T02:47:30Z")
+        );
+        assert_eq!(parse("02:47").unwrap(), utc("2026-11-21T02:47:00Z"));
+        assert_eq!(parse("03:10").unwrap(), utc("2026-11-21T03:10:00Z"));
+        assert_eq!(parse("15m ago").unwrap(), utc("2026-11-21T02:55:00Z"));
+        assert_eq!(parse("-15m").unwrap(), utc("2026-11-21T02:55:00Z"));
+        assert_eq!(parse("15m").unwrap(), utc("2026-11-21T02:55:00Z"));
+        assert_eq!(parse("1h30m ago").unwrap(), utc("2026-11-21T01:40:00Z"));
+        assert_eq!(parse("2 hours ago").unwrap(), utc("2026-11-21T01:10:00Z"));
+        assert_eq!(parse("90s ago").unwrap(), utc("2026-11-21T03:08:30Z"));
+        assert_eq!(parse("1d ago").unwrap(), utc("2026-11-20T03:10:00Z"));
+        assert_eq!(parse("now").unwrap(), now());
+    }
+
+    #[test]
+    fn a_clock_time_later_than_now_means_yesterday() {
+        assert_eq!(parse("23:50").unwrap(), utc("2026-11-20T23:50:00Z"));
+    }
+
+    #[test]
+    fn local_forms_use_the_time_zone() {
+        let new_york = FixedOffset::west_opt(5 * 3600).unwrap();
+        let parsed = parse_at("2026-11-20 21:47", now(), &new_york).unwrap();
+        assert_eq!(parsed, utc("2026-11-21T02:47:00Z"));
+        // 22:00 in New York is 03:00 UTC, before now: today, New York time.
+        let parsed = parse_at("22:00", now(), &new_york).unwrap();
+        assert_eq!(parsed, utc("2026-11-21T03:00:00Z"));
+        // 22:30 there is after now, so it is the day before.
+        let parsed = parse_at("22:30", now(), &new_york).unwrap();
+        assert_eq!(parsed, utc("2026-11-20T03:30:00Z"));
+    }
+
+    #[test]
+    fn future_times_are_refused() {
+        for future in ["2026-11-21T03:10:01Z", "2027-01-01 00:00"] {
+            assert!(
+                matches!(parse(future), Err(Error::FutureTime { .. })),
+                "{future}"
+            );
+        }
+        assert_eq!(parse("-0m").unwrap(), now(), "now itself is not the future");
+    }
+
+    #[test]
+    fn nonsense_is_malformed() {
+        for bad in [
+            "",
+            "yesterday",
+            "15x ago",
+            "m ago",
+            "25:00",
+            "2026-13-01 00:00",
+            "ago",
+            "-",
+        ] {
+            assert!(
+                matches!(parse(bad), Err(Error::MalformedTime { .. })),
+                "{bad:?} parsed"
+            );
+        }
+    }
+}

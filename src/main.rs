@@ -74,10 +74,10 @@ fn report_error(error: &Error) -> ExitCode {
         let _ = clap_error.print();
         return ExitCode::from(u8::try_from(clap_error.exit_code()).unwrap_or(2));
     }
-    if let Error::Io { source, .. } = error {
-        if source.kind() == io::ErrorKind::BrokenPipe {
-            return ExitCode::SUCCESS;
-        }
+    if let Error::Io { source, .. } = error
+        && source.kind() == io::ErrorKind::BrokenPipe
+    {
+        return ExitCode::SUCCESS;
     }
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "error: {}", sanitize::one_line(&error.to_string()));

@@ -523,13 +523,13 @@ impl Incident {
         if let Some(label) = transition.root_cause {
             self.expect_entry(label, Kind::Hypothesis)?;
         }
-        if let Some(resolution) = &transition.resolution {
-            if resolution.len() > MAX_TEXT_BYTES {
-                return Err(Error::TextTooLong {
-                    len: resolution.len(),
-                    limit: MAX_TEXT_BYTES,
-                });
-            }
+        if let Some(resolution) = &transition.resolution
+            && resolution.len() > MAX_TEXT_BYTES
+        {
+            return Err(Error::TextTooLong {
+                len: resolution.len(),
+                limit: MAX_TEXT_BYTES,
+            });
         }
         self.lifecycle.push(Transition {
             change: Change::Closed,

@@ -25,6 +25,26 @@ fn cell(value: &str) -> String {
     escape::markdown(value, Place::Cell)
 }
 
+/// A title for a heading: one line, and trailing punctuation written as a character
+/// reference, which renders the same but is not flagged by markdownlint (MD026).
+fn heading(title: &str) -> String {
+    let mut line = cell(title);
+    if let Some(last) = line
+        .chars()
+        .last()
+        .filter(|c| ".,;:!。，；：！".contains(*c))
+    {
+        line.truncate(line.len() - last.len_utf8());
+        let backslashes = line.len() - line.trim_end_matches('\\').len();
+        if backslashes % 2 == 1 {
+            // The punctuation was escaped; the reference needs no escape.
+            line.pop();
+        }
+        let _ = write!(line, "&#{};", u32::from(last));
+    }
+    line
+}
+
 /// Renders the report. `now` is used only while the incident is open, to say how long it
 /// has been going on.
 pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
@@ -63,7 +83,7 @@ impl Report<'_> {
 
     fn header(&self, out: &mut String) {
         let incident = self.incident;
-        let _ = writeln!(out, "# {}\n", text(&incident.title, PARAGRAPH));
+        let _ = writeln!(out, "# {}\n", heading(&incident.title));
         out.push_str("| Field | Value |\n| --- | --- |\n");
         let _ = writeln!(out, "| Incident | {} |", incident.id);
         let status = match incident.status() {
@@ -314,7 +334,7 @@ impl Report<'_> {
         let opening = Row {
             at: incident.opened_at,
             recorded: DateTime::<Utc>::MIN_UTC,
-            label: String::new(),
+            label: "—".into(),
             kind: "opened",
             entry: cell(&incident.title),
             by: &incident.opened_by,
@@ -330,7 +350,7 @@ impl Report<'_> {
         let changes = incident.lifecycle.iter().map(|change| Row {
             at: change.at,
             recorded: change.recorded_at,
-            label: String::new(),
+            label: "—".into(),
             kind: match change.change {
                 Change::Closed => "closed",
                 Change::Reopened => "reopened",
@@ -437,4 +457,20 @@ fn labels_or(labels: &[Label], none: &str) -> String {
 
 fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heading;
+
+    #[test]
+    fn headings_end_without_bare_punctuation() {
+        assert_eq!(heading("Payments down!"), "Payments down&#33;");
+        assert_eq!(heading("Why slow?"), "Why slow?");
+        assert_eq!(heading("Step 3."), "Step 3&#46;");
+        assert_eq!(heading("3."), "3&#46;");
+        assert_eq!(heading("see www."), "see www&#46;");
+        assert_eq!(heading("ends in \\"), "ends in \\\\");
+        assert_eq!(heading("two\nlines:"), "two lines&#58;");
+    }
 }

@@ -1,0 +1,12 @@
+//! The `incident` binary, driven as a user drives it, on a real temp directory.
+
+mod env;
+
+mod errors;
+mod output;
+mod report;
+mod selection;
+mod storage;
+mod story;
+mod text;
+mod times;

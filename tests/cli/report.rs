@@ -1,0 +1,151 @@
+//! The post-incident report, as it would be pasted into a ticket.
+
+use crate::env::TestEnv;
+
+const SECTIONS: [&str; 6] = [
+    "## Summary",
+    "## Symptoms",
+    "## Hypotheses",
+    "## Tests and results",
+    "## Timeline",
+    "## Action items",
+];
+
+fn story(env: &TestEnv) -> String {
+    let id = env.quiet(&["open", "Checkout returns 502s", "--at", "02:47"]);
+    env.ok(&[
+        "symptom",
+        "5% of POST /checkout return 502",
+        "--at",
+        "02:45",
+    ]);
+    env.ok(&["symptom", "p99 latency 4s", "--at", "02:50", "--by", "ben"]);
+    env.ok(&["hypothesis", "bad deploy", "--at", "02:52"]);
+    env.ok(&["hypothesis", "DB pool exhausted", "--at", "02:53"]);
+    env.ok(&["test", "roll back canary", "--for", "H1", "--at", "02:55"]);
+    env.ok(&["test", "pool gauges", "--for", "H2", "--at", "02:56"]);
+    env.ok(&[
+        "result",
+        "T1",
+        "502s continue",
+        "--rules-out",
+        "--at",
+        "03:05",
+    ]);
+    env.ok(&[
+        "result",
+        "T2",
+        "pool 100/100",
+        "--confirms",
+        "H2",
+        "--at",
+        "03:10",
+    ]);
+    env.ok(&["action", "alert on pool saturation", "--owner", "ben"]);
+    env.ok(&["close", "raised pool to 200", "--at", "03:25"]);
+    id
+}
+
+fn headings(markdown: &str) -> Vec<&str> {
+    markdown
+        .lines()
+        .filter(|line| line.starts_with("## "))
+        .collect()
+}
+
+#[test]
+fn the_sections_stand_in_the_contract_order() {
+    let env = TestEnv::new();
+    story(&env);
+    let markdown = env.ok(&["report"]);
+    assert!(markdown.starts_with("# Checkout returns 502s\n"));
+    let found = headings(&markdown);
+    assert_eq!(&found[..6], SECTIONS, "{markdown}");
+    assert!(markdown.ends_with(".\n") || markdown.ends_with("|\n") || markdown.ends_with("m\n"));
+    assert!(!markdown.ends_with("\n\n"));
+}
+
+#[test]
+fn an_empty_incident_still_has_every_section() {
+    let env = TestEnv::new();
+    env.open("Nothing yet");
+    let markdown = env.ok(&["report"]);
+    assert_eq!(&headings(&markdown)[..6], SECTIONS);
+    assert!(markdown.contains("No symptoms recorded."), "{markdown}");
+    assert!(markdown.contains("No hypotheses recorded."), "{markdown}");
+    assert!(markdown.contains("No tests recorded."), "{markdown}");
+    assert!(markdown.contains("No action items recorded."), "{markdown}");
+    assert!(markdown.contains("still open"), "{markdown}");
+}
+
+#[test]
+fn a_closed_report_is_byte_identical_whatever_the_clock_zone_and_directory() {
+    let env = TestEnv::new();
+    story(&env);
+    let first = env.ok(&["report"]);
+    let mut later = env.command(&["report"]);
+    later
+        .env("INCIDENT_NOW", "2027-03-01T12:00:00Z")
+        .env("TZ", "Asia/Kolkata")
+        .current_dir("/");
+    let out = later.output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), first);
+}
+
+#[test]
+fn times_are_utc() {
+    let env = TestEnv::new().with_tz("Europe/Berlin");
+    story(&env);
+    let markdown = env.ok(&["report"]);
+    // 02:45 typed in Berlin is 01:45 UTC.
+    assert!(
+        markdown.contains("| 2026-11-21 01:45 | S1 | symptom |"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn the_report_snapshot() {
+    let env = TestEnv::new();
+    story(&env);
+    insta::assert_snapshot!(env.ok(&["report"]));
+}
+
+#[test]
+fn output_to_a_file_prints_nothing() {
+    let env = TestEnv::new();
+    story(&env);
+    let path = env.home().join("report.md");
+    let mut command = env.command(&["report", "-o"]);
+    command.arg(&path);
+    let out = command.output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), env.ok(&["report"]));
+    let missing = env.home().join("no/such/dir/report.md");
+    let mut command = env.command(&["report", "-o"]);
+    command.arg(&missing);
+    assert_eq!(command.output().unwrap().status.code(), Some(1));
+}
+
+#[test]
+fn user_text_cannot_add_structure() {
+    let env = TestEnv::new();
+    env.open("# Not a heading | not a cell");
+    env.ok(&["symptom", "## fake section"]);
+    env.ok(&["hypothesis", "a | b <script>x</script> [link](http://evil)"]);
+    env.ok(&["note", "```"]);
+    let markdown = env.ok(&["report"]);
+    assert_eq!(&headings(&markdown)[..6], SECTIONS, "{markdown}");
+    assert!(
+        markdown.starts_with("# \\# Not a heading \\| not a cell\n"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(
+            "| H1 | a \\| b \\<script\\>x\\</script\\> \\[link\\](<http://evil>) | Open |"
+        ),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("\n```"), "{markdown}");
+}

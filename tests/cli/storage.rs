@@ -1,0 +1,133 @@
+//! Where documents live, their permissions, and safe concurrent appends.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::env::TestEnv;
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn one_private_json_document_per_incident() {
+    let env = TestEnv::new();
+    let id = env.open("Private");
+    env.ok(&["note", "x"]);
+    assert_eq!(mode(&env.data_dir()), 0o700);
+    assert_eq!(mode(&env.data_dir().join("incidents")), 0o700);
+    assert_eq!(mode(&env.document_path(&id)), 0o600);
+    let json_files: Vec<String> = std::fs::read_dir(env.data_dir().join("incidents"))
+        .unwrap()
+        .map(|item| item.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    assert_eq!(json_files, [format!("{id}.json")]);
+    let document = env.document(&id);
+    for key in ["schema", "id", "title", "entries"] {
+        assert!(document.get(key).is_some(), "{key} missing");
+    }
+}
+
+#[test]
+fn the_data_directory_comes_from_dir_then_incident_dir_then_xdg() {
+    let env = TestEnv::new();
+    let flag_dir = env.home().join("flag");
+    let mut command = env.command(&["open", "From flag", "-q", "--dir"]);
+    command.arg(&flag_dir);
+    assert!(command.output().unwrap().status.success());
+    assert!(
+        flag_dir
+            .join("incidents/2026-11-21-from-flag.json")
+            .is_file()
+    );
+
+    let mut command = env.command(&["open", "From xdg", "-q"]);
+    command
+        .env_remove("INCIDENT_DIR")
+        .env("HOME", env.home())
+        .env("XDG_DATA_HOME", env.home().join("xdg"));
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        env.home()
+            .join("xdg/incident/incidents/2026-11-21-from-xdg.json")
+            .is_file()
+    );
+
+    let mut command = env.command(&["open", "From home", "-q"]);
+    command.env_remove("INCIDENT_DIR").env("HOME", env.home());
+    assert!(command.output().unwrap().status.success());
+    assert!(
+        env.home()
+            .join(".local/share/incident/incidents/2026-11-21-from-home.json")
+            .is_file()
+    );
+    assert!(!env.data_dir().exists(), "INCIDENT_DIR was not used");
+}
+
+#[test]
+fn reading_does_not_create_the_data_directory() {
+    let env = TestEnv::new();
+    let listed = env.run(&["list"]);
+    assert_eq!((listed.code, listed.stdout.as_str()), (0, ""));
+    assert!(
+        listed.stderr.contains("no open incidents"),
+        "{}",
+        listed.stderr
+    );
+    env.fails(&["status"], 1);
+    assert!(!env.data_dir().exists());
+}
+
+#[test]
+fn concurrent_writers_lose_nothing() {
+    let env = TestEnv::new();
+    let id = env.open("Concurrent");
+    let writers: Vec<std::process::Child> = (0..6)
+        .map(|writer| {
+            let script = format!(
+                "for n in $(seq 1 15); do '{}' note \"writer {writer} note $n\" -q || exit 1; done",
+                assert_cmd::cargo::cargo_bin("incident").display()
+            );
+            let mut command = std::process::Command::new("bash");
+            command
+                .arg("-c")
+                .arg(script)
+                .env("INCIDENT_DIR", env.data_dir())
+                .stdout(std::process::Stdio::null());
+            command.spawn().unwrap()
+        })
+        .collect();
+    for mut writer in writers {
+        assert!(writer.wait().unwrap().success());
+    }
+    let document = env.document(&id);
+    let entries = document["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 90);
+    let mut labels: Vec<&str> = entries
+        .iter()
+        .map(|entry| entry["id"].as_str().unwrap())
+        .collect();
+    labels.sort();
+    labels.dedup();
+    assert_eq!(labels.len(), 90, "labels are unique");
+    for writer in 0..6 {
+        for n in 1..=15 {
+            let text = format!("writer {writer} note {n}");
+            assert!(
+                entries.iter().any(|entry| entry["text"] == text.as_str()),
+                "{text} lost"
+            );
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(env.data_dir().join("incidents"))
+        .unwrap()
+        .map(|item| item.unwrap().file_name())
+        .filter(|name| name.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -1,0 +1,97 @@
+//! Entry text: words joined by single spaces, options anywhere, dashes kept as text,
+//! `--` ending options, `-` for standard input.
+
+use crate::env::{TestEnv, entry};
+
+fn text_of(env: &TestEnv, label: &str) -> String {
+    let report = env.json(&["report", "--format", "json"]);
+    entry(&report, label)["text"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_leading_dash_is_text() {
+    let env = TestEnv::new();
+    env.open("Dashes");
+    assert_eq!(env.quiet(&["symptom", "- not a list"]), "S1");
+    assert_eq!(text_of(&env, "S1"), "- not a list");
+    env.ok(&["symptom", "-15%", "conversions", "---", "-x"]);
+    assert_eq!(text_of(&env, "S2"), "-15% conversions --- -x");
+}
+
+#[test]
+fn options_may_follow_the_text() {
+    let env = TestEnv::new();
+    env.open("Options after text");
+    env.ok(&["symptom", "502s", "on", "checkout", "--at", "10m ago"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "S1")["text"], "502s on checkout");
+    assert_eq!(entry(&report, "S1")["at"], "2026-11-21T03:20:00Z");
+    // Unquoted, `ago` still belongs to the time.
+    env.ok(&["symptom", "slow", "--at", "5m", "ago", "--by", "ben"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "S2")["text"], "slow");
+    assert_eq!(entry(&report, "S2")["at"], "2026-11-21T03:25:00Z");
+    assert_eq!(entry(&report, "S2")["by"], "ben");
+}
+
+#[test]
+fn a_double_dash_ends_the_options() {
+    let env = TestEnv::new();
+    env.open("Double dash");
+    assert_eq!(
+        env.ok(&["symptom", "-q", "--", "--dry-run", "was", "on"]),
+        "S1\n"
+    );
+    assert_eq!(text_of(&env, "S1"), "--dry-run was on");
+    env.ok(&["note", "-q", "--", "-q", "--at", "now"]);
+    assert_eq!(text_of(&env, "N1"), "-q --at now");
+}
+
+#[test]
+fn words_are_joined_by_single_spaces() {
+    let env = TestEnv::new();
+    env.open("Spaces");
+    env.ok(&["note", "two  spaces", "kept", "inside"]);
+    assert_eq!(text_of(&env, "N1"), "two  spaces kept inside");
+}
+
+#[test]
+fn a_lone_dash_reads_standard_input() {
+    let env = TestEnv::new();
+    env.open("Stdin");
+    let out = env.run_with_stdin(&["symptom", "-", "-q"], "line one\n  line two\n\n");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "S1\n");
+    assert_eq!(
+        text_of(&env, "S1"),
+        "line one\n  line two\n",
+        "only one newline dropped"
+    );
+    let out = env.run_with_stdin(&["open", "-", "-q"], "Title from stdin\n");
+    assert_eq!(out.stdout, "2026-11-21-title-from-stdin\n");
+}
+
+#[test]
+fn empty_text_is_a_usage_error() {
+    let env = TestEnv::new();
+    let id = env.open("Empty");
+    let before = std::fs::read(env.document_path(&id)).unwrap();
+    let stderr = env.fails(&["symptom"], 2);
+    assert!(stderr.contains("empty"), "{stderr}");
+    env.fails(&["symptom", "  "], 2);
+    let out = env.run_with_stdin(&["note", "-"], "\n");
+    assert_eq!(out.code, 2);
+    env.fails(&["open"], 2);
+    assert_eq!(std::fs::read(env.document_path(&id)).unwrap(), before);
+}
+
+#[test]
+fn invalid_utf8_on_stdin_is_refused() {
+    let env = TestEnv::new();
+    env.open("Bytes");
+    let mut command = env.command(&["note", "-"]);
+    command.write_stdin(vec![0x66, 0xff, 0x6f]);
+    let out = command.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("UTF-8"));
+}

@@ -1,0 +1,70 @@
+//! `--at` in every form of the contract, read in the user's time zone.
+
+use crate::env::{TestEnv, entry};
+
+fn at_of(env: &TestEnv, label: &str) -> String {
+    let report = env.json(&["report", "--format", "json"]);
+    entry(&report, label)["at"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn every_form_of_time_is_accepted() {
+    let env = TestEnv::new();
+    env.open("Times");
+    let cases = [
+        ("2026-11-21T02:47:00Z", "2026-11-21T02:47:00Z"),
+        ("2026-11-21 02:48", "2026-11-21T02:48:00Z"),
+        ("2026-11-21 02:49:30", "2026-11-21T02:49:30Z"),
+        ("02:50", "2026-11-21T02:50:00Z"),
+        ("04:00", "2026-11-20T04:00:00Z"),
+        ("15m ago", "2026-11-21T03:15:00Z"),
+        ("-15m", "2026-11-21T03:15:00Z"),
+        ("-2h", "2026-11-21T01:30:00Z"),
+        ("90s ago", "2026-11-21T03:28:30Z"),
+        ("1d ago", "2026-11-20T03:30:00Z"),
+    ];
+    for (number, (typed, stored)) in cases.iter().enumerate() {
+        let label = env.quiet(&["note", typed, "--at", typed]);
+        assert_eq!(label, format!("N{}", number + 1));
+        assert_eq!(at_of(&env, &label), *stored, "--at {typed}");
+    }
+}
+
+#[test]
+fn local_times_are_read_in_the_local_time_zone() {
+    let env = TestEnv::new().with_tz("America/New_York");
+    env.open("New York");
+    env.ok(&["note", "local", "--at", "2026-11-20 21:47"]);
+    assert_eq!(at_of(&env, "N1"), "2026-11-21T02:47:00Z");
+    env.ok(&["note", "clock", "--at", "22:15"]);
+    assert_eq!(at_of(&env, "N2"), "2026-11-21T03:15:00Z");
+}
+
+#[test]
+fn the_id_carries_the_local_opening_date() {
+    let env = TestEnv::new().with_tz("America/New_York");
+    // 03:30 UTC is still the 20th in New York.
+    assert_eq!(env.open("Late night"), "2026-11-20-late-night");
+}
+
+#[test]
+fn future_times_are_refused() {
+    let env = TestEnv::new();
+    let id = env.open("Future");
+    let before = std::fs::read(env.document_path(&id)).unwrap();
+    let stderr = env.fails(&["note", "x", "--at", "2026-11-21T03:31:00Z"], 2);
+    assert!(stderr.contains("future"), "{stderr}");
+    env.fails(&["note", "x", "--at", "2027-01-01 00:00"], 2);
+    env.fails(&["open", "x", "--at", "2026-11-22T00:00:00Z"], 2);
+    assert_eq!(std::fs::read(env.document_path(&id)).unwrap(), before);
+}
+
+#[test]
+fn malformed_times_are_usage_errors_with_a_hint() {
+    let env = TestEnv::new();
+    env.open("Malformed");
+    for bad in ["yesterday", "25:00", "15x ago", "2026-13-01 00:00"] {
+        let stderr = env.fails(&["note", "x", "--at", bad], 2);
+        assert!(stderr.contains("hint: try"), "{stderr}");
+    }
+}

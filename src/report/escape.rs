@@ -113,9 +113,20 @@ fn url_at(text: &str) -> Option<&str> {
         text.get(..scheme.len())
             .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
     })?;
-    let end = text
+    let mut end = text
         .find(|c: char| !c.is_ascii_graphic() || matches!(c, '<' | '>' | '|' | '\\' | '`' | '"'))
         .unwrap_or(text.len());
+    // Character references are decoded even inside an autolink: `&amp;` must stay text.
+    if let Some(reference) = text[..end].match_indices('&').map(|(at, _)| at).find(|at| {
+        let tail = &text[at + 1..end];
+        let name = tail.strip_prefix('#').unwrap_or(tail);
+        let length = name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len());
+        length > 0 && name[length..].starts_with(';')
+    }) {
+        end = reference;
+    }
     let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
     (url.len() > scheme.len()).then_some(url)
 }
@@ -189,6 +200,11 @@ mod tests {
         );
         assert_eq!(block("http://x.io|y"), r"<http://x.io>\|y");
         assert_eq!(block("(https://x.io/a)"), "(<https://x.io/a>)");
+        assert_eq!(block("https://x.io/?a=1&b=2"), "<https://x.io/?a=1&b=2>");
+        assert_eq!(
+            block("https://x.io/?a=1&amp;b"),
+            r"<https://x.io/?a=1>\&amp;b"
+        );
         assert_eq!(block("www.example.com"), r"www\.example.com");
         assert_eq!(block("ops@example.com"), r"ops\@example.com");
         assert_eq!(block("https://"), "https://");

@@ -232,7 +232,8 @@ impl Report<'_> {
         }
         out.push_str("| Label | Hypothesis | Status | Evidence |\n| --- | --- | --- | --- |\n");
         for hypothesis in hypotheses {
-            let statement = cell(&hypothesis.text);
+            // Strike and bold marks only work against non-space text.
+            let statement = cell(hypothesis.text.trim());
             let (statement, status) = match self.links.status(hypothesis.id) {
                 HypothesisStatus::RuledOut => (format!("~~{statement}~~"), "Ruled out"),
                 HypothesisStatus::Confirmed => (format!("**{statement}**"), "**Confirmed**"),

@@ -5,6 +5,9 @@ pub mod escape;
 pub mod json;
 pub mod markdown;
 
+#[cfg(test)]
+mod gfm_tests;
+
 use chrono::{DateTime, Utc};
 
 /// A UTC time as reports show it: `2026-11-21 02:47`, with seconds when they are not zero.

@@ -1,0 +1,447 @@
+//! The Markdown report read back by a real GFM parser (comrak), for incidents full of
+//! hostile text: the report's structure is its own, and every text reads as typed.
+
+use chrono::{DateTime, Duration, Utc};
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Arena, Options, parse_document};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+use super::markdown::render;
+use crate::model::{Body, Change, HypothesisStatus, Incident, Kind, Label, NewEntry, Transition};
+use crate::sanitize;
+
+fn gfm() -> Options<'static> {
+    let mut options = Options::default();
+    options.extension.strikethrough = true;
+    options.extension.table = true;
+    options.extension.autolink = true;
+    options.extension.tasklist = true;
+    options.extension.footnotes = true;
+    options.extension.math_dollars = true;
+    options
+}
+
+/// What a reader sees of a node: text, soft breaks as spaces, hard breaks as newlines.
+fn plain<'a>(node: &'a AstNode<'a>) -> String {
+    let mut text = String::new();
+    for descendant in node.descendants() {
+        match &descendant.data().value {
+            NodeValue::Text(literal) => text.push_str(literal),
+            NodeValue::Code(code) => text.push_str(&code.literal),
+            NodeValue::SoftBreak => text.push(' '),
+            NodeValue::LineBreak => text.push('\n'),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Runs of whitespace read as one space; rendering may not keep them, a reader cannot
+/// tell them apart anyway.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// User text as the report must show it: hidden characters escaped, the rest as typed.
+fn shown(text: &str) -> String {
+    squash(&sanitize::for_terminal(&text.replace("\r\n", "\n")))
+}
+
+/// As `squash`, but line breaks stay: for places where multi-line text keeps its lines.
+fn squash_lines(text: &str) -> String {
+    let lines: Vec<String> = text.replace("\r\n", "\n").split('\n').map(squash).collect();
+    lines.join("\n").trim_matches('\n').to_string()
+}
+
+/// User text as a list item or paragraph must show it, line by line.
+fn shown_lines(text: &str) -> String {
+    squash_lines(&sanitize::for_terminal(&text.replace("\r\n", "\n")))
+}
+
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "*",
+            "**",
+            "_",
+            "__",
+            "`",
+            "```",
+            "~~~",
+            "~~",
+            "[a](b)",
+            "![i](x.png)",
+            "<b>",
+            "</b>",
+            "<!-- c -->",
+            "<script>",
+            "&amp;",
+            "&#9;",
+            "&",
+            "|",
+            "||",
+            "#",
+            "## ",
+            "> ",
+            "- ",
+            "+ ",
+            "* ",
+            "1. ",
+            "2) ",
+            "---",
+            "===",
+            "***",
+            "\\",
+            "\\\n",
+            "\n",
+            "\n\n",
+            "\r\n",
+            "\t",
+            "    ",
+            " ",
+            "🔥",
+            "مرحبا",
+            "\u{1b}[31m",
+            "\u{7}",
+            "\u{202e}",
+            "\u{0}",
+            "$x$",
+            "@team",
+            "#12",
+            "www.example.com",
+            "https://x.io/a_b?c=1",
+            "ops@example.com",
+            "[^1]",
+            "[x] ",
+            ":smile:",
+            "a",
+            "word",
+            ".",
+            "!",
+            "(",
+            ")",
+            "{",
+            "}",
+            "\u{a0}",
+        ])
+        .prop_map(str::to_string),
+        "[ -~]{1,6}",
+        "\\PC{1,4}",
+    ]
+}
+
+fn hostile() -> impl Strategy<Value = String> {
+    prop::collection::vec(fragment(), 1..7)
+        .prop_map(|parts| parts.concat())
+        .prop_filter("entries have text", |text| !text.trim().is_empty())
+}
+
+#[derive(Debug, Clone)]
+struct Plan {
+    title: String,
+    names: Vec<String>,
+    symptoms: Vec<String>,
+    hypotheses: Vec<String>,
+    /// Each test: its text, which hypotheses it targets, and its results with a verdict
+    /// (0 none, 1 rules out, 2 confirms) on one targeted hypothesis.
+    tests: Vec<(String, Vec<usize>, Vec<(String, u8)>)>,
+    notes: Vec<String>,
+    actions: Vec<(String, Option<String>)>,
+    resolution: Option<Option<String>>,
+}
+
+fn plan() -> impl Strategy<Value = Plan> {
+    (
+        hostile(),
+        prop::collection::vec(hostile(), 1..3),
+        prop::collection::vec(hostile(), 0..3),
+        prop::collection::vec(hostile(), 0..4),
+        prop::collection::vec(
+            (
+                hostile(),
+                prop::collection::vec(0usize..4, 0..3),
+                prop::collection::vec((hostile(), 0u8..3), 0..3),
+            ),
+            0..3,
+        ),
+        prop::collection::vec(hostile(), 0..2),
+        prop::collection::vec((hostile(), prop::option::of(hostile())), 0..3),
+        prop::option::of(prop::option::of(hostile())),
+    )
+        .prop_map(
+            |(title, names, symptoms, hypotheses, tests, notes, actions, resolution)| Plan {
+                title,
+                names,
+                symptoms,
+                hypotheses,
+                tests,
+                notes,
+                actions,
+                resolution,
+            },
+        )
+}
+
+fn build(plan: &Plan) -> Incident {
+    let start: DateTime<Utc> = "2026-11-21T02:00:00Z".parse().expect("a time");
+    let mut minute = 0;
+    let mut next_time = || {
+        minute += 1;
+        start + Duration::minutes(minute)
+    };
+    let mut incident = Incident::new(
+        "2026-11-21-x".into(),
+        plan.title.clone(),
+        start,
+        plan.names[0].clone(),
+    );
+    let mut record = |incident: &mut Incident, body: Body, text: &str, at: DateTime<Utc>| {
+        let by = plan.names[usize::from(text.len() % 2 == 1) % plan.names.len()].clone();
+        incident
+            .record(NewEntry {
+                body,
+                at,
+                by,
+                text: text.to_string(),
+                uuid: Uuid::nil(),
+                recorded_at: at,
+            })
+            .expect("a valid entry")
+            .id
+    };
+    for text in &plan.symptoms {
+        record(&mut incident, Body::Symptom, text, next_time());
+    }
+    let hypotheses: Vec<Label> = plan
+        .hypotheses
+        .iter()
+        .map(|text| record(&mut incident, Body::Hypothesis, text, next_time()))
+        .collect();
+    for (text, targets, results) in &plan.tests {
+        let targets: Vec<Label> = if hypotheses.is_empty() {
+            Vec::new()
+        } else {
+            let mut chosen: Vec<Label> = targets
+                .iter()
+                .map(|index| hypotheses[index % hypotheses.len()])
+                .collect();
+            chosen.dedup();
+            chosen
+        };
+        let test = record(
+            &mut incident,
+            Body::Test {
+                targets: targets.clone(),
+            },
+            text,
+            next_time(),
+        );
+        for (text, verdict) in results {
+            let target = targets.first().copied();
+            let (rules_out, confirms) = match (verdict, target) {
+                (1, Some(target)) => (vec![target], vec![]),
+                (2, Some(target)) => (vec![], vec![target]),
+                _ => (vec![], vec![]),
+            };
+            let body = Body::Result {
+                test,
+                rules_out,
+                confirms,
+            };
+            record(&mut incident, body, text, next_time());
+        }
+    }
+    for text in &plan.notes {
+        record(&mut incident, Body::Note, text, next_time());
+    }
+    for (text, owner) in &plan.actions {
+        record(
+            &mut incident,
+            Body::Action {
+                owner: owner.clone(),
+            },
+            text,
+            next_time(),
+        );
+    }
+    if let Some(resolution) = &plan.resolution {
+        let at = next_time();
+        incident
+            .close(Transition {
+                change: Change::Closed,
+                uuid: Uuid::nil(),
+                at,
+                recorded_at: at,
+                by: plan.names[0].clone(),
+                resolution: resolution.clone(),
+                root_cause: None,
+            })
+            .expect("an open incident closes");
+    }
+    incident
+}
+
+fn rows<'a>(table: &'a AstNode<'a>) -> Vec<Vec<String>> {
+    table
+        .children()
+        .map(|row| row.children().map(|cell| squash(&plain(cell))).collect())
+        .collect()
+}
+
+fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, markdown, &gfm());
+
+    // The headings are the report's own, in order.
+    let mut headings = Vec::new();
+    for node in root.descendants() {
+        if let NodeValue::Heading(heading) = &node.data().value {
+            headings.push((heading.level, squash(&plain(node))));
+        }
+    }
+    let mut expected = vec![(1, shown(&incident.title))];
+    for section in ["Summary", "Symptoms", "Hypotheses", "Tests and results"] {
+        expected.push((2, section.to_string()));
+    }
+    for test in incident.entries_of(Kind::Test) {
+        expected.push((3, test.id.to_string()));
+    }
+    for section in ["Timeline", "Action items", "Metrics"] {
+        expected.push((2, section.to_string()));
+    }
+    prop_assert_eq!(headings, expected);
+
+    // Nothing but text, our own emphasis and autolinks of the user's URLs.
+    let ruled_out = incident
+        .entries_of(Kind::Hypothesis)
+        .filter(|hypothesis| {
+            incident
+                .verdicts()
+                .get(&hypothesis.id)
+                .map(|verdict| verdict.status)
+                == Some(HypothesisStatus::RuledOut)
+        })
+        .count();
+    let mut struck = 0;
+    for node in root.descendants() {
+        match &node.data().value {
+            NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => {
+                prop_assert!(false, "HTML from user text")
+            }
+            NodeValue::Image(_) => prop_assert!(false, "an image from user text"),
+            NodeValue::Code(_) | NodeValue::CodeBlock(_) => {
+                prop_assert!(false, "code from user text")
+            }
+            NodeValue::BlockQuote | NodeValue::ThematicBreak | NodeValue::Emph => {
+                prop_assert!(false, "structure from user text: {:?}", node.data().value)
+            }
+            NodeValue::FootnoteReference(_)
+            | NodeValue::FootnoteDefinition(_)
+            | NodeValue::Math(_) => {
+                prop_assert!(false, "an extension from user text")
+            }
+            NodeValue::Link(link) => {
+                prop_assert!(link.url.starts_with("http://") || link.url.starts_with("https://"));
+                // comrak keeps the URL HTML-escaped.
+                prop_assert_eq!(
+                    plain(node),
+                    link.url.replace("&amp;", "&"),
+                    "a link shows its own URL"
+                );
+            }
+            NodeValue::Strikethrough => struck += 1,
+            NodeValue::List(_) => {
+                let nested = node.ancestors().skip(1).any(|ancestor| {
+                    matches!(
+                        ancestor.data().value,
+                        NodeValue::Item(_) | NodeValue::TableCell
+                    )
+                });
+                prop_assert!(!nested, "a list inside user text");
+            }
+            _ => {}
+        }
+    }
+    prop_assert_eq!(
+        struck,
+        ruled_out,
+        "exactly the ruled-out hypotheses are struck"
+    );
+
+    // Tables: the header, the hypotheses (when there are any) and the timeline, each row
+    // with the right number of cells and the user text in its cell.
+    let tables: Vec<_> = root
+        .descendants()
+        .filter(|node| matches!(node.data().value, NodeValue::Table(_)))
+        .collect();
+    let hypotheses: Vec<_> = incident.entries_of(Kind::Hypothesis).collect();
+    prop_assert_eq!(tables.len(), if hypotheses.is_empty() { 2 } else { 3 });
+    if !hypotheses.is_empty() {
+        let table = rows(tables[1]);
+        prop_assert_eq!(table.len(), hypotheses.len() + 1);
+        for (row, hypothesis) in table[1..].iter().zip(&hypotheses) {
+            prop_assert_eq!(row.len(), 4);
+            prop_assert_eq!(&row[1], &shown(&hypothesis.text));
+        }
+    }
+    let timeline = rows(tables[tables.len() - 1]);
+    prop_assert_eq!(
+        timeline.len(),
+        2 + incident.entries.len() + incident.lifecycle.len()
+    );
+    for (row, entry) in timeline[2..].iter().zip(&incident.entries) {
+        prop_assert_eq!(row.len(), 5);
+        prop_assert_eq!(&row[1], &entry.id.to_string());
+        prop_assert_eq!(&row[3], &shown(&entry.text));
+        prop_assert_eq!(&row[4], &shown(&entry.by));
+    }
+    prop_assert_eq!(&timeline[1][3], &shown(&incident.title));
+
+    // List items: each symptom, result and action keeps its text, line breaks and all.
+    let items: Vec<String> = root
+        .descendants()
+        .filter(|node| {
+            matches!(
+                node.data().value,
+                NodeValue::Item(_) | NodeValue::TaskItem(_)
+            )
+        })
+        .map(|node| squash_lines(&plain(node)))
+        .collect();
+    let listed: Vec<_> = incident
+        .entries
+        .iter()
+        .filter(|entry| matches!(entry.kind(), Kind::Symptom | Kind::Result | Kind::Action))
+        .collect();
+    prop_assert_eq!(
+        items.len(),
+        listed.len() + 3,
+        "one item per entry, and three metrics"
+    );
+    for entry in listed {
+        let text = shown_lines(&entry.text);
+        prop_assert!(
+            items.iter().any(|item| item.contains(&text)),
+            "{:?} lost from the lists",
+            text
+        );
+    }
+    if let Some(resolution) = incident.resolution() {
+        prop_assert!(squash_lines(&plain(root)).contains(&shown_lines(resolution)));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn hostile_text_stays_text(plan in plan()) {
+        let incident = build(&plan);
+        let now = "2026-11-21T05:00:00Z".parse().expect("a time");
+        let markdown = render(&incident, now);
+        check(&incident, &markdown)?;
+        prop_assert_eq!(render(&incident, now), markdown, "rendering is deterministic");
+    }
+}

@@ -137,15 +137,17 @@ fn hostile() -> impl Strategy<Value = String> {
         .prop_filter("entries have text", |text| !text.trim().is_empty())
 }
 
+/// A planned test: its text, which hypotheses it targets, and its results, each with a
+/// verdict on the first target (0 none, 1 rules out, 2 confirms).
+type PlannedTest = (String, Vec<usize>, Vec<(String, u8)>);
+
 #[derive(Debug, Clone)]
 struct Plan {
     title: String,
     names: Vec<String>,
     symptoms: Vec<String>,
     hypotheses: Vec<String>,
-    /// Each test: its text, which hypotheses it targets, and its results with a verdict
-    /// (0 none, 1 rules out, 2 confirms) on one targeted hypothesis.
-    tests: Vec<(String, Vec<usize>, Vec<(String, u8)>)>,
+    tests: Vec<PlannedTest>,
     notes: Vec<String>,
     actions: Vec<(String, Option<String>)>,
     resolution: Option<Option<String>>,
@@ -196,7 +198,7 @@ fn build(plan: &Plan) -> Incident {
         start,
         plan.names[0].clone(),
     );
-    let mut record = |incident: &mut Incident, body: Body, text: &str, at: DateTime<Utc>| {
+    let record = |incident: &mut Incident, body: Body, text: &str, at: DateTime<Utc>| {
         let by = plan.names[usize::from(text.len() % 2 == 1) % plan.names.len()].clone();
         incident
             .record(NewEntry {

@@ -41,20 +41,20 @@ impl Spec {
     }
 }
 
-fn help_and_version() -> [Spec; 2] {
-    let flag = |long: &str, short| Spec {
+fn flag(long: &str, short: char) -> Spec {
+    Spec {
         long: long.into(),
         short: Some(short),
         takes_value: false,
         value_optional: false,
-    };
-    [flag("help", 'h'), flag("version", 'V')]
+    }
 }
 
+/// The options a command knows: its own, the global ones, and clap's `--help`.
 fn specs_of(command: &Command, globals: &[Spec]) -> Vec<Spec> {
     let mut specs: Vec<Spec> = command.get_arguments().filter_map(Spec::of).collect();
     specs.extend(globals.iter().cloned());
-    specs.extend(help_and_version());
+    specs.push(flag("help", 'h'));
     specs
 }
 
@@ -214,7 +214,8 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Vec<String> {
         .filter(|arg| arg.is_global_set())
         .filter_map(Spec::of)
         .collect();
-    let top_specs = specs_of(root, &[]);
+    let mut top_specs = specs_of(root, &[]);
+    top_specs.push(flag("version", 'V'));
     let mut index = 1;
     while index < args.len() {
         let word = &args[index];
@@ -363,6 +364,8 @@ mod tests {
     fn commands_without_text_are_left_for_clap_to_judge() {
         assert_eq!(normalized(&["list", "--all"]), ["list", "--all"]);
         assert_eq!(normalized(&["status", "extra"]), ["status", "--", "extra"]);
+        assert_eq!(normalized(&["note", "-V", "set"]), ["note", "--", "-V", "set"]);
+        assert_eq!(normalized(&["note", "-h"]), ["note", "--help"]);
         assert_eq!(normalized(&["help", "symptom"]), ["help", "symptom"]);
     }
 }

@@ -149,3 +149,55 @@ fn user_text_cannot_add_structure() {
     );
     assert!(!markdown.contains("\n```"), "{markdown}");
 }
+
+/// markdownlint's default rules (line length aside) on a report full of hostile text.
+/// CI installs markdownlint-cli2; elsewhere the test says it was skipped.
+#[test]
+fn markdownlint_accepts_a_hostile_report() {
+    let installed = std::process::Command::new("markdownlint-cli2")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !installed {
+        assert!(std::env::var_os("CI").is_none(), "CI must install markdownlint-cli2");
+        eprintln!("markdownlint-cli2 not installed: skipped");
+        return;
+    }
+    let env = TestEnv::new();
+    env.ok(&["open", "Payments down: EU *cards* fail!"]);
+    let hostile = [
+        "# heading? *bold* _it_ `code` ``` [x](y) ![i](z.png) <b>x</b> <!-- c -->",
+        "&amp; a|b https://example.com/a_b?x=1. www.example.com ops@example.com $x$",
+        "line one\n# two\n- three\n\n    four indented\n1. five\n---\n===\ttab\ntrailing\\",
+        "> quote ~~strike~~ \\ back\r\n* star\n+ plus",
+        "\u{a0}leading no-break space\u{1b}[31m and \u{202e} bidi",
+    ];
+    for text in hostile {
+        let out = env.run_with_stdin(&["symptom", "-"], text);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let out = env.run_with_stdin(&["hypothesis", "-"], text);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    env.ok(&["test", "```", "--for", "H1,H2"]);
+    env.ok(&["result", "T1", "| a | b |", "--rules-out", "H1", "--confirms", "H2"]);
+    env.ok(&["action", "- [x] done\tlater", "--owner", "*bob*"]);
+    env.ok(&["note", "---"]);
+    env.ok(&["close", "1. rolled back"]);
+    std::fs::write(env.home().join("report.md"), env.ok(&["report"])).unwrap();
+    std::fs::write(
+        env.home().join(".markdownlint-cli2.jsonc"),
+        r#"{ "config": { "MD013": false } }"#,
+    )
+    .unwrap();
+    let lint = std::process::Command::new("markdownlint-cli2")
+        .arg("report.md")
+        .current_dir(env.home())
+        .output()
+        .unwrap();
+    assert!(
+        lint.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+}

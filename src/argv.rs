@@ -364,7 +364,10 @@ mod tests {
     fn commands_without_text_are_left_for_clap_to_judge() {
         assert_eq!(normalized(&["list", "--all"]), ["list", "--all"]);
         assert_eq!(normalized(&["status", "extra"]), ["status", "--", "extra"]);
-        assert_eq!(normalized(&["note", "-V", "set"]), ["note", "--", "-V", "set"]);
+        assert_eq!(
+            normalized(&["note", "-V", "set"]),
+            ["note", "--", "-V", "set"]
+        );
         assert_eq!(normalized(&["note", "-h"]), ["note", "--help"]);
         assert_eq!(normalized(&["help", "symptom"]), ["help", "symptom"]);
     }

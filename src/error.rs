@@ -33,6 +33,15 @@ pub enum Error {
     RulesOutAndConfirms { label: Label },
     #[error("--rules-out names no hypotheses, and test {test} was not recorded with --for")]
     RulesOutWithoutTargets { test: Label },
+    #[error(
+        "the close time {} is before the incident was opened or reopened ({})",
+        at.format("%Y-%m-%d %H:%M:%S UTC"),
+        since.format("%Y-%m-%d %H:%M:%S UTC")
+    )]
+    CloseBeforeOpen {
+        at: chrono::DateTime<chrono::Utc>,
+        since: chrono::DateTime<chrono::Utc>,
+    },
 
     // Exit 1: anything else.
     #[error("there is no current incident")]
@@ -62,6 +71,10 @@ pub enum Error {
     AlreadyClosed { id: String },
     #[error("incident {id} is not closed")]
     NotClosed { id: String },
+    #[error("{label} cannot be the root cause: {by_result} ruled it out")]
+    RootCauseRuledOut { label: Label, by_result: Label },
+    #[error("no labels left for another {}", kind.name())]
+    LabelsExhausted { kind: Kind },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -108,7 +121,8 @@ impl Error {
             | Error::MalformedTime { .. }
             | Error::FutureTime { .. }
             | Error::RulesOutAndConfirms { .. }
-            | Error::RulesOutWithoutTargets { .. } => 2,
+            | Error::RulesOutWithoutTargets { .. }
+            | Error::CloseBeforeOpen { .. } => 2,
             _ => 1,
         }
     }
@@ -137,6 +151,10 @@ impl Error {
                 "name the hypotheses it rules out: `--rules-out H1,H2`".into()
             }
             Error::NoSuchEntry { .. } => "`incident status` shows the labels in use".into(),
+            Error::RootCauseRuledOut { .. } => {
+                "record a result that confirms it first, if new evidence says it was the cause"
+                    .into()
+            }
             Error::Damaged { .. } => {
                 "the file was left untouched; repair or move it aside and try again".into()
             }

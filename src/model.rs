@@ -159,26 +159,23 @@ pub fn parse_labels<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Label>> {
 }
 
 /// What an entry is, with the links that only some kinds carry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Body {
     Symptom,
     Hypothesis,
     Test {
         /// The hypotheses this test is designed to rule out.
-        #[serde(rename = "for", default)]
+        #[serde(rename = "for")]
         targets: Vec<Label>,
     },
     Result {
         test: Label,
-        #[serde(default)]
         rules_out: Vec<Label>,
-        #[serde(default)]
         confirms: Vec<Label>,
     },
     Note,
     Action {
-        #[serde(default)]
         owner: Option<String>,
     },
 }
@@ -198,6 +195,7 @@ impl Body {
 
 /// One line of the log. Never changed once recorded.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(try_from = "StoredEntry")]
 pub struct Entry {
     pub id: Label,
     #[serde(flatten)]
@@ -214,6 +212,100 @@ pub struct Entry {
 impl Entry {
     pub fn kind(&self) -> Kind {
         self.body.kind()
+    }
+}
+
+/// An entry as stored: every field any kind may have. Unknown fields, or fields that do
+/// not belong to the entry's kind, make the document unreadable rather than being
+/// dropped on the next save.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredEntry {
+    id: Label,
+    kind: StoredKind,
+    #[serde(rename = "for")]
+    targets: Option<Vec<Label>>,
+    test: Option<Label>,
+    rules_out: Option<Vec<Label>>,
+    confirms: Option<Vec<Label>>,
+    #[serde(default)]
+    owner: Option<Option<String>>,
+    uuid: Uuid,
+    at: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
+    by: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum StoredKind {
+    Symptom,
+    Hypothesis,
+    Test,
+    Result,
+    Note,
+    Action,
+}
+
+impl TryFrom<StoredEntry> for Entry {
+    type Error = String;
+
+    fn try_from(stored: StoredEntry) -> std::result::Result<Entry, String> {
+        let StoredEntry {
+            id,
+            kind,
+            mut targets,
+            mut test,
+            mut rules_out,
+            mut confirms,
+            mut owner,
+            uuid,
+            at,
+            recorded_at,
+            by,
+            text,
+        } = stored;
+        let body = match kind {
+            StoredKind::Symptom => Body::Symptom,
+            StoredKind::Hypothesis => Body::Hypothesis,
+            StoredKind::Test => Body::Test {
+                targets: targets.take().unwrap_or_default(),
+            },
+            StoredKind::Result => Body::Result {
+                test: test
+                    .take()
+                    .ok_or_else(|| format!("result {id} names no test"))?,
+                rules_out: rules_out.take().unwrap_or_default(),
+                confirms: confirms.take().unwrap_or_default(),
+            },
+            StoredKind::Note => Body::Note,
+            StoredKind::Action => Body::Action {
+                owner: owner.take().flatten(),
+            },
+        };
+        let stray = [
+            ("for", targets.is_some()),
+            ("test", test.is_some()),
+            ("rules_out", rules_out.is_some()),
+            ("confirms", confirms.is_some()),
+            ("owner", owner.is_some()),
+        ];
+        if let Some((field, _)) = stray.iter().find(|(_, present)| *present) {
+            return Err(format!(
+                "entry {id} is a {} but has the field `{field}`",
+                body.kind().name()
+            ));
+        }
+        Ok(Entry {
+            id,
+            body,
+            uuid,
+            at,
+            recorded_at,
+            by,
+            text,
+        })
     }
 }
 
@@ -237,6 +329,7 @@ pub enum Change {
 /// A close or a reopen. The incident's status, close time, resolution and root cause
 /// follow from the last one.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Transition {
     pub change: Change,
     pub uuid: Uuid,
@@ -249,10 +342,21 @@ pub struct Transition {
     pub root_cause: Option<Label>,
 }
 
+/// Who, when and the id of a change about to be made.
+pub struct Stamp {
+    pub uuid: Uuid,
+    pub at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub by: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Incident {
     pub schema: u32,
     pub id: String,
+    /// Orders incidents opened in the same second.
+    pub uuid: Uuid,
     pub title: String,
     pub opened_at: DateTime<Utc>,
     pub opened_by: String,
@@ -277,13 +381,14 @@ pub enum HypothesisStatus {
 }
 
 impl Incident {
-    pub fn new(id: String, title: String, opened_at: DateTime<Utc>, opened_by: String) -> Self {
+    pub fn new(id: String, title: String, opened: Stamp) -> Self {
         Incident {
             schema: SCHEMA,
             id,
+            uuid: opened.uuid,
             title,
-            opened_at,
-            opened_by,
+            opened_at: opened.at,
+            opened_by: opened.by,
             lifecycle: Vec::new(),
             entries: Vec::new(),
         }
@@ -333,15 +438,19 @@ impl Incident {
                 _ => {}
             }
         }
+        for transition in &self.lifecycle {
+            if let Some(label) = &transition.root_cause
+                && seen.get(label) != Some(&Kind::Hypothesis)
+            {
+                return Err(format!("the root cause {label} is not a hypothesis"));
+            }
+        }
         Ok(())
     }
 
-    fn last_transition(&self) -> Option<&Transition> {
-        self.lifecycle.last()
-    }
-
     fn closing(&self) -> Option<&Transition> {
-        self.last_transition()
+        self.lifecycle
+            .last()
             .filter(|transition| transition.change == Change::Closed)
     }
 
@@ -367,20 +476,19 @@ impl Incident {
 
     /// The hypothesis named at close, or else the first confirmed one still standing.
     pub fn root_cause(&self) -> Option<Label> {
+        self.root_cause_with(&self.diagnosis())
+    }
+
+    pub fn root_cause_with(&self, diagnosis: &Diagnosis) -> Option<Label> {
         if let Some(label) = self.closing().and_then(|closing| closing.root_cause) {
             return Some(label);
         }
-        let verdicts = self.verdicts();
         self.entries_of(Kind::Hypothesis)
             .map(|entry| entry.id)
-            .find(|label| {
-                verdicts.get(label).map(|verdict| verdict.status)
-                    == Some(HypothesisStatus::Confirmed)
-            })
+            .find(|label| diagnosis.status(*label) == HypothesisStatus::Confirmed)
     }
 
     pub fn entry(&self, label: Label) -> Option<&Entry> {
-        // Labels are allocated in order, so the entry is usually near its number.
         self.entries.iter().find(|entry| entry.id == label)
     }
 
@@ -400,53 +508,78 @@ impl Incident {
             })
     }
 
-    pub fn next_label(&self, kind: Kind) -> Label {
+    fn next_label(&self, kind: Kind) -> Result<Label> {
         let highest = self
             .entries_of(kind)
             .map(|entry| entry.id.number)
             .max()
             .unwrap_or(0);
-        Label::new(kind, highest + 1)
+        let number = highest
+            .checked_add(1)
+            .ok_or(Error::LabelsExhausted { kind })?;
+        Ok(Label::new(kind, number))
     }
 
-    /// The latest verdict on each hypothesis that has one, in recording order: new evidence
-    /// overrides old.
-    pub fn verdicts(&self) -> HashMap<Label, Verdict> {
-        let mut verdicts = HashMap::new();
+    /// What the results say so far, worked out in one pass over the log.
+    pub fn diagnosis(&self) -> Diagnosis {
+        let mut diagnosis = Diagnosis::default();
         for entry in &self.entries {
-            if let Body::Result {
+            let Body::Result {
+                test,
                 rules_out,
                 confirms,
-                ..
             } = &entry.body
-            {
-                for label in rules_out {
-                    verdicts.insert(*label, Verdict::new(HypothesisStatus::RuledOut, entry.id));
-                }
-                for label in confirms {
-                    verdicts.insert(*label, Verdict::new(HypothesisStatus::Confirmed, entry.id));
+            else {
+                continue;
+            };
+            diagnosis
+                .results_by_test
+                .entry(*test)
+                .or_default()
+                .push(entry.id);
+            for (labels, status) in [
+                (rules_out, HypothesisStatus::RuledOut),
+                (confirms, HypothesisStatus::Confirmed),
+            ] {
+                for hypothesis in labels {
+                    // Later results override earlier ones: new evidence wins.
+                    diagnosis
+                        .verdicts
+                        .insert(*hypothesis, Verdict::new(status, entry.id));
+                    diagnosis
+                        .evidence
+                        .entry(*hypothesis)
+                        .or_default()
+                        .push(entry.id);
                 }
             }
         }
-        verdicts
+        diagnosis
     }
 
     /// Tests with no result yet.
     pub fn awaiting_results(&self) -> Vec<&Entry> {
-        let mut answered = std::collections::HashSet::new();
-        for entry in &self.entries {
-            if let Body::Result { test, .. } = &entry.body {
-                answered.insert(*test);
-            }
-        }
+        let diagnosis = self.diagnosis();
         self.entries_of(Kind::Test)
-            .filter(|test| !answered.contains(&test.id))
+            .filter(|test| diagnosis.awaits_result(test.id))
             .collect()
+    }
+
+    /// Fails if the incident no longer takes entries of this kind: once closed, the
+    /// diagnosis is over, but notes and follow-up actions keep coming.
+    pub fn accepts(&self, kind: Kind) -> Result<()> {
+        if kind.is_diagnosis() && self.status() == Status::Closed {
+            return Err(Error::Closed {
+                id: self.id.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// What `--rules-out` with no labels means: every hypothesis the test targets, except
     /// those this same result confirms.
     pub fn test_targets_to_rule_out(&self, test: Label, confirms: &[Label]) -> Result<Vec<Label>> {
+        self.accepts(Kind::Result)?;
         let entry = self.expect_entry(test, Kind::Test)?;
         let Body::Test { targets } = &entry.body else {
             unreachable!("expect_entry returned a test");
@@ -465,21 +598,9 @@ impl Incident {
     /// the diagnosis, links must name entries of the right kind, and a result cannot both
     /// rule out and confirm the same hypothesis. On error nothing is changed.
     pub fn record(&mut self, new: NewEntry) -> Result<&Entry> {
-        if new.text.trim().is_empty() {
-            return Err(Error::EmptyText);
-        }
-        if new.text.len() > MAX_TEXT_BYTES {
-            return Err(Error::TextTooLong {
-                len: new.text.len(),
-                limit: MAX_TEXT_BYTES,
-            });
-        }
+        check_text(&new.text)?;
         let kind = new.body.kind();
-        if kind.is_diagnosis() && self.status() == Status::Closed {
-            return Err(Error::Closed {
-                id: self.id.clone(),
-            });
-        }
+        self.accepts(kind)?;
         match &new.body {
             Body::Test { targets } => {
                 for label in targets {
@@ -501,7 +622,7 @@ impl Incident {
             }
             _ => {}
         }
-        let id = self.next_label(kind);
+        let id = self.next_label(kind)?;
         self.entries.push(Entry {
             id,
             body: new.body,
@@ -514,31 +635,56 @@ impl Incident {
         Ok(self.entries.last().expect("an entry was just pushed"))
     }
 
-    pub fn close(&mut self, transition: Transition) -> Result<()> {
+    /// Closes the incident. A root cause must be a hypothesis the evidence has not ruled
+    /// out, and the close cannot come before the incident was opened (or last reopened).
+    pub fn close(
+        &mut self,
+        stamp: Stamp,
+        resolution: Option<String>,
+        root_cause: Option<Label>,
+    ) -> Result<()> {
         if self.status() == Status::Closed {
             return Err(Error::AlreadyClosed {
                 id: self.id.clone(),
             });
         }
-        if let Some(label) = transition.root_cause {
-            self.expect_entry(label, Kind::Hypothesis)?;
+        if let Some(resolution) = &resolution {
+            check_text(resolution)?;
         }
-        if let Some(resolution) = &transition.resolution
-            && resolution.len() > MAX_TEXT_BYTES
-        {
-            return Err(Error::TextTooLong {
-                len: resolution.len(),
-                limit: MAX_TEXT_BYTES,
+        let since = self
+            .lifecycle
+            .last()
+            .map_or(self.opened_at, |reopened| reopened.at);
+        if stamp.at < since {
+            return Err(Error::CloseBeforeOpen {
+                at: stamp.at,
+                since,
             });
+        }
+        if let Some(label) = root_cause {
+            self.expect_entry(label, Kind::Hypothesis)?;
+            if let Some(verdict) = self.diagnosis().verdict(label)
+                && verdict.status == HypothesisStatus::RuledOut
+            {
+                return Err(Error::RootCauseRuledOut {
+                    label,
+                    by_result: verdict.by_result,
+                });
+            }
         }
         self.lifecycle.push(Transition {
             change: Change::Closed,
-            ..transition
+            uuid: stamp.uuid,
+            at: stamp.at,
+            recorded_at: stamp.recorded_at,
+            by: stamp.by,
+            resolution,
+            root_cause,
         });
         Ok(())
     }
 
-    pub fn reopen(&mut self, transition: Transition) -> Result<()> {
+    pub fn reopen(&mut self, stamp: Stamp) -> Result<()> {
         if self.status() == Status::Open {
             return Err(Error::NotClosed {
                 id: self.id.clone(),
@@ -546,12 +692,29 @@ impl Incident {
         }
         self.lifecycle.push(Transition {
             change: Change::Reopened,
+            uuid: stamp.uuid,
+            at: stamp.at,
+            recorded_at: stamp.recorded_at,
+            by: stamp.by,
             resolution: None,
             root_cause: None,
-            ..transition
         });
         Ok(())
     }
+}
+
+/// Text must say something, and not more than a document should hold.
+pub fn check_text(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::EmptyText);
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(Error::TextTooLong {
+            len: text.len(),
+            limit: MAX_TEXT_BYTES,
+        });
+    }
+    Ok(())
 }
 
 /// Where a hypothesis stands and which result put it there.
@@ -567,6 +730,49 @@ impl Verdict {
     }
 }
 
+/// Each hypothesis's verdict and evidence, and each test's results, from one pass over
+/// the log. Derived, never stored.
+#[derive(Default)]
+pub struct Diagnosis {
+    verdicts: HashMap<Label, Verdict>,
+    results_by_test: HashMap<Label, Vec<Label>>,
+    evidence: HashMap<Label, Vec<Label>>,
+}
+
+impl Diagnosis {
+    pub fn verdict(&self, hypothesis: Label) -> Option<Verdict> {
+        self.verdicts.get(&hypothesis).copied()
+    }
+
+    pub fn status(&self, hypothesis: Label) -> HypothesisStatus {
+        self.verdict(hypothesis)
+            .map_or(HypothesisStatus::Open, |verdict| verdict.status)
+    }
+
+    /// The results recorded against a test, in recording order.
+    pub fn results(&self, test: Label) -> &[Label] {
+        self.results_by_test.get(&test).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn awaits_result(&self, test: Label) -> bool {
+        self.results(test).is_empty()
+    }
+
+    /// The results that ruled a hypothesis out or confirmed it, in recording order.
+    pub fn evidence(&self, hypothesis: Label) -> &[Label] {
+        self.evidence.get(&hypothesis).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// `H1, H2`: labels as people read them.
+pub fn join_labels(labels: &[Label]) -> String {
+    labels
+        .iter()
+        .map(Label::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,13 +781,17 @@ mod tests {
         format!("2026-11-21T02:{minute:02}:00Z").parse().unwrap()
     }
 
+    fn stamp(minute: u32) -> Stamp {
+        Stamp {
+            uuid: Uuid::nil(),
+            at: at(minute),
+            recorded_at: at(minute),
+            by: "ana".into(),
+        }
+    }
+
     fn incident() -> Incident {
-        Incident::new(
-            "2026-11-21-checkout".into(),
-            "Checkout".into(),
-            at(0),
-            "ana".into(),
-        )
+        Incident::new("2026-11-21-checkout".into(), "Checkout".into(), stamp(0))
     }
 
     fn new(body: Body, text: &str) -> NewEntry {
@@ -597,25 +807,13 @@ mod tests {
 
     fn status(incident: &Incident, hypothesis: &str) -> Option<HypothesisStatus> {
         incident
-            .verdicts()
-            .get(&label(hypothesis))
+            .diagnosis()
+            .verdict(label(hypothesis))
             .map(|verdict| verdict.status)
     }
 
     fn label(text: &str) -> Label {
         text.parse().unwrap()
-    }
-
-    fn transition(change: Change) -> Transition {
-        Transition {
-            change,
-            uuid: Uuid::nil(),
-            at: at(30),
-            recorded_at: at(30),
-            by: "ana".into(),
-            resolution: None,
-            root_cause: None,
-        }
     }
 
     #[test]
@@ -747,11 +945,11 @@ mod tests {
     fn a_closed_incident_takes_notes_and_actions_but_no_diagnosis() {
         let mut incident = incident();
         incident.record(new(Body::Hypothesis, "db")).unwrap();
-        let mut closing = transition(Change::Closed);
-        closing.resolution = Some("rolled back".into());
-        closing.root_cause = Some(label("H1"));
-        incident.close(closing).unwrap();
+        incident
+            .close(stamp(30), Some("rolled back".into()), Some(label("H1")))
+            .unwrap();
         assert_eq!(incident.status(), Status::Closed);
+        assert_eq!(incident.closed_at(), Some(at(30)));
         assert_eq!(incident.resolution(), Some("rolled back"));
         assert_eq!(incident.root_cause(), Some(label("H1")));
         assert!(matches!(
@@ -765,15 +963,66 @@ mod tests {
             .record(new(Body::Action { owner: None }, "add alert"))
             .unwrap();
         assert!(matches!(
-            incident.close(transition(Change::Closed)),
+            incident.close(stamp(31), None, None),
             Err(Error::AlreadyClosed { .. })
         ));
 
-        incident.reopen(transition(Change::Reopened)).unwrap();
+        incident.reopen(stamp(40)).unwrap();
         assert_eq!(incident.status(), Status::Open);
         assert_eq!(incident.closed_at(), None);
         assert_eq!(incident.resolution(), None);
         incident.record(new(Body::Symptom, "back again")).unwrap();
+        assert!(matches!(
+            incident.close(stamp(35), None, None),
+            Err(Error::CloseBeforeOpen { .. })
+        ));
+    }
+
+    #[test]
+    fn a_ruled_out_hypothesis_cannot_be_the_root_cause() {
+        let mut incident = incident();
+        incident.record(new(Body::Hypothesis, "db")).unwrap();
+        incident
+            .record(new(
+                Body::Test {
+                    targets: vec![label("H1")],
+                },
+                "check",
+            ))
+            .unwrap();
+        let result = Body::Result {
+            test: label("T1"),
+            rules_out: vec![label("H1")],
+            confirms: vec![],
+        };
+        incident.record(new(result, "fine")).unwrap();
+        assert!(matches!(
+            incident.close(stamp(30), None, Some(label("H1"))),
+            Err(Error::RootCauseRuledOut { .. })
+        ));
+        assert!(matches!(
+            incident.test_targets_to_rule_out(label("T1"), &[]),
+            Ok(targets) if targets == vec![label("H1")]
+        ));
+        incident.close(stamp(30), None, None).unwrap();
+        assert!(
+            matches!(
+                incident.test_targets_to_rule_out(label("T1"), &[]),
+                Err(Error::Closed { .. })
+            ),
+            "a closed incident is reported before anything about the test"
+        );
+    }
+
+    #[test]
+    fn labels_never_overflow() {
+        let mut incident = incident();
+        incident.record(new(Body::Note, "first")).unwrap();
+        incident.entries[0].id = Label::new(Kind::Note, u32::MAX);
+        assert!(matches!(
+            incident.record(new(Body::Note, "one too many")),
+            Err(Error::LabelsExhausted { .. })
+        ));
     }
 
     #[test]
@@ -796,6 +1045,23 @@ mod tests {
         let back: Incident = serde_json::from_str(&json).unwrap();
         back.validate().unwrap();
         assert_eq!(back.entries.len(), 2);
+    }
+
+    #[test]
+    fn fields_that_would_be_lost_on_save_make_the_document_unreadable() {
+        let mut incident = incident();
+        incident.record(new(Body::Symptom, "502s")).unwrap();
+        let good = serde_json::to_value(&incident).unwrap();
+        let mut unknown_top = good.clone();
+        unknown_top["tags"] = serde_json::json!(["sev1"]);
+        let mut unknown_entry = good.clone();
+        unknown_entry["entries"][0]["severity"] = 1.into();
+        let mut stray_link = good.clone();
+        stray_link["entries"][0]["for"] = serde_json::json!(["H1"]);
+        for bad in [unknown_top, unknown_entry, stray_link] {
+            assert!(serde_json::from_value::<Incident>(bad).is_err());
+        }
+        serde_json::from_value::<Incident>(good).unwrap();
     }
 
     #[test]

@@ -34,11 +34,15 @@ pub fn parse_at<Tz: TimeZone>(input: &str, now: DateTime<Utc>, zone: &Tz) -> Res
     let time = if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         time.with_timezone(&Utc)
     } else if let Some(ago) = parse_ago(text) {
-        now - ago
+        now.checked_sub_signed(ago).ok_or_else(malformed)?
     } else if let Some(time) = parse_local_date_time(text) {
-        local_to_utc(zone, time).ok_or_else(malformed)?
+        // In a daylight-saving overlap the earlier of the two moments is meant.
+        local_moments(zone, time)
+            .into_iter()
+            .min()
+            .ok_or_else(|| no_such_local_time(input))?
     } else if let Some(time) = parse_clock(text) {
-        latest_at_or_before(zone, time, now).ok_or_else(malformed)?
+        latest_at_or_before(zone, time, now).ok_or_else(|| no_such_local_time(input))?
     } else {
         return Err(malformed());
     };
@@ -68,13 +72,20 @@ fn parse_clock(text: &str) -> Option<NaiveTime> {
         .find_map(|format| NaiveTime::parse_from_str(text, format).ok())
 }
 
-/// A local time that falls in a daylight-saving gap does not exist; one in the overlap
-/// is taken at its first occurrence.
-fn local_to_utc<Tz: TimeZone>(zone: &Tz, time: NaiveDateTime) -> Option<DateTime<Utc>> {
+fn no_such_local_time(input: &str) -> Error {
+    Error::Usage(format!(
+        "{input:?} does not exist in the local time zone (it falls in a daylight-saving gap)"
+    ))
+}
+
+/// The moments a local time names: none in a daylight-saving gap, two in an overlap.
+fn local_moments<Tz: TimeZone>(zone: &Tz, time: NaiveDateTime) -> Vec<DateTime<Utc>> {
     match zone.from_local_datetime(&time) {
-        LocalResult::Single(time) => Some(time.with_timezone(&Utc)),
-        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
-        LocalResult::None => None,
+        LocalResult::Single(time) => vec![time.with_timezone(&Utc)],
+        LocalResult::Ambiguous(one, other) => {
+            vec![one.with_timezone(&Utc), other.with_timezone(&Utc)]
+        }
+        LocalResult::None => Vec::new(),
     }
 }
 
@@ -87,8 +98,9 @@ fn latest_at_or_before<Tz: TimeZone>(
     // Two days back covers yesterday even across a daylight-saving gap at that hour.
     (0..3)
         .filter_map(|days_back| today.checked_sub_signed(Duration::days(days_back)))
-        .filter_map(|date| local_to_utc(zone, date.and_time(time)))
-        .find(|candidate| *candidate <= now)
+        .flat_map(|date| local_moments(zone, date.and_time(time)))
+        .filter(|candidate| *candidate <= now)
+        .max()
 }
 
 /// `15m ago`, `-15m`, `15m`, `1h 30m ago`, `90 s ago`, `2 hours ago`, `now`.
@@ -176,6 +188,20 @@ mod tests {
         assert_eq!(parse("90s ago").unwrap(), utc("2026-11-21T03:08:30Z"));
         assert_eq!(parse("1d ago").unwrap(), utc("2026-11-20T03:10:00Z"));
         assert_eq!(parse("now").unwrap(), now());
+    }
+
+    #[test]
+    fn huge_durations_are_malformed_not_a_crash() {
+        for huge in [
+            "100000000d ago",
+            "-9999999999h",
+            "99999999999999999999s ago",
+        ] {
+            assert!(
+                matches!(parse(huge), Err(Error::MalformedTime { .. })),
+                "{huge}"
+            );
+        }
     }
 
     #[test]

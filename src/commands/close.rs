@@ -2,12 +2,10 @@
 
 use std::io::Write;
 
-use uuid::Uuid;
-
 use super::{Context, incident_summary, read_text};
 use crate::cli::CloseArgs;
 use crate::error::Result;
-use crate::model::{Change, Label, Transition};
+use crate::model::Label;
 
 pub fn run(context: &Context, args: CloseArgs, out: &mut dyn Write) -> Result<()> {
     let resolution = if args.text.is_empty() {
@@ -16,19 +14,10 @@ pub fn run(context: &Context, args: CloseArgs, out: &mut dyn Write) -> Result<()
         Some(read_text(&args.text)?)
     };
     let root_cause: Option<Label> = args.root_cause.as_deref().map(str::parse).transpose()?;
-    let at = context.at(&args.stamp)?;
-    let by = context.author(&args.stamp)?;
+    let stamp = context.stamp(&args.stamp)?;
     let id = context.target()?;
     let incident = context.store.update(&id, |incident| {
-        incident.close(Transition {
-            change: Change::Closed,
-            uuid: Uuid::now_v7(),
-            at,
-            recorded_at: context.now,
-            by,
-            resolution,
-            root_cause,
-        })?;
+        incident.close(stamp, resolution, root_cause)?;
         Ok(incident.clone())
     })?;
     let message = match incident.root_cause() {

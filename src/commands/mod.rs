@@ -16,10 +16,11 @@ mod use_;
 use std::io::{self, IsTerminal, Read, Write};
 
 use chrono::{DateTime, Local, Utc};
+use uuid::Uuid;
 
 use crate::cli::{ColorChoice, Command, GlobalArgs, StampArgs};
 use crate::error::{Error, Result};
-use crate::model::{Body, Incident, Label, MAX_TEXT_BYTES, Status};
+use crate::model::{Body, Incident, Label, MAX_TEXT_BYTES, Stamp, Status};
 use crate::store::Store;
 use crate::{id, time};
 
@@ -78,6 +79,16 @@ impl Context {
                 candidates: ids,
             },
             other => other,
+        })
+    }
+
+    /// Who made a change and when, from `--at` and `--by`, with a fresh id.
+    pub fn stamp(&self, args: &StampArgs) -> Result<Stamp> {
+        Ok(Stamp {
+            uuid: Uuid::now_v7(),
+            at: self.at(args)?,
+            recorded_at: self.now,
+            by: self.author(args)?,
         })
     }
 

@@ -18,9 +18,9 @@ pub fn run(context: &Context, args: OpenArgs, out: &mut dyn Write) -> Result<()>
     if let Some(chosen) = &args.id {
         id::validate(chosen)?;
     }
-    let opened_at = context.at(&args.stamp)?;
-    let by = context.author(&args.stamp)?;
-    let mut incident = Incident::new(String::new(), title, opened_at, by);
+    let stamp = context.stamp(&args.stamp)?;
+    let opened_at = stamp.at;
+    let mut incident = Incident::new(String::new(), title, stamp);
     if let Some(chosen) = args.id {
         incident.id = chosen;
         context.store.create(&incident)?;

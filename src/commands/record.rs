@@ -5,13 +5,12 @@ use std::io::Write;
 
 use chrono::Local;
 use serde::Serialize;
-use uuid::Uuid;
 
 use super::{Context, emit, read_text};
 use crate::cli::TextArgs;
 use crate::error::Result;
-use crate::model::{Body, Incident, Label, NewEntry};
-use crate::report::json::{EntryView, Links, entry_view};
+use crate::model::{Body, Incident, Label, NewEntry, join_labels};
+use crate::report::json::{EntryView, entry_view};
 use crate::sanitize::one_line;
 
 pub fn run(context: &Context, args: TextArgs, body: Body, out: &mut dyn Write) -> Result<()> {
@@ -27,19 +26,18 @@ pub fn record(
     out: &mut dyn Write,
 ) -> Result<()> {
     let text = read_text(&args.text)?;
-    let at = context.at(&args.stamp)?;
-    let by = context.author(&args.stamp)?;
+    let stamp = context.stamp(&args.stamp)?;
     let id = context.target()?;
     let recorded = context.store.update(&id, |incident| {
         let body = body(incident)?;
         let label = incident
             .record(NewEntry {
                 body,
-                at,
-                by,
+                at: stamp.at,
+                by: stamp.by,
                 text,
-                uuid: Uuid::now_v7(),
-                recorded_at: context.now,
+                uuid: stamp.uuid,
+                recorded_at: stamp.recorded_at,
             })?
             .id;
         Ok(Recorded::of(incident, label))
@@ -64,10 +62,10 @@ struct Output<'a> {
 impl Recorded {
     fn of(incident: &Incident, label: Label) -> Recorded {
         let entry = incident.entry(label).expect("the entry was just recorded");
-        let links = Links::of(incident);
+        let diagnosis = incident.diagnosis();
         let json = serde_json::to_string_pretty(&Output {
             incident: &incident.id,
-            entry: entry_view(entry, &links),
+            entry: entry_view(entry, &diagnosis),
         })
         .expect("output values always serialize");
         let mut human = format!("{label} recorded: {}", one_line(&entry.text));
@@ -79,7 +77,10 @@ impl Recorded {
         }
         match &entry.body {
             Body::Test { targets } if !targets.is_empty() => {
-                human.push_str(&format!("\n  designed to rule out {}", join(targets)));
+                human.push_str(&format!(
+                    "\n  designed to rule out {}",
+                    join_labels(targets)
+                ));
             }
             Body::Result {
                 rules_out,
@@ -115,12 +116,4 @@ impl Recorded {
             emit(out, &format!("{}\n", self.human))
         }
     }
-}
-
-pub fn join(labels: &[Label]) -> String {
-    labels
-        .iter()
-        .map(Label::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -2,25 +2,14 @@
 
 use std::io::Write;
 
-use uuid::Uuid;
-
 use super::{Context, incident_summary};
 use crate::error::Result;
-use crate::model::{Change, Transition};
 
 pub fn run(context: &Context, out: &mut dyn Write) -> Result<()> {
     let id = context.target()?;
-    let by = context.author(&Default::default())?;
+    let stamp = context.stamp(&Default::default())?;
     let incident = context.store.update(&id, |incident| {
-        incident.reopen(Transition {
-            change: Change::Reopened,
-            uuid: Uuid::now_v7(),
-            at: context.now,
-            recorded_at: context.now,
-            by,
-            resolution: None,
-            root_cause: None,
-        })?;
+        incident.reopen(stamp)?;
         Ok(incident.clone())
     })?;
     incident_summary(context, &incident, "reopened", out)

@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Context, emit};
 use crate::error::{Error, Result};
-use crate::model::{Body, HypothesisStatus, Incident, Kind, Status};
+use crate::model::{Body, HypothesisStatus, Incident, Kind, Status, join_labels};
 use crate::paint::Paint;
-use crate::report::json::Links;
 use crate::report::{human_duration, json, utc_time};
 use crate::sanitize::one_line;
 
@@ -44,7 +43,7 @@ fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 }
 
 pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
-    let links = Links::of(incident);
+    let diagnosis = incident.diagnosis();
     let mut text = String::new();
     let _ = writeln!(text, "{}", paint.bold(&one_line(&incident.title)));
     let _ = write!(
@@ -93,12 +92,11 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
     for hypothesis in incident.entries_of(Kind::Hypothesis) {
         any = true;
         let statement = one_line(&hypothesis.text);
-        let evidence = links
-            .verdicts
-            .get(&hypothesis.id)
+        let evidence = diagnosis
+            .verdict(hypothesis.id)
             .map(|verdict| format!("  ({})", verdict.by_result))
             .unwrap_or_default();
-        let line = match links.status(hypothesis.id) {
+        let line = match diagnosis.status(hypothesis.id) {
             HypothesisStatus::Open => format!("open       {statement}"),
             HypothesisStatus::RuledOut => {
                 format!(
@@ -124,7 +122,7 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
     for test in &awaiting {
         let targets = match &test.body {
             Body::Test { targets } if !targets.is_empty() => {
-                format!("for {}; ", super::record::join(targets))
+                format!("for {}; ", join_labels(targets))
             }
             _ => String::new(),
         };

@@ -3,10 +3,10 @@
 //!
 //! Every character that means something somewhere in GitHub-flavoured Markdown is
 //! backslash-escaped; the characters that mean something only at the start of a line are
-//! escaped there. Bare `http(s)://` URLs become autolinks (the only links user text may
-//! make), tabs and leading spaces become character references (no hard tabs, no indented
-//! code), control and bidi characters are shown as visible escapes, and line breaks become
-//! hard breaks (`\` at the end of the line), or spaces inside a table cell.
+//! escaped there, and so are the colon of a URL scheme and the dot of `www.`, so that no
+//! link is made. Tabs and leading spaces become character references (no hard tabs, no
+//! indented code), control and bidi characters are shown as visible escapes, and line
+//! breaks become hard breaks (`\` at the end of the line), or spaces inside a table cell.
 
 use crate::sanitize;
 
@@ -79,56 +79,37 @@ fn line_markdown(line: &str, out: &mut String) {
             }
         }
     }
-    let mut chars = rest.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if let Some(url) = url_at(&rest[at..]) {
-            out.push('<');
-            out.push_str(url);
-            out.push('>');
-            let end = at + url.len();
-            while chars.peek().is_some_and(|(next, _)| *next < end) {
-                chars.next();
-            }
-        } else if sanitize::is_hidden(c) {
+    for (at, c) in rest.char_indices() {
+        if sanitize::is_hidden(c) {
             out.push('\\');
             out.push_str(&sanitize::escaped(c));
         } else if c == '\t' {
             out.push_str("&#9;");
-        } else if ALWAYS.contains(&c) {
+        } else if ALWAYS.contains(&c) || breaks_link(rest, at, c) {
             out.push('\\');
             out.push(c);
-        } else if c == '.' && at >= 3 && rest.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"www") {
-            // `www.` would be linked by GitHub; only scheme URLs may become links.
-            out.push_str("\\.");
         } else {
             out.push(c);
         }
     }
 }
 
-/// A bare `http://` or `https://` URL at the start of `text`: it ends before whitespace or
-/// any character an autolink cannot hold, and sentence punctuation after it is left out.
-fn url_at(text: &str) -> Option<&str> {
-    let scheme = ["http://", "https://"].into_iter().find(|scheme| {
-        text.get(..scheme.len())
-            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
-    })?;
-    let mut end = text
-        .find(|c: char| !c.is_ascii_graphic() || matches!(c, '<' | '>' | '|' | '\\' | '`' | '"'))
-        .unwrap_or(text.len());
-    // Character references are decoded even inside an autolink: `&amp;` must stay text.
-    if let Some(reference) = text[..end].match_indices('&').map(|(at, _)| at).find(|at| {
-        let tail = &text[at + 1..end];
-        let name = tail.strip_prefix('#').unwrap_or(tail);
-        let length = name
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(name.len());
-        length > 0 && name[length..].starts_with(';')
-    }) {
-        end = reference;
+/// Whether `c` at `at` would let GFM turn the text around it into a link: the colon of a
+/// scheme (`https:`, `ftp:`, `mailto:`) or the dot of `www.`. Escaping it keeps the text
+/// as typed and the link out.
+fn breaks_link(text: &str, at: usize, c: char) -> bool {
+    let bytes = text.as_bytes();
+    match c {
+        ':' => {
+            at > 0
+                && bytes[at - 1].is_ascii_alphabetic()
+                && bytes
+                    .get(at + 1)
+                    .is_some_and(|next| !next.is_ascii_whitespace())
+        }
+        '.' => at >= 3 && bytes[at - 3..at].eq_ignore_ascii_case(b"www"),
+        _ => false,
     }
-    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
-    (url.len() > scheme.len()).then_some(url)
 }
 
 #[cfg(test)]
@@ -150,7 +131,7 @@ mod tests {
         assert_eq!(block("&amp; &#9;"), r"\&amp; \&\#9;");
         assert_eq!(block("a | b ~~c~~"), r"a \| b \~\~c\~\~");
         assert_eq!(block("@team #123 $x$"), r"\@team \#123 \$x\$");
-        assert_eq!(block(r"C:\path\"), r"C:\\path\\");
+        assert_eq!(block(r"C:\path\"), r"C\:\\path\\");
     }
 
     #[test]
@@ -193,21 +174,17 @@ mod tests {
     }
 
     #[test]
-    fn urls_become_autolinks_and_nothing_else_links() {
+    fn urls_and_addresses_stay_text() {
         assert_eq!(
             block("see https://status.example.com/a_b?x=1."),
-            "see <https://status.example.com/a_b?x=1>."
+            r"see https\://status.example.com/a\_b?x=1."
         );
-        assert_eq!(block("http://x.io|y"), r"<http://x.io>\|y");
-        assert_eq!(block("(https://x.io/a)"), "(<https://x.io/a>)");
-        assert_eq!(block("https://x.io/?a=1&b=2"), "<https://x.io/?a=1&b=2>");
-        assert_eq!(
-            block("https://x.io/?a=1&amp;b"),
-            r"<https://x.io/?a=1>\&amp;b"
-        );
+        assert_eq!(block("ftp://f.example.com/x"), r"ftp\://f.example.com/x");
+        assert_eq!(block("mailto:ops"), r"mailto\:ops");
         assert_eq!(block("www.example.com"), r"www\.example.com");
         assert_eq!(block("ops@example.com"), r"ops\@example.com");
-        assert_eq!(block("https://"), "https://");
+        assert_eq!(block("Root cause: disk"), "Root cause: disk");
+        assert_eq!(block("at 02:47"), "at 02:47");
     }
 
     #[test]

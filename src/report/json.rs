@@ -1,12 +1,10 @@
 //! The JSON report: the stored document with every derived field filled in.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::model::{Body, Entry, HypothesisStatus, Incident, Label, Status, Transition, Verdict};
+use crate::model::{Body, Diagnosis, Entry, HypothesisStatus, Incident, Label, Status, Transition};
 
 #[derive(Serialize)]
 pub struct IncidentView<'a> {
@@ -56,58 +54,7 @@ pub struct EntryView<'a> {
     pub owner: Option<Option<&'a str>>,
 }
 
-/// What the report needs to know about links, computed once for the whole incident.
-pub struct Links {
-    pub verdicts: HashMap<Label, Verdict>,
-    results_by_test: HashMap<Label, Vec<Label>>,
-    evidence_by_hypothesis: HashMap<Label, Vec<Label>>,
-}
-
-impl Links {
-    pub fn of(incident: &Incident) -> Links {
-        let mut results_by_test: HashMap<Label, Vec<Label>> = HashMap::new();
-        let mut evidence_by_hypothesis: HashMap<Label, Vec<Label>> = HashMap::new();
-        for entry in &incident.entries {
-            if let Body::Result {
-                test,
-                rules_out,
-                confirms,
-            } = &entry.body
-            {
-                results_by_test.entry(*test).or_default().push(entry.id);
-                for hypothesis in rules_out.iter().chain(confirms) {
-                    evidence_by_hypothesis
-                        .entry(*hypothesis)
-                        .or_default()
-                        .push(entry.id);
-                }
-            }
-        }
-        Links {
-            verdicts: incident.verdicts(),
-            results_by_test,
-            evidence_by_hypothesis,
-        }
-    }
-
-    pub fn status(&self, hypothesis: Label) -> HypothesisStatus {
-        self.verdicts
-            .get(&hypothesis)
-            .map_or(HypothesisStatus::Open, |verdict| verdict.status)
-    }
-
-    pub fn results(&self, test: Label) -> &[Label] {
-        self.results_by_test.get(&test).map_or(&[], Vec::as_slice)
-    }
-
-    pub fn evidence(&self, hypothesis: Label) -> &[Label] {
-        self.evidence_by_hypothesis
-            .get(&hypothesis)
-            .map_or(&[], Vec::as_slice)
-    }
-}
-
-pub fn entry_view<'a>(entry: &'a Entry, links: &Links) -> EntryView<'a> {
+pub fn entry_view<'a>(entry: &'a Entry, diagnosis: &Diagnosis) -> EntryView<'a> {
     let mut view = EntryView {
         id: entry.id,
         kind: entry.kind().name(),
@@ -128,11 +75,11 @@ pub fn entry_view<'a>(entry: &'a Entry, links: &Links) -> EntryView<'a> {
     };
     match &entry.body {
         Body::Hypothesis => {
-            view.status = Some(links.status(entry.id));
-            view.evidence = Some(links.evidence(entry.id).to_vec());
+            view.status = Some(diagnosis.status(entry.id));
+            view.evidence = Some(diagnosis.evidence(entry.id).to_vec());
         }
         Body::Test { targets } => {
-            let results = links.results(entry.id);
+            let results = diagnosis.results(entry.id);
             view.targets = Some(targets);
             view.awaiting_result = Some(results.is_empty());
             view.results = Some(results.to_vec());
@@ -153,7 +100,7 @@ pub fn entry_view<'a>(entry: &'a Entry, links: &Links) -> EntryView<'a> {
 }
 
 pub fn incident_view(incident: &Incident) -> IncidentView<'_> {
-    let links = Links::of(incident);
+    let diagnosis = incident.diagnosis();
     IncidentView {
         schema: incident.schema,
         id: &incident.id,
@@ -164,11 +111,11 @@ pub fn incident_view(incident: &Incident) -> IncidentView<'_> {
         closed_at: incident.closed_at(),
         closed_by: incident.closed_by(),
         resolution: incident.resolution(),
-        root_cause: incident.root_cause(),
+        root_cause: incident.root_cause_with(&diagnosis),
         entries: incident
             .entries
             .iter()
-            .map(|entry| entry_view(entry, &links))
+            .map(|entry| entry_view(entry, &diagnosis))
             .collect(),
         lifecycle: &incident.lifecycle,
     }

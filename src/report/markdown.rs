@@ -9,9 +9,10 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::escape::{self, Place};
-use super::json::Links;
 use super::{human_duration, utc_time};
-use crate::model::{Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, Status};
+use crate::model::{
+    Body, Change, Diagnosis, Entry, HypothesisStatus, Incident, Kind, Label, Status, join_labels,
+};
 
 const ITEM: Place<'static> = Place::Block { indent: "  " };
 const TASK: Place<'static> = Place::Block { indent: "      " };
@@ -48,11 +49,12 @@ fn heading(title: &str) -> String {
 /// Renders the report. `now` is used only while the incident is open, to say how long it
 /// has been going on.
 pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
-    let links = Links::of(incident);
+    let diagnosis = incident.diagnosis();
     let mut out = String::with_capacity(4096 + incident.entries.len() * 256);
     let report = Report {
         incident,
-        links: &links,
+        diagnosis: &diagnosis,
+        root_cause: incident.root_cause_with(&diagnosis),
         now,
     };
     report.header(&mut out);
@@ -72,7 +74,8 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
 
 struct Report<'a> {
     incident: &'a Incident,
-    links: &'a Links,
+    diagnosis: &'a Diagnosis,
+    root_cause: Option<Label>,
     now: DateTime<Utc>,
 }
 
@@ -135,10 +138,7 @@ impl Report<'_> {
             }
             (Status::Closed, None) => out.push_str("Closed without a resolution summary.\n\n"),
         }
-        match incident
-            .root_cause()
-            .and_then(|label| incident.entry(label))
-        {
+        match self.root_cause.and_then(|label| incident.entry(label)) {
             Some(cause) => {
                 let _ = write!(
                     out,
@@ -157,9 +157,8 @@ impl Report<'_> {
     }
 
     fn confirming_result(&self, hypothesis: Label) -> Option<&Entry> {
-        self.links
-            .verdicts
-            .get(&hypothesis)
+        self.diagnosis
+            .verdict(hypothesis)
             .filter(|verdict| verdict.status == HypothesisStatus::Confirmed)
             .and_then(|verdict| self.incident.entry(verdict.by_result))
     }
@@ -182,7 +181,7 @@ impl Report<'_> {
         let count = |kind| incident.entries_of(kind).count();
         let (mut ruled_out, mut confirmed, mut open) = (0, 0, 0);
         for hypothesis in incident.entries_of(Kind::Hypothesis) {
-            match self.links.status(hypothesis.id) {
+            match self.diagnosis.status(hypothesis.id) {
                 HypothesisStatus::RuledOut => ruled_out += 1,
                 HypothesisStatus::Confirmed => confirmed += 1,
                 HypothesisStatus::Open => open += 1,
@@ -234,13 +233,13 @@ impl Report<'_> {
         for hypothesis in hypotheses {
             // Strike and bold marks only work against non-space text.
             let statement = cell(hypothesis.text.trim());
-            let (statement, status) = match self.links.status(hypothesis.id) {
+            let (statement, status) = match self.diagnosis.status(hypothesis.id) {
                 HypothesisStatus::RuledOut => (format!("~~{statement}~~"), "Ruled out"),
                 HypothesisStatus::Confirmed => (format!("**{statement}**"), "**Confirmed**"),
                 HypothesisStatus::Open => (statement, "Open"),
             };
             let evidence: Vec<String> = self
-                .links
+                .diagnosis
                 .evidence(hypothesis.id)
                 .iter()
                 .filter_map(|label| self.incident.entry(*label))
@@ -292,9 +291,13 @@ impl Report<'_> {
             let _ = writeln!(
                 out,
                 "Designed to rule out: {}\n",
-                labels_or(targets, "nothing named")
+                if targets.is_empty() {
+                    "no hypothesis named".to_string()
+                } else {
+                    join_labels(targets)
+                }
             );
-            let results = self.links.results(test.id);
+            let results = self.diagnosis.results(test.id);
             if results.is_empty() {
                 out.push_str("**Awaiting a result.**\n\n");
                 continue;
@@ -311,10 +314,10 @@ impl Report<'_> {
                 } = &result.body
                 {
                     if !rules_out.is_empty() {
-                        let _ = write!(out, "\\\n  Rules out {}.", labels_or(rules_out, ""));
+                        let _ = write!(out, "\\\n  Rules out {}.", join_labels(rules_out));
                     }
                     if !confirms.is_empty() {
-                        let _ = write!(out, "\\\n  Confirms {}.", labels_or(confirms, ""));
+                        let _ = write!(out, "\\\n  Confirms {}.", join_labels(confirms));
                     }
                 }
                 out.push('\n');
@@ -326,60 +329,47 @@ impl Report<'_> {
         }
     }
 
+    /// Every entry, the opening and each close and reopen, in order of time; entries at
+    /// the same time keep the order they were recorded in, the opening first.
     fn timeline(&self, out: &mut String) {
         let incident = self.incident;
         out.push_str("## Timeline\n\n");
-        out.push_str(
-            "| Time (UTC) | Label | Kind | Entry | By |\n| --- | --- | --- | --- | --- |\n",
-        );
-        let opening = Row {
+        let opening = Moment {
             at: incident.opened_at,
             recorded: DateTime::<Utc>::MIN_UTC,
-            label: "—".into(),
-            kind: "opened",
-            entry: cell(&incident.title),
+            what: "opened".into(),
+            text: Some(&incident.title),
             by: &incident.opened_by,
         };
-        let entries = incident.entries.iter().map(|entry| Row {
+        let entries = incident.entries.iter().map(|entry| Moment {
             at: entry.at,
             recorded: entry.recorded_at,
-            label: entry.id.to_string(),
-            kind: entry.kind().name(),
-            entry: cell(&entry.text),
+            what: format!("**{}** {}", entry.id, entry.kind().name()),
+            text: Some(&entry.text),
             by: &entry.by,
         });
-        let changes = incident.lifecycle.iter().map(|change| Row {
+        let changes = incident.lifecycle.iter().map(|change| Moment {
             at: change.at,
             recorded: change.recorded_at,
-            label: "—".into(),
-            kind: match change.change {
-                Change::Closed => "closed",
-                Change::Reopened => "reopened",
+            what: match change.change {
+                Change::Closed => "closed".into(),
+                Change::Reopened => "reopened".into(),
             },
-            entry: match (&change.change, &change.resolution) {
-                (Change::Closed, Some(resolution)) => cell(resolution),
-                (Change::Closed, None) => "Incident closed".into(),
-                (Change::Reopened, _) => "Incident reopened".into(),
-            },
+            text: change.resolution.as_deref(),
             by: &change.by,
         });
-        let mut rows: Vec<Row> = std::iter::once(opening)
+        let mut moments: Vec<Moment> = std::iter::once(opening)
             .chain(entries)
             .chain(changes)
             .collect();
-        // Ties keep recording order, with the opening first; the sort is stable, so
-        // entries recorded in the same second keep the order of the log.
-        rows.sort_by_key(|row| (row.at, row.recorded));
-        for row in rows {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                utc_time(row.at),
-                row.label,
-                row.kind,
-                row.entry,
-                cell(row.by)
-            );
+        // A stable sort, so equal times keep the order of the log.
+        moments.sort_by_key(|moment| (moment.at, moment.recorded));
+        for moment in moments {
+            let _ = write!(out, "- {} UTC, {}", utc_time(moment.at), moment.what);
+            if let Some(said) = moment.text {
+                let _ = write!(out, ": {}", text(said, ITEM));
+            }
+            let _ = writeln!(out, " (by {})", text(moment.by, ITEM));
         }
         out.push('\n');
     }
@@ -418,11 +408,20 @@ impl Report<'_> {
             .map(|entry| entry.at)
             .min()
             .map_or_else(|| "no hypothesis yet".to_string(), since_open);
-        let root_cause = incident
-            .entries
-            .iter()
-            .filter(|entry| matches!(&entry.body, Body::Result { confirms, .. } if !confirms.is_empty()))
-            .map(|entry| entry.at)
+        // The first result that confirmed the hypothesis the report names as root cause.
+        let root_cause = self
+            .root_cause
+            .into_iter()
+            .flat_map(|cause| {
+                self.diagnosis
+                    .evidence(cause)
+                    .iter()
+                    .filter_map(|label| incident.entry(*label))
+                    .filter(move |result| {
+                        matches!(&result.body, Body::Result { confirms, .. } if confirms.contains(&cause))
+                    })
+            })
+            .map(|result| result.at)
             .min()
             .map_or_else(|| "not confirmed".to_string(), since_open);
         let resolve = match incident.closed_at() {
@@ -436,24 +435,12 @@ impl Report<'_> {
     }
 }
 
-struct Row<'a> {
+struct Moment<'a> {
     at: DateTime<Utc>,
     recorded: DateTime<Utc>,
-    label: String,
-    kind: &'static str,
-    entry: String,
+    what: String,
+    text: Option<&'a str>,
     by: &'a str,
-}
-
-fn labels_or(labels: &[Label], none: &str) -> String {
-    if labels.is_empty() {
-        return none.to_string();
-    }
-    labels
-        .iter()
-        .map(Label::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {

@@ -68,3 +68,38 @@ fn malformed_times_are_usage_errors_with_a_hint() {
         assert!(stderr.contains("hint: try"), "{stderr}");
     }
 }
+
+#[test]
+fn daylight_saving_overlaps_mean_the_latest_past_moment_and_gaps_are_refused() {
+    // New York falls back on 2026-11-01 at 02:00 EDT to 01:00 EST, so 01:30 happens twice:
+    // 05:30 UTC (EDT) and 06:30 UTC (EST).
+    let mut env = TestEnv::new().with_tz("America/New_York");
+    env.set_now("2026-11-01T06:15:00Z"); // 01:15 EST: only the EDT 01:30 has passed.
+    env.open("Fall back");
+    env.ok(&["note", "clock", "--at", "01:30"]);
+    assert_eq!(at_of(&env, "N1"), "2026-11-01T05:30:00Z");
+    env.ok(&["note", "date", "--at", "2026-11-01 01:30"]);
+    assert_eq!(
+        at_of(&env, "N2"),
+        "2026-11-01T05:30:00Z",
+        "the earlier of the two"
+    );
+    env.set_now("2026-11-01T07:00:00Z"); // 02:00 EST: both have passed.
+    env.ok(&["note", "later", "--at", "01:30"]);
+    assert_eq!(at_of(&env, "N3"), "2026-11-01T06:30:00Z");
+
+    // Spring forward on 2026-03-08: 02:30 does not exist.
+    env.set_now("2026-03-08T12:00:00Z");
+    let stderr = env.fails(&["note", "gap", "--at", "2026-03-08 02:30"], 2);
+    assert!(stderr.contains("daylight-saving"), "{stderr}");
+}
+
+#[test]
+fn huge_durations_are_refused_not_a_crash() {
+    let env = TestEnv::new();
+    env.open("Huge");
+    for huge in ["100000000d ago", "-9999999999h"] {
+        let stderr = env.fails(&["note", "x", "--at", huge], 2);
+        assert!(!stderr.contains("internal error"), "{stderr}");
+    }
+}

@@ -102,10 +102,19 @@ fn classify<'s>(word: &str, specs: &'s [Spec]) -> Word<'s> {
             return Word::Text;
         };
         if spec.takes_value {
+            // `-i db` and `-i=db` name a value; `-it` is a word someone typed (`exec -it`).
             let rest = &cluster[index + letter.len_utf8()..];
-            let rest = rest.strip_prefix('=').unwrap_or(rest);
-            shorts.push((spec, (!rest.is_empty()).then(|| rest.to_string())));
-            return Word::Shorts(shorts);
+            return match rest.strip_prefix('=') {
+                Some(value) => {
+                    shorts.push((spec, Some(value.to_string())));
+                    Word::Shorts(shorts)
+                }
+                None if rest.is_empty() => {
+                    shorts.push((spec, None));
+                    Word::Shorts(shorts)
+                }
+                None => Word::Text,
+            };
         }
         shorts.push((spec, None));
     }
@@ -121,6 +130,27 @@ fn is_label_list(word: &str) -> bool {
                 && !chars.as_str().is_empty()
                 && chars.all(|c| c.is_ascii_digit())
         })
+}
+
+/// How many of `rest` continue a duration that began with `first` and end in `ago`:
+/// `1h` + `30m ago` is 2, `10m` + `ago` is 1.
+fn ago_words(first: &str, rest: &[String]) -> Option<usize> {
+    let is_part = |word: &str| {
+        word.starts_with(|c: char| c.is_ascii_digit())
+            && word.chars().all(|c| c.is_ascii_alphanumeric())
+            || [
+                "s", "sec", "secs", "m", "min", "mins", "minutes", "h", "hr", "hrs", "hour",
+                "hours", "d", "day", "days",
+            ]
+            .contains(&word)
+    };
+    if !is_part(first) {
+        return None;
+    }
+    let parts = rest.iter().take_while(|word| is_part(word)).take(6).count();
+    rest.get(parts)
+        .filter(|word| word.eq_ignore_ascii_case("ago"))
+        .map(|_| parts + 1)
 }
 
 fn is_date(word: &str) -> bool {
@@ -178,17 +208,19 @@ fn arrange(words: &[String], specs: &[Spec]) -> Vec<String> {
                 continue;
             };
             if spec.long == "at" {
-                // Forgive `--at 10m ago` and `--at 2026-11-21 02:47` typed without quotes.
-                match words.get(index).map(String::as_str) {
-                    Some(next) if next.eq_ignore_ascii_case("ago") => {
-                        value = format!("{value} {next}");
-                        index += 1;
-                    }
-                    Some(next) if is_date(&value) && is_clock(next) => {
-                        value = format!("{value} {next}");
-                        index += 1;
-                    }
-                    _ => {}
+                // Forgive `--at 1h 30m ago` and `--at 2026-11-21 02:47` typed without quotes.
+                if let Some(ago) = ago_words(&value, &words[index..]) {
+                    value = std::iter::once(value.as_str())
+                        .chain(words[index..index + ago].iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    index += ago;
+                } else if words
+                    .get(index)
+                    .is_some_and(|next| is_date(&value) && is_clock(next))
+                {
+                    value = format!("{value} {}", words[index]);
+                    index += 1;
                 }
             }
             options.push(format!("--{}={value}", spec.long));
@@ -311,6 +343,18 @@ mod tests {
             ["note", "--at=10m ago", "--", "x"]
         );
         assert_eq!(
+            normalized(&["note", "paged", "--at", "1h", "30m", "ago", "again"]),
+            ["note", "--at=1h 30m ago", "--", "paged", "again"]
+        );
+        assert_eq!(
+            normalized(&["note", "--at", "2", "hours", "ago", "x"]),
+            ["note", "--at=2 hours ago", "--", "x"]
+        );
+        assert_eq!(
+            normalized(&["note", "--at", "10m", "30m", "later"]),
+            ["note", "--at=10m", "--", "30m", "later"]
+        );
+        assert_eq!(
             normalized(&["note", "--at", "2026-11-21", "02:47", "x"]),
             ["note", "--at=2026-11-21 02:47", "--", "x"]
         );
@@ -355,8 +399,12 @@ mod tests {
             ["-i", "db", "--json", "sym", "--quiet", "--", "slow"]
         );
         assert_eq!(
-            normalized(&["symptom", "slow", "-idb"]),
+            normalized(&["symptom", "slow", "-i=db"]),
             ["symptom", "--incident=db", "--", "slow"]
+        );
+        assert_eq!(
+            normalized(&["note", "ran", "kubectl", "exec", "-it", "pod"]),
+            ["note", "--", "ran", "kubectl", "exec", "-it", "pod"]
         );
     }
 

@@ -204,11 +204,11 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The report's format
-    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
-    pub format: ReportFormat,
+    /// The report's format [default: markdown, or json with --json]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
 
-    /// Write the report to FILE instead of standard output
+    /// Write the report to FILE (atomically) instead of standard output; `-` is stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

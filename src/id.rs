@@ -64,8 +64,8 @@ pub fn candidate(date: chrono::NaiveDate, title: &str, attempt: u32) -> String {
     }
 }
 
-/// Finds the one existing id a reference means: an exact id always wins, then a unique
-/// prefix, then a unique substring.
+/// Finds the one existing id a reference means: an exact id always wins; otherwise the
+/// reference must be a prefix or substring of exactly one id.
 pub fn resolve(reference: &str, ids: &[String]) -> Result<String> {
     let wanted = reference.trim().to_ascii_lowercase();
     if wanted.is_empty() {
@@ -74,12 +74,7 @@ pub fn resolve(reference: &str, ids: &[String]) -> Result<String> {
     if let Some(id) = ids.iter().find(|id| **id == wanted) {
         return Ok(id.clone());
     }
-    let prefixed: Vec<&String> = ids.iter().filter(|id| id.starts_with(&wanted)).collect();
-    let matches = if prefixed.is_empty() {
-        ids.iter().filter(|id| id.contains(&wanted)).collect()
-    } else {
-        prefixed
-    };
+    let matches: Vec<&String> = ids.iter().filter(|id| id.contains(&wanted)).collect();
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(Error::NoMatchingIncident {
@@ -118,11 +113,13 @@ mod tests {
     }
 
     #[test]
-    fn references_prefer_exact_then_prefix_then_substring() {
+    fn references_are_exact_ids_or_match_exactly_one() {
         let ids: Vec<String> = [
             "2026-11-20-db",
             "2026-11-20-db-2",
             "2026-11-21-checkout-502s",
+            "api-gateway",
+            "payments-api",
         ]
         .map(String::from)
         .to_vec();
@@ -135,12 +132,18 @@ mod tests {
             resolve("CHECKOUT", &ids).unwrap(),
             "2026-11-21-checkout-502s"
         );
+        assert_eq!(resolve("api-g", &ids).unwrap(), "api-gateway");
         match resolve("2026-11-20", &ids) {
             Err(Error::AmbiguousIncident { candidates, .. }) => assert_eq!(candidates.len(), 2),
             other => panic!("expected ambiguity, got {other:?}"),
         }
+        // A prefix of one id that stands inside another is not "of exactly one id".
         assert!(matches!(
-            resolve("payments", &ids),
+            resolve("api", &ids),
+            Err(Error::AmbiguousIncident { .. })
+        ));
+        assert!(matches!(
+            resolve("refunds", &ids),
             Err(Error::NoMatchingIncident { .. })
         ));
     }
@@ -157,10 +160,17 @@ mod tests {
         }
 
         #[test]
-        fn a_resolved_reference_is_always_one_of_the_ids(reference in "\\PC{0,20}") {
-            let ids: Vec<String> = vec!["2026-11-21-a".into(), "2026-11-21-b".into()];
-            if let Ok(id) = resolve(&reference, &ids) {
-                prop_assert!(ids.contains(&id));
+        fn a_reference_resolves_only_to_the_one_id_that_holds_it(reference in "[a-z0-9-]{1,12}") {
+            let ids: Vec<String> =
+                vec!["2026-11-21-api".into(), "2026-11-21-db-2".into(), "api-db".into()];
+            let holders: Vec<&String> = ids.iter().filter(|id| id.contains(&reference)).collect();
+            match resolve(&reference, &ids) {
+                Ok(id) => prop_assert!(id == reference || holders == [&id]),
+                Err(Error::AmbiguousIncident { candidates, .. }) => {
+                    prop_assert_eq!(candidates.len(), holders.len())
+                }
+                Err(Error::NoMatchingIncident { .. }) => prop_assert!(holders.is_empty()),
+                Err(other) => prop_assert!(false, "unexpected {:?}", other),
             }
         }
     }

@@ -68,11 +68,36 @@ fn run() -> Result<(), Error> {
         .map_err(|source| Error::io("standard output", source))
 }
 
+/// Clap's error as ours: one `error:` line, then its tips and the usage as hints.
+fn one_line_clap_error(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let mut lines = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty());
+    let mut text = format!(
+        "{}\n",
+        sanitize::one_line(lines.next().unwrap_or("error: the command was typed wrong"))
+    );
+    for line in lines {
+        if let Some(tip) = line.strip_prefix("tip: ") {
+            text.push_str(&format!("hint: {}\n", sanitize::one_line(tip)));
+        } else if let Some(usage) = line.strip_prefix("Usage: ") {
+            text.push_str(&format!("hint: usage: {}\n", sanitize::one_line(usage)));
+        }
+    }
+    text
+}
+
 fn report_error(error: &Error) -> ExitCode {
     if let Error::Clap(clap_error) = error {
-        // Help and version are not errors; clap knows where each goes.
-        let _ = clap_error.print();
-        return ExitCode::from(u8::try_from(clap_error.exit_code()).unwrap_or(2));
+        if clap_error.exit_code() == 0 {
+            // Help and version are not errors; clap knows where each goes.
+            let _ = clap_error.print();
+            return ExitCode::SUCCESS;
+        }
+        let _ = write!(io::stderr(), "{}", one_line_clap_error(clap_error));
+        return ExitCode::from(2);
     }
     if let Error::Io { source, .. } = error
         && source.kind() == io::ErrorKind::BrokenPipe

@@ -96,7 +96,8 @@ impl Label {
 
 impl fmt::Display for Label {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.kind.prefix(), self.number)
+        // `pad` so that `{:<4}` lines labels up in columns.
+        f.pad(&format!("{}{}", self.kind.prefix(), self.number))
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 use super::{Context, incident_summary, read_text};
 use crate::cli::CloseArgs;
 use crate::error::Result;
-use crate::model::Label;
+use crate::model::{HypothesisStatus, Incident, Kind, Label, join_labels};
 
 pub fn run(context: &Context, args: CloseArgs, out: &mut dyn Write) -> Result<()> {
     let resolution = if args.text.is_empty() {
@@ -24,5 +24,27 @@ pub fn run(context: &Context, args: CloseArgs, out: &mut dyn Write) -> Result<()
         Some(cause) => format!("closed; root cause {cause}"),
         None => "closed".to_string(),
     };
-    incident_summary(context, &incident, &message, out)
+    incident_summary(context, &incident, &message, out)?;
+    if root_cause.is_none() {
+        warn_if_root_cause_was_a_guess(&incident);
+    }
+    Ok(())
+}
+
+/// With several confirmed hypotheses and no `--root-cause`, the first is named; say so.
+fn warn_if_root_cause_was_a_guess(incident: &Incident) {
+    let diagnosis = incident.diagnosis();
+    let confirmed: Vec<Label> = incident
+        .entries_of(Kind::Hypothesis)
+        .map(|hypothesis| hypothesis.id)
+        .filter(|label| diagnosis.status(*label) == HypothesisStatus::Confirmed)
+        .collect();
+    if let [first, _, ..] = confirmed.as_slice() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hint: {} are all confirmed; {first} is named as the root cause \
+             (`incident reopen`, then `incident close --root-cause H` to name another)",
+            join_labels(&confirmed)
+        );
+    }
 }

@@ -10,7 +10,6 @@ use crate::cli::ListArgs;
 use crate::error::Result;
 use crate::model::Status;
 use crate::paint::Paint;
-use crate::report::utc_time;
 use crate::sanitize::{for_terminal, one_line};
 
 #[derive(Serialize)]
@@ -34,7 +33,8 @@ pub fn run(context: &Context, args: ListArgs, out: &mut dyn Write) -> Result<()>
         );
     }
     incidents.retain(|incident| args.all || incident.status() == Status::Open);
-    incidents.sort_by(|a, b| (b.opened_at, &b.id).cmp(&(a.opened_at, &a.id)));
+    // Newest first; incidents opened in the same second in the order they were opened.
+    incidents.sort_by_key(|incident| std::cmp::Reverse((incident.opened_at, incident.uuid)));
     // A damaged pointer should not stop the listing; it is reported by commands that use it.
     let current = context.store.current().ok().flatten();
     let rows: Vec<Row> = incidents
@@ -81,9 +81,9 @@ pub fn run(context: &Context, args: ListArgs, out: &mut dyn Write) -> Result<()>
             Status::Closed => paint.dim("closed"),
         };
         text.push_str(&format!(
-            "{marker} {:<width$}  {status}  {} UTC  {}\n",
+            "{marker} {:<width$}  {status}  {}  {}\n",
             row.incident,
-            utc_time(row.opened_at),
+            row.opened_at.format("%Y-%m-%d %H:%M UTC"),
             one_line(row.title),
         ));
     }

@@ -70,6 +70,12 @@ impl Context {
         }
     }
 
+    /// Whether the incident was chosen with `-i` or `INCIDENT` rather than being the
+    /// current one, so output should name it.
+    pub fn names_incident(&self) -> bool {
+        self.reference.is_some()
+    }
+
     /// The one existing incident a reference means; when none does, every id is offered.
     pub fn resolve(&self, reference: &str) -> Result<String> {
         let ids = self.store.ids()?;
@@ -162,9 +168,7 @@ pub fn emit(out: &mut dyn Write, text: &str) -> Result<()> {
 }
 
 pub fn emit_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value).expect("output values always serialize");
-    text.push('\n');
-    emit(out, &text)
+    emit(out, &crate::report::json::to_json(value))
 }
 
 /// What `open`, `close`, `reopen` and `use` print: the incident id, with `message` for

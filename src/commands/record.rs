@@ -10,7 +10,7 @@ use super::{Context, emit, read_text};
 use crate::cli::TextArgs;
 use crate::error::Result;
 use crate::model::{Body, Incident, Label, NewEntry, join_labels};
-use crate::report::json::{EntryView, entry_view};
+use crate::report::json::{EntryView, entry_view, to_json};
 use crate::sanitize::one_line;
 
 pub fn run(context: &Context, args: TextArgs, body: Body, out: &mut dyn Write) -> Result<()> {
@@ -40,7 +40,7 @@ pub fn record(
                 recorded_at: stamp.recorded_at,
             })?
             .id;
-        Ok(Recorded::of(incident, label))
+        Ok(Recorded::of(incident, label, context.names_incident()))
     })?;
     recorded.print(context, out)
 }
@@ -60,19 +60,25 @@ struct Output<'a> {
 }
 
 impl Recorded {
-    fn of(incident: &Incident, label: Label) -> Recorded {
+    /// `in_incident`: say which incident it went to, when the user did not mean the
+    /// current one.
+    fn of(incident: &Incident, label: Label, in_incident: bool) -> Recorded {
         let entry = incident.entry(label).expect("the entry was just recorded");
         let diagnosis = incident.diagnosis();
-        let json = serde_json::to_string_pretty(&Output {
+        let json = to_json(&Output {
             incident: &incident.id,
             entry: entry_view(entry, &diagnosis),
-        })
-        .expect("output values always serialize");
-        let mut human = format!("{label} recorded: {}", one_line(&entry.text));
+        });
+        let place = if in_incident {
+            format!(" in {}", incident.id)
+        } else {
+            String::new()
+        };
+        let mut human = format!("{label} recorded{place}: {}", one_line(&entry.text));
         if entry.at != entry.recorded_at {
             human.push_str(&format!(
                 " (at {})",
-                entry.at.with_timezone(&Local).format("%Y-%m-%d %H:%M")
+                entry.at.with_timezone(&Local).format("%Y-%m-%d %H:%M %:z")
             ));
         }
         match &entry.body {
@@ -109,7 +115,7 @@ impl Recorded {
 
     fn print(&self, context: &Context, out: &mut dyn Write) -> Result<()> {
         if context.json {
-            emit(out, &format!("{}\n", self.json))
+            emit(out, &self.json)
         } else if context.quiet {
             emit(out, &format!("{}\n", self.label))
         } else {

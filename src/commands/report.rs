@@ -4,24 +4,31 @@ use std::io::Write;
 
 use super::{Context, emit};
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report::{json, markdown};
 use crate::store;
 
 pub fn run(context: &Context, args: ReportArgs, out: &mut dyn Write) -> Result<()> {
     let id = context.target()?;
     let incident = context.store.load(&id)?;
-    let format = if context.json {
-        ReportFormat::Json
-    } else {
-        args.format
+    let format = match (args.format, context.json) {
+        (Some(ReportFormat::Markdown), true) => {
+            return Err(Error::Usage(
+                "--json asks for JSON, --format markdown for Markdown".into(),
+            ));
+        }
+        (Some(format), _) => format,
+        (None, true) => ReportFormat::Json,
+        (None, false) => ReportFormat::Markdown,
     };
     let report = match format {
         ReportFormat::Markdown => markdown::render(&incident, context.now),
         ReportFormat::Json => json::render(&incident),
     };
-    match &args.output {
-        Some(path) => store::write_file_atomically(path, report.as_bytes()),
-        None => emit(out, &report),
+    match args.output.as_deref() {
+        Some(path) if path.as_os_str() != "-" => {
+            store::write_file_atomically(path, report.as_bytes())
+        }
+        _ => emit(out, &report),
     }
 }

@@ -27,7 +27,8 @@ pub fn run(context: &Context, out: &mut dyn Write) -> Result<()> {
 /// Bare `incident`: the board, or how to begin when there is no incident yet.
 pub fn run_or_introduce(context: &Context, out: &mut dyn Write) -> Result<()> {
     match run(context, out) {
-        Err(Error::NoCurrentIncident) => emit(
+        // Scripts get the error; people get a way in.
+        Err(Error::NoCurrentIncident) if !context.json && !context.quiet => emit(
             out,
             "No current incident.\n\
              Start one:     incident open Checkout returns 502s\n\
@@ -44,6 +45,12 @@ fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 
 pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
     let diagnosis = incident.diagnosis();
+    let width = incident
+        .entries
+        .iter()
+        .map(|entry| entry.id.to_string().len())
+        .max()
+        .unwrap_or(2);
     let mut text = String::new();
     let _ = writeln!(text, "{}", paint.bold(&one_line(&incident.title)));
     let _ = write!(
@@ -83,7 +90,12 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
     let mut any = false;
     for symptom in incident.entries_of(Kind::Symptom) {
         any = true;
-        let _ = writeln!(text, "  {}  {}", symptom.id, one_line(&symptom.text));
+        let _ = writeln!(
+            text,
+            "  {:<width$}  {}",
+            symptom.id,
+            one_line(&symptom.text)
+        );
     }
     none_yet(&mut text, any);
 
@@ -113,7 +125,7 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
                 )
             }
         };
-        let _ = writeln!(text, "  {}  {line}", hypothesis.id);
+        let _ = writeln!(text, "  {:<width$}  {line}", hypothesis.id);
     }
     none_yet(&mut text, any);
 
@@ -128,7 +140,7 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
         };
         let _ = writeln!(
             text,
-            "  {}  {}  ({targets}{})",
+            "  {:<width$}  {}  ({targets}{})",
             test.id,
             one_line(&test.text),
             ago(now, test.at)
@@ -144,7 +156,12 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
                 Body::Action { owner: Some(owner) } => format!("  (owner: {})", one_line(owner)),
                 _ => String::new(),
             };
-            let _ = writeln!(text, "  {}  {}{owner}", action.id, one_line(&action.text));
+            let _ = writeln!(
+                text,
+                "  {:<width$}  {}{owner}",
+                action.id,
+                one_line(&action.text)
+            );
         }
     }
     text

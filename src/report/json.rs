@@ -1,10 +1,13 @@
 //! The JSON report: the stored document with every derived field filled in.
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::model::{Body, Diagnosis, Entry, HypothesisStatus, Incident, Label, Status, Transition};
+use crate::sanitize;
 
 #[derive(Serialize)]
 pub struct IncidentView<'a> {
@@ -123,8 +126,24 @@ pub fn incident_view(incident: &Incident) -> IncidentView<'_> {
 
 /// The report as pretty JSON, ending in a newline.
 pub fn render(incident: &Incident) -> String {
-    let mut text = serde_json::to_string_pretty(&incident_view(incident))
-        .expect("the view holds only strings, numbers and lists");
-    text.push('\n');
-    text
+    to_json(&incident_view(incident))
+}
+
+/// Pretty JSON ending in a newline, safe for a terminal: serde_json leaves DEL, C1
+/// controls and bidi overrides raw inside strings, so they are written as `\uXXXX`,
+/// which any JSON reader turns back into the same text.
+pub fn to_json(value: &impl Serialize) -> String {
+    let text = serde_json::to_string_pretty(value)
+        .expect("output values hold only strings, numbers and lists");
+    let mut safe = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if sanitize::is_hidden(c) {
+            // Outside strings JSON is plain ASCII, so every hidden character is in one.
+            let _ = write!(safe, "\\u{:04x}", u32::from(c));
+        } else {
+            safe.push(c);
+        }
+    }
+    safe.push('\n');
+    safe
 }

@@ -205,3 +205,79 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert_eq!(stderr, "", "nothing on stderr for a closed pipe");
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
 }
+
+#[test]
+fn a_closed_incident_is_reported_before_anything_about_rules_out() {
+    let env = TestEnv::new();
+    let id = env.open("Closed first");
+    env.ok(&["test", "look around"]);
+    env.ok(&["close"]);
+    let stderr = refused(&env, &id, &["result", "T1", "x", "--rules-out"], 1);
+    assert!(stderr.contains("is closed"), "{stderr}");
+    assert!(stderr.contains("hint: `incident reopen`"), "{stderr}");
+}
+
+#[test]
+fn a_close_before_the_opening_or_on_a_ruled_out_cause_is_refused() {
+    let env = TestEnv::new();
+    let id = env.quiet(&["open", "Close checks", "--at", "10m ago"]);
+    refused(&env, &id, &["close", "--at", "1h ago"], 2);
+    env.ok(&["hypothesis", "bad deploy"]);
+    env.ok(&["test", "roll back", "--for", "H1"]);
+    env.ok(&["result", "T1", "still failing", "--rules-out"]);
+    let stderr = refused(&env, &id, &["close", "--root-cause", "H1"], 1);
+    assert!(stderr.contains("R1 ruled it out"), "{stderr}");
+}
+
+#[test]
+fn clap_errors_are_one_line_with_hints() {
+    let env = TestEnv::new();
+    for args in [
+        &["list", "--bogus"][..],
+        &["report", "--format", "html"],
+        &["use"],
+        &["frobnicate"],
+    ] {
+        let stderr = env.fails(args, 2);
+        for line in stderr.lines() {
+            assert!(
+                line.starts_with("error: ") || line.starts_with("hint: "),
+                "{stderr}"
+            );
+        }
+        assert_eq!(
+            stderr
+                .lines()
+                .filter(|line| line.starts_with("error: "))
+                .count(),
+            1
+        );
+    }
+}
+
+#[test]
+fn scripts_get_an_error_not_an_introduction() {
+    let env = TestEnv::new();
+    env.fails(&["--json"], 1);
+    env.fails(&["-q"], 1);
+}
+
+#[test]
+fn dashed_words_of_other_tools_stay_in_the_text() {
+    let env = TestEnv::new();
+    env.open("Checkout");
+    env.open("Database");
+    let out = env.ok(&[
+        "note", "-q", "ran", "kubectl", "exec", "-it", "web-1", "--", "-q",
+    ]);
+    assert_eq!(out, "N1\n");
+    let report = env.json(&["report"]);
+    assert_eq!(
+        report["id"], "2026-11-21-database",
+        "-it did not pick another incident"
+    );
+    assert_eq!(
+        report["entries"][0]["text"],
+        "ran kubectl exec -it web-1 -q"
+    );
+}

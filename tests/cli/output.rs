@@ -39,7 +39,10 @@ fn human_output_leads_with_the_label() {
         "R1 recorded: still failing\n  H1 ruled out: bad deploy\n"
     );
     let backdated = env.ok(&["symptom", "errors", "--at", "03:00"]);
-    assert_eq!(backdated, "S1 recorded: errors (at 2026-11-21 03:00)\n");
+    assert_eq!(
+        backdated,
+        "S1 recorded: errors (at 2026-11-21 03:00 +00:00)\n"
+    );
 }
 
 #[test]
@@ -181,4 +184,128 @@ fn stored_control_characters_never_reach_the_terminal_raw() {
         report["entries"][0]["text"], hostile,
         "stored exactly as typed"
     );
+}
+
+#[test]
+fn output_names_the_incident_when_it_is_not_the_current_one() {
+    let env = TestEnv::new();
+    env.open("First");
+    env.open("Second");
+    assert_eq!(env.ok(&["note", "x"]), "N1 recorded: x\n");
+    assert_eq!(
+        env.ok(&["note", "y", "-i", "first"]),
+        "N1 recorded in 2026-11-21-first: y\n"
+    );
+}
+
+#[test]
+fn authors_come_from_by_then_incident_user_then_user() {
+    let env = TestEnv::new();
+    env.open("Authors");
+    let mut command = env.command(&["note", "from env", "-q"]);
+    command.env("INCIDENT_USER", "oncall-ben");
+    assert!(command.output().unwrap().status.success());
+    let mut command = env.command(&["note", "from flag", "-q", "--by", "cat"]);
+    command.env("INCIDENT_USER", "oncall-ben");
+    assert!(command.output().unwrap().status.success());
+    env.ok(&["note", "from user"]);
+    let report = env.json(&["report"]);
+    let authors: Vec<&str> = report["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["by"].as_str().unwrap())
+        .collect();
+    assert_eq!(authors, ["oncall-ben", "cat", "ana"]);
+}
+
+#[test]
+fn json_output_never_carries_raw_control_characters() {
+    let env = TestEnv::new();
+    env.open("Json escapes");
+    let hostile = "c1\u{9b}31m del\u{7f} bidi\u{202e} esc\u{1b}";
+    let out = env.run(&["symptom", hostile, "--json"]);
+    assert_eq!(out.code, 0);
+    for raw in ['\u{9b}', '\u{7f}', '\u{202e}', '\u{1b}'] {
+        assert!(!out.stdout.contains(raw), "{:?}", out.stdout);
+    }
+    let parsed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(parsed["text"], hostile, "the same text once parsed");
+    let report = env.run(&["report", "--format", "json"]).stdout;
+    assert!(
+        !report.contains('\u{9b}') && report.contains("\\u009b"),
+        "{report}"
+    );
+}
+
+#[test]
+fn report_to_dash_is_standard_output_and_format_must_agree_with_json() {
+    let env = TestEnv::new();
+    env.open("Dash");
+    assert_eq!(env.ok(&["report", "-o", "-"]), env.ok(&["report"]));
+    assert!(!env.home().join("-").exists());
+    env.fails(&["report", "--json", "--format", "markdown"], 2);
+    assert_eq!(env.json(&["report", "--format", "json"])["title"], "Dash");
+}
+
+#[test]
+fn incidents_opened_in_the_same_second_list_newest_first() {
+    let env = TestEnv::new();
+    for title in ["Alpha", "Bravo", "Charlie"] {
+        env.open(title);
+    }
+    assert_eq!(
+        env.ok(&["list", "-q"]),
+        "2026-11-21-charlie\n2026-11-21-bravo\n2026-11-21-alpha\n"
+    );
+}
+
+#[test]
+fn colour_follows_the_terminal_and_no_color() {
+    // `script` gives the command a real pseudo-terminal.
+    let Ok(script) = which("script") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI has util-linux's script"
+        );
+        return;
+    };
+    let env = TestEnv::new();
+    env.open("Colour");
+    env.ok(&["hypothesis", "bad deploy"]);
+    let binary = assert_cmd::cargo::cargo_bin("incident");
+    let on_terminal = |no_color: Option<&str>| {
+        let mut command = std::process::Command::new(&script);
+        command
+            .args([
+                "-qec",
+                &format!("'{}' status", binary.display()),
+                "/dev/null",
+            ])
+            .env("INCIDENT_DIR", env.data_dir())
+            .env("INCIDENT_NOW", crate::env::NOW)
+            .env_remove("NO_COLOR");
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    assert!(
+        on_terminal(None).contains("\u{1b}["),
+        "colour on a terminal"
+    );
+    assert!(
+        !on_terminal(Some("1")).contains("\u{1b}["),
+        "NO_COLOR turns it off"
+    );
+    assert!(!env.ok(&["status"]).contains('\u{1b}'), "never into a pipe");
+}
+
+fn which(program: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+        .ok_or(())
 }

@@ -105,3 +105,16 @@ fn a_current_incident_that_was_removed_is_reported() {
     let stderr = env.fails(&["status"], 1);
     assert!(stderr.contains("no longer exists"), "{stderr}");
 }
+
+#[test]
+fn a_prefix_that_stands_inside_another_id_is_ambiguous() {
+    let env = TestEnv::new();
+    env.quiet(&["open", "Gateway", "--id", "api-gateway"]);
+    env.quiet(&["open", "Payments", "--id", "payments-api"]);
+    let stderr = env.fails(&["note", "x", "-i", "api"], 1);
+    assert!(
+        stderr.contains("  api-gateway\n") && stderr.contains("  payments-api\n"),
+        "{stderr}"
+    );
+    assert_eq!(env.quiet(&["note", "x", "-i", "api-g"]), "N1");
+}

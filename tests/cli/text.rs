@@ -26,12 +26,16 @@ fn options_may_follow_the_text() {
     let report = env.json(&["report", "--format", "json"]);
     assert_eq!(entry(&report, "S1")["text"], "502s on checkout");
     assert_eq!(entry(&report, "S1")["at"], "2026-11-21T03:20:00Z");
+    env.ok(&["symptom", "paged", "--at", "1h", "30m", "ago"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "S2")["text"], "paged");
+    assert_eq!(entry(&report, "S2")["at"], "2026-11-21T02:00:00Z");
     // Unquoted, `ago` still belongs to the time.
     env.ok(&["symptom", "slow", "--at", "5m", "ago", "--by", "ben"]);
     let report = env.json(&["report", "--format", "json"]);
-    assert_eq!(entry(&report, "S2")["text"], "slow");
-    assert_eq!(entry(&report, "S2")["at"], "2026-11-21T03:25:00Z");
-    assert_eq!(entry(&report, "S2")["by"], "ben");
+    assert_eq!(entry(&report, "S3")["text"], "slow");
+    assert_eq!(entry(&report, "S3")["at"], "2026-11-21T03:25:00Z");
+    assert_eq!(entry(&report, "S3")["by"], "ben");
 }
 
 #[test]

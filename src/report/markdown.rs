@@ -14,6 +14,17 @@ use crate::model::{
     Body, Change, Diagnosis, Entry, HypothesisStatus, Incident, Kind, Label, Status, join_labels,
 };
 
+/// The report's own second-level headings, in order.
+const SECTIONS: [&str; 7] = [
+    "Summary",
+    "Symptoms",
+    "Hypotheses",
+    "Tests and results",
+    "Timeline",
+    "Action items",
+    "Metrics",
+];
+
 const ITEM: Place<'static> = Place::Block { indent: "  " };
 const TASK: Place<'static> = Place::Block { indent: "      " };
 const PARAGRAPH: Place<'static> = Place::Block { indent: "" };
@@ -28,8 +39,18 @@ fn cell(value: &str) -> String {
 
 /// A title for a heading: one line, and trailing punctuation written as a character
 /// reference, which renders the same but is not flagged by markdownlint (MD026).
-fn heading(title: &str) -> String {
+fn heading(title: &str, others: &[String]) -> String {
     let mut line = cell(title);
+    // A title that repeats another heading (`Summary`, `T1`) starts with a character
+    // reference: it reads the same, and markdownlint (MD024) does not see a duplicate.
+    if others
+        .iter()
+        .any(|other| other.eq_ignore_ascii_case(title.trim()))
+        && let Some(first) = line.chars().next()
+        && first.is_ascii_alphanumeric()
+    {
+        line.replace_range(..1, &format!("&#{};", u32::from(first)));
+    }
     if let Some(last) = line
         .chars()
         .last()
@@ -86,7 +107,16 @@ impl Report<'_> {
 
     fn header(&self, out: &mut String) {
         let incident = self.incident;
-        let _ = writeln!(out, "# {}\n", heading(&incident.title));
+        let others: Vec<String> = SECTIONS
+            .iter()
+            .map(|section| section.to_string())
+            .chain(
+                incident
+                    .entries_of(Kind::Test)
+                    .map(|test| test.id.to_string()),
+            )
+            .collect();
+        let _ = writeln!(out, "# {}\n", heading(&incident.title, &others));
         out.push_str("| Field | Value |\n| --- | --- |\n");
         let _ = writeln!(out, "| Incident | {} |", incident.id);
         let status = match incident.status() {
@@ -451,14 +481,21 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 mod tests {
     use super::heading;
 
+    fn heading_of(title: &str) -> String {
+        heading(title, &["Summary".to_string(), "T1".to_string()])
+    }
+
     #[test]
     fn headings_end_without_bare_punctuation() {
-        assert_eq!(heading("Payments down!"), "Payments down&#33;");
-        assert_eq!(heading("Why slow?"), "Why slow?");
-        assert_eq!(heading("Step 3."), "Step 3&#46;");
-        assert_eq!(heading("3."), "3&#46;");
-        assert_eq!(heading("see www."), "see www&#46;");
-        assert_eq!(heading("ends in \\"), "ends in \\\\");
-        assert_eq!(heading("two\nlines:"), "two lines&#58;");
+        assert_eq!(heading_of("Payments down!"), "Payments down&#33;");
+        assert_eq!(heading_of("Why slow?"), "Why slow?");
+        assert_eq!(heading_of("Step 3."), "Step 3&#46;");
+        assert_eq!(heading_of("3."), "3&#46;");
+        assert_eq!(heading_of("see www."), "see www&#46;");
+        assert_eq!(heading_of("ends in \\"), "ends in \\\\");
+        assert_eq!(heading_of("two\nlines:"), "two lines&#58;");
+        assert_eq!(heading_of("Summary"), "&#83;ummary");
+        assert_eq!(heading_of("t1"), "&#116;1");
+        assert_eq!(heading_of("Summary of it"), "Summary of it");
     }
 }

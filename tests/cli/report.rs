@@ -194,13 +194,23 @@ fn markdownlint_accepts_a_hostile_report() {
     env.ok(&["note", "---"]);
     env.ok(&["close", "1. rolled back"]);
     std::fs::write(env.home().join("report.md"), env.ok(&["report"])).unwrap();
+    // Titles that repeat the report's own headings.
+    for (number, title) in ["Summary", "T1", "Metrics."].iter().enumerate() {
+        env.ok(&["open", title]);
+        env.ok(&["test", "check", "-q"]);
+        std::fs::write(
+            env.home().join(format!("title-{number}.md")),
+            env.ok(&["report"]),
+        )
+        .unwrap();
+    }
     std::fs::write(
         env.home().join(".markdownlint-cli2.jsonc"),
         r#"{ "config": { "MD013": false } }"#,
     )
     .unwrap();
     let lint = std::process::Command::new("markdownlint-cli2")
-        .arg("report.md")
+        .args(["report.md", "title-*.md"])
         .current_dir(env.home())
         .output()
         .unwrap();

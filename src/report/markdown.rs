@@ -40,6 +40,8 @@ fn cell(value: &str) -> String {
 /// A title for a heading: one line, and trailing punctuation written as a character
 /// reference, which renders the same but is not flagged by markdownlint (MD026).
 fn heading(title: &str, others: &[String]) -> String {
+    // Trimmed, so the line ends in the title's own last character, never in a reference.
+    let title = title.trim();
     let mut line = cell(title);
     // A title that repeats another heading (`Summary`, `T1`) starts with a character
     // reference: it reads the same, and markdownlint (MD024) does not see a duplicate.
@@ -497,5 +499,7 @@ mod tests {
         assert_eq!(heading_of("Summary"), "&#83;ummary");
         assert_eq!(heading_of("t1"), "&#116;1");
         assert_eq!(heading_of("Summary of it"), "Summary of it");
+        assert_eq!(heading_of("*\\\n\t"), "\\*\\\\");
+        assert_eq!(heading_of("fish &amp;"), "fish \\&amp&#59;");
     }
 }

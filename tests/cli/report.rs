@@ -221,3 +221,12 @@ fn markdownlint_accepts_a_hostile_report() {
         String::from_utf8_lossy(&lint.stderr)
     );
 }
+
+#[test]
+fn the_empty_report_snapshot() {
+    let mut env = TestEnv::new();
+    env.set_now("2026-11-21T02:47:00Z");
+    env.open("Nothing recorded yet");
+    env.set_now(crate::env::NOW);
+    insta::assert_snapshot!(env.ok(&["report"]));
+}

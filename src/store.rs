@@ -66,6 +66,7 @@ impl Store {
 
     /// Creates the data directory and its incidents folder, private to the user.
     fn ensure_dirs(&self) -> Result<()> {
+        self.check_incidents_dir()?;
         for dir in [&self.root, &self.incidents_dir()] {
             if dir.is_dir() {
                 continue;
@@ -125,6 +126,22 @@ impl Store {
         Ok((incidents, failures))
     }
 
+    /// Takes the incident's lock, held until the returned file is dropped. The lock file
+    /// is never replaced or followed through a symlink.
+    fn lock(&self, id: &str) -> Result<File> {
+        let path = self.lock_path(id);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(FILE_MODE)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path)
+            .map_err(|source| Error::io(&path, source))?;
+        lock.lock().map_err(|source| Error::io(&path, source))?;
+        Ok(lock)
+    }
+
     /// Reads, changes and saves one incident under its lock. If `change` fails, nothing
     /// is written.
     pub fn update<T>(
@@ -132,18 +149,11 @@ impl Store {
         id: &str,
         change: impl FnOnce(&mut Incident) -> Result<T>,
     ) -> Result<T> {
-        let lock_path = self.lock_path(id);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(FILE_MODE)
-            .open(&lock_path)
-            .map_err(|source| Error::io(&lock_path, source))?;
-        lock.lock()
-            .map_err(|source| Error::io(&lock_path, source))?;
+        self.check_incidents_dir()?;
+        let lock = self.lock(id)?;
         let mut incident = self.load(id)?;
         let outcome = change(&mut incident)?;
+        self.remove_stale_temps(id);
         self.write_replacing(&incident)?;
         // Dropping the file releases the lock, after the rename is durable.
         drop(lock);
@@ -154,11 +164,13 @@ impl Store {
     /// into place, which fails if the name is taken.
     pub fn create(&self, incident: &Incident) -> Result<()> {
         self.ensure_dirs()?;
+        let lock = self.lock(&incident.id)?;
+        self.remove_stale_temps(&incident.id);
         let path = self.document_path(&incident.id);
         let temp = self.write_temp(incident)?;
         let linked = fs::hard_link(&temp, &path);
         let _ = fs::remove_file(&temp);
-        match linked {
+        let outcome = match linked {
             Ok(()) => sync_dir(&self.incidents_dir()),
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
                 Err(Error::IncidentExists {
@@ -166,16 +178,20 @@ impl Store {
                 })
             }
             Err(source) => Err(Error::io(path, source)),
-        }
+        };
+        drop(lock);
+        outcome
     }
 
     fn write_replacing(&self, incident: &Incident) -> Result<()> {
         let path = self.document_path(&incident.id);
         let temp = self.write_temp(incident)?;
+        failpoint("before-rename");
         if let Err(source) = fs::rename(&temp, &path) {
             let _ = fs::remove_file(&temp);
             return Err(Error::io(path, source));
         }
+        failpoint("after-rename");
         sync_dir(&self.incidents_dir())
     }
 
@@ -189,6 +205,35 @@ impl Store {
             .join(format!(".{}.{}", incident.id, unique_suffix()));
         write_synced(&temp, &bytes)?;
         Ok(temp)
+    }
+
+    /// Temp files of this incident left by a process killed mid-save. Only called under
+    /// the incident's lock, so no other save of it is under way.
+    fn remove_stale_temps(&self, id: &str) {
+        let prefix = format!(".{id}.");
+        let Ok(listing) = fs::read_dir(self.incidents_dir()) else {
+            return;
+        };
+        for item in listing.flatten() {
+            let name = item.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&prefix) && name.ends_with(".tmp") {
+                let _ = fs::remove_file(item.path());
+            }
+        }
+    }
+
+    /// The incidents folder must be a real folder: a symlink there could send writes
+    /// outside the data directory.
+    fn check_incidents_dir(&self) -> Result<()> {
+        let dir = self.incidents_dir();
+        match fs::symlink_metadata(&dir) {
+            Ok(metadata) if metadata.file_type().is_symlink() => Err(Error::io(
+                &dir,
+                io::Error::other("is a symlink; incident does not write through symlinks"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The current incident's id, if one was set.
@@ -228,6 +273,16 @@ impl Store {
     }
 }
 
+/// Crash testing: `INCIDENT_FAILPOINT=after-temp-write|before-rename|after-rename` kills
+/// the process at that step of a save, as a power cut or `kill -9` would.
+fn failpoint(step: &str) {
+    static CHOSEN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let chosen = CHOSEN.get_or_init(|| std::env::var("INCIDENT_FAILPOINT").ok());
+    if chosen.as_deref() == Some(step) {
+        std::process::abort();
+    }
+}
+
 /// A temp-file suffix no other process or save uses; never `.json`.
 fn unique_suffix() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -241,6 +296,8 @@ fn unique_suffix() -> String {
     )
 }
 
+/// Writes a new file and syncs it. If anything fails, including the sync, the file is
+/// removed: a save whose data may not be on disk is abandoned, never renamed into place.
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let written = (|| {
         let mut file = OpenOptions::new()
@@ -250,6 +307,7 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
             .open(path)?;
         file.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
         file.write_all(bytes)?;
+        failpoint("after-temp-write");
         file.sync_all()
     })();
     written.map_err(|source| {
@@ -340,4 +398,93 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(Error::io(path, source));
     }
     sync_dir(&dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Stamp;
+    use proptest::prelude::*;
+
+    fn store() -> Store {
+        Store {
+            root: PathBuf::from("/data"),
+        }
+    }
+
+    fn sample_document() -> Vec<u8> {
+        let at = "2026-11-21T03:30:00Z".parse().expect("a time");
+        let stamp = Stamp {
+            uuid: uuid::Uuid::nil(),
+            at,
+            recorded_at: at,
+            by: "ana".into(),
+        };
+        let mut incident = Incident::new("2026-11-21-x".into(), "X".into(), stamp);
+        for body in [
+            crate::model::Body::Symptom,
+            crate::model::Body::Hypothesis,
+            crate::model::Body::Test {
+                targets: vec!["H1".parse().expect("a label")],
+            },
+        ] {
+            incident
+                .record(crate::model::NewEntry {
+                    body,
+                    at,
+                    by: "ana".into(),
+                    text: "text".into(),
+                    uuid: uuid::Uuid::nil(),
+                    recorded_at: at,
+                })
+                .expect("a valid entry");
+        }
+        serde_json::to_vec_pretty(&incident).expect("serializes")
+    }
+
+    proptest! {
+        #[test]
+        fn an_accepted_id_names_a_file_inside_the_incidents_folder(id in "\\PC{0,70}") {
+            if id::validate(&id).is_ok() {
+                let path = store().document_path(&id);
+                prop_assert_eq!(path.parent(), Some(Path::new("/data/incidents")));
+                let file_name = format!("{id}.json");
+                prop_assert_eq!(path.file_name().and_then(|name| name.to_str()), Some(file_name.as_str()));
+                prop_assert!(path.components().all(|part| !matches!(part, std::path::Component::ParentDir)));
+            }
+        }
+
+        #[test]
+        fn a_reference_only_ever_names_an_existing_id(reference in "\\PC{0,30}|\\.\\./[a-z/.]{0,20}") {
+            let ids = vec!["2026-11-21-a".to_string(), "2026-11-21-db".to_string()];
+            if let Ok(found) = id::resolve(&reference, &ids) {
+                prop_assert!(ids.contains(&found));
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_the_reader(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+            let _ = parse_document(&bytes, Path::new("/data/incidents/x.json"), "2026-11-21-x");
+        }
+
+        #[test]
+        fn damaged_documents_are_errors_not_panics(
+            cut in 0usize..2000,
+            flips in prop::collection::vec((0usize..2000, any::<u8>()), 0..8),
+        ) {
+            let mut bytes = sample_document();
+            for (at, byte) in flips {
+                let at = at % bytes.len();
+                bytes[at] = byte;
+            }
+            bytes.truncate(cut.min(bytes.len()));
+            let _ = parse_document(&bytes, Path::new("/data/incidents/x.json"), "2026-11-21-x");
+        }
+    }
+
+    #[test]
+    fn the_sample_document_reads_back() {
+        let bytes = sample_document();
+        parse_document(&bytes, Path::new("x.json"), "2026-11-21-x").expect("valid");
+    }
 }

@@ -2,6 +2,7 @@
 
 mod env;
 
+mod durability;
 mod errors;
 mod output;
 mod report;

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Error> {
+    store::failpoint("panic");
     let mut args = Vec::new();
     for arg in std::env::args_os() {
         args.push(arg.into_string().map_err(|_| Error::InvalidUtf8 {

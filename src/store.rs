@@ -274,12 +274,15 @@ impl Store {
 }
 
 /// Crash testing: `INCIDENT_FAILPOINT=after-temp-write|before-rename|after-rename` kills
-/// the process at that step of a save, as a power cut or `kill -9` would.
-fn failpoint(step: &str) {
+/// the process at that step of a save, as a power cut or `kill -9` would; `panic` panics
+/// before any work, to test that a bug still ends in one line.
+pub fn failpoint(step: &str) {
     static CHOSEN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let chosen = CHOSEN.get_or_init(|| std::env::var("INCIDENT_FAILPOINT").ok());
-    if chosen.as_deref() == Some(step) {
-        std::process::abort();
+    match chosen.as_deref() {
+        Some("panic") if step == "panic" => panic!("the panic failpoint"),
+        Some(chosen) if chosen == step => std::process::abort(),
+        _ => {}
     }
 }
 

@@ -325,3 +325,20 @@ fn text_over_the_limit_is_refused() {
     assert!(out.stderr.contains("limit"), "{}", out.stderr);
     assert_eq!(std::fs::read(env.document_path(&id)).unwrap(), before);
 }
+
+#[test]
+fn a_panic_is_one_line_not_a_backtrace() {
+    let env = TestEnv::new();
+    let mut command = env.command(&["status"]);
+    command
+        .env("INCIDENT_FAILPOINT", "panic")
+        .env("RUST_BACKTRACE", "1");
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: internal error: the panic failpoint"),
+        "{stderr}"
+    );
+}

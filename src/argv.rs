@@ -9,12 +9,17 @@
 
 use clap::{Arg, Command};
 
-/// Options whose values are hypothesis labels; following words that look like labels
-/// (`--for H1 H2`) are taken as more values.
-const LABEL_LISTS: &[&str] = &["for", "rules-out", "confirms"];
+/// Options whose values are labels, with the letter of the labels they take; following
+/// words that look like such labels (`--for H1 H2`) are taken as more values.
+const LABEL_LISTS: &[(&str, char)] = &[
+    ("for", 'H'),
+    ("rules-out", 'H'),
+    ("confirms", 'H'),
+    ("explains", 'S'),
+];
 
 #[derive(Clone)]
-struct Spec {
+pub struct Spec {
     long: String,
     short: Option<char>,
     takes_value: bool,
@@ -36,8 +41,12 @@ impl Spec {
         })
     }
 
-    fn is_label_list(&self) -> bool {
-        LABEL_LISTS.contains(&self.long.as_str())
+    /// The letter of the labels this option takes, if it takes a list of them.
+    fn label_letter(&self) -> Option<char> {
+        LABEL_LISTS
+            .iter()
+            .find(|(long, _)| *long == self.long)
+            .map(|(_, letter)| *letter)
     }
 }
 
@@ -121,12 +130,15 @@ fn classify<'s>(word: &str, specs: &'s [Spec]) -> Word<'s> {
     Word::Shorts(shorts)
 }
 
-fn is_label_list(word: &str) -> bool {
+/// `H1`, `h2,H3`: labels with this letter, and nothing else.
+fn is_label_list(word: &str, letter: char) -> bool {
     let mut parts = word.split(',').filter(|part| !part.is_empty()).peekable();
     parts.peek().is_some()
         && parts.all(|part| {
             let mut chars = part.chars();
-            matches!(chars.next(), Some('h' | 'H'))
+            chars
+                .next()
+                .is_some_and(|first| first.eq_ignore_ascii_case(&letter))
                 && !chars.as_str().is_empty()
                 && chars.all(|c| c.is_ascii_digit())
         })
@@ -163,84 +175,176 @@ fn is_clock(word: &str) -> bool {
         .any(|format| chrono::NaiveTime::parse_from_str(word, format).is_ok())
 }
 
-/// Rewrites the words after the subcommand: options first as `--long=value`, then `--`
-/// and the text in the order typed.
-fn arrange(words: &[String], specs: &[Spec]) -> Vec<String> {
-    let mut options = Vec::new();
-    let mut text = Vec::new();
-    let mut index = 0;
+/// Reads the option at `words[index]` with its value, if it is one of the command's
+/// options, pushing it to `options` as `--long=value`; returns where the next word starts.
+fn take_option(
+    words: &[String],
+    index: usize,
+    specs: &[Spec],
+    options: &mut Vec<String>,
+) -> Option<usize> {
     let is_option = |word: &str| !matches!(classify(word, specs), Word::Text);
+    let found = match classify(&words[index], specs) {
+        Word::Text => return None,
+        Word::Long(spec, value) => vec![(spec, value)],
+        Word::Shorts(shorts) => shorts,
+    };
+    let mut index = index + 1;
+    for (spec, attached) in found {
+        if !spec.takes_value {
+            options.push(format!("--{}", spec.long));
+            continue;
+        }
+        let mut value = attached;
+        if value.is_none() {
+            let next = words.get(index).map(String::as_str);
+            let wanted = match next {
+                None | Some("--") => false,
+                Some(next) if spec.value_optional => spec
+                    .label_letter()
+                    .is_some_and(|letter| is_label_list(next, letter)),
+                Some(next) => !is_option(next),
+            };
+            if wanted {
+                value = next.map(str::to_string);
+                index += 1;
+            }
+        }
+        let Some(mut value) = value else {
+            options.push(format!("--{}", spec.long));
+            continue;
+        };
+        if spec.long == "at" {
+            // Forgive `--at 1h 30m ago` and `--at 2026-11-21 02:47` typed without quotes.
+            if let Some(ago) = ago_words(&value, &words[index..]) {
+                value = std::iter::once(value.as_str())
+                    .chain(words[index..index + ago].iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                index += ago;
+            } else if words
+                .get(index)
+                .is_some_and(|next| is_date(&value) && is_clock(next))
+            {
+                value = format!("{value} {}", words[index]);
+                index += 1;
+            }
+        }
+        options.push(format!("--{}={value}", spec.long));
+        if let Some(letter) = spec.label_letter() {
+            while let Some(next) = words.get(index).filter(|next| is_label_list(next, letter)) {
+                options.push(format!("--{}={next}", spec.long));
+                index += 1;
+            }
+        }
+    }
+    Some(index)
+}
+
+/// The options in `words`, if every word is an option or an option's value.
+fn all_options(words: &[String], specs: &[Spec]) -> Option<Vec<String>> {
+    let mut options = Vec::new();
+    let mut index = 0;
     while index < words.len() {
-        let word = &words[index];
-        index += 1;
-        if word == "--" {
-            text.extend(words[index..].iter().cloned());
+        index = take_option(words, index, specs, &mut options)?;
+    }
+    Some(options)
+}
+
+/// Rewrites the words after the subcommand: options first as `--long=value`, then `--`,
+/// the command's `fixed` leading positionals (a result's TEST) and the text.
+///
+/// Options stand before the text or after it. Inside the text every word is text, so
+/// `ran grep -i error logs` and `df -h shows /var full` keep their flags; `--` ends the
+/// options wherever it stands. Returns the words and the text words that look like a
+/// mistyped option, to warn about.
+fn arrange(words: &[String], specs: &[Spec], fixed: usize) -> (Vec<String>, Vec<String>) {
+    let mut options = Vec::new();
+    let mut positionals: Vec<String> = Vec::new();
+    let mut index = 0;
+    // Before the text: options, and the fixed positionals.
+    while index < words.len() && words[index] != "--" {
+        if let Some(next) = take_option(words, index, specs, &mut options) {
+            index = next;
+        } else if positionals.len() < fixed {
+            positionals.push(words[index].clone());
+            index += 1;
+        } else {
             break;
         }
-        let found = match classify(word, specs) {
-            Word::Text => {
-                text.push(word.clone());
-                continue;
-            }
-            Word::Long(spec, value) => vec![(spec, value)],
-            Word::Shorts(shorts) => shorts,
-        };
-        for (spec, attached) in found {
-            if !spec.takes_value {
-                options.push(format!("--{}", spec.long));
-                continue;
-            }
-            let mut value = attached;
-            if value.is_none() {
-                let next = words.get(index).map(String::as_str);
-                let wanted = match next {
-                    None | Some("--") => false,
-                    Some(next) if spec.value_optional => is_label_list(next),
-                    Some(next) => !is_option(next),
-                };
-                if wanted {
-                    value = next.map(str::to_string);
-                    index += 1;
-                }
-            }
-            let Some(mut value) = value else {
-                options.push(format!("--{}", spec.long));
-                continue;
-            };
-            if spec.long == "at" {
-                // Forgive `--at 1h 30m ago` and `--at 2026-11-21 02:47` typed without quotes.
-                if let Some(ago) = ago_words(&value, &words[index..]) {
-                    value = std::iter::once(value.as_str())
-                        .chain(words[index..index + ago].iter().map(String::as_str))
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    index += ago;
-                } else if words
-                    .get(index)
-                    .is_some_and(|next| is_date(&value) && is_clock(next))
-                {
-                    value = format!("{value} {}", words[index]);
-                    index += 1;
-                }
-            }
-            options.push(format!("--{}={value}", spec.long));
-            if spec.is_label_list() {
-                while let Some(next) = words.get(index).filter(|next| is_label_list(next)) {
-                    options.push(format!("--{}={next}", spec.long));
-                    index += 1;
-                }
-            }
+    }
+    let dashes = words[index..]
+        .iter()
+        .position(|word| word == "--")
+        .map_or(words.len(), |offset| index + offset);
+    // The text ends where everything up to `--` (or the end) is options.
+    let mut end = dashes;
+    for start in index + 1..dashes {
+        if let Some(trailing) = all_options(&words[start..dashes], specs) {
+            options.extend(trailing);
+            end = start;
+            break;
         }
     }
-    if !text.is_empty() {
+    let mut text: Vec<String> = words[index..end].to_vec();
+    if dashes < words.len() {
+        text.extend(words[dashes + 1..].iter().cloned());
+    }
+    let mistyped = text
+        .iter()
+        .filter(|word| matches!(classify(word, specs), Word::Text))
+        .filter(|word| near_miss(word, specs).is_some())
+        .cloned()
+        .collect();
+    if !positionals.is_empty() || !text.is_empty() {
         options.push("--".into());
+        options.extend(positionals);
         options.extend(text);
     }
-    options
+    (options, mistyped)
+}
+
+/// The option a `--word` in the text was probably meant to be: one edit or two away, or
+/// a longer option it starts.
+pub fn near_miss<'s>(word: &str, specs: &'s [Spec]) -> Option<&'s str> {
+    let name = word.strip_prefix("--")?.split('=').next()?;
+    if name.len() < 3 {
+        return None;
+    }
+    specs
+        .iter()
+        .map(|spec| spec.long.as_str())
+        .filter(|long| *long != "help")
+        .find(|long| long.starts_with(name) || edit_distance(name, long) <= 2)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// A rewritten command line, and warnings about words taken as text that look like
+/// mistyped options.
+pub struct Normalized {
+    pub args: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 /// Rewrites a whole command line (program name first) for clap.
-pub fn normalize(root: &Command, args: Vec<String>) -> Vec<String> {
+pub fn normalize(root: &Command, args: Vec<String>) -> Normalized {
+    let unchanged = |args| Normalized {
+        args,
+        warnings: Vec::new(),
+    };
     let globals: Vec<Spec> = root
         .get_arguments()
         .filter(|arg| arg.is_global_set())
@@ -252,10 +356,10 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Vec<String> {
     while index < args.len() {
         let word = &args[index];
         if word == "--" {
-            return args;
+            return unchanged(args);
         }
         match classify(word, &top_specs) {
-            Word::Text if word.starts_with('-') && word.len() > 1 => return args,
+            Word::Text if word.starts_with('-') && word.len() > 1 => return unchanged(args),
             Word::Text => break,
             Word::Long(spec, None) if spec.takes_value => index += 2,
             Word::Shorts(shorts)
@@ -269,15 +373,40 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Vec<String> {
         }
     }
     let Some(subcommand) = args.get(index).and_then(|word| find_subcommand(root, word)) else {
-        return args;
+        return unchanged(args);
     };
-    if subcommand.get_name() == "help" {
-        return args;
+    // Only commands that take free text need their words sorted; the rest are clap's
+    // alone, which keeps its suggestions (`--al`: did you mean `--all`?).
+    let takes_text = subcommand
+        .get_positionals()
+        .any(|arg| matches!(arg.get_action(), clap::ArgAction::Append));
+    if !takes_text {
+        return unchanged(args);
     }
+    let fixed = subcommand
+        .get_positionals()
+        .filter(|arg| !matches!(arg.get_action(), clap::ArgAction::Append))
+        .count();
     let specs = specs_of(subcommand, &globals);
-    let mut arranged = args[..=index].to_vec();
-    arranged.extend(arrange(&args[index + 1..], &specs));
-    arranged
+    let (arranged, mistyped) = arrange(&args[index + 1..], &specs, fixed);
+    let warnings = mistyped
+        .iter()
+        .filter_map(|word| {
+            near_miss(word, &specs).map(|meant| {
+                format!(
+                    "`{word}` is not an option of `{}`, so it was recorded as text; \
+                     did you mean `--{meant}`?",
+                    subcommand.get_name()
+                )
+            })
+        })
+        .collect();
+    let mut rewritten = args[..=index].to_vec();
+    rewritten.extend(arranged);
+    Normalized {
+        args: rewritten,
+        warnings,
+    }
 }
 
 #[cfg(test)]
@@ -289,7 +418,7 @@ mod tests {
     fn normalized(line: &[&str]) -> Vec<String> {
         let mut args = vec!["incident".to_string()];
         args.extend(line.iter().map(|word| word.to_string()));
-        normalize(&Cli::command(), args)[1..].to_vec()
+        normalize(&Cli::command(), args).args[1..].to_vec()
     }
 
     #[test]
@@ -314,6 +443,68 @@ mod tests {
             normalized(&["note", "--dry-run", "was", "on"]),
             ["note", "--", "--dry-run", "was", "on"]
         );
+    }
+
+    #[test]
+    fn options_inside_the_text_are_text() {
+        assert_eq!(
+            normalized(&["symptom", "df", "-h", "shows", "/var", "full"]),
+            ["symptom", "--", "df", "-h", "shows", "/var", "full"]
+        );
+        assert_eq!(
+            normalized(&["note", "ran", "grep", "-i", "error", "logs", "-q"]),
+            [
+                "note", "--quiet", "--", "ran", "grep", "-i", "error", "logs"
+            ]
+        );
+        assert_eq!(
+            normalized(&["note", "-q", "curl", "--json", "was", "used"]),
+            ["note", "--quiet", "--", "curl", "--json", "was", "used"]
+        );
+        assert_eq!(
+            normalized(&[
+                "result",
+                "T1",
+                "--rules-out",
+                "H1",
+                "502s",
+                "go",
+                "on",
+                "--at",
+                "5m",
+                "ago"
+            ]),
+            [
+                "result",
+                "--rules-out=H1",
+                "--at=5m ago",
+                "--",
+                "T1",
+                "502s",
+                "go",
+                "on"
+            ]
+        );
+    }
+
+    #[test]
+    fn mistyped_options_in_the_text_are_warned_about() {
+        let mut args = vec!["incident".to_string()];
+        args.extend(["result", "T1", "x", "--rule-out", "H1"].map(String::from));
+        let normalized = normalize(&Cli::command(), args);
+        assert_eq!(
+            normalized.args[1..],
+            ["result", "--", "T1", "x", "--rule-out", "H1"]
+        );
+        assert_eq!(normalized.warnings.len(), 1);
+        assert!(
+            normalized.warnings[0].contains("did you mean `--rules-out`"),
+            "{:?}",
+            normalized.warnings
+        );
+        let mut args = vec!["incident".to_string()];
+        args.extend(["note", "--dry-run", "was", "on"].map(String::from));
+        assert!(normalize(&Cli::command(), args).warnings.is_empty());
     }
 
     #[test]
@@ -343,7 +534,7 @@ mod tests {
             ["note", "--at=10m ago", "--", "x"]
         );
         assert_eq!(
-            normalized(&["note", "paged", "--at", "1h", "30m", "ago", "again"]),
+            normalized(&["note", "paged", "again", "--at", "1h", "30m", "ago"]),
             ["note", "--at=1h 30m ago", "--", "paged", "again"]
         );
         assert_eq!(
@@ -363,16 +554,16 @@ mod tests {
     #[test]
     fn label_lists_take_following_labels() {
         assert_eq!(
-            normalized(&["test", "check", "pool", "--for", "H1", "h2,H3", "now"]),
-            [
-                "test",
-                "--for=H1",
-                "--for=h2,H3",
-                "--",
-                "check",
-                "pool",
-                "now"
-            ]
+            normalized(&["test", "check", "pool", "--for", "H1", "h2,H3"]),
+            ["test", "--for=H1", "--for=h2,H3", "--", "check", "pool"]
+        );
+    }
+
+    #[test]
+    fn explains_takes_following_symptom_labels() {
+        assert_eq!(
+            normalized(&["hypothesis", "pool", "--explains", "S1", "s2"]),
+            ["hypothesis", "--explains=S1", "--explains=s2", "--", "pool"]
         );
     }
 
@@ -411,7 +602,8 @@ mod tests {
     #[test]
     fn commands_without_text_are_left_for_clap_to_judge() {
         assert_eq!(normalized(&["list", "--all"]), ["list", "--all"]);
-        assert_eq!(normalized(&["status", "extra"]), ["status", "--", "extra"]);
+        assert_eq!(normalized(&["status", "extra"]), ["status", "extra"]);
+        assert_eq!(normalized(&["list", "--al"]), ["list", "--al"]);
         assert_eq!(
             normalized(&["note", "-V", "set"]),
             ["note", "--", "-V", "set"]

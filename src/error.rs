@@ -73,6 +73,10 @@ pub enum Error {
     NotClosed { id: String },
     #[error("{label} cannot be the root cause: {by_result} ruled it out")]
     RootCauseRuledOut { label: Label, by_result: Label },
+    #[error("{label} was retracted by {by}")]
+    Retracted { label: Label, by: Label },
+    #[error("the editor `{editor}` failed ({status}); nothing recorded")]
+    EditorFailed { editor: String, status: String },
     #[error("no labels left for another {}", kind.name())]
     LabelsExhausted { kind: Kind },
     #[error("{}: {source}", path.display())]

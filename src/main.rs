@@ -55,8 +55,11 @@ fn run() -> Result<(), Error> {
         })?);
     }
     let mut command = Cli::command();
-    let args = argv::normalize(&command, args);
-    let matches = match command.try_get_matches_from_mut(args) {
+    let normalized = argv::normalize(&command, args);
+    for warning in &normalized.warnings {
+        let _ = writeln!(io::stderr(), "warning: {}", sanitize::one_line(warning));
+    }
+    let matches = match command.try_get_matches_from_mut(normalized.args) {
         Ok(matches) => matches,
         Err(error) => return Err(Error::Clap(error)),
     };

@@ -426,7 +426,7 @@ mod tests {
         let mut incident = Incident::new("2026-11-21-x".into(), "X".into(), stamp);
         for body in [
             crate::model::Body::Symptom,
-            crate::model::Body::Hypothesis,
+            crate::model::Body::Hypothesis { explains: vec![] },
             crate::model::Body::Test {
                 targets: vec!["H1".parse().expect("a label")],
             },

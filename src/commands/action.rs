@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{Context, record};
+use super::{Context, read_text, record};
 use crate::cli::ActionArgs;
 use crate::error::{Error, Result};
 use crate::model::Body;
@@ -12,5 +12,13 @@ pub fn run(context: &Context, args: ActionArgs, out: &mut dyn Write) -> Result<(
         Some("") => return Err(Error::Usage("--owner needs a name".into())),
         owner => owner.map(str::to_string),
     };
-    record::record(context, &args.entry, |_| Ok(Body::Action { owner }), out)
+    let text = read_text(&args.entry.text)?;
+    let stamp = context.stamp(&args.entry.stamp)?;
+    record::record(
+        context,
+        text,
+        stamp,
+        |_| Ok(vec![Body::Action { owner }]),
+        out,
+    )
 }

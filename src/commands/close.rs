@@ -20,7 +20,7 @@ pub fn run(context: &Context, args: CloseArgs, out: &mut dyn Write) -> Result<()
         incident.close(stamp, resolution, root_cause)?;
         Ok(incident.clone())
     })?;
-    let message = match incident.root_cause() {
+    let message = match incident.state().root_cause() {
         Some(cause) => format!("closed; root cause {cause}"),
         None => "closed".to_string(),
     };
@@ -33,11 +33,11 @@ pub fn run(context: &Context, args: CloseArgs, out: &mut dyn Write) -> Result<()
 
 /// With several confirmed hypotheses and no `--root-cause`, the first is named; say so.
 fn warn_if_root_cause_was_a_guess(incident: &Incident) {
-    let diagnosis = incident.diagnosis();
-    let confirmed: Vec<Label> = incident
-        .entries_of(Kind::Hypothesis)
+    let state = incident.state();
+    let confirmed: Vec<Label> = state
+        .live(Kind::Hypothesis)
         .map(|hypothesis| hypothesis.id)
-        .filter(|label| diagnosis.status(*label) == HypothesisStatus::Confirmed)
+        .filter(|label| state.status(*label) == HypothesisStatus::Confirmed)
         .collect();
     if let [first, _, ..] = confirmed.as_slice() {
         let _ = writeln!(

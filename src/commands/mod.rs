@@ -2,13 +2,17 @@
 //! lives, the clock, the output mode, and how to find the incident a command acts on.
 
 mod action;
+mod amend;
 mod close;
+mod completions;
+mod hypothesis;
 mod list;
 mod open;
 mod record;
 mod reopen;
 mod report;
 mod result;
+mod retract;
 mod status;
 mod test;
 mod use_;
@@ -123,11 +127,13 @@ impl Context {
     }
 }
 
-/// The text of an entry: the words joined by single spaces, or standard input for a lone
-/// `-`. Empty text is an error.
+/// The text of an entry: the words joined by single spaces, standard input for a lone
+/// `-`, or, with no words at a terminal, what the user writes in `$VISUAL`/`$EDITOR`.
+/// Empty text is an error, and nothing is recorded.
 pub fn read_text(words: &[String]) -> Result<String> {
     let text = match words {
         [dash] if dash == "-" => read_stdin()?,
+        [] if io::stdin().is_terminal() => edit_text()?,
         words => words.join(" "),
     };
     if text.trim().is_empty() {
@@ -140,6 +146,54 @@ pub fn read_text(words: &[String]) -> Result<String> {
         });
     }
     Ok(text)
+}
+
+/// Opens the user's editor on an empty file and returns what was saved, less one trailing
+/// newline. The editor runs through `sh`, so `EDITOR="code --wait"` works.
+fn edit_text() -> Result<String> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|editor| !editor.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let path = std::env::temp_dir().join(format!(
+        "incident-{}-{}.txt",
+        std::process::id(),
+        Uuid::now_v7().simple()
+    ));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|source| Error::io(&path, source))?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("incident-editor")
+        .arg(&path)
+        .status();
+    let written = std::fs::read(&path);
+    let _ = std::fs::remove_file(&path);
+    match status {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            return Err(Error::EditorFailed {
+                editor,
+                status: status.to_string(),
+            });
+        }
+        Err(source) => return Err(Error::io(editor, source)),
+    }
+    let mut bytes = written.map_err(|source| Error::io(&path, source))?;
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 {
+        what: "the edited text",
+    })
 }
 
 fn read_stdin() -> Result<String> {
@@ -199,7 +253,7 @@ pub fn incident_summary(
                 opened_at: incident.opened_at,
                 closed_at: incident.closed_at(),
                 resolution: incident.resolution(),
-                root_cause: incident.root_cause(),
+                root_cause: incident.state().root_cause(),
             },
         )
     } else if context.quiet {
@@ -216,7 +270,7 @@ pub fn run(command: Option<Command>, context: &Context, out: &mut dyn Write) -> 
     match command {
         Command::Open(args) => open::run(context, args, out),
         Command::Symptom(args) => record::run(context, args, Body::Symptom, out),
-        Command::Hypothesis(args) => record::run(context, args, Body::Hypothesis, out),
+        Command::Hypothesis(args) => hypothesis::run(context, args, out),
         Command::Test(args) => test::run(context, args, out),
         Command::Result(args) => result::run(context, args, out),
         Command::Note(args) => record::run(context, args, Body::Note, out),
@@ -227,5 +281,10 @@ pub fn run(command: Option<Command>, context: &Context, out: &mut dyn Write) -> 
         Command::List(args) => list::run(context, args, out),
         Command::Status => status::run(context, out),
         Command::Report(args) => report::run(context, args, out),
+        Command::Amend(args) => amend::run(context, args, out),
+        Command::Retract(args) => retract::run(context, args, out),
+        Command::Completions(args) => completions::completions(args, out),
+        Command::Man => completions::man(out),
+        Command::Complete(args) => completions::complete(context, args, out),
     }
 }

@@ -1,53 +1,62 @@
-//! Recording an entry: `symptom`, `hypothesis` and `note` directly, and the shared path
-//! that `test`, `result` and `action` take once they have built their entry's links.
+//! Recording entries: `symptom` and `note` directly, and the shared path every other
+//! entry command takes once it has built its entry's links.
 
 use std::io::Write;
 
 use chrono::Local;
 use serde::Serialize;
+use uuid::Uuid;
 
 use super::{Context, emit, read_text};
 use crate::cli::TextArgs;
 use crate::error::Result;
-use crate::model::{Body, Incident, Label, NewEntry, join_labels};
+use crate::model::{Body, Incident, Label, NewEntry, Stamp, join_labels};
 use crate::report::json::{EntryView, entry_view, to_json};
 use crate::sanitize::one_line;
 
 pub fn run(context: &Context, args: TextArgs, body: Body, out: &mut dyn Write) -> Result<()> {
-    record(context, &args, |_| Ok(body), out)
-}
-
-/// Checks what was typed, then records the entry under the incident's lock. `body` builds
-/// the entry's links from the incident as it stands inside the lock.
-pub fn record(
-    context: &Context,
-    args: &TextArgs,
-    body: impl FnOnce(&Incident) -> Result<Body>,
-    out: &mut dyn Write,
-) -> Result<()> {
     let text = read_text(&args.text)?;
     let stamp = context.stamp(&args.stamp)?;
+    record(context, text, stamp, |_| Ok(vec![body]), out)
+}
+
+/// Records entries that share one text and stamp, under the incident's lock. `bodies`
+/// builds their links from the incident as it stands inside the lock; the first is the
+/// entry the command is about, the rest follow from it (a result's `--symptom`).
+pub fn record(
+    context: &Context,
+    text: String,
+    stamp: Stamp,
+    bodies: impl FnOnce(&Incident) -> Result<Vec<Body>>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let id = context.target()?;
     let recorded = context.store.update(&id, |incident| {
-        let body = body(incident)?;
-        let label = incident
-            .record(NewEntry {
+        let mut labels = Vec::new();
+        for (position, body) in bodies(incident)?.into_iter().enumerate() {
+            let uuid = if position == 0 {
+                stamp.uuid
+            } else {
+                Uuid::now_v7()
+            };
+            let entry = incident.record(NewEntry {
                 body,
                 at: stamp.at,
-                by: stamp.by,
-                text,
-                uuid: stamp.uuid,
+                by: stamp.by.clone(),
+                text: text.clone(),
+                uuid,
                 recorded_at: stamp.recorded_at,
-            })?
-            .id;
-        Ok(Recorded::of(incident, label, context.names_incident()))
+            })?;
+            labels.push(entry.id);
+        }
+        Ok(Recorded::of(incident, &labels, context.names_incident()))
     })?;
     recorded.print(context, out)
 }
 
-/// What to tell the user about a new entry, taken from the incident while it is at hand.
+/// What to tell the user about new entries, taken from the incident while it is at hand.
 struct Recorded {
-    label: Label,
+    labels: Vec<Label>,
     json: String,
     human: String,
 }
@@ -57,69 +66,99 @@ struct Output<'a> {
     incident: &'a str,
     #[serde(flatten)]
     entry: EntryView<'a>,
+    /// Entries recorded with it, such as the symptom of `result --symptom`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<EntryView<'a>>,
 }
 
 impl Recorded {
-    /// `in_incident`: say which incident it went to, when the user did not mean the
+    /// `in_incident`: say which incident they went to, when the user did not mean the
     /// current one.
-    fn of(incident: &Incident, label: Label, in_incident: bool) -> Recorded {
-        let entry = incident.entry(label).expect("the entry was just recorded");
-        let diagnosis = incident.diagnosis();
+    fn of(incident: &Incident, labels: &[Label], in_incident: bool) -> Recorded {
+        let state = incident.state();
+        let entries: Vec<_> = labels
+            .iter()
+            .map(|label| state.entry(*label).expect("the entry was just recorded"))
+            .collect();
         let json = to_json(&Output {
             incident: &incident.id,
-            entry: entry_view(entry, &diagnosis),
+            entry: entry_view(entries[0], &state),
+            also: entries[1..]
+                .iter()
+                .map(|entry| entry_view(entry, &state))
+                .collect(),
         });
         let place = if in_incident {
             format!(" in {}", incident.id)
         } else {
             String::new()
         };
-        let mut human = format!("{label} recorded{place}: {}", one_line(&entry.text));
-        if entry.at != entry.recorded_at {
-            human.push_str(&format!(
-                " (at {})",
-                entry.at.with_timezone(&Local).format("%Y-%m-%d %H:%M %:z")
-            ));
-        }
-        match &entry.body {
-            Body::Test { targets } if !targets.is_empty() => {
+        let mut human = String::new();
+        for entry in &entries {
+            let said = match &entry.body {
+                Body::Retract { target } if entry.text.is_empty() => format!("{target} retracted"),
+                Body::Retract { target } => {
+                    format!("{target} retracted: {}", one_line(&entry.text))
+                }
+                Body::Amend { target } => format!("{target} now reads: {}", one_line(&entry.text)),
+                _ => one_line(&entry.text),
+            };
+            human.push_str(&format!("{} recorded{place}: {said}", entry.id));
+            if entry.at != entry.recorded_at {
                 human.push_str(&format!(
-                    "\n  designed to rule out {}",
-                    join_labels(targets)
+                    " (at {})",
+                    entry.at.with_timezone(&Local).format("%Y-%m-%d %H:%M %:z")
                 ));
             }
-            Body::Result {
-                rules_out,
-                confirms,
-                ..
-            } => {
-                for hypothesis in rules_out.iter().chain(confirms) {
-                    let verb = if confirms.contains(hypothesis) {
-                        "confirmed"
-                    } else {
-                        "ruled out"
-                    };
-                    let statement = incident
-                        .entry(*hypothesis)
-                        .map_or(String::new(), |entry| one_line(&entry.text));
-                    human.push_str(&format!("\n  {hypothesis} {verb}: {statement}"));
+            human.push('\n');
+            match &entry.body {
+                Body::Test { targets } if !targets.is_empty() => {
+                    human.push_str(&format!(
+                        "  designed to rule out {}\n",
+                        join_labels(targets)
+                    ));
                 }
+                Body::Hypothesis { explains } if !explains.is_empty() => {
+                    human.push_str(&format!("  would explain {}\n", join_labels(explains)));
+                }
+                Body::Result {
+                    rules_out,
+                    confirms,
+                    ..
+                } => {
+                    for hypothesis in rules_out.iter().chain(confirms) {
+                        let verb = if confirms.contains(hypothesis) {
+                            "confirmed"
+                        } else {
+                            "ruled out"
+                        };
+                        let statement = state
+                            .entry(*hypothesis)
+                            .map_or(String::new(), |entry| one_line(state.text(entry)));
+                        human.push_str(&format!("  {hypothesis} {verb}: {statement}\n"));
+                    }
+                }
+                Body::Action { owner: Some(owner) } => {
+                    human.push_str(&format!("  owner: {}\n", one_line(owner)));
+                }
+                _ => {}
             }
-            Body::Action { owner: Some(owner) } => {
-                human.push_str(&format!("\n  owner: {}", one_line(owner)));
-            }
-            _ => {}
         }
-        Recorded { label, json, human }
+        Recorded {
+            labels: labels.to_vec(),
+            json,
+            human,
+        }
     }
 
     fn print(&self, context: &Context, out: &mut dyn Write) -> Result<()> {
         if context.json {
             emit(out, &self.json)
         } else if context.quiet {
-            emit(out, &format!("{}\n", self.label))
+            let labels: Vec<String> = self.labels.iter().map(Label::to_string).collect();
+            emit(out, &format!("{}\n", labels.join(" ")))
         } else {
-            emit(out, &format!("{}\n", self.human))
+            emit(out, &self.human)
         }
     }
 }

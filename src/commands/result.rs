@@ -1,8 +1,9 @@
-//! `incident result TEST TEXT… [--rules-out [H…]] [--confirms H…]`: what a test showed.
+//! `incident result TEST TEXT… [--rules-out [H…]] [--confirms H…] [--symptom]`: what a
+//! test showed.
 
 use std::io::Write;
 
-use super::{Context, record};
+use super::{Context, read_text, record};
 use crate::cli::ResultArgs;
 use crate::error::Result;
 use crate::model::{Body, Label, parse_labels};
@@ -12,9 +13,13 @@ pub fn run(context: &Context, args: ResultArgs, out: &mut dyn Write) -> Result<(
     let confirms = parse_labels(&args.confirms)?;
     // `--rules-out` alone means the test's own `--for`, which is read inside the lock.
     let rules_out = args.rules_out.as_deref().map(parse_labels).transpose()?;
+    let text = read_text(&args.entry.text)?;
+    let stamp = context.stamp(&args.entry.stamp)?;
+    let also_symptom = args.symptom;
     record::record(
         context,
-        &args.entry,
+        text,
+        stamp,
         |incident| {
             let rules_out = match rules_out {
                 Some(labels) if labels.is_empty() => {
@@ -23,11 +28,16 @@ pub fn run(context: &Context, args: ResultArgs, out: &mut dyn Write) -> Result<(
                 Some(labels) => labels,
                 None => Vec::new(),
             };
-            Ok(Body::Result {
+            let mut bodies = vec![Body::Result {
                 test,
                 rules_out,
                 confirms,
-            })
+            }];
+            // A finished test often shows something new: it is a symptom too.
+            if also_symptom {
+                bodies.push(Body::Symptom);
+            }
+            Ok(bodies)
         },
         out,
     )

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Context, emit};
 use crate::error::{Error, Result};
-use crate::model::{Body, HypothesisStatus, Incident, Kind, Status, join_labels};
+use crate::model::{Body, Entry, HypothesisStatus, Incident, Kind, Status, join_labels};
 use crate::paint::Paint;
 use crate::report::{human_duration, json, utc_time};
 use crate::sanitize::one_line;
@@ -44,7 +44,7 @@ fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 }
 
 pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
-    let diagnosis = incident.diagnosis();
+    let state = incident.state();
     let width = incident
         .entries
         .iter()
@@ -75,27 +75,37 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
             }
         }
     }
-    if let Some(cause) = incident
-        .root_cause()
-        .and_then(|label| incident.entry(label))
-    {
+    if let Some(cause) = state.root_cause().and_then(|label| state.entry(label)) {
         let _ = writeln!(
             text,
             "Root cause: {}",
-            paint.green(&format!("{} {}", cause.id, one_line(&cause.text)))
+            paint.green(&format!("{} {}", cause.id, one_line(state.text(cause))))
         );
     }
+    // What a line says about an entry: its current text, and whether it was taken back.
+    let line = |entry: &Entry| -> String {
+        let said = one_line(state.text(entry));
+        let amended = if state.amendments(entry.id).is_empty() {
+            String::new()
+        } else {
+            paint.dim(" (amended)")
+        };
+        if state.is_retracted(entry.id) {
+            format!(
+                "{}{amended} {}",
+                paint.struck(&said),
+                paint.dim("(retracted)")
+            )
+        } else {
+            format!("{said}{amended}")
+        }
+    };
 
     section(&mut text, paint, "Symptoms");
     let mut any = false;
     for symptom in incident.entries_of(Kind::Symptom) {
         any = true;
-        let _ = writeln!(
-            text,
-            "  {:<width$}  {}",
-            symptom.id,
-            one_line(&symptom.text)
-        );
+        let _ = writeln!(text, "  {:<width$}  {}", symptom.id, line(symptom));
     }
     none_yet(&mut text, any);
 
@@ -103,34 +113,34 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
     any = false;
     for hypothesis in incident.entries_of(Kind::Hypothesis) {
         any = true;
-        let statement = one_line(&hypothesis.text);
-        let evidence = diagnosis
+        let evidence = state
             .verdict(hypothesis.id)
             .map(|verdict| format!("  ({})", verdict.by_result))
             .unwrap_or_default();
-        let line = match diagnosis.status(hypothesis.id) {
-            HypothesisStatus::Open => format!("open       {statement}"),
-            HypothesisStatus::RuledOut => {
-                format!(
+        let row = if state.is_retracted(hypothesis.id) {
+            let said = one_line(state.text(hypothesis));
+            format!("{}  {}", paint.dim("retracted"), paint.struck(&said))
+        } else {
+            match state.status(hypothesis.id) {
+                HypothesisStatus::Open => format!("open       {}", line(hypothesis)),
+                HypothesisStatus::RuledOut => format!(
                     "{}  {}{evidence}",
                     paint.dim("ruled out"),
-                    paint.struck(&statement)
-                )
-            }
-            HypothesisStatus::Confirmed => {
-                format!(
+                    paint.struck(&one_line(state.text(hypothesis)))
+                ),
+                HypothesisStatus::Confirmed => format!(
                     "{}  {}{evidence}",
                     paint.green("confirmed"),
-                    paint.green(&statement)
-                )
+                    paint.green(&one_line(state.text(hypothesis)))
+                ),
             }
         };
-        let _ = writeln!(text, "  {:<width$}  {line}", hypothesis.id);
+        let _ = writeln!(text, "  {:<width$}  {row}", hypothesis.id);
     }
     none_yet(&mut text, any);
 
     section(&mut text, paint, "Tests awaiting results");
-    let awaiting = incident.awaiting_results();
+    let awaiting = state.awaiting_results();
     for test in &awaiting {
         let targets = match &test.body {
             Body::Test { targets } if !targets.is_empty() => {
@@ -142,7 +152,7 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
             text,
             "  {:<width$}  {}  ({targets}{})",
             test.id,
-            one_line(&test.text),
+            line(test),
             ago(now, test.at)
         );
     }
@@ -156,11 +166,23 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
                 Body::Action { owner: Some(owner) } => format!("  (owner: {})", one_line(owner)),
                 _ => String::new(),
             };
+            let _ = writeln!(text, "  {:<width$}  {}{owner}", action.id, line(action));
+        }
+    }
+
+    let warnings = state.warnings();
+    if !warnings.is_empty() {
+        section(&mut text, paint, "Warnings");
+        for warning in warnings {
+            let labels = if warning.labels.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", join_labels(&warning.labels))
+            };
             let _ = writeln!(
                 text,
-                "  {:<width$}  {}{owner}",
-                action.id,
-                one_line(&action.text)
+                "  {}",
+                paint.yellow(&format!("! {}{labels} [{}]", warning.message, warning.code))
             );
         }
     }

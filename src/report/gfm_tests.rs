@@ -225,7 +225,14 @@ fn build(plan: &Plan) -> Incident {
     let hypotheses: Vec<Label> = plan
         .hypotheses
         .iter()
-        .map(|text| record(&mut incident, Body::Hypothesis, text, next_time()))
+        .map(|text| {
+            record(
+                &mut incident,
+                Body::Hypothesis { explains: vec![] },
+                text,
+                next_time(),
+            )
+        })
         .collect();
     for (text, targets, results) in &plan.tests {
         let targets: Vec<Label> = if hypotheses.is_empty() {
@@ -316,7 +323,7 @@ fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
     // Nothing but text and the report's own marks: no links at all, strike-through on
     // exactly the ruled-out hypotheses, bold only on labels, our own words and the
     // confirmed hypotheses.
-    let diagnosis = incident.diagnosis();
+    let diagnosis = incident.state();
     let hypotheses: Vec<_> = incident.entries_of(Kind::Hypothesis).collect();
     let with_status = |status| {
         hypotheses

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::model::{Body, Diagnosis, Entry, HypothesisStatus, Incident, Label, Status, Transition};
+use crate::model::{
+    Body, Entry, HypothesisStatus, Incident, Label, State, Status, Transition, Warning,
+};
 use crate::sanitize;
 
 #[derive(Serialize)]
@@ -21,11 +23,13 @@ pub struct IncidentView<'a> {
     pub closed_by: Option<&'a str>,
     pub resolution: Option<&'a str>,
     pub root_cause: Option<Label>,
+    pub warnings: Vec<Warning>,
     pub entries: Vec<EntryView<'a>>,
     pub lifecycle: &'a [Transition],
 }
 
-/// One entry with its derived fields: a hypothesis's status, a test's results.
+/// One entry with its derived fields. `text` is always what was first typed; a
+/// correction shows in `current_text` and `amended_by`, a retraction in `retracted_by`.
 #[derive(Serialize)]
 pub struct EntryView<'a> {
     pub id: Label,
@@ -35,16 +39,26 @@ pub struct EntryView<'a> {
     pub recorded_at: DateTime<Utc>,
     pub by: &'a str,
     pub text: &'a str,
+    pub current_text: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub amended_by: &'a [Label],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted_by: Option<Label>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<HypothesisStatus>,
+    /// For a hypothesis: neither ruled out nor retracted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standing: Option<bool>,
     /// For a hypothesis, the results that ruled it out or confirmed it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Vec<Label>>,
+    pub evidence: Option<&'a [Label]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explains: Option<&'a [Label]>,
     #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
     pub targets: Option<&'a [Label]>,
     /// For a test, the results recorded against it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<Label>>,
+    pub results: Option<&'a [Label]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub awaiting_result: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,9 +69,12 @@ pub struct EntryView<'a> {
     pub confirms: Option<&'a [Label]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Label>,
 }
 
-pub fn entry_view<'a>(entry: &'a Entry, diagnosis: &Diagnosis) -> EntryView<'a> {
+pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
+    let retracted = state.is_retracted(entry.id);
     let mut view = EntryView {
         id: entry.id,
         kind: entry.kind().name(),
@@ -66,8 +83,13 @@ pub fn entry_view<'a>(entry: &'a Entry, diagnosis: &Diagnosis) -> EntryView<'a> 
         recorded_at: entry.recorded_at,
         by: &entry.by,
         text: &entry.text,
+        current_text: state.text(entry),
+        amended_by: state.amendments(entry.id),
+        retracted_by: state.retraction(entry.id).map(|retraction| retraction.id),
         status: None,
+        standing: None,
         evidence: None,
+        explains: None,
         targets: None,
         results: None,
         awaiting_result: None,
@@ -75,17 +97,20 @@ pub fn entry_view<'a>(entry: &'a Entry, diagnosis: &Diagnosis) -> EntryView<'a> 
         rules_out: None,
         confirms: None,
         owner: None,
+        target: None,
     };
     match &entry.body {
-        Body::Hypothesis => {
-            view.status = Some(diagnosis.status(entry.id));
-            view.evidence = Some(diagnosis.evidence(entry.id).to_vec());
+        Body::Hypothesis { explains } => {
+            view.status = Some(state.status(entry.id));
+            view.standing = Some(state.is_standing(entry.id));
+            view.evidence = Some(state.evidence(entry.id));
+            view.explains = Some(explains);
         }
         Body::Test { targets } => {
-            let results = diagnosis.results(entry.id);
+            let results = state.results(entry.id);
             view.targets = Some(targets);
-            view.awaiting_result = Some(results.is_empty());
-            view.results = Some(results.to_vec());
+            view.awaiting_result = Some(results.is_empty() && !retracted);
+            view.results = Some(results);
         }
         Body::Result {
             test,
@@ -97,13 +122,13 @@ pub fn entry_view<'a>(entry: &'a Entry, diagnosis: &Diagnosis) -> EntryView<'a> 
             view.confirms = Some(confirms);
         }
         Body::Action { owner } => view.owner = Some(owner.as_deref()),
+        Body::Amend { target } | Body::Retract { target } => view.target = Some(*target),
         Body::Symptom | Body::Note => {}
     }
     view
 }
 
-pub fn incident_view(incident: &Incident) -> IncidentView<'_> {
-    let diagnosis = incident.diagnosis();
+pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> IncidentView<'a> {
     IncidentView {
         schema: incident.schema,
         id: &incident.id,
@@ -114,11 +139,12 @@ pub fn incident_view(incident: &Incident) -> IncidentView<'_> {
         closed_at: incident.closed_at(),
         closed_by: incident.closed_by(),
         resolution: incident.resolution(),
-        root_cause: incident.root_cause_with(&diagnosis),
+        root_cause: state.root_cause(),
+        warnings: state.warnings(),
         entries: incident
             .entries
             .iter()
-            .map(|entry| entry_view(entry, &diagnosis))
+            .map(|entry| entry_view(entry, state))
             .collect(),
         lifecycle: &incident.lifecycle,
     }
@@ -126,7 +152,8 @@ pub fn incident_view(incident: &Incident) -> IncidentView<'_> {
 
 /// The report as pretty JSON, ending in a newline.
 pub fn render(incident: &Incident) -> String {
-    to_json(&incident_view(incident))
+    let state = incident.state();
+    to_json(&incident_view(incident, &state))
 }
 
 /// Pretty JSON ending in a newline, safe for a terminal: serde_json leaves DEL, C1

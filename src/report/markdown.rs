@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::escape::{self, Place};
 use super::{human_duration, utc_time};
 use crate::model::{
-    Body, Change, Diagnosis, Entry, HypothesisStatus, Incident, Kind, Label, Status, join_labels,
+    Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, State, Status, join_labels,
 };
 
 /// The report's own second-level headings, in order.
@@ -72,12 +72,12 @@ fn heading(title: &str, others: &[String]) -> String {
 /// Renders the report. `now` is used only while the incident is open, to say how long it
 /// has been going on.
 pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
-    let diagnosis = incident.diagnosis();
+    let state = incident.state();
     let mut out = String::with_capacity(4096 + incident.entries.len() * 256);
     let report = Report {
         incident,
-        diagnosis: &diagnosis,
-        root_cause: incident.root_cause_with(&diagnosis),
+        root_cause: state.root_cause(),
+        state,
         now,
     };
     report.header(&mut out);
@@ -97,12 +97,12 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
 
 struct Report<'a> {
     incident: &'a Incident,
-    diagnosis: &'a Diagnosis,
+    state: State<'a>,
     root_cause: Option<Label>,
     now: DateTime<Utc>,
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
     fn end(&self) -> DateTime<Utc> {
         self.incident.closed_at().unwrap_or(self.now)
     }
@@ -170,13 +170,13 @@ impl Report<'_> {
             }
             (Status::Closed, None) => out.push_str("Closed without a resolution summary.\n\n"),
         }
-        match self.root_cause.and_then(|label| incident.entry(label)) {
+        match self.root_cause.and_then(|label| self.state.entry(label)) {
             Some(cause) => {
                 let _ = write!(
                     out,
                     "**Root cause:** {}: {}",
                     cause.id,
-                    text(&cause.text, PARAGRAPH)
+                    text(self.state.text(cause), PARAGRAPH)
                 );
                 if let Some(result) = self.confirming_result(cause.id) {
                     let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
@@ -188,15 +188,15 @@ impl Report<'_> {
         let _ = writeln!(out, "{}\n", self.tally());
     }
 
-    fn confirming_result(&self, hypothesis: Label) -> Option<&Entry> {
-        self.diagnosis
+    fn confirming_result(&self, hypothesis: Label) -> Option<&'a Entry> {
+        self.state
             .verdict(hypothesis)
             .filter(|verdict| verdict.status == HypothesisStatus::Confirmed)
-            .and_then(|verdict| self.incident.entry(verdict.by_result))
+            .and_then(|verdict| self.state.entry(verdict.by_result))
     }
 
     /// `R2 (result of T1, 03:12 UTC): text`, for use in a paragraph.
-    fn result_reference(&self, result: &Entry) -> String {
+    fn result_reference(&self, result: &'a Entry) -> String {
         let Body::Result { test, .. } = &result.body else {
             return result.id.to_string();
         };
@@ -204,29 +204,27 @@ impl Report<'_> {
             "{} (result of {test}, {} UTC): {}",
             result.id,
             utc_time(result.at),
-            text(&result.text, PARAGRAPH)
+            text(self.state.text(result), PARAGRAPH)
         )
     }
 
     fn tally(&self) -> String {
-        let incident = self.incident;
-        let count = |kind| incident.entries_of(kind).count();
+        let count = |kind| self.state.live(kind).count();
         let (mut ruled_out, mut confirmed, mut open) = (0, 0, 0);
-        for hypothesis in incident.entries_of(Kind::Hypothesis) {
-            match self.diagnosis.status(hypothesis.id) {
+        for hypothesis in self.state.live(Kind::Hypothesis) {
+            match self.state.status(hypothesis.id) {
                 HypothesisStatus::RuledOut => ruled_out += 1,
                 HypothesisStatus::Confirmed => confirmed += 1,
                 HypothesisStatus::Open => open += 1,
             }
         }
-        let tests = count(Kind::Test);
-        let awaiting = incident.awaiting_results().len();
+        let awaiting = self.state.awaiting_results().len();
         format!(
             "{}; {}: {ruled_out} ruled out, {confirmed} confirmed, {open} still open; \
              {}, {awaiting} awaiting a result.",
             plural(count(Kind::Symptom), "symptom", "symptoms"),
             plural(count(Kind::Hypothesis), "hypothesis", "hypotheses"),
-            plural(tests, "test", "tests"),
+            plural(count(Kind::Test), "test", "tests"),
         )
     }
 
@@ -243,15 +241,33 @@ impl Report<'_> {
         out.push('\n');
     }
 
-    /// `**S1** 2026-11-21 02:47 UTC: text (by ana)`, for a list item.
-    fn item(&self, entry: &Entry) -> String {
+    /// `**S1** 2026-11-21 02:47 UTC: text (by ana)`, for a list item, with its
+    /// corrections noted.
+    fn item(&self, entry: &'a Entry) -> String {
         format!(
-            "**{}** {} UTC: {} (by {})",
+            "**{}** {} UTC: {} (by {}){}",
             entry.id,
             utc_time(entry.at),
-            text(&entry.text, ITEM),
-            text(&entry.by, ITEM)
+            text(self.state.text(entry), ITEM),
+            text(&entry.by, ITEM),
+            self.corrections(entry, ITEM)
         )
+    }
+
+    /// ` (amended by E1)` and `. **Retracted** by E2: why`, or nothing.
+    fn corrections(&self, entry: &'a Entry, place: Place<'_>) -> String {
+        let mut notes = String::new();
+        let amendments = self.state.amendments(entry.id);
+        if !amendments.is_empty() {
+            let _ = write!(notes, " (amended by {})", join_labels(amendments));
+        }
+        if let Some(retraction) = self.state.retraction(entry.id) {
+            let _ = write!(notes, ". **Retracted** by {}", retraction.id);
+            if !retraction.text.trim().is_empty() {
+                let _ = write!(notes, ": {}", escape::markdown(&retraction.text, place));
+            }
+        }
+        notes
     }
 
     fn hypotheses(&self, out: &mut String) {
@@ -264,17 +280,21 @@ impl Report<'_> {
         out.push_str("| Label | Hypothesis | Status | Evidence |\n| --- | --- | --- | --- |\n");
         for hypothesis in hypotheses {
             // Strike and bold marks only work against non-space text.
-            let statement = cell(hypothesis.text.trim());
-            let (statement, status) = match self.diagnosis.status(hypothesis.id) {
-                HypothesisStatus::RuledOut => (format!("~~{statement}~~"), "Ruled out"),
-                HypothesisStatus::Confirmed => (format!("**{statement}**"), "**Confirmed**"),
-                HypothesisStatus::Open => (statement, "Open"),
+            let statement = cell(self.state.text(hypothesis).trim());
+            let (statement, status) = if self.state.is_retracted(hypothesis.id) {
+                (statement, "Retracted")
+            } else {
+                match self.state.status(hypothesis.id) {
+                    HypothesisStatus::RuledOut => (format!("~~{statement}~~"), "Ruled out"),
+                    HypothesisStatus::Confirmed => (format!("**{statement}**"), "**Confirmed**"),
+                    HypothesisStatus::Open => (statement, "Open"),
+                }
             };
             let evidence: Vec<String> = self
-                .diagnosis
+                .state
                 .evidence(hypothesis.id)
                 .iter()
-                .filter_map(|label| self.incident.entry(*label))
+                .filter_map(|label| self.state.entry(*label))
                 .map(|result| self.evidence_cell(result, hypothesis.id))
                 .collect();
             let evidence = if evidence.is_empty() {
@@ -292,7 +312,7 @@ impl Report<'_> {
     }
 
     /// `R1 (T1) rules it out: text`, for a table cell.
-    fn evidence_cell(&self, result: &Entry, hypothesis: Label) -> String {
+    fn evidence_cell(&self, result: &'a Entry, hypothesis: Label) -> String {
         let Body::Result { test, confirms, .. } = &result.body else {
             return result.id.to_string();
         };
@@ -301,7 +321,11 @@ impl Report<'_> {
         } else {
             "rules out"
         };
-        format!("{} ({test}) {verb}: {}", result.id, cell(&result.text))
+        format!(
+            "{} ({test}) {verb}: {}",
+            result.id,
+            cell(self.state.text(result))
+        )
     }
 
     fn tests(&self, out: &mut String) {
@@ -315,10 +339,11 @@ impl Report<'_> {
             let _ = writeln!(out, "### {}\n", test.id);
             let _ = writeln!(
                 out,
-                "{} UTC: {} (by {})\\",
+                "{} UTC: {} (by {}){}\\",
                 utc_time(test.at),
-                text(&test.text, PARAGRAPH),
-                text(&test.by, PARAGRAPH)
+                text(self.state.text(test), PARAGRAPH),
+                text(&test.by, PARAGRAPH),
+                self.corrections(test, PARAGRAPH)
             );
             let _ = writeln!(
                 out,
@@ -329,15 +354,21 @@ impl Report<'_> {
                     join_labels(targets)
                 }
             );
-            let results = self.diagnosis.results(test.id);
-            if results.is_empty() {
+            let results: Vec<&Entry> = self
+                .incident
+                .entries
+                .iter()
+                .filter(
+                    |entry| matches!(&entry.body, Body::Result { test: of, .. } if *of == test.id),
+                )
+                .collect();
+            if self.state.results(test.id).is_empty() && !self.state.is_retracted(test.id) {
                 out.push_str("**Awaiting a result.**\n\n");
+            }
+            if results.is_empty() {
                 continue;
             }
-            for result in results
-                .iter()
-                .filter_map(|label| self.incident.entry(*label))
-            {
+            for result in results {
                 let _ = write!(out, "- {}", self.item(result));
                 if let Body::Result {
                     rules_out,
@@ -362,7 +393,8 @@ impl Report<'_> {
     }
 
     /// Every entry, the opening and each close and reopen, in order of time; entries at
-    /// the same time keep the order they were recorded in, the opening first.
+    /// the same time keep the order they were recorded in, the opening first. Entries show
+    /// what was typed then; corrections appear as entries of their own.
     fn timeline(&self, out: &mut String) {
         let incident = self.incident;
         out.push_str("## Timeline\n\n");
@@ -376,8 +408,13 @@ impl Report<'_> {
         let entries = incident.entries.iter().map(|entry| Moment {
             at: entry.at,
             recorded: entry.recorded_at,
-            what: format!("**{}** {}", entry.id, entry.kind().name()),
-            text: Some(&entry.text),
+            what: match &entry.body {
+                Body::Amend { target } | Body::Retract { target } => {
+                    format!("**{}** {} of {target}", entry.id, entry.kind().name())
+                }
+                _ => format!("**{}** {}", entry.id, entry.kind().name()),
+            },
+            text: Some(entry.text.as_str()).filter(|said| !said.trim().is_empty()),
             by: &entry.by,
         });
         let changes = incident.lifecycle.iter().map(|change| Moment {
@@ -419,9 +456,10 @@ impl Report<'_> {
                 .map_or_else(|| "no owner yet".to_string(), |owner| text(owner, TASK));
             let _ = writeln!(
                 out,
-                "- [ ] **{}** {} (owner: {owner})",
+                "- [ ] **{}** {} (owner: {owner}){}",
                 action.id,
-                text(&action.text, TASK)
+                text(self.state.text(action), TASK),
+                self.corrections(action, TASK)
             );
         }
         if !any {
@@ -435,8 +473,9 @@ impl Report<'_> {
         out.push_str("## Metrics\n\n");
         let since_open =
             |at: DateTime<Utc>| human_duration((at - incident.opened_at).num_seconds());
-        let first_hypothesis = incident
-            .entries_of(Kind::Hypothesis)
+        let first_hypothesis = self
+            .state
+            .live(Kind::Hypothesis)
             .map(|entry| entry.at)
             .min()
             .map_or_else(|| "no hypothesis yet".to_string(), since_open);
@@ -445,10 +484,10 @@ impl Report<'_> {
             .root_cause
             .into_iter()
             .flat_map(|cause| {
-                self.diagnosis
+                self.state
                     .evidence(cause)
                     .iter()
-                    .filter_map(|label| incident.entry(*label))
+                    .filter_map(|label| self.state.entry(*label))
                     .filter(move |result| {
                         matches!(&result.body, Body::Result { confirms, .. } if confirms.contains(&cause))
                     })

@@ -3,6 +3,7 @@
 mod env;
 
 mod durability;
+mod ergonomics;
 mod errors;
 mod output;
 mod report;

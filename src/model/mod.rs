@@ -1,13 +1,20 @@
 //! The incident and its log: pure data and the rules of the method. Nothing here touches
 //! the disk or the terminal.
 //!
-//! Entries are immutable once recorded. Everything that changes as the investigation goes
-//! on (a hypothesis's status, whether a test awaits a result, the root cause, whether the
-//! incident is open) is derived from the entries and the lifecycle, never stored twice.
+//! Entries are immutable once recorded; corrections are entries of their own. Everything
+//! that changes as the investigation goes on (a hypothesis's status, whether a test awaits
+//! a result, the current text of a corrected entry, the root cause, whether the incident is
+//! open) is derived by `State`, never stored twice.
+
+mod entry;
+mod label;
+mod state;
+
+pub use entry::{Body, Entry, NewEntry};
+pub use label::{Kind, Label, join_labels, parse_labels};
+pub use state::{HypothesisStatus, State, Warning};
 
 use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,304 +28,6 @@ pub const SCHEMA: u32 = 1;
 /// The largest entry text accepted, in bytes. Big enough for a pasted stack trace or log
 /// excerpt, small enough that one entry cannot make the document unwieldy.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Symptom,
-    Hypothesis,
-    Test,
-    Result,
-    Note,
-    Action,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Symptom,
-        Kind::Hypothesis,
-        Kind::Test,
-        Kind::Result,
-        Kind::Note,
-        Kind::Action,
-    ];
-
-    pub fn prefix(self) -> char {
-        match self {
-            Kind::Symptom => 'S',
-            Kind::Hypothesis => 'H',
-            Kind::Test => 'T',
-            Kind::Result => 'R',
-            Kind::Note => 'N',
-            Kind::Action => 'A',
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Symptom => "symptom",
-            Kind::Hypothesis => "hypothesis",
-            Kind::Test => "test",
-            Kind::Result => "result",
-            Kind::Note => "note",
-            Kind::Action => "action",
-        }
-    }
-
-    fn from_prefix(prefix: char) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|kind| kind.prefix() == prefix.to_ascii_uppercase())
-    }
-
-    /// Whether entries of this kind are refused once the incident is closed: the diagnosis
-    /// is over, but notes and follow-up actions keep coming.
-    pub fn is_diagnosis(self) -> bool {
-        matches!(
-            self,
-            Kind::Symptom | Kind::Hypothesis | Kind::Test | Kind::Result
-        )
-    }
-}
-
-/// An entry's label, such as `H2`: its kind's letter and a number unique for that kind
-/// within the incident.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Label {
-    pub kind: Kind,
-    pub number: u32,
-}
-
-impl Label {
-    pub fn new(kind: Kind, number: u32) -> Label {
-        Label { kind, number }
-    }
-}
-
-impl fmt::Display for Label {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `pad` so that `{:<4}` lines labels up in columns.
-        f.pad(&format!("{}{}", self.kind.prefix(), self.number))
-    }
-}
-
-impl FromStr for Label {
-    type Err = Error;
-
-    /// Case-insensitive: `h2` is `H2`.
-    fn from_str(input: &str) -> Result<Label> {
-        let malformed = || Error::MalformedLabel {
-            input: input.to_string(),
-        };
-        let trimmed = input.trim();
-        let mut chars = trimmed.chars();
-        let kind = chars
-            .next()
-            .and_then(Kind::from_prefix)
-            .ok_or_else(malformed)?;
-        let digits = chars.as_str();
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(malformed());
-        }
-        let number: u32 = digits.parse().map_err(|_| malformed())?;
-        if number == 0 {
-            return Err(malformed());
-        }
-        Ok(Label { kind, number })
-    }
-}
-
-impl Serialize for Label {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Label, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse()
-            .map_err(|_| serde::de::Error::custom(format!("{text:?} is not a label")))
-    }
-}
-
-/// Parses a list of labels given as `H1,H2` or repeated options, keeping the first
-/// occurrence of each.
-pub fn parse_labels<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Label>> {
-    let mut labels = Vec::new();
-    for input in inputs {
-        for part in input.as_ref().split(',') {
-            if part.trim().is_empty() {
-                continue;
-            }
-            let label: Label = part.parse()?;
-            if !labels.contains(&label) {
-                labels.push(label);
-            }
-        }
-    }
-    Ok(labels)
-}
-
-/// What an entry is, with the links that only some kinds carry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Body {
-    Symptom,
-    Hypothesis,
-    Test {
-        /// The hypotheses this test is designed to rule out.
-        #[serde(rename = "for")]
-        targets: Vec<Label>,
-    },
-    Result {
-        test: Label,
-        rules_out: Vec<Label>,
-        confirms: Vec<Label>,
-    },
-    Note,
-    Action {
-        owner: Option<String>,
-    },
-}
-
-impl Body {
-    pub fn kind(&self) -> Kind {
-        match self {
-            Body::Symptom => Kind::Symptom,
-            Body::Hypothesis => Kind::Hypothesis,
-            Body::Test { .. } => Kind::Test,
-            Body::Result { .. } => Kind::Result,
-            Body::Note => Kind::Note,
-            Body::Action { .. } => Kind::Action,
-        }
-    }
-}
-
-/// One line of the log. Never changed once recorded.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(try_from = "StoredEntry")]
-pub struct Entry {
-    pub id: Label,
-    #[serde(flatten)]
-    pub body: Body,
-    pub uuid: Uuid,
-    /// When it happened, as the user said (`--at`), to the second.
-    pub at: DateTime<Utc>,
-    /// When it was typed in.
-    pub recorded_at: DateTime<Utc>,
-    pub by: String,
-    pub text: String,
-}
-
-impl Entry {
-    pub fn kind(&self) -> Kind {
-        self.body.kind()
-    }
-}
-
-/// An entry as stored: every field any kind may have. Unknown fields, or fields that do
-/// not belong to the entry's kind, make the document unreadable rather than being
-/// dropped on the next save.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StoredEntry {
-    id: Label,
-    kind: StoredKind,
-    #[serde(rename = "for")]
-    targets: Option<Vec<Label>>,
-    test: Option<Label>,
-    rules_out: Option<Vec<Label>>,
-    confirms: Option<Vec<Label>>,
-    #[serde(default)]
-    owner: Option<Option<String>>,
-    uuid: Uuid,
-    at: DateTime<Utc>,
-    recorded_at: DateTime<Utc>,
-    by: String,
-    text: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum StoredKind {
-    Symptom,
-    Hypothesis,
-    Test,
-    Result,
-    Note,
-    Action,
-}
-
-impl TryFrom<StoredEntry> for Entry {
-    type Error = String;
-
-    fn try_from(stored: StoredEntry) -> std::result::Result<Entry, String> {
-        let StoredEntry {
-            id,
-            kind,
-            mut targets,
-            mut test,
-            mut rules_out,
-            mut confirms,
-            mut owner,
-            uuid,
-            at,
-            recorded_at,
-            by,
-            text,
-        } = stored;
-        let body = match kind {
-            StoredKind::Symptom => Body::Symptom,
-            StoredKind::Hypothesis => Body::Hypothesis,
-            StoredKind::Test => Body::Test {
-                targets: targets.take().unwrap_or_default(),
-            },
-            StoredKind::Result => Body::Result {
-                test: test
-                    .take()
-                    .ok_or_else(|| format!("result {id} names no test"))?,
-                rules_out: rules_out.take().unwrap_or_default(),
-                confirms: confirms.take().unwrap_or_default(),
-            },
-            StoredKind::Note => Body::Note,
-            StoredKind::Action => Body::Action {
-                owner: owner.take().flatten(),
-            },
-        };
-        let stray = [
-            ("for", targets.is_some()),
-            ("test", test.is_some()),
-            ("rules_out", rules_out.is_some()),
-            ("confirms", confirms.is_some()),
-            ("owner", owner.is_some()),
-        ];
-        if let Some((field, _)) = stray.iter().find(|(_, present)| *present) {
-            return Err(format!(
-                "entry {id} is a {} but has the field `{field}`",
-                body.kind().name()
-            ));
-        }
-        Ok(Entry {
-            id,
-            body,
-            uuid,
-            at,
-            recorded_at,
-            by,
-            text,
-        })
-    }
-}
-
-/// An entry about to be recorded: what the user typed, before it gets its label.
-pub struct NewEntry {
-    pub body: Body,
-    pub at: DateTime<Utc>,
-    pub by: String,
-    pub text: String,
-    pub uuid: Uuid,
-    pub recorded_at: DateTime<Utc>,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -373,14 +82,6 @@ pub enum Status {
     Closed,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum HypothesisStatus {
-    Open,
-    RuledOut,
-    Confirmed,
-}
-
 impl Incident {
     pub fn new(id: String, title: String, opened: Stamp) -> Self {
         Incident {
@@ -400,7 +101,7 @@ impl Incident {
     pub fn validate(&self) -> std::result::Result<(), String> {
         let mut seen = HashMap::with_capacity(self.entries.len());
         for entry in &self.entries {
-            if entry.id.kind != entry.kind() {
+            if entry.id.series != entry.kind().series() {
                 return Err(format!(
                     "entry {} has kind {}, which does not match its label",
                     entry.id,
@@ -411,32 +112,16 @@ impl Incident {
                 return Err(format!("label {} is used twice", entry.id));
             }
         }
-        let check = |label: &Label, kind: Kind, from: &Entry| match seen.get(label) {
-            Some(found) if *found == kind => Ok(()),
-            _ => Err(format!(
-                "{} links to {label}, which is not a {}",
-                from.id,
-                kind.name()
-            )),
-        };
         for entry in &self.entries {
-            match &entry.body {
-                Body::Test { targets } => {
-                    for label in targets {
-                        check(label, Kind::Hypothesis, entry)?;
-                    }
+            for (label, wanted) in entry.body.links() {
+                let fits = match (seen.get(&label), wanted) {
+                    (Some(found), Some(wanted)) => *found == wanted,
+                    (Some(found), None) => !found.is_change(),
+                    (None, _) => false,
+                };
+                if !fits {
+                    return Err(format!("{} links to {label}, which does not fit", entry.id));
                 }
-                Body::Result {
-                    test,
-                    rules_out,
-                    confirms,
-                } => {
-                    check(test, Kind::Test, entry)?;
-                    for label in rules_out.iter().chain(confirms) {
-                        check(label, Kind::Hypothesis, entry)?;
-                    }
-                }
-                _ => {}
             }
         }
         for transition in &self.lifecycle {
@@ -447,6 +132,11 @@ impl Incident {
             }
         }
         Ok(())
+    }
+
+    /// Everything derived from the log.
+    pub fn state(&self) -> State<'_> {
+        State::of(self)
     }
 
     fn closing(&self) -> Option<&Transition> {
@@ -475,20 +165,6 @@ impl Incident {
         self.closing()?.resolution.as_deref()
     }
 
-    /// The hypothesis named at close, or else the first confirmed one still standing.
-    pub fn root_cause(&self) -> Option<Label> {
-        self.root_cause_with(&self.diagnosis())
-    }
-
-    pub fn root_cause_with(&self, diagnosis: &Diagnosis) -> Option<Label> {
-        if let Some(label) = self.closing().and_then(|closing| closing.root_cause) {
-            return Some(label);
-        }
-        self.entries_of(Kind::Hypothesis)
-            .map(|entry| entry.id)
-            .find(|label| diagnosis.status(*label) == HypothesisStatus::Confirmed)
-    }
-
     pub fn entry(&self, label: Label) -> Option<&Entry> {
         self.entries.iter().find(|entry| entry.id == label)
     }
@@ -499,75 +175,37 @@ impl Incident {
             .filter(move |entry| entry.kind() == kind)
     }
 
-    /// The entry with this label, which must be of this kind.
-    pub fn expect_entry(&self, label: Label, kind: Kind) -> Result<&Entry> {
+    /// The entry with this label, which must be of this kind (`None`: any entry that is
+    /// not itself a change).
+    pub fn expect_entry(&self, label: Label, kind: Option<Kind>) -> Result<&Entry> {
         self.entry(label)
-            .filter(|entry| entry.kind() == kind)
+            .filter(|entry| match kind {
+                Some(kind) => entry.kind() == kind,
+                None => !entry.kind().is_change(),
+            })
             .ok_or(Error::NoSuchEntry {
                 label,
-                expected: Some(kind),
+                expected: kind,
             })
     }
 
     fn next_label(&self, kind: Kind) -> Result<Label> {
+        let series = kind.series();
         let highest = self
-            .entries_of(kind)
+            .entries
+            .iter()
+            .filter(|entry| entry.id.series == series)
             .map(|entry| entry.id.number)
             .max()
             .unwrap_or(0);
         let number = highest
             .checked_add(1)
             .ok_or(Error::LabelsExhausted { kind })?;
-        Ok(Label::new(kind, number))
-    }
-
-    /// What the results say so far, worked out in one pass over the log.
-    pub fn diagnosis(&self) -> Diagnosis {
-        let mut diagnosis = Diagnosis::default();
-        for entry in &self.entries {
-            let Body::Result {
-                test,
-                rules_out,
-                confirms,
-            } = &entry.body
-            else {
-                continue;
-            };
-            diagnosis
-                .results_by_test
-                .entry(*test)
-                .or_default()
-                .push(entry.id);
-            for (labels, status) in [
-                (rules_out, HypothesisStatus::RuledOut),
-                (confirms, HypothesisStatus::Confirmed),
-            ] {
-                for hypothesis in labels {
-                    // Later results override earlier ones: new evidence wins.
-                    diagnosis
-                        .verdicts
-                        .insert(*hypothesis, Verdict::new(status, entry.id));
-                    diagnosis
-                        .evidence
-                        .entry(*hypothesis)
-                        .or_default()
-                        .push(entry.id);
-                }
-            }
-        }
-        diagnosis
-    }
-
-    /// Tests with no result yet.
-    pub fn awaiting_results(&self) -> Vec<&Entry> {
-        let diagnosis = self.diagnosis();
-        self.entries_of(Kind::Test)
-            .filter(|test| diagnosis.awaits_result(test.id))
-            .collect()
+        Ok(Label::new(series, number))
     }
 
     /// Fails if the incident no longer takes entries of this kind: once closed, the
-    /// diagnosis is over, but notes and follow-up actions keep coming.
+    /// diagnosis is over, but notes, follow-up actions and corrections keep coming.
     pub fn accepts(&self, kind: Kind) -> Result<()> {
         if kind.is_diagnosis() && self.status() == Status::Closed {
             return Err(Error::Closed {
@@ -581,7 +219,7 @@ impl Incident {
     /// those this same result confirms.
     pub fn test_targets_to_rule_out(&self, test: Label, confirms: &[Label]) -> Result<Vec<Label>> {
         self.accepts(Kind::Result)?;
-        let entry = self.expect_entry(test, Kind::Test)?;
+        let entry = self.expect_entry(test, Some(Kind::Test))?;
         let Body::Test { targets } = &entry.body else {
             unreachable!("expect_entry returned a test");
         };
@@ -596,32 +234,34 @@ impl Incident {
     }
 
     /// Records an entry after checking it against the rules: the incident must be open for
-    /// the diagnosis, links must name entries of the right kind, and a result cannot both
-    /// rule out and confirm the same hypothesis. On error nothing is changed.
+    /// the diagnosis, links must name entries of the right kind, a result cannot both rule
+    /// out and confirm the same hypothesis, and a retracted entry takes no corrections.
+    /// On error nothing is changed.
     pub fn record(&mut self, new: NewEntry) -> Result<&Entry> {
-        check_text(&new.text)?;
         let kind = new.body.kind();
+        if kind != Kind::Retract || !new.text.is_empty() {
+            check_text(&new.text)?;
+        }
         self.accepts(kind)?;
-        match &new.body {
-            Body::Test { targets } => {
-                for label in targets {
-                    self.expect_entry(*label, Kind::Hypothesis)?;
-                }
-            }
-            Body::Result {
-                test,
-                rules_out,
-                confirms,
-            } => {
-                self.expect_entry(*test, Kind::Test)?;
-                if let Some(label) = rules_out.iter().find(|label| confirms.contains(label)) {
-                    return Err(Error::RulesOutAndConfirms { label: *label });
-                }
-                for label in rules_out.iter().chain(confirms) {
-                    self.expect_entry(*label, Kind::Hypothesis)?;
-                }
-            }
-            _ => {}
+        if let Body::Result {
+            rules_out,
+            confirms,
+            ..
+        } = &new.body
+            && let Some(label) = rules_out.iter().find(|label| confirms.contains(label))
+        {
+            return Err(Error::RulesOutAndConfirms { label: *label });
+        }
+        for (label, wanted) in new.body.links() {
+            self.expect_entry(label, wanted)?;
+        }
+        if let Body::Amend { target } | Body::Retract { target } = &new.body
+            && let Some(retraction) = self.state().retraction(*target)
+        {
+            return Err(Error::Retracted {
+                label: *target,
+                by: retraction.id,
+            });
         }
         let id = self.next_label(kind)?;
         self.entries.push(Entry {
@@ -663,8 +303,8 @@ impl Incident {
             });
         }
         if let Some(label) = root_cause {
-            self.expect_entry(label, Kind::Hypothesis)?;
-            if let Some(verdict) = self.diagnosis().verdict(label)
+            self.expect_entry(label, Some(Kind::Hypothesis))?;
+            if let Some(verdict) = self.state().verdict(label)
                 && verdict.status == HypothesisStatus::RuledOut
             {
                 return Err(Error::RootCauseRuledOut {
@@ -718,62 +358,6 @@ pub fn check_text(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Where a hypothesis stands and which result put it there.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Verdict {
-    pub status: HypothesisStatus,
-    pub by_result: Label,
-}
-
-impl Verdict {
-    fn new(status: HypothesisStatus, by_result: Label) -> Self {
-        Verdict { status, by_result }
-    }
-}
-
-/// Each hypothesis's verdict and evidence, and each test's results, from one pass over
-/// the log. Derived, never stored.
-#[derive(Default)]
-pub struct Diagnosis {
-    verdicts: HashMap<Label, Verdict>,
-    results_by_test: HashMap<Label, Vec<Label>>,
-    evidence: HashMap<Label, Vec<Label>>,
-}
-
-impl Diagnosis {
-    pub fn verdict(&self, hypothesis: Label) -> Option<Verdict> {
-        self.verdicts.get(&hypothesis).copied()
-    }
-
-    pub fn status(&self, hypothesis: Label) -> HypothesisStatus {
-        self.verdict(hypothesis)
-            .map_or(HypothesisStatus::Open, |verdict| verdict.status)
-    }
-
-    /// The results recorded against a test, in recording order.
-    pub fn results(&self, test: Label) -> &[Label] {
-        self.results_by_test.get(&test).map_or(&[], Vec::as_slice)
-    }
-
-    pub fn awaits_result(&self, test: Label) -> bool {
-        self.results(test).is_empty()
-    }
-
-    /// The results that ruled a hypothesis out or confirmed it, in recording order.
-    pub fn evidence(&self, hypothesis: Label) -> &[Label] {
-        self.evidence.get(&hypothesis).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// `H1, H2`: labels as people read them.
-pub fn join_labels(labels: &[Label]) -> String {
-    labels
-        .iter()
-        .map(Label::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -808,43 +392,17 @@ mod tests {
 
     fn status(incident: &Incident, hypothesis: &str) -> Option<HypothesisStatus> {
         incident
-            .diagnosis()
+            .state()
             .verdict(label(hypothesis))
             .map(|verdict| verdict.status)
     }
 
+    fn hypothesis() -> Body {
+        Body::Hypothesis { explains: vec![] }
+    }
+
     fn label(text: &str) -> Label {
         text.parse().unwrap()
-    }
-
-    #[test]
-    fn labels_parse_case_insensitively_and_print_upper_case() {
-        assert_eq!(label("h2"), Label::new(Kind::Hypothesis, 2));
-        assert_eq!(label("H2").to_string(), "H2");
-        assert_eq!(label(" t10 ").to_string(), "T10");
-        for bad in [
-            "",
-            "H",
-            "2",
-            "H0",
-            "X1",
-            "H-1",
-            "H1a",
-            "HH1",
-            "H 1",
-            "H99999999999",
-        ] {
-            assert!(
-                matches!(bad.parse::<Label>(), Err(Error::MalformedLabel { .. })),
-                "{bad:?} parsed"
-            );
-        }
-    }
-
-    #[test]
-    fn label_lists_split_on_commas_and_drop_repeats() {
-        let labels = parse_labels(&["H1,h2", "H1", "H3,"]).unwrap();
-        assert_eq!(labels, vec![label("H1"), label("H2"), label("H3")]);
     }
 
     #[test]
@@ -855,7 +413,10 @@ mod tests {
             label("S1")
         );
         assert_eq!(
-            incident.record(new(Body::Hypothesis, "db")).unwrap().id,
+            incident
+                .record(new(hypothesis(), "db"))
+                .unwrap()
+                .id,
             label("H1")
         );
         assert_eq!(
@@ -887,13 +448,17 @@ mod tests {
     #[test]
     fn results_rule_out_and_confirm_and_the_latest_verdict_wins() {
         let mut incident = incident();
-        incident.record(new(Body::Hypothesis, "db")).unwrap();
-        incident.record(new(Body::Hypothesis, "deploy")).unwrap();
+        incident
+            .record(new(hypothesis(), "db"))
+            .unwrap();
+        incident
+            .record(new(hypothesis(), "deploy"))
+            .unwrap();
         let test = Body::Test {
             targets: vec![label("H1"), label("H2")],
         };
         incident.record(new(test, "check")).unwrap();
-        assert_eq!(incident.awaiting_results().len(), 1);
+        assert_eq!(incident.state().awaiting_results().len(), 1);
 
         let rules_out = incident
             .test_targets_to_rule_out(label("T1"), &[label("H2")])
@@ -907,8 +472,8 @@ mod tests {
         incident.record(new(result, "db fine, deploy bad")).unwrap();
         assert_eq!(status(&incident, "H1"), Some(HypothesisStatus::RuledOut));
         assert_eq!(status(&incident, "H2"), Some(HypothesisStatus::Confirmed));
-        assert!(incident.awaiting_results().is_empty());
-        assert_eq!(incident.root_cause(), Some(label("H2")));
+        assert!(incident.state().awaiting_results().is_empty());
+        assert_eq!(incident.state().root_cause(), Some(label("H2")));
 
         let overturn = Body::Result {
             test: label("T1"),
@@ -919,13 +484,15 @@ mod tests {
             .record(new(overturn, "it was not the deploy"))
             .unwrap();
         assert_eq!(status(&incident, "H2"), Some(HypothesisStatus::RuledOut));
-        assert_eq!(incident.root_cause(), None);
+        assert_eq!(incident.state().root_cause(), None);
     }
 
     #[test]
     fn a_result_cannot_rule_out_and_confirm_the_same_hypothesis() {
         let mut incident = incident();
-        incident.record(new(Body::Hypothesis, "db")).unwrap();
+        incident
+            .record(new(hypothesis(), "db"))
+            .unwrap();
         incident
             .record(new(Body::Test { targets: vec![] }, "check"))
             .unwrap();
@@ -945,14 +512,16 @@ mod tests {
     #[test]
     fn a_closed_incident_takes_notes_and_actions_but_no_diagnosis() {
         let mut incident = incident();
-        incident.record(new(Body::Hypothesis, "db")).unwrap();
+        incident
+            .record(new(hypothesis(), "db"))
+            .unwrap();
         incident
             .close(stamp(30), Some("rolled back".into()), Some(label("H1")))
             .unwrap();
         assert_eq!(incident.status(), Status::Closed);
         assert_eq!(incident.closed_at(), Some(at(30)));
         assert_eq!(incident.resolution(), Some("rolled back"));
-        assert_eq!(incident.root_cause(), Some(label("H1")));
+        assert_eq!(incident.state().root_cause(), Some(label("H1")));
         assert!(matches!(
             incident.record(new(Body::Symptom, "late")),
             Err(Error::Closed { .. })
@@ -982,7 +551,9 @@ mod tests {
     #[test]
     fn a_ruled_out_hypothesis_cannot_be_the_root_cause() {
         let mut incident = incident();
-        incident.record(new(Body::Hypothesis, "db")).unwrap();
+        incident
+            .record(new(hypothesis(), "db"))
+            .unwrap();
         incident
             .record(new(
                 Body::Test {
@@ -1019,7 +590,7 @@ mod tests {
     fn labels_never_overflow() {
         let mut incident = incident();
         incident.record(new(Body::Note, "first")).unwrap();
-        incident.entries[0].id = Label::new(Kind::Note, u32::MAX);
+        incident.entries[0].id = Label::new(label::Series::N, u32::MAX);
         assert!(matches!(
             incident.record(new(Body::Note, "one too many")),
             Err(Error::LabelsExhausted { .. })
@@ -1029,7 +600,9 @@ mod tests {
     #[test]
     fn the_document_round_trips_through_json() {
         let mut incident = incident();
-        incident.record(new(Body::Hypothesis, "db")).unwrap();
+        incident
+            .record(new(hypothesis(), "db"))
+            .unwrap();
         incident
             .record(new(
                 Body::Test {

@@ -1,0 +1,234 @@
+//! Labels (`S1`, `H2`, `E3`) and the kinds of entry they name.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The letter a label starts with. Most kinds have their own; every change of state
+/// (an amendment, a retraction) shares `E`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Series {
+    S,
+    H,
+    T,
+    R,
+    N,
+    A,
+    E,
+}
+
+impl Series {
+    const ALL: [Series; 7] = [
+        Series::S,
+        Series::H,
+        Series::T,
+        Series::R,
+        Series::N,
+        Series::A,
+        Series::E,
+    ];
+
+    pub fn letter(self) -> char {
+        match self {
+            Series::S => 'S',
+            Series::H => 'H',
+            Series::T => 'T',
+            Series::R => 'R',
+            Series::N => 'N',
+            Series::A => 'A',
+            Series::E => 'E',
+        }
+    }
+
+    fn from_letter(letter: char) -> Option<Series> {
+        let letter = letter.to_ascii_uppercase();
+        Series::ALL
+            .into_iter()
+            .find(|series| series.letter() == letter)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Symptom,
+    Hypothesis,
+    Test,
+    Result,
+    Note,
+    Action,
+    Amend,
+    Retract,
+}
+
+impl Kind {
+    pub fn series(self) -> Series {
+        match self {
+            Kind::Symptom => Series::S,
+            Kind::Hypothesis => Series::H,
+            Kind::Test => Series::T,
+            Kind::Result => Series::R,
+            Kind::Note => Series::N,
+            Kind::Action => Series::A,
+            Kind::Amend | Kind::Retract => Series::E,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Symptom => "symptom",
+            Kind::Hypothesis => "hypothesis",
+            Kind::Test => "test",
+            Kind::Result => "result",
+            Kind::Note => "note",
+            Kind::Action => "action",
+            Kind::Amend => "amend",
+            Kind::Retract => "retract",
+        }
+    }
+
+    /// Whether entries of this kind are refused once the incident is closed: the diagnosis
+    /// is over, but notes, follow-up actions and corrections keep coming.
+    pub fn is_diagnosis(self) -> bool {
+        matches!(
+            self,
+            Kind::Symptom | Kind::Hypothesis | Kind::Test | Kind::Result
+        )
+    }
+
+    /// Changes of state: entries about other entries, labelled `E`.
+    pub fn is_change(self) -> bool {
+        self.series() == Series::E
+    }
+}
+
+/// An entry's label, such as `H2`: its series letter and a number unique in that series
+/// within the incident, never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Label {
+    pub series: Series,
+    pub number: u32,
+}
+
+impl Label {
+    pub fn new(series: Series, number: u32) -> Label {
+        Label { series, number }
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad` so that `{:<4}` lines labels up in columns.
+        f.pad(&format!("{}{}", self.series.letter(), self.number))
+    }
+}
+
+impl FromStr for Label {
+    type Err = Error;
+
+    /// Case-insensitive: `h2` is `H2`.
+    fn from_str(input: &str) -> Result<Label> {
+        let malformed = || Error::MalformedLabel {
+            input: input.to_string(),
+        };
+        let mut chars = input.trim().chars();
+        let series = chars
+            .next()
+            .and_then(Series::from_letter)
+            .ok_or_else(malformed)?;
+        let digits = chars.as_str();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(malformed());
+        }
+        let number: u32 = digits.parse().map_err(|_| malformed())?;
+        if number == 0 {
+            return Err(malformed());
+        }
+        Ok(Label { series, number })
+    }
+}
+
+impl Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Label, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse()
+            .map_err(|_| serde::de::Error::custom(format!("{text:?} is not a label")))
+    }
+}
+
+/// Parses a list of labels given as `H1,H2` or repeated options, keeping the first
+/// occurrence of each.
+pub fn parse_labels<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Label>> {
+    let mut labels = Vec::new();
+    for input in inputs {
+        for part in input.as_ref().split(',') {
+            if part.trim().is_empty() {
+                continue;
+            }
+            let label: Label = part.parse()?;
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+    }
+    Ok(labels)
+}
+
+/// `H1, H2`: labels as people read them.
+pub fn join_labels(labels: &[Label]) -> String {
+    labels
+        .iter()
+        .map(Label::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(text: &str) -> Label {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn labels_parse_case_insensitively_and_print_upper_case() {
+        assert_eq!(label("h2"), Label::new(Series::H, 2));
+        assert_eq!(label("H2").to_string(), "H2");
+        assert_eq!(label(" t10 ").to_string(), "T10");
+        assert_eq!(label("e3").to_string(), "E3");
+        assert_eq!(format!("{:<4}|", label("S1")), "S1  |");
+        for bad in [
+            "",
+            "H",
+            "2",
+            "H0",
+            "X1",
+            "H-1",
+            "H1a",
+            "HH1",
+            "H 1",
+            "H99999999999",
+        ] {
+            assert!(
+                matches!(bad.parse::<Label>(), Err(Error::MalformedLabel { .. })),
+                "{bad:?} parsed"
+            );
+        }
+    }
+
+    #[test]
+    fn label_lists_split_on_commas_and_drop_repeats() {
+        let labels = parse_labels(&["H1,h2", "H1", "H3,"]).unwrap();
+        assert_eq!(labels, vec![label("H1"), label("H2"), label("H3")]);
+        assert_eq!(join_labels(&labels), "H1, H2, H3");
+    }
+}

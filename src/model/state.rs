@@ -1,0 +1,279 @@
+//! Everything derived from the log, worked out in one pass and never stored: where each
+//! hypothesis stands, which tests await results, the current text of corrected entries,
+//! what was retracted, the root cause, and the warnings that keep the method on track.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::entry::{Body, Entry};
+use super::label::{Kind, Label};
+use super::{Incident, Status};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HypothesisStatus {
+    Open,
+    RuledOut,
+    Confirmed,
+}
+
+/// Where a hypothesis stands and which result put it there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub status: HypothesisStatus,
+    pub by_result: Label,
+}
+
+/// A nudge back to the method, with a stable code for scripts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub labels: Vec<Label>,
+    pub message: String,
+}
+
+pub struct State<'a> {
+    incident: &'a Incident,
+    index: HashMap<Label, usize>,
+    verdicts: HashMap<Label, Verdict>,
+    results_by_test: HashMap<Label, Vec<Label>>,
+    evidence: HashMap<Label, Vec<Label>>,
+    amendments: HashMap<Label, Vec<Label>>,
+    retractions: HashMap<Label, Label>,
+}
+
+impl<'a> State<'a> {
+    pub fn of(incident: &'a Incident) -> State<'a> {
+        let mut state = State {
+            incident,
+            index: HashMap::with_capacity(incident.entries.len()),
+            verdicts: HashMap::new(),
+            results_by_test: HashMap::new(),
+            evidence: HashMap::new(),
+            amendments: HashMap::new(),
+            retractions: HashMap::new(),
+        };
+        // Corrections first: a retraction recorded later still takes back a result.
+        for (position, entry) in incident.entries.iter().enumerate() {
+            state.index.insert(entry.id, position);
+            match &entry.body {
+                Body::Amend { target } => {
+                    state.amendments.entry(*target).or_default().push(entry.id)
+                }
+                Body::Retract { target } => {
+                    state.retractions.insert(*target, entry.id);
+                }
+                _ => {}
+            }
+        }
+        for entry in &incident.entries {
+            let Body::Result {
+                test,
+                rules_out,
+                confirms,
+            } = &entry.body
+            else {
+                continue;
+            };
+            if state.retractions.contains_key(&entry.id) {
+                continue;
+            }
+            state
+                .results_by_test
+                .entry(*test)
+                .or_default()
+                .push(entry.id);
+            for (labels, status) in [
+                (rules_out, HypothesisStatus::RuledOut),
+                (confirms, HypothesisStatus::Confirmed),
+            ] {
+                for hypothesis in labels {
+                    // Later results override earlier ones: new evidence wins.
+                    let verdict = Verdict {
+                        status,
+                        by_result: entry.id,
+                    };
+                    state.verdicts.insert(*hypothesis, verdict);
+                    state
+                        .evidence
+                        .entry(*hypothesis)
+                        .or_default()
+                        .push(entry.id);
+                }
+            }
+        }
+        state
+    }
+
+    pub fn entry(&self, label: Label) -> Option<&'a Entry> {
+        self.index
+            .get(&label)
+            .map(|position| &self.incident.entries[*position])
+    }
+
+    /// Entries of a kind that have not been retracted, in recording order.
+    pub fn live(&self, kind: Kind) -> impl Iterator<Item = &'a Entry> + '_ {
+        self.incident
+            .entries_of(kind)
+            .filter(|entry| !self.is_retracted(entry.id))
+    }
+
+    /// The entry's text as it reads now: its latest amendment, or what was first typed.
+    pub fn text(&self, entry: &'a Entry) -> &'a str {
+        self.amendments
+            .get(&entry.id)
+            .and_then(|amendments| amendments.last())
+            .and_then(|label| self.entry(*label))
+            .map_or(&entry.text, |amendment| &amendment.text)
+    }
+
+    pub fn amendments(&self, label: Label) -> &[Label] {
+        self.amendments.get(&label).map_or(&[], Vec::as_slice)
+    }
+
+    /// The retraction that took this entry back, if one did.
+    pub fn retraction(&self, label: Label) -> Option<&'a Entry> {
+        self.retractions
+            .get(&label)
+            .and_then(|retraction| self.entry(*retraction))
+    }
+
+    pub fn is_retracted(&self, label: Label) -> bool {
+        self.retractions.contains_key(&label)
+    }
+
+    pub fn verdict(&self, hypothesis: Label) -> Option<Verdict> {
+        self.verdicts.get(&hypothesis).copied()
+    }
+
+    pub fn status(&self, hypothesis: Label) -> HypothesisStatus {
+        self.verdict(hypothesis)
+            .map_or(HypothesisStatus::Open, |verdict| verdict.status)
+    }
+
+    /// Not ruled out, not retracted: still a candidate, or the confirmed cause.
+    pub fn is_standing(&self, hypothesis: Label) -> bool {
+        !self.is_retracted(hypothesis) && self.status(hypothesis) != HypothesisStatus::RuledOut
+    }
+
+    /// The results recorded against a test and not retracted, in recording order.
+    pub fn results(&self, test: Label) -> &[Label] {
+        self.results_by_test.get(&test).map_or(&[], Vec::as_slice)
+    }
+
+    /// The results that ruled a hypothesis out or confirmed it, in recording order.
+    pub fn evidence(&self, hypothesis: Label) -> &[Label] {
+        self.evidence.get(&hypothesis).map_or(&[], Vec::as_slice)
+    }
+
+    /// Tests still running: no result yet, and not retracted.
+    pub fn awaiting_results(&self) -> Vec<&'a Entry> {
+        self.live(Kind::Test)
+            .filter(|test| self.results(test.id).is_empty())
+            .collect()
+    }
+
+    /// The hypothesis named at close, or else the first confirmed one still standing.
+    pub fn root_cause(&self) -> Option<Label> {
+        if let Some(label) = self
+            .incident
+            .closing()
+            .and_then(|closing| closing.root_cause)
+        {
+            return Some(label);
+        }
+        self.live(Kind::Hypothesis)
+            .map(|entry| entry.id)
+            .find(|label| self.status(*label) == HypothesisStatus::Confirmed)
+    }
+
+    /// What the board warns about while the incident is open.
+    pub fn warnings(&self) -> Vec<Warning> {
+        if self.incident.status() == Status::Closed {
+            return Vec::new();
+        }
+        let mut warnings = Vec::new();
+        let mut warn = |code, labels, message: &str| {
+            warnings.push(Warning {
+                code,
+                labels,
+                message: message.to_string(),
+            });
+        };
+        let hypotheses: Vec<Label> = self.live(Kind::Hypothesis).map(|entry| entry.id).collect();
+        let open: Vec<Label> = hypotheses
+            .iter()
+            .copied()
+            .filter(|label| self.status(*label) == HypothesisStatus::Open)
+            .collect();
+        if hypotheses.is_empty() {
+            warn(
+                "no-hypotheses",
+                Vec::new(),
+                "no hypotheses yet: list every plausible explanation, however unlikely",
+            );
+        } else if hypotheses
+            .iter()
+            .all(|label| self.status(*label) == HypothesisStatus::RuledOut)
+        {
+            warn(
+                "all-ruled-out",
+                hypotheses.clone(),
+                "every hypothesis is ruled out: go back and generate more",
+            );
+        }
+        if !open.is_empty() && self.awaiting_results().is_empty() {
+            warn(
+                "no-test-in-progress",
+                open.clone(),
+                "hypotheses stand but no test is running: design one to rule them out",
+            );
+        }
+        let targeted: HashSet<Label> = self
+            .live(Kind::Test)
+            .flat_map(|test| match &test.body {
+                Body::Test { targets } => targets.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let untested: Vec<Label> = open
+            .iter()
+            .copied()
+            .filter(|label| !targeted.contains(label))
+            .collect();
+        if !untested.is_empty() {
+            warn(
+                "untested-hypothesis",
+                untested,
+                "no test targets these hypotheses yet",
+            );
+        }
+        let explains_in_use = self.incident.entries.iter().any(
+            |entry| matches!(&entry.body, Body::Hypothesis { explains } if !explains.is_empty()),
+        );
+        if explains_in_use {
+            let explained: HashSet<Label> = self
+                .live(Kind::Hypothesis)
+                .filter(|entry| self.is_standing(entry.id))
+                .flat_map(|entry| match &entry.body {
+                    Body::Hypothesis { explains } => explains.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            let unexplained: Vec<Label> = self
+                .live(Kind::Symptom)
+                .map(|entry| entry.id)
+                .filter(|label| !explained.contains(label))
+                .collect();
+            if !unexplained.is_empty() {
+                warn(
+                    "unexplained-symptom",
+                    unexplained,
+                    "no standing hypothesis explains these symptoms",
+                );
+            }
+        }
+        warnings
+    }
+}

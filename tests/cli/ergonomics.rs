@@ -1,0 +1,396 @@
+//! Built for 3AM: short commands, forgiving input, corrections that keep history, a board
+//! that coaches the method, and everything a shell user expects.
+
+use serde_json::Value;
+
+use crate::env::{NOW, TestEnv, entry};
+
+fn warning_codes(report: &Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|warning| warning["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn warning_labels(report: &Value, code: &str) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|warning| warning["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} warning in {report:#}"))["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|label| label.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn prefixes_and_short_aliases() {
+    let env = TestEnv::new();
+    env.open("Short");
+    assert_eq!(env.quiet(&["sym", "a"]), "S1");
+    assert_eq!(env.quiet(&["s", "b"]), "S2");
+    assert_eq!(env.quiet(&["symp", "c"]), "S3");
+    assert_eq!(env.quiet(&["h", "d"]), "H1");
+    assert_eq!(env.quiet(&["hyp", "e"]), "H2");
+    assert_eq!(env.quiet(&["t", "f", "--for", "H1"]), "T1");
+    assert_eq!(env.quiet(&["r", "T1", "g", "--rules-out"]), "R1");
+    assert_eq!(env.quiet(&["n", "h"]), "N1");
+    assert_eq!(env.quiet(&["a", "i"]), "A1");
+    assert!(env.ok(&["st"]).starts_with("Short\n"));
+    assert_eq!(env.ok(&["ls", "-q"]), "2026-11-21-short\n");
+    assert!(env.ok(&["rep"]).starts_with("# Short\n"));
+}
+
+#[test]
+fn typos_get_a_did_you_mean() {
+    let env = TestEnv::new();
+    let stderr = env.fails(&["symtom", "x"], 2);
+    assert!(
+        stderr.contains("similar subcommand") && stderr.contains("'symptom'"),
+        "{stderr}"
+    );
+    let stderr = env.fails(&["list", "--al"], 2);
+    assert!(stderr.contains("--all"), "{stderr}");
+}
+
+#[test]
+fn amend_and_retract_keep_history() {
+    let env = TestEnv::new();
+    env.open("Corrections");
+    env.ok(&["symptom", "consumer lag 40k"]);
+    env.ok(&["hypothesis", "consumer crashed"]);
+    env.ok(&["hypothesis", "broker slow"]);
+    env.ok(&["test", "check pods", "--for", "H1"]);
+    env.ok(&["result", "T1", "pods running", "--rules-out"]);
+    assert_eq!(env.quiet(&["amend", "s1", "consumer lag 45k"]), "E1");
+    assert_eq!(
+        env.quiet(&["retract", "H2", "--why", "duplicate of H1"]),
+        "E2"
+    );
+    assert_eq!(env.quiet(&["retract", "R1"]), "E3");
+
+    let report = env.json(&["report", "--format", "json"]);
+    let s1 = entry(&report, "S1");
+    assert_eq!(s1["text"], "consumer lag 40k", "the original is kept");
+    assert_eq!(s1["current_text"], "consumer lag 45k");
+    assert_eq!(s1["amended_by"], serde_json::json!(["E1"]));
+    let e1 = entry(&report, "E1");
+    assert_eq!(
+        (e1["kind"].as_str(), e1["target"].as_str()),
+        (Some("amend"), Some("S1"))
+    );
+    assert_eq!(e1["text"], "consumer lag 45k");
+    let h2 = entry(&report, "H2");
+    assert_eq!(h2["retracted_by"], "E2");
+    assert_eq!(h2["standing"], false);
+    assert_eq!(entry(&report, "E2")["text"], "duplicate of H1");
+    // A retracted result no longer rules anything out, and its test awaits a result again.
+    assert_eq!(entry(&report, "H1")["status"], "open");
+    assert_eq!(entry(&report, "T1")["awaiting_result"], true);
+
+    let board = env.ok(&["status"]);
+    assert!(board.contains("S1  consumer lag 45k (amended)"), "{board}");
+    assert!(board.contains("H2  retracted  broker slow"), "{board}");
+    let markdown = env.ok(&["report"]);
+    assert!(
+        markdown.contains("consumer lag 45k (by ana) (amended by E1)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| H2 | broker slow | Retracted |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("**E2** retract of H2: duplicate of H1"),
+        "{markdown}"
+    );
+
+    // No corrections to what was taken back, and nothing retracted twice.
+    let stderr = env.fails(&["amend", "H2", "broker very slow"], 1);
+    assert!(stderr.contains("H2 was retracted by E2"), "{stderr}");
+    env.fails(&["retract", "H2"], 1);
+    env.fails(&["amend", "E1", "again"], 1);
+    env.fails(&["amend", "S9", "nothing"], 1);
+    env.fails(&["amend", "S1"], 2);
+    // Corrections are welcome after close.
+    env.ok(&["close"]);
+    assert_eq!(env.quiet(&["amend", "S1", "consumer lag 46k"]), "E4");
+}
+
+#[test]
+fn a_result_can_also_be_a_symptom() {
+    let env = TestEnv::new();
+    env.open("Result symptom");
+    env.ok(&["hypothesis", "consumer crashed"]);
+    env.ok(&["test", "check pods", "--for", "H1"]);
+    assert_eq!(
+        env.quiet(&[
+            "result",
+            "T1",
+            "OOM kills every 5m",
+            "--rules-out",
+            "--symptom"
+        ]),
+        "R1 S1"
+    );
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "S1")["text"], "OOM kills every 5m");
+    let recorded = env.json(&["result", "T1", "still OOM", "--symptom"]);
+    assert_eq!(recorded["id"], "R2");
+    assert_eq!(recorded["also"][0]["id"], "S2");
+}
+
+#[test]
+fn the_board_warns_in_stable_codes() {
+    let env = TestEnv::new();
+    env.open("Warnings");
+    let report = env.json(&["status"]);
+    assert_eq!(warning_codes(&report), ["no-hypotheses"]);
+
+    env.ok(&["symptom", "lag"]);
+    env.ok(&["symptom", "errors"]);
+    env.ok(&["hypothesis", "consumer crashed", "--explains", "S1"]);
+    let report = env.json(&["status"]);
+    assert_eq!(
+        warning_codes(&report),
+        [
+            "no-test-in-progress",
+            "untested-hypothesis",
+            "unexplained-symptom"
+        ]
+    );
+    assert_eq!(warning_labels(&report, "untested-hypothesis"), ["H1"]);
+    assert_eq!(warning_labels(&report, "unexplained-symptom"), ["S2"]);
+
+    env.ok(&["hypothesis", "bad log config", "--explains", "S2"]);
+    env.ok(&["test", "check pods", "--for", "H1,H2"]);
+    let report = env.json(&["status"]);
+    assert!(warning_codes(&report).is_empty(), "{report:#}");
+
+    env.ok(&["result", "T1", "all fine", "--rules-out"]);
+    let report = env.json(&["status"]);
+    assert_eq!(
+        warning_codes(&report),
+        ["all-ruled-out", "unexplained-symptom"]
+    );
+    assert_eq!(warning_labels(&report, "all-ruled-out"), ["H1", "H2"]);
+    let board = env.ok(&["status"]);
+    assert!(
+        board.contains("go back and generate more (H1, H2) [all-ruled-out]"),
+        "{board}"
+    );
+
+    // A retracted hypothesis is not standing: only H3 is left to warn about.
+    env.ok(&["hypothesis", "broker slow"]);
+    env.ok(&["retract", "H3"]);
+    assert_eq!(warning_codes(&env.json(&["status"]))[0], "all-ruled-out");
+    assert_eq!(
+        env.json(&["report", "--format", "json"])["warnings"],
+        env.json(&["status"])["warnings"]
+    );
+}
+
+#[test]
+fn the_editor_writes_the_text_when_none_is_typed_at_a_terminal() {
+    let Some(script) = crate::output::which("script") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI has util-linux's script"
+        );
+        return;
+    };
+    let env = TestEnv::new();
+    env.open("Editor");
+    let editor = env.home().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'typed in the editor\\nsecond line\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    let empty = env.home().join("empty.sh");
+    std::fs::write(&empty, "#!/bin/sh\n: > \"$1\"\n").unwrap();
+    let failing = env.home().join("failing.sh");
+    std::fs::write(&failing, "#!/bin/sh\nexit 3\n").unwrap();
+    for path in [&editor, &empty, &failing] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let binary = assert_cmd::cargo::cargo_bin("incident");
+    let at_terminal = |editor: &std::path::Path| {
+        std::process::Command::new(&script)
+            .args([
+                "-qec",
+                &format!("'{}' symptom", binary.display()),
+                "/dev/null",
+            ])
+            .env("INCIDENT_DIR", env.data_dir())
+            .env("INCIDENT_NOW", NOW)
+            .env("EDITOR", editor)
+            .env_remove("VISUAL")
+            .output()
+            .unwrap()
+    };
+    let output = at_terminal(&editor);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(
+        entry(&report, "S1")["text"],
+        "typed in the editor\nsecond line"
+    );
+
+    let output = at_terminal(&empty);
+    assert_eq!(output.status.code(), Some(2), "an empty buffer aborts");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("empty"));
+    let output = at_terminal(&failing);
+    assert_eq!(output.status.code(), Some(1), "a failing editor aborts");
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(
+        report["entries"].as_array().unwrap().len(),
+        1,
+        "nothing else recorded"
+    );
+    // Not at a terminal, no text is simply an error: no editor pops up in a script.
+    env.fails(&["symptom"], 2);
+}
+
+#[test]
+fn bash_completion_completes_commands_ids_and_labels() {
+    let env = TestEnv::new();
+    env.open("Completion");
+    env.ok(&["hypothesis", "one"]);
+    env.ok(&["hypothesis", "two"]);
+    env.ok(&["retract", "H2"]);
+    env.ok(&["test", "check", "--for", "H1"]);
+    let script = env.home().join("incident.bash");
+    std::fs::write(&script, env.ok(&["completions", "bash"])).unwrap();
+    let bin_dir = assert_cmd::cargo::cargo_bin("incident")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let complete = |words: &str| {
+        let program = format!(
+            "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _incident_with_labels incident \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             echo \"${{COMPREPLY[*]}}\"",
+            script.display()
+        );
+        let output = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(program)
+            .env(
+                "PATH",
+                format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+            )
+            .env("INCIDENT_DIR", env.data_dir())
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(complete("incident hyp"), "hypothesis hyp");
+    assert_eq!(complete("incident result ''"), "T1");
+    assert_eq!(
+        complete("incident test x --for ''"),
+        "H1",
+        "retracted H2 is not offered"
+    );
+    assert_eq!(complete("incident use ''"), "2026-11-21-completion");
+    assert_eq!(complete("incident -i 2026"), "2026-11-21-completion");
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        assert!(
+            env.ok(&["completions", shell]).contains("incident"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn the_man_page_and_every_help_end_well() {
+    let env = TestEnv::new();
+    let man = env.ok(&["man"]);
+    assert!(man.contains(".TH incident 1"), "{man}");
+    assert!(man.contains("symptom"), "{man}");
+    let subcommands = [
+        "open",
+        "symptom",
+        "hypothesis",
+        "test",
+        "result",
+        "note",
+        "action",
+        "amend",
+        "retract",
+        "close",
+        "reopen",
+        "use",
+        "list",
+        "status",
+        "report",
+        "completions",
+        "man",
+    ];
+    let help = env.ok(&["--help"]);
+    for subcommand in subcommands {
+        assert!(
+            help.contains(&format!("  {subcommand} ")),
+            "{subcommand} missing: {help}"
+        );
+    }
+    for subcommand in subcommands {
+        let help = env.ok(&[subcommand, "--help"]);
+        let last = help.trim_end().lines().last().unwrap();
+        // The help ends with an `Example:` (or `Examples:`) block of commands.
+        let block: Vec<&str> = help
+            .trim_end()
+            .lines()
+            .rev()
+            .take_while(|line| !line.starts_with("Example"))
+            .collect();
+        assert!(help.contains("\nExample"), "{subcommand}: {help}");
+        assert!(!block.is_empty(), "{subcommand}: {help}");
+        for line in block {
+            assert!(
+                line.starts_with("  ") && line.contains("incident "),
+                "{subcommand}: {help}"
+            );
+        }
+        assert!(last.contains("incident "), "{subcommand}: {help}");
+    }
+}
+
+#[test]
+fn warnings_are_yellow_on_a_terminal() {
+    let Some(script) = crate::output::which("script") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI has util-linux's script"
+        );
+        return;
+    };
+    let env = TestEnv::new();
+    env.open("Yellow");
+    let output = std::process::Command::new(script)
+        .args([
+            "-qec",
+            &format!(
+                "'{}' status",
+                assert_cmd::cargo::cargo_bin("incident").display()
+            ),
+            "/dev/null",
+        ])
+        .env("INCIDENT_DIR", env.data_dir())
+        .env("INCIDENT_NOW", NOW)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let board = String::from_utf8(output.stdout).unwrap();
+    assert!(board.contains("\u{1b}[33m! no hypotheses yet"), "{board:?}");
+}

@@ -34,7 +34,7 @@ pub enum Error {
     #[error("--rules-out names no hypotheses, and test {test} was not recorded with --for")]
     RulesOutWithoutTargets { test: Label },
     #[error(
-        "the close time {} is before the incident was opened or reopened ({})",
+        "the close time {} is before the incident was opened ({})",
         at.format("%Y-%m-%d %H:%M:%S UTC"),
         since.format("%Y-%m-%d %H:%M:%S UTC")
     )]

@@ -26,9 +26,49 @@ pub fn validate(id: &str) -> Result<()> {
     }
 }
 
+/// Latin letters with diacritics and ligatures, as ASCII: `Straße café` is `strasse cafe`.
+const FOLDS: &[(&str, &str)] = &[
+    ("àáâãäåāăą", "a"),
+    ("æ", "ae"),
+    ("çćĉċč", "c"),
+    ("ðďđ", "d"),
+    ("èéêëēĕėęě", "e"),
+    ("ĝğġģ", "g"),
+    ("ĥħ", "h"),
+    ("ìíîïĩīĭįı", "i"),
+    ("ĳ", "ij"),
+    ("ĵ", "j"),
+    ("ķ", "k"),
+    ("ĺļľŀł", "l"),
+    ("ñńņňŉ", "n"),
+    ("òóôõöøōŏő", "o"),
+    ("œ", "oe"),
+    ("ŕŗř", "r"),
+    ("śŝşšſ", "s"),
+    ("ß", "ss"),
+    ("ţťŧ", "t"),
+    ("þ", "th"),
+    ("ùúûüũūŭůűų", "u"),
+    ("ŵ", "w"),
+    ("ýÿŷ", "y"),
+    ("źżž", "z"),
+];
+
+fn fold(title: &str) -> String {
+    let mut folded = String::with_capacity(title.len());
+    for c in title.chars().flat_map(char::to_lowercase) {
+        match FOLDS.iter().find(|(from, _)| from.contains(c)) {
+            Some((_, to)) => folded.push_str(to),
+            None => folded.push(c),
+        }
+    }
+    folded
+}
+
 /// Lowercase ASCII letters and digits separated by single hyphens, at most 40 characters,
 /// cut at a word boundary where one is near.
 pub fn slugify(title: &str) -> String {
+    let title = fold(title);
     let mut slug = String::new();
     for word in title
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -97,7 +137,12 @@ mod tests {
     fn slugs_keep_words_and_drop_everything_else() {
         assert_eq!(slugify("Checkout returns 502s"), "checkout-returns-502s");
         assert_eq!(slugify("  API -- latency!! (EU) "), "api-latency-eu");
-        assert_eq!(slugify("Café down"), "caf-down");
+        assert_eq!(slugify("Café down"), "cafe-down");
+        assert_eq!(
+            slugify("Ünïcödé Straße café naïve"),
+            "unicode-strasse-cafe-naive"
+        );
+        assert_eq!(slugify("ŁÓDŹ DC power"), "lodz-dc-power");
         assert_eq!(slugify("🔥🔥"), "incident");
         let long = slugify("the payments service is returning errors for every card in europe");
         assert!(long.len() <= SLUG_MAX, "{long}");

@@ -75,15 +75,18 @@ fn run() -> Result<(), Error> {
 /// Clap's error as ours: one `error:` line, then its tips and the usage as hints.
 fn one_line_clap_error(error: &clap::Error) -> String {
     let rendered = error.render().to_string();
-    let mut lines = rendered
+    // Clap's message runs to the first blank line (the missing arguments, the possible
+    // values); then come its tips and the usage.
+    let mut paragraphs = rendered.split("\n\n");
+    let message: Vec<&str> = paragraphs
+        .next()
+        .unwrap_or("error: the command was typed wrong")
         .lines()
         .map(str::trim)
-        .filter(|line| !line.is_empty());
-    let mut text = format!(
-        "{}\n",
-        sanitize::one_line(lines.next().unwrap_or("error: the command was typed wrong"))
-    );
-    for line in lines {
+        .filter(|line| !line.is_empty())
+        .collect();
+    let mut text = format!("{}\n", sanitize::one_line(&message.join(" ")));
+    for line in paragraphs.flat_map(str::lines).map(str::trim) {
         if let Some(tip) = line.strip_prefix("tip: ") {
             text.push_str(&format!("hint: {}\n", sanitize::one_line(tip)));
         } else if let Some(usage) = line.strip_prefix("Usage: ") {

@@ -286,6 +286,28 @@ pub fn failpoint(step: &str) {
     }
 }
 
+/// Where a chain of symlinks ends, even if nothing is there yet.
+fn follow_symlinks(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..16 {
+        match fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let target =
+                    fs::read_link(&current).map_err(|source| Error::io(&current, source))?;
+                current = match current.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(Error::io(
+        path,
+        io::Error::other("too many levels of symbolic links"),
+    ))
+}
+
 /// A temp-file suffix no other process or save uses; never `.json`.
 fn unique_suffix() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -375,8 +397,17 @@ fn newer(path: &Path, found: u64) -> Error {
 }
 
 /// Writes a file the user named (`report -o`) so that it is either the old file or the
-/// complete new one, never a partial report.
+/// complete new one, never a partial report. A symlink is written through to its target;
+/// a FIFO or device is written to directly, as a shell redirection would.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let path = &follow_symlinks(path)?;
+    if fs::metadata(path).is_ok_and(|metadata| !metadata.is_file() && !metadata.is_dir()) {
+        return OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(|source| Error::io(path, source));
+    }
     let name = path
         .file_name()
         .ok_or_else(|| Error::Usage(format!("{} is not a file name", path.display())))?;

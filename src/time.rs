@@ -47,6 +47,11 @@ pub fn parse_at<Tz: TimeZone>(input: &str, now: DateTime<Utc>, zone: &Tz) -> Res
         return Err(malformed());
     };
     let time = truncate_to_second(time);
+    // Incidents of before 1970 are typing mistakes (`800000d ago`), and ids need a
+    // four-digit year.
+    if time < DateTime::UNIX_EPOCH {
+        return Err(malformed());
+    }
     if time > now {
         return Err(Error::FutureTime {
             input: input.to_string(),
@@ -196,6 +201,8 @@ mod tests {
             "100000000d ago",
             "-9999999999h",
             "99999999999999999999s ago",
+            "800000d ago",
+            "1969-12-31T23:59:59Z",
         ] {
             assert!(
                 matches!(parse(huge), Err(Error::MalformedTime { .. })),

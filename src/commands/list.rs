@@ -59,7 +59,7 @@ pub fn run(context: &Context, args: ListArgs, out: &mut dyn Write) -> Result<()>
             .collect();
         return emit(out, &ids);
     }
-    if rows.is_empty() {
+    if rows.is_empty() && damaged.is_empty() {
         let _ = writeln!(
             io::stderr(),
             "{}",

@@ -29,6 +29,7 @@ pub fn run(context: &Context, args: OpenArgs, out: &mut dyn Write) -> Result<()>
         let mut attempt = 1;
         loop {
             incident.id = id::candidate(date, &incident.title, attempt);
+            id::validate(&incident.id)?;
             match context.store.create(&incident) {
                 Err(Error::IncidentExists { .. }) if attempt < MAX_CLASHES => attempt += 1,
                 created => break created?,

@@ -168,6 +168,19 @@ impl<'de> Deserialize<'de> for Label {
 /// occurrence of each.
 pub fn parse_labels<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Label>> {
     let mut labels = Vec::new();
+    // `--for ,` names nothing: a typing mistake, not an empty list. (`--for H1,` is fine.)
+    let names_something = inputs.iter().any(|input| {
+        input
+            .as_ref()
+            .split(',')
+            .any(|part| !part.trim().is_empty())
+    });
+    if !inputs.is_empty() && !names_something {
+        let typed: Vec<&str> = inputs.iter().map(AsRef::as_ref).collect();
+        return Err(Error::MalformedLabel {
+            input: typed.join(","),
+        });
+    }
     for input in inputs {
         for part in input.as_ref().split(',') {
             if part.trim().is_empty() {
@@ -230,5 +243,9 @@ mod tests {
         let labels = parse_labels(&["H1,h2", "H1", "H3,"]).unwrap();
         assert_eq!(labels, vec![label("H1"), label("H2"), label("H3")]);
         assert_eq!(join_labels(&labels), "H1, H2, H3");
+        assert!(parse_labels(&[","]).is_err());
+        assert!(parse_labels(&["", ""]).is_err());
+        assert_eq!(parse_labels(&["H1", ""]).unwrap(), vec![label("H1")]);
+        assert!(parse_labels::<&str>(&[]).unwrap().is_empty());
     }
 }

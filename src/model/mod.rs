@@ -161,8 +161,23 @@ impl Incident {
         self.closing().map(|closing| closing.by.as_str())
     }
 
+    /// The resolution of the latest close that gave one: closing again after a reopen
+    /// without new text keeps the earlier summary.
     pub fn resolution(&self) -> Option<&str> {
-        self.closing()?.resolution.as_deref()
+        self.closing()?;
+        self.lifecycle
+            .iter()
+            .rev()
+            .find_map(|transition| transition.resolution.as_deref())
+    }
+
+    /// The root cause named at the latest close that named one.
+    pub fn named_root_cause(&self) -> Option<Label> {
+        self.closing()?;
+        self.lifecycle
+            .iter()
+            .rev()
+            .find_map(|transition| transition.root_cause)
     }
 
     pub fn entry(&self, label: Label) -> Option<&Entry> {
@@ -292,14 +307,12 @@ impl Incident {
         if let Some(resolution) = &resolution {
             check_text(resolution)?;
         }
-        let since = self
-            .lifecycle
-            .last()
-            .map_or(self.opened_at, |reopened| reopened.at);
-        if stamp.at < since {
+        // Any time since the opening: after a reopen to add a late note, the close may
+        // restate when the incident was really resolved.
+        if stamp.at < self.opened_at {
             return Err(Error::CloseBeforeOpen {
                 at: stamp.at,
-                since,
+                since: self.opened_at,
             });
         }
         if let Some(label) = root_cause {
@@ -413,10 +426,7 @@ mod tests {
             label("S1")
         );
         assert_eq!(
-            incident
-                .record(new(hypothesis(), "db"))
-                .unwrap()
-                .id,
+            incident.record(new(hypothesis(), "db")).unwrap().id,
             label("H1")
         );
         assert_eq!(
@@ -448,12 +458,8 @@ mod tests {
     #[test]
     fn results_rule_out_and_confirm_and_the_latest_verdict_wins() {
         let mut incident = incident();
-        incident
-            .record(new(hypothesis(), "db"))
-            .unwrap();
-        incident
-            .record(new(hypothesis(), "deploy"))
-            .unwrap();
+        incident.record(new(hypothesis(), "db")).unwrap();
+        incident.record(new(hypothesis(), "deploy")).unwrap();
         let test = Body::Test {
             targets: vec![label("H1"), label("H2")],
         };
@@ -488,11 +494,44 @@ mod tests {
     }
 
     #[test]
+    fn the_latest_evidence_in_time_decides_even_when_recorded_late() {
+        let mut incident = incident();
+        incident.record(new(hypothesis(), "db")).unwrap();
+        incident
+            .record(new(
+                Body::Test {
+                    targets: vec![label("H1")],
+                },
+                "check",
+            ))
+            .unwrap();
+        let mut confirming = new(
+            Body::Result {
+                test: label("T1"),
+                rules_out: vec![],
+                confirms: vec![label("H1")],
+            },
+            "pool full at 02:30",
+        );
+        confirming.at = at(30);
+        incident.record(confirming).unwrap();
+        let mut backdated = new(
+            Body::Result {
+                test: label("T1"),
+                rules_out: vec![label("H1")],
+                confirms: vec![],
+            },
+            "pool looked fine at 02:25",
+        );
+        backdated.at = at(25);
+        incident.record(backdated).unwrap();
+        assert_eq!(status(&incident, "H1"), Some(HypothesisStatus::Confirmed));
+    }
+
+    #[test]
     fn a_result_cannot_rule_out_and_confirm_the_same_hypothesis() {
         let mut incident = incident();
-        incident
-            .record(new(hypothesis(), "db"))
-            .unwrap();
+        incident.record(new(hypothesis(), "db")).unwrap();
         incident
             .record(new(Body::Test { targets: vec![] }, "check"))
             .unwrap();
@@ -512,9 +551,7 @@ mod tests {
     #[test]
     fn a_closed_incident_takes_notes_and_actions_but_no_diagnosis() {
         let mut incident = incident();
-        incident
-            .record(new(hypothesis(), "db"))
-            .unwrap();
+        incident.record(new(hypothesis(), "db")).unwrap();
         incident
             .close(stamp(30), Some("rolled back".into()), Some(label("H1")))
             .unwrap();
@@ -542,8 +579,16 @@ mod tests {
         assert_eq!(incident.closed_at(), None);
         assert_eq!(incident.resolution(), None);
         incident.record(new(Body::Symptom, "back again")).unwrap();
+        // The close may restate an earlier time, and keeps the earlier resolution.
+        incident.close(stamp(35), None, None).unwrap();
+        assert_eq!(incident.closed_at(), Some(at(35)));
+        assert_eq!(incident.resolution(), Some("rolled back"));
+        assert_eq!(incident.state().root_cause(), Some(label("H1")));
+        incident.reopen(stamp(50)).unwrap();
+        let mut before_opening = stamp(0);
+        before_opening.at = at(0) - chrono::Duration::minutes(1);
         assert!(matches!(
-            incident.close(stamp(35), None, None),
+            incident.close(before_opening, None, None),
             Err(Error::CloseBeforeOpen { .. })
         ));
     }
@@ -551,9 +596,7 @@ mod tests {
     #[test]
     fn a_ruled_out_hypothesis_cannot_be_the_root_cause() {
         let mut incident = incident();
-        incident
-            .record(new(hypothesis(), "db"))
-            .unwrap();
+        incident.record(new(hypothesis(), "db")).unwrap();
         incident
             .record(new(
                 Body::Test {
@@ -600,9 +643,7 @@ mod tests {
     #[test]
     fn the_document_round_trips_through_json() {
         let mut incident = incident();
-        incident
-            .record(new(hypothesis(), "db"))
-            .unwrap();
+        incident.record(new(hypothesis(), "db")).unwrap();
         incident
             .record(new(
                 Body::Test {

@@ -67,7 +67,16 @@ impl<'a> State<'a> {
                 _ => {}
             }
         }
-        for entry in &incident.entries {
+        // Results in order of when they happened (ties in recording order), so that the
+        // latest evidence decides even when an earlier result is recorded late.
+        let mut results: Vec<&Entry> = incident
+            .entries
+            .iter()
+            .filter(|entry| entry.kind() == Kind::Result)
+            .filter(|entry| !state.retractions.contains_key(&entry.id))
+            .collect();
+        results.sort_by_key(|entry| entry.at);
+        for entry in results {
             let Body::Result {
                 test,
                 rules_out,
@@ -76,9 +85,6 @@ impl<'a> State<'a> {
             else {
                 continue;
             };
-            if state.retractions.contains_key(&entry.id) {
-                continue;
-            }
             state
                 .results_by_test
                 .entry(*test)
@@ -174,12 +180,10 @@ impl<'a> State<'a> {
             .collect()
     }
 
-    /// The hypothesis named at close, or else the first confirmed one still standing.
+    /// The hypothesis named at close (still standing), or else the first confirmed one.
     pub fn root_cause(&self) -> Option<Label> {
-        if let Some(label) = self
-            .incident
-            .closing()
-            .and_then(|closing| closing.root_cause)
+        if let Some(label) = self.incident.named_root_cause()
+            && self.is_standing(label)
         {
             return Some(label);
         }

@@ -13,6 +13,7 @@ use super::{human_duration, utc_time};
 use crate::model::{
     Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, State, Status, join_labels,
 };
+use crate::sanitize;
 
 /// The report's own second-level headings, in order.
 const SECTIONS: [&str; 7] = [
@@ -178,8 +179,11 @@ impl<'a> Report<'a> {
                     cause.id,
                     text(self.state.text(cause), PARAGRAPH)
                 );
-                if let Some(result) = self.confirming_result(cause.id) {
-                    let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
+                match self.confirming_result(cause.id) {
+                    Some(result) => {
+                        let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
+                    }
+                    None => out.push_str("\\\nNamed at close; no result confirmed it."),
                 }
                 out.push_str("\n\n");
             }
@@ -279,8 +283,13 @@ impl<'a> Report<'a> {
         }
         out.push_str("| Label | Hypothesis | Status | Evidence |\n| --- | --- | --- | --- |\n");
         for hypothesis in hypotheses {
-            // Strike and bold marks only work against non-space text.
-            let statement = cell(self.state.text(hypothesis).trim());
+            // Strike and bold marks only work against non-space text; control characters
+            // are kept, to be shown escaped.
+            let statement = cell(
+                self.state
+                    .text(hypothesis)
+                    .trim_matches(|c: char| c.is_whitespace() && !sanitize::is_hidden(c)),
+            );
             let (statement, status) = if self.state.is_retracted(hypothesis.id) {
                 (statement, "Retracted")
             } else {
@@ -451,12 +460,13 @@ impl<'a> Report<'a> {
             let Body::Action { owner } = &action.body else {
                 continue;
             };
-            let owner = owner
-                .as_deref()
-                .map_or_else(|| "no owner yet".to_string(), |owner| text(owner, TASK));
+            let owner = owner.as_deref().map_or_else(
+                || "no owner yet".to_string(),
+                |owner| format!("owner: {}", text(owner, TASK)),
+            );
             let _ = writeln!(
                 out,
-                "- [ ] **{}** {} (owner: {owner}){}",
+                "- [ ] **{}** {} ({owner}){}",
                 action.id,
                 text(self.state.text(action), TASK),
                 self.corrections(action, TASK)
@@ -471,8 +481,15 @@ impl<'a> Report<'a> {
     fn metrics(&self, out: &mut String) {
         let incident = self.incident;
         out.push_str("## Metrics\n\n");
-        let since_open =
-            |at: DateTime<Utc>| human_duration((at - incident.opened_at).num_seconds());
+        // Entries can be backdated before the opening: that is not a negative duration.
+        let since_open = |at: DateTime<Utc>| {
+            let seconds = (at - incident.opened_at).num_seconds();
+            if seconds < 0 {
+                "before the incident was opened".to_string()
+            } else {
+                human_duration(seconds)
+            }
+        };
         let first_hypothesis = self
             .state
             .live(Kind::Hypothesis)

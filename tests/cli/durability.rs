@@ -342,3 +342,14 @@ fn a_panic_is_one_line_not_a_backtrace() {
         "{stderr}"
     );
 }
+
+#[test]
+fn list_all_with_only_damaged_files_does_not_claim_there_are_none() {
+    let env = TestEnv::new();
+    let id = env.open("Only one");
+    std::fs::write(env.document_path(&id), "").unwrap();
+    let out = env.run(&["list", "--all"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("damaged"), "{}", out.stderr);
+    assert!(!out.stderr.contains("no incidents yet"), "{}", out.stderr);
+}

@@ -281,3 +281,29 @@ fn dashed_words_of_other_tools_stay_in_the_text() {
         "ran kubectl exec -it web-1 -q"
     );
 }
+
+#[test]
+fn clap_errors_keep_what_is_missing_and_the_possible_values() {
+    let env = TestEnv::new();
+    let stderr = env.fails(&["open"], 2);
+    assert!(
+        stderr.starts_with("error: the following required arguments were not provided: <TITLE>"),
+        "{stderr}"
+    );
+    let stderr = env.fails(&["report", "--format", "html"], 2);
+    assert!(
+        stderr.contains("[possible values: markdown, json]"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn absurd_times_and_empty_label_lists_are_usage_errors() {
+    let env = TestEnv::new();
+    env.fails(&["open", "Payments down", "--at", "800000d ago"], 2);
+    assert!(!env.data_dir().exists(), "nothing was created");
+    env.open("Payments down");
+    env.ok(&["hypothesis", "x"]);
+    env.fails(&["test", "y", "--for", ","], 2);
+    assert_eq!(env.quiet(&["test", "y", "--for", "H1,"]), "T1");
+}

@@ -230,3 +230,76 @@ fn the_empty_report_snapshot() {
     env.set_now(crate::env::NOW);
     insta::assert_snapshot!(env.ok(&["report"]));
 }
+
+#[test]
+fn output_through_a_symlink_and_into_a_fifo() {
+    let env = TestEnv::new();
+    env.open("Links and pipes");
+    let expected = env.ok(&["report"]);
+    let target = env.home().join("target.md");
+    let link = env.home().join("link.md");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    env.ok(&["report", "-o", link.to_str().unwrap()]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), expected);
+
+    let fifo = env.home().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    env.ok(&["report", "-o", fifo.to_str().unwrap()]);
+    assert_eq!(reader.join().unwrap(), expected);
+}
+
+#[test]
+fn a_reopened_incident_can_restate_its_close_and_keeps_its_resolution() {
+    let env = TestEnv::new();
+    env.quiet(&["open", "Restated", "--at", "02:00"]);
+    env.ok(&["hypothesis", "pool exhausted"]);
+    env.ok(&[
+        "close",
+        "raised the pool",
+        "--at",
+        "02:40",
+        "--root-cause",
+        "H1",
+    ]);
+    env.ok(&["reopen"]);
+    env.ok(&["note", "late note from the DBA"]);
+    env.ok(&["close", "--at", "02:40"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(report["closed_at"], "2026-11-21T02:40:00Z");
+    assert_eq!(report["resolution"], "raised the pool");
+    assert_eq!(report["root_cause"], "H1");
+    let markdown = env.ok(&["report"]);
+    assert!(markdown.contains("| Duration | 40m |"), "{markdown}");
+    assert!(
+        markdown.contains("Named at close; no result confirmed it."),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn entries_backdated_before_the_opening_are_not_negative_durations() {
+    let env = TestEnv::new();
+    env.quiet(&["open", "Late ticket", "--at", "03:00"]);
+    env.ok(&["hypothesis", "cache stampede", "--at", "02:40"]);
+    let markdown = env.ok(&["report"]);
+    assert!(
+        markdown.contains("- Time to first hypothesis: before the incident was opened"),
+        "{markdown}"
+    );
+}

@@ -175,13 +175,19 @@ fn is_clock(word: &str) -> bool {
         .any(|format| chrono::NaiveTime::parse_from_str(word, format).is_ok())
 }
 
+/// Options whose value is free text: after the text, they take every word up to the next
+/// option (`--consequence lose an hour of orders`).
+const TEXT_VALUED: &[&str] = &["consequence", "why"];
+
 /// Reads the option at `words[index]` with its value, if it is one of the command's
 /// options, pushing it to `options` as `--long=value`; returns where the next word starts.
+/// `trailing`: the option stands after the text, where a free-text value runs on.
 fn take_option(
     words: &[String],
     index: usize,
     specs: &[Spec],
     options: &mut Vec<String>,
+    trailing: bool,
 ) -> Option<usize> {
     let is_option = |word: &str| !matches!(classify(word, specs), Word::Text);
     let found = match classify(&words[index], specs) {
@@ -214,6 +220,15 @@ fn take_option(
             options.push(format!("--{}", spec.long));
             continue;
         };
+        if trailing && TEXT_VALUED.contains(&spec.long.as_str()) {
+            while let Some(next) = words
+                .get(index)
+                .filter(|next| *next != "--" && !is_option(next))
+            {
+                value = format!("{value} {next}");
+                index += 1;
+            }
+        }
         if spec.long == "at" {
             // Forgive `--at 1h 30m ago` and `--at 2026-11-21 02:47` typed without quotes.
             if let Some(ago) = ago_words(&value, &words[index..]) {
@@ -246,7 +261,7 @@ fn all_options(words: &[String], specs: &[Spec]) -> Option<Vec<String>> {
     let mut options = Vec::new();
     let mut index = 0;
     while index < words.len() {
-        index = take_option(words, index, specs, &mut options)?;
+        index = take_option(words, index, specs, &mut options, true)?;
     }
     Some(options)
 }
@@ -264,7 +279,7 @@ fn arrange(words: &[String], specs: &[Spec], fixed: usize) -> (Vec<String>, Vec<
     let mut index = 0;
     // Before the text: options, and the fixed positionals.
     while index < words.len() && words[index] != "--" {
-        if let Some(next) = take_option(words, index, specs, &mut options) {
+        if let Some(next) = take_option(words, index, specs, &mut options, false) {
             index = next;
         } else if positionals.len() < fixed {
             positionals.push(words[index].clone());
@@ -556,6 +571,38 @@ mod tests {
         assert_eq!(
             normalized(&["test", "check", "pool", "--for", "H1", "h2,H3"]),
             ["test", "--for=H1", "--for=h2,H3", "--", "check", "pool"]
+        );
+    }
+
+    #[test]
+    fn free_text_options_after_the_text_run_on() {
+        assert_eq!(
+            normalized(&[
+                "option",
+                "roll",
+                "back",
+                "--consequence",
+                "lose",
+                "an",
+                "hour",
+                "-q"
+            ]),
+            [
+                "option",
+                "--consequence=lose an hour",
+                "--quiet",
+                "--",
+                "roll",
+                "back"
+            ]
+        );
+        assert_eq!(
+            normalized(&["decide", "O1", "safest", "--at", "5m", "ago"]),
+            ["decide", "--at=5m ago", "--", "O1", "safest"]
+        );
+        assert_eq!(
+            normalized(&["role", "comms", "Jane", "Doe", "--by", "ana"]),
+            ["role", "--by=ana", "--", "comms", "Jane", "Doe"]
         );
     }
 

@@ -74,10 +74,11 @@ pub enum Command {
         after_help = "Example:\n  incident hypothesis DB connection pool exhausted --explains S1,S2"
     )]
     Hypothesis(HypothesisArgs),
-    /// Record a test designed to rule hypotheses out
+    /// Record a test designed to rule hypotheses out; --run records its evidence too
     #[command(
         visible_alias = "t",
-        after_help = "Example:\n  incident test read pool gauges on db-1 --for H2"
+        after_help = "Examples:\n  incident test read pool gauges on db-1 --for H2\n  \
+                      incident test is the API up --for H1 --run 'curl -sf https://api.example.com/health'"
     )]
     Test(TestArgs),
     /// Record a test's result, ruling hypotheses out or confirming them
@@ -120,8 +121,29 @@ pub enum Command {
     #[command(visible_alias = "ls", after_help = "Example:\n  incident list --all")]
     List(ListArgs),
     /// Show the board: symptoms, hypotheses, tests awaiting results, and warnings
-    #[command(visible_aliases = ["st", "board"], after_help = "Example:\n  incident status")]
-    Status,
+    #[command(
+        visible_aliases = ["st", "board"],
+        after_help = "Examples:\n  incident status\n  incident status --format can | pbcopy"
+    )]
+    Status(StatusArgs),
+    /// Set the severity: 1 (most severe) to 5
+    #[command(after_help = "Example:\n  incident severity 2 checkout down for all EU customers")]
+    Severity(SeverityArgs),
+    /// Set the stage: investigating, identified, mitigated or resolved
+    #[command(after_help = "Example:\n  incident stage mitigated traffic moved to eu-west-2")]
+    Stage(StageArgs),
+    /// Hand a role to someone: primary, secondary, commander, comms, scribe, escalation…
+    #[command(after_help = "Example:\n  incident role comms Jane Doe")]
+    Role(RoleArgs),
+    /// Record an option for a decision, with its consequence
+    #[command(
+        visible_alias = "o",
+        after_help = "Example:\n  incident option roll back to v41 --consequence lose the new checkout flow for a day"
+    )]
+    Option(OptionArgs),
+    /// Record the option chosen, and why
+    #[command(after_help = "Example:\n  incident decide O2 fastest safe path; v41 ran for weeks")]
+    Decide(DecideArgs),
     /// Print the post-incident report
     #[command(after_help = "Example:\n  incident report -o checkout-502s.md")]
     Report(ReportArgs),
@@ -157,6 +179,84 @@ pub struct OpenArgs {
     /// Choose the id instead of deriving it from the date and title
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+
+    /// The severity at the opening, 1 (most severe) to 5
+    #[arg(long, value_name = "N")]
+    pub severity: Option<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SeverityArgs {
+    /// 1 (most severe) to 5
+    #[arg(value_name = "N")]
+    pub severity: String,
+
+    /// Why, optionally
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StageArgs {
+    /// Where the response stands
+    #[arg(value_enum, value_name = "STAGE")]
+    pub stage: StageName,
+
+    /// What happened, optionally
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StageName {
+    Investigating,
+    Identified,
+    Mitigated,
+    Resolved,
+}
+
+#[derive(Debug, Args)]
+pub struct RoleArgs {
+    /// The role: primary, secondary, commander, comms, scribe, escalation, or any other
+    #[arg(value_name = "ROLE")]
+    pub role: String,
+
+    /// Who holds it from now on
+    #[arg(value_name = "NAME", required = true)]
+    pub holder: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OptionArgs {
+    /// What happens if this option is chosen
+    #[arg(long, value_name = "TEXT")]
+    pub consequence: Option<String>,
+
+    #[command(flatten)]
+    pub entry: TextArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DecideArgs {
+    /// The option chosen
+    #[arg(value_name = "OPTION")]
+    pub option: String,
+
+    /// Why, optionally
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
 
     #[command(flatten)]
     pub stamp: StampArgs,
@@ -199,8 +299,8 @@ pub struct RetractArgs {
     pub label: String,
 
     /// Why it no longer counts
-    #[arg(long, value_name = "TEXT")]
-    pub why: Option<String>,
+    #[arg(long, value_name = "TEXT", num_args = 1..)]
+    pub why: Vec<String>,
 
     #[command(flatten)]
     pub stamp: StampArgs,
@@ -224,6 +324,14 @@ pub struct TestArgs {
     /// The hypotheses this test could rule out (H1,H2 or repeated)
     #[arg(long = "for", value_name = "H", value_delimiter = ',', action = clap::ArgAction::Append)]
     pub targets: Vec<String>,
+
+    /// Run CMD through `sh -c`, show its output, and record it as the test's first result
+    #[arg(long, value_name = "CMD")]
+    pub run: Option<String>,
+
+    /// With --run: stop the command after SECS seconds
+    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "run")]
+    pub timeout: u64,
 
     #[command(flatten)]
     pub entry: TextArgs,
@@ -311,4 +419,30 @@ pub struct ReportArgs {
     /// Write the report to FILE (atomically) instead of standard output; `-` is stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// The Markdown report's shape: the differential-diagnosis report, or the Google SRE
+    /// or PagerDuty postmortem template filled from the log
+    #[arg(long, value_enum, default_value_t = Template::Ddx)]
+    pub template: Template,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Template {
+    Ddx,
+    Google,
+    Pagerduty,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// `board` for people at the terminal, `can` for a Condition / Actions / Needs
+    /// handover in Markdown, ready to paste into chat
+    #[arg(long, value_enum, default_value_t = BoardFormat::Board)]
+    pub format: BoardFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BoardFormat {
+    Board,
+    Can,
 }

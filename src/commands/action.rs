@@ -14,11 +14,5 @@ pub fn run(context: &Context, args: ActionArgs, out: &mut dyn Write) -> Result<(
     };
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
-    record::record(
-        context,
-        text,
-        stamp,
-        |_| Ok(vec![Body::Action { owner }]),
-        out,
-    )
+    record::record_one(context, stamp, Body::Action { owner }, text, out)
 }

@@ -12,11 +12,5 @@ pub fn run(context: &Context, args: AmendArgs, out: &mut dyn Write) -> Result<()
     let target: Label = args.label.parse()?;
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
-    record::record(
-        context,
-        text,
-        stamp,
-        |_| Ok(vec![Body::Amend { target }]),
-        out,
-    )
+    record::record_one(context, stamp, Body::Amend { target }, text, out)
 }

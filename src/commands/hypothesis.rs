@@ -11,11 +11,5 @@ pub fn run(context: &Context, args: HypothesisArgs, out: &mut dyn Write) -> Resu
     let explains = parse_labels(&args.explains)?;
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
-    record::record(
-        context,
-        text,
-        stamp,
-        |_| Ok(vec![Body::Hypothesis { explains }]),
-        out,
-    )
+    record::record_one(context, stamp, Body::Hypothesis { explains }, text, out)
 }

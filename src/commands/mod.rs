@@ -5,6 +5,7 @@ mod action;
 mod amend;
 mod close;
 mod completions;
+mod decide;
 mod hypothesis;
 mod list;
 mod open;
@@ -13,6 +14,7 @@ mod reopen;
 mod report;
 mod result;
 mod retract;
+mod severity;
 mod status;
 mod test;
 mod use_;
@@ -125,6 +127,22 @@ impl Context {
             .find(|name| !name.is_empty())
             .unwrap_or_else(|| "unknown".to_string()))
     }
+}
+
+/// Text that may be left out (a decision's rationale, a note on a severity change): the
+/// words, or standard input for a lone `-`; empty when none are given.
+pub fn optional_text(words: &[String]) -> Result<String> {
+    if words.is_empty() {
+        return Ok(String::new());
+    }
+    let text = match words {
+        [dash] if dash == "-" => read_stdin()?,
+        words => words.join(" "),
+    };
+    if !text.trim().is_empty() {
+        crate::model::check_text(&text)?;
+    }
+    Ok(text)
 }
 
 /// The text of an entry: the words joined by single spaces, standard input for a lone
@@ -279,7 +297,12 @@ pub fn run(command: Option<Command>, context: &Context, out: &mut dyn Write) -> 
         Command::Reopen => reopen::run(context, out),
         Command::Use(args) => use_::run(context, args, out),
         Command::List(args) => list::run(context, args, out),
-        Command::Status => status::run(context, out),
+        Command::Status(args) => status::run(context, args.format, out),
+        Command::Severity(args) => severity::severity(context, args, out),
+        Command::Stage(args) => severity::stage(context, args, out),
+        Command::Role(args) => severity::role(context, args, out),
+        Command::Option(args) => decide::option(context, args, out),
+        Command::Decide(args) => decide::decide(context, args, out),
         Command::Report(args) => report::run(context, args, out),
         Command::Amend(args) => amend::run(context, args, out),
         Command::Retract(args) => retract::run(context, args, out),

@@ -8,7 +8,8 @@ use super::{Context, incident_summary, read_text};
 use crate::cli::OpenArgs;
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::Incident;
+use crate::model::{Body, Incident, NewEntry};
+use uuid::Uuid;
 
 /// How many `-2`, `-3`, … suffixes to try before giving up on a title.
 const MAX_CLASHES: u32 = 1000;
@@ -18,9 +19,26 @@ pub fn run(context: &Context, args: OpenArgs, out: &mut dyn Write) -> Result<()>
     if let Some(chosen) = &args.id {
         id::validate(chosen)?;
     }
+    let severity = args
+        .severity
+        .as_deref()
+        .map(super::severity::parse_severity)
+        .transpose()?;
     let stamp = context.stamp(&args.stamp)?;
     let opened_at = stamp.at;
+    let (by, recorded_at) = (stamp.by.clone(), stamp.recorded_at);
     let mut incident = Incident::new(String::new(), title, stamp);
+    if let Some(severity) = severity {
+        // The severity at the opening is the first change of state, like any later one.
+        incident.record(NewEntry {
+            body: Body::Severity { severity },
+            at: opened_at,
+            by,
+            text: String::new(),
+            uuid: Uuid::now_v7(),
+            recorded_at,
+        })?;
+    }
     if let Some(chosen) = args.id {
         incident.id = chosen;
         context.store.create(&incident)?;

@@ -3,47 +3,65 @@
 
 use std::io::Write;
 
-use chrono::Local;
+use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::{Context, emit, read_text};
 use crate::cli::TextArgs;
 use crate::error::Result;
-use crate::model::{Body, Incident, Label, NewEntry, Stamp, join_labels};
+use crate::model::{Body, Entry, Incident, Label, NewEntry, Stamp, join_labels};
 use crate::report::json::{EntryView, entry_view, to_json};
 use crate::sanitize::one_line;
 
 pub fn run(context: &Context, args: TextArgs, body: Body, out: &mut dyn Write) -> Result<()> {
     let text = read_text(&args.text)?;
     let stamp = context.stamp(&args.stamp)?;
-    record(context, text, stamp, |_| Ok(vec![body]), out)
+    record_one(context, stamp, body, text, out)
 }
 
-/// Records entries that share one text and stamp, under the incident's lock. `bodies`
-/// builds their links from the incident as it stands inside the lock; the first is the
-/// entry the command is about, the rest follow from it (a result's `--symptom`).
+/// An entry to record: what it is, what it says, and when it happened.
+pub struct Draft {
+    pub body: Body,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Records one entry with the command's stamp.
+pub fn record_one(
+    context: &Context,
+    stamp: Stamp,
+    body: Body,
+    text: String,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let at = stamp.at;
+    record(context, stamp, |_| Ok(vec![Draft { body, text, at }]), out)
+}
+
+/// Records entries under the incident's lock. `drafts` builds them from the incident as
+/// it stands inside the lock; the first is the entry the command is about, the rest
+/// follow from it (a result's `--symptom`, the result of `test --run`).
 pub fn record(
     context: &Context,
-    text: String,
     stamp: Stamp,
-    bodies: impl FnOnce(&Incident) -> Result<Vec<Body>>,
+    drafts: impl FnOnce(&Incident) -> Result<Vec<Draft>>,
     out: &mut dyn Write,
 ) -> Result<()> {
     let id = context.target()?;
     let recorded = context.store.update(&id, |incident| {
         let mut labels = Vec::new();
-        for (position, body) in bodies(incident)?.into_iter().enumerate() {
+        for (position, draft) in drafts(incident)?.into_iter().enumerate() {
             let uuid = if position == 0 {
                 stamp.uuid
             } else {
                 Uuid::now_v7()
             };
             let entry = incident.record(NewEntry {
-                body,
-                at: stamp.at,
+                body: draft.body,
+                at: draft.at,
                 by: stamp.by.clone(),
-                text: text.clone(),
+                text: draft.text,
                 uuid,
                 recorded_at: stamp.recorded_at,
             })?;
@@ -52,6 +70,15 @@ pub fn record(
         Ok(Recorded::of(incident, &labels, context.names_incident()))
     })?;
     recorded.print(context, out)
+}
+
+/// `what: note`, or just `what` when the entry has no text.
+fn with_note(what: String, entry: &Entry) -> String {
+    if entry.text.trim().is_empty() {
+        what
+    } else {
+        format!("{what}: {}", one_line(&entry.text))
+    }
 }
 
 /// What to tell the user about new entries, taken from the incident while it is at hand.
@@ -101,6 +128,14 @@ impl Recorded {
                     format!("{target} retracted: {}", one_line(&entry.text))
                 }
                 Body::Amend { target } => format!("{target} now reads: {}", one_line(&entry.text)),
+                Body::Severity { severity } => {
+                    with_note(format!("severity is now {severity}"), entry)
+                }
+                Body::Stage { stage } => with_note(format!("stage is now {}", stage.name()), entry),
+                Body::Role { role, holder } => {
+                    format!("{} is now {}", one_line(role), one_line(holder))
+                }
+                Body::Decision { option } => with_note(format!("chose {option}"), entry),
                 _ => one_line(&entry.text),
             };
             human.push_str(&format!("{} recorded{place}: {said}", entry.id));
@@ -140,6 +175,11 @@ impl Recorded {
                 }
                 Body::Action { owner: Some(owner) } => {
                     human.push_str(&format!("  owner: {}\n", one_line(owner)));
+                }
+                Body::Option {
+                    consequence: Some(consequence),
+                } => {
+                    human.push_str(&format!("  consequence: {}\n", one_line(consequence)));
                 }
                 _ => {}
             }

@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use super::{Context, emit};
-use crate::cli::{ReportArgs, ReportFormat};
+use crate::cli::{ReportArgs, ReportFormat, Template};
 use crate::error::{Error, Result};
-use crate::report::{json, markdown};
+use crate::report::{json, markdown, templates};
 use crate::store;
 
 pub fn run(context: &Context, args: ReportArgs, out: &mut dyn Write) -> Result<()> {
@@ -21,9 +21,18 @@ pub fn run(context: &Context, args: ReportArgs, out: &mut dyn Write) -> Result<(
         (None, true) => ReportFormat::Json,
         (None, false) => ReportFormat::Markdown,
     };
-    let report = match format {
-        ReportFormat::Markdown => markdown::render(&incident, context.now),
-        ReportFormat::Json => json::render(&incident),
+    let report = match (format, args.template) {
+        (ReportFormat::Json, Template::Ddx) => json::render(&incident),
+        (ReportFormat::Json, _) => {
+            return Err(Error::Usage(
+                "--template shapes the Markdown report; JSON has one shape".into(),
+            ));
+        }
+        (ReportFormat::Markdown, Template::Ddx) => markdown::render(&incident, context.now),
+        (ReportFormat::Markdown, Template::Google) => templates::google(&incident, context.now),
+        (ReportFormat::Markdown, Template::Pagerduty) => {
+            templates::pagerduty(&incident, context.now)
+        }
     };
     match args.output.as_deref() {
         Some(path) if path.as_os_str() != "-" => {

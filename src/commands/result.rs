@@ -3,7 +3,8 @@
 
 use std::io::Write;
 
-use super::{Context, read_text, record};
+use super::record::{self, Draft};
+use super::{Context, read_text};
 use crate::cli::ResultArgs;
 use crate::error::Result;
 use crate::model::{Body, Label, parse_labels};
@@ -15,10 +16,10 @@ pub fn run(context: &Context, args: ResultArgs, out: &mut dyn Write) -> Result<(
     let rules_out = args.rules_out.as_deref().map(parse_labels).transpose()?;
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
+    let at = stamp.at;
     let also_symptom = args.symptom;
     record::record(
         context,
-        text,
         stamp,
         |incident| {
             let rules_out = match rules_out {
@@ -28,16 +29,26 @@ pub fn run(context: &Context, args: ResultArgs, out: &mut dyn Write) -> Result<(
                 Some(labels) => labels,
                 None => Vec::new(),
             };
-            let mut bodies = vec![Body::Result {
+            let result = Body::Result {
                 test,
                 rules_out,
                 confirms,
+                run: None,
+            };
+            let mut drafts = vec![Draft {
+                body: result,
+                text: text.clone(),
+                at,
             }];
             // A finished test often shows something new: it is a symptom too.
             if also_symptom {
-                bodies.push(Body::Symptom);
+                drafts.push(Draft {
+                    body: Body::Symptom,
+                    text,
+                    at,
+                });
             }
-            Ok(bodies)
+            Ok(drafts)
         },
         out,
     )

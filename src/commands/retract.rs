@@ -11,16 +11,10 @@ use crate::model::{Body, Label, check_text};
 
 pub fn run(context: &Context, args: RetractArgs, out: &mut dyn Write) -> Result<()> {
     let target: Label = args.label.parse()?;
-    let why = args.why.unwrap_or_default();
+    let why = args.why.join(" ");
     if !why.is_empty() {
         check_text(&why)?;
     }
     let stamp = context.stamp(&args.stamp)?;
-    record::record(
-        context,
-        why,
-        stamp,
-        |_| Ok(vec![Body::Retract { target }]),
-        out,
-    )
+    record::record_one(context, stamp, Body::Retract { target }, why, out)
 }

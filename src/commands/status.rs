@@ -6,27 +6,31 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 
 use super::{Context, emit};
+use crate::cli::BoardFormat;
 use crate::error::{Error, Result};
 use crate::model::{Body, Entry, HypothesisStatus, Incident, Kind, Status, join_labels};
 use crate::paint::Paint;
-use crate::report::{human_duration, json, utc_time};
+use crate::report::{can, human_duration, json, utc_time};
 use crate::sanitize::one_line;
 
-pub fn run(context: &Context, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, format: BoardFormat, out: &mut dyn Write) -> Result<()> {
     let id = context.target()?;
     let incident = context.store.load(&id)?;
     if context.json {
         return emit(out, &json::render(&incident));
     }
-    emit(
-        out,
-        &board(&incident, context.now, &Paint::new(context.color)),
-    )
+    match format {
+        BoardFormat::Board => emit(
+            out,
+            &board(&incident, context.now, &Paint::new(context.color)),
+        ),
+        BoardFormat::Can => emit(out, &can::render(&incident, context.now)),
+    }
 }
 
 /// Bare `incident`: the board, or how to begin when there is no incident yet.
 pub fn run_or_introduce(context: &Context, out: &mut dyn Write) -> Result<()> {
-    match run(context, out) {
+    match run(context, BoardFormat::Board, out) {
         // Scripts get the error; people get a way in.
         Err(Error::NoCurrentIncident) if !context.json && !context.quiet => emit(
             out,
@@ -75,6 +79,14 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
             }
         }
     }
+    let mut facts = vec![format!("stage {}", state.stage().name())];
+    if let Some(severity) = state.severity() {
+        facts.insert(0, format!("severity {severity}"));
+    }
+    for (role, holder) in state.roles() {
+        facts.push(format!("{} {}", one_line(role), one_line(holder)));
+    }
+    let _ = writeln!(text, "{}", facts.join(" · "));
     if let Some(cause) = state.root_cause().and_then(|label| state.entry(label)) {
         let _ = writeln!(
             text,
@@ -167,6 +179,31 @@ pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
                 _ => String::new(),
             };
             let _ = writeln!(text, "  {:<width$}  {}{owner}", action.id, line(action));
+        }
+    }
+
+    let options: Vec<_> = incident.entries_of(Kind::Option).collect();
+    if !options.is_empty() {
+        section(&mut text, paint, "Options");
+        for option in options {
+            let chosen = state.decisions_for(option.id);
+            let chosen = if chosen.is_empty() {
+                String::new()
+            } else {
+                paint.green(&format!("  (chosen: {})", join_labels(&chosen)))
+            };
+            let consequence = match &option.body {
+                Body::Option {
+                    consequence: Some(consequence),
+                } => format!(" → {}", one_line(consequence)),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                text,
+                "  {:<width$}  {}{consequence}{chosen}",
+                option.id,
+                line(option)
+            );
         }
     }
 

@@ -1,21 +1,257 @@
-//! `incident test TEXT… [--for H…]`: a test designed to rule hypotheses out.
+//! `incident test TEXT… [--for H…] [--run CMD [--timeout SECS]]`: a test designed to rule
+//! hypotheses out. With `--run`, the command runs through `sh -c`, its output is shown as
+//! it comes (escaped, on stderr, so stdout keeps only the labels), and what it did is
+//! recorded as the test's first result: evidence, not a verdict, which stays the
+//! engineer's to give with `incident result`.
 
-use std::io::Write;
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use super::{Context, read_text, record};
+use super::record::{self, Draft};
+use super::{Context, read_text};
 use crate::cli::TestArgs;
-use crate::error::Result;
-use crate::model::{Body, parse_labels};
+use crate::error::{Error, Result};
+use crate::model::{Body, Kind, Label, Run, parse_labels};
+use crate::sanitize;
+
+/// How much of the output is kept: the last lines, and at most so many bytes of them.
+const KEPT_LINES: usize = 50;
+const KEPT_BYTES: usize = 16 * 1024;
 
 pub fn run(context: &Context, args: TestArgs, out: &mut dyn Write) -> Result<()> {
     let targets = parse_labels(&args.targets)?;
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
+    let test_at = stamp.at;
+    let Some(command) = args.run else {
+        let body = Body::Test { targets };
+        return record::record_one(context, stamp, body, text, out);
+    };
+    if command.trim().is_empty() {
+        return Err(Error::Usage("--run needs a command".into()));
+    }
+    // Fail before running anything if the test could not be recorded afterwards.
+    let id = context.target()?;
+    let incident = context.store.load(&id)?;
+    incident.accepts(Kind::Test)?;
+    for target in &targets {
+        incident.expect_entry(*target, Some(Kind::Hypothesis))?;
+    }
+    let evidence = execute(&command, Duration::from_secs(args.timeout))?;
+    // The result is evidence from when the command finished, to the second.
+    let finished = test_at
+        + chrono::Duration::seconds(i64::try_from(evidence.duration_ms / 1000).unwrap_or(0));
+    let summary = summarize(&evidence);
     record::record(
         context,
-        text,
         stamp,
-        |_| Ok(vec![Body::Test { targets }]),
+        |incident| {
+            let test = next_test_label(incident);
+            Ok(vec![
+                Draft {
+                    body: Body::Test { targets },
+                    text,
+                    at: test_at,
+                },
+                Draft {
+                    body: Body::Result {
+                        test,
+                        rules_out: Vec::new(),
+                        confirms: Vec::new(),
+                        run: Some(evidence),
+                    },
+                    text: summary,
+                    at: finished,
+                },
+            ])
+        },
         out,
     )
+}
+
+/// The label the test is about to get, for its result to point at.
+fn next_test_label(incident: &crate::model::Incident) -> Label {
+    let highest = incident
+        .entries_of(Kind::Test)
+        .map(|test| test.id.number)
+        .max()
+        .unwrap_or(0);
+    Label::new(Kind::Test.series(), highest.saturating_add(1))
+}
+
+/// `exited with 0 after 1.2s`, `timed out after 30s`: the result's text.
+fn summarize(evidence: &Run) -> String {
+    let took = if evidence.duration_ms < 1000 {
+        format!("{}ms", evidence.duration_ms)
+    } else {
+        format!("{:.1}s", evidence.duration_ms as f64 / 1000.0)
+    };
+    match (evidence.timed_out, evidence.exit_code) {
+        (true, _) => format!("timed out after {took}"),
+        (false, Some(code)) => format!("exited with {code} after {took}"),
+        (false, None) => format!("killed by a signal after {took}"),
+    }
+}
+
+/// Runs the command in its own process group with stdout and stderr on one pipe, so the
+/// output interleaves as printed; shows it live and keeps its tail.
+fn execute(command: &str, timeout: Duration) -> Result<Run> {
+    let (mut reader, writer) = io::pipe().map_err(|source| Error::io("a pipe", source))?;
+    let writer_for_stderr = writer
+        .try_clone()
+        .map_err(|source| Error::io("a pipe", source))?;
+    let started = Instant::now();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(writer_for_stderr)
+        .process_group(0)
+        .spawn()
+        .map_err(|source| Error::io("sh", source))?;
+    // The child has its copies of the pipe; ours are gone with the `Command`.
+    let shower = std::thread::spawn(move || {
+        let mut tail = Tail::default();
+        let mut buffer = [0u8; 8192];
+        let mut stderr = io::stderr();
+        loop {
+            match reader.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(read) => {
+                    let chunk = &buffer[..read];
+                    let shown = String::from_utf8_lossy(chunk);
+                    let _ = stderr.write_all(sanitize::for_terminal(&shown).as_bytes());
+                    tail.push(chunk);
+                }
+            }
+        }
+        tail
+    });
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() >= timeout => {
+                timed_out = true;
+                kill_group(child.id());
+                break child.wait().ok();
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => break None,
+        }
+    };
+    // Anything the command left running in its group would hold the pipe open.
+    kill_group(child.id());
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let tail = shower.join().unwrap_or_default();
+    let _ = io::stderr().flush();
+    Ok(Run {
+        command: command.to_string(),
+        exit_code: if timed_out {
+            None
+        } else {
+            status.and_then(|status| status.code())
+        },
+        timed_out,
+        duration_ms,
+        output: tail.text(),
+    })
+}
+
+fn kill_group(process: u32) {
+    if let Ok(group) = libc::pid_t::try_from(process) {
+        // SAFETY: kill(2) with a negative pid signals that process group and touches no
+        // memory of ours; a group that is already gone just gives ESRCH.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
+}
+
+/// The last bytes of the output, enough for the last lines within the byte limit.
+#[derive(Default)]
+struct Tail {
+    bytes: VecDeque<u8>,
+}
+
+impl Tail {
+    fn push(&mut self, chunk: &[u8]) {
+        self.bytes.extend(chunk);
+        // Keep room for 50 lines of up to the byte limit; trimmed exactly in `text`.
+        let keep = KEPT_BYTES * 4;
+        if self.bytes.len() > keep {
+            self.bytes.drain(..self.bytes.len() - keep);
+        }
+    }
+
+    /// The last 50 lines, at most 16 KiB, cut at a character boundary.
+    fn text(&self) -> String {
+        let bytes: Vec<u8> = self.bytes.iter().copied().collect();
+        let text = String::from_utf8_lossy(&bytes);
+        let body = text.strip_suffix('\n').unwrap_or(&text);
+        let start = body
+            .rmatch_indices('\n')
+            .nth(KEPT_LINES - 1)
+            .map_or(0, |(at, _)| at + 1);
+        let mut kept = &text[start..];
+        if kept.len() > KEPT_BYTES {
+            let mut cut = kept.len() - KEPT_BYTES;
+            while !kept.is_char_boundary(cut) {
+                cut += 1;
+            }
+            kept = &kept[cut..];
+        }
+        kept.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tail_keeps_the_last_fifty_lines_within_sixteen_kib() {
+        let mut tail = Tail::default();
+        for line in 1..=120 {
+            tail.push(format!("line {line}\n").as_bytes());
+        }
+        let text = tail.text();
+        assert!(text.starts_with("line 71\n"), "{text}");
+        assert!(text.ends_with("line 120\n"));
+        assert_eq!(text.lines().count(), 50);
+
+        let mut long = Tail::default();
+        long.push("é".repeat(20_000).as_bytes());
+        let text = long.text();
+        assert!(text.len() <= KEPT_BYTES);
+        assert!(text.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn summaries_say_what_happened() {
+        let run = |exit_code, timed_out, duration_ms| Run {
+            command: "x".into(),
+            exit_code,
+            timed_out,
+            duration_ms,
+            output: String::new(),
+        };
+        assert_eq!(
+            summarize(&run(Some(0), false, 120)),
+            "exited with 0 after 120ms"
+        );
+        assert_eq!(
+            summarize(&run(Some(7), false, 1500)),
+            "exited with 7 after 1.5s"
+        );
+        assert_eq!(summarize(&run(None, true, 30_000)), "timed out after 30.0s");
+        assert_eq!(
+            summarize(&run(None, false, 10)),
+            "killed by a signal after 10ms"
+        );
+    }
 }

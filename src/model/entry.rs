@@ -25,10 +25,21 @@ pub enum Body {
         test: Label,
         rules_out: Vec<Label>,
         confirms: Vec<Label>,
+        /// Evidence captured by `test --run`.
+        #[serde(flatten, skip_serializing_if = "Option::is_none")]
+        run: Option<Run>,
     },
     Note,
     Action {
         owner: Option<String>,
+    },
+    /// A possible course of action, weighed before a decision.
+    Option {
+        consequence: Option<String>,
+    },
+    /// The option chosen; the text is the rationale (may be empty).
+    Decision {
+        option: Label,
     },
     /// A correction: the target's text is this entry's text from now on.
     Amend {
@@ -38,6 +49,52 @@ pub enum Body {
     Retract {
         target: Label,
     },
+    /// The incident's severity from now on, 1 (most severe) to 5.
+    Severity {
+        severity: u8,
+    },
+    /// The incident's stage from now on.
+    Stage {
+        stage: Stage,
+    },
+    /// `holder` takes over `role` from whoever held it.
+    Role {
+        role: String,
+        holder: String,
+    },
+}
+
+/// Where the response stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Investigating,
+    Identified,
+    Mitigated,
+    Resolved,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Investigating => "investigating",
+            Stage::Identified => "identified",
+            Stage::Mitigated => "mitigated",
+            Stage::Resolved => "resolved",
+        }
+    }
+}
+
+/// What a command run by `test --run` did: evidence, not a verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    pub command: String,
+    /// `None` when it did not exit by itself (killed, or timed out).
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    pub duration_ms: u64,
+    /// Standard output and error interleaved as printed: the last 50 lines, at most 16 KiB.
+    pub output: String,
 }
 
 fn of(labels: &[Label], kind: Kind) -> impl Iterator<Item = (Label, Option<Kind>)> + '_ {
@@ -53,8 +110,13 @@ impl Body {
             Body::Result { .. } => Kind::Result,
             Body::Note => Kind::Note,
             Body::Action { .. } => Kind::Action,
+            Body::Option { .. } => Kind::Option,
+            Body::Decision { .. } => Kind::Decision,
             Body::Amend { .. } => Kind::Amend,
             Body::Retract { .. } => Kind::Retract,
+            Body::Severity { .. } => Kind::Severity,
+            Body::Stage { .. } => Kind::Stage,
+            Body::Role { .. } => Kind::Role,
         }
     }
 
@@ -68,12 +130,20 @@ impl Body {
                 test,
                 rules_out,
                 confirms,
+                ..
             } => std::iter::once((*test, Some(Kind::Test)))
                 .chain(of(rules_out, Kind::Hypothesis))
                 .chain(of(confirms, Kind::Hypothesis))
                 .collect(),
+            Body::Decision { option } => vec![(*option, Some(Kind::Option))],
             Body::Amend { target } | Body::Retract { target } => vec![(*target, None)],
-            Body::Symptom | Body::Note | Body::Action { .. } => Vec::new(),
+            Body::Symptom
+            | Body::Note
+            | Body::Action { .. }
+            | Body::Option { .. }
+            | Body::Severity { .. }
+            | Body::Stage { .. }
+            | Body::Role { .. } => Vec::new(),
         }
     }
 }
@@ -124,14 +194,36 @@ struct StoredEntry {
     test: Option<Label>,
     rules_out: Option<Vec<Label>>,
     confirms: Option<Vec<Label>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     owner: Option<Option<String>>,
     target: Option<Label>,
+    #[serde(default, deserialize_with = "present")]
+    consequence: Option<Option<String>>,
+    option: Option<Label>,
+    severity: Option<u8>,
+    stage: Option<Stage>,
+    role: Option<String>,
+    holder: Option<String>,
+    command: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    exit_code: Option<Option<i32>>,
+    timed_out: Option<bool>,
+    duration_ms: Option<u64>,
+    output: Option<String>,
     uuid: Uuid,
     at: DateTime<Utc>,
     recorded_at: DateTime<Utc>,
     by: String,
     text: String,
+}
+
+/// A field that is there, even as `null`: `Some(None)`, where a missing one is `None`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -143,8 +235,13 @@ enum StoredKind {
     Result,
     Note,
     Action,
+    Option,
+    Decision,
     Amend,
     Retract,
+    Severity,
+    Stage,
+    Role,
 }
 
 impl TryFrom<StoredEntry> for Entry {
@@ -161,17 +258,28 @@ impl TryFrom<StoredEntry> for Entry {
             mut confirms,
             mut owner,
             mut target,
+            mut consequence,
+            mut option,
+            mut severity,
+            mut stage,
+            mut role,
+            mut holder,
+            mut command,
+            mut exit_code,
+            mut timed_out,
+            mut duration_ms,
+            mut output,
             uuid,
             at,
             recorded_at,
             by,
             text,
         } = stored;
-        let required = |field: &mut Option<Label>, name: &str| {
+        fn required<T>(field: &mut Option<T>, id: Label, name: &str) -> Result<T, String> {
             field
                 .take()
                 .ok_or_else(|| format!("entry {id} has no `{name}`"))
-        };
+        }
         let body = match kind {
             StoredKind::Symptom => Body::Symptom,
             StoredKind::Hypothesis => Body::Hypothesis {
@@ -181,19 +289,45 @@ impl TryFrom<StoredEntry> for Entry {
                 targets: targets.take().unwrap_or_default(),
             },
             StoredKind::Result => Body::Result {
-                test: required(&mut test, "test")?,
+                test: required(&mut test, id, "test")?,
                 rules_out: rules_out.take().unwrap_or_default(),
                 confirms: confirms.take().unwrap_or_default(),
+                run: match command.take() {
+                    Some(command) => Some(Run {
+                        command,
+                        exit_code: required(&mut exit_code, id, "exit_code")?,
+                        timed_out: required(&mut timed_out, id, "timed_out")?,
+                        duration_ms: required(&mut duration_ms, id, "duration_ms")?,
+                        output: required(&mut output, id, "output")?,
+                    }),
+                    None => None,
+                },
             },
             StoredKind::Note => Body::Note,
             StoredKind::Action => Body::Action {
                 owner: owner.take().flatten(),
             },
+            StoredKind::Option => Body::Option {
+                consequence: consequence.take().flatten(),
+            },
+            StoredKind::Decision => Body::Decision {
+                option: required(&mut option, id, "option")?,
+            },
             StoredKind::Amend => Body::Amend {
-                target: required(&mut target, "target")?,
+                target: required(&mut target, id, "target")?,
             },
             StoredKind::Retract => Body::Retract {
-                target: required(&mut target, "target")?,
+                target: required(&mut target, id, "target")?,
+            },
+            StoredKind::Severity => Body::Severity {
+                severity: required(&mut severity, id, "severity")?,
+            },
+            StoredKind::Stage => Body::Stage {
+                stage: required(&mut stage, id, "stage")?,
+            },
+            StoredKind::Role => Body::Role {
+                role: required(&mut role, id, "role")?,
+                holder: required(&mut holder, id, "holder")?,
             },
         };
         let stray = [
@@ -204,6 +338,16 @@ impl TryFrom<StoredEntry> for Entry {
             ("confirms", confirms.is_some()),
             ("owner", owner.is_some()),
             ("target", target.is_some()),
+            ("consequence", consequence.is_some()),
+            ("option", option.is_some()),
+            ("severity", severity.is_some()),
+            ("stage", stage.is_some()),
+            ("role", role.is_some()),
+            ("holder", holder.is_some()),
+            ("exit_code", exit_code.is_some()),
+            ("timed_out", timed_out.is_some()),
+            ("duration_ms", duration_ms.is_some()),
+            ("output", output.is_some()),
         ];
         if let Some((field, _)) = stray.iter().find(|(_, present)| *present) {
             return Err(format!(

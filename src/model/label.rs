@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// The letter a label starts with. Most kinds have their own; every change of state
-/// (an amendment, a retraction) shares `E`.
+/// (an amendment, a retraction, a new severity, stage or role holder) shares `E`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Series {
     S,
@@ -17,17 +17,21 @@ pub enum Series {
     R,
     N,
     A,
+    O,
+    D,
     E,
 }
 
 impl Series {
-    const ALL: [Series; 7] = [
+    const ALL: [Series; 9] = [
         Series::S,
         Series::H,
         Series::T,
         Series::R,
         Series::N,
         Series::A,
+        Series::O,
+        Series::D,
         Series::E,
     ];
 
@@ -39,6 +43,8 @@ impl Series {
             Series::R => 'R',
             Series::N => 'N',
             Series::A => 'A',
+            Series::O => 'O',
+            Series::D => 'D',
             Series::E => 'E',
         }
     }
@@ -59,8 +65,13 @@ pub enum Kind {
     Result,
     Note,
     Action,
+    Option,
+    Decision,
     Amend,
     Retract,
+    Severity,
+    Stage,
+    Role,
 }
 
 impl Kind {
@@ -72,7 +83,9 @@ impl Kind {
             Kind::Result => Series::R,
             Kind::Note => Series::N,
             Kind::Action => Series::A,
-            Kind::Amend | Kind::Retract => Series::E,
+            Kind::Option => Series::O,
+            Kind::Decision => Series::D,
+            Kind::Amend | Kind::Retract | Kind::Severity | Kind::Stage | Kind::Role => Series::E,
         }
     }
 
@@ -84,13 +97,18 @@ impl Kind {
             Kind::Result => "result",
             Kind::Note => "note",
             Kind::Action => "action",
+            Kind::Option => "option",
+            Kind::Decision => "decision",
             Kind::Amend => "amend",
             Kind::Retract => "retract",
+            Kind::Severity => "severity",
+            Kind::Stage => "stage",
+            Kind::Role => "role",
         }
     }
 
     /// Whether entries of this kind are refused once the incident is closed: the diagnosis
-    /// is over, but notes, follow-up actions and corrections keep coming.
+    /// is over, but notes, follow-up actions, decisions and corrections keep coming.
     pub fn is_diagnosis(self) -> bool {
         matches!(
             self,
@@ -98,9 +116,19 @@ impl Kind {
         )
     }
 
-    /// Changes of state: entries about other entries, labelled `E`.
+    /// Changes of state, labelled `E`: corrections of other entries, and new severities,
+    /// stages and role holders.
     pub fn is_change(self) -> bool {
         self.series() == Series::E
+    }
+
+    /// Whether an entry of this kind may have empty text: a retraction without a reason,
+    /// a decision without a rationale, a severity, stage or role change without a note.
+    pub fn text_is_optional(self) -> bool {
+        matches!(
+            self,
+            Kind::Retract | Kind::Decision | Kind::Severity | Kind::Stage | Kind::Role
+        )
     }
 }
 

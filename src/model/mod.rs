@@ -10,9 +10,9 @@ mod entry;
 mod label;
 mod state;
 
-pub use entry::{Body, Entry, NewEntry};
+pub use entry::{Body, Entry, NewEntry, Run, Stage};
 pub use label::{Kind, Label, join_labels, parse_labels};
-pub use state::{HypothesisStatus, State, Warning};
+pub use state::{HypothesisStatus, Metrics, State, Warning};
 
 use std::collections::HashMap;
 
@@ -139,6 +139,36 @@ impl Incident {
         State::of(self)
     }
 
+    /// The incident as it stood when `label` was recorded: the entries up to it, and the
+    /// closes and reopens recorded before it. What a decision's situation is read from.
+    pub fn as_of(&self, label: Label) -> Incident {
+        let end = self
+            .entries
+            .iter()
+            .position(|entry| entry.id == label)
+            .map_or(self.entries.len(), |position| position + 1);
+        let last = self.entries[..end].last();
+        let recorded = last.map(|entry| entry.recorded_at);
+        let happened = last.map(|entry| entry.at);
+        Incident {
+            schema: self.schema,
+            id: self.id.clone(),
+            uuid: self.uuid,
+            title: self.title.clone(),
+            opened_at: self.opened_at,
+            opened_by: self.opened_by.clone(),
+            lifecycle: self
+                .lifecycle
+                .iter()
+                .filter(|transition| {
+                    Some(transition.recorded_at) <= recorded && Some(transition.at) <= happened
+                })
+                .cloned()
+                .collect(),
+            entries: self.entries[..end].to_vec(),
+        }
+    }
+
     fn closing(&self) -> Option<&Transition> {
         self.lifecycle
             .last()
@@ -254,8 +284,15 @@ impl Incident {
     /// On error nothing is changed.
     pub fn record(&mut self, new: NewEntry) -> Result<&Entry> {
         let kind = new.body.kind();
-        if kind != Kind::Retract || !new.text.is_empty() {
+        if !kind.text_is_optional() || !new.text.is_empty() {
             check_text(&new.text)?;
+        }
+        if let Body::Severity { severity } = new.body
+            && !(1..=5).contains(&severity)
+        {
+            return Err(Error::Usage(format!(
+                "severity {severity} is out of range: 1 is the most severe, 5 the least"
+            )));
         }
         self.accepts(kind)?;
         if let Body::Result {
@@ -474,6 +511,7 @@ mod tests {
             test: label("T1"),
             rules_out,
             confirms: vec![label("H2")],
+            run: None,
         };
         incident.record(new(result, "db fine, deploy bad")).unwrap();
         assert_eq!(status(&incident, "H1"), Some(HypothesisStatus::RuledOut));
@@ -485,6 +523,7 @@ mod tests {
             test: label("T1"),
             rules_out: vec![label("H2")],
             confirms: vec![],
+            run: None,
         };
         incident
             .record(new(overturn, "it was not the deploy"))
@@ -510,6 +549,7 @@ mod tests {
                 test: label("T1"),
                 rules_out: vec![],
                 confirms: vec![label("H1")],
+                run: None,
             },
             "pool full at 02:30",
         );
@@ -520,6 +560,7 @@ mod tests {
                 test: label("T1"),
                 rules_out: vec![label("H1")],
                 confirms: vec![],
+                run: None,
             },
             "pool looked fine at 02:25",
         );
@@ -539,6 +580,7 @@ mod tests {
             test: label("T1"),
             rules_out: vec![label("H1")],
             confirms: vec![label("H1")],
+            run: None,
         };
         let error = incident.record(new(result, "both")).unwrap_err();
         assert!(matches!(error, Error::RulesOutAndConfirms { .. }));
@@ -609,6 +651,7 @@ mod tests {
             test: label("T1"),
             rules_out: vec![label("H1")],
             confirms: vec![],
+            run: None,
         };
         incident.record(new(result, "fine")).unwrap();
         assert!(matches!(
@@ -660,6 +703,73 @@ mod tests {
         let back: Incident = serde_json::from_str(&json).unwrap();
         back.validate().unwrap();
         assert_eq!(back.entries.len(), 2);
+    }
+
+    #[test]
+    fn every_kind_of_entry_reads_back_as_it_was_written() {
+        let mut incident = incident();
+        let bodies = [
+            Body::Symptom,
+            Body::Hypothesis {
+                explains: vec![label("S1")],
+            },
+            Body::Test {
+                targets: vec![label("H1")],
+            },
+            Body::Result {
+                test: label("T1"),
+                rules_out: vec![],
+                confirms: vec![],
+                run: Some(Run {
+                    command: "sleep 9".into(),
+                    exit_code: None,
+                    timed_out: true,
+                    duration_ms: 1000,
+                    output: String::new(),
+                }),
+            },
+            Body::Result {
+                test: label("T1"),
+                rules_out: vec![label("H1")],
+                confirms: vec![],
+                run: None,
+            },
+            Body::Note,
+            Body::Action { owner: None },
+            Body::Action {
+                owner: Some("ben".into()),
+            },
+            Body::Option { consequence: None },
+            Body::Option {
+                consequence: Some("an hour of orders".into()),
+            },
+            Body::Decision {
+                option: label("O1"),
+            },
+            Body::Amend {
+                target: label("S1"),
+            },
+            Body::Retract {
+                target: label("N1"),
+            },
+            Body::Severity { severity: 2 },
+            Body::Stage {
+                stage: Stage::Mitigated,
+            },
+            Body::Role {
+                role: "comms".into(),
+                holder: "Jane Doe".into(),
+            },
+        ];
+        for body in bodies {
+            incident.record(new(body, "text")).unwrap();
+        }
+        let json = serde_json::to_string(&incident).unwrap();
+        let back: Incident = serde_json::from_str(&json).unwrap();
+        back.validate().unwrap();
+        for (written, read) in incident.entries.iter().zip(&back.entries) {
+            assert_eq!(written.body, read.body, "{}", written.id);
+        }
     }
 
     #[test]

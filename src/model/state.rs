@@ -2,11 +2,13 @@
 //! hypothesis stands, which tests await results, the current text of corrected entries,
 //! what was retracted, the root cause, and the warnings that keep the method on track.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 
 use serde::Serialize;
 
-use super::entry::{Body, Entry};
+use super::entry::{Body, Entry, Stage};
 use super::label::{Kind, Label};
 use super::{Incident, Status};
 
@@ -31,6 +33,17 @@ pub struct Warning {
     pub code: &'static str,
     pub labels: Vec<Label>,
     pub message: String,
+}
+
+/// How long the response took to reach each point, in whole seconds from the opening
+/// (from the first symptom, for detection); `None` until it happens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Metrics {
+    pub time_to_detect: Option<i64>,
+    pub time_to_first_hypothesis: Option<i64>,
+    pub time_to_identify: Option<i64>,
+    pub time_to_mitigate: Option<i64>,
+    pub time_to_resolve: Option<i64>,
 }
 
 pub struct State<'a> {
@@ -81,6 +94,7 @@ impl<'a> State<'a> {
                 test,
                 rules_out,
                 confirms,
+                ..
             } = &entry.body
             else {
                 continue;
@@ -190,6 +204,96 @@ impl<'a> State<'a> {
         self.live(Kind::Hypothesis)
             .map(|entry| entry.id)
             .find(|label| self.status(*label) == HypothesisStatus::Confirmed)
+    }
+
+    /// The latest entry of a kind, by when it happened (ties: the last recorded).
+    fn latest(&self, kind: Kind) -> Option<&'a Entry> {
+        self.incident.entries_of(kind).max_by_key(|entry| entry.at)
+    }
+
+    /// The current severity, 1 (most severe) to 5, if one was set.
+    pub fn severity(&self) -> Option<u8> {
+        self.latest(Kind::Severity)
+            .and_then(|entry| match entry.body {
+                Body::Severity { severity } => Some(severity),
+                _ => None,
+            })
+    }
+
+    /// The current stage: `resolved` once closed, else the latest one set, else
+    /// `investigating`.
+    pub fn stage(&self) -> Stage {
+        if self.incident.status() == Status::Closed {
+            return Stage::Resolved;
+        }
+        self.latest(Kind::Stage)
+            .and_then(|entry| match entry.body {
+                Body::Stage { stage } => Some(stage),
+                _ => None,
+            })
+            .unwrap_or(Stage::Investigating)
+    }
+
+    /// Who holds each role now.
+    pub fn roles(&self) -> BTreeMap<&'a str, &'a str> {
+        let mut roles = BTreeMap::new();
+        for entry in self.role_changes() {
+            if let Body::Role { role, holder } = &entry.body {
+                roles.insert(role.as_str(), holder.as_str());
+            }
+        }
+        roles
+    }
+
+    /// Every role assignment, in order of time.
+    pub fn role_changes(&self) -> Vec<&'a Entry> {
+        let mut changes: Vec<&Entry> = self.incident.entries_of(Kind::Role).collect();
+        changes.sort_by_key(|entry| entry.at);
+        changes
+    }
+
+    pub fn metrics(&self) -> Metrics {
+        let opened = self.incident.opened_at;
+        // Entries may be backdated before the opening; no metric is negative.
+        let since = |at: DateTime<Utc>| (at - opened).num_seconds().max(0);
+        let first_stage = |reached: Stage| {
+            self.incident
+                .entries
+                .iter()
+                .filter(|entry| matches!(entry.body, Body::Stage { stage } if stage >= reached))
+                .map(|entry| entry.at)
+                .min()
+        };
+        Metrics {
+            time_to_detect: self
+                .live(Kind::Symptom)
+                .map(|symptom| symptom.at)
+                .min()
+                .map(|first| (opened - first).num_seconds().max(0)),
+            time_to_first_hypothesis: self
+                .live(Kind::Hypothesis)
+                .map(|hypothesis| hypothesis.at)
+                .min()
+                .map(since),
+            time_to_identify: first_stage(Stage::Identified).map(since),
+            time_to_mitigate: first_stage(Stage::Mitigated).map(since),
+            time_to_resolve: self.incident.closed_at().map(since),
+        }
+    }
+
+    /// The decisions, not retracted, that chose an option.
+    pub fn decisions_for(&self, option: Label) -> Vec<Label> {
+        self.live(Kind::Decision)
+            .filter(|decision| matches!(decision.body, Body::Decision { option: chosen } if chosen == option))
+            .map(|decision| decision.id)
+            .collect()
+    }
+
+    /// Standing hypotheses, in recording order.
+    pub fn standing(&self) -> Vec<&'a Entry> {
+        self.live(Kind::Hypothesis)
+            .filter(|hypothesis| self.is_standing(hypothesis.id))
+            .collect()
     }
 
     /// What the board warns about while the incident is open.

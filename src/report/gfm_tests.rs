@@ -264,6 +264,7 @@ fn build(plan: &Plan) -> Incident {
                 test,
                 rules_out,
                 confirms,
+                run: None,
             };
             record(&mut incident, body, text, next_time());
         }
@@ -414,7 +415,8 @@ fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
     let count = |kind| incident.entries_of(kind).count();
     let before = count(Kind::Symptom) + count(Kind::Result);
     let timeline = 1 + incident.entries.len() + incident.lifecycle.len();
-    prop_assert_eq!(items.len(), before + timeline + count(Kind::Action) + 3);
+    // Six metrics close the report.
+    prop_assert_eq!(items.len(), before + timeline + count(Kind::Action) + 6);
     let timeline_items = &items[before..before + timeline];
     prop_assert!(timeline_items[0].contains(&shown_lines(&incident.title)));
     for (item, entry) in timeline_items[1..].iter().zip(&incident.entries) {

@@ -1,5 +1,6 @@
 //! The JSON report: the stored document with every derived field filled in.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
@@ -7,7 +8,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::model::{
-    Body, Entry, HypothesisStatus, Incident, Label, State, Status, Transition, Warning,
+    Body, Entry, HypothesisStatus, Incident, Label, Metrics, Stage, State, Status, Transition,
+    Warning,
 };
 use crate::sanitize;
 
@@ -17,23 +19,29 @@ pub struct IncidentView<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub status: Status,
+    pub severity: Option<u8>,
+    pub stage: Stage,
+    pub roles: BTreeMap<&'a str, &'a str>,
     pub opened_at: DateTime<Utc>,
     pub opened_by: &'a str,
     pub closed_at: Option<DateTime<Utc>>,
     pub closed_by: Option<&'a str>,
     pub resolution: Option<&'a str>,
     pub root_cause: Option<Label>,
+    pub metrics: Metrics,
     pub warnings: Vec<Warning>,
     pub entries: Vec<EntryView<'a>>,
     pub lifecycle: &'a [Transition],
 }
 
-/// One entry with its derived fields. `text` is always what was first typed; a
-/// correction shows in `current_text` and `amended_by`, a retraction in `retracted_by`.
+/// One entry as stored (`kind` and the fields of its kind), with its derived fields.
+/// `text` is always what was first typed; a correction shows in `current_text` and
+/// `amended_by`, a retraction in `retracted_by`.
 #[derive(Serialize)]
 pub struct EntryView<'a> {
     pub id: Label,
-    pub kind: &'static str,
+    #[serde(flatten)]
+    pub body: &'a Body,
     pub uuid: Uuid,
     pub at: DateTime<Utc>,
     pub recorded_at: DateTime<Utc>,
@@ -52,32 +60,21 @@ pub struct EntryView<'a> {
     /// For a hypothesis, the results that ruled it out or confirmed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<&'a [Label]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub explains: Option<&'a [Label]>,
-    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
-    pub targets: Option<&'a [Label]>,
     /// For a test, the results recorded against it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<&'a [Label]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub awaiting_result: Option<bool>,
+    /// For an option, the decisions that chose it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub test: Option<Label>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rules_out: Option<&'a [Label]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirms: Option<&'a [Label]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<Option<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<Label>,
+    pub chosen_by: Option<Vec<Label>>,
 }
 
 pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
     let retracted = state.is_retracted(entry.id);
     let mut view = EntryView {
         id: entry.id,
-        kind: entry.kind().name(),
+        body: &entry.body,
         uuid: entry.uuid,
         at: entry.at,
         recorded_at: entry.recorded_at,
@@ -89,41 +86,25 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         status: None,
         standing: None,
         evidence: None,
-        explains: None,
-        targets: None,
         results: None,
         awaiting_result: None,
-        test: None,
-        rules_out: None,
-        confirms: None,
-        owner: None,
-        target: None,
+        chosen_by: None,
     };
     match &entry.body {
-        Body::Hypothesis { explains } => {
+        Body::Hypothesis { .. } => {
             view.status = Some(state.status(entry.id));
             view.standing = Some(state.is_standing(entry.id));
             view.evidence = Some(state.evidence(entry.id));
-            view.explains = Some(explains);
         }
-        Body::Test { targets } => {
+        Body::Test { .. } => {
             let results = state.results(entry.id);
-            view.targets = Some(targets);
             view.awaiting_result = Some(results.is_empty() && !retracted);
             view.results = Some(results);
         }
-        Body::Result {
-            test,
-            rules_out,
-            confirms,
-        } => {
-            view.test = Some(*test);
-            view.rules_out = Some(rules_out);
-            view.confirms = Some(confirms);
+        Body::Option { .. } => {
+            view.chosen_by = Some(state.decisions_for(entry.id));
         }
-        Body::Action { owner } => view.owner = Some(owner.as_deref()),
-        Body::Amend { target } | Body::Retract { target } => view.target = Some(*target),
-        Body::Symptom | Body::Note => {}
+        _ => {}
     }
     view
 }
@@ -134,12 +115,16 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
         id: &incident.id,
         title: &incident.title,
         status: incident.status(),
+        severity: state.severity(),
+        stage: state.stage(),
+        roles: state.roles(),
         opened_at: incident.opened_at,
         opened_by: &incident.opened_by,
         closed_at: incident.closed_at(),
         closed_by: incident.closed_by(),
         resolution: incident.resolution(),
         root_cause: state.root_cause(),
+        metrics: state.metrics(),
         warnings: state.warnings(),
         entries: incident
             .entries

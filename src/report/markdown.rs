@@ -11,30 +11,32 @@ use chrono::{DateTime, Utc};
 use super::escape::{self, Place};
 use super::{human_duration, utc_time};
 use crate::model::{
-    Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, State, Status, join_labels,
+    Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, Run, State, Status, join_labels,
 };
 use crate::sanitize;
 
 /// The report's own second-level headings, in order.
-const SECTIONS: [&str; 7] = [
+const SECTIONS: [&str; 9] = [
     "Summary",
+    "Roles",
     "Symptoms",
     "Hypotheses",
     "Tests and results",
+    "Decisions",
     "Timeline",
     "Action items",
     "Metrics",
 ];
 
-const ITEM: Place<'static> = Place::Block { indent: "  " };
-const TASK: Place<'static> = Place::Block { indent: "      " };
-const PARAGRAPH: Place<'static> = Place::Block { indent: "" };
+pub const ITEM: Place<'static> = Place::Block { indent: "  " };
+pub const TASK: Place<'static> = Place::Block { indent: "      " };
+pub const PARAGRAPH: Place<'static> = Place::Block { indent: "" };
 
-fn text(text: &str, place: Place<'_>) -> String {
+pub fn text(text: &str, place: Place<'_>) -> String {
     escape::markdown(text, place)
 }
 
-fn cell(value: &str) -> String {
+pub fn cell(value: &str) -> String {
     escape::markdown(value, Place::Cell)
 }
 
@@ -73,30 +75,44 @@ fn heading(title: &str, others: &[String]) -> String {
 /// Renders the report. `now` is used only while the incident is open, to say how long it
 /// has been going on.
 pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
-    let state = incident.state();
+    let report = Report::new(incident, now);
     let mut out = String::with_capacity(4096 + incident.entries.len() * 256);
-    let report = Report {
-        incident,
-        root_cause: state.root_cause(),
-        state,
-        now,
-    };
+    report.title(&mut out, &SECTIONS);
     report.header(&mut out);
-    report.summary(&mut out);
-    report.symptoms(&mut out);
-    report.hypotheses(&mut out);
-    report.tests(&mut out);
-    report.timeline(&mut out);
-    report.actions(&mut out);
-    report.metrics(&mut out);
-    // One newline at the end, none before it.
+    section(&mut out, "Summary", |out| report.summary(out));
+    if report.has_roles() {
+        section(&mut out, "Roles", |out| report.roles(out));
+    }
+    section(&mut out, "Symptoms", |out| report.symptoms(out));
+    section(&mut out, "Hypotheses", |out| report.hypotheses(out));
+    section(&mut out, "Tests and results", |out| report.tests(out));
+    if report.has_decisions() {
+        section(&mut out, "Decisions", |out| report.decisions(out));
+    }
+    section(&mut out, "Timeline", |out| report.timeline(out));
+    section(&mut out, "Action items", |out| report.actions(out));
+    section(&mut out, "Metrics", |out| report.metrics(out));
+    finish(out)
+}
+
+/// A `## title` and its body, with the blank lines Markdown wants around them.
+pub fn section(out: &mut String, title: &str, body: impl FnOnce(&mut String)) {
+    let _ = writeln!(out, "## {title}\n");
+    body(out);
+    if !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+}
+
+/// One newline at the end, none before it.
+pub fn finish(mut out: String) -> String {
     while out.ends_with("\n\n") {
         out.pop();
     }
     out
 }
 
-struct Report<'a> {
+pub struct Report<'a> {
     incident: &'a Incident,
     state: State<'a>,
     root_cause: Option<Label>,
@@ -108,18 +124,33 @@ impl<'a> Report<'a> {
         self.incident.closed_at().unwrap_or(self.now)
     }
 
-    fn header(&self, out: &mut String) {
-        let incident = self.incident;
-        let others: Vec<String> = SECTIONS
+    pub fn new(incident: &'a Incident, now: DateTime<Utc>) -> Report<'a> {
+        let state = incident.state();
+        Report {
+            incident,
+            root_cause: state.root_cause(),
+            state,
+            now,
+        }
+    }
+
+    /// `# Title`, kept apart from the report's other headings (`sections`, test labels).
+    pub fn title(&self, out: &mut String, sections: &[&str]) {
+        let others: Vec<String> = sections
             .iter()
             .map(|section| section.to_string())
             .chain(
-                incident
+                self.incident
                     .entries_of(Kind::Test)
-                    .map(|test| test.id.to_string()),
+                    .chain(self.incident.entries_of(Kind::Decision))
+                    .map(|entry| entry.id.to_string()),
             )
             .collect();
-        let _ = writeln!(out, "# {}\n", heading(&incident.title, &others));
+        let _ = writeln!(out, "# {}\n", heading(&self.incident.title, &others));
+    }
+
+    pub fn header(&self, out: &mut String) {
+        let incident = self.incident;
         out.push_str("| Field | Value |\n| --- | --- |\n");
         let _ = writeln!(out, "| Incident | {} |", incident.id);
         let status = match incident.status() {
@@ -127,6 +158,22 @@ impl<'a> Report<'a> {
             Status::Closed => "Closed",
         };
         let _ = writeln!(out, "| Status | {status} |");
+        if let Some(severity) = self.state.severity() {
+            let _ = writeln!(out, "| Severity | {severity} (1 is the most severe) |");
+        }
+        if self.incident.entries_of(Kind::Stage).next().is_some()
+            || incident.status() == Status::Closed
+        {
+            let _ = writeln!(out, "| Stage | {} |", self.state.stage().name());
+        }
+        let roles = self.state.roles();
+        if !roles.is_empty() {
+            let holders: Vec<String> = roles
+                .iter()
+                .map(|(role, holder)| format!("{role}: {holder}"))
+                .collect();
+            let _ = writeln!(out, "| Roles | {} |", cell(&holders.join("; ")));
+        }
         let _ = writeln!(out, "| Opened | {} UTC |", utc_time(incident.opened_at));
         if let Some(closed_at) = incident.closed_at() {
             let _ = writeln!(out, "| Closed | {} UTC |", utc_time(closed_at));
@@ -147,7 +194,7 @@ impl<'a> Report<'a> {
     }
 
     /// Everyone who opened, closed or recorded anything, in order of first appearance.
-    fn responders(&self) -> Vec<&str> {
+    pub fn responders(&self) -> Vec<&str> {
         let incident = self.incident;
         let mut names: Vec<&str> = Vec::new();
         let all = std::iter::once(incident.opened_by.as_str())
@@ -161,9 +208,8 @@ impl<'a> Report<'a> {
         names
     }
 
-    fn summary(&self, out: &mut String) {
+    pub fn summary(&self, out: &mut String) {
         let incident = self.incident;
-        out.push_str("## Summary\n\n");
         match (incident.status(), incident.resolution()) {
             (Status::Open, _) => out.push_str("This incident is still open.\n\n"),
             (Status::Closed, Some(resolution)) => {
@@ -212,7 +258,7 @@ impl<'a> Report<'a> {
         )
     }
 
-    fn tally(&self) -> String {
+    pub fn tally(&self) -> String {
         let count = |kind| self.state.live(kind).count();
         let (mut ruled_out, mut confirmed, mut open) = (0, 0, 0);
         for hypothesis in self.state.live(Kind::Hypothesis) {
@@ -232,8 +278,7 @@ impl<'a> Report<'a> {
         )
     }
 
-    fn symptoms(&self, out: &mut String) {
-        out.push_str("## Symptoms\n\n");
+    pub fn symptoms(&self, out: &mut String) {
         let mut any = false;
         for symptom in self.incident.entries_of(Kind::Symptom) {
             any = true;
@@ -274,8 +319,7 @@ impl<'a> Report<'a> {
         notes
     }
 
-    fn hypotheses(&self, out: &mut String) {
-        out.push_str("## Hypotheses\n\n");
+    pub fn hypotheses(&self, out: &mut String) {
         let mut hypotheses = self.incident.entries_of(Kind::Hypothesis).peekable();
         if hypotheses.peek().is_none() {
             out.push_str("No hypotheses recorded.\n\n");
@@ -337,8 +381,7 @@ impl<'a> Report<'a> {
         )
     }
 
-    fn tests(&self, out: &mut String) {
-        out.push_str("## Tests and results\n\n");
+    pub fn tests(&self, out: &mut String) {
         let mut any = false;
         for test in self.incident.entries_of(Kind::Test) {
             any = true;
@@ -371,6 +414,12 @@ impl<'a> Report<'a> {
                     |entry| matches!(&entry.body, Body::Result { test: of, .. } if *of == test.id),
                 )
                 .collect();
+            for result in &results {
+                if let Body::Result { run: Some(run), .. } = &result.body {
+                    out.push_str(&evidence_block(run, ""));
+                    out.push('\n');
+                }
+            }
             if self.state.results(test.id).is_empty() && !self.state.is_retracted(test.id) {
                 out.push_str("**Awaiting a result.**\n\n");
             }
@@ -404,9 +453,8 @@ impl<'a> Report<'a> {
     /// Every entry, the opening and each close and reopen, in order of time; entries at
     /// the same time keep the order they were recorded in, the opening first. Entries show
     /// what was typed then; corrections appear as entries of their own.
-    fn timeline(&self, out: &mut String) {
+    pub fn timeline(&self, out: &mut String) {
         let incident = self.incident;
-        out.push_str("## Timeline\n\n");
         let opening = Moment {
             at: incident.opened_at,
             recorded: DateTime::<Utc>::MIN_UTC,
@@ -417,12 +465,7 @@ impl<'a> Report<'a> {
         let entries = incident.entries.iter().map(|entry| Moment {
             at: entry.at,
             recorded: entry.recorded_at,
-            what: match &entry.body {
-                Body::Amend { target } | Body::Retract { target } => {
-                    format!("**{}** {} of {target}", entry.id, entry.kind().name())
-                }
-                _ => format!("**{}** {}", entry.id, entry.kind().name()),
-            },
+            what: self.timeline_what(entry),
             text: Some(entry.text.as_str()).filter(|said| !said.trim().is_empty()),
             by: &entry.by,
         });
@@ -452,8 +495,7 @@ impl<'a> Report<'a> {
         out.push('\n');
     }
 
-    fn actions(&self, out: &mut String) {
-        out.push_str("## Action items\n\n");
+    pub fn actions(&self, out: &mut String) {
         let mut any = false;
         for action in self.incident.entries_of(Kind::Action) {
             any = true;
@@ -478,9 +520,8 @@ impl<'a> Report<'a> {
         out.push('\n');
     }
 
-    fn metrics(&self, out: &mut String) {
+    pub fn metrics(&self, out: &mut String) {
         let incident = self.incident;
-        out.push_str("## Metrics\n\n");
         // Entries can be backdated before the opening: that is not a negative duration.
         let since_open = |at: DateTime<Utc>| {
             let seconds = (at - incident.opened_at).num_seconds();
@@ -516,10 +557,196 @@ impl<'a> Report<'a> {
             Some(closed_at) => since_open(closed_at),
             None => format!("still open after {}", since_open(self.now)),
         };
+        let metrics = self.state.metrics();
+        let seconds =
+            |value: Option<i64>, none: &str| value.map_or_else(|| none.to_string(), human_duration);
+        let _ = writeln!(
+            out,
+            "- Time to detect (first symptom to opening): {}",
+            seconds(metrics.time_to_detect, "no symptom recorded")
+        );
         let _ = writeln!(out, "- Time to first hypothesis: {first_hypothesis}");
+        let _ = writeln!(
+            out,
+            "- Time to identify: {}",
+            seconds(metrics.time_to_identify, "not identified")
+        );
         let _ = writeln!(out, "- Time to root cause: {root_cause}");
+        let _ = writeln!(
+            out,
+            "- Time to mitigate: {}",
+            seconds(metrics.time_to_mitigate, "not mitigated")
+        );
         let _ = writeln!(out, "- Time to resolve: {resolve}");
         out.push('\n');
+    }
+
+    /// What the timeline says an entry was: its label, kind and the facts of its kind.
+    fn timeline_what(&self, entry: &Entry) -> String {
+        let label = format!("**{}** {}", entry.id, entry.kind().name());
+        match &entry.body {
+            Body::Amend { target } | Body::Retract { target } => format!("{label} of {target}"),
+            Body::Severity { severity } => format!("{label} {severity}"),
+            Body::Stage { stage } => format!("{label} {}", stage.name()),
+            Body::Role { role, holder } => {
+                format!("{label} {} to {}", text(role, ITEM), text(holder, ITEM))
+            }
+            Body::Decision { option } => format!("{label} for {option}"),
+            Body::Result { run: Some(_), .. } => format!("{label} of the command run"),
+            _ => label,
+        }
+    }
+
+    /// The earliest symptom still standing, and when it was observed.
+    pub fn first_symptom(&self) -> Option<(Label, DateTime<Utc>)> {
+        self.state
+            .live(Kind::Symptom)
+            .min_by_key(|symptom| symptom.at)
+            .map(|symptom| (symptom.id, symptom.at))
+    }
+
+    pub fn metrics_of(&self) -> crate::model::Metrics {
+        self.state.metrics()
+    }
+
+    pub fn has_roles(&self) -> bool {
+        self.incident.entries_of(Kind::Role).next().is_some()
+    }
+
+    /// Who held which role and when: each holder from their assignment to the next.
+    pub fn roles(&self, out: &mut String) {
+        let changes = self.state.role_changes();
+        let mut roles: Vec<&str> = Vec::new();
+        for change in &changes {
+            if let Body::Role { role, .. } = &change.body
+                && !roles.contains(&role.as_str())
+            {
+                roles.push(role);
+            }
+        }
+        for role in roles {
+            let held: Vec<(&Entry, &str)> = changes
+                .iter()
+                .filter_map(|change| match &change.body {
+                    Body::Role { role: of, holder } if of == role => {
+                        Some((*change, holder.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let spans: Vec<String> = held
+                .iter()
+                .enumerate()
+                .map(|(position, (change, holder))| {
+                    let until = held
+                        .get(position + 1)
+                        .map_or_else(String::new, |(next, _)| {
+                            format!(" to {} UTC", utc_time(next.at))
+                        });
+                    format!(
+                        "{} from {} UTC{until}",
+                        text(holder, ITEM),
+                        utc_time(change.at)
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "- {}: {}", text(role, ITEM), spans.join("; "));
+        }
+        out.push('\n');
+    }
+
+    pub fn has_decisions(&self) -> bool {
+        self.incident.entries_of(Kind::Option).next().is_some()
+            || self.incident.entries_of(Kind::Decision).next().is_some()
+    }
+
+    /// Each decision as S.O.C.S. weighs it: the situation when it was made, the options
+    /// with their consequences, and the solution chosen, by whom, when and why.
+    pub fn decisions(&self, out: &mut String) {
+        let decisions: Vec<&Entry> = self.incident.entries_of(Kind::Decision).collect();
+        for decision in &decisions {
+            let Body::Decision { option: chosen } = &decision.body else {
+                continue;
+            };
+            let _ = writeln!(out, "### {}\n", decision.id);
+            let before = self.incident.as_of(decision.id);
+            let then = before.state();
+            let severity = then
+                .severity()
+                .map_or_else(|| "not set".to_string(), |severity| severity.to_string());
+            let standing: Vec<String> = then
+                .standing()
+                .iter()
+                .map(|hypothesis| {
+                    format!(
+                        "{} ({})",
+                        hypothesis.id,
+                        text(then.text(hypothesis), PARAGRAPH)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "Situation at {} UTC: severity {severity}, stage {}; standing hypotheses: {}.\n",
+                utc_time(decision.at),
+                then.stage().name(),
+                if standing.is_empty() {
+                    "none".to_string()
+                } else {
+                    standing.join(", ")
+                }
+            );
+            out.push_str("Options:\n\n");
+            for option in before.entries_of(Kind::Option) {
+                let mark = if option.id == *chosen {
+                    " **Chosen.**"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "- {}{mark}", self.option_item(option));
+            }
+            let _ = write!(
+                out,
+                "\nSolution: {chosen}, chosen by {} at {} UTC",
+                text(&decision.by, PARAGRAPH),
+                utc_time(decision.at)
+            );
+            let rationale = self.state.text(decision);
+            if rationale.trim().is_empty() {
+                out.push_str(".\n\n");
+            } else {
+                let _ = writeln!(out, ": {}\n", text(rationale, PARAGRAPH));
+            }
+        }
+        // Each decision lists the options weighed before it; later ones wait for the next.
+        let last_decision = decisions.last().map(|decision| decision.id);
+        let undecided: Vec<&Entry> = self
+            .incident
+            .entries
+            .iter()
+            .skip_while(|entry| last_decision.is_some_and(|last| entry.id != last))
+            .filter(|entry| entry.kind() == Kind::Option)
+            .collect();
+        if !undecided.is_empty() {
+            out.push_str("Options weighed, not yet decided:\n\n");
+            for option in undecided {
+                let _ = writeln!(out, "- {}", self.option_item(option));
+            }
+            out.push('\n');
+        }
+    }
+
+    /// `**O1** roll back to v41. Consequence: …`, for a list item.
+    fn option_item(&self, option: &'a Entry) -> String {
+        let mut item = format!("**{}** {}", option.id, text(self.state.text(option), ITEM));
+        if let Body::Option {
+            consequence: Some(consequence),
+        } = &option.body
+        {
+            let _ = write!(item, "\\\n  Consequence: {}", text(consequence, ITEM));
+        }
+        item.push_str(&self.corrections(option, ITEM));
+        item
     }
 }
 
@@ -529,6 +756,73 @@ struct Moment<'a> {
     what: String,
     text: Option<&'a str>,
     by: &'a str,
+}
+
+/// A command's output as a fenced block: shown escaped (control characters visible, tabs
+/// as spaces, no trailing blanks), behind a fence longer than any backtick run in it.
+pub fn evidence_block(run: &Run, indent: &str) -> String {
+    let mut lines = vec![format!("$ {}", run.command)];
+    for line in run
+        .output
+        .replace("\r\n", "\n")
+        .trim_end_matches('\n')
+        .split('\n')
+    {
+        if !run.output.is_empty() {
+            lines.push(
+                expand_tabs(&sanitize::for_terminal(line))
+                    .trim_end()
+                    .to_string(),
+            );
+        }
+    }
+    let verdict = match (run.timed_out, run.exit_code) {
+        (true, _) => format!("[timed out after {}]", human_ms(run.duration_ms)),
+        (false, Some(code)) => format!("[exit {code} after {}]", human_ms(run.duration_ms)),
+        (false, None) => format!("[killed by a signal after {}]", human_ms(run.duration_ms)),
+    };
+    lines.push(verdict);
+    let longest_ticks = lines
+        .iter()
+        .flat_map(|line| line.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_ticks.max(2) + 1);
+    let mut block = format!("{indent}{fence}text\n");
+    for line in lines {
+        if line.is_empty() {
+            block.push('\n');
+        } else {
+            let _ = writeln!(block, "{indent}{line}");
+        }
+    }
+    let _ = writeln!(block, "{indent}{fence}");
+    block
+}
+
+fn expand_tabs(line: &str) -> String {
+    let mut expanded = String::with_capacity(line.len());
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let spaces = 8 - column % 8;
+            expanded.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            expanded.push(c);
+            column += 1;
+        }
+    }
+    expanded
+}
+
+fn human_ms(milliseconds: u64) -> String {
+    if milliseconds < 1000 {
+        format!("{milliseconds}ms")
+    } else {
+        format!("{:.1}s", milliseconds as f64 / 1000.0)
+    }
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {

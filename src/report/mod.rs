@@ -1,9 +1,11 @@
 //! Rendering an incident: `&Incident -> String`, no I/O. The same closed incident always
 //! renders byte-identically; only an open incident's report depends on `now`.
 
+pub mod can;
 pub mod escape;
 pub mod json;
 pub mod markdown;
+pub mod templates;
 
 #[cfg(test)]
 mod gfm_tests;

@@ -7,6 +7,7 @@ mod ergonomics;
 mod errors;
 mod output;
 mod report;
+mod responders;
 mod selection;
 mod storage;
 mod story;

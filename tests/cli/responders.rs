@@ -1,0 +1,396 @@
+//! Beyond the notebook: severity, stages, roles, decisions, evidence from the terminal,
+//! handovers and report templates.
+
+use serde_json::{Value, json};
+
+use crate::env::{TestEnv, entry};
+
+fn replay(env: &TestEnv) -> String {
+    let id = env.quiet(&[
+        "open",
+        "Payments API 5xx",
+        "--severity",
+        "3",
+        "--at",
+        "02:00",
+    ]);
+    env.ok(&["symptom", "5xx rate 12% on /pay", "--at", "01:55"]);
+    env.ok(&["role", "primary", "ana", "--at", "02:01"]);
+    env.ok(&["role", "comms", "Ben", "Ng", "--at", "02:02", "--by", "ben"]);
+    env.ok(&["hypothesis", "bad config push", "--at", "02:05"]);
+    env.ok(&["hypothesis", "db failover", "--at", "02:06"]);
+    env.ok(&["severity", "2", "EU card payments failing", "--at", "02:10"]);
+    env.ok(&["stage", "identified", "--at", "02:20"]);
+    env.ok(&[
+        "option",
+        "roll back config",
+        "--consequence",
+        "lose",
+        "the",
+        "new",
+        "rate",
+        "limits",
+        "--at",
+        "02:21",
+    ]);
+    env.ok(&[
+        "option",
+        "restart pods",
+        "--consequence",
+        "two minutes of outage",
+        "--at",
+        "02:22",
+    ]);
+    env.ok(&["option", "wait for auto-heal", "--at", "02:23"]);
+    env.ok(&[
+        "decide", "O1", "safest", "and", "fastest", "--at", "02:24", "--by", "cara",
+    ]);
+    env.ok(&["role", "primary", "cara", "--at", "02:25"]);
+    env.ok(&["stage", "mitigated", "--at", "02:30"]);
+    env.ok(&["close", "config rolled back", "--at", "02:45"]);
+    id
+}
+
+#[test]
+fn the_json_document_carries_severity_stage_roles_and_metrics_to_the_second() {
+    let env = TestEnv::new();
+    replay(&env);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(report["severity"], 2);
+    assert_eq!(report["stage"], "resolved", "close implies resolved");
+    assert_eq!(
+        report["roles"],
+        json!({"comms": "Ben Ng", "primary": "cara"})
+    );
+    assert_eq!(
+        report["metrics"],
+        json!({
+            "time_to_detect": 300,
+            "time_to_first_hypothesis": 300,
+            "time_to_identify": 1200,
+            "time_to_mitigate": 1800,
+            "time_to_resolve": 2700,
+        })
+    );
+    let labels: Vec<&str> = report["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "E1", "S1", "E2", "E3", "H1", "H2", "E4", "E5", "O1", "O2", "O3", "D1", "E6", "E7"
+        ]
+    );
+    assert_eq!(entry(&report, "E1")["kind"], "severity");
+    assert_eq!(entry(&report, "E1")["severity"], 3);
+    assert_eq!(entry(&report, "E3")["kind"], "role");
+    assert_eq!(entry(&report, "E3")["holder"], "Ben Ng");
+    assert_eq!(entry(&report, "E3")["by"], "ben");
+    assert_eq!(entry(&report, "E5")["stage"], "identified");
+    assert_eq!(
+        entry(&report, "O1")["consequence"],
+        "lose the new rate limits"
+    );
+    assert_eq!(entry(&report, "O1")["chosen_by"], json!(["D1"]));
+    assert_eq!(entry(&report, "D1")["kind"], "decision");
+    assert_eq!(entry(&report, "D1")["option"], "O1");
+    assert_eq!(entry(&report, "D1")["text"], "safest and fastest");
+    assert_eq!(entry(&report, "D1")["by"], "cara");
+    assert_eq!(entry(&report, "D1")["at"], "2026-11-21T02:24:00Z");
+}
+
+#[test]
+fn an_open_incident_has_null_metrics_until_things_happen() {
+    let env = TestEnv::new();
+    env.open("Quiet");
+    let report = env.json(&["status"]);
+    assert_eq!(report["severity"], Value::Null);
+    assert_eq!(report["stage"], "investigating");
+    assert_eq!(report["roles"], json!({}));
+    for metric in [
+        "time_to_detect",
+        "time_to_identify",
+        "time_to_mitigate",
+        "time_to_resolve",
+    ] {
+        assert_eq!(report["metrics"][metric], Value::Null, "{metric}");
+    }
+}
+
+#[test]
+fn new_entries_take_quiet_json_at_and_by_like_any_other() {
+    let env = TestEnv::new();
+    env.open("Scripted");
+    assert_eq!(env.quiet(&["severity", "1"]), "E1");
+    assert_eq!(env.quiet(&["stage", "identified"]), "E2");
+    assert_eq!(env.quiet(&["role", "commander", "ana"]), "E3");
+    assert_eq!(env.quiet(&["option", "fail over"]), "O1");
+    assert_eq!(env.quiet(&["decide", "o1"]), "D1");
+    let decided = env.json(&[
+        "decide",
+        "O1",
+        "still the best",
+        "--at",
+        "5m ago",
+        "--by",
+        "ben",
+    ]);
+    assert_eq!(decided["id"], "D2");
+    assert_eq!(decided["at"], "2026-11-21T03:25:00Z");
+    assert_eq!(decided["by"], "ben");
+    env.fails(&["severity", "6"], 2);
+    env.fails(&["severity", "high"], 2);
+    env.fails(&["stage", "panicking"], 2);
+    env.fails(&["decide", "O9"], 1);
+    env.fails(&["decide", "H1"], 1);
+    env.fails(&["role", "comms"], 2);
+    env.fails(&["open", "x", "--severity", "0"], 2);
+}
+
+#[test]
+fn run_records_evidence_and_leaves_the_verdict_to_the_engineer() {
+    let env = TestEnv::new();
+    env.open("Evidence");
+    env.ok(&["hypothesis", "the API is down"]);
+    let out = env.run(&[
+        "test",
+        "is the API up",
+        "--for",
+        "H1",
+        "--run",
+        "echo up; echo warn >&2; exit 0",
+        "-q",
+    ]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout, "T1 R1\n");
+    assert!(
+        out.stderr.contains("up\n") && out.stderr.contains("warn\n"),
+        "shown live: {}",
+        out.stderr
+    );
+
+    let out = env.run(&[
+        "test",
+        "failing check",
+        "--run",
+        "echo partial; echo broken >&2; exit 3",
+        "-q",
+    ]);
+    assert_eq!(
+        out.code, 0,
+        "the command's failure is evidence, not an error"
+    );
+    assert_eq!(out.stdout, "T2 R2\n");
+
+    let out = env.run(&["test", "hangs", "--run", "sleep 30", "--timeout", "1", "-q"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "T3 R3\n"));
+
+    let out = env.run(&[
+        "test",
+        "escapes",
+        "--run",
+        r"printf '\033]0;pwned\007\033[31mred\n'",
+        "-q",
+    ]);
+    assert!(
+        !out.stderr.contains('\u{1b}') && out.stderr.contains(r"\x1b[31mred"),
+        "{:?}",
+        out.stderr
+    );
+
+    let report = env.json(&["report", "--format", "json"]);
+    let r1 = entry(&report, "R1");
+    assert_eq!(r1["test"], "T1");
+    assert_eq!(r1["command"], "echo up; echo warn >&2; exit 0");
+    assert_eq!(r1["exit_code"], 0);
+    assert_eq!(r1["timed_out"], false);
+    assert_eq!(
+        r1["output"], "up\nwarn\n",
+        "stdout and stderr interleaved as printed"
+    );
+    assert_eq!(r1["rules_out"], json!([]), "no verdict");
+    assert_eq!(r1["confirms"], json!([]));
+    assert!(r1["duration_ms"].as_u64().unwrap() < 10_000);
+    assert_eq!(entry(&report, "H1")["status"], "open");
+    let r2 = entry(&report, "R2");
+    assert_eq!(
+        (r2["exit_code"].as_i64(), r2["output"].as_str()),
+        (Some(3), Some("partial\nbroken\n"))
+    );
+    let r3 = entry(&report, "R3");
+    assert_eq!(r3["exit_code"], Value::Null);
+    assert_eq!(r3["timed_out"], true);
+    assert!(r3["duration_ms"].as_u64().unwrap() >= 1000);
+    assert_eq!(
+        entry(&report, "R4")["output"],
+        "\u{1b}]0;pwned\u{7}\u{1b}[31mred\n",
+        "kept exactly"
+    );
+
+    // The verdict stays the engineer's.
+    env.ok(&["result", "T1", "API answered", "--rules-out"]);
+    assert_eq!(
+        entry(&env.json(&["report", "--format", "json"]), "H1")["status"],
+        "ruled-out"
+    );
+    let markdown = env.ok(&["report"]);
+    assert!(
+        markdown.contains("```text\n$ sleep 30\n[timed out after"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("\\x1b]0;pwned\\x07\\x1b[31mred"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains('\u{1b}'));
+}
+
+#[test]
+fn run_keeps_the_last_fifty_lines() {
+    let env = TestEnv::new();
+    env.open("Long output");
+    assert_eq!(
+        env.run(&["test", "count", "--run", "seq 1 200", "-q"]).code,
+        0
+    );
+    let report = env.json(&["report", "--format", "json"]);
+    let output = entry(&report, "R1")["output"].as_str().unwrap().to_string();
+    assert_eq!(output.lines().count(), 50);
+    assert!(
+        output.starts_with("151\n") && output.ends_with("200\n"),
+        "{output}"
+    );
+}
+
+#[test]
+fn run_on_a_closed_incident_runs_nothing() {
+    let env = TestEnv::new();
+    env.open("Closed");
+    env.ok(&["close"]);
+    let marker = env.home().join("ran");
+    let stderr = env.fails(
+        &[
+            "test",
+            "x",
+            "--run",
+            &format!("touch '{}'", marker.display()),
+        ],
+        1,
+    );
+    assert!(stderr.contains("is closed"), "{stderr}");
+    assert!(!marker.exists());
+}
+
+#[test]
+fn the_can_handover_is_ready_to_paste() {
+    let env = TestEnv::new();
+    env.quiet(&["open", "Payments API 5xx", "--severity", "2"]);
+    env.ok(&["role", "primary", "ana"]);
+    env.ok(&["symptom", "5xx rate 12%"]);
+    env.ok(&["hypothesis", "bad config push"]);
+    env.ok(&["test", "diff the config", "--for", "H1"]);
+    env.ok(&["option", "roll back"]);
+    env.ok(&["decide", "O1", "safest"]);
+    env.ok(&["action", "add a config canary", "--owner", "ben"]);
+    let can = env.ok(&["status", "--format", "can"]);
+    assert!(can.starts_with("# Handover: Payments API 5xx\n"), "{can}");
+    for needle in [
+        "## Condition\n",
+        "- Severity 2; stage investigating",
+        "- Roles: primary ana",
+        "- Hypothesis H1: bad config push",
+        "## Actions\n",
+        "- Test in progress T1 (for H1): diff the config",
+        "- Last decision D1: O1 (roll back), by ana",
+        "## Needs\n",
+        "- Action A1: add a config canary (owner: ben)",
+    ] {
+        assert!(can.contains(needle), "{needle:?} missing from\n{can}");
+    }
+}
+
+#[test]
+fn the_templates_have_their_sections_and_pass_markdownlint() {
+    let env = TestEnv::new();
+    replay(&env);
+    let google = env.ok(&["report", "--template", "google"]);
+    let headings: Vec<&str> = google
+        .lines()
+        .filter(|line| line.starts_with("## "))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "## Summary",
+            "## Impact",
+            "## Root Causes",
+            "## Trigger",
+            "## Resolution",
+            "## Detection",
+            "## Action Items",
+            "## Lessons Learned",
+            "## Timeline",
+        ]
+    );
+    assert!(
+        google.contains("**To be completed by the author:**"),
+        "{google}"
+    );
+    let pagerduty = env.ok(&["report", "--template", "pagerduty"]);
+    let headings: Vec<&str> = pagerduty
+        .lines()
+        .filter(|line| line.starts_with("## "))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "## Overview",
+            "## What Happened",
+            "## Contributing Factors",
+            "## Resolution",
+            "## Impact",
+            "## Responders",
+            "## Timeline",
+            "## How'd We Do?",
+            "## Action Items",
+        ]
+    );
+    let ddx = env.ok(&["report"]);
+    assert_eq!(ddx, env.ok(&["report", "--template", "ddx"]));
+    assert!(ddx.contains("## Decisions\n\n### D1\n\nSituation at 2026-11-21 02:24 UTC: severity 2, stage identified; standing hypotheses: H1 (bad config push), H2 (db failover)."), "{ddx}");
+    assert!(ddx.contains("- primary: ana from 2026-11-21 02:01 UTC to 2026-11-21 02:25 UTC; cara from 2026-11-21 02:25 UTC"), "{ddx}");
+    env.fails(&["report", "--format", "json", "--template", "google"], 2);
+
+    if crate::output::which("markdownlint-cli2").is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install markdownlint-cli2"
+        );
+        return;
+    }
+    for (name, text) in [
+        ("ddx.md", &ddx),
+        ("google.md", &google),
+        ("pagerduty.md", &pagerduty),
+    ] {
+        std::fs::write(env.home().join(name), text).unwrap();
+    }
+    std::fs::write(
+        env.home().join(".markdownlint-cli2.jsonc"),
+        r#"{ "config": { "MD013": false } }"#,
+    )
+    .unwrap();
+    let lint = std::process::Command::new("markdownlint-cli2")
+        .args(["ddx.md", "google.md", "pagerduty.md"])
+        .current_dir(env.home())
+        .output()
+        .unwrap();
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+}

@@ -225,10 +225,10 @@ fn every_kind_of_damage_gets_its_own_message_and_the_file_is_kept() {
         ),
         ("newer version of incident (schema 7", newer.into_bytes()),
         (
-            "unknown field `severity`",
+            "unknown field `weather`",
             good.replacen(
                 "\"text\": \"fine\"",
-                "\"text\": \"fine\", \"severity\": 1",
+                "\"text\": \"fine\", \"weather\": 1",
                 1,
             )
             .into_bytes(),

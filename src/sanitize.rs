@@ -41,6 +41,10 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
 /// One line of terminal text: as `for_terminal`, with line breaks shown as `⏎` so that a
 /// multi-line entry keeps to its row.
 pub fn one_line(text: &str) -> String {
+    // The common case, ASCII with no control character, in one pass over the bytes.
+    if text.bytes().all(|byte| (0x20..0x7f).contains(&byte)) {
+        return text.to_string();
+    }
     let text = text.replace("\r\n", "\n");
     let mut line = String::with_capacity(text.len());
     for c in text.trim_end_matches('\n').chars() {

@@ -49,12 +49,15 @@ fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 
 pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
     let state = incident.state();
+    // The widest label: one letter and the most digits of any number.
     let width = incident
         .entries
         .iter()
-        .map(|entry| entry.id.to_string().len())
+        .map(|entry| entry.id.number)
         .max()
-        .unwrap_or(2);
+        .map_or(2, |number| {
+            2 + number.checked_ilog10().unwrap_or(0) as usize
+        });
     let mut text = String::new();
     let _ = writeln!(text, "{}", paint.bold(&one_line(&incident.title)));
     let _ = write!(

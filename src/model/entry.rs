@@ -211,7 +211,9 @@ struct StoredEntry {
     duration_ms: Option<u64>,
     output: Option<String>,
     uuid: Uuid,
+    #[serde(deserialize_with = "super::utc::deserialize")]
     at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::utc::deserialize")]
     recorded_at: DateTime<Utc>,
     by: String,
     text: String,

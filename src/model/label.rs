@@ -1,6 +1,8 @@
 //! Labels (`S1`, `H2`, `E3`) and the kinds of entry they name.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -148,8 +150,12 @@ impl Label {
 
 impl fmt::Display for Label {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `pad` so that `{:<4}` lines labels up in columns.
-        f.pad(&format!("{}{}", self.series.letter(), self.number))
+        if f.width().is_some() {
+            // `pad` so that `{:<4}` lines labels up in columns.
+            f.pad(&format!("{}{}", self.series.letter(), self.number))
+        } else {
+            write!(f, "{}{}", self.series.letter(), self.number)
+        }
     }
 }
 
@@ -186,9 +192,56 @@ impl Serialize for Label {
 
 impl<'de> Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Label, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse()
-            .map_err(|_| serde::de::Error::custom(format!("{text:?} is not a label")))
+        deserializer.deserialize_str(StrVisitor(|text: &str| {
+            text.parse().map_err(|_| format!("{text:?} is not a label"))
+        }))
+    }
+}
+
+/// Reads a string without copying it, for types parsed from one (labels, times).
+pub struct StrVisitor<F>(pub F);
+
+impl<T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'_> for StrVisitor<F> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        (self.0)(text).map_err(E::custom)
+    }
+}
+
+/// A map keyed by label. Labels are two small numbers from our own documents, so a
+/// multiply-and-rotate hash serves; SipHash's protection against chosen keys buys nothing
+/// here and cost a tenth of reading a large incident.
+pub type LabelMap<V> = HashMap<Label, V, BuildHasherDefault<LabelHasher>>;
+
+#[derive(Default)]
+pub struct LabelHasher(u64);
+
+impl Hasher for LabelHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_isize(&mut self, value: isize) {
+        self.write_u64(value as u64);
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

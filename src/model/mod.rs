@@ -9,12 +9,11 @@
 mod entry;
 mod label;
 mod state;
+mod utc;
 
 pub use entry::{Body, Entry, NewEntry, Run, Stage};
-pub use label::{Kind, Label, join_labels, parse_labels};
+pub use label::{Kind, Label, LabelMap, join_labels, parse_labels};
 pub use state::{HypothesisStatus, Metrics, State, Warning};
-
-use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -43,7 +42,9 @@ pub enum Change {
 pub struct Transition {
     pub change: Change,
     pub uuid: Uuid,
+    #[serde(deserialize_with = "utc::deserialize")]
     pub at: DateTime<Utc>,
+    #[serde(deserialize_with = "utc::deserialize")]
     pub recorded_at: DateTime<Utc>,
     pub by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,6 +69,7 @@ pub struct Incident {
     /// Orders incidents opened in the same second.
     pub uuid: Uuid,
     pub title: String,
+    #[serde(deserialize_with = "utc::deserialize")]
     pub opened_at: DateTime<Utc>,
     pub opened_by: String,
     #[serde(default)]
@@ -99,7 +101,7 @@ impl Incident {
     /// Checks what serde cannot: labels match their kinds and are unique, and links point
     /// at entries of the right kind. A document that fails this was not written by us.
     pub fn validate(&self) -> std::result::Result<(), String> {
-        let mut seen = HashMap::with_capacity(self.entries.len());
+        let mut seen = LabelMap::with_capacity_and_hasher(self.entries.len(), Default::default());
         for entry in &self.entries {
             if entry.id.series != entry.kind().series() {
                 return Err(format!(

@@ -2,14 +2,14 @@
 //! hypothesis stands, which tests await results, the current text of corrected entries,
 //! what was retracted, the root cause, and the warnings that keep the method on track.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
 use serde::Serialize;
 
 use super::entry::{Body, Entry, Stage};
-use super::label::{Kind, Label};
+use super::label::{Kind, Label, LabelMap};
 use super::{Incident, Status};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -48,24 +48,24 @@ pub struct Metrics {
 
 pub struct State<'a> {
     incident: &'a Incident,
-    index: HashMap<Label, usize>,
-    verdicts: HashMap<Label, Verdict>,
-    results_by_test: HashMap<Label, Vec<Label>>,
-    evidence: HashMap<Label, Vec<Label>>,
-    amendments: HashMap<Label, Vec<Label>>,
-    retractions: HashMap<Label, Label>,
+    index: LabelMap<usize>,
+    verdicts: LabelMap<Verdict>,
+    results_by_test: LabelMap<Vec<Label>>,
+    evidence: LabelMap<Vec<Label>>,
+    amendments: LabelMap<Vec<Label>>,
+    retractions: LabelMap<Label>,
 }
 
 impl<'a> State<'a> {
     pub fn of(incident: &'a Incident) -> State<'a> {
         let mut state = State {
             incident,
-            index: HashMap::with_capacity(incident.entries.len()),
-            verdicts: HashMap::new(),
-            results_by_test: HashMap::new(),
-            evidence: HashMap::new(),
-            amendments: HashMap::new(),
-            retractions: HashMap::new(),
+            index: LabelMap::with_capacity_and_hasher(incident.entries.len(), Default::default()),
+            verdicts: LabelMap::default(),
+            results_by_test: LabelMap::default(),
+            evidence: LabelMap::default(),
+            amendments: LabelMap::default(),
+            retractions: LabelMap::default(),
         };
         // Corrections first: a retraction recorded later still takes back a result.
         for (position, entry) in incident.entries.iter().enumerate() {

@@ -28,6 +28,9 @@ const ALWAYS: &[char] = &[
 
 /// Renders user text for Markdown.
 pub fn markdown(text: &str, place: Place<'_>) -> String {
+    if is_plain(text) {
+        return text.to_string();
+    }
     let text = text.replace("\r\n", "\n");
     let lines: Vec<&str> = text.trim_end_matches('\n').split('\n').collect();
     let mut out = String::with_capacity(text.len() + 16);
@@ -44,6 +47,43 @@ pub fn markdown(text: &str, place: Place<'_>) -> String {
         line_markdown(line.trim_end(), &mut out);
     }
     out
+}
+
+/// Text that means nothing in Markdown, so reads as typed without escapes: the common
+/// case, checked in one pass over the bytes.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let Some((first, last)) = bytes.first().zip(bytes.last()) else {
+        return false;
+    };
+    let starts_safe = first.is_ascii_alphabetic()
+        || (*first >= 0x80 && !first.is_ascii())
+        || (first.is_ascii_digit() && !bytes.iter().any(|byte| matches!(byte, b'.' | b')')));
+    starts_safe
+        && !last.is_ascii_whitespace()
+        && text.is_ascii()
+        && !bytes.iter().any(|byte| {
+            byte.is_ascii_control()
+                || matches!(
+                    byte,
+                    b'\\'
+                        | b'`'
+                        | b'*'
+                        | b'_'
+                        | b'['
+                        | b']'
+                        | b'<'
+                        | b'>'
+                        | b'|'
+                        | b'~'
+                        | b'&'
+                        | b'#'
+                        | b'@'
+                        | b'$'
+                        | b':'
+                        | b'.'
+                )
+        })
 }
 
 fn line_markdown(line: &str, out: &mut String) {
@@ -185,6 +225,24 @@ mod tests {
         assert_eq!(block("ops@example.com"), r"ops\@example.com");
         assert_eq!(block("Root cause: disk"), "Root cause: disk");
         assert_eq!(block("at 02:47"), "at 02:47");
+    }
+
+    #[test]
+    fn plain_text_takes_the_fast_path_and_reads_the_same() {
+        for plain in [
+            "502s on checkout",
+            "p99 latency 4s",
+            "db-1 replica lag 40k",
+            "H2 S1 ok",
+        ] {
+            assert!(is_plain(plain), "{plain}");
+            assert_eq!(block(plain), plain);
+        }
+        for not_plain in [
+            "1. list", "- x", "a_b", "x ", "www.x", "a:b", "é", "tab\t", "",
+        ] {
+            assert!(!is_plain(not_plain), "{not_plain:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::escape::{self, Place};
-use super::{human_duration, utc_time};
+use super::{human_duration, push_utc_time, utc_time};
 use crate::model::{
     Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, Run, State, Status, join_labels,
 };
@@ -382,6 +382,14 @@ impl<'a> Report<'a> {
     }
 
     pub fn tests(&self, out: &mut String) {
+        // Every result of each test, retracted ones too (they are shown, marked).
+        let mut results_by_test: std::collections::HashMap<Label, Vec<&Entry>> =
+            std::collections::HashMap::new();
+        for entry in &self.incident.entries {
+            if let Body::Result { test, .. } = &entry.body {
+                results_by_test.entry(*test).or_default().push(entry);
+            }
+        }
         let mut any = false;
         for test in self.incident.entries_of(Kind::Test) {
             any = true;
@@ -406,15 +414,8 @@ impl<'a> Report<'a> {
                     join_labels(targets)
                 }
             );
-            let results: Vec<&Entry> = self
-                .incident
-                .entries
-                .iter()
-                .filter(
-                    |entry| matches!(&entry.body, Body::Result { test: of, .. } if *of == test.id),
-                )
-                .collect();
-            for result in &results {
+            let results = results_by_test.get(&test.id).map_or(&[][..], Vec::as_slice);
+            for result in results {
                 if let Body::Result { run: Some(run), .. } = &result.body {
                     out.push_str(&evidence_block(run, ""));
                     out.push('\n');
@@ -458,14 +459,14 @@ impl<'a> Report<'a> {
         let opening = Moment {
             at: incident.opened_at,
             recorded: DateTime::<Utc>::MIN_UTC,
-            what: "opened".into(),
+            what: What::Opened,
             text: Some(&incident.title),
             by: &incident.opened_by,
         };
         let entries = incident.entries.iter().map(|entry| Moment {
             at: entry.at,
             recorded: entry.recorded_at,
-            what: self.timeline_what(entry),
+            what: What::Entry(entry),
             text: Some(entry.text.as_str()).filter(|said| !said.trim().is_empty()),
             by: &entry.by,
         });
@@ -473,8 +474,8 @@ impl<'a> Report<'a> {
             at: change.at,
             recorded: change.recorded_at,
             what: match change.change {
-                Change::Closed => "closed".into(),
-                Change::Reopened => "reopened".into(),
+                Change::Closed => What::Closed,
+                Change::Reopened => What::Reopened,
             },
             text: change.resolution.as_deref(),
             by: &change.by,
@@ -486,11 +487,22 @@ impl<'a> Report<'a> {
         // A stable sort, so equal times keep the order of the log.
         moments.sort_by_key(|moment| (moment.at, moment.recorded));
         for moment in moments {
-            let _ = write!(out, "- {} UTC, {}", utc_time(moment.at), moment.what);
-            if let Some(said) = moment.text {
-                let _ = write!(out, ": {}", text(said, ITEM));
+            out.push_str("- ");
+            push_utc_time(out, moment.at);
+            out.push_str(" UTC, ");
+            match moment.what {
+                What::Opened => out.push_str("opened"),
+                What::Closed => out.push_str("closed"),
+                What::Reopened => out.push_str("reopened"),
+                What::Entry(entry) => self.timeline_what(out, entry),
             }
-            let _ = writeln!(out, " (by {})", text(moment.by, ITEM));
+            if let Some(said) = moment.text {
+                out.push_str(": ");
+                out.push_str(&text(said, ITEM));
+            }
+            out.push_str(" (by ");
+            out.push_str(&text(moment.by, ITEM));
+            out.push_str(")\n");
         }
         out.push('\n');
     }
@@ -582,19 +594,19 @@ impl<'a> Report<'a> {
     }
 
     /// What the timeline says an entry was: its label, kind and the facts of its kind.
-    fn timeline_what(&self, entry: &Entry) -> String {
-        let label = format!("**{}** {}", entry.id, entry.kind().name());
-        match &entry.body {
-            Body::Amend { target } | Body::Retract { target } => format!("{label} of {target}"),
-            Body::Severity { severity } => format!("{label} {severity}"),
-            Body::Stage { stage } => format!("{label} {}", stage.name()),
+    fn timeline_what(&self, out: &mut String, entry: &Entry) {
+        let _ = write!(out, "**{}** {}", entry.id, entry.kind().name());
+        let _ = match &entry.body {
+            Body::Amend { target } | Body::Retract { target } => write!(out, " of {target}"),
+            Body::Severity { severity } => write!(out, " {severity}"),
+            Body::Stage { stage } => write!(out, " {}", stage.name()),
             Body::Role { role, holder } => {
-                format!("{label} {} to {}", text(role, ITEM), text(holder, ITEM))
+                write!(out, " {} to {}", text(role, ITEM), text(holder, ITEM))
             }
-            Body::Decision { option } => format!("{label} for {option}"),
-            Body::Result { run: Some(_), .. } => format!("{label} of the command run"),
-            _ => label,
-        }
+            Body::Decision { option } => write!(out, " for {option}"),
+            Body::Result { run: Some(_), .. } => write!(out, " of the command run"),
+            _ => Ok(()),
+        };
     }
 
     /// The earliest symptom still standing, and when it was observed.
@@ -753,9 +765,16 @@ impl<'a> Report<'a> {
 struct Moment<'a> {
     at: DateTime<Utc>,
     recorded: DateTime<Utc>,
-    what: String,
+    what: What<'a>,
     text: Option<&'a str>,
     by: &'a str,
+}
+
+enum What<'a> {
+    Opened,
+    Closed,
+    Reopened,
+    Entry(&'a Entry),
 }
 
 /// A command's output as a fenced block: shown escaped (control characters visible, tabs

@@ -10,14 +10,37 @@ pub mod templates;
 #[cfg(test)]
 mod gfm_tests;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 /// A UTC time as reports show it: `2026-11-21 02:47`, with seconds when they are not zero.
 pub fn utc_time(time: DateTime<Utc>) -> String {
-    if time.timestamp() % 60 == 0 {
-        time.format("%Y-%m-%d %H:%M").to_string()
-    } else {
-        time.format("%Y-%m-%d %H:%M:%S").to_string()
+    let mut text = String::with_capacity(19);
+    push_utc_time(&mut text, time);
+    text
+}
+
+/// `utc_time`, written by hand into `out`: chrono's formatter took a tenth of the time of
+/// a 10,000-entry report.
+pub fn push_utc_time(out: &mut String, time: DateTime<Utc>) {
+    fn digits(out: &mut String, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            let digit = value / 10u32.pow(place) % 10;
+            out.push(char::from(b'0' + digit as u8));
+        }
+    }
+    let (date, clock) = (time.date_naive(), time.time());
+    digits(out, date.year().clamp(0, 9999) as u32, 4);
+    out.push('-');
+    digits(out, date.month(), 2);
+    out.push('-');
+    digits(out, date.day(), 2);
+    out.push(' ');
+    digits(out, clock.hour(), 2);
+    out.push(':');
+    digits(out, clock.minute(), 2);
+    if clock.second() != 0 {
+        out.push(':');
+        digits(out, clock.second(), 2);
     }
 }
 

@@ -213,25 +213,28 @@ fn every_kind_of_damage_gets_its_own_message_and_the_file_is_kept() {
     let id = env.open("Damage");
     env.ok(&["symptom", "fine"]);
     let good = std::fs::read_to_string(env.document_path(&id)).unwrap();
-    let newer = good.replacen("\"schema\": 1", "\"schema\": 7", 1);
-    let cases: [(&str, Vec<u8>); 7] = [
+    let with = |change: &dyn Fn(&mut Value)| {
+        let mut document: Value = serde_json::from_str(&good).unwrap();
+        change(&mut document);
+        serde_json::to_vec(&document).unwrap()
+    };
+    let cases: [(&str, Vec<u8>); 8] = [
         ("the file is empty", Vec::new()),
         ("truncated", good.as_bytes()[..good.len() / 2].to_vec()),
         ("only NUL bytes", vec![0; 512]),
         ("not JSON", b"<html>502 Bad Gateway</html>".to_vec()),
+        ("not UTF-8", b"{\"title\": \"caf\xe9\"}".to_vec()),
         (
             "not an incident document",
             br#"{"hello": "world"}"#.to_vec(),
         ),
-        ("newer version of incident (schema 7", newer.into_bytes()),
+        (
+            "newer version of incident (schema 7",
+            with(&|document| document["schema"] = 7.into()),
+        ),
         (
             "unknown field `weather`",
-            good.replacen(
-                "\"text\": \"fine\"",
-                "\"text\": \"fine\", \"weather\": 1",
-                1,
-            )
-            .into_bytes(),
+            with(&|document| document["entries"][0]["weather"] = 1.into()),
         ),
     ];
     let path = env.document_path(&id);

@@ -19,9 +19,15 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::{Incident, SCHEMA};
+use crate::model::{Incident, SCHEMA, Status};
 
 const DIR_MODE: u32 = 0o700;
 const FILE_MODE: u32 = 0o600;
@@ -85,13 +91,24 @@ impl Store {
 
     /// Every incident id in the store, sorted.
     pub fn ids(&self) -> Result<Vec<String>> {
+        Ok(self.listing(false)?.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// Every incident id in the store, sorted, with what tells its document changed.
+    fn documents(&self) -> Result<Vec<(String, Option<FileKey>)>> {
+        self.listing(true)
+    }
+
+    /// The folder's documents; `with_keys` stats each, relative to the folder, which is
+    /// much cheaper than by full path when there are thousands.
+    fn listing(&self, with_keys: bool) -> Result<Vec<(String, Option<FileKey>)>> {
         let dir = self.incidents_dir();
         let listing = match fs::read_dir(&dir) {
             Ok(listing) => listing,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(source) => return Err(Error::io(dir, source)),
         };
-        let mut ids = Vec::new();
+        let mut items = Vec::new();
         for item in listing {
             let item = item.map_err(|source| Error::io(&dir, source))?;
             let name = item.file_name();
@@ -99,11 +116,37 @@ impl Store {
                 continue;
             };
             if id::is_valid(id) {
-                ids.push(id.to_string());
+                items.push((id.to_string(), item));
             }
         }
-        ids.sort();
-        Ok(ids)
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        if !with_keys {
+            return Ok(items.into_iter().map(|(id, _)| (id, None)).collect());
+        }
+        // Thousands of stats are most of `list`'s time: share them among the cores.
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let chunk = items.len().div_ceil(threads).max(1);
+        let keyed = std::thread::scope(|scope| {
+            let workers: Vec<_> = items
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(id, item)| {
+                                let key =
+                                    item.metadata().ok().map(|metadata| FileKey::of(&metadata));
+                                (id.clone(), key)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().unwrap_or_default())
+                .collect()
+        });
+        Ok(keyed)
     }
 
     /// Reads one incident. Saves replace documents atomically, so no lock is needed.
@@ -113,17 +156,70 @@ impl Store {
         parse_document(&bytes, &path, id)
     }
 
-    /// Every readable incident, and an error for each one that is not.
-    pub fn load_all(&self) -> Result<(Vec<Incident>, Vec<Error>)> {
-        let mut incidents = Vec::new();
+    /// What `list` shows of every readable incident, and an error for each one that is
+    /// not. Summaries come from `list-cache.json` for documents unchanged since they were
+    /// summarized (same inode, size and modification time: every save replaces the file,
+    /// so its inode changes); any other document is read again. The cache is never
+    /// trusted over a document, and a cache that cannot be read is simply rebuilt.
+    pub fn summaries(&self) -> Result<(Vec<Summary>, Vec<Error>)> {
+        let cache_path = self.root.join("list-cache.json");
+        let mut cache: ListCache = fs::read(&cache_path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .filter(|cache: &ListCache| cache.version == LIST_CACHE_VERSION)
+            .unwrap_or_default();
+        let documents = self.documents()?;
+        let mut changed = cache.documents.len() != documents.len();
+        let mut summaries = Vec::with_capacity(documents.len());
         let mut failures = Vec::new();
-        for id in self.ids()? {
-            match self.load(&id) {
-                Ok(incident) => incidents.push(incident),
-                Err(error) => failures.push(error),
+        let mut fresh = HashMap::with_capacity(documents.len());
+        for (id, key) in documents {
+            let cached = cache
+                .documents
+                .remove(&id)
+                .filter(|(cached_key, _)| Some(*cached_key) == key);
+            let summary = match (cached, key) {
+                (Some((_, summary)), _) => summary,
+                (None, key) => {
+                    changed = true;
+                    match self.load(&id) {
+                        Ok(incident) => {
+                            let summary = Summary::of(&incident);
+                            if let Some(key) = key {
+                                fresh.insert(id.clone(), (key, summary.clone()));
+                            }
+                            summaries.push(summary);
+                            continue;
+                        }
+                        Err(error) => {
+                            failures.push(error);
+                            continue;
+                        }
+                    }
+                }
+            };
+            fresh.insert(
+                id,
+                (
+                    key.expect("a cached summary matched a key"),
+                    summary.clone(),
+                ),
+            );
+            summaries.push(summary);
+        }
+        if changed && self.incidents_dir().is_dir() {
+            let cache = ListCache {
+                version: LIST_CACHE_VERSION,
+                documents: fresh,
+            };
+            // A cache: no fsync, and a failure to write it only costs the next `list`.
+            let temp = self.root.join(format!(".list-cache.{}", unique_suffix()));
+            let bytes = serde_json::to_vec(&cache).expect("summaries always serialize");
+            if write_plain(&temp, &bytes).is_ok() && fs::rename(&temp, &cache_path).is_err() {
+                let _ = fs::remove_file(&temp);
             }
         }
-        Ok((incidents, failures))
+        Ok((summaries, failures))
     }
 
     /// Takes the incident's lock, held until the returned file is dropped. The lock file
@@ -308,6 +404,72 @@ fn follow_symlinks(path: &Path) -> Result<PathBuf> {
         path,
         io::Error::other("too many levels of symbolic links"),
     ))
+}
+
+const LIST_CACHE_VERSION: u32 = 1;
+
+/// An incident as `list` shows it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: String,
+    pub uuid: Uuid,
+    pub title: String,
+    pub status: Status,
+    #[serde(deserialize_with = "crate::model::utc::deserialize")]
+    pub opened_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::utc::deserialize_option")]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub entries: usize,
+}
+
+impl Summary {
+    fn of(incident: &Incident) -> Summary {
+        Summary {
+            id: incident.id.clone(),
+            uuid: incident.uuid,
+            title: incident.title.clone(),
+            status: incident.status(),
+            opened_at: incident.opened_at,
+            closed_at: incident.closed_at(),
+            entries: incident.entries.len(),
+        }
+    }
+}
+
+/// What tells a document changed: a save replaces the file (new inode), and an edit in
+/// place changes its size or modification time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct FileKey {
+    inode: u64,
+    size: u64,
+    modified_ns: i128,
+}
+
+impl FileKey {
+    fn of(metadata: &fs::Metadata) -> FileKey {
+        use std::os::unix::fs::MetadataExt;
+        FileKey {
+            inode: metadata.ino(),
+            size: metadata.size(),
+            modified_ns: i128::from(metadata.mtime()) * 1_000_000_000
+                + i128::from(metadata.mtime_nsec()),
+        }
+    }
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct ListCache {
+    version: u32,
+    documents: HashMap<String, (FileKey, Summary)>,
+}
+
+fn write_plain(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(FILE_MODE)
+        .open(path)?;
+    file.write_all(bytes)
 }
 
 /// A temp-file suffix no other process or save uses; never `.json`.

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use serde::Serialize;
 
 use super::{Context, emit, emit_json};
@@ -10,7 +10,16 @@ use crate::cli::ListArgs;
 use crate::error::Result;
 use crate::model::Status;
 use crate::paint::Paint;
+use crate::report::push_utc_time;
 use crate::sanitize::{for_terminal, one_line};
+
+/// `2026-11-21 02:47 UTC`: to the minute, so the column lines up.
+fn minute(time: DateTime<Utc>) -> String {
+    let mut text = String::with_capacity(20);
+    push_utc_time(&mut text, time.with_second(0).unwrap_or(time));
+    text.push_str(" UTC");
+    text
+}
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -24,7 +33,7 @@ struct Row<'a> {
 }
 
 pub fn run(context: &Context, args: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let (mut incidents, damaged) = context.store.load_all()?;
+    let (mut incidents, damaged) = context.store.summaries()?;
     for error in &damaged {
         let _ = writeln!(
             io::stderr(),
@@ -32,7 +41,7 @@ pub fn run(context: &Context, args: ListArgs, out: &mut dyn Write) -> Result<()>
             for_terminal(&error.to_string())
         );
     }
-    incidents.retain(|incident| args.all || incident.status() == Status::Open);
+    incidents.retain(|incident| args.all || incident.status == Status::Open);
     // Newest first; incidents opened in the same second in the order they were opened.
     incidents.sort_by_key(|incident| std::cmp::Reverse((incident.opened_at, incident.uuid)));
     // A damaged pointer should not stop the listing; it is reported by commands that use it.
@@ -42,11 +51,11 @@ pub fn run(context: &Context, args: ListArgs, out: &mut dyn Write) -> Result<()>
         .map(|incident| Row {
             incident: &incident.id,
             title: &incident.title,
-            status: incident.status(),
+            status: incident.status,
             opened_at: incident.opened_at,
-            closed_at: incident.closed_at(),
+            closed_at: incident.closed_at,
             current: current.as_deref() == Some(incident.id.as_str()),
-            entries: incident.entries.len(),
+            entries: incident.entries,
         })
         .collect();
     if context.json {
@@ -83,7 +92,7 @@ pub fn run(context: &Context, args: ListArgs, out: &mut dyn Write) -> Result<()>
         text.push_str(&format!(
             "{marker} {:<width$}  {status}  {}  {}\n",
             row.incident,
-            row.opened_at.format("%Y-%m-%d %H:%M UTC"),
+            minute(row.opened_at),
             one_line(row.title),
         ));
     }

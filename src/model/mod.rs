@@ -9,7 +9,7 @@
 mod entry;
 mod label;
 mod state;
-mod utc;
+pub mod utc;
 
 pub use entry::{Body, Entry, NewEntry, Run, Stage};
 pub use label::{Kind, Label, LabelMap, join_labels, parse_labels};
@@ -77,7 +77,7 @@ pub struct Incident {
     pub entries: Vec<Entry>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Open,

@@ -131,3 +131,26 @@ fn concurrent_writers_lose_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn the_list_cache_is_never_trusted_over_the_documents() {
+    let env = TestEnv::new();
+    let first = env.open("First");
+    env.open("Second");
+    assert_eq!(env.ok(&["list", "-q"]).lines().count(), 2);
+    assert!(env.data_dir().join("list-cache.json").is_file());
+    // A save replaces the document: the cached summary is stale and not used.
+    env.ok(&["close", "-i", &first]);
+    assert_eq!(env.ok(&["list", "-q"]), "2026-11-21-second\n");
+    // An edit in place, behind our back, is seen too.
+    let path = env.document_path(&first);
+    let mut document = env.document(&first);
+    document["title"] = "Renamed by hand".into();
+    std::fs::write(&path, serde_json::to_vec(&document).unwrap()).unwrap();
+    let listed = env.ok(&["list", "--all"]);
+    assert!(listed.contains("Renamed by hand"), "{listed}");
+    // A removed incident disappears; a damaged cache is rebuilt.
+    std::fs::remove_file(env.document_path("2026-11-21-second")).unwrap();
+    std::fs::write(env.data_dir().join("list-cache.json"), "{garbage").unwrap();
+    assert_eq!(env.ok(&["list", "--all", "-q"]), format!("{first}\n"));
+}

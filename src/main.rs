@@ -54,8 +54,9 @@ fn run() -> Result<(), Error> {
             what: "an argument",
         })?);
     }
-    let mut command = Cli::command();
-    let normalized = argv::normalize(&command, args);
+    // Leaked: the process ends soon, and freeing clap's tree costs more than parsing.
+    let command = Box::leak(Box::new(Cli::command()));
+    let normalized = argv::normalize(command, args);
     for warning in &normalized.warnings {
         let _ = writeln!(io::stderr(), "warning: {}", sanitize::one_line(warning));
     }

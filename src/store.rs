@@ -6,7 +6,7 @@
 //! current                     the current incident's id
 //! incidents/<id>.json         one document per incident
 //! incidents/<id>.lock         held across every read-modify-write; never replaced
-//! incidents/.<id>.<pid>.<n>.tmp   a save in progress; never ends in .json
+//! incidents/.<id>.tmp          a save in progress; never ends in .json
 //! ```
 //!
 //! A save writes a temp file in the same folder, syncs it, renames it over the document
@@ -249,7 +249,6 @@ impl Store {
         let lock = self.lock(id)?;
         let mut incident = self.load(id)?;
         let outcome = change(&mut incident)?;
-        self.remove_stale_temps(id);
         self.write_replacing(&incident)?;
         // Dropping the file releases the lock, after the rename is durable.
         drop(lock);
@@ -261,7 +260,6 @@ impl Store {
     pub fn create(&self, incident: &Incident) -> Result<()> {
         self.ensure_dirs()?;
         let lock = self.lock(&incident.id)?;
-        self.remove_stale_temps(&incident.id);
         let path = self.document_path(&incident.id);
         let temp = self.write_temp(incident)?;
         let linked = fs::hard_link(&temp, &path);
@@ -298,27 +296,16 @@ impl Store {
         let mut bytes = serde_json::to_vec(incident)
             .expect("an incident always serializes: it holds only strings, numbers and lists");
         bytes.push(b'\n');
-        let temp = self
-            .incidents_dir()
-            .join(format!(".{}.{}", incident.id, unique_suffix()));
+        // One temp name per incident: saves of it take turns under its lock, and one
+        // left by a killed writer is simply replaced by the next save.
+        let temp = self.incidents_dir().join(format!(".{}.tmp", incident.id));
+        match fs::remove_file(&temp) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::io(temp, source)),
+        }
         write_synced(&temp, &bytes)?;
         Ok(temp)
-    }
-
-    /// Temp files of this incident left by a process killed mid-save. Only called under
-    /// the incident's lock, so no other save of it is under way.
-    fn remove_stale_temps(&self, id: &str) {
-        let prefix = format!(".{id}.");
-        let Ok(listing) = fs::read_dir(self.incidents_dir()) else {
-            return;
-        };
-        for item in listing.flatten() {
-            let name = item.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(&prefix) && name.ends_with(".tmp") {
-                let _ = fs::remove_file(item.path());
-            }
-        }
     }
 
     /// The incidents folder must be a real folder: a symlink there could send writes

@@ -157,8 +157,10 @@ pub struct Entry {
     pub body: Body,
     pub uuid: Uuid,
     /// When it happened, as the user said (`--at`), to the second.
+    #[serde(serialize_with = "super::utc::serialize")]
     pub at: DateTime<Utc>,
     /// When it was typed in.
+    #[serde(serialize_with = "super::utc::serialize")]
     pub recorded_at: DateTime<Utc>,
     pub by: String,
     pub text: String,

@@ -42,9 +42,15 @@ pub enum Change {
 pub struct Transition {
     pub change: Change,
     pub uuid: Uuid,
-    #[serde(deserialize_with = "utc::deserialize")]
+    #[serde(
+        serialize_with = "utc::serialize",
+        deserialize_with = "utc::deserialize"
+    )]
     pub at: DateTime<Utc>,
-    #[serde(deserialize_with = "utc::deserialize")]
+    #[serde(
+        serialize_with = "utc::serialize",
+        deserialize_with = "utc::deserialize"
+    )]
     pub recorded_at: DateTime<Utc>,
     pub by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,7 +75,10 @@ pub struct Incident {
     /// Orders incidents opened in the same second.
     pub uuid: Uuid,
     pub title: String,
-    #[serde(deserialize_with = "utc::deserialize")]
+    #[serde(
+        serialize_with = "utc::serialize",
+        deserialize_with = "utc::deserialize"
+    )]
     pub opened_at: DateTime<Utc>,
     pub opened_by: String,
     #[serde(default)]

@@ -13,6 +13,42 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTim
     }))
 }
 
+/// Writes a time as this program always stores it, `2026-11-21T02:47:00Z`, by hand:
+/// chrono's general formatter was most of the cost of saving a small incident.
+pub fn serialize<S: serde::Serializer>(
+    time: &DateTime<Utc>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use chrono::{Datelike, Timelike};
+    if time.nanosecond() != 0 || !(0..=9999).contains(&time.year()) {
+        return serde::Serialize::serialize(time, serializer);
+    }
+    let mut text = [0u8; 20];
+    let mut put = |at: usize, value: u32, width: usize| {
+        for place in 0..width {
+            let digit = value / 10u32.pow((width - 1 - place) as u32) % 10;
+            text[at + place] = b'0' + digit as u8;
+        }
+    };
+    put(0, time.year() as u32, 4);
+    put(5, time.month(), 2);
+    put(8, time.day(), 2);
+    put(11, time.hour(), 2);
+    put(14, time.minute(), 2);
+    put(17, time.second(), 2);
+    for (at, byte) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'Z'),
+    ] {
+        text[at] = byte;
+    }
+    serializer.serialize_str(std::str::from_utf8(&text).expect("digits and separators are ASCII"))
+}
+
 pub fn deserialize_option<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
@@ -77,6 +113,20 @@ fn fast(bytes: &[u8]) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_write_as_chrono_would() {
+        for text in [
+            "2026-11-21T02:47:09Z",
+            "0999-01-02T03:04:05Z",
+            "2026-11-21T02:47:09.5Z",
+        ] {
+            let time: DateTime<Utc> = text.parse().unwrap();
+            let ours = serialize(&time, serde_json::value::Serializer).unwrap();
+            let chronos = serde_json::to_value(time).unwrap();
+            assert_eq!(ours, chronos, "{text}");
+        }
+    }
 
     #[test]
     fn whole_seconds_in_utc_read_fast_and_the_rest_through_chrono() {

@@ -333,7 +333,7 @@ pub fn near_miss<'s>(word: &str, specs: &'s [Spec]) -> Option<&'s str> {
         .find(|long| long.starts_with(name) || edit_distance(name, long) <= 2)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

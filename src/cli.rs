@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Keep a clear head during a production incident: symptoms, hypotheses, tests, \
              results, and a post-incident report at the end.",
-    after_help = "Start with `incident open TITLE`; every command then acts on that incident.",
+    after_help = "Start with `incident open TITLE`; every command then acts on that incident.\n\n\
+                  Example:\n  incident open Checkout returns 502s --severity 2",
     max_term_width = 100,
     infer_subcommands = true
 )]
@@ -150,11 +151,13 @@ pub enum Command {
     /// Print a shell completion script
     #[command(after_help = "Example:\n  source <(incident completions bash)")]
     Completions(CompletionsArgs),
-    /// Print the man page
-    #[command(after_help = "Example:\n  incident man | man -l -")]
-    Man,
+    /// Print the man page, or a subcommand's
+    #[command(
+        after_help = "Examples:\n  incident man | man -l -\n  incident man symptom | man -l -"
+    )]
+    Man(ManArgs),
     /// Labels and ids for shell completion
-    #[command(hide = true)]
+    #[command(name = "__complete", hide = true)]
     Complete(CompleteArgs),
 }
 
@@ -314,8 +317,15 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand, for its own page
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct CompleteArgs {
-    /// `ids`, or the labels of one kind: `labels`, `symptoms`, `hypotheses`, `tests`
+    /// `ids`, or the labels of one kind: `labels`, `symptoms`, `hypotheses`, `tests`, `options`
     pub what: String,
 }
 
@@ -330,7 +340,13 @@ pub struct TestArgs {
     pub run: Option<String>,
 
     /// With --run: stop the command after SECS seconds
-    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "run")]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 30,
+        requires = "run",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     pub timeout: u64,
 
     #[command(flatten)]

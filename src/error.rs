@@ -73,6 +73,12 @@ pub enum Error {
     NotClosed { id: String },
     #[error("{label} cannot be the root cause: {by_result} ruled it out")]
     RootCauseRuledOut { label: Label, by_result: Label },
+    #[error("{label} is {}, which cannot be {verb}", kind.with_article())]
+    NotCorrectable {
+        label: Label,
+        kind: Kind,
+        verb: &'static str,
+    },
     #[error("{label} was retracted by {by}")]
     Retracted { label: Label, by: Label },
     #[error("the editor `{editor}` failed ({status}); nothing recorded")]
@@ -101,7 +107,7 @@ pub enum Error {
 
 fn expected_kind(expected: Option<Kind>) -> String {
     expected
-        .map(|kind| format!(" (expected a {})", kind.name()))
+        .map(|kind| format!(" (expected {})", kind.with_article()))
         .unwrap_or_default()
 }
 

@@ -73,6 +73,48 @@ fn run() -> Result<(), Error> {
         .map_err(|source| Error::io("standard output", source))
 }
 
+/// For a word that is no subcommand: the subcommands it could start, or the one it is
+/// probably a typo of. Clap's own suggestions list every alias too (`s`, `st`, `t`).
+fn unknown_subcommand(error: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = error.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let command = Cli::command();
+    let names: Vec<&str> = command
+        .get_subcommands()
+        .filter(|sub| !sub.is_hide_set())
+        .map(|sub| sub.get_name())
+        .collect();
+    let word = sanitize::one_line(word);
+    let starting: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|name| name.starts_with(word.as_str()))
+        .collect();
+    if starting.len() > 1 {
+        return Some(format!(
+            "error: `{word}` is ambiguous: {}\nhint: type more of it\n",
+            starting.join(", ")
+        ));
+    }
+    let hint = match names
+        .iter()
+        .map(|name| (argv::edit_distance(&word, name), *name))
+        .filter(|(distance, name)| *distance <= 2.max(name.len() / 3))
+        .min()
+    {
+        Some((_, nearest)) => format!("did you mean `{nearest}`?"),
+        None => "`incident --help` lists the commands".to_string(),
+    };
+    Some(format!(
+        "error: unrecognized subcommand `{word}`\nhint: {hint}\n"
+    ))
+}
+
 /// Clap's error as ours: one `error:` line, then its tips and the usage as hints.
 fn one_line_clap_error(error: &clap::Error) -> String {
     let rendered = error.render().to_string();
@@ -104,7 +146,9 @@ fn report_error(error: &Error) -> ExitCode {
             let _ = clap_error.print();
             return ExitCode::SUCCESS;
         }
-        let _ = write!(io::stderr(), "{}", one_line_clap_error(clap_error));
+        let message =
+            unknown_subcommand(clap_error).unwrap_or_else(|| one_line_clap_error(clap_error));
+        let _ = write!(io::stderr(), "{message}");
         return ExitCode::from(2);
     }
     if let Error::Io { source, .. } = error

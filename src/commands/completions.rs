@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use super::{Context, emit};
-use crate::cli::{Cli, CompleteArgs, CompletionsArgs};
+use crate::cli::{Cli, CompleteArgs, CompletionsArgs, ManArgs};
 use crate::error::{Error, Result};
 use crate::model::Kind;
 
@@ -16,17 +16,27 @@ use crate::model::Kind;
 /// options and commands that take them; everything else is clap's.
 const BASH_LABELS: &str = r#"
 _incident_with_labels() {
-    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" what=""
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" what="" word
+    local -a scope=()
+    local i
+    # Labels come from the incident the command line names, as the command would.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case "${COMP_WORDS[i]}" in
+            -i|--incident|--dir) scope+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}") ;;
+            -i=*|--incident=*|--dir=*) scope+=("${COMP_WORDS[i]}") ;;
+        esac
+    done
     case "$prev" in
-        -i|--incident|use) what=ids ;;
+        -i|--incident|u|us|use) what=ids ;;
         --for|--rules-out|--confirms|--root-cause) what=hypotheses ;;
         --explains) what=symptoms ;;
-        result|res|r) what=tests ;;
-        amend|retract) what=labels ;;
+        r|re|res|resu|resul|result) what=tests ;;
+        de|dec|deci|decid|decide) what=options ;;
+        am|ame|amen|amend|ret|retr|retra|retrac|retract) what=labels ;;
     esac
     if [[ -n "$what" && "$cur" != -* ]]; then
         local IFS=$'\n'
-        COMPREPLY=($(compgen -W "$(incident complete "$what" 2>/dev/null)" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(incident "${scope[@]}" __complete "$what" 2>/dev/null)" -- "$cur"))
         return 0
     fi
     _incident "$@"
@@ -45,12 +55,77 @@ pub fn completions(args: CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     emit(out, &script)
 }
 
-pub fn man(out: &mut dyn Write) -> Result<()> {
+/// What the generated page cannot know: times, the environment, files, exit codes, and
+/// a session to copy from.
+const MAN_SECTIONS: &str = r#".SH TIME
+\fB\-\-at\fR takes RFC 3339 (2026\-11\-21T02:47:00Z), YYYY\-MM\-DD HH:MM[:SS] in local time,
+HH:MM[:SS] (the latest such local moment not in the future), or a duration ago
+(15m ago, \-15m, 1h30m ago; units s, m, h, d). A time in the future is refused.
+.SH ENVIRONMENT
+.TP
+\fBINCIDENT_DIR\fR
+The data directory, unless \fB\-\-dir\fR is given. Default: $XDG_DATA_HOME/incident, else
+~/.local/share/incident.
+.TP
+\fBINCIDENT\fR
+The incident to act on, unless \fB\-i\fR is given. Default: the current incident.
+.TP
+\fBINCIDENT_USER\fR, \fBUSER\fR
+Who records entries, unless \fB\-\-by\fR is given.
+.TP
+\fBVISUAL\fR, \fBEDITOR\fR
+The editor opened for text when none is typed at a terminal.
+.TP
+\fBNO_COLOR\fR
+No colour, even at a terminal.
+.SH FILES
+.TP
+\fI<data dir>/incidents/<id>.json\fR
+One document per incident, mode 0600.
+.TP
+\fI<data dir>/current\fR
+The current incident's id.
+.SH EXIT STATUS
+0 on success; 2 when the command was typed wrong (unknown option, empty text, malformed
+label, id or time); 1 for anything else (no such incident or entry, a closed incident, a
+damaged file, an I/O error).
+.SH EXAMPLES
+.nf
+incident open Checkout returns 502s \-\-at 02:47
+incident symptom 5% of POST /checkout return 502 \-\-at 02:41
+incident hypothesis DB connection pool exhausted
+incident test read pool gauges on db\-1 \-\-for H1
+incident result T1 pool at 100/100 \-\-confirms H1
+incident close raised the pool size to 200 \-\-root\-cause H1
+incident report \-o checkout\-502s.md
+.fi
+"#;
+
+pub fn man(args: ManArgs, out: &mut dyn Write) -> Result<()> {
+    let mut root = Cli::command();
+    // Built, so each subcommand's page lists the global options too.
+    root.build();
+    let page_of = match &args.subcommand {
+        None => root.clone(),
+        Some(name) => {
+            let sub = crate::argv::find_subcommand(&root, name)
+                .filter(|sub| !sub.is_hide_set())
+                .ok_or_else(|| Error::Usage(format!("{name:?} is not a subcommand")))?;
+            // clap takes static names; this runs once, so leaking them is free.
+            let name = sub.get_name();
+            let page: &'static str = Box::leak(format!("incident-{name}").into_boxed_str());
+            sub.clone().name(page).bin_name(format!("incident {name}"))
+        }
+    };
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(page_of)
         .render(&mut page)
         .map_err(|source| Error::io("the man page", source))?;
-    emit(out, &String::from_utf8_lossy(&page))
+    let mut page = String::from_utf8_lossy(&page).into_owned();
+    if args.subcommand.is_none() {
+        page.push_str(MAN_SECTIONS);
+    }
+    emit(out, &page)
 }
 
 /// One candidate per line. Quiet on any error: a completion must never print one.
@@ -62,6 +137,7 @@ pub fn complete(context: &Context, args: CompleteArgs, out: &mut dyn Write) -> R
                 "symptoms" => Some(Kind::Symptom),
                 "hypotheses" => Some(Kind::Hypothesis),
                 "tests" => Some(Kind::Test),
+                "options" => Some(Kind::Option),
                 _ => None,
             };
             context

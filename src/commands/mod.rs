@@ -20,6 +20,7 @@ mod test;
 mod use_;
 
 use std::io::{self, IsTerminal, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 
 use chrono::{DateTime, Local, Utc};
 use uuid::Uuid;
@@ -182,6 +183,7 @@ fn edit_text() -> Result<String> {
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
+        .mode(0o600)
         .open(&path)
         .map_err(|source| Error::io(&path, source))?;
     let status = std::process::Command::new("sh")
@@ -307,7 +309,7 @@ pub fn run(command: Option<Command>, context: &Context, out: &mut dyn Write) -> 
         Command::Amend(args) => amend::run(context, args, out),
         Command::Retract(args) => retract::run(context, args, out),
         Command::Completions(args) => completions::completions(args, out),
-        Command::Man => completions::man(out),
+        Command::Man(args) => completions::man(args, out),
         Command::Complete(args) => completions::complete(context, args, out),
     }
 }

@@ -136,6 +136,7 @@ impl Body {
                 .chain(of(confirms, Kind::Hypothesis))
                 .collect(),
             Body::Decision { option } => vec![(*option, Some(Kind::Option))],
+            // Which entries can be corrected is the record's rule, not a link kind.
             Body::Amend { target } | Body::Retract { target } => vec![(*target, None)],
             Body::Symptom
             | Body::Note

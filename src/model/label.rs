@@ -110,12 +110,33 @@ impl Kind {
     }
 
     /// Whether entries of this kind are refused once the incident is closed: the diagnosis
-    /// is over, but notes, follow-up actions, decisions and corrections keep coming.
+    /// is over, and a closed incident is resolved; notes, follow-up actions, decisions and
+    /// corrections keep coming.
     pub fn is_diagnosis(self) -> bool {
         matches!(
             self,
-            Kind::Symptom | Kind::Hypothesis | Kind::Test | Kind::Result
+            Kind::Symptom | Kind::Hypothesis | Kind::Test | Kind::Result | Kind::Stage
         )
+    }
+
+    /// Corrections of corrections are not kept: amendments and retractions are final.
+    pub fn can_be_retracted(self) -> bool {
+        !matches!(self, Kind::Amend | Kind::Retract)
+    }
+
+    /// Only what has text worth correcting: not the changes of state.
+    pub fn can_be_amended(self) -> bool {
+        !self.is_change()
+    }
+
+    /// `a symptom`, `an option`.
+    pub fn with_article(self) -> String {
+        let article = if self.name().starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {}", self.name())
     }
 
     /// Changes of state, labelled `E`: corrections of other entries, and new severities,

@@ -125,10 +125,11 @@ impl Incident {
         }
         for entry in &self.entries {
             for (label, wanted) in entry.body.links() {
-                let fits = match (seen.get(&label), wanted) {
-                    (Some(found), Some(wanted)) => *found == wanted,
-                    (Some(found), None) => !found.is_change(),
-                    (None, _) => false,
+                let fits = match (seen.get(&label), wanted, &entry.body) {
+                    (Some(found), Some(wanted), _) => *found == wanted,
+                    (Some(found), None, Body::Retract { .. }) => found.can_be_retracted(),
+                    (Some(found), None, _) => found.can_be_amended(),
+                    (None, _, _) => false,
                 };
                 if !fits {
                     return Err(format!("{} links to {label}, which does not fit", entry.id));
@@ -245,6 +246,14 @@ impl Incident {
             })
     }
 
+    /// The entry with this label, whatever its kind.
+    fn expect_any(&self, label: Label) -> Result<&Entry> {
+        self.entry(label).ok_or(Error::NoSuchEntry {
+            label,
+            expected: None,
+        })
+    }
+
     fn next_label(&self, kind: Kind) -> Result<Label> {
         let series = kind.series();
         let highest = self
@@ -315,16 +324,40 @@ impl Incident {
         {
             return Err(Error::RulesOutAndConfirms { label: *label });
         }
+        let state = self.state();
         for (label, wanted) in new.body.links() {
-            self.expect_entry(label, wanted)?;
-        }
-        if let Body::Amend { target } | Body::Retract { target } = &new.body
-            && let Some(retraction) = self.state().retraction(*target)
-        {
-            return Err(Error::Retracted {
-                label: *target,
-                by: retraction.id,
-            });
+            match (&new.body, wanted) {
+                (Body::Amend { .. }, None) => {
+                    let target = self.expect_any(label)?;
+                    if !target.kind().can_be_amended() {
+                        return Err(Error::NotCorrectable {
+                            label,
+                            kind: target.kind(),
+                            verb: "amended",
+                        });
+                    }
+                }
+                (Body::Retract { .. }, None) => {
+                    let target = self.expect_any(label)?;
+                    if !target.kind().can_be_retracted() {
+                        return Err(Error::NotCorrectable {
+                            label,
+                            kind: target.kind(),
+                            verb: "retracted",
+                        });
+                    }
+                }
+                _ => {
+                    self.expect_entry(label, wanted)?;
+                }
+            }
+            // Nothing new may lean on what was taken back.
+            if let Some(retraction) = state.retraction(label) {
+                return Err(Error::Retracted {
+                    label,
+                    by: retraction.id,
+                });
+            }
         }
         let id = self.next_label(kind)?;
         self.entries.push(Entry {

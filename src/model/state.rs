@@ -208,7 +208,7 @@ impl<'a> State<'a> {
 
     /// The latest entry of a kind, by when it happened (ties: the last recorded).
     fn latest(&self, kind: Kind) -> Option<&'a Entry> {
-        self.incident.entries_of(kind).max_by_key(|entry| entry.at)
+        self.live(kind).max_by_key(|entry| entry.at)
     }
 
     /// The current severity, 1 (most severe) to 5, if one was set.
@@ -247,7 +247,7 @@ impl<'a> State<'a> {
 
     /// Every role assignment, in order of time.
     pub fn role_changes(&self) -> Vec<&'a Entry> {
-        let mut changes: Vec<&Entry> = self.incident.entries_of(Kind::Role).collect();
+        let mut changes: Vec<&Entry> = self.live(Kind::Role).collect();
         changes.sort_by_key(|entry| entry.at);
         changes
     }
@@ -257,9 +257,7 @@ impl<'a> State<'a> {
         // Entries may be backdated before the opening; no metric is negative.
         let since = |at: DateTime<Utc>| (at - opened).num_seconds().max(0);
         let first_stage = |reached: Stage| {
-            self.incident
-                .entries
-                .iter()
+            self.live(Kind::Stage)
                 .filter(|entry| matches!(entry.body, Body::Stage { stage } if stage >= reached))
                 .map(|entry| entry.at)
                 .min()

@@ -708,9 +708,10 @@ impl<'a> Report<'a> {
                     standing.join(", ")
                 }
             );
+            let retracted = self.state.is_retracted(decision.id);
             out.push_str("Options:\n\n");
             for option in before.entries_of(Kind::Option) {
-                let mark = if option.id == *chosen {
+                let mark = if option.id == *chosen && !retracted {
                     " **Chosen.**"
                 } else {
                     ""
@@ -724,10 +725,14 @@ impl<'a> Report<'a> {
                 utc_time(decision.at)
             );
             let rationale = self.state.text(decision);
-            if rationale.trim().is_empty() {
+            if !rationale.trim().is_empty() {
+                let _ = write!(out, ": {}", text(rationale, PARAGRAPH));
+            }
+            let corrections = self.corrections(decision, PARAGRAPH);
+            if corrections.is_empty() {
                 out.push_str(".\n\n");
             } else {
-                let _ = writeln!(out, ": {}\n", text(rationale, PARAGRAPH));
+                let _ = writeln!(out, "{corrections}\n");
             }
         }
         // Each decision lists the options weighed before it; later ones wait for the next.

@@ -44,7 +44,7 @@ pub fn push_utc_time(out: &mut String, time: DateTime<Utc>) {
     }
 }
 
-/// A duration as people say it: `45s`, `12m`, `1h 7m`, `2d 3h`.
+/// A duration as people say it: `45s`, `9m 30s`, `1h 7m`, `2d 3h`: the two largest units.
 pub fn human_duration(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
     let seconds = seconds.unsigned_abs();
@@ -62,7 +62,12 @@ pub fn human_duration(seconds: i64) -> String {
             format!("{hours}h")
         }
     } else if minutes > 0 {
-        format!("{minutes}m")
+        let seconds = seconds % 60;
+        if seconds > 0 {
+            format!("{minutes}m {seconds}s")
+        } else {
+            format!("{minutes}m")
+        }
     } else {
         format!("{seconds}s")
     };
@@ -77,7 +82,8 @@ mod tests {
     fn durations_read_as_people_say_them() {
         assert_eq!(human_duration(0), "0s");
         assert_eq!(human_duration(45), "45s");
-        assert_eq!(human_duration(12 * 60 + 5), "12m");
+        assert_eq!(human_duration(12 * 60 + 5), "12m 5s");
+        assert_eq!(human_duration(570), "9m 30s");
         assert_eq!(human_duration(3600 + 7 * 60), "1h 7m");
         assert_eq!(human_duration(7200), "2h");
         assert_eq!(human_duration(2 * 86_400 + 3 * 3600 + 60), "2d 3h");

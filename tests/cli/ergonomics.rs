@@ -50,8 +50,16 @@ fn prefixes_and_short_aliases() {
 fn typos_get_a_did_you_mean() {
     let env = TestEnv::new();
     let stderr = env.fails(&["symtom", "x"], 2);
+    assert_eq!(
+        stderr,
+        "error: unrecognized subcommand `symtom`\nhint: did you mean `symptom`?\n"
+    );
+    let stderr = env.fails(&["stauts"], 2);
+    assert!(stderr.contains("did you mean `status`?"), "{stderr}");
+    let stderr = env.fails(&["re"], 2);
+    assert!(stderr.starts_with("error: `re` is ambiguous: "), "{stderr}");
     assert!(
-        stderr.contains("similar subcommand") && stderr.contains("'symptom'"),
+        stderr.contains("reopen") && stderr.contains("report"),
         "{stderr}"
     );
     let stderr = env.fails(&["list", "--al"], 2);
@@ -304,6 +312,20 @@ fn bash_completion_completes_commands_ids_and_labels() {
     );
     assert_eq!(complete("incident use ''"), "2026-11-21-completion");
     assert_eq!(complete("incident -i 2026"), "2026-11-21-completion");
+    assert_eq!(complete("incident resu ''"), "T1", "a prefix of result");
+    env.ok(&["option", "roll back"]);
+    assert_eq!(complete("incident decide ''"), "O1");
+    env.quiet(&["open", "Other"]);
+    assert_eq!(
+        complete("incident -i completion decide ''"),
+        "O1",
+        "labels of the named incident"
+    );
+    assert_eq!(
+        complete("incident decide ''"),
+        "",
+        "the current incident has no options"
+    );
     for shell in ["zsh", "fish", "elvish", "powershell"] {
         assert!(
             env.ok(&["completions", shell]).contains("incident"),
@@ -318,6 +340,18 @@ fn the_man_page_and_every_help_end_well() {
     let man = env.ok(&["man"]);
     assert!(man.contains(".TH incident 1"), "{man}");
     assert!(man.contains("symptom"), "{man}");
+    for section in [
+        ".SH ENVIRONMENT",
+        ".SH EXIT STATUS",
+        ".SH FILES",
+        ".SH EXAMPLES",
+        ".SH TIME",
+    ] {
+        assert!(man.contains(section), "{section}");
+    }
+    let page = env.ok(&["man", "symptom"]);
+    assert!(page.contains(".TH incident-symptom 1"), "{page}");
+    env.fails(&["man", "nothing"], 2);
     let subcommands = [
         "open",
         "symptom",

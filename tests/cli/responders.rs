@@ -249,6 +249,54 @@ fn run_records_evidence_and_leaves_the_verdict_to_the_engineer() {
 }
 
 #[test]
+fn changes_of_state_can_be_taken_back_but_not_rewritten() {
+    let env = TestEnv::new();
+    env.quiet(&["open", "Corrections", "--severity", "3", "--at", "03:00"]);
+    env.ok(&["stage", "identified", "--at", "03:10"]);
+    env.ok(&["role", "primary", "ana"]);
+    env.ok(&["role", "primary", "ben"]);
+    assert_eq!(
+        env.quiet(&["retract", "E2", "--why", "typed too soon"]),
+        "E5"
+    );
+    env.ok(&["retract", "E4"]);
+    let report = env.json(&["status"]);
+    assert_eq!(report["stage"], "investigating");
+    assert_eq!(report["metrics"]["time_to_identify"], Value::Null);
+    assert_eq!(report["roles"], json!({"primary": "ana"}));
+    let stderr = env.fails(&["amend", "E1", "severity 2"], 1);
+    assert!(
+        stderr.contains("E1 is a severity, which cannot be amended"),
+        "{stderr}"
+    );
+    let stderr = env.fails(&["retract", "E5"], 1);
+    assert!(
+        stderr.contains("E5 is a retract, which cannot be retracted"),
+        "{stderr}"
+    );
+
+    env.ok(&["option", "fail over"]);
+    env.ok(&["decide", "O1", "fastest"]);
+    env.ok(&["retract", "D1", "--why", "reconsidered"]);
+    let markdown = env.ok(&["report"]);
+    assert!(!markdown.contains("**Chosen.**"), "{markdown}");
+    assert!(
+        markdown.contains("**Retracted** by E7: reconsidered"),
+        "{markdown}"
+    );
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "O1")["chosen_by"], json!([]));
+
+    env.ok(&["hypothesis", "dns"]);
+    env.ok(&["retract", "H1"]);
+    let stderr = env.fails(&["test", "dig", "--for", "H1"], 1);
+    assert!(stderr.contains("H1 was retracted by E8"), "{stderr}");
+    env.ok(&["close"]);
+    env.fails(&["stage", "investigating"], 1);
+    env.fails(&["test", "x", "--run", "true", "--timeout", "0"], 2);
+}
+
+#[test]
 fn run_keeps_the_last_fifty_lines() {
     let env = TestEnv::new();
     env.open("Long output");

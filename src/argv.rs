@@ -195,6 +195,23 @@ fn take_option(
         Word::Long(spec, value) => vec![(spec, value)],
         Word::Shorts(shorts) => shorts,
     };
+    // After the text, `df -h` and `grep logs -i` are text: a short flag there is more
+    // likely part of a command line someone typed than help, or an option with no value.
+    let short = !words[index].starts_with("--");
+    if trailing
+        && short
+        && found.iter().any(|(spec, value)| {
+            spec.long == "help"
+                || (spec.takes_value
+                    && !spec.value_optional
+                    && value.is_none()
+                    && words
+                        .get(index + 1)
+                        .is_none_or(|next| next == "--" || is_option(next)))
+        })
+    {
+        return None;
+    }
     let mut index = index + 1;
     for (spec, attached) in found {
         if !spec.takes_value {
@@ -305,10 +322,14 @@ fn arrange(words: &[String], specs: &[Spec], fixed: usize) -> (Vec<String>, Vec<
     if dashes < words.len() {
         text.extend(words[dashes + 1..].iter().cloned());
     }
-    let mistyped = text
+    // Long options typed inside the text (not after a `--`) were probably meant.
+    let mistyped = words[index..end]
         .iter()
-        .filter(|word| matches!(classify(word, specs), Word::Text))
-        .filter(|word| near_miss(word, specs).is_some())
+        .filter(|word| {
+            word.starts_with("--")
+                && (!matches!(classify(word, specs), Word::Text)
+                    || near_miss(word, specs).is_some())
+        })
         .cloned()
         .collect();
     if !positionals.is_empty() || !text.is_empty() {
@@ -406,14 +427,17 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Normalized {
     let (arranged, mistyped) = arrange(&args[index + 1..], &specs, fixed);
     let warnings = mistyped
         .iter()
-        .filter_map(|word| {
-            near_miss(word, &specs).map(|meant| {
-                format!(
-                    "`{word}` is not an option of `{}`, so it was recorded as text; \
-                     did you mean `--{meant}`?",
-                    subcommand.get_name()
-                )
-            })
+        .map(|word| match classify(word, &specs) {
+            Word::Text => format!(
+                "`{word}` is not an option of `{}`, so it was recorded as text; \
+                 did you mean `--{}`?",
+                subcommand.get_name(),
+                near_miss(word, &specs).unwrap_or_default()
+            ),
+            _ => format!(
+                "`{word}` stands inside the text, so it was recorded as text; \
+                 options go before or after the text"
+            ),
         })
         .collect();
     let mut rewritten = args[..=index].to_vec();

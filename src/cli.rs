@@ -302,8 +302,12 @@ pub struct RetractArgs {
     pub label: String,
 
     /// Why it no longer counts
-    #[arg(long, value_name = "TEXT", num_args = 1..)]
-    pub why: Vec<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub why: Option<String>,
+
+    /// Why, without --why
+    #[arg(value_name = "WHY", hide = true)]
+    pub reason: Vec<String>,
 
     #[command(flatten)]
     pub stamp: StampArgs,

@@ -83,6 +83,8 @@ pub enum Error {
     Retracted { label: Label, by: Label },
     #[error("the editor `{editor}` failed ({status}); nothing recorded")]
     EditorFailed { editor: String, status: String },
+    #[error("interrupted: the command was stopped and nothing was recorded")]
+    Interrupted,
     #[error("no labels left for another {}", kind.name())]
     LabelsExhausted { kind: Kind },
     #[error("{}: {source}", path.display())]

@@ -133,8 +133,12 @@ impl Store {
                     scope.spawn(move || {
                         part.iter()
                             .map(|(id, item)| {
-                                let key =
-                                    item.metadata().ok().map(|metadata| FileKey::of(&metadata));
+                                // A symlinked document is keyed by what it points at.
+                                let metadata = match item.file_type() {
+                                    Ok(kind) if kind.is_symlink() => fs::metadata(item.path()),
+                                    _ => item.metadata(),
+                                };
+                                let key = metadata.ok().map(|metadata| FileKey::of(&metadata));
                                 (id.clone(), key)
                             })
                             .collect::<Vec<_>>()
@@ -262,7 +266,7 @@ impl Store {
         let lock = self.lock(&incident.id)?;
         let path = self.document_path(&incident.id);
         let temp = self.write_temp(incident)?;
-        let linked = fs::hard_link(&temp, &path);
+        let linked = link_without_replacing(&temp, &path);
         let _ = fs::remove_file(&temp);
         let outcome = match linked {
             Ok(()) => sync_dir(&self.incidents_dir()),
@@ -393,7 +397,7 @@ fn follow_symlinks(path: &Path) -> Result<PathBuf> {
     ))
 }
 
-const LIST_CACHE_VERSION: u32 = 1;
+const LIST_CACHE_VERSION: u32 = 2;
 
 /// An incident as `list` shows it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -430,16 +434,21 @@ struct FileKey {
     inode: u64,
     size: u64,
     modified_ns: i128,
+    /// The inode's change time, which no one can set back: it moves on every write even
+    /// when the size and modification time are made to stay.
+    changed_ns: i128,
 }
 
 impl FileKey {
     fn of(metadata: &fs::Metadata) -> FileKey {
         use std::os::unix::fs::MetadataExt;
+        let nanos =
+            |seconds: i64, nanos: i64| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
         FileKey {
             inode: metadata.ino(),
             size: metadata.size(),
-            modified_ns: i128::from(metadata.mtime()) * 1_000_000_000
-                + i128::from(metadata.mtime_nsec()),
+            modified_ns: nanos(metadata.mtime(), metadata.mtime_nsec()),
+            changed_ns: nanos(metadata.ctime(), metadata.ctime_nsec()),
         }
     }
 }
@@ -457,6 +466,40 @@ fn write_plain(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .mode(FILE_MODE)
         .open(path)?;
     file.write_all(bytes)
+}
+
+/// Puts `temp` at `path` unless something is there already: a hard link (the caller then
+/// removes `temp`), or where the file system has none, a rename that refuses to replace
+/// (Linux's RENAME_NOREPLACE).
+fn link_without_replacing(temp: &Path, path: &Path) -> io::Result<()> {
+    match fs::hard_link(temp, path) {
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::Unsupported | io::ErrorKind::PermissionDenied
+            ) || error.raw_os_error() == Some(libc::EXDEV) =>
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let from = std::ffi::CString::new(temp.as_os_str().as_bytes())?;
+            let to = std::ffi::CString::new(path.as_os_str().as_bytes())?;
+            // SAFETY: two NUL-terminated paths that outlive the call.
+            let renamed = unsafe {
+                libc::renameat2(
+                    libc::AT_FDCWD,
+                    from.as_ptr(),
+                    libc::AT_FDCWD,
+                    to.as_ptr(),
+                    libc::RENAME_NOREPLACE,
+                )
+            };
+            if renamed == 0 {
+                Ok(())
+            } else {
+                Err(io::Error::last_os_error())
+            }
+        }
+        other => other,
+    }
 }
 
 /// A temp-file suffix no other process or save uses; never `.json`.
@@ -573,11 +616,14 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     temp_name.push(name);
     temp_name.push(format!(".{}", unique_suffix()));
     let temp = dir.join(temp_name);
+    // A replaced file keeps its mode; a new one is 0644, whatever the umask.
+    let mode = fs::metadata(path).map_or(0o644, |metadata| metadata.permissions().mode());
     let written = (|| {
         let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)?;
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
         file.write_all(bytes)?;
         file.sync_all()
     })();

@@ -115,11 +115,7 @@ impl Context {
     /// `--by`, else `INCIDENT_USER`, else `USER`.
     pub fn author(&self, stamp: &StampArgs) -> Result<String> {
         if let Some(by) = &stamp.by {
-            let by = by.trim();
-            if by.is_empty() {
-                return Err(Error::Usage("--by needs a name".into()));
-            }
-            return Ok(by.to_string());
+            return check_name(by, "--by");
         }
         Ok(["INCIDENT_USER", "USER"]
             .iter()
@@ -128,6 +124,24 @@ impl Context {
             .find(|name| !name.is_empty())
             .unwrap_or_else(|| "unknown".to_string()))
     }
+}
+
+/// The longest name accepted (an author, owner, role or holder), in bytes.
+const MAX_NAME_BYTES: usize = 256;
+
+/// A person's or role's name: trimmed, not empty, not a paragraph.
+pub fn check_name(name: &str, what: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::Usage(format!("{what} needs a name")));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Error::Usage(format!(
+            "{what} is {} bytes long; a name is at most {MAX_NAME_BYTES}",
+            name.len()
+        )));
+    }
+    Ok(name.to_string())
 }
 
 /// Text that may be left out (a decision's rationale, a note on a severity change): the

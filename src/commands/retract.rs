@@ -11,7 +11,11 @@ use crate::model::{Body, Label, check_text};
 
 pub fn run(context: &Context, args: RetractArgs, out: &mut dyn Write) -> Result<()> {
     let target: Label = args.label.parse()?;
-    let why = args.why.join(" ");
+    let why = match args.why {
+        Some(why) if args.reason.is_empty() => why,
+        Some(why) => format!("{why} {}", args.reason.join(" ")),
+        None => args.reason.join(" "),
+    };
     if !why.is_empty() {
         check_text(&why)?;
     }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{Context, optional_text, record};
+use super::{Context, check_name, optional_text, record};
 use crate::cli::{RoleArgs, SeverityArgs, StageArgs, StageName};
 use crate::error::{Error, Result};
 use crate::model::{Body, Stage};
@@ -43,11 +43,8 @@ pub fn stage(context: &Context, args: StageArgs, out: &mut dyn Write) -> Result<
 }
 
 pub fn role(context: &Context, args: RoleArgs, out: &mut dyn Write) -> Result<()> {
-    let role = args.role.trim().to_lowercase();
-    let holder = args.holder.join(" ").trim().to_string();
-    if role.is_empty() || holder.is_empty() {
-        return Err(Error::Usage("a role needs a name and a holder".into()));
-    }
+    let role = check_name(&args.role, "the role")?.to_lowercase();
+    let holder = check_name(&args.holder.join(" "), "the role's holder")?;
     let stamp = context.stamp(&args.stamp)?;
     record::record_one(
         context,

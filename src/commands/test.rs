@@ -6,8 +6,11 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::record::{self, Draft};
@@ -96,13 +99,28 @@ fn summarize(evidence: &Run) -> String {
     }
 }
 
+/// Set by SIGINT or SIGTERM while a command runs: the command lives in its own process
+/// group, so the terminal's Ctrl-C reaches only us, and we stop it.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn interrupted(_signal: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
 /// Runs the command in its own process group with stdout and stderr on one pipe, so the
-/// output interleaves as printed; shows it live and keeps its tail.
+/// output interleaves as printed; shows it live and keeps its tail. Returns by the
+/// timeout even if something the command started keeps the pipe open.
 fn execute(command: &str, timeout: Duration) -> Result<Run> {
-    let (mut reader, writer) = io::pipe().map_err(|source| Error::io("a pipe", source))?;
+    let (reader, writer) = io::pipe().map_err(|source| Error::io("a pipe", source))?;
     let writer_for_stderr = writer
         .try_clone()
         .map_err(|source| Error::io("a pipe", source))?;
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            libc::signal(signal, interrupted as *const () as libc::sighandler_t);
+        }
+    }
     let started = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
@@ -114,25 +132,20 @@ fn execute(command: &str, timeout: Duration) -> Result<Run> {
         .spawn()
         .map_err(|source| Error::io("sh", source))?;
     // The child has its copies of the pipe; ours are gone with the `Command`.
-    let shower = std::thread::spawn(move || {
-        let mut tail = Tail::default();
-        let mut buffer = [0u8; 8192];
-        let mut stderr = io::stderr();
-        loop {
-            match reader.read(&mut buffer) {
-                Ok(0) | Err(_) => break,
-                Ok(read) => {
-                    let chunk = &buffer[..read];
-                    let shown = String::from_utf8_lossy(chunk);
-                    let _ = stderr.write_all(sanitize::for_terminal(&shown).as_bytes());
-                    tail.push(chunk);
-                }
-            }
-        }
-        tail
-    });
+    let stop = Arc::new(AtomicBool::new(false));
+    let shower = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || show_and_keep(reader, &stop))
+    };
     let mut timed_out = false;
     let status = loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            kill_group(child.id());
+            let _ = child.wait();
+            stop.store(true, Ordering::SeqCst);
+            let _ = shower.join();
+            return Err(Error::Interrupted);
+        }
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if started.elapsed() >= timeout => {
@@ -144,9 +157,15 @@ fn execute(command: &str, timeout: Duration) -> Result<Run> {
             Err(_) => break None,
         }
     };
-    // Anything the command left running in its group would hold the pipe open.
+    // Anything the command left running in its group would hold the pipe open; what left
+    // the group (`setsid`, a daemon) may too, so reading stops shortly after.
     kill_group(child.id());
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let deadline = Instant::now() + Duration::from_millis(500);
+    while !shower.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    stop.store(true, Ordering::SeqCst);
     let tail = shower.join().unwrap_or_default();
     let _ = io::stderr().flush();
     Ok(Run {
@@ -160,6 +179,53 @@ fn execute(command: &str, timeout: Duration) -> Result<Run> {
         duration_ms,
         output: tail.text(),
     })
+}
+
+/// Reads the command's output until it ends or `stop` is set: shows it on stderr, escaped
+/// (a character split across two reads waits for its second half), and keeps its tail.
+fn show_and_keep(mut reader: io::PipeReader, stop: &AtomicBool) -> Tail {
+    let mut tail = Tail::default();
+    let mut buffer = [0u8; 8192];
+    let mut pending: Vec<u8> = Vec::new();
+    let mut stderr = io::stderr();
+    loop {
+        let mut ready = libc::pollfd {
+            fd: reader.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for a descriptor we own, for the duration of the call.
+        let polled = unsafe { libc::poll(&mut ready, 1, 50) };
+        if polled == 0 {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            continue;
+        }
+        match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+            Ok(read) => {
+                let chunk = &buffer[..read];
+                tail.push(chunk);
+                pending.extend_from_slice(chunk);
+                let complete = match std::str::from_utf8(&pending) {
+                    Ok(_) => pending.len(),
+                    Err(error) if error.error_len().is_none() => error.valid_up_to(),
+                    Err(_) => pending.len(),
+                };
+                let shown = String::from_utf8_lossy(&pending[..complete]).into_owned();
+                pending.drain(..complete);
+                let _ = stderr.write_all(sanitize::for_terminal(&shown).as_bytes());
+            }
+        }
+    }
+    if !pending.is_empty() {
+        let shown = String::from_utf8_lossy(&pending).into_owned();
+        let _ = stderr.write_all(sanitize::for_terminal(&shown).as_bytes());
+    }
+    tail
 }
 
 fn kill_group(process: u32) {

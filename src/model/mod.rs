@@ -159,9 +159,9 @@ impl Incident {
             .iter()
             .position(|entry| entry.id == label)
             .map_or(self.entries.len(), |position| position + 1);
-        let last = self.entries[..end].last();
-        let recorded = last.map(|entry| entry.recorded_at);
-        let happened = last.map(|entry| entry.at);
+        // Entries and transitions carry uuid v7s, which order them as they were recorded,
+        // to the millisecond, where recorded_at only has whole seconds.
+        let recorded = self.entries[..end].last().map(|entry| entry.uuid);
         Incident {
             schema: self.schema,
             id: self.id.clone(),
@@ -172,9 +172,7 @@ impl Incident {
             lifecycle: self
                 .lifecycle
                 .iter()
-                .filter(|transition| {
-                    Some(transition.recorded_at) <= recorded && Some(transition.at) <= happened
-                })
+                .filter(|transition| Some(transition.uuid) < recorded)
                 .cloned()
                 .collect(),
             entries: self.entries[..end].to_vec(),

@@ -5,14 +5,16 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::markdown::{ITEM, finish, text};
+use super::markdown::{ITEM, finish, heading, text};
 use super::{human_duration, utc_time};
 use crate::model::{Body, HypothesisStatus, Incident, Kind, Status, join_labels};
 
 pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
     let state = incident.state();
     let mut out = String::new();
-    let _ = writeln!(out, "# Handover: {}\n", text(incident.title.trim(), ITEM));
+    let sections = ["Condition", "Actions", "Needs"].map(String::from);
+    let title = format!("Handover: {}", incident.title);
+    let _ = writeln!(out, "# {}\n", heading(&title, &sections));
 
     out.push_str("## Condition\n\n");
     let since = match incident.closed_at() {

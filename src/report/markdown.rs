@@ -42,7 +42,7 @@ pub fn cell(value: &str) -> String {
 
 /// A title for a heading: one line, and trailing punctuation written as a character
 /// reference, which renders the same but is not flagged by markdownlint (MD026).
-fn heading(title: &str, others: &[String]) -> String {
+pub fn heading(title: &str, others: &[String]) -> String {
     // Trimmed, so the line ends in the title's own last character, never in a reference.
     let title = title.trim();
     let mut line = cell(title);
@@ -785,20 +785,31 @@ enum What<'a> {
 /// A command's output as a fenced block: shown escaped (control characters visible, tabs
 /// as spaces, no trailing blanks), behind a fence longer than any backtick run in it.
 pub fn evidence_block(run: &Run, indent: &str) -> String {
-    let mut lines = vec![format!("$ {}", run.command)];
-    for line in run
-        .output
+    let shown = |line: &str| {
+        expand_tabs(&sanitize::for_terminal(line))
+            .trim_end()
+            .to_string()
+    };
+    // The command, as typed but escaped like its output; a multi-line one continues
+    // with `> ` as a shell would show it.
+    let mut lines: Vec<String> = run
+        .command
         .replace("\r\n", "\n")
-        .trim_end_matches('\n')
         .split('\n')
-    {
-        if !run.output.is_empty() {
-            lines.push(
-                expand_tabs(&sanitize::for_terminal(line))
-                    .trim_end()
-                    .to_string(),
-            );
-        }
+        .enumerate()
+        .map(|(number, line)| {
+            let prompt = if number == 0 { "$ " } else { "> " };
+            format!("{prompt}{}", shown(line))
+        })
+        .collect();
+    if !run.output.is_empty() {
+        lines.extend(
+            run.output
+                .replace("\r\n", "\n")
+                .trim_end_matches('\n')
+                .split('\n')
+                .map(shown),
+        );
     }
     let verdict = match (run.timed_out, run.exit_code) {
         (true, _) => format!("[timed out after {}]", human_ms(run.duration_ms)),

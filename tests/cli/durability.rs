@@ -98,14 +98,21 @@ fn a_writer_killed_at_any_instant_never_loses_a_printed_entry() {
     for _ in 0..20 {
         assert_eq!(env.run_with_stdin(&["note", "-"], &history).code, 0);
     }
+    // Kill at instants spread over how long one write takes here, so that kills land
+    // before, during and after the save.
+    let started = std::time::Instant::now();
+    env.ok(&["note", "timing one write"]);
+    let span = u64::try_from(started.elapsed().as_micros())
+        .unwrap_or(20_000)
+        .max(1000);
     let mut printed = Vec::new();
+    let mut killed_before_printing = 0;
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     for round in 0..100 {
-        // A cheap deterministic spread of delays from 0 to about 25 ms.
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = Duration::from_micros(seed % 25_000);
+        let delay = Duration::from_micros(seed % (span * 6 / 5));
         let mut child = Command::new(binary())
             .args(["note", &format!("round {round}"), "-q"])
             .env_clear()
@@ -120,7 +127,9 @@ fn a_writer_killed_at_any_instant_never_loses_a_printed_entry() {
         let output = child.wait_with_output().unwrap();
         let label = String::from_utf8(output.stdout).unwrap();
         let document = env.document(&id); // always parses
-        if !label.trim().is_empty() {
+        if label.trim().is_empty() {
+            killed_before_printing += 1;
+        } else {
             printed.push((label.trim().to_string(), format!("round {round}")));
         }
         for (label, text) in &printed {
@@ -132,6 +141,11 @@ fn a_writer_killed_at_any_instant_never_loses_a_printed_entry() {
             );
         }
     }
+    assert!(
+        killed_before_printing >= 10 && printed.len() >= 10,
+        "kills should land both before and after saves: {killed_before_printing} killed, {} printed",
+        printed.len()
+    );
     // The next save cleans up whatever temp files the killed writers left.
     env.ok(&["note", "after the storm"]);
     assert!(temp_files(&env).is_empty(), "{:?}", temp_files(&env));

@@ -432,7 +432,7 @@ fn the_templates_have_their_sections_and_pass_markdownlint() {
     )
     .unwrap();
     let lint = std::process::Command::new("markdownlint-cli2")
-        .args(["ddx.md", "google.md", "pagerduty.md"])
+        .args(["ddx.md", "google.md", "pagerduty.md", "can.md"])
         .current_dir(env.home())
         .output()
         .unwrap();
@@ -440,5 +440,83 @@ fn the_templates_have_their_sections_and_pass_markdownlint() {
         lint.status.success(),
         "{}",
         String::from_utf8_lossy(&lint.stderr)
+    );
+}
+
+#[test]
+fn run_returns_by_its_timeout_even_if_something_keeps_the_output_open() {
+    let env = TestEnv::new();
+    env.open("Daemons");
+    let started = std::time::Instant::now();
+    let out = env.run(&[
+        "test",
+        "daemon",
+        "--run",
+        "setsid sleep 30 & echo started",
+        "--timeout",
+        "2",
+        "-q",
+    ]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "T1 R1\n"));
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "R1")["output"], "started\n");
+}
+
+#[test]
+fn an_interrupted_run_stops_the_command_and_records_nothing() {
+    let env = TestEnv::new();
+    env.open("Interrupted");
+    let marker = env.home().join("still-running");
+    let mut process = std::process::Command::new(assert_cmd::cargo::cargo_bin("incident"))
+        .args([
+            "test",
+            "slow",
+            "--run",
+            &format!("sleep 3; touch '{}'", marker.display()),
+        ])
+        .env("INCIDENT_DIR", env.data_dir())
+        .env("INCIDENT_NOW", crate::env::NOW)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: kill(2) on a child we spawned and have not reaped.
+    unsafe {
+        libc::kill(process.id() as libc::pid_t, libc::SIGINT);
+    }
+    let status = process.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    assert!(!marker.exists(), "the command was stopped");
+    assert_eq!(
+        env.json(&["report", "--format", "json"])["entries"],
+        json!([])
+    );
+}
+
+#[test]
+fn the_command_itself_is_shown_escaped() {
+    let env = TestEnv::new();
+    env.open("Hostile command");
+    let out = env.run(&[
+        "test",
+        "t",
+        "--run",
+        "printf ok #\u{1b}]0;pwned\u{7}\techo\t\"x\"",
+        "-q",
+    ]);
+    assert_eq!(out.code, 0);
+    let markdown = env.ok(&["report"]);
+    assert!(
+        !markdown.contains('\u{1b}') && !markdown.contains('\u{7}') && !markdown.contains('\t')
+    );
+    assert!(
+        markdown.contains("$ printf ok #\\x1b]0;pwned\\x07"),
+        "{markdown}"
     );
 }

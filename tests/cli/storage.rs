@@ -149,6 +149,20 @@ fn the_list_cache_is_never_trusted_over_the_documents() {
     std::fs::write(&path, serde_json::to_vec(&document).unwrap()).unwrap();
     let listed = env.ok(&["list", "--all"]);
     assert!(listed.contains("Renamed by hand"), "{listed}");
+    // Even one that keeps the size and the modification time.
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let same_size = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Renamed by hand", "Renamed by HAND");
+    std::fs::write(&path, same_size).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    let listed = env.ok(&["list", "--all"]);
+    assert!(listed.contains("Renamed by HAND"), "{listed}");
     // A removed incident disappears; a damaged cache is rebuilt.
     std::fs::remove_file(env.document_path("2026-11-21-second")).unwrap();
     std::fs::write(env.data_dir().join("list-cache.json"), "{garbage").unwrap();

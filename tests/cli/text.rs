@@ -99,3 +99,27 @@ fn invalid_utf8_on_stdin_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("UTF-8"));
 }
+
+#[test]
+fn short_flags_at_the_end_of_the_text_are_text() {
+    let env = TestEnv::new();
+    env.open("Flags");
+    assert_eq!(
+        env.ok(&["note", "checked", "disk", "with", "df", "-h", "-q"]),
+        "N1\n"
+    );
+    assert_eq!(env.quiet(&["note", "grep", "logs", "-i"]), "N2");
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "N1")["text"], "checked disk with df -h");
+    assert_eq!(entry(&report, "N2")["text"], "grep logs -i");
+    let out = env.run(&["test", "check", "--for", "H1", "pool"]);
+    assert!(
+        out.stderr
+            .contains("warning: `--for` stands inside the text"),
+        "{}",
+        out.stderr
+    );
+    env.ok(&["retract", "N1", "--why", "dup", "of", "-15%", "-q"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "E1")["text"], "dup of -15%");
+}

@@ -169,15 +169,7 @@ pub fn read_text(words: &[String]) -> Result<String> {
         [] if io::stdin().is_terminal() => edit_text()?,
         words => words.join(" "),
     };
-    if text.trim().is_empty() {
-        return Err(Error::EmptyText);
-    }
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(Error::TextTooLong {
-            len: text.len(),
-            limit: MAX_TEXT_BYTES,
-        });
-    }
+    crate::model::check_text(&text)?;
     Ok(text)
 }
 

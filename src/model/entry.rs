@@ -190,7 +190,7 @@ pub struct NewEntry {
 #[serde(deny_unknown_fields)]
 struct StoredEntry {
     id: Label,
-    kind: StoredKind,
+    kind: Kind,
     explains: Option<Vec<Label>>,
     #[serde(rename = "for")]
     targets: Option<Vec<Label>>,
@@ -231,24 +231,6 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum StoredKind {
-    Symptom,
-    Hypothesis,
-    Test,
-    Result,
-    Note,
-    Action,
-    Option,
-    Decision,
-    Amend,
-    Retract,
-    Severity,
-    Stage,
-    Role,
-}
-
 impl TryFrom<StoredEntry> for Entry {
     type Error = String;
 
@@ -286,14 +268,14 @@ impl TryFrom<StoredEntry> for Entry {
                 .ok_or_else(|| format!("entry {id} has no `{name}`"))
         }
         let body = match kind {
-            StoredKind::Symptom => Body::Symptom,
-            StoredKind::Hypothesis => Body::Hypothesis {
+            Kind::Symptom => Body::Symptom,
+            Kind::Hypothesis => Body::Hypothesis {
                 explains: explains.take().unwrap_or_default(),
             },
-            StoredKind::Test => Body::Test {
+            Kind::Test => Body::Test {
                 targets: targets.take().unwrap_or_default(),
             },
-            StoredKind::Result => Body::Result {
+            Kind::Result => Body::Result {
                 test: required(&mut test, id, "test")?,
                 rules_out: rules_out.take().unwrap_or_default(),
                 confirms: confirms.take().unwrap_or_default(),
@@ -308,29 +290,29 @@ impl TryFrom<StoredEntry> for Entry {
                     None => None,
                 },
             },
-            StoredKind::Note => Body::Note,
-            StoredKind::Action => Body::Action {
+            Kind::Note => Body::Note,
+            Kind::Action => Body::Action {
                 owner: owner.take().flatten(),
             },
-            StoredKind::Option => Body::Option {
+            Kind::Option => Body::Option {
                 consequence: consequence.take().flatten(),
             },
-            StoredKind::Decision => Body::Decision {
+            Kind::Decision => Body::Decision {
                 option: required(&mut option, id, "option")?,
             },
-            StoredKind::Amend => Body::Amend {
+            Kind::Amend => Body::Amend {
                 target: required(&mut target, id, "target")?,
             },
-            StoredKind::Retract => Body::Retract {
+            Kind::Retract => Body::Retract {
                 target: required(&mut target, id, "target")?,
             },
-            StoredKind::Severity => Body::Severity {
+            Kind::Severity => Body::Severity {
                 severity: required(&mut severity, id, "severity")?,
             },
-            StoredKind::Stage => Body::Stage {
+            Kind::Stage => Body::Stage {
                 stage: required(&mut stage, id, "stage")?,
             },
-            StoredKind::Role => Body::Role {
+            Kind::Role => Body::Role {
                 role: required(&mut role, id, "role")?,
                 holder: required(&mut holder, id, "holder")?,
             },

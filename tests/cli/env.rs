@@ -190,3 +190,14 @@ pub fn entry<'a>(report: &'a Value, label: &str) -> &'a Value {
         .find(|entry| entry["id"] == label)
         .unwrap_or_else(|| panic!("no entry {label} in {report:#}"))
 }
+
+/// util-linux's `script`, which runs a command on a real pseudo-terminal; `None` only
+/// where it is missing, which CI does not allow.
+pub fn pty() -> Option<PathBuf> {
+    let found = crate::output::which("script");
+    assert!(
+        found.is_some() || std::env::var_os("CI").is_none(),
+        "CI needs util-linux's script"
+    );
+    found
+}

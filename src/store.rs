@@ -597,7 +597,8 @@ fn newer(path: &Path, found: u64) -> Error {
 /// complete new one, never a partial report. A symlink is written through to its target;
 /// a FIFO or device is written to directly, as a shell redirection would.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let path = &follow_symlinks(path)?;
+    // Whatever the kernel finds at the end of the links: a device (`/dev/null`,
+    // `/dev/stdout`) or a FIFO is written to, never replaced.
     if fs::metadata(path).is_ok_and(|metadata| !metadata.is_file() && !metadata.is_dir()) {
         return OpenOptions::new()
             .write(true)
@@ -605,6 +606,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
             .and_then(|mut file| file.write_all(bytes))
             .map_err(|source| Error::io(path, source));
     }
+    let path = &follow_symlinks(path)?;
     let name = path
         .file_name()
         .ok_or_else(|| Error::Usage(format!("{} is not a file name", path.display())))?;

@@ -303,3 +303,20 @@ fn entries_backdated_before_the_opening_are_not_negative_durations() {
         "{markdown}"
     );
 }
+
+#[test]
+fn output_to_a_device_writes_to_it_and_never_replaces_it() {
+    let env = TestEnv::new();
+    env.open("Devices");
+    // /dev/stdout is a link to a link to this process's pipe: written to, not replaced.
+    let out = env.run(&["report", "-o", "/dev/stdout"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("# Devices\n"), "{}", out.stdout);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}

@@ -290,7 +290,17 @@ impl Store {
             return Err(Error::io(path, source));
         }
         failpoint("after-rename");
-        sync_dir(&self.incidents_dir())
+        // The new document is in place; failing now would invite a retry that records
+        // the entry twice. Say that its durability is in doubt instead.
+        if let Err(error) = sync_dir(&self.incidents_dir()) {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: saved, but the folder could not be synced, so the save may not \
+                 survive a power cut: {}",
+                crate::sanitize::one_line(&error.to_string())
+            );
+        }
+        Ok(())
     }
 
     /// Writes the document to a fresh temp file beside it and syncs it to disk.

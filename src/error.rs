@@ -103,6 +103,8 @@ pub enum Error {
         found: u64,
         known: u32,
     },
+    #[error("{} is inside the data directory; write the report somewhere else", path.display())]
+    InsideDataDirectory { path: PathBuf },
     #[error("no data directory: set INCIDENT_DIR or pass --dir")]
     NoDataDir,
 }
@@ -154,10 +156,9 @@ impl Error {
             Error::CurrentIncidentGone { .. } => "pick another with `incident use REF`".into(),
             Error::NoMatchingIncident { .. } => "`incident list --all` shows every incident".into(),
             Error::AmbiguousIncident { .. } => "type more of the id".into(),
-            Error::Closed { .. } => {
-                "`incident reopen` opens it again; `note` and `action` still work while closed"
-                    .into()
-            }
+            Error::Closed { .. } => "`incident reopen` opens it again; notes, actions, \
+                                      decisions and corrections still work while closed"
+                .into(),
             Error::AlreadyClosed { .. } => "`incident reopen` opens it again".into(),
             Error::RulesOutWithoutTargets { .. } => {
                 "name the hypotheses it rules out: `--rules-out H1,H2`".into()

@@ -367,6 +367,27 @@ impl Store {
         sync_dir(&self.root)
     }
 
+    /// Whether a path the user gave lands inside the data directory, through any links.
+    pub fn contains(&self, path: &Path) -> bool {
+        let Ok(root) = fs::canonicalize(&self.root) else {
+            return false;
+        };
+        let target = follow_symlinks(path).unwrap_or_else(|_| path.to_path_buf());
+        // The file may not exist yet: resolve its folder, then add its name.
+        let resolved = match (target.parent(), target.file_name()) {
+            (Some(parent), Some(name)) => {
+                let parent = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+                fs::canonicalize(parent).map(|parent| parent.join(name))
+            }
+            _ => fs::canonicalize(&target),
+        };
+        resolved.is_ok_and(|resolved| resolved.starts_with(&root))
+    }
+
     pub fn exists(&self, id: &str) -> bool {
         self.document_path(id).exists()
     }

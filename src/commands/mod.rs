@@ -38,15 +38,17 @@ pub struct Context {
     pub quiet: bool,
     pub color: bool,
     reference: Option<String>,
+    /// `INCIDENT`, when it chose the incident (no `-i`).
+    from_environment: Option<String>,
 }
 
 impl Context {
     pub fn new(global: GlobalArgs) -> Result<Context> {
-        let reference = global.incident.or_else(|| {
-            std::env::var("INCIDENT")
-                .ok()
-                .filter(|value| !value.trim().is_empty())
-        });
+        let environment = std::env::var("INCIDENT")
+            .ok()
+            .filter(|value| !value.trim().is_empty());
+        let from_environment = environment.clone().filter(|_| global.incident.is_none());
+        let reference = global.incident.or(environment);
         let color = match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -62,7 +64,21 @@ impl Context {
             quiet: global.quiet && !global.json,
             color,
             reference,
+            from_environment,
         })
+    }
+
+    /// After `open` or `use`: the current incident changed, but `INCIDENT` still decides
+    /// what the next commands act on. Say so.
+    pub fn warn_if_environment_overrides(&self) {
+        if let Some(reference) = &self.from_environment {
+            let _ = writeln!(
+                io::stderr(),
+                "hint: INCIDENT={} is set, so commands still act on that incident; \
+                 unset INCIDENT to follow the current one",
+                crate::sanitize::one_line(reference)
+            );
+        }
     }
 
     /// The id of the incident to act on: `-i`, else `INCIDENT`, else the current one.

@@ -55,6 +55,7 @@ pub fn run(context: &Context, args: OpenArgs, out: &mut dyn Write) -> Result<()>
         }
     }
     context.store.set_current(&incident.id)?;
+    context.warn_if_environment_overrides();
     incident_summary(
         context,
         &incident,

@@ -36,6 +36,12 @@ pub fn run(context: &Context, args: ReportArgs, out: &mut dyn Write) -> Result<(
     };
     match args.output.as_deref() {
         Some(path) if path.as_os_str() != "-" => {
+            // The report is the user's file to put anywhere but over the log itself.
+            if context.store.contains(path) {
+                return Err(Error::InsideDataDirectory {
+                    path: path.to_path_buf(),
+                });
+            }
             store::write_file_atomically(path, report.as_bytes())
         }
         _ => emit(out, &report),

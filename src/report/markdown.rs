@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::escape::{self, Place};
 use super::{human_duration, push_utc_time, utc_time};
@@ -458,21 +459,21 @@ impl<'a> Report<'a> {
         let incident = self.incident;
         let opening = Moment {
             at: incident.opened_at,
-            recorded: DateTime::<Utc>::MIN_UTC,
+            recorded: Uuid::nil(),
             what: What::Opened,
             text: Some(&incident.title),
             by: &incident.opened_by,
         };
         let entries = incident.entries.iter().map(|entry| Moment {
             at: entry.at,
-            recorded: entry.recorded_at,
+            recorded: entry.uuid,
             what: What::Entry(entry),
             text: Some(entry.text.as_str()).filter(|said| !said.trim().is_empty()),
             by: &entry.by,
         });
         let changes = incident.lifecycle.iter().map(|change| Moment {
             at: change.at,
-            recorded: change.recorded_at,
+            recorded: change.uuid,
             what: match change.change {
                 Change::Closed => What::Closed,
                 Change::Reopened => What::Reopened,
@@ -484,7 +485,8 @@ impl<'a> Report<'a> {
             .chain(entries)
             .chain(changes)
             .collect();
-        // A stable sort, so equal times keep the order of the log.
+        // Equal times keep the order things were recorded in, which the uuid v7s give to
+        // the millisecond; the opening comes first.
         moments.sort_by_key(|moment| (moment.at, moment.recorded));
         for moment in moments {
             out.push_str("- ");
@@ -716,7 +718,7 @@ impl<'a> Report<'a> {
                 } else {
                     ""
                 };
-                let _ = writeln!(out, "- {}{mark}", self.option_item(option));
+                let _ = writeln!(out, "- {}", self.option_item(option, mark));
             }
             let _ = write!(
                 out,
@@ -747,15 +749,19 @@ impl<'a> Report<'a> {
         if !undecided.is_empty() {
             out.push_str("Options weighed, not yet decided:\n\n");
             for option in undecided {
-                let _ = writeln!(out, "- {}", self.option_item(option));
+                let _ = writeln!(out, "- {}", self.option_item(option, ""));
             }
             out.push('\n');
         }
     }
 
-    /// `**O1** roll back to v41. Consequence: …`, for a list item.
-    fn option_item(&self, option: &'a Entry) -> String {
-        let mut item = format!("**{}** {}", option.id, text(self.state.text(option), ITEM));
+    /// `**O1** roll back to v41 **Chosen.**` and its consequence, for a list item.
+    fn option_item(&self, option: &'a Entry, mark: &str) -> String {
+        let mut item = format!(
+            "**{}** {}{mark}",
+            option.id,
+            text(self.state.text(option), ITEM)
+        );
         if let Body::Option {
             consequence: Some(consequence),
         } = &option.body
@@ -769,7 +775,7 @@ impl<'a> Report<'a> {
 
 struct Moment<'a> {
     at: DateTime<Utc>,
-    recorded: DateTime<Utc>,
+    recorded: Uuid,
     what: What<'a>,
     text: Option<&'a str>,
     by: &'a str,

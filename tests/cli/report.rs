@@ -320,3 +320,59 @@ fn output_to_a_device_writes_to_it_and_never_replaces_it() {
             .is_char_device()
     );
 }
+
+#[test]
+fn the_report_is_never_written_over_the_log() {
+    let env = TestEnv::new();
+    let id = env.open("Precious");
+    env.ok(&["note", "keep me"]);
+    let before = std::fs::read(env.document_path(&id)).unwrap();
+    for target in [
+        env.document_path(&id),
+        env.data_dir().join("current"),
+        env.data_dir().join("incidents").join("new.json"),
+    ] {
+        let stderr = env.fails(&["report", "-o", target.to_str().unwrap()], 1);
+        assert!(stderr.contains("inside the data directory"), "{stderr}");
+    }
+    assert_eq!(std::fs::read(env.document_path(&id)).unwrap(), before);
+    assert!(!env.data_dir().join("incidents").join("new.json").exists());
+}
+
+#[test]
+fn the_timeline_keeps_recording_order_for_equal_times() {
+    let env = TestEnv::new();
+    env.open("Same second");
+    env.ok(&["note", "first"]);
+    env.ok(&["close"]);
+    env.ok(&["note", "second"]);
+    env.ok(&["reopen"]);
+    env.ok(&["note", "third"]);
+    env.ok(&["close"]);
+    let markdown = env.ok(&["report"]);
+    let timeline: Vec<&str> = markdown
+        .split("## Timeline\n\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|line| line.starts_with("- "))
+        .collect();
+    let kinds: Vec<&str> = timeline
+        .iter()
+        .map(|line| {
+            line.split(", ")
+                .nth(1)
+                .unwrap()
+                .split([':', ' '])
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "opened", "**N1**", "closed", "**N2**", "reopened", "**N3**", "closed"
+        ],
+        "{markdown}"
+    );
+}

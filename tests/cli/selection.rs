@@ -118,3 +118,19 @@ fn a_prefix_that_stands_inside_another_id_is_ambiguous() {
     );
     assert_eq!(env.quiet(&["note", "x", "-i", "api-g"]), "N1");
 }
+
+#[test]
+fn use_and_open_say_when_incident_still_decides() {
+    let env = TestEnv::new();
+    env.open("Pinned");
+    env.open("Other");
+    let mut command = env.command(&["use", "other"]);
+    command.env("INCIDENT", "pinned");
+    let output = command.output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("hint: INCIDENT=pinned is set"),
+        "{stderr}"
+    );
+}

@@ -226,16 +226,8 @@ fn edit_text() -> Result<String> {
         }
         Err(source) => return Err(Error::io(editor, source)),
     }
-    let mut bytes = written.map_err(|source| Error::io(&path, source))?;
-    if bytes.ends_with(b"\n") {
-        bytes.pop();
-        if bytes.ends_with(b"\r") {
-            bytes.pop();
-        }
-    }
-    String::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 {
-        what: "the edited text",
-    })
+    let bytes = written.map_err(|source| Error::io(&path, source))?;
+    text_without_final_newline(bytes, "the edited text")
 }
 
 fn read_stdin() -> Result<String> {
@@ -245,15 +237,18 @@ fn read_stdin() -> Result<String> {
         .take(MAX_TEXT_BYTES as u64 + 2)
         .read_to_end(&mut bytes)
         .map_err(|source| Error::io("standard input", source))?;
+    text_without_final_newline(bytes, "standard input")
+}
+
+/// Typed text as UTF-8, less the one newline every editor and `echo` adds at the end.
+fn text_without_final_newline(mut bytes: Vec<u8>, what: &'static str) -> Result<String> {
     if bytes.ends_with(b"\n") {
         bytes.pop();
         if bytes.ends_with(b"\r") {
             bytes.pop();
         }
     }
-    String::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 {
-        what: "standard input",
-    })
+    String::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { what })
 }
 
 /// Writes to standard output, turning failures into the error `main` knows how to treat

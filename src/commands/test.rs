@@ -17,7 +17,7 @@ use super::record::{self, Draft};
 use super::{Context, read_text};
 use crate::cli::TestArgs;
 use crate::error::{Error, Result};
-use crate::model::{Body, Kind, Label, Run, parse_labels};
+use crate::model::{Body, Kind, Run, parse_labels};
 use crate::sanitize;
 
 /// How much of the output is kept: the last lines, and at most so many bytes of them.
@@ -52,7 +52,8 @@ pub fn run(context: &Context, args: TestArgs, out: &mut dyn Write) -> Result<()>
         context,
         stamp,
         |incident| {
-            let test = next_test_label(incident);
+            // The label the test is about to get, for its result to point at.
+            let test = incident.next_label(Kind::Test)?;
             Ok(vec![
                 Draft {
                     body: Body::Test { targets },
@@ -73,16 +74,6 @@ pub fn run(context: &Context, args: TestArgs, out: &mut dyn Write) -> Result<()>
         },
         out,
     )
-}
-
-/// The label the test is about to get, for its result to point at.
-fn next_test_label(incident: &crate::model::Incident) -> Label {
-    let highest = incident
-        .entries_of(Kind::Test)
-        .map(|test| test.id.number)
-        .max()
-        .unwrap_or(0);
-    Label::new(Kind::Test.series(), highest.saturating_add(1))
 }
 
 /// `exited with 0 after 1.2s`, `timed out after 30s`: the result's text.

@@ -252,7 +252,8 @@ impl Incident {
         })
     }
 
-    fn next_label(&self, kind: Kind) -> Result<Label> {
+    /// The label the next entry of this kind gets.
+    pub fn next_label(&self, kind: Kind) -> Result<Label> {
         let series = kind.series();
         let highest = self
             .entries

@@ -304,3 +304,23 @@ pub fn which(program: &str) -> Option<std::path::PathBuf> {
         .map(|dir| dir.join(program))
         .find(|path| path.is_file())
 }
+
+#[test]
+fn titles_and_references_with_control_characters_are_escaped_everywhere() {
+    let env = TestEnv::new();
+    env.ok(&["open", "evil\u{1b}]0;pwned\u{7} \u{202e}title"]);
+    let listed = env.ok(&["list"]);
+    assert!(
+        listed.contains(r"evil\x1b]0;pwned\x07 \u{202e}title"),
+        "{listed}"
+    );
+    let board = env.ok(&["status"]);
+    assert!(
+        !board.contains('\u{1b}') && !board.contains('\u{202e}'),
+        "{board:?}"
+    );
+    let stderr = env.fails(&["note", "x", "-i", "no\u{1b}[2Jsuch"], 1);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    let stderr = env.fails(&["result", "\u{1b}[31mT1", "x"], 2);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}

@@ -193,7 +193,7 @@ pub struct OpenArgs {
 
 #[derive(Debug, Args)]
 pub struct SeverityArgs {
-    /// 1 (most severe) to 5
+    /// 1 (most severe) to 5; `SEV1` and `P1` are 1 too
     #[arg(value_name = "N")]
     pub severity: String,
 
@@ -207,9 +207,10 @@ pub struct SeverityArgs {
 
 #[derive(Debug, Args)]
 pub struct StageArgs {
-    /// Where the response stands
-    #[arg(value_enum, value_name = "STAGE")]
-    pub stage: StageName,
+    /// Where the response stands: investigating, identified, mitigated or resolved (any
+    /// case, or a prefix: `mitig`)
+    #[arg(value_name = "STAGE")]
+    pub stage: String,
 
     /// What happened, optionally
     #[arg(value_name = "TEXT")]
@@ -217,14 +218,6 @@ pub struct StageArgs {
 
     #[command(flatten)]
     pub stamp: StampArgs,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum StageName {
-    Investigating,
-    Identified,
-    Mitigated,
-    Resolved,
 }
 
 #[derive(Debug, Args)]
@@ -456,13 +449,22 @@ pub enum Template {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// `board` for people at the terminal, `can` for a Condition / Actions / Needs
-    /// handover in Markdown, ready to paste into chat
-    #[arg(long, value_enum, default_value_t = BoardFormat::Board)]
-    pub format: BoardFormat,
+    /// handover in Markdown, ready to paste into chat [default: board]
+    #[arg(long, value_enum)]
+    pub format: Option<BoardFormat>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BoardFormat {
     Board,
     Can,
+}
+
+impl BoardFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            BoardFormat::Board => "board",
+            BoardFormat::Can => "can",
+        }
+    }
 }

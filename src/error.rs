@@ -123,6 +123,12 @@ impl Error {
         }
     }
 
+    /// Standard output was closed under us (`incident report | head -1`): not a failure
+    /// worth a word.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Clap(error) => u8::try_from(error.exit_code()).unwrap_or(2),

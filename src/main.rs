@@ -3,16 +3,19 @@
 mod argv;
 mod cli;
 mod commands;
+mod context;
 mod error;
 mod id;
+mod input;
 mod model;
-mod paint;
-mod report;
+mod record;
+mod render;
 mod sanitize;
 mod store;
 mod time;
+mod ui;
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -65,12 +68,15 @@ fn run() -> Result<(), Error> {
         Err(error) => return Err(Error::Clap(error)),
     };
     let cli = Cli::from_arg_matches(&matches).map_err(Error::Clap)?;
-    let context = commands::Context::new(cli.global)?;
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    commands::run(cli.command, &context, &mut out)?;
-    out.flush()
-        .map_err(|source| Error::io("standard output", source))
+    let mut ui = ui::Ui::new(cli.global.color, cli.global.json, cli.global.quiet);
+    let context = context::Context::new(&cli.global)?;
+    let outcome = commands::run(cli.command, &context, &mut ui);
+    // What the store had to say is said even when the command failed afterwards.
+    for warning in context.store.take_warnings() {
+        ui.warn(&warning);
+    }
+    outcome?;
+    ui.flush()
 }
 
 /// For a word that is no subcommand: the subcommands it could start, or the one it is
@@ -151,9 +157,7 @@ fn report_error(error: &Error) -> ExitCode {
         let _ = write!(io::stderr(), "{message}");
         return ExitCode::from(2);
     }
-    if let Error::Io { source, .. } = error
-        && source.kind() == io::ErrorKind::BrokenPipe
-    {
+    if error.is_broken_pipe() {
         return ExitCode::SUCCESS;
     }
     let mut stderr = io::stderr().lock();

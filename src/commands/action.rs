@@ -1,13 +1,15 @@
 //! `incident action TEXT… [--owner NAME]`: a follow-up for after the incident.
 
-use std::io::Write;
-
-use super::{Context, check_name, read_text, record};
 use crate::cli::ActionArgs;
+use crate::context::{Context, check_name};
 use crate::error::Result;
+use crate::input::read_text;
 use crate::model::Body;
+use crate::record;
+use crate::ui::Ui;
 
-pub fn run(context: &Context, args: ActionArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: ActionArgs) -> Result<()> {
+    let id = context.target()?;
     let owner = args
         .owner
         .as_deref()
@@ -15,5 +17,5 @@ pub fn run(context: &Context, args: ActionArgs, out: &mut dyn Write) -> Result<(
         .transpose()?;
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
-    record::record_one(context, stamp, Body::Action { owner }, text, out)
+    record::record_one(context, ui, &id, stamp, Body::Action { owner }, text)
 }

@@ -1,30 +1,25 @@
-//! `incident option TEXT… [--consequence TEXT]` and `incident decide OPTION [TEXT…]`:
-//! decisions weighed as S.O.C.S. asks: the Situation (which the report reconstructs),
-//! the Options, their Consequences, and the Solution chosen, with its rationale.
+//! `incident decide OPTION [TEXT…]`: the Solution chosen, with its rationale; the report
+//! reconstructs the Situation it was chosen in.
 
-use std::io::Write;
-
-use super::{Context, optional_text, read_text, record};
-use crate::cli::{DecideArgs, OptionArgs};
+use crate::cli::DecideArgs;
+use crate::context::Context;
 use crate::error::Result;
-use crate::model::{Body, Label, check_text};
+use crate::input::optional_text;
+use crate::model::{Body, Label};
+use crate::record;
+use crate::ui::Ui;
 
-pub fn option(context: &Context, args: OptionArgs, out: &mut dyn Write) -> Result<()> {
-    let consequence = match args.consequence {
-        Some(consequence) => {
-            check_text(&consequence)?;
-            Some(consequence)
-        }
-        None => None,
-    };
-    let text = read_text(&args.entry.text)?;
-    let stamp = context.stamp(&args.entry.stamp)?;
-    record::record_one(context, stamp, Body::Option { consequence }, text, out)
-}
-
-pub fn decide(context: &Context, args: DecideArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: DecideArgs) -> Result<()> {
+    let id = context.target()?;
     let option: Label = args.option.parse()?;
     let rationale = optional_text(&args.text)?;
     let stamp = context.stamp(&args.stamp)?;
-    record::record_one(context, stamp, Body::Decision { option }, rationale, out)
+    record::record_one(
+        context,
+        ui,
+        &id,
+        stamp,
+        Body::Decision { option },
+        rationale,
+    )
 }

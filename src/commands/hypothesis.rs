@@ -1,15 +1,17 @@
 //! `incident hypothesis TEXT… [--explains S…]`: a testable explanation.
 
-use std::io::Write;
-
-use super::{Context, read_text, record};
 use crate::cli::HypothesisArgs;
+use crate::context::Context;
 use crate::error::Result;
+use crate::input::read_text;
 use crate::model::{Body, parse_labels};
+use crate::record;
+use crate::ui::Ui;
 
-pub fn run(context: &Context, args: HypothesisArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: HypothesisArgs) -> Result<()> {
+    let id = context.target()?;
     let explains = parse_labels(&args.explains)?;
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
-    record::record_one(context, stamp, Body::Hypothesis { explains }, text, out)
+    record::record_one(context, ui, &id, stamp, Body::Hypothesis { explains }, text)
 }

@@ -1,29 +1,26 @@
 //! `incident open TITLE… [--id ID] [--at TIME]`: a new incident, which becomes current.
 
-use std::io::Write;
-
 use chrono::Local;
+use uuid::Uuid;
 
-use super::{Context, incident_summary, read_text};
+use super::print_incident;
 use crate::cli::OpenArgs;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::{Body, Incident, NewEntry};
-use uuid::Uuid;
+use crate::input::read_text;
+use crate::model::{Body, Incident, NewEntry, parse_severity};
+use crate::ui::Ui;
 
 /// How many `-2`, `-3`, … suffixes to try before giving up on a title.
 const MAX_CLASHES: u32 = 1000;
 
-pub fn run(context: &Context, args: OpenArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: OpenArgs) -> Result<()> {
     let title = read_text(&args.title)?;
     if let Some(chosen) = &args.id {
         id::validate(chosen)?;
     }
-    let severity = args
-        .severity
-        .as_deref()
-        .map(super::severity::parse_severity)
-        .transpose()?;
+    let severity = args.severity.as_deref().map(parse_severity).transpose()?;
     let stamp = context.stamp(&args.stamp)?;
     let opened_at = stamp.at;
     let (by, recorded_at) = (stamp.by.clone(), stamp.recorded_at);
@@ -55,11 +52,9 @@ pub fn run(context: &Context, args: OpenArgs, out: &mut dyn Write) -> Result<()>
         }
     }
     context.store.set_current(&incident.id)?;
-    context.warn_if_environment_overrides();
-    incident_summary(
-        context,
-        &incident,
-        "opened; it is now the current incident",
-        out,
-    )
+    for warning in context.store.take_warnings() {
+        ui.warn(&warning);
+    }
+    context.warn_if_environment_overrides(ui);
+    print_incident(ui, &incident, "opened; it is now the current incident")
 }

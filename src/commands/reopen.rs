@@ -1,16 +1,15 @@
 //! `incident reopen`: the fix did not hold, or the incident was closed too soon.
 
-use std::io::Write;
-
-use super::{Context, incident_summary};
+use super::print_incident;
+use crate::context::Context;
 use crate::error::Result;
+use crate::ui::Ui;
 
-pub fn run(context: &Context, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui) -> Result<()> {
     let id = context.target()?;
     let stamp = context.stamp(&Default::default())?;
-    let incident = context.store.update(&id, |incident| {
-        incident.reopen(stamp)?;
-        Ok(incident.clone())
-    })?;
-    incident_summary(context, &incident, "reopened", out)
+    let saved = context
+        .store
+        .update(&id, |incident| incident.reopen(stamp))?;
+    print_incident(ui, &saved.incident, "reopened")
 }

@@ -1,17 +1,17 @@
-//! `incident report [--format markdown|json] [-o FILE]`: the post-incident report.
+//! `incident report [--format markdown|json] [--template …] [-o FILE]`: the
+//! post-incident report.
 
-use std::io::Write;
-
-use super::{Context, emit};
 use crate::cli::{ReportArgs, ReportFormat, Template};
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::report::{json, markdown, templates};
+use crate::render::{json, markdown, templates};
 use crate::store;
+use crate::ui::{Mode, Ui};
 
-pub fn run(context: &Context, args: ReportArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
     let id = context.target()?;
     let incident = context.store.load(&id)?;
-    let format = match (args.format, context.json) {
+    let format = match (args.format, ui.mode() == Mode::Json) {
         (Some(ReportFormat::Markdown), true) => {
             return Err(Error::Usage(
                 "--json asks for JSON, --format markdown for Markdown".into(),
@@ -42,8 +42,11 @@ pub fn run(context: &Context, args: ReportArgs, out: &mut dyn Write) -> Result<(
                     path: path.to_path_buf(),
                 });
             }
-            store::write_file_atomically(path, report.as_bytes())
+            if let Some(warning) = store::write_file_atomically(path, report.as_bytes())? {
+                ui.warn(&warning);
+            }
+            Ok(())
         }
-        _ => emit(out, &report),
+        _ => ui.print(&report),
     }
 }

@@ -1,15 +1,16 @@
 //! `incident result TEST TEXT… [--rules-out [H…]] [--confirms H…] [--symptom]`: what a
 //! test showed.
 
-use std::io::Write;
-
-use super::record::{self, Draft};
-use super::{Context, read_text};
 use crate::cli::ResultArgs;
+use crate::context::Context;
 use crate::error::Result;
+use crate::input::read_text;
 use crate::model::{Body, Label, parse_labels};
+use crate::record::{self, Draft};
+use crate::ui::Ui;
 
-pub fn run(context: &Context, args: ResultArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: ResultArgs) -> Result<()> {
+    let id = context.target()?;
     let test: Label = args.test.parse()?;
     let confirms = parse_labels(&args.confirms)?;
     // `--rules-out` alone means the test's own `--for`, which is read inside the lock.
@@ -18,38 +19,33 @@ pub fn run(context: &Context, args: ResultArgs, out: &mut dyn Write) -> Result<(
     let stamp = context.stamp(&args.entry.stamp)?;
     let at = stamp.at;
     let also_symptom = args.symptom;
-    record::record(
-        context,
-        stamp,
-        |incident| {
-            let rules_out = match rules_out {
-                Some(labels) if labels.is_empty() => {
-                    incident.test_targets_to_rule_out(test, &confirms)?
-                }
-                Some(labels) => labels,
-                None => Vec::new(),
-            };
-            let result = Body::Result {
-                test,
-                rules_out,
-                confirms,
-                run: None,
-            };
-            let mut drafts = vec![Draft {
-                body: result,
-                text: text.clone(),
-                at,
-            }];
-            // A finished test often shows something new: it is a symptom too.
-            if also_symptom {
-                drafts.push(Draft {
-                    body: Body::Symptom,
-                    text,
-                    at,
-                });
+    record::record(context, ui, &id, stamp, |incident| {
+        let rules_out = match rules_out {
+            Some(labels) if labels.is_empty() => {
+                incident.test_targets_to_rule_out(test, &confirms)?
             }
-            Ok(drafts)
-        },
-        out,
-    )
+            Some(labels) => labels,
+            None => Vec::new(),
+        };
+        let result = Body::Result {
+            test,
+            rules_out,
+            confirms,
+            run: None,
+        };
+        let mut drafts = vec![Draft {
+            body: result,
+            text: text.clone(),
+            at,
+        }];
+        // A finished test often shows something new: it is a symptom too.
+        if also_symptom {
+            drafts.push(Draft {
+                body: Body::Symptom,
+                text,
+                at,
+            });
+        }
+        Ok(drafts)
+    })
 }

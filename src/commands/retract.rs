@@ -2,14 +2,15 @@
 //! marked retracted; a retracted hypothesis no longer stands, a retracted result no
 //! longer rules anything out or confirms it.
 
-use std::io::Write;
-
-use super::{Context, record};
 use crate::cli::RetractArgs;
+use crate::context::Context;
 use crate::error::Result;
 use crate::model::{Body, Label, check_text};
+use crate::record;
+use crate::ui::Ui;
 
-pub fn run(context: &Context, args: RetractArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: RetractArgs) -> Result<()> {
+    let id = context.target()?;
     let target: Label = args.label.parse()?;
     let why = match args.why {
         Some(why) if args.reason.is_empty() => why,
@@ -20,5 +21,5 @@ pub fn run(context: &Context, args: RetractArgs, out: &mut dyn Write) -> Result<
         check_text(&why)?;
     }
     let stamp = context.stamp(&args.stamp)?;
-    record::record_one(context, stamp, Body::Retract { target }, why, out)
+    record::record_one(context, ui, &id, stamp, Body::Retract { target }, why)
 }

@@ -1,240 +1,38 @@
-//! `incident status`: the live board. What a late joiner reads to come up to speed.
+//! `incident status`: the live board, or the handover for people joining.
 
-use std::fmt::Write as _;
-use std::io::Write;
-
-use chrono::{DateTime, Utc};
-
-use super::{Context, emit};
 use crate::cli::BoardFormat;
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::model::{Body, Entry, HypothesisStatus, Incident, Kind, Status, join_labels};
-use crate::paint::Paint;
-use crate::report::{can, human_duration, json, utc_time};
-use crate::sanitize::one_line;
+use crate::render::{board, handover, json};
+use crate::ui::{Mode, Ui};
 
-pub fn run(context: &Context, format: BoardFormat, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
     let id = context.target()?;
     let incident = context.store.load(&id)?;
-    if context.json {
-        return emit(out, &json::render(&incident));
-    }
-    match format {
-        BoardFormat::Board => emit(
-            out,
-            &board(&incident, context.now, &Paint::new(context.color)),
-        ),
-        BoardFormat::Can => emit(out, &can::render(&incident, context.now)),
+    match (ui.mode(), format) {
+        (Mode::Json, None | Some(BoardFormat::Board)) => ui.print(&json::render(&incident)),
+        (Mode::Json, Some(format)) => Err(Error::Usage(format!(
+            "--json prints the JSON report; --format {} is for people",
+            format.name()
+        ))),
+        (_, None | Some(BoardFormat::Board)) => {
+            let paint = ui.paint();
+            ui.print(&board::render(&incident, context.now, &paint))
+        }
+        (_, Some(BoardFormat::Can)) => ui.print(&handover::render(&incident, context.now)),
     }
 }
 
 /// Bare `incident`: the board, or how to begin when there is no incident yet.
-pub fn run_or_introduce(context: &Context, out: &mut dyn Write) -> Result<()> {
-    match run(context, BoardFormat::Board, out) {
+pub fn run_or_introduce(context: &Context, ui: &mut Ui) -> Result<()> {
+    match run(context, ui, None) {
         // Scripts get the error; people get a way in.
-        Err(Error::NoCurrentIncident) if !context.json && !context.quiet => emit(
-            out,
+        Err(Error::NoCurrentIncident) if ui.mode() == Mode::Human => ui.print(
             "No current incident.\n\
              Start one:     incident open Checkout returns 502s\n\
              Or pick one:   incident list --all, then incident use REF\n\
              All commands:  incident --help\n",
         ),
         other => other,
-    }
-}
-
-fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
-    format!("{} ago", human_duration((now - at).num_seconds().max(0)))
-}
-
-pub fn board(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
-    let state = incident.state();
-    // The widest label: one letter and the most digits of any number.
-    let width = incident
-        .entries
-        .iter()
-        .map(|entry| entry.id.number)
-        .max()
-        .map_or(2, |number| {
-            2 + number.checked_ilog10().unwrap_or(0) as usize
-        });
-    let mut text = String::new();
-    let _ = writeln!(text, "{}", paint.bold(&one_line(&incident.title)));
-    let _ = write!(
-        text,
-        "{} · opened {} UTC ({})",
-        incident.id,
-        utc_time(incident.opened_at),
-        ago(now, incident.opened_at)
-    );
-    match incident.status() {
-        Status::Open => text.push_str(&format!(" · {}\n", paint.yellow("open"))),
-        Status::Closed => {
-            let closed_at = incident.closed_at().unwrap_or(now);
-            let _ = writeln!(
-                text,
-                " · {} {} UTC",
-                paint.dim("closed"),
-                utc_time(closed_at)
-            );
-            if let Some(resolution) = incident.resolution() {
-                let _ = writeln!(text, "Resolution: {}", one_line(resolution));
-            }
-        }
-    }
-    let mut facts = vec![format!("stage {}", state.stage().name())];
-    if let Some(severity) = state.severity() {
-        facts.insert(0, format!("severity {severity}"));
-    }
-    for (role, holder) in state.roles() {
-        facts.push(format!("{} {}", one_line(role), one_line(holder)));
-    }
-    let _ = writeln!(text, "{}", facts.join(" · "));
-    if let Some(cause) = state.root_cause().and_then(|label| state.entry(label)) {
-        let _ = writeln!(
-            text,
-            "Root cause: {}",
-            paint.green(&format!("{} {}", cause.id, one_line(state.text(cause))))
-        );
-    }
-    // What a line says about an entry: its current text, and whether it was taken back.
-    let line = |entry: &Entry| -> String {
-        let said = one_line(state.text(entry));
-        let amended = if state.amendments(entry.id).is_empty() {
-            String::new()
-        } else {
-            paint.dim(" (amended)")
-        };
-        if state.is_retracted(entry.id) {
-            format!(
-                "{}{amended} {}",
-                paint.struck(&said),
-                paint.dim("(retracted)")
-            )
-        } else {
-            format!("{said}{amended}")
-        }
-    };
-
-    section(&mut text, paint, "Symptoms");
-    let mut any = false;
-    for symptom in incident.entries_of(Kind::Symptom) {
-        any = true;
-        let _ = writeln!(text, "  {:<width$}  {}", symptom.id, line(symptom));
-    }
-    none_yet(&mut text, any);
-
-    section(&mut text, paint, "Hypotheses");
-    any = false;
-    for hypothesis in incident.entries_of(Kind::Hypothesis) {
-        any = true;
-        let evidence = state
-            .verdict(hypothesis.id)
-            .map(|verdict| format!("  ({})", verdict.by_result))
-            .unwrap_or_default();
-        let row = if state.is_retracted(hypothesis.id) {
-            let said = one_line(state.text(hypothesis));
-            format!("{}  {}", paint.dim("retracted"), paint.struck(&said))
-        } else {
-            match state.status(hypothesis.id) {
-                HypothesisStatus::Open => format!("open       {}", line(hypothesis)),
-                HypothesisStatus::RuledOut => format!(
-                    "{}  {}{evidence}",
-                    paint.dim("ruled out"),
-                    paint.struck(&one_line(state.text(hypothesis)))
-                ),
-                HypothesisStatus::Confirmed => format!(
-                    "{}  {}{evidence}",
-                    paint.green("confirmed"),
-                    paint.green(&one_line(state.text(hypothesis)))
-                ),
-            }
-        };
-        let _ = writeln!(text, "  {:<width$}  {row}", hypothesis.id);
-    }
-    none_yet(&mut text, any);
-
-    section(&mut text, paint, "Tests awaiting results");
-    let awaiting = state.awaiting_results();
-    for test in &awaiting {
-        let targets = match &test.body {
-            Body::Test { targets } if !targets.is_empty() => {
-                format!("for {}; ", join_labels(targets))
-            }
-            _ => String::new(),
-        };
-        let _ = writeln!(
-            text,
-            "  {:<width$}  {}  ({targets}{})",
-            test.id,
-            line(test),
-            ago(now, test.at)
-        );
-    }
-    none_yet(&mut text, !awaiting.is_empty());
-
-    let actions: Vec<_> = incident.entries_of(Kind::Action).collect();
-    if !actions.is_empty() {
-        section(&mut text, paint, "Action items");
-        for action in actions {
-            let owner = match &action.body {
-                Body::Action { owner: Some(owner) } => format!("  (owner: {})", one_line(owner)),
-                _ => String::new(),
-            };
-            let _ = writeln!(text, "  {:<width$}  {}{owner}", action.id, line(action));
-        }
-    }
-
-    let options: Vec<_> = incident.entries_of(Kind::Option).collect();
-    if !options.is_empty() {
-        section(&mut text, paint, "Options");
-        for option in options {
-            let chosen = state.decisions_for(option.id);
-            let chosen = if chosen.is_empty() {
-                String::new()
-            } else {
-                paint.green(&format!("  (chosen: {})", join_labels(&chosen)))
-            };
-            let consequence = match &option.body {
-                Body::Option {
-                    consequence: Some(consequence),
-                } => format!(" → {}", one_line(consequence)),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                text,
-                "  {:<width$}  {}{consequence}{chosen}",
-                option.id,
-                line(option)
-            );
-        }
-    }
-
-    let warnings = state.warnings();
-    if !warnings.is_empty() {
-        section(&mut text, paint, "Warnings");
-        for warning in warnings {
-            let labels = if warning.labels.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", join_labels(&warning.labels))
-            };
-            let _ = writeln!(
-                text,
-                "  {}",
-                paint.yellow(&format!("! {}{labels} [{}]", warning.message, warning.code))
-            );
-        }
-    }
-    text
-}
-
-fn section(text: &mut String, paint: &Paint, title: &str) {
-    let _ = writeln!(text, "\n{}", paint.bold(title));
-}
-
-fn none_yet(text: &mut String, any: bool) {
-    if !any {
-        text.push_str("  none yet\n");
     }
 }

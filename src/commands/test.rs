@@ -13,31 +13,35 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::record::{self, Draft};
-use super::{Context, read_text};
 use crate::cli::TestArgs;
+use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::input::read_text;
 use crate::model::{Body, Kind, Run, parse_labels};
+use crate::record::{self, Draft};
 use crate::sanitize;
+use crate::ui::Ui;
 
 /// How much of the output is kept: the last lines, and at most so many bytes of them.
 const KEPT_LINES: usize = 50;
 const KEPT_BYTES: usize = 16 * 1024;
 
-pub fn run(context: &Context, args: TestArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: TestArgs) -> Result<()> {
+    // The incident is chosen now: a `use` in another terminal while the command runs
+    // must not send its evidence elsewhere.
+    let id = context.target()?;
     let targets = parse_labels(&args.targets)?;
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
     let test_at = stamp.at;
     let Some(command) = args.run else {
         let body = Body::Test { targets };
-        return record::record_one(context, stamp, body, text, out);
+        return record::record_one(context, ui, &id, stamp, body, text);
     };
     if command.trim().is_empty() {
         return Err(Error::Usage("--run needs a command".into()));
     }
     // Fail before running anything if the test could not be recorded afterwards.
-    let id = context.target()?;
     let incident = context.store.load(&id)?;
     incident.accepts(Kind::Test)?;
     for target in &targets {
@@ -48,32 +52,27 @@ pub fn run(context: &Context, args: TestArgs, out: &mut dyn Write) -> Result<()>
     let finished = test_at
         + chrono::Duration::seconds(i64::try_from(evidence.duration_ms / 1000).unwrap_or(0));
     let summary = summarize(&evidence);
-    record::record(
-        context,
-        stamp,
-        |incident| {
-            // The label the test is about to get, for its result to point at.
-            let test = incident.next_label(Kind::Test)?;
-            Ok(vec![
-                Draft {
-                    body: Body::Test { targets },
-                    text,
-                    at: test_at,
+    record::record(context, ui, &id, stamp, |incident| {
+        // The label the test is about to get, for its result to point at.
+        let test = incident.next_label(Kind::Test)?;
+        Ok(vec![
+            Draft {
+                body: Body::Test { targets },
+                text,
+                at: test_at,
+            },
+            Draft {
+                body: Body::Result {
+                    test,
+                    rules_out: Vec::new(),
+                    confirms: Vec::new(),
+                    run: Some(evidence),
                 },
-                Draft {
-                    body: Body::Result {
-                        test,
-                        rules_out: Vec::new(),
-                        confirms: Vec::new(),
-                        run: Some(evidence),
-                    },
-                    text: summary,
-                    at: finished,
-                },
-            ])
-        },
-        out,
-    )
+                text: summary,
+                at: finished,
+            },
+        ])
+    })
 }
 
 /// `exited with 0 after 1.2s`, `timed out after 30s`: the result's text.

@@ -1,15 +1,15 @@
 //! `incident use REF`: switch the current incident.
 
-use std::io::Write;
-
-use super::{Context, incident_summary};
+use super::print_incident;
 use crate::cli::UseArgs;
+use crate::context::Context;
 use crate::error::Result;
+use crate::ui::Ui;
 
-pub fn run(context: &Context, args: UseArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(context: &Context, ui: &mut Ui, args: UseArgs) -> Result<()> {
     let chosen = context.resolve(&args.reference)?;
     let incident = context.store.load(&chosen)?;
     context.store.set_current(&chosen)?;
-    context.warn_if_environment_overrides();
-    incident_summary(context, &incident, "is now the current incident", out)
+    context.warn_if_environment_overrides(ui);
+    print_incident(ui, &incident, "is now the current incident")
 }

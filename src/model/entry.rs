@@ -75,12 +75,38 @@ pub enum Stage {
 }
 
 impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::Investigating,
+        Stage::Identified,
+        Stage::Mitigated,
+        Stage::Resolved,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Stage::Investigating => "investigating",
             Stage::Identified => "identified",
             Stage::Mitigated => "mitigated",
             Stage::Resolved => "resolved",
+        }
+    }
+}
+
+impl std::str::FromStr for Stage {
+    type Err = crate::error::Error;
+
+    /// Any case, or an unambiguous prefix: `Mitigated`, `mitig`.
+    fn from_str(input: &str) -> crate::error::Result<Stage> {
+        let typed = input.trim().to_lowercase();
+        let mut matching = Stage::ALL
+            .into_iter()
+            .filter(|stage| !typed.is_empty() && stage.name().starts_with(&typed));
+        match (matching.next(), matching.next()) {
+            (Some(stage), None) => Ok(stage),
+            _ => Err(crate::error::Error::Usage(format!(
+                "{input:?} is not a stage: {}",
+                Stage::ALL.map(Stage::name).join(", ")
+            ))),
         }
     }
 }

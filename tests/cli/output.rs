@@ -187,14 +187,29 @@ fn stored_control_characters_never_reach_the_terminal_raw() {
 }
 
 #[test]
-fn output_names_the_incident_when_it_is_not_the_current_one() {
+fn receipts_name_the_incident_when_another_is_open_or_it_was_chosen() {
     let env = TestEnv::new();
     env.open("First");
+    assert_eq!(
+        env.ok(&["note", "x"]),
+        "N1 recorded: x\n",
+        "only one incident"
+    );
     env.open("Second");
-    assert_eq!(env.ok(&["note", "x"]), "N1 recorded: x\n");
+    assert_eq!(
+        env.ok(&["note", "x"]),
+        "N1 recorded in 2026-11-21-second: x\n",
+        "two terminals, two incidents: which one got it"
+    );
     assert_eq!(
         env.ok(&["note", "y", "-i", "first"]),
-        "N1 recorded in 2026-11-21-first: y\n"
+        "N2 recorded in 2026-11-21-first: y\n"
+    );
+    env.ok(&["close", "-i", "first"]);
+    assert_eq!(
+        env.ok(&["note", "z"]),
+        "N2 recorded: z\n",
+        "the other one is closed: no doubt left"
     );
 }
 

@@ -1,10 +1,16 @@
-//! Rendering an incident: `&Incident -> String`, no I/O. The same closed incident always
-//! renders byte-identically; only an open incident's report depends on `now`.
+//! Every view of an incident: the board, receipts, list lines, the handover, and the
+//! Markdown and JSON reports. `&T -> String`, no I/O: a renderer never reads a file or
+//! writes to a stream. The same closed incident always renders byte-identically; only an
+//! open incident's views depend on `now`.
 
-pub mod can;
+pub mod board;
 pub mod escape;
+pub mod handover;
 pub mod json;
+pub mod list;
 pub mod markdown;
+pub mod paint;
+pub mod receipt;
 pub mod templates;
 
 #[cfg(test)]

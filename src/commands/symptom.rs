@@ -1,0 +1,16 @@
+//! `incident symptom TEXT…`: what is observed, where, how often, the impact. Facts only.
+
+use crate::cli::TextArgs;
+use crate::context::Context;
+use crate::error::Result;
+use crate::input::read_text;
+use crate::model::Body;
+use crate::record;
+use crate::ui::Ui;
+
+pub fn run(context: &Context, ui: &mut Ui, args: TextArgs) -> Result<()> {
+    let id = context.target()?;
+    let text = read_text(&args.text)?;
+    let stamp = context.stamp(&args.stamp)?;
+    record::record_one(context, ui, &id, stamp, Body::Symptom, text)
+}

@@ -1,0 +1,128 @@
+//! What every command shares: where the data lives, the clock, who is typing, and which
+//! incident a command acts on.
+
+use chrono::{DateTime, Local, Utc};
+use uuid::Uuid;
+
+use crate::cli::{GlobalArgs, StampArgs};
+use crate::error::{Error, Result};
+use crate::model::Stamp;
+use crate::store::Store;
+use crate::ui::Ui;
+use crate::{id, time};
+
+pub struct Context {
+    pub store: Store,
+    pub now: DateTime<Utc>,
+    reference: Option<String>,
+    /// `INCIDENT`, when it chose the incident (no `-i`).
+    from_environment: Option<String>,
+}
+
+impl Context {
+    pub fn new(global: &GlobalArgs) -> Result<Context> {
+        let environment = std::env::var("INCIDENT")
+            .ok()
+            .filter(|value| !value.trim().is_empty());
+        let from_environment = environment.clone().filter(|_| global.incident.is_none());
+        let reference = global.incident.clone().or(environment);
+        Ok(Context {
+            store: Store::locate(global.dir.clone())?,
+            now: time::now()?,
+            reference,
+            from_environment,
+        })
+    }
+
+    /// After `open` or `use`: the current incident changed, but `INCIDENT` still decides
+    /// what the next commands act on. Say so.
+    pub fn warn_if_environment_overrides(&self, ui: &mut Ui) {
+        if let Some(reference) = &self.from_environment {
+            ui.hint(&format!(
+                "INCIDENT={reference} is set, so commands still act on that incident; \
+                 unset INCIDENT to follow the current one"
+            ));
+        }
+    }
+
+    /// The id of the incident to act on: `-i`, else `INCIDENT`, else the current one.
+    pub fn target(&self) -> Result<String> {
+        if let Some(reference) = &self.reference {
+            return self.resolve(reference);
+        }
+        match self.store.current()? {
+            Some(current) if self.store.exists(&current) => Ok(current),
+            Some(current) => Err(Error::CurrentIncidentGone { id: current }),
+            None => Err(Error::NoCurrentIncident),
+        }
+    }
+
+    /// Whether the incident was chosen with `-i` or `INCIDENT` rather than being the
+    /// current one, so output should name it.
+    pub fn names_incident(&self) -> bool {
+        self.reference.is_some()
+    }
+
+    /// The one existing incident a reference means; when none does, every id is offered.
+    pub fn resolve(&self, reference: &str) -> Result<String> {
+        let ids = self.store.ids()?;
+        id::resolve(reference, &ids).map_err(|error| match error {
+            Error::NoMatchingIncident { reference, .. } => Error::NoMatchingIncident {
+                reference,
+                candidates: ids,
+            },
+            other => other,
+        })
+    }
+
+    /// Who made a change and when, from `--at` and `--by`, with a fresh id.
+    pub fn stamp(&self, args: &StampArgs) -> Result<Stamp> {
+        Ok(Stamp {
+            uuid: Uuid::now_v7(),
+            at: self.at(args)?,
+            recorded_at: self.now,
+            by: self.author(args)?,
+        })
+    }
+
+    pub fn at(&self, stamp: &StampArgs) -> Result<DateTime<Utc>> {
+        match &stamp.at {
+            Some(at) => time::parse_at(at, self.now, &Local),
+            None => Ok(self.now),
+        }
+    }
+
+    /// `--by`, else `INCIDENT_USER`, else `USER`.
+    pub fn author(&self, stamp: &StampArgs) -> Result<String> {
+        if let Some(by) = &stamp.by {
+            return check_name(by, "--by");
+        }
+        // The environment's name is held to the same rule as a typed one.
+        for variable in ["INCIDENT_USER", "USER"] {
+            if let Ok(name) = std::env::var(variable)
+                && !name.trim().is_empty()
+            {
+                return check_name(&name, variable);
+            }
+        }
+        Ok("unknown".to_string())
+    }
+}
+
+/// The longest name accepted (an author, owner, role or holder), in bytes.
+const MAX_NAME_BYTES: usize = 256;
+
+/// A person's or role's name: trimmed, not empty, not a paragraph.
+pub fn check_name(name: &str, what: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::Usage(format!("{what} needs a name")));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Error::Usage(format!(
+            "{what} is {} bytes long; a name is at most {MAX_NAME_BYTES}",
+            name.len()
+        )));
+    }
+    Ok(name.to_string())
+}

@@ -1,0 +1,114 @@
+//! The recording pipeline every entry command ends in: the incident's lock, the model's
+//! rules, the save, and the receipt through the `Ui`. The incident is chosen by the
+//! command before it reads any text or runs anything, so a `use` or `open` in another
+//! terminal meanwhile cannot send the entry elsewhere.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::context::Context;
+use crate::error::Result;
+use crate::model::{Body, Incident, Label, NewEntry, Stamp, Status};
+use crate::render::receipt;
+use crate::ui::{Mode, Ui};
+
+/// An entry to record: what it is, what it says, and when it happened.
+pub struct Draft {
+    pub body: Body,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Records one entry with the command's stamp into incident `id`.
+pub fn record_one(
+    context: &Context,
+    ui: &mut Ui,
+    id: &str,
+    stamp: Stamp,
+    body: Body,
+    text: String,
+) -> Result<()> {
+    let at = stamp.at;
+    record(context, ui, id, stamp, |_| {
+        Ok(vec![Draft { body, text, at }])
+    })
+}
+
+/// Records entries into incident `id` under its lock. `drafts` builds them from the
+/// incident as it stands inside the lock; the first is the entry the command is about,
+/// the rest follow from it (a result's `--symptom`, the result of `test --run`).
+pub fn record(
+    context: &Context,
+    ui: &mut Ui,
+    id: &str,
+    stamp: Stamp,
+    drafts: impl FnOnce(&Incident) -> Result<Vec<Draft>>,
+) -> Result<()> {
+    let saved = context.store.update(id, |incident| {
+        let mut labels = Vec::new();
+        for (position, draft) in drafts(incident)?.into_iter().enumerate() {
+            let uuid = if position == 0 {
+                stamp.uuid
+            } else {
+                Uuid::now_v7()
+            };
+            let entry = incident.record(NewEntry {
+                body: draft.body,
+                at: draft.at,
+                by: stamp.by.clone(),
+                text: draft.text,
+                uuid,
+                recorded_at: stamp.recorded_at,
+            })?;
+            labels.push(entry.id);
+        }
+        Ok(labels)
+    })?;
+    let labels: Vec<Label> = saved.value;
+    let incident = &saved.incident;
+    for warning in context.store.take_warnings() {
+        ui.warn(&warning);
+    }
+    let printed = match ui.mode() {
+        Mode::Json => ui.print(&receipt::entries_json(incident, &labels)),
+        Mode::Quiet => {
+            let labels: Vec<String> = labels.iter().map(Label::to_string).collect();
+            ui.print(&format!("{}\n", labels.join(" ")))
+        }
+        Mode::Human => {
+            let place = if context.names_incident() || another_is_open(context, &incident.id) {
+                format!(" in {}", incident.id)
+            } else {
+                String::new()
+            };
+            ui.print(&receipt::entries_human(incident, &labels, &place))
+        }
+    };
+    printed.and_then(|()| ui.flush()).inspect_err(|error| {
+        if error.is_broken_pipe() {
+            return;
+        }
+        // The entry is saved: a script that retries on this error would record it twice.
+        let labels: Vec<String> = labels.iter().map(Label::to_string).collect();
+        ui.note(&format!(
+            "note: {} recorded in {}, but its receipt could not be printed",
+            labels.join(" "),
+            incident.id
+        ));
+    })
+}
+
+/// Whether an incident other than `id` is open, so a receipt must say where it went.
+fn another_is_open(context: &Context, id: &str) -> bool {
+    // One folder listing in the common case of a single incident.
+    match context.store.ids() {
+        Ok(ids) if ids.iter().all(|other| other == id) => return false,
+        Err(_) => return false,
+        Ok(_) => {}
+    }
+    context.store.summaries().is_ok_and(|(summaries, _)| {
+        summaries
+            .iter()
+            .any(|summary| summary.id != id && summary.status == Status::Open)
+    })
+}

@@ -1,0 +1,64 @@
+//! `list`: one line an incident, for people and for scripts.
+
+use chrono::{DateTime, Timelike, Utc};
+use serde::Serialize;
+
+use super::paint::Paint;
+use super::push_utc_time;
+use crate::model::Status;
+use crate::sanitize::one_line;
+use crate::store::Summary;
+
+/// `2026-11-21 02:47 UTC`: to the minute, so the column lines up.
+fn minute(time: DateTime<Utc>) -> String {
+    let mut text = String::with_capacity(20);
+    push_utc_time(&mut text, time.with_second(0).unwrap_or(time));
+    text.push_str(" UTC");
+    text
+}
+
+/// An incident as `list` shows it.
+#[derive(Serialize)]
+pub struct Row<'a> {
+    pub incident: &'a str,
+    pub title: &'a str,
+    pub status: Status,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub current: bool,
+    pub entries: usize,
+}
+
+impl<'a> Row<'a> {
+    pub fn of(summary: &'a Summary, current: Option<&str>) -> Row<'a> {
+        Row {
+            incident: &summary.id,
+            title: &summary.title,
+            status: summary.status,
+            opened_at: summary.opened_at,
+            closed_at: summary.closed_at,
+            current: current == Some(summary.id.as_str()),
+            entries: summary.entries,
+        }
+    }
+}
+
+/// The lines people read: the current incident starred, ids in a column.
+pub fn human(rows: &[Row<'_>], paint: &Paint) -> String {
+    let width = rows.iter().map(|row| row.incident.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for row in rows {
+        let marker = if row.current { "*" } else { " " };
+        let status = match row.status {
+            Status::Open => paint.yellow("open  "),
+            Status::Closed => paint.dim("closed"),
+        };
+        text.push_str(&format!(
+            "{marker} {:<width$}  {status}  {}  {}\n",
+            one_line(row.incident),
+            minute(row.opened_at),
+            one_line(row.title),
+        ));
+    }
+    text
+}

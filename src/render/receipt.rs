@@ -1,0 +1,138 @@
+//! What a command says it did: the receipt of recorded entries, and the one-line summary
+//! of `open`, `close`, `reopen` and `use`, for people and for scripts.
+
+use chrono::{DateTime, Local, Utc};
+use serde::Serialize;
+
+use super::json::{EntryView, entry_view, to_json};
+use crate::model::{Body, Entry, Incident, Label, Status, join_labels};
+use crate::sanitize::one_line;
+
+/// `what: note`, or just `what` when the entry has no text.
+fn with_note(what: String, entry: &Entry) -> String {
+    if entry.text.trim().is_empty() {
+        what
+    } else {
+        format!("{what}: {}", one_line(&entry.text))
+    }
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    incident: &'a str,
+    #[serde(flatten)]
+    entry: EntryView<'a>,
+    /// Entries recorded with it, such as the symptom of `result --symptom`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<EntryView<'a>>,
+}
+
+/// The JSON receipt of entries just recorded: the first, and the rest under `also`.
+pub fn entries_json(incident: &Incident, labels: &[Label]) -> String {
+    let state = incident.state();
+    let entries: Vec<&Entry> = labels
+        .iter()
+        .filter_map(|label| state.entry(*label))
+        .collect();
+    let Some((first, rest)) = entries.split_first() else {
+        return to_json(&serde_json::json!({ "incident": incident.id }));
+    };
+    to_json(&Output {
+        incident: &incident.id,
+        entry: entry_view(first, &state),
+        also: rest.iter().map(|entry| entry_view(entry, &state)).collect(),
+    })
+}
+
+/// The human receipt: `S1 recorded: …`, with what follows from the entry. `place` names
+/// the incident (` in 2026-…`) when the user may not know which one it went to.
+pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> String {
+    let state = incident.state();
+    let mut human = String::new();
+    for entry in labels.iter().filter_map(|label| state.entry(*label)) {
+        let said = match &entry.body {
+            Body::Retract { target } if entry.text.is_empty() => format!("{target} retracted"),
+            Body::Retract { target } => {
+                format!("{target} retracted: {}", one_line(&entry.text))
+            }
+            Body::Amend { target } => format!("{target} now reads: {}", one_line(&entry.text)),
+            Body::Severity { severity } => with_note(format!("severity is now {severity}"), entry),
+            Body::Stage { stage } => with_note(format!("stage is now {}", stage.name()), entry),
+            Body::Role { role, holder } => {
+                format!("{} is now {}", one_line(role), one_line(holder))
+            }
+            Body::Decision { option } => with_note(format!("chose {option}"), entry),
+            _ => one_line(&entry.text),
+        };
+        human.push_str(&format!("{} recorded{place}: {said}", entry.id));
+        if entry.at != entry.recorded_at {
+            human.push_str(&format!(
+                " (at {})",
+                entry.at.with_timezone(&Local).format("%Y-%m-%d %H:%M %:z")
+            ));
+        }
+        human.push('\n');
+        match &entry.body {
+            Body::Test { targets } if !targets.is_empty() => {
+                human.push_str(&format!(
+                    "  designed to rule out {}\n",
+                    join_labels(targets)
+                ));
+            }
+            Body::Hypothesis { explains } if !explains.is_empty() => {
+                human.push_str(&format!("  would explain {}\n", join_labels(explains)));
+            }
+            Body::Result {
+                rules_out,
+                confirms,
+                ..
+            } => {
+                for hypothesis in rules_out.iter().chain(confirms) {
+                    let verb = if confirms.contains(hypothesis) {
+                        "confirmed"
+                    } else {
+                        "ruled out"
+                    };
+                    let statement = state
+                        .entry(*hypothesis)
+                        .map_or(String::new(), |entry| one_line(state.text(entry)));
+                    human.push_str(&format!("  {hypothesis} {verb}: {statement}\n"));
+                }
+            }
+            Body::Action { owner: Some(owner) } => {
+                human.push_str(&format!("  owner: {}\n", one_line(owner)));
+            }
+            Body::Option {
+                consequence: Some(consequence),
+            } => {
+                human.push_str(&format!("  consequence: {}\n", one_line(consequence)));
+            }
+            _ => {}
+        }
+    }
+    human
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    incident: &'a str,
+    title: &'a str,
+    status: Status,
+    opened_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    resolution: Option<&'a str>,
+    root_cause: Option<Label>,
+}
+
+/// What `open`, `close`, `reopen` and `use` print for scripts.
+pub fn incident_json(incident: &Incident) -> String {
+    to_json(&Summary {
+        incident: &incident.id,
+        title: &incident.title,
+        status: incident.status(),
+        opened_at: incident.opened_at,
+        closed_at: incident.closed_at(),
+        resolution: incident.resolution(),
+        root_cause: incident.state().root_cause(),
+    })
+}

@@ -1,0 +1,148 @@
+//! `<data dir>/list-cache.json`: what `list` shows of each incident, keyed by what tells
+//! its document changed. Never trusted over a document: a summary is used only for a
+//! document with the same inode, size, modification and change times.
+
+use std::collections::HashMap;
+use std::fs;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::atomic::{AtomicWrite, Durability, Placement, unique_suffix};
+use super::{FILE_MODE, Store};
+use crate::error::{Error, Result};
+use crate::model::{Incident, Status};
+
+const LIST_CACHE_VERSION: u32 = 2;
+
+/// An incident as `list` shows it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: String,
+    pub uuid: Uuid,
+    pub title: String,
+    pub status: Status,
+    #[serde(deserialize_with = "crate::model::utc::deserialize")]
+    pub opened_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::utc::deserialize_option")]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub entries: usize,
+}
+
+impl Summary {
+    fn of(incident: &Incident) -> Summary {
+        Summary {
+            id: incident.id.clone(),
+            uuid: incident.uuid,
+            title: incident.title.clone(),
+            status: incident.status(),
+            opened_at: incident.opened_at,
+            closed_at: incident.closed_at(),
+            entries: incident.entries.len(),
+        }
+    }
+}
+
+/// What tells a document changed: a save replaces the file (new inode), and an edit in
+/// place changes its size or modification time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct FileKey {
+    inode: u64,
+    size: u64,
+    modified_ns: i128,
+    /// The inode's change time, which no one can set back: it moves on every write even
+    /// when the size and modification time are made to stay.
+    changed_ns: i128,
+}
+
+impl FileKey {
+    pub(super) fn of(metadata: &fs::Metadata) -> FileKey {
+        use std::os::unix::fs::MetadataExt;
+        let nanos =
+            |seconds: i64, nanos: i64| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+        FileKey {
+            inode: metadata.ino(),
+            size: metadata.size(),
+            modified_ns: nanos(metadata.mtime(), metadata.mtime_nsec()),
+            changed_ns: nanos(metadata.ctime(), metadata.ctime_nsec()),
+        }
+    }
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct ListCache {
+    version: u32,
+    documents: HashMap<String, (FileKey, Summary)>,
+}
+
+impl Store {
+    /// What `list` shows of every readable incident, and an error for each one that is
+    /// not. Summaries come from the cache for documents unchanged since they were
+    /// summarized; any other document is read again. A cache that cannot be read is
+    /// simply rebuilt.
+    pub fn summaries(&self) -> Result<(Vec<Summary>, Vec<Error>)> {
+        let cache_path = self.root.join("list-cache.json");
+        let mut cache: ListCache = fs::read(&cache_path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .filter(|cache: &ListCache| cache.version == LIST_CACHE_VERSION)
+            .unwrap_or_default();
+        let documents = self.documents()?;
+        let mut changed = cache.documents.len() != documents.len();
+        let mut summaries = Vec::with_capacity(documents.len());
+        let mut failures = Vec::new();
+        let mut fresh = HashMap::with_capacity(documents.len());
+        for (id, key) in documents {
+            let cached = cache
+                .documents
+                .remove(&id)
+                .filter(|(cached_key, _)| Some(*cached_key) == key);
+            let summary = match (cached, key) {
+                (Some((_, summary)), _) => summary,
+                (None, key) => {
+                    changed = true;
+                    match self.load(&id) {
+                        Ok(incident) => {
+                            let summary = Summary::of(&incident);
+                            if let Some(key) = key {
+                                fresh.insert(id.clone(), (key, summary.clone()));
+                            }
+                            summaries.push(summary);
+                            continue;
+                        }
+                        Err(error) => {
+                            failures.push(error);
+                            continue;
+                        }
+                    }
+                }
+            };
+            fresh.insert(
+                id,
+                (
+                    key.expect("a cached summary matched a key"),
+                    summary.clone(),
+                ),
+            );
+            summaries.push(summary);
+        }
+        if changed && self.incidents_dir().is_dir() {
+            let cache = ListCache {
+                version: LIST_CACHE_VERSION,
+                documents: fresh,
+            };
+            let bytes = serde_json::to_vec(&cache).expect("summaries always serialize");
+            let write = AtomicWrite {
+                target: &cache_path,
+                temp: self.root.join(format!(".list-cache.{}", unique_suffix())),
+                mode: FILE_MODE,
+                placement: Placement::Replace,
+                durability: Durability::Cache,
+            };
+            // A failure to write the cache only costs the next `list`.
+            let _ = write.write(&bytes);
+        }
+        Ok((summaries, failures))
+    }
+}

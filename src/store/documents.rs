@@ -1,0 +1,314 @@
+//! Incident documents: listing, reading, and every change under the incident's lock.
+//!
+//! A save writes a temp file in the same folder, syncs it, renames it over the document
+//! and syncs the folder, all while holding the incident's lock: a reader sees the old
+//! document or the new one, and concurrent writers never lose each other's entries.
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use super::atomic::{AtomicWrite, Durability, Placement};
+use super::cache::FileKey;
+use super::{FILE_MODE, Saved, Store};
+use crate::error::{Error, Result};
+use crate::id;
+use crate::model::{Incident, SCHEMA};
+
+impl Store {
+    fn document_path(&self, id: &str) -> PathBuf {
+        debug_assert!(id::is_valid(id), "ids are checked before they name a file");
+        self.incidents_dir().join(format!("{id}.json"))
+    }
+
+    fn lock_path(&self, id: &str) -> PathBuf {
+        self.incidents_dir().join(format!("{id}.lock"))
+    }
+
+    /// Every incident id in the store, sorted.
+    pub fn ids(&self) -> Result<Vec<String>> {
+        Ok(self.listing(false)?.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// Every incident id in the store, sorted, with what tells its document changed.
+    pub(super) fn documents(&self) -> Result<Vec<(String, Option<FileKey>)>> {
+        self.listing(true)
+    }
+
+    /// The folder's documents; `with_keys` stats each, relative to the folder, which is
+    /// much cheaper than by full path when there are thousands.
+    fn listing(&self, with_keys: bool) -> Result<Vec<(String, Option<FileKey>)>> {
+        let dir = self.incidents_dir();
+        let listing = match fs::read_dir(&dir) {
+            Ok(listing) => listing,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(Error::io(dir, source)),
+        };
+        let mut items = Vec::new();
+        for item in listing {
+            let item = item.map_err(|source| Error::io(&dir, source))?;
+            let name = item.file_name();
+            let Some(id) = name.to_str().and_then(|name| name.strip_suffix(".json")) else {
+                continue;
+            };
+            if id::is_valid(id) {
+                items.push((id.to_string(), item));
+            }
+        }
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        if !with_keys {
+            return Ok(items.into_iter().map(|(id, _)| (id, None)).collect());
+        }
+        // Thousands of stats are most of `list`'s time: share them among the cores.
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let chunk = items.len().div_ceil(threads).max(1);
+        let keyed = std::thread::scope(|scope| {
+            let workers: Vec<_> = items
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(id, item)| {
+                                // A symlinked document is keyed by what it points at.
+                                let metadata = match item.file_type() {
+                                    Ok(kind) if kind.is_symlink() => fs::metadata(item.path()),
+                                    _ => item.metadata(),
+                                };
+                                let key = metadata.ok().map(|metadata| FileKey::of(&metadata));
+                                (id.clone(), key)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().unwrap_or_default())
+                .collect()
+        });
+        Ok(keyed)
+    }
+
+    /// Reads one incident. Saves replace documents atomically, so no lock is needed.
+    pub fn load(&self, id: &str) -> Result<Incident> {
+        let path = self.document_path(id);
+        let bytes = fs::read(&path).map_err(|source| Error::io(&path, source))?;
+        parse_document(&bytes, &path, id)
+    }
+
+    /// Takes the incident's lock, held until the returned file is dropped. The lock file
+    /// is never replaced or followed through a symlink.
+    fn lock(&self, id: &str) -> Result<File> {
+        let path = self.lock_path(id);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(FILE_MODE)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path)
+            .map_err(|source| Error::io(&path, source))?;
+        lock.lock().map_err(|source| Error::io(&path, source))?;
+        Ok(lock)
+    }
+
+    /// Reads, changes and saves one incident under its lock, and returns it as saved
+    /// with what `change` returned. If `change` fails, nothing is written.
+    pub fn update<T>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut Incident) -> Result<T>,
+    ) -> Result<Saved<T>> {
+        self.check_incidents_dir()?;
+        let lock = self.lock(id)?;
+        let mut incident = self.load(id)?;
+        let value = change(&mut incident)?;
+        self.save(&incident, Placement::Replace)?;
+        // Dropping the file releases the lock, after the rename is durable.
+        drop(lock);
+        Ok(Saved { incident, value })
+    }
+
+    /// Saves a new incident. Never replaces an existing document: the new one is linked
+    /// into place, which fails if the name is taken.
+    pub fn create(&self, incident: &Incident) -> Result<()> {
+        self.ensure_dirs()?;
+        let lock = self.lock(&incident.id)?;
+        let saved = self.save(incident, Placement::New);
+        drop(lock);
+        match saved {
+            Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::AlreadyExists => {
+                Err(Error::IncidentExists {
+                    id: incident.id.clone(),
+                })
+            }
+            other => other,
+        }
+    }
+
+    fn save(&self, incident: &Incident, placement: Placement) -> Result<()> {
+        // Compact: half the bytes to write and sync of a pretty document. People read
+        // incidents through `report --format json`, which is pretty.
+        let mut bytes = serde_json::to_vec(incident)
+            .expect("an incident always serializes: it holds only strings, numbers and lists");
+        bytes.push(b'\n');
+        let path = self.document_path(&incident.id);
+        let write = AtomicWrite {
+            target: &path,
+            // One temp name per incident: saves of it take turns under its lock, and one
+            // left by a killed writer is simply replaced by the next save.
+            temp: self.incidents_dir().join(format!(".{}.tmp", incident.id)),
+            mode: FILE_MODE,
+            placement,
+            durability: Durability::Synced,
+        };
+        if let Some(warning) = write.write(&bytes)? {
+            self.warn(warning);
+        }
+        Ok(())
+    }
+
+    pub fn exists(&self, id: &str) -> bool {
+        self.document_path(id).exists()
+    }
+}
+
+/// Reads a document, telling apart the ways a file can be unusable so the user knows
+/// what happened to it.
+fn parse_document(bytes: &[u8], path: &Path, id: &str) -> Result<Incident> {
+    let damaged = |reason: String| Error::Damaged {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(damaged("the file is empty".into()));
+    }
+    if bytes.iter().all(|byte| *byte == 0) {
+        return Err(damaged("the file holds only NUL bytes".into()));
+    }
+    // Checking the UTF-8 once, for the whole file, is faster than string by string.
+    let text = std::str::from_utf8(bytes)
+        .map_err(|error| damaged(format!("the file is not UTF-8 text ({error})")))?;
+    match serde_json::from_str::<Incident>(text) {
+        Ok(incident) => {
+            if incident.schema > SCHEMA {
+                return Err(newer(path, u64::from(incident.schema)));
+            }
+            incident.validate().map_err(damaged)?;
+            if incident.id != id {
+                return Err(damaged(format!(
+                    "it holds incident {:?}, not {id:?}",
+                    incident.id
+                )));
+            }
+            Ok(incident)
+        }
+        Err(error) => {
+            let schema = serde_json::from_slice::<serde_json::Value>(bytes)
+                .ok()
+                .and_then(|value| value.get("schema").and_then(serde_json::Value::as_u64));
+            match schema {
+                Some(found) if found > u64::from(SCHEMA) => Err(newer(path, found)),
+                _ if error.is_eof() => Err(damaged(format!("the file is truncated ({error})"))),
+                _ if error.is_syntax() => Err(damaged(format!("the file is not JSON ({error})"))),
+                _ => Err(damaged(format!("not an incident document ({error})"))),
+            }
+        }
+    }
+}
+
+fn newer(path: &Path, found: u64) -> Error {
+    Error::NewerSchema {
+        path: path.to_path_buf(),
+        found,
+        known: SCHEMA,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Stamp;
+    use proptest::prelude::*;
+
+    fn store() -> Store {
+        Store::at(PathBuf::from("/data"))
+    }
+
+    fn sample_document() -> Vec<u8> {
+        let at = "2026-11-21T03:30:00Z".parse().expect("a time");
+        let stamp = Stamp {
+            uuid: uuid::Uuid::nil(),
+            at,
+            recorded_at: at,
+            by: "ana".into(),
+        };
+        let mut incident = Incident::new("2026-11-21-x".into(), "X".into(), stamp);
+        for body in [
+            crate::model::Body::Symptom,
+            crate::model::Body::Hypothesis { explains: vec![] },
+            crate::model::Body::Test {
+                targets: vec!["H1".parse().expect("a label")],
+            },
+        ] {
+            incident
+                .record(crate::model::NewEntry {
+                    body,
+                    at,
+                    by: "ana".into(),
+                    text: "text".into(),
+                    uuid: uuid::Uuid::nil(),
+                    recorded_at: at,
+                })
+                .expect("a valid entry");
+        }
+        serde_json::to_vec_pretty(&incident).expect("serializes")
+    }
+
+    proptest! {
+        #[test]
+        fn an_accepted_id_names_a_file_inside_the_incidents_folder(id in "\\PC{0,70}") {
+            if id::validate(&id).is_ok() {
+                let path = store().document_path(&id);
+                prop_assert_eq!(path.parent(), Some(Path::new("/data/incidents")));
+                let file_name = format!("{id}.json");
+                prop_assert_eq!(path.file_name().and_then(|name| name.to_str()), Some(file_name.as_str()));
+                prop_assert!(path.components().all(|part| !matches!(part, std::path::Component::ParentDir)));
+            }
+        }
+
+        #[test]
+        fn a_reference_only_ever_names_an_existing_id(reference in "\\PC{0,30}|\\.\\./[a-z/.]{0,20}") {
+            let ids = vec!["2026-11-21-a".to_string(), "2026-11-21-db".to_string()];
+            if let Ok(found) = id::resolve(&reference, &ids) {
+                prop_assert!(ids.contains(&found));
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_the_reader(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+            let _ = parse_document(&bytes, Path::new("/data/incidents/x.json"), "2026-11-21-x");
+        }
+
+        #[test]
+        fn damaged_documents_are_errors_not_panics(
+            cut in 0usize..2000,
+            flips in prop::collection::vec((0usize..2000, any::<u8>()), 0..8),
+        ) {
+            let mut bytes = sample_document();
+            for (at, byte) in flips {
+                let at = at % bytes.len();
+                bytes[at] = byte;
+            }
+            bytes.truncate(cut.min(bytes.len()));
+            let _ = parse_document(&bytes, Path::new("/data/incidents/x.json"), "2026-11-21-x");
+        }
+    }
+
+    #[test]
+    fn the_sample_document_reads_back() {
+        let bytes = sample_document();
+        parse_document(&bytes, Path::new("x.json"), "2026-11-21-x").expect("valid");
+    }
+}

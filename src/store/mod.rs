@@ -1,0 +1,132 @@
+//! Where incidents live on disk, and every read and write of them. Nothing here prints:
+//! what a user should hear about (a folder that could not be synced, a damaged file
+//! skipped) is collected as warnings, which the command hands to the `Ui`.
+//!
+//! Layout under the data directory:
+//!
+//! ```text
+//! current                     the current incident's id            (current.rs)
+//! list-cache.json             summaries for `list`, never trusted  (cache.rs)
+//! incidents/<id>.json         one document per incident            (documents.rs)
+//! incidents/<id>.lock         held across every read-modify-write; never replaced
+//! incidents/.<id>.tmp         a save in progress; never ends in .json
+//! ```
+//!
+//! Every file is written by one helper (`atomic.rs`): a temp file in the same folder,
+//! synced, renamed over the target, the folder synced. `output.rs` writes the files a
+//! user names (`report -o`), which must never land inside the data directory.
+
+mod atomic;
+mod cache;
+mod current;
+mod documents;
+mod output;
+
+use std::cell::RefCell;
+use std::fs;
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::PathBuf;
+
+pub use cache::Summary;
+pub use output::write_file_atomically;
+
+use crate::error::{Error, Result};
+
+const DIR_MODE: u32 = 0o700;
+const FILE_MODE: u32 = 0o600;
+
+pub struct Store {
+    root: PathBuf,
+    /// What the user should hear about but that did not stop the command.
+    warnings: RefCell<Vec<String>>,
+}
+
+/// An incident as a change left it on disk, and what the change returned.
+pub struct Saved<T> {
+    pub incident: crate::model::Incident,
+    pub value: T,
+}
+
+impl Store {
+    /// The data directory, the first that applies: `--dir`, `INCIDENT_DIR`, the platform's
+    /// data directory for `incident`.
+    pub fn locate(flag: Option<PathBuf>) -> Result<Store> {
+        let root = match flag {
+            Some(dir) => dir,
+            None => match std::env::var_os("INCIDENT_DIR") {
+                Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+                _ => directories::ProjectDirs::from("", "", "incident")
+                    .ok_or(Error::NoDataDir)?
+                    .data_dir()
+                    .to_path_buf(),
+            },
+        };
+        Ok(Store::at(root))
+    }
+
+    pub fn at(root: PathBuf) -> Store {
+        Store {
+            root,
+            warnings: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The warnings gathered so far, for the command to show; each is shown once.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut self.warnings.borrow_mut())
+    }
+
+    fn warn(&self, warning: String) {
+        self.warnings.borrow_mut().push(warning);
+    }
+
+    fn incidents_dir(&self) -> PathBuf {
+        self.root.join("incidents")
+    }
+
+    /// Creates the data directory and its incidents folder, private to the user.
+    fn ensure_dirs(&self) -> Result<()> {
+        self.check_incidents_dir()?;
+        for dir in [&self.root, &self.incidents_dir()] {
+            if dir.is_dir() {
+                continue;
+            }
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(DIR_MODE)
+                .create(dir)
+                .map_err(|source| Error::io(dir, source))?;
+            // The umask may have taken bits away; the mode is ours to set.
+            fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
+                .map_err(|source| Error::io(dir, source))?;
+        }
+        Ok(())
+    }
+
+    /// The incidents folder must be a real folder: a symlink there could send writes
+    /// outside the data directory.
+    fn check_incidents_dir(&self) -> Result<()> {
+        let dir = self.incidents_dir();
+        match fs::symlink_metadata(&dir) {
+            Ok(metadata) if metadata.file_type().is_symlink() => Err(Error::io(
+                &dir,
+                io::Error::other("is a symlink; incident does not write through symlinks"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Crash testing: `INCIDENT_FAILPOINT=after-temp-write|before-rename|after-rename` kills
+/// the process at that step of a save, as a power cut or `kill -9` would; `panic` panics
+/// before any work, to test that a bug still ends in one line.
+pub fn failpoint(step: &str) {
+    static CHOSEN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let chosen = CHOSEN.get_or_init(|| std::env::var("INCIDENT_FAILPOINT").ok());
+    match chosen.as_deref() {
+        Some("panic") if step == "panic" => panic!("the panic failpoint"),
+        Some(chosen) if chosen == step => std::process::abort(),
+        _ => {}
+    }
+}

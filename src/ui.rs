@@ -1,0 +1,112 @@
+//! Standard output and standard error, colour and the output mode, in one place. Commands
+//! write through the `Ui` and never print by themselves; renderers build strings.
+
+use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
+
+use serde::Serialize;
+
+use crate::cli::ColorChoice;
+use crate::error::{Error, Result};
+use crate::render::json::to_json;
+use crate::render::paint::Paint;
+use crate::sanitize;
+
+/// What a command prints on stdout: for people, one JSON value, or only ids and labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Human,
+    Json,
+    Quiet,
+}
+
+pub struct Ui {
+    out: BufWriter<Stdout>,
+    mode: Mode,
+    color: bool,
+}
+
+impl Ui {
+    pub fn new(color: ColorChoice, json: bool, quiet: bool) -> Ui {
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+            }
+        };
+        let mode = match (json, quiet) {
+            (true, _) => Mode::Json,
+            (false, true) => Mode::Quiet,
+            (false, false) => Mode::Human,
+        };
+        Ui {
+            out: BufWriter::new(io::stdout()),
+            mode,
+            color,
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn paint(&self) -> Paint {
+        Paint::new(self.color)
+    }
+
+    /// Writes the result to standard output. A closed pipe becomes the error `main`
+    /// ends quietly on.
+    pub fn print(&mut self, text: &str) -> Result<()> {
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(|source| Error::io("standard output", source))
+    }
+
+    /// Prints what the mode asks for, building only that: one JSON value, the ids or
+    /// labels alone, or the text for people.
+    pub fn print_by_mode(
+        &mut self,
+        json: impl FnOnce() -> String,
+        quiet: impl FnOnce() -> String,
+        human: impl FnOnce() -> String,
+    ) -> Result<()> {
+        let text = match self.mode {
+            Mode::Json => json(),
+            Mode::Quiet => quiet(),
+            Mode::Human => human(),
+        };
+        self.print(&text)
+    }
+
+    pub fn print_json(&mut self, value: &impl Serialize) -> Result<()> {
+        self.print(&to_json(value))
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.out
+            .flush()
+            .map_err(|source| Error::io("standard output", source))
+    }
+
+    /// `warning: …` on stderr, one line, safe for the terminal.
+    pub fn warn(&mut self, message: &str) {
+        self.stderr_line(&format!("warning: {}", sanitize::one_line(message)));
+    }
+
+    /// `hint: …` on stderr, one line.
+    pub fn hint(&mut self, message: &str) {
+        self.stderr_line(&format!("hint: {}", sanitize::one_line(message)));
+    }
+
+    /// A line for people on stderr (never part of the result), safe for the terminal.
+    pub fn note(&mut self, message: &str) {
+        self.stderr_line(&sanitize::one_line(message));
+    }
+
+    fn stderr_line(&mut self, line: &str) {
+        // What was printed so far goes first, so the two streams read in order.
+        let _ = self.out.flush();
+        let _ = writeln!(io::stderr(), "{line}");
+    }
+}

@@ -101,9 +101,15 @@ pub enum Command {
         after_help = "Example:\n  incident action alert on pool saturation --owner ben"
     )]
     Action(ActionArgs),
-    /// Correct an entry's text; the original stays in the history
-    #[command(after_help = "Example:\n  incident amend S1 7% of POST /checkout return 502")]
+    /// Correct an entry's text, time, owner or consequence; the original stays in the history
+    #[command(
+        after_help = "Examples:\n  incident amend S1 7% of POST /checkout return 502\n  \
+                      incident amend A1 --owner ben\n  incident amend N2 --time 02:55"
+    )]
     Amend(AmendArgs),
+    /// Correct the incident's title; the id stays
+    #[command(after_help = "Example:\n  incident retitle Checkout returns 502s in EU only")]
+    Retitle(RetitleArgs),
     /// Take an entry back; it stays in the history, marked retracted
     #[command(after_help = "Example:\n  incident retract H3 --why duplicate of H1")]
     Retract(RetractArgs),
@@ -284,8 +290,30 @@ pub struct AmendArgs {
     #[arg(value_name = "LABEL")]
     pub label: String,
 
+    /// The time it really happened (same forms as --at)
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+
+    /// An action's owner
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+
+    /// An option's consequence
+    #[arg(long, value_name = "TEXT")]
+    pub consequence: Option<String>,
+
     #[command(flatten)]
     pub entry: TextArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RetitleArgs {
+    /// The incident's new title; `-` reads it from standard input
+    #[arg(value_name = "TITLE")]
+    pub title: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use crate::model::{Kind, Label};
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -15,33 +13,14 @@ pub enum Error {
     Clap(clap::Error),
     #[error("{0}")]
     Usage(String),
-    #[error("the text is empty")]
-    EmptyText,
-    #[error("the text is {len} bytes long; the limit is {limit} bytes")]
-    TextTooLong { len: usize, limit: usize },
     #[error("{what} is not valid UTF-8")]
     InvalidUtf8 { what: &'static str },
-    #[error("{input:?} is not a label")]
-    MalformedLabel { input: String },
     #[error("{input:?} is not a valid incident id")]
     MalformedId { input: String },
     #[error("{input:?} is not a time I understand")]
     MalformedTime { input: String },
     #[error("{input:?} is in the future")]
     FutureTime { input: String },
-    #[error("one result cannot both rule out and confirm {label}")]
-    RulesOutAndConfirms { label: Label },
-    #[error("--rules-out names no hypotheses, and test {test} was not recorded with --for")]
-    RulesOutWithoutTargets { test: Label },
-    #[error(
-        "the close time {} is before the incident was opened ({})",
-        at.format("%Y-%m-%d %H:%M:%S UTC"),
-        since.format("%Y-%m-%d %H:%M:%S UTC")
-    )]
-    CloseBeforeOpen {
-        at: chrono::DateTime<chrono::Utc>,
-        since: chrono::DateTime<chrono::Utc>,
-    },
 
     // Exit 1: anything else.
     #[error("there is no current incident")]
@@ -60,33 +39,10 @@ pub enum Error {
     },
     #[error("an incident with id {id} already exists")]
     IncidentExists { id: String },
-    #[error("no such entry: {label}{}", expected_kind(*.expected))]
-    NoSuchEntry {
-        label: Label,
-        expected: Option<Kind>,
-    },
-    #[error("incident {id} is closed")]
-    Closed { id: String },
-    #[error("incident {id} is already closed")]
-    AlreadyClosed { id: String },
-    #[error("incident {id} is not closed")]
-    NotClosed { id: String },
-    #[error("{label} cannot be the root cause: {by_result} ruled it out")]
-    RootCauseRuledOut { label: Label, by_result: Label },
-    #[error("{label} is {}, which cannot be {verb}", kind.with_article())]
-    NotCorrectable {
-        label: Label,
-        kind: Kind,
-        verb: &'static str,
-    },
-    #[error("{label} was retracted by {by}")]
-    Retracted { label: Label, by: Label },
     #[error("the editor `{editor}` failed ({status}); nothing recorded")]
     EditorFailed { editor: String, status: String },
     #[error("interrupted: the command was stopped and nothing was recorded")]
     Interrupted,
-    #[error("no labels left for another {}", kind.name())]
-    LabelsExhausted { kind: Kind },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -107,12 +63,8 @@ pub enum Error {
     InsideDataDirectory { path: PathBuf },
     #[error("no data directory: set INCIDENT_DIR or pass --dir")]
     NoDataDir,
-}
-
-fn expected_kind(expected: Option<Kind>) -> String {
-    expected
-        .map(|kind| format!(" (expected {})", kind.with_article()))
-        .unwrap_or_default()
+    #[error(transparent)]
+    Model(#[from] crate::model::Error),
 }
 
 impl Error {
@@ -132,17 +84,12 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Clap(error) => u8::try_from(error.exit_code()).unwrap_or(2),
+            Error::Model(error) => error.exit_code(),
             Error::Usage(_)
-            | Error::EmptyText
-            | Error::TextTooLong { .. }
             | Error::InvalidUtf8 { .. }
-            | Error::MalformedLabel { .. }
             | Error::MalformedId { .. }
             | Error::MalformedTime { .. }
-            | Error::FutureTime { .. }
-            | Error::RulesOutAndConfirms { .. }
-            | Error::RulesOutWithoutTargets { .. }
-            | Error::CloseBeforeOpen { .. } => 2,
+            | Error::FutureTime { .. } => 2,
             _ => 1,
         }
     }
@@ -150,9 +97,7 @@ impl Error {
     /// A line that tells a tired user what to do next, where there is one.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            Error::EmptyText => {
-                "type the text after the command, or `-` to read it from standard input".into()
-            }
+            Error::Model(error) => return error.hint(),
             Error::MalformedTime { .. } => "try `15m ago`, `-2h`, `02:47`, `2026-11-21 02:47` \
                  or `2026-11-21T02:47:00Z`"
                 .into(),
@@ -162,18 +107,6 @@ impl Error {
             Error::CurrentIncidentGone { .. } => "pick another with `incident use REF`".into(),
             Error::NoMatchingIncident { .. } => "`incident list --all` shows every incident".into(),
             Error::AmbiguousIncident { .. } => "type more of the id".into(),
-            Error::Closed { .. } => "`incident reopen` opens it again; notes, actions, \
-                                      decisions and corrections still work while closed"
-                .into(),
-            Error::AlreadyClosed { .. } => "`incident reopen` opens it again".into(),
-            Error::RulesOutWithoutTargets { .. } => {
-                "name the hypotheses it rules out: `--rules-out H1,H2`".into()
-            }
-            Error::NoSuchEntry { .. } => "`incident status` shows the labels in use".into(),
-            Error::RootCauseRuledOut { .. } => {
-                "record a result that confirms it first, if new evidence says it was the cause"
-                    .into()
-            }
             Error::Damaged { .. } => {
                 "the file was left untouched; repair or move it aside and try again".into()
             }

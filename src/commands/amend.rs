@@ -1,18 +1,44 @@
-//! `incident amend LABEL TEXT…`: correct an entry. The original stays in the history; the
-//! correction is an entry of its own (`E…`), and the board and reports show the new text.
+//! `incident amend LABEL [TEXT…] [--time TIME] [--owner NAME] [--consequence TEXT]`:
+//! correct an entry. The original stays in the history; the correction is an entry of
+//! its own (`E…`), and every view shows the current values, marked amended.
+
+use chrono::Local;
 
 use crate::cli::AmendArgs;
-use crate::context::Context;
+use crate::context::{Context, check_name};
 use crate::error::Result;
-use crate::input::read_text;
+use crate::input::{optional_text, read_text};
 use crate::model::{Body, Label};
 use crate::record;
+use crate::time;
 use crate::ui::Ui;
 
 pub fn run(context: &Context, ui: &mut Ui, args: AmendArgs) -> Result<()> {
     let id = context.target()?;
     let target: Label = args.label.parse()?;
-    let text = read_text(&args.entry.text)?;
+    let time = args
+        .time
+        .as_deref()
+        .map(|at| time::parse_at(at, context.now, &Local))
+        .transpose()?;
+    let owner = args
+        .owner
+        .as_deref()
+        .map(|owner| check_name(owner, "--owner"))
+        .transpose()?;
+    let corrects_a_field = time.is_some() || owner.is_some() || args.consequence.is_some();
+    // With a field to correct, the text may be left as it is.
+    let text = if corrects_a_field {
+        optional_text(&args.entry.text)?
+    } else {
+        read_text(&args.entry.text)?
+    };
     let stamp = context.stamp(&args.entry.stamp)?;
-    record::record_one(context, ui, &id, stamp, Body::Amend { target }, text)
+    let body = Body::Amend {
+        target,
+        time,
+        owner,
+        consequence: args.consequence,
+    };
+    record::record_one(context, ui, &id, stamp, body, text)
 }

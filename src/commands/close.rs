@@ -18,7 +18,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
     let root_cause: Option<Label> = args.root_cause.as_deref().map(str::parse).transpose()?;
     let stamp = context.stamp(&args.stamp)?;
     let saved = context.store.update(&id, |incident| {
-        incident.close(stamp, resolution, root_cause)
+        Ok(incident.close(stamp, resolution, root_cause)?)
     })?;
     let message = match saved.incident.state().root_cause() {
         Some(cause) => format!("closed; root cause {cause}"),

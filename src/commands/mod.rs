@@ -17,6 +17,7 @@ mod option;
 mod reopen;
 mod report;
 mod result;
+mod retitle;
 mod retract;
 mod role;
 mod severity;
@@ -57,6 +58,7 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Decide(args) => decide::run(context, ui, args),
         Command::Report(args) => report::run(context, ui, args),
         Command::Amend(args) => amend::run(context, ui, args),
+        Command::Retitle(args) => retitle::run(context, ui, args),
         Command::Retract(args) => retract::run(context, ui, args),
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => man::run(ui, args),

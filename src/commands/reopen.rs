@@ -10,6 +10,6 @@ pub fn run(context: &Context, ui: &mut Ui) -> Result<()> {
     let stamp = context.stamp(&Default::default())?;
     let saved = context
         .store
-        .update(&id, |incident| incident.reopen(stamp))?;
+        .update(&id, |incident| Ok(incident.reopen(stamp)?))?;
     print_incident(ui, &saved.incident, "reopened")
 }

@@ -41,10 +41,22 @@ pub enum Body {
     Decision {
         option: Label,
     },
-    /// A correction: the target's text is this entry's text from now on.
+    /// A correction of the target: its text (this entry's text, when not empty), the time
+    /// it happened, an action's owner, an option's consequence, from now on.
     Amend {
         target: Label,
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "super::utc::serialize_option"
+        )]
+        time: Option<DateTime<Utc>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        consequence: Option<String>,
     },
+    /// The incident's title from now on is this entry's text; the id stays.
+    Retitle,
     /// The target no longer counts; this entry's text says why (may be empty).
     Retract {
         target: Label,
@@ -93,17 +105,17 @@ impl Stage {
 }
 
 impl std::str::FromStr for Stage {
-    type Err = crate::error::Error;
+    type Err = super::error::Error;
 
     /// Any case, or an unambiguous prefix: `Mitigated`, `mitig`.
-    fn from_str(input: &str) -> crate::error::Result<Stage> {
+    fn from_str(input: &str) -> super::error::Result<Stage> {
         let typed = input.trim().to_lowercase();
         let mut matching = Stage::ALL
             .into_iter()
             .filter(|stage| !typed.is_empty() && stage.name().starts_with(&typed));
         match (matching.next(), matching.next()) {
             (Some(stage), None) => Ok(stage),
-            _ => Err(crate::error::Error::Usage(format!(
+            _ => Err(super::error::Error::Usage(format!(
                 "{input:?} is not a stage: {}",
                 Stage::ALL.map(Stage::name).join(", ")
             ))),
@@ -139,6 +151,7 @@ impl Body {
             Body::Option { .. } => Kind::Option,
             Body::Decision { .. } => Kind::Decision,
             Body::Amend { .. } => Kind::Amend,
+            Body::Retitle => Kind::Retitle,
             Body::Retract { .. } => Kind::Retract,
             Body::Severity { .. } => Kind::Severity,
             Body::Stage { .. } => Kind::Stage,
@@ -163,14 +176,15 @@ impl Body {
                 .collect(),
             Body::Decision { option } => vec![(*option, Some(Kind::Option))],
             // Which entries can be corrected is the record's rule, not a link kind.
-            Body::Amend { target } | Body::Retract { target } => vec![(*target, None)],
+            Body::Amend { target, .. } | Body::Retract { target } => vec![(*target, None)],
             Body::Symptom
             | Body::Note
             | Body::Action { .. }
             | Body::Option { .. }
             | Body::Severity { .. }
             | Body::Stage { .. }
-            | Body::Role { .. } => Vec::new(),
+            | Body::Role { .. }
+            | Body::Retitle => Vec::new(),
         }
     }
 }
@@ -228,6 +242,8 @@ struct StoredEntry {
     target: Option<Label>,
     #[serde(default, deserialize_with = "present")]
     consequence: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::utc::deserialize_option")]
+    time: Option<DateTime<Utc>>,
     option: Option<Label>,
     severity: Option<u8>,
     stage: Option<Stage>,
@@ -272,6 +288,7 @@ impl TryFrom<StoredEntry> for Entry {
             mut owner,
             mut target,
             mut consequence,
+            mut time,
             mut option,
             mut severity,
             mut stage,
@@ -328,7 +345,11 @@ impl TryFrom<StoredEntry> for Entry {
             },
             Kind::Amend => Body::Amend {
                 target: required(&mut target, id, "target")?,
+                time: time.take(),
+                owner: owner.take().flatten(),
+                consequence: consequence.take().flatten(),
             },
+            Kind::Retitle => Body::Retitle,
             Kind::Retract => Body::Retract {
                 target: required(&mut target, id, "target")?,
             },
@@ -352,6 +373,7 @@ impl TryFrom<StoredEntry> for Entry {
             ("owner", owner.is_some()),
             ("target", target.is_some()),
             ("consequence", consequence.is_some()),
+            ("time", time.is_some()),
             ("option", option.is_some()),
             ("severity", severity.is_some()),
             ("stage", stage.is_some()),

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use super::error::{Error, Result};
 
 /// The letter a label starts with. Most kinds have their own; every change of state
 /// (an amendment, a retraction, a new severity, stage or role holder) shares `E`.
@@ -75,6 +75,7 @@ pub enum Kind {
     Severity,
     Stage,
     Role,
+    Retitle,
 }
 
 impl Kind {
@@ -88,7 +89,12 @@ impl Kind {
             Kind::Action => Series::A,
             Kind::Option => Series::O,
             Kind::Decision => Series::D,
-            Kind::Amend | Kind::Retract | Kind::Severity | Kind::Stage | Kind::Role => Series::E,
+            Kind::Amend
+            | Kind::Retract
+            | Kind::Severity
+            | Kind::Stage
+            | Kind::Role
+            | Kind::Retitle => Series::E,
         }
     }
 
@@ -107,6 +113,7 @@ impl Kind {
             Kind::Severity => "severity",
             Kind::Stage => "stage",
             Kind::Role => "role",
+            Kind::Retitle => "retitle",
         }
     }
 
@@ -120,9 +127,10 @@ impl Kind {
         )
     }
 
-    /// Corrections of corrections are not kept: amendments and retractions are final.
+    /// Anything but a retraction can be taken back, a correction too (`undo` after a
+    /// wrong `amend`); a retraction is final.
     pub fn can_be_retracted(self) -> bool {
-        !matches!(self, Kind::Amend | Kind::Retract)
+        self != Kind::Retract
     }
 
     /// Only what has text worth correcting: not the changes of state.
@@ -147,11 +155,17 @@ impl Kind {
     }
 
     /// Whether an entry of this kind may have empty text: a retraction without a reason,
-    /// a decision without a rationale, a severity, stage or role change without a note.
+    /// a decision without a rationale, a severity, stage or role change without a note, a
+    /// correction of a time or an owner only.
     pub fn text_is_optional(self) -> bool {
         matches!(
             self,
-            Kind::Retract | Kind::Decision | Kind::Severity | Kind::Stage | Kind::Role
+            Kind::Retract
+                | Kind::Decision
+                | Kind::Severity
+                | Kind::Stage
+                | Kind::Role
+                | Kind::Amend
         )
     }
 }

@@ -7,6 +7,7 @@
 //! open) is derived by `State`, never stored twice.
 
 mod entry;
+mod error;
 mod label;
 mod state;
 pub mod utc;
@@ -19,10 +20,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+pub use error::{Error, Result};
 
-/// The document format version this build reads and writes.
-pub const SCHEMA: u32 = 1;
+/// The document format version this build writes; it reads every version up to it.
+/// 2 added corrections of time, owner and consequence, and `retitle`: a build that knows
+/// only 1 refuses such a document as newer instead of calling it damaged.
+pub const SCHEMA: u32 = 2;
 
 /// The largest entry text accepted, in bytes. Big enough for a pasted stack trace or log
 /// excerpt, small enough that one entry cannot make the document unwieldy.
@@ -233,15 +236,22 @@ impl Incident {
     /// The entry with this label, which must be of this kind (`None`: any entry that is
     /// not itself a change).
     pub fn expect_entry(&self, label: Label, kind: Option<Kind>) -> Result<&Entry> {
-        self.entry(label)
-            .filter(|entry| match kind {
-                Some(kind) => entry.kind() == kind,
-                None => !entry.kind().is_change(),
-            })
-            .ok_or(Error::NoSuchEntry {
+        match (self.entry(label), kind) {
+            (Some(entry), Some(kind)) if entry.kind() != kind => Err(Error::WrongKind {
+                label,
+                found: entry.kind(),
+                expected: kind,
+            }),
+            (Some(entry), None) if entry.kind().is_change() => Err(Error::NoSuchEntry {
+                label,
+                expected: None,
+            }),
+            (Some(entry), _) => Ok(entry),
+            (None, _) => Err(Error::NoSuchEntry {
                 label,
                 expected: kind,
-            })
+            }),
+        }
     }
 
     /// The entry with this label, whatever its kind.
@@ -335,6 +345,7 @@ impl Incident {
                             verb: "amended",
                         });
                     }
+                    check_amendment(&new, target)?;
                 }
                 (Body::Retract { .. }, None) => {
                     let target = self.expect_any(label)?;
@@ -435,6 +446,41 @@ impl Incident {
         });
         Ok(())
     }
+}
+
+/// An amendment must correct something, and only what the target has: an owner is an
+/// action's, a consequence an option's.
+fn check_amendment(amendment: &NewEntry, target: &Entry) -> Result<()> {
+    let Body::Amend {
+        time,
+        owner,
+        consequence,
+        ..
+    } = &amendment.body
+    else {
+        return Ok(());
+    };
+    let fits = [
+        ("--owner", owner.is_some(), Kind::Action),
+        ("--consequence", consequence.is_some(), Kind::Option),
+    ];
+    for (what, given, kind) in fits {
+        if given && target.kind() != kind {
+            return Err(Error::DoesNotApply {
+                what,
+                label: target.id,
+                kind: target.kind(),
+            });
+        }
+    }
+    if let Some(consequence) = consequence {
+        check_text(consequence)?;
+    }
+    let nothing = time.is_none() && owner.is_none() && consequence.is_none();
+    if nothing && amendment.text.trim().is_empty() {
+        return Err(Error::EmptyText);
+    }
+    Ok(())
 }
 
 /// A severity as people type it: `1` to `5`, `SEV1`, `sev2`, `P1`; anything else is a
@@ -549,7 +595,7 @@ mod tests {
                 "check",
             ))
             .unwrap_err();
-        assert!(matches!(error, Error::NoSuchEntry { .. }));
+        assert!(matches!(error, Error::WrongKind { .. }));
         assert_eq!(incident.entries.len(), 1, "nothing recorded on error");
     }
 
@@ -809,7 +855,17 @@ mod tests {
             },
             Body::Amend {
                 target: label("S1"),
+                time: Some(at(2)),
+                owner: None,
+                consequence: None,
             },
+            Body::Amend {
+                target: label("A2"),
+                time: None,
+                owner: Some("kim".into()),
+                consequence: None,
+            },
+            Body::Retitle,
             Body::Retract {
                 target: label("N1"),
             },

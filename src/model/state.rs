@@ -71,7 +71,7 @@ impl<'a> State<'a> {
         for (position, entry) in incident.entries.iter().enumerate() {
             state.index.insert(entry.id, position);
             match &entry.body {
-                Body::Amend { target } => {
+                Body::Amend { target, .. } => {
                     state.amendments.entry(*target).or_default().push(entry.id)
                 }
                 Body::Retract { target } => {
@@ -88,7 +88,7 @@ impl<'a> State<'a> {
             .filter(|entry| entry.kind() == Kind::Result)
             .filter(|entry| !state.retractions.contains_key(&entry.id))
             .collect();
-        results.sort_by_key(|entry| entry.at);
+        results.sort_by_key(|entry| state.at(entry));
         for entry in results {
             let Body::Result {
                 test,
@@ -139,13 +139,76 @@ impl<'a> State<'a> {
             .filter(|entry| !self.is_retracted(entry.id))
     }
 
-    /// The entry's text as it reads now: its latest amendment, or what was first typed.
-    pub fn text(&self, entry: &'a Entry) -> &'a str {
+    /// The latest correction of `entry` that still counts and sets what `pick` reads.
+    fn corrected<T>(&self, entry: &Entry, pick: impl Fn(&'a Entry) -> Option<T>) -> Option<T> {
         self.amendments
-            .get(&entry.id)
-            .and_then(|amendments| amendments.last())
-            .and_then(|label| self.entry(*label))
-            .map_or(&entry.text, |amendment| &amendment.text)
+            .get(&entry.id)?
+            .iter()
+            .rev()
+            .filter(|amendment| !self.is_retracted(**amendment))
+            .filter_map(|amendment| self.entry(*amendment))
+            .find_map(pick)
+    }
+
+    /// The entry's text as it reads now: its latest amendment with text, or what was
+    /// first typed.
+    pub fn text(&self, entry: &'a Entry) -> &'a str {
+        self.corrected(entry, |amendment| {
+            Some(amendment.text.as_str()).filter(|text| !text.is_empty())
+        })
+        .unwrap_or(&entry.text)
+    }
+
+    /// When the entry happened, as last corrected.
+    pub fn at(&self, entry: &Entry) -> DateTime<Utc> {
+        self.corrected(entry, |amendment| match amendment.body {
+            Body::Amend { time, .. } => time,
+            _ => None,
+        })
+        .unwrap_or(entry.at)
+    }
+
+    /// An action's owner, as last corrected.
+    pub fn owner(&self, entry: &'a Entry) -> Option<&'a str> {
+        let corrected = self.corrected(entry, |amendment| match &amendment.body {
+            Body::Amend { owner, .. } => owner.as_deref(),
+            _ => None,
+        });
+        match &entry.body {
+            Body::Action { owner } => corrected.or(owner.as_deref()),
+            _ => None,
+        }
+    }
+
+    /// An option's consequence, as last corrected.
+    pub fn consequence(&self, entry: &'a Entry) -> Option<&'a str> {
+        let corrected = self.corrected(entry, |amendment| match &amendment.body {
+            Body::Amend { consequence, .. } => consequence.as_deref(),
+            _ => None,
+        });
+        match &entry.body {
+            Body::Option { consequence } => corrected.or(consequence.as_deref()),
+            _ => None,
+        }
+    }
+
+    /// Whether a correction that still counts changed the entry.
+    pub fn is_amended(&self, label: Label) -> bool {
+        self.amendments(label)
+            .iter()
+            .any(|amendment| !self.is_retracted(*amendment))
+    }
+
+    /// The incident's title as last corrected with `retitle`.
+    pub fn title(&self) -> &'a str {
+        self.incident
+            .entries
+            .iter()
+            .rev()
+            .filter(|entry| entry.kind() == Kind::Retitle && !self.is_retracted(entry.id))
+            .map(|entry| entry.text.as_str())
+            .next()
+            .unwrap_or(&self.incident.title)
     }
 
     pub fn amendments(&self, label: Label) -> &[Label] {

@@ -49,6 +49,17 @@ pub fn serialize<S: serde::Serializer>(
     serializer.serialize_str(std::str::from_utf8(&text).expect("digits and separators are ASCII"))
 }
 
+/// `serialize` for a time that may be absent (then skipped by the caller's attribute).
+pub fn serialize_option<S: serde::Serializer>(
+    time: &Option<DateTime<Utc>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match time {
+        Some(time) => serialize(time, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 pub fn deserialize_option<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {

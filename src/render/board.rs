@@ -25,7 +25,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
             2 + number.checked_ilog10().unwrap_or(0) as usize
         });
     let mut text = String::new();
-    let _ = writeln!(text, "{}", paint.bold(&one_line(&incident.title)));
+    let _ = writeln!(text, "{}", paint.bold(&one_line(state.title())));
     let _ = write!(
         text,
         "{} · opened {} UTC ({})",
@@ -66,7 +66,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
     // What a line says about an entry: its current text, and whether it was taken back.
     let line = |entry: &Entry| -> String {
         let said = one_line(state.text(entry));
-        let amended = if state.amendments(entry.id).is_empty() {
+        let amended = if !state.is_amended(entry.id) {
             String::new()
         } else {
             paint.dim(" (amended)")

@@ -13,7 +13,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
     let state = incident.state();
     let mut out = String::new();
     let sections = ["Condition", "Actions", "Needs"].map(String::from);
-    let title = format!("Handover: {}", incident.title);
+    let title = format!("Handover: {}", state.title());
     let _ = writeln!(out, "# {}\n", heading(&title, &sections));
 
     out.push_str("## Condition\n\n");

@@ -18,6 +18,8 @@ pub struct IncidentView<'a> {
     pub schema: u32,
     pub id: &'a str,
     pub title: &'a str,
+    /// The title as last corrected with `retitle`.
+    pub current_title: &'a str,
     pub status: Status,
     pub severity: Option<u8>,
     pub stage: Stage,
@@ -48,6 +50,14 @@ pub struct EntryView<'a> {
     pub by: &'a str,
     pub text: &'a str,
     pub current_text: &'a str,
+    /// When it happened, as last corrected.
+    pub current_at: DateTime<Utc>,
+    /// For an action, its owner as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_owner: Option<Option<&'a str>>,
+    /// For an option, its consequence as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_consequence: Option<Option<&'a str>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub amended_by: &'a [Label],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,6 +91,9 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         by: &entry.by,
         text: &entry.text,
         current_text: state.text(entry),
+        current_at: state.at(entry),
+        current_owner: None,
+        current_consequence: None,
         amended_by: state.amendments(entry.id),
         retracted_by: state.retraction(entry.id).map(|retraction| retraction.id),
         status: None,
@@ -103,6 +116,10 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         }
         Body::Option { .. } => {
             view.chosen_by = Some(state.decisions_for(entry.id));
+            view.current_consequence = Some(state.consequence(entry));
+        }
+        Body::Action { .. } => {
+            view.current_owner = Some(state.owner(entry));
         }
         _ => {}
     }
@@ -114,6 +131,7 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
         schema: incident.schema,
         id: &incident.id,
         title: &incident.title,
+        current_title: state.title(),
         status: incident.status(),
         severity: state.severity(),
         stage: state.stage(),

@@ -147,7 +147,7 @@ impl<'a> Report<'a> {
                     .map(|entry| entry.id.to_string()),
             )
             .collect();
-        let _ = writeln!(out, "# {}\n", heading(&self.incident.title, &others));
+        let _ = writeln!(out, "# {}\n", heading(self.state.title(), &others));
     }
 
     pub fn header(&self, out: &mut String) {
@@ -599,7 +599,7 @@ impl<'a> Report<'a> {
     fn timeline_what(&self, out: &mut String, entry: &Entry) {
         let _ = write!(out, "**{}** {}", entry.id, entry.kind().name());
         let _ = match &entry.body {
-            Body::Amend { target } | Body::Retract { target } => write!(out, " of {target}"),
+            Body::Amend { target, .. } | Body::Retract { target } => write!(out, " of {target}"),
             Body::Severity { severity } => write!(out, " {severity}"),
             Body::Stage { stage } => write!(out, " {}", stage.name()),
             Body::Role { role, holder } => {

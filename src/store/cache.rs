@@ -35,7 +35,7 @@ impl Summary {
         Summary {
             id: incident.id.clone(),
             uuid: incident.uuid,
-            title: incident.title.clone(),
+            title: incident.state().title().to_string(),
             status: incident.status(),
             opened_at: incident.opened_at,
             closed_at: incident.closed_at(),

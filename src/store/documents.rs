@@ -124,6 +124,8 @@ impl Store {
         let lock = self.lock(id)?;
         let mut incident = self.load(id)?;
         let value = change(&mut incident)?;
+        // Written in this build's format, which reads every older one.
+        incident.schema = SCHEMA;
         self.save(&incident, Placement::Replace)?;
         // Dropping the file releases the lock, after the rename is durable.
         drop(lock);

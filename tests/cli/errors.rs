@@ -34,7 +34,7 @@ fn labels_that_name_no_entry_or_the_wrong_kind() {
     assert!(stderr.starts_with("error: no such entry: T9"), "{stderr}");
     let stderr = refused(&env, &id, &["result", "H1", "x"], 1);
     assert!(
-        stderr.contains("no such entry: H1 (expected a test)"),
+        stderr.starts_with("error: H1 is a hypothesis, not a test\n"),
         "{stderr}"
     );
     refused(&env, &id, &["test", "x", "--for", "S1"], 1);

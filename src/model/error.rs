@@ -1,0 +1,115 @@
+//! What the model refuses, and why. The command-level error (`crate::error::Error`) wraps
+//! it; the model knows nothing of files, terminals or the command line.
+
+use super::label::{Kind, Label};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    // Exit 2: the command was typed wrong.
+    #[error("{0}")]
+    Usage(String),
+    #[error("the text is empty")]
+    EmptyText,
+    #[error("the text is {len} bytes long; the limit is {limit} bytes")]
+    TextTooLong { len: usize, limit: usize },
+    #[error("{input:?} is not a label")]
+    MalformedLabel { input: String },
+    #[error("one result cannot both rule out and confirm {label}")]
+    RulesOutAndConfirms { label: Label },
+    #[error("--rules-out names no hypotheses, and test {test} was not recorded with --for")]
+    RulesOutWithoutTargets { test: Label },
+    #[error(
+        "the close time {} is before the incident was opened ({})",
+        at.format("%Y-%m-%d %H:%M:%S UTC"),
+        since.format("%Y-%m-%d %H:%M:%S UTC")
+    )]
+    CloseBeforeOpen {
+        at: chrono::DateTime<chrono::Utc>,
+        since: chrono::DateTime<chrono::Utc>,
+    },
+    #[error("{what} does not apply to {label}, which is {}", kind.with_article())]
+    DoesNotApply {
+        what: &'static str,
+        label: Label,
+        kind: Kind,
+    },
+
+    // Exit 1: anything else.
+    #[error("no such entry: {label}{}", expected_kind(*.expected))]
+    NoSuchEntry {
+        label: Label,
+        expected: Option<Kind>,
+    },
+    #[error("{label} is {}, not {}", found.with_article(), expected.with_article())]
+    WrongKind {
+        label: Label,
+        found: Kind,
+        expected: Kind,
+    },
+    #[error("incident {id} is closed")]
+    Closed { id: String },
+    #[error("incident {id} is already closed")]
+    AlreadyClosed { id: String },
+    #[error("incident {id} is not closed")]
+    NotClosed { id: String },
+    #[error("{label} cannot be the root cause: {by_result} ruled it out")]
+    RootCauseRuledOut { label: Label, by_result: Label },
+    #[error("{label} is {}, which cannot be {verb}", kind.with_article())]
+    NotCorrectable {
+        label: Label,
+        kind: Kind,
+        verb: &'static str,
+    },
+    #[error("{label} was retracted by {by}")]
+    Retracted { label: Label, by: Label },
+    #[error("no labels left for another {}", kind.name())]
+    LabelsExhausted { kind: Kind },
+}
+
+fn expected_kind(expected: Option<Kind>) -> String {
+    expected
+        .map(|kind| format!(" (expected {})", kind.with_article()))
+        .unwrap_or_default()
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_)
+            | Error::EmptyText
+            | Error::TextTooLong { .. }
+            | Error::MalformedLabel { .. }
+            | Error::RulesOutAndConfirms { .. }
+            | Error::RulesOutWithoutTargets { .. }
+            | Error::CloseBeforeOpen { .. }
+            | Error::DoesNotApply { .. } => 2,
+            _ => 1,
+        }
+    }
+
+    /// A line that tells a tired user what to do next, where there is one.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::EmptyText => {
+                "type the text after the command, or `-` to read it from standard input".into()
+            }
+            Error::Closed { .. } => "`incident reopen` opens it again; notes, actions, \
+                                      decisions and corrections still work while closed"
+                .into(),
+            Error::AlreadyClosed { .. } => "`incident reopen` opens it again".into(),
+            Error::RulesOutWithoutTargets { .. } => {
+                "name the hypotheses it rules out: `--rules-out H1,H2`".into()
+            }
+            Error::NoSuchEntry { .. } | Error::WrongKind { .. } => {
+                "`incident status` shows the labels in use".into()
+            }
+            Error::RootCauseRuledOut { .. } => {
+                "record a result that confirms it first, if new evidence says it was the cause"
+                    .into()
+            }
+            _ => return None,
+        })
+    }
+}

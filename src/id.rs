@@ -1,6 +1,7 @@
 //! Incident ids: making them from titles, checking them, and finding the one a user means.
 
 use crate::error::{Error, Result};
+use crate::sanitize;
 
 const SLUG_MAX: usize = 40;
 const ID_MAX: usize = 63;
@@ -26,43 +27,16 @@ pub fn validate(id: &str) -> Result<()> {
     }
 }
 
-/// Latin letters with diacritics and ligatures, as ASCII: `Straße café` is `strasse cafe`.
-const FOLDS: &[(&str, &str)] = &[
-    ("àáâãäåāăą", "a"),
-    ("æ", "ae"),
-    ("çćĉċč", "c"),
-    ("ðďđ", "d"),
-    ("èéêëēĕėęě", "e"),
-    ("ĝğġģ", "g"),
-    ("ĥħ", "h"),
-    ("ìíîïĩīĭįı", "i"),
-    ("ĳ", "ij"),
-    ("ĵ", "j"),
-    ("ķ", "k"),
-    ("ĺļľŀł", "l"),
-    ("ñńņňŉ", "n"),
-    ("òóôõöøōŏő", "o"),
-    ("œ", "oe"),
-    ("ŕŗř", "r"),
-    ("śŝşšſ", "s"),
-    ("ß", "ss"),
-    ("ţťŧ", "t"),
-    ("þ", "th"),
-    ("ùúûüũūŭůűų", "u"),
-    ("ŵ", "w"),
-    ("ýÿŷ", "y"),
-    ("źżž", "z"),
-];
-
+/// The title in ASCII, for its slug: invisible characters dropped, so that
+/// `pay\u{200b}ments` is `payments` as it reads, and every other character transliterated
+/// by deunicode (`Straße café` is `Strasse cafe`, `Сбой оплаты` is `Sboi oplaty`, `支付失败`
+/// is `Zhi Fu Shi Bai`).
 fn fold(title: &str) -> String {
-    let mut folded = String::with_capacity(title.len());
-    for c in title.chars().flat_map(char::to_lowercase) {
-        match FOLDS.iter().find(|(from, _)| from.contains(c)) {
-            Some((_, to)) => folded.push_str(to),
-            None => folded.push(c),
-        }
-    }
-    folded
+    let visible: String = title
+        .chars()
+        .filter(|c| !sanitize::is_invisible(*c))
+        .collect();
+    deunicode::deunicode(&visible)
 }
 
 /// Lowercase ASCII letters and digits separated by single hyphens, at most 40 characters,
@@ -143,11 +117,37 @@ mod tests {
             "unicode-strasse-cafe-naive"
         );
         assert_eq!(slugify("ŁÓDŹ DC power"), "lodz-dc-power");
-        assert_eq!(slugify("🔥🔥"), "incident");
+        // Emoji have names, which say more than the fallback did.
+        assert_eq!(slugify("🔥🔥"), "fire-fire");
+        assert_eq!(slugify("!!! — ???"), "incident");
+        assert_eq!(slugify(""), "incident");
         let long = slugify("the payments service is returning errors for every card in europe");
         assert!(long.len() <= SLUG_MAX, "{long}");
         assert_eq!(long, "the-payments-service-is-returning-errors");
         assert_eq!(slugify(&"x".repeat(50)), "x".repeat(40));
+    }
+
+    #[test]
+    fn other_scripts_are_transliterated() {
+        assert_eq!(slugify("Сбой оплаты"), "sboi-oplaty");
+        assert_eq!(slugify("Σφάλμα πληρωμών"), "sphalma-pleromon");
+        assert_eq!(slugify("支付失败"), "zhi-fu-shi-bai");
+        assert_eq!(slugify("결제 실패"), "gyeolje-silpae");
+        assert_eq!(slugify("Straße café"), "strasse-cafe");
+        assert_eq!(slugify("Æther œuvre"), "aether-oeuvre");
+        // Cut at 40 like any other title.
+        let long = slugify(&"支付失败".repeat(10));
+        assert!(long.len() <= SLUG_MAX && !long.ends_with('-'), "{long}");
+    }
+
+    #[test]
+    fn invisible_characters_do_not_split_words() {
+        assert_eq!(slugify("pay\u{200b}ments down"), "payments-down");
+        assert_eq!(
+            slugify("\u{feff}pay\u{ad}ments\u{200d} \u{2060}down\u{202e}"),
+            "payments-down"
+        );
+        assert_eq!(slugify("\u{200b}\u{200c}"), "incident");
     }
 
     #[test]

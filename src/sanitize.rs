@@ -1,16 +1,35 @@
 //! Stored text is kept exactly as typed, but some characters must never reach a terminal
 //! or a report raw: control characters can move the cursor, change colours or retitle the
-//! window, and bidi overrides can make text read differently from what it is. They are
-//! shown escaped, as `\x1b` or `\u{202e}`.
+//! window, bidi overrides can make text read differently from what it is, and invisible
+//! characters (zero-width spaces and joiners, the soft hyphen, a byte-order mark) make
+//! `pay\u{200b}ments` pass for `payments`. They are shown escaped, as `\x1b`, `\u{202e}`
+//! or `\u{200b}`. The set follows fd's `src/sanitize.rs`.
 
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// Control characters (C0 but newline and tab, DEL, C1) and bidi controls.
+/// Everything that is shown escaped: control characters (C0 but newline and tab, DEL,
+/// C1) and the invisible characters of `is_invisible`.
 pub fn is_hidden(c: char) -> bool {
+    match c {
+        // Printable ASCII, the common case, decided in one comparison.
+        ' '..='~' => false,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        c => is_invisible(c),
+    }
+}
+
+/// Format characters that take no room on screen, so that text holding them reads like
+/// text without them: bidi marks, embeddings, overrides and isolates, zero-width spaces
+/// and joiners, the word joiner and invisible operators, the soft hyphen, the Mongolian
+/// vowel separator, the byte-order mark and interlinear annotation marks. Language tags
+/// (U+E0000–U+E007F) are invisible too but outside the Basic Multilingual Plane, which the
+/// JSON output's `\uXXXX` escapes cannot write yet, so they are left out for now.
+pub fn is_invisible(c: char) -> bool {
     matches!(c,
-        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        '\u{ad}' | '\u{61c}' | '\u{180e}'
+        | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+        | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
 }
 
 /// How a hidden character is shown.
@@ -73,6 +92,38 @@ mod tests {
         assert_eq!(for_terminal("bell\x07 nul\0"), "bell\\x07 nul\\x00");
         assert_eq!(for_terminal("tab\tline\nnext"), "tab\tline\nnext");
         assert!(matches!(for_terminal("plain ✓ مرحبا"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn invisible_characters_are_escaped() {
+        assert_eq!(for_terminal("pay\u{200b}ments"), "pay\\u{200b}ments");
+        assert_eq!(
+            for_terminal("\u{feff}a\u{200c}b\u{200d}c\u{2060}d\u{ad}e\u{180e}f\u{2064}"),
+            "\\u{feff}a\\u{200c}b\\u{200d}c\\u{2060}d\\u{ad}e\\u{180e}f\\u{2064}"
+        );
+        assert_eq!(one_line("db\u{206f}-1\u{fffb}"), "db\\u{206f}-1\\u{fffb}");
+        // Visible text that is merely unusual stays as typed: emoji with a variation
+        // selector, CJK, a no-break space, a replacement character, private use.
+        for visible in [
+            "❤\u{fe0f} ok",
+            "支付失败",
+            "a\u{a0}b",
+            "a\u{fffd}b",
+            "\u{e000}",
+        ] {
+            assert!(
+                matches!(for_terminal(visible), Cow::Borrowed(_)),
+                "{visible:?}"
+            );
+            assert_eq!(one_line(visible), visible);
+        }
+        for c in [
+            '\u{200b}', '\u{200e}', '\u{202e}', '\u{2066}', '\u{feff}', '\u{ad}',
+        ] {
+            assert!(is_invisible(c) && is_hidden(c), "{c:?}");
+        }
+        assert!(!is_invisible('\x1b') && is_hidden('\x1b'));
+        assert!(!(' '..='~').any(is_hidden));
     }
 
     #[test]

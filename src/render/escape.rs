@@ -4,9 +4,12 @@
 //! Every character that means something somewhere in GitHub-flavoured Markdown is
 //! backslash-escaped; the characters that mean something only at the start of a line are
 //! escaped there, and so are the colon of a URL scheme and the dot of `www.`, so that no
-//! link is made. Tabs and leading spaces become character references (no hard tabs, no
-//! indented code), control and bidi characters are shown as visible escapes, and line
-//! breaks become hard breaks (`\` at the end of the line), or spaces inside a table cell.
+//! link is made, and the colon that opens an emoji shortcode (`:smile:`), so that readers
+//! that expand them while parsing (pandoc's GFM, comrak) keep the text. Tabs and leading
+//! spaces become character references (no hard tabs, no indented code), control, bidi
+//! and invisible characters are shown as visible escapes (as `sanitize` shows them on a
+//! terminal), and line breaks become hard breaks (`\` at the end of the line), or spaces
+//! inside a table cell.
 
 use crate::sanitize;
 
@@ -19,9 +22,10 @@ pub enum Place<'a> {
     Cell,
 }
 
-/// Characters that are escaped wherever they stand. `#`, `@`, `$` and `:` are here for
-/// GitHub's issue links, mentions, maths and emoji codes; `!` cannot make an image once
-/// `[` is escaped, and `(`, `)` cannot make a link either.
+/// Characters that are escaped wherever they stand. `#`, `@` and `$` are here for
+/// GitHub's issue links, mentions and maths (a colon is escaped only where it opens a
+/// shortcode or ends a URL scheme); `!` cannot make an image once `[` is escaped, and
+/// `(`, `)` cannot make a link either.
 const ALWAYS: &[char] = &[
     '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '#', '@', '$',
 ];
@@ -125,7 +129,7 @@ fn line_markdown(line: &str, out: &mut String) {
             out.push_str(&sanitize::escaped(c));
         } else if c == '\t' {
             out.push_str("&#9;");
-        } else if ALWAYS.contains(&c) || breaks_link(rest, at, c) {
+        } else if ALWAYS.contains(&c) || breaks_link(rest, at, c) || opens_shortcode(rest, at, c) {
             out.push('\\');
             out.push(c);
         } else {
@@ -150,6 +154,28 @@ fn breaks_link(text: &str, at: usize, c: char) -> bool {
         '.' => at >= 3 && bytes[at - 3..at].eq_ignore_ascii_case(b"www"),
         _ => false,
     }
+}
+
+/// Whether `c` at `at` is the colon that opens an emoji shortcode, `:name:` with a name of
+/// `[a-z0-9_+-]`, which pandoc's GFM and comrak show as the emoji. Escaped, it reads the
+/// same and stays text. Every emoji name holds a letter but `+1`, `-1`, `100` and `1234`,
+/// so a time such as `10:30:45` keeps its colons bare. GitHub expands shortcodes in the
+/// rendered HTML, after escapes are gone, so no escape reaches it. The closing colon may open the next shortcode
+/// (`:smile:wink:`), which is why each colon is judged on what follows it.
+fn opens_shortcode(text: &str, at: usize, c: char) -> bool {
+    if c != ':' {
+        return false;
+    }
+    let after = &text[at + 1..];
+    let Some(length) = after.find(|c: char| {
+        !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '+' | '-'))
+    }) else {
+        return false;
+    };
+    let name = &after[..length];
+    after[length..].starts_with(':')
+        && (name.bytes().any(|byte| byte.is_ascii_lowercase())
+            || matches!(name, "+1" | "-1" | "100" | "1234"))
 }
 
 #[cfg(test)]
@@ -225,6 +251,52 @@ mod tests {
         assert_eq!(block("ops@example.com"), r"ops\@example.com");
         assert_eq!(block("Root cause: disk"), "Root cause: disk");
         assert_eq!(block("at 02:47"), "at 02:47");
+    }
+
+    #[test]
+    fn emoji_shortcodes_stay_text() {
+        assert_eq!(block(":smile:"), r"\:smile:");
+        assert_eq!(block("lgtm :+1: :-1:"), r"lgtm \:+1: \:-1:");
+        assert_eq!(
+            block("done :white_check_mark:"),
+            r"done \:white\_check\_mark:"
+        );
+        assert_eq!(
+            block(":8ball: :1st_place_medal:"),
+            r"\:8ball: \:1st\_place\_medal:"
+        );
+        assert_eq!(block("score :100: :1234:"), r"score \:100: \:1234:");
+        // The closing colon can open the next one.
+        assert_eq!(block(":smile:wink:"), r"\:smile\:wink:");
+        assert_eq!(block(":fire::fire:"), r"\:fire\:\:fire:");
+        // Times, ratios and other colons stay bare.
+        for bare in [
+            "at 10:30:45",
+            "02:47:00 to 03:10:00",
+            "ratio 1:2:3",
+            "Root cause: disk: full",
+            ":: empty ::",
+            ": spaced :",
+            ":Smile: is not one",
+            "a :b c: d",
+            "::",
+            ":smile",
+        ] {
+            assert_eq!(block(bare), bare, "{bare}");
+        }
+        // Next to a scheme colon, both rules hold.
+        assert_eq!(block("https://x.io/:smile:"), r"https\://x.io/\:smile:");
+        assert_eq!(block("ab:cd:ef"), r"ab\:cd\:ef");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_escaped() {
+        assert_eq!(block("pay\u{200b}ments"), r"pay\\u{200b}ments");
+        assert_eq!(
+            block("\u{feff}db\u{ad}-1\u{2060}"),
+            r"\\u{feff}db\\u{ad}-1\\u{2060}"
+        );
+        assert_eq!(markdown("a\u{200d}b", Place::Cell), r"a\\u{200d}b");
     }
 
     #[test]

@@ -19,6 +19,8 @@ fn gfm() -> Options<'static> {
     options.extension.tasklist = true;
     options.extension.footnotes = true;
     options.extension.math_dollars = true;
+    // As pandoc's GFM and GitHub do, `:smile:` becomes 😄 unless its colon is escaped.
+    options.extension.shortcodes = true;
     options
 }
 
@@ -121,6 +123,20 @@ fn fragment() -> impl Strategy<Value = String> {
             "[^1]",
             "[x] ",
             ":smile:",
+            ":+1:",
+            ":-1:",
+            ":100:",
+            ":white_check_mark:",
+            ":fire:wink:",
+            ":",
+            "10:30:45",
+            "a:b",
+            "\u{200b}",
+            "\u{200d}",
+            "\u{feff}",
+            "\u{ad}",
+            "\u{2060}",
+            "\u{180e}",
             "a",
             "word",
             ".",
@@ -356,6 +372,9 @@ fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
             NodeValue::FootnoteReference(_)
             | NodeValue::FootnoteDefinition(_)
             | NodeValue::Math(_) => prop_assert!(false, "an extension from user text"),
+            NodeValue::ShortCode(emoji) => {
+                prop_assert!(false, "an emoji from user text: {}", emoji.code)
+            }
             NodeValue::Strong => {
                 let bold = squash(&plain(node));
                 prop_assert!(

@@ -13,3 +13,4 @@ mod storage;
 mod story;
 mod text;
 mod times;
+mod unicode;

@@ -33,6 +33,15 @@ pub enum Error {
     RulesOutAndConfirms { label: Label },
     #[error("--rules-out names no hypotheses, and test {test} was not recorded with --for")]
     RulesOutWithoutTargets { test: Label },
+    #[error("`{word}` is not an option of `{command}`; nothing was recorded")]
+    UnknownOption {
+        word: String,
+        command: String,
+        /// The option it was probably meant to be, without its `--`.
+        nearest: Option<String>,
+    },
+    #[error("`{word}` stands inside the text of `{command}`; nothing was recorded")]
+    OptionInsideText { word: String, command: String },
     #[error(
         "the close time {} is before the incident was opened ({})",
         at.format("%Y-%m-%d %H:%M:%S UTC"),
@@ -136,6 +145,8 @@ impl Error {
             | Error::FutureTime { .. }
             | Error::RulesOutAndConfirms { .. }
             | Error::RulesOutWithoutTargets { .. }
+            | Error::UnknownOption { .. }
+            | Error::OptionInsideText { .. }
             | Error::CloseBeforeOpen { .. } => 2,
             _ => 1,
         }
@@ -149,6 +160,17 @@ impl Error {
             }
             Error::MalformedTime { .. } => "try `15m ago`, `-2h`, `02:47`, `2026-11-21 02:47` \
                  or `2026-11-21T02:47:00Z`"
+                .into(),
+            Error::UnknownOption {
+                nearest: Some(nearest),
+                ..
+            } => format!("did you mean `--{nearest}`?"),
+            Error::UnknownOption { command, .. } => format!(
+                "`incident {command} --help` lists its options; \
+                 to record the word as text, put `--` before the text"
+            ),
+            Error::OptionInsideText { .. } => "options go before or after the text; \
+                 to record it all as text, put `--` before the text"
                 .into(),
             Error::NoCurrentIncident => {
                 "start one with `incident open TITLE`, or pick one with `incident use REF`".into()

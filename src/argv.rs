@@ -6,17 +6,17 @@
 //! Clap alone cannot do this: a word like `-15%` is an unknown option to it. So the words
 //! after the subcommand are sorted here into the command's options (rewritten as
 //! `--long=value`) and the text, which is handed to clap after `--`.
+//!
+//! A log must be trustworthy, so a word shaped like a long option (`--timout`,
+//! `--bye=bob`) is never quietly taken as text: one that is not an option of the command
+//! is refused with the nearest option as a hint, and so is a real option standing inside
+//! the text, where it is ambiguous. What this module knows of each option it reads from
+//! clap's own definitions in `cli.rs`; what it knows of times it asks `time.rs`.
 
 use clap::{Arg, Command};
 
-/// Options whose values are labels, with the letter of the labels they take; following
-/// words that look like such labels (`--for H1 H2`) are taken as more values.
-const LABEL_LISTS: &[(&str, char)] = &[
-    ("for", 'H'),
-    ("rules-out", 'H'),
-    ("confirms", 'H'),
-    ("explains", 'S'),
-];
+use crate::error::{Error, Result};
+use crate::time;
 
 #[derive(Clone)]
 pub struct Spec {
@@ -24,6 +24,12 @@ pub struct Spec {
     short: Option<char>,
     takes_value: bool,
     value_optional: bool,
+    /// The letter of the labels this option takes, if it takes a list of them; following
+    /// words that look like such labels (`--for H1 H2`) are taken as more values.
+    label_letter: Option<char>,
+    /// Its value is free text: after the text, it takes every word up to the next option
+    /// (`--consequence lose an hour of orders`).
+    free_text: bool,
 }
 
 impl Spec {
@@ -33,20 +39,28 @@ impl Spec {
         let value_optional = arg
             .get_num_args()
             .is_some_and(|range| range.min_values() == 0);
+        let value_name = arg
+            .get_value_names()
+            .and_then(|names| names.first())
+            .map(|name| name.as_str());
+        // `cli.rs` names a list of labels by their letter, with a delimiter (`--for H1,H2`
+        // has `value_name = "H"`), and free text `TEXT`.
+        let label_letter = value_name
+            .filter(|_| arg.get_value_delimiter().is_some())
+            .and_then(|name| {
+                let mut letters = name.chars();
+                letters
+                    .next()
+                    .filter(|letter| letter.is_ascii_uppercase() && letters.next().is_none())
+            });
         Some(Spec {
             long,
             short: arg.get_short(),
             takes_value,
             value_optional,
+            label_letter: label_letter.filter(|_| takes_value),
+            free_text: takes_value && value_name == Some("TEXT"),
         })
-    }
-
-    /// The letter of the labels this option takes, if it takes a list of them.
-    fn label_letter(&self) -> Option<char> {
-        LABEL_LISTS
-            .iter()
-            .find(|(long, _)| *long == self.long)
-            .map(|(_, letter)| *letter)
     }
 }
 
@@ -56,6 +70,8 @@ fn flag(long: &str, short: char) -> Spec {
         short: Some(short),
         takes_value: false,
         value_optional: false,
+        label_letter: None,
+        free_text: false,
     }
 }
 
@@ -144,40 +160,41 @@ fn is_label_list(word: &str, letter: char) -> bool {
         })
 }
 
-/// How many of `rest` continue a duration that began with `first` and end in `ago`:
-/// `1h` + `30m ago` is 2, `10m` + `ago` is 1.
-fn ago_words(first: &str, rest: &[String]) -> Option<usize> {
-    let is_part = |word: &str| {
-        word.starts_with(|c: char| c.is_ascii_digit())
-            && word.chars().all(|c| c.is_ascii_alphanumeric())
-            || [
-                "s", "sec", "secs", "m", "min", "mins", "minutes", "h", "hr", "hrs", "hour",
-                "hours", "d", "day", "days",
-            ]
-            .contains(&word)
-    };
-    if !is_part(first) {
-        return None;
+/// The name in a word shaped like a long option, `--name` or `--name=value`: two hyphens,
+/// then a letter, and no space in the name. Such a word is never text before `--`.
+fn option_name(word: &str) -> Option<&str> {
+    let body = word.strip_prefix("--")?;
+    let name = body.split_once('=').map_or(body, |(name, _)| name);
+    let starts_with_a_letter = name.chars().next().is_some_and(char::is_alphabetic);
+    (starts_with_a_letter && !name.contains(char::is_whitespace)).then_some(name)
+}
+
+/// Refuses the words before `--` that are shaped like long options but are none of the
+/// command's, or give a value to an option that takes none.
+fn check_option_shaped(words: &[String], specs: &[Spec], command: &str) -> Result<()> {
+    for word in words {
+        let Some(name) = option_name(word) else {
+            continue;
+        };
+        match specs.iter().find(|spec| spec.long == name) {
+            None => {
+                return Err(Error::UnknownOption {
+                    word: word.clone(),
+                    command: command.to_string(),
+                    nearest: nearest_option(name, specs).map(str::to_string),
+                });
+            }
+            Some(spec) if !spec.takes_value && word.contains('=') => {
+                return Err(Error::Usage(format!(
+                    "`{word}`: `--{}` takes no value",
+                    spec.long
+                )));
+            }
+            Some(_) => {}
+        }
     }
-    let parts = rest.iter().take_while(|word| is_part(word)).take(6).count();
-    rest.get(parts)
-        .filter(|word| word.eq_ignore_ascii_case("ago"))
-        .map(|_| parts + 1)
+    Ok(())
 }
-
-fn is_date(word: &str) -> bool {
-    word.len() == 10 && chrono::NaiveDate::parse_from_str(word, "%Y-%m-%d").is_ok()
-}
-
-fn is_clock(word: &str) -> bool {
-    ["%H:%M", "%H:%M:%S"]
-        .iter()
-        .any(|format| chrono::NaiveTime::parse_from_str(word, format).is_ok())
-}
-
-/// Options whose value is free text: after the text, they take every word up to the next
-/// option (`--consequence lose an hour of orders`).
-const TEXT_VALUED: &[&str] = &["consequence", "why"];
 
 /// Reads the option at `words[index]` with its value, if it is one of the command's
 /// options, pushing it to `options` as `--long=value`; returns where the next word starts.
@@ -224,7 +241,7 @@ fn take_option(
             let wanted = match next {
                 None | Some("--") => false,
                 Some(next) if spec.value_optional => spec
-                    .label_letter()
+                    .label_letter
                     .is_some_and(|letter| is_label_list(next, letter)),
                 Some(next) => !is_option(next),
             };
@@ -237,7 +254,7 @@ fn take_option(
             options.push(format!("--{}", spec.long));
             continue;
         };
-        if trailing && TEXT_VALUED.contains(&spec.long.as_str()) {
+        if trailing && spec.free_text {
             while let Some(next) = words
                 .get(index)
                 .filter(|next| *next != "--" && !is_option(next))
@@ -248,22 +265,14 @@ fn take_option(
         }
         if spec.long == "at" {
             // Forgive `--at 1h 30m ago` and `--at 2026-11-21 02:47` typed without quotes.
-            if let Some(ago) = ago_words(&value, &words[index..]) {
-                value = std::iter::once(value.as_str())
-                    .chain(words[index..index + ago].iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                index += ago;
-            } else if words
-                .get(index)
-                .is_some_and(|next| is_date(&value) && is_clock(next))
-            {
-                value = format!("{value} {}", words[index]);
-                index += 1;
+            let continuing = time::words_continuing(&value, &words[index..]);
+            for next in &words[index..index + continuing] {
+                value = format!("{value} {next}");
             }
+            index += continuing;
         }
         options.push(format!("--{}={value}", spec.long));
-        if let Some(letter) = spec.label_letter() {
+        if let Some(letter) = spec.label_letter {
             while let Some(next) = words.get(index).filter(|next| is_label_list(next, letter)) {
                 options.push(format!("--{}={next}", spec.long));
                 index += 1;
@@ -286,11 +295,16 @@ fn all_options(words: &[String], specs: &[Spec]) -> Option<Vec<String>> {
 /// Rewrites the words after the subcommand: options first as `--long=value`, then `--`,
 /// the command's `fixed` leading positionals (a result's TEST) and the text.
 ///
-/// Options stand before the text or after it. Inside the text every word is text, so
-/// `ran grep -i error logs` and `df -h shows /var full` keep their flags; `--` ends the
-/// options wherever it stands. Returns the words and the text words that look like a
-/// mistyped option, to warn about.
-fn arrange(words: &[String], specs: &[Spec], fixed: usize) -> (Vec<String>, Vec<String>) {
+/// Options stand before the text or after it. Inside the text short flags are text, so
+/// `ran grep -i error logs` and `df -h shows /var full` keep theirs, but a long option
+/// there is refused: `note deploy --at 10:00 failed` meant a time or meant text, and
+/// only the user knows which. `--` ends the options wherever it stands.
+fn arrange(words: &[String], specs: &[Spec], fixed: usize, command: &str) -> Result<Vec<String>> {
+    let dashes = words
+        .iter()
+        .position(|word| word == "--")
+        .unwrap_or(words.len());
+    check_option_shaped(&words[..dashes], specs, command)?;
     let mut options = Vec::new();
     let mut positionals: Vec<String> = Vec::new();
     let mut index = 0;
@@ -305,10 +319,6 @@ fn arrange(words: &[String], specs: &[Spec], fixed: usize) -> (Vec<String>, Vec<
             break;
         }
     }
-    let dashes = words[index..]
-        .iter()
-        .position(|word| word == "--")
-        .map_or(words.len(), |offset| index + offset);
     // The text ends where everything up to `--` (or the end) is options.
     let mut end = dashes;
     for start in index + 1..dashes {
@@ -322,36 +332,39 @@ fn arrange(words: &[String], specs: &[Spec], fixed: usize) -> (Vec<String>, Vec<
     if dashes < words.len() {
         text.extend(words[dashes + 1..].iter().cloned());
     }
-    // Long options typed inside the text (not after a `--`) were probably meant.
-    let mistyped = words[index..end]
+    if let Some(inside) = words[index..end]
         .iter()
-        .filter(|word| {
-            word.starts_with("--")
-                && (!matches!(classify(word, specs), Word::Text)
-                    || near_miss(word, specs).is_some())
-        })
-        .cloned()
-        .collect();
+        .find(|word| word.starts_with("--") && !matches!(classify(word, specs), Word::Text))
+    {
+        return Err(Error::OptionInsideText {
+            word: inside.clone(),
+            command: command.to_string(),
+        });
+    }
     if !positionals.is_empty() || !text.is_empty() {
         options.push("--".into());
         options.extend(positionals);
         options.extend(text);
     }
-    (options, mistyped)
+    Ok(options)
 }
 
-/// The option a `--word` in the text was probably meant to be: one edit or two away, or
-/// a longer option it starts.
-pub fn near_miss<'s>(word: &str, specs: &'s [Spec]) -> Option<&'s str> {
-    let name = word.strip_prefix("--")?.split('=').next()?;
-    if name.len() < 3 {
-        return None;
-    }
+/// The option a mistyped `--name` was probably meant to be: the nearest of the command's
+/// long options (its own first, then the global ones) within a few edits, or one that
+/// `name` begins.
+fn nearest_option<'s>(name: &str, specs: &'s [Spec]) -> Option<&'s str> {
+    let length = name.chars().count();
+    let near_enough = if length <= 3 { 1 } else { 2.max(length / 3) };
     specs
         .iter()
         .map(|spec| spec.long.as_str())
-        .filter(|long| *long != "help")
-        .find(|long| long.starts_with(name) || edit_distance(name, long) <= 2)
+        .filter_map(|long| {
+            let distance = edit_distance(name, long);
+            let begins = length >= 3 && long.starts_with(name);
+            (distance <= near_enough || begins).then_some((distance.min(near_enough), long))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, long)| long)
 }
 
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -368,19 +381,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// A rewritten command line, and warnings about words taken as text that look like
-/// mistyped options.
-pub struct Normalized {
-    pub args: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
-/// Rewrites a whole command line (program name first) for clap.
-pub fn normalize(root: &Command, args: Vec<String>) -> Normalized {
-    let unchanged = |args| Normalized {
-        args,
-        warnings: Vec::new(),
-    };
+/// Rewrites a whole command line (program name first) for clap; refuses a mistyped
+/// option or an option inside the text, so that nothing is recorded from it.
+pub fn normalize(root: &Command, args: Vec<String>) -> Result<Vec<String>> {
     let globals: Vec<Spec> = root
         .get_arguments()
         .filter(|arg| arg.is_global_set())
@@ -392,10 +395,10 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Normalized {
     while index < args.len() {
         let word = &args[index];
         if word == "--" {
-            return unchanged(args);
+            return Ok(args);
         }
         match classify(word, &top_specs) {
-            Word::Text if word.starts_with('-') && word.len() > 1 => return unchanged(args),
+            Word::Text if word.starts_with('-') && word.len() > 1 => return Ok(args),
             Word::Text => break,
             Word::Long(spec, None) if spec.takes_value => index += 2,
             Word::Shorts(shorts)
@@ -409,7 +412,7 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Normalized {
         }
     }
     let Some(subcommand) = args.get(index).and_then(|word| find_subcommand(root, word)) else {
-        return unchanged(args);
+        return Ok(args);
     };
     // Only commands that take free text need their words sorted; the rest are clap's
     // alone, which keeps its suggestions (`--al`: did you mean `--all`?).
@@ -417,35 +420,17 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Normalized {
         .get_positionals()
         .any(|arg| matches!(arg.get_action(), clap::ArgAction::Append));
     if !takes_text {
-        return unchanged(args);
+        return Ok(args);
     }
     let fixed = subcommand
         .get_positionals()
         .filter(|arg| !matches!(arg.get_action(), clap::ArgAction::Append))
         .count();
     let specs = specs_of(subcommand, &globals);
-    let (arranged, mistyped) = arrange(&args[index + 1..], &specs, fixed);
-    let warnings = mistyped
-        .iter()
-        .map(|word| match classify(word, &specs) {
-            Word::Text => format!(
-                "`{word}` is not an option of `{}`, so it was recorded as text; \
-                 did you mean `--{}`?",
-                subcommand.get_name(),
-                near_miss(word, &specs).unwrap_or_default()
-            ),
-            _ => format!(
-                "`{word}` stands inside the text, so it was recorded as text; \
-                 options go before or after the text"
-            ),
-        })
-        .collect();
+    let arranged = arrange(&args[index + 1..], &specs, fixed, subcommand.get_name())?;
     let mut rewritten = args[..=index].to_vec();
     rewritten.extend(arranged);
-    Normalized {
-        args: rewritten,
-        warnings,
-    }
+    Ok(rewritten)
 }
 
 #[cfg(test)]
@@ -454,10 +439,24 @@ mod tests {
     use crate::cli::Cli;
     use clap::CommandFactory;
 
-    fn normalized(line: &[&str]) -> Vec<String> {
+    fn normalizing(line: &[&str]) -> Result<Vec<String>> {
         let mut args = vec!["incident".to_string()];
         args.extend(line.iter().map(|word| word.to_string()));
-        normalize(&Cli::command(), args).args[1..].to_vec()
+        normalize(&Cli::command(), args).map(|args| args[1..].to_vec())
+    }
+
+    #[track_caller]
+    fn normalized(line: &[&str]) -> Vec<String> {
+        normalizing(line).unwrap_or_else(|error| panic!("{line:?} refused: {error}"))
+    }
+
+    /// The option suggested for a refused mistyped option.
+    #[track_caller]
+    fn suggested(line: &[&str]) -> Option<String> {
+        match normalizing(line) {
+            Err(Error::UnknownOption { nearest, .. }) => nearest,
+            other => panic!("{line:?} was not refused as a mistyped option: {other:?}"),
+        }
     }
 
     #[test]
@@ -479,8 +478,12 @@ mod tests {
             ["symptom", "--", "- not a list"]
         );
         assert_eq!(
-            normalized(&["note", "--dry-run", "was", "on"]),
+            normalized(&["note", "--", "--dry-run", "was", "on"]),
             ["note", "--", "--dry-run", "was", "on"]
+        );
+        assert_eq!(
+            normalized(&["note", "---", "--", "--15%", "-- x"]),
+            ["note", "--", "---", "--15%", "-- x"]
         );
     }
 
@@ -497,7 +500,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            normalized(&["note", "-q", "curl", "--json", "was", "used"]),
+            normalized(&["note", "-q", "--", "curl", "--json", "was", "used"]),
             ["note", "--quiet", "--", "curl", "--json", "was", "used"]
         );
         assert_eq!(
@@ -527,23 +530,53 @@ mod tests {
     }
 
     #[test]
-    fn mistyped_options_in_the_text_are_warned_about() {
-        let mut args = vec!["incident".to_string()];
-        args.extend(["result", "T1", "x", "--rule-out", "H1"].map(String::from));
-        let normalized = normalize(&Cli::command(), args);
+    fn mistyped_options_are_refused_wherever_they_stand() {
+        for line in [
+            &["result", "T1", "x", "--rule-out", "H1"][..],
+            &["result", "T1", "--rule-out", "H1", "x"],
+            &["result", "T1", "x", "--rule-out=H1", "y"],
+            &["result", "--rule-out", "T1", "x"],
+        ] {
+            assert_eq!(suggested(line).as_deref(), Some("rules-out"), "{line:?}");
+        }
         assert_eq!(
-            normalized.args[1..],
-            ["result", "--", "T1", "x", "--rule-out", "H1"]
+            suggested(&["symptom", "x", "--at", "10:00", "--bye", "bob"]).as_deref(),
+            Some("by")
         );
-        assert_eq!(normalized.warnings.len(), 1);
-        assert!(
-            normalized.warnings[0].contains("did you mean `--rules-out`"),
-            "{:?}",
-            normalized.warnings
+        assert_eq!(
+            suggested(&["test", "x", "--run", "df -h", "--timout", "5"]).as_deref(),
+            Some("timeout")
         );
-        let mut args = vec!["incident".to_string()];
-        args.extend(["note", "--dry-run", "was", "on"].map(String::from));
-        assert!(normalize(&Cli::command(), args).warnings.is_empty());
+        assert_eq!(
+            suggested(&["action", "x", "--ownr", "ben"]).as_deref(),
+            Some("owner")
+        );
+        assert_eq!(suggested(&["note", "x", "--jsn"]).as_deref(), Some("json"));
+        assert_eq!(
+            suggested(&["option", "x", "--conseq", "y"]).as_deref(),
+            Some("consequence")
+        );
+        assert_eq!(suggested(&["note", "--dry-run", "was", "on"]), None);
+        assert_eq!(suggested(&["note", "x", "--force"]), None);
+        assert!(matches!(
+            normalizing(&["note", "x", "--quiet=yes"]),
+            Err(Error::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn long_options_inside_the_text_are_refused() {
+        for line in [
+            &["note", "deploy", "--at", "10:00", "failed"][..],
+            &["note", "curl", "--json", "was", "used"],
+            &["test", "check", "--for", "H1", "pool"],
+            &["note", "paged", "--by=ben", "at", "once"],
+        ] {
+            assert!(
+                matches!(normalizing(line), Err(Error::OptionInsideText { .. })),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]
@@ -635,6 +668,67 @@ mod tests {
         assert_eq!(
             normalized(&["hypothesis", "pool", "--explains", "S1", "s2"]),
             ["hypothesis", "--explains=S1", "--explains=s2", "--", "pool"]
+        );
+    }
+
+    #[test]
+    fn what_an_option_takes_is_read_from_its_clap_definition() {
+        let root = Cli::command();
+        let spec = |command: &str, long: &str| {
+            let sub = find_subcommand(&root, command).expect("a subcommand");
+            let arg = sub
+                .get_arguments()
+                .find(|arg| arg.get_long() == Some(long))
+                .expect("an option");
+            Spec::of(arg).expect("a long option")
+        };
+        for (command, long, letter) in [
+            ("test", "for", Some('H')),
+            ("result", "rules-out", Some('H')),
+            ("result", "confirms", Some('H')),
+            ("hypothesis", "explains", Some('S')),
+            ("close", "root-cause", None),
+            ("note", "at", None),
+        ] {
+            assert_eq!(spec(command, long).label_letter, letter, "--{long}");
+        }
+        for (command, long, free_text) in [
+            ("option", "consequence", true),
+            ("retract", "why", true),
+            ("test", "run", false),
+            ("action", "owner", false),
+        ] {
+            assert_eq!(spec(command, long).free_text, free_text, "--{long}");
+        }
+    }
+
+    #[test]
+    fn a_new_label_option_needs_nothing_here() {
+        let root = Command::new("incident").subcommand(
+            Command::new("fix")
+                .arg(Arg::new("text").action(clap::ArgAction::Append))
+                .arg(
+                    Arg::new("mitigates")
+                        .long("mitigates")
+                        .value_name("M")
+                        .value_delimiter(',')
+                        .action(clap::ArgAction::Append),
+                ),
+        );
+        let args = ["incident", "fix", "scaled", "up", "--mitigates", "M1", "m2"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            normalize(&root, args).expect("sorted"),
+            [
+                "incident",
+                "fix",
+                "--mitigates=M1",
+                "--mitigates=m2",
+                "--",
+                "scaled",
+                "up"
+            ]
         );
     }
 

@@ -21,6 +21,15 @@ pub enum Error {
     MalformedTime { input: String },
     #[error("{input:?} is in the future")]
     FutureTime { input: String },
+    #[error("`{word}` is not an option of `{command}`; nothing was recorded")]
+    UnknownOption {
+        word: String,
+        command: String,
+        /// The option it was probably meant to be, without its `--`.
+        nearest: Option<String>,
+    },
+    #[error("`{word}` stands inside the text of `{command}`; nothing was recorded")]
+    OptionInsideText { word: String, command: String },
 
     // Exit 1: anything else.
     #[error("there is no current incident")]
@@ -89,7 +98,9 @@ impl Error {
             | Error::InvalidUtf8 { .. }
             | Error::MalformedId { .. }
             | Error::MalformedTime { .. }
-            | Error::FutureTime { .. } => 2,
+            | Error::FutureTime { .. }
+            | Error::UnknownOption { .. }
+            | Error::OptionInsideText { .. } => 2,
             _ => 1,
         }
     }
@@ -100,6 +111,17 @@ impl Error {
             Error::Model(error) => return error.hint(),
             Error::MalformedTime { .. } => "try `15m ago`, `-2h`, `02:47`, `2026-11-21 02:47` \
                  or `2026-11-21T02:47:00Z`"
+                .into(),
+            Error::UnknownOption {
+                nearest: Some(nearest),
+                ..
+            } => format!("did you mean `--{nearest}`?"),
+            Error::UnknownOption { command, .. } => format!(
+                "`incident {command} --help` lists its options; \
+                 to record the word as text, put `--` before the text"
+            ),
+            Error::OptionInsideText { .. } => "options go before or after the text; \
+                 to record it all as text, put `--` before the text"
                 .into(),
             Error::NoCurrentIncident => {
                 "start one with `incident open TITLE`, or pick one with `incident use REF`".into()

@@ -59,11 +59,8 @@ fn run() -> Result<(), Error> {
     }
     // Leaked: the process ends soon, and freeing clap's tree costs more than parsing.
     let command = Box::leak(Box::new(Cli::command()));
-    let normalized = argv::normalize(command, args);
-    for warning in &normalized.warnings {
-        let _ = writeln!(io::stderr(), "warning: {}", sanitize::one_line(warning));
-    }
-    let matches = match command.try_get_matches_from_mut(normalized.args) {
+    let args = argv::normalize(command, args)?;
+    let matches = match command.try_get_matches_from_mut(args) {
         Ok(matches) => matches,
         Err(error) => return Err(Error::Clap(error)),
     };

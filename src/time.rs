@@ -27,24 +27,20 @@ fn truncate_to_second(time: DateTime<Utc>) -> DateTime<Utc> {
 /// not in the future; or a duration ago (`15m ago`, `-15m`, `1h30m ago`, `now`).
 /// A time in the future is refused.
 pub fn parse_at<Tz: TimeZone>(input: &str, now: DateTime<Utc>, zone: &Tz) -> Result<DateTime<Utc>> {
-    let text = input.trim();
     let malformed = || Error::MalformedTime {
         input: input.to_string(),
     };
-    let time = if let Ok(time) = DateTime::parse_from_rfc3339(text) {
-        time.with_timezone(&Utc)
-    } else if let Some(ago) = parse_ago(text) {
-        now.checked_sub_signed(ago).ok_or_else(malformed)?
-    } else if let Some(time) = parse_local_date_time(text) {
+    let time = match read(input).ok_or_else(malformed)? {
+        Form::Instant(time) => time,
+        Form::Ago(ago) => now.checked_sub_signed(ago).ok_or_else(malformed)?,
         // In a daylight-saving overlap the earlier of the two moments is meant.
-        local_moments(zone, time)
+        Form::Local(time) => local_moments(zone, time)
             .into_iter()
             .min()
-            .ok_or_else(|| no_such_local_time(input))?
-    } else if let Some(time) = parse_clock(text) {
-        latest_at_or_before(zone, time, now).ok_or_else(|| no_such_local_time(input))?
-    } else {
-        return Err(malformed());
+            .ok_or_else(|| no_such_local_time(input))?,
+        Form::Clock(time) => {
+            latest_at_or_before(zone, time, now).ok_or_else(|| no_such_local_time(input))?
+        }
     };
     let time = truncate_to_second(time);
     // Incidents of before 1970 are typing mistakes (`800000d ago`), and ids need a
@@ -59,6 +55,51 @@ pub fn parse_at<Tz: TimeZone>(input: &str, now: DateTime<Utc>, zone: &Tz) -> Res
     }
     Ok(time)
 }
+
+/// The forms of the contract, read without a clock or a time zone.
+enum Form {
+    Instant(DateTime<Utc>),
+    Ago(Duration),
+    Local(NaiveDateTime),
+    Clock(NaiveTime),
+}
+
+fn read(input: &str) -> Option<Form> {
+    let text = input.trim();
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        Some(Form::Instant(time.with_timezone(&Utc)))
+    } else if let Some(ago) = parse_ago(text) {
+        Some(Form::Ago(ago))
+    } else if let Some(time) = parse_local_date_time(text) {
+        Some(Form::Local(time))
+    } else {
+        parse_clock(text).map(Form::Clock)
+    }
+}
+
+/// How many of `rest` continue a time that begins with `first`, typed without quotes
+/// after `--at`: 2 for `1h` + `30m ago` and for `1` + `minute ago`, 1 for `2026-11-21` +
+/// `02:47`, 0 for `10m` + `30m later`. Words are taken while they make a time this parser
+/// reads, and only where the time could not have ended before them: `first` alone is no
+/// time (`2` + `hours`, a date + its clock), or they end in `ago`. The command-line sorter
+/// asks this instead of knowing time words itself.
+pub fn words_continuing(first: &str, rest: &[String]) -> usize {
+    // `1 h 30 m 15 s ago` is the longest a typed time gets.
+    const LONGEST: usize = 8;
+    let first_is_a_time = read(first).is_some();
+    let mut value = first.to_string();
+    let mut taken = 0;
+    for (count, word) in rest.iter().take(LONGEST).enumerate() {
+        value.push(' ');
+        value.push_str(word);
+        if read(&value).is_some() && (!first_is_a_time || word.eq_ignore_ascii_case(AGO)) {
+            taken = count + 1;
+        }
+    }
+    taken
+}
+
+const AGO: &str = "ago";
 
 fn parse_local_date_time(text: &str) -> Option<NaiveDateTime> {
     [
@@ -114,7 +155,7 @@ fn parse_ago(text: &str) -> Option<Duration> {
     if lower == "now" {
         return Some(Duration::zero());
     }
-    let body = lower.strip_suffix("ago").unwrap_or(&lower).trim_end();
+    let body = lower.strip_suffix(AGO).unwrap_or(&lower).trim_end();
     let body = body.strip_prefix('-').unwrap_or(body).trim_start();
     if body.is_empty() {
         return None;
@@ -257,5 +298,26 @@ mod tests {
                 "{bad:?} parsed"
             );
         }
+    }
+
+    fn continuing(first: &str, rest: &[&str]) -> usize {
+        let rest: Vec<String> = rest.iter().map(|word| word.to_string()).collect();
+        words_continuing(first, &rest)
+    }
+
+    #[test]
+    fn unquoted_times_take_the_words_that_continue_them() {
+        assert_eq!(continuing("1h", &["30m", "ago", "x"]), 2);
+        assert_eq!(continuing("1", &["minute", "ago"]), 2);
+        assert_eq!(continuing("2", &["seconds", "ago", "later"]), 2);
+        assert_eq!(continuing("2", &["hours", "later"]), 1);
+        assert_eq!(continuing("5m", &["ago"]), 1);
+        assert_eq!(continuing("5m", &["AGO"]), 1);
+        assert_eq!(continuing("2026-11-21", &["02:47", "x"]), 1);
+        assert_eq!(continuing("2026-11-21", &["02:47:30"]), 1);
+        assert_eq!(continuing("10m", &["30m", "later"]), 0);
+        assert_eq!(continuing("02:47", &["db-1", "paged"]), 0);
+        assert_eq!(continuing("10m", &[]), 0);
+        assert_eq!(continuing("soon", &["ago"]), 0);
     }
 }

@@ -112,12 +112,11 @@ fn short_flags_at_the_end_of_the_text_are_text() {
     let report = env.json(&["report", "--format", "json"]);
     assert_eq!(entry(&report, "N1")["text"], "checked disk with df -h");
     assert_eq!(entry(&report, "N2")["text"], "grep logs -i");
-    let out = env.run(&["test", "check", "--for", "H1", "pool"]);
+    // A known option inside the text is refused, not recorded as text with a warning.
+    let stderr = env.fails(&["test", "check", "--for", "H1", "pool"], 2);
     assert!(
-        out.stderr
-            .contains("warning: `--for` stands inside the text"),
-        "{}",
-        out.stderr
+        stderr.starts_with("error: `--for` stands inside the text"),
+        "{stderr}"
     );
     env.ok(&["retract", "N1", "--why", "dup", "of", "-15%", "-q"]);
     let report = env.json(&["report", "--format", "json"]);

@@ -103,3 +103,41 @@ fn huge_durations_are_refused_not_a_crash() {
         assert!(!stderr.contains("internal error"), "{stderr}");
     }
 }
+
+#[test]
+fn unquoted_times_at_the_end_of_the_text_belong_to_the_time() {
+    // Every unit the time parser knows, spelt out, without quotes: the argument sorter
+    // must not know a shorter list of time words than the parser does.
+    let env = TestEnv::new();
+    env.open("Unquoted");
+    let cases = [
+        (&["--at", "1", "minute", "ago"][..], "2026-11-21T03:29:00Z"),
+        (&["--at", "2", "seconds", "ago"], "2026-11-21T03:29:58Z"),
+        (&["--at", "1", "second", "ago"], "2026-11-21T03:29:59Z"),
+        (&["--at", "1h", "30m", "ago"], "2026-11-21T02:00:00Z"),
+        (&["--at", "2026-11-21", "02:47"], "2026-11-21T02:47:00Z"),
+        (&["--at", "2026-11-21", "02:47:30"], "2026-11-21T02:47:30Z"),
+    ];
+    for (number, (at, stored)) in cases.iter().enumerate() {
+        let mut args = vec!["note", "paged", "the", "DBA"];
+        args.extend_from_slice(at);
+        let label = env.quiet(&args);
+        assert_eq!(label, format!("N{}", number + 1));
+        let report = env.json(&["report", "--format", "json"]);
+        assert_eq!(entry(&report, &label)["text"], "paged the DBA", "{at:?}");
+        assert_eq!(entry(&report, &label)["at"], *stored, "{at:?}");
+    }
+}
+
+#[test]
+fn words_after_a_complete_time_stay_text() {
+    let env = TestEnv::new();
+    env.open("Not a time");
+    env.ok(&["note", "--at", "10m", "30m", "later", "it", "recovered"]);
+    env.ok(&["note", "--at", "2", "hours", "later", "it", "recovered"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "N1")["text"], "30m later it recovered");
+    assert_eq!(entry(&report, "N1")["at"], "2026-11-21T03:20:00Z");
+    assert_eq!(entry(&report, "N2")["text"], "later it recovered");
+    assert_eq!(entry(&report, "N2")["at"], "2026-11-21T01:30:00Z");
+}

@@ -262,47 +262,28 @@ fn incidents_opened_in_the_same_second_list_newest_first() {
 
 #[test]
 fn colour_follows_the_terminal_and_no_color() {
-    // `script` gives the command a real pseudo-terminal.
-    let Some(script) = crate::env::pty() else {
-        return;
-    };
     let env = TestEnv::new();
     env.open("Colour");
     env.ok(&["hypothesis", "bad deploy"]);
-    let binary = assert_cmd::cargo::cargo_bin("incident");
     let on_terminal = |no_color: Option<&str>| {
-        let mut command = std::process::Command::new(&script);
-        command
-            .args([
-                "-qec",
-                &format!("'{}' status", binary.display()),
-                "/dev/null",
-            ])
-            .env("INCIDENT_DIR", env.data_dir())
-            .env("INCIDENT_NOW", crate::env::NOW)
-            .env_remove("NO_COLOR");
+        let mut command = env.at_terminal(&["status"]);
         if let Some(value) = no_color {
             command.env("NO_COLOR", value);
         }
-        String::from_utf8(command.output().unwrap().stdout).unwrap()
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
     };
+    let board = on_terminal(None);
+    assert!(board.contains("bad deploy"), "{board:?}");
+    assert!(board.contains("\u{1b}["), "colour on a terminal: {board:?}");
+    let board = on_terminal(Some("1"));
+    assert!(board.contains("bad deploy"), "{board:?}");
     assert!(
-        on_terminal(None).contains("\u{1b}["),
-        "colour on a terminal"
-    );
-    assert!(
-        !on_terminal(Some("1")).contains("\u{1b}["),
-        "NO_COLOR turns it off"
+        !board.contains("\u{1b}["),
+        "NO_COLOR turns it off: {board:?}"
     );
     assert!(!env.ok(&["status"]).contains('\u{1b}'), "never into a pipe");
-}
-
-pub fn which(program: &str) -> Option<std::path::PathBuf> {
-    std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join(program))
-        .find(|path| path.is_file())
 }
 
 #[test]

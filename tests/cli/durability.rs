@@ -1,31 +1,12 @@
 //! Never lose a line: real processes appending at once, killed at random, crashed at each
 //! step of a save, writing to a full disk, and finding damaged files.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::env::{NOW, TestEnv};
-
-fn binary() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("incident")
-}
-
-/// A shell running `script` with the test's data directory and clock.
-fn shell(env: &TestEnv, script: &str) -> Command {
-    let mut command = Command::new("bash");
-    command
-        .arg("-c")
-        .arg(script)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("INCIDENT_DIR", env.data_dir())
-        .env("INCIDENT_NOW", NOW)
-        .env("USER", "ana")
-        .env("BIN", binary());
-    command
-}
+use crate::env::TestEnv;
 
 fn entries(document: &Value) -> &Vec<Value> {
     document["entries"].as_array().expect("entries")
@@ -48,7 +29,7 @@ fn sixteen_writers_of_a_hundred_entries_lose_nothing() {
             let script = format!(
                 r#"for n in $(seq 1 100); do "$BIN" note "writer {writer} entry $n" -q || exit 1; done"#
             );
-            shell(&env, &script).stdout(Stdio::piped()).spawn().unwrap()
+            env.shell(&script).stdout(Stdio::piped()).spawn().unwrap()
         })
         .collect();
     let mut printed = Vec::new();
@@ -111,11 +92,8 @@ fn a_writer_killed_at_any_instant_never_loses_a_printed_entry() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let delay = Duration::from_micros(seed % span);
-        let mut child = Command::new(binary())
-            .args(["note", &format!("round {round}"), "-q"])
-            .env_clear()
-            .env("INCIDENT_DIR", env.data_dir())
-            .env("INCIDENT_NOW", NOW)
+        let mut child = env
+            .process(&["note", &format!("round {round}"), "-q"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -203,12 +181,10 @@ fn a_full_disk_changes_nothing() {
     let before = std::fs::read(env.document_path(&id)).unwrap();
     assert!(before.len() > 8 * 1024);
     // Files may not grow past 8 KiB; SIGXFSZ is ignored, so writes fail with EFBIG.
-    let output = shell(
-        &env,
-        r#"ulimit -f 8; trap '' XFSZ; exec "$BIN" note one more"#,
-    )
-    .output()
-    .unwrap();
+    let output = env
+        .shell(r#"ulimit -f 8; trap '' XFSZ; exec "$BIN" note one more"#)
+        .output()
+        .unwrap();
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -288,12 +264,10 @@ fn list_lists_what_it_can_and_reports_the_rest() {
 #[test]
 fn files_are_private_whatever_the_umask() {
     let env = TestEnv::new();
-    let output = shell(
-        &env,
-        r#"umask 000; "$BIN" open "Wide open umask" -q && "$BIN" note x -q"#,
-    )
-    .output()
-    .unwrap();
+    let output = env
+        .shell(r#"umask 000; "$BIN" open "Wide open umask" -q && "$BIN" note x -q"#)
+        .output()
+        .unwrap();
     assert!(output.status.success());
     use std::os::unix::fs::PermissionsExt;
     let mode =

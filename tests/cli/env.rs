@@ -1,6 +1,7 @@
 //! `TestEnv`: a temp data directory, a cleared environment and a fixed clock, so every
 //! run of the real binary is deterministic.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -52,18 +53,60 @@ impl TestEnv {
         self.data_dir().join("incidents").join(format!("{id}.json"))
     }
 
-    /// The binary with a clean environment: only what a test sets reaches it.
-    pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::cargo_bin("incident").expect("the binary is built");
-        command
+    /// Everything the binary's environment holds: the data directory, the clock, the
+    /// zone and the user, and nothing inherited from whoever runs `cargo test`.
+    pub fn vars(&self) -> Vec<(&'static str, OsString)> {
+        vec![
+            ("INCIDENT_DIR", self.data_dir().into()),
+            ("INCIDENT_NOW", self.now.clone().into()),
+            ("TZ", self.tz.clone().into()),
+            ("USER", "ana".into()),
+        ]
+    }
+
+    /// The binary as a process to spawn, signal or wait on, with the clean environment.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut process = std::process::Command::new(binary());
+        process
             .env_clear()
-            .env("INCIDENT_DIR", self.data_dir())
-            .env("INCIDENT_NOW", &self.now)
-            .env("TZ", &self.tz)
-            .env("USER", "ana")
+            .envs(self.vars())
             .current_dir(self.temp.path())
             .args(args);
-        command
+        process
+    }
+
+    /// The binary with a clean environment: only what a test sets reaches it.
+    pub fn command(&self, args: &[&str]) -> Command {
+        Command::from_std(self.process(args))
+    }
+
+    /// `bash -c script` with the clean environment, plus `PATH` for the shell's own tools
+    /// and `BIN`, the binary: `"$BIN" note x`.
+    #[track_caller]
+    pub fn shell(&self, script: &str) -> std::process::Command {
+        let mut shell = std::process::Command::new(require_tool("bash"));
+        shell
+            .env_clear()
+            .envs(self.vars())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("BIN", binary())
+            .current_dir(self.temp.path())
+            .arg("-c")
+            .arg(script);
+        shell
+    }
+
+    /// The binary on a real pseudo-terminal, through util-linux's `script`, with the
+    /// clean environment (which `script` hands on); stdout carries the terminal's output.
+    #[track_caller]
+    pub fn at_terminal(&self, args: &[&str]) -> std::process::Command {
+        let mut script = std::process::Command::new(require_tool("script"));
+        script
+            .env_clear()
+            .envs(self.vars())
+            .current_dir(self.temp.path())
+            .args(["-qec", &command_line(args), "/dev/null"]);
+        script
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -191,13 +234,64 @@ pub fn entry<'a>(report: &'a Value, label: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no entry {label} in {report:#}"))
 }
 
-/// util-linux's `script`, which runs a command on a real pseudo-terminal; `None` only
-/// where it is missing, which CI does not allow.
-pub fn pty() -> Option<PathBuf> {
-    let found = crate::output::which("script");
+/// The binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_incident"))
+}
+
+/// `'/path/to/incident' 'arg' …`, quoted for `sh -c`: the binary run with `args`.
+pub fn command_line(args: &[&str]) -> String {
+    std::iter::once(binary().display().to_string())
+        .chain(args.iter().map(|arg| arg.to_string()))
+        .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The program's path on `PATH`, if it is there.
+pub fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+}
+
+/// An external tool a test cannot do without: its path, or a failure naming it. A test
+/// never passes by skipping what it checks; `.ci/run` installs every one of these.
+#[track_caller]
+pub fn require_tool(program: &str) -> PathBuf {
+    which(program).unwrap_or_else(|| panic!("this test needs {program} (installed by .ci/run)"))
+}
+
+/// Runs markdownlint (default rules, line length aside) on `files` in `dir`, and checks
+/// that every one of them exists and was linted, and that none has a finding.
+#[track_caller]
+pub fn lint_markdown(dir: &Path, files: &[&str]) {
+    let markdownlint = require_tool("markdownlint-cli2");
+    for file in files {
+        let path = dir.join(file);
+        let size = std::fs::metadata(&path)
+            .unwrap_or_else(|error| panic!("{} to lint: {error}", path.display()))
+            .len();
+        assert!(size > 0, "{} to lint is empty", path.display());
+    }
+    std::fs::write(
+        dir.join(".markdownlint-cli2.jsonc"),
+        r#"{ "config": { "MD013": false } }"#,
+    )
+    .expect("the lint configuration is written");
+    // `:name` is a literal path, never a glob that could match nothing.
+    let lint = std::process::Command::new(markdownlint)
+        .args(files.iter().map(|file| format!(":{file}")))
+        .current_dir(dir)
+        .output()
+        .expect("markdownlint-cli2 runs");
+    let stdout = String::from_utf8_lossy(&lint.stdout);
+    let stderr = String::from_utf8_lossy(&lint.stderr);
     assert!(
-        found.is_some() || std::env::var_os("CI").is_none(),
-        "CI needs util-linux's script"
+        stdout.contains(&format!("Linting: {} file(s)", files.len())),
+        "markdownlint did not lint all of {files:?}:\n{stdout}{stderr}"
     );
-    found
+    assert!(lint.status.success(), "{files:?}:\n{stdout}{stderr}");
 }

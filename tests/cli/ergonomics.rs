@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::env::{NOW, TestEnv, entry};
+use crate::env::{TestEnv, entry};
 
 fn warning_codes(report: &Value) -> Vec<String> {
     report["warnings"]
@@ -205,9 +205,6 @@ fn the_board_warns_in_stable_codes() {
 
 #[test]
 fn the_editor_writes_the_text_when_none_is_typed_at_a_terminal() {
-    let Some(script) = crate::env::pty() else {
-        return;
-    };
     let env = TestEnv::new();
     env.open("Editor");
     let editor = env.home().join("editor.sh");
@@ -224,18 +221,9 @@ fn the_editor_writes_the_text_when_none_is_typed_at_a_terminal() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let binary = assert_cmd::cargo::cargo_bin("incident");
     let at_terminal = |editor: &std::path::Path| {
-        std::process::Command::new(&script)
-            .args([
-                "-qec",
-                &format!("'{}' symptom", binary.display()),
-                "/dev/null",
-            ])
-            .env("INCIDENT_DIR", env.data_dir())
-            .env("INCIDENT_NOW", NOW)
+        env.at_terminal(&["symptom"])
             .env("EDITOR", editor)
-            .env_remove("VISUAL")
             .output()
             .unwrap()
     };
@@ -276,10 +264,7 @@ fn bash_completion_completes_commands_ids_and_labels() {
     env.ok(&["test", "check", "--for", "H1"]);
     let script = env.home().join("incident.bash");
     std::fs::write(&script, env.ok(&["completions", "bash"])).unwrap();
-    let bin_dir = assert_cmd::cargo::cargo_bin("incident")
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let bin_dir = crate::env::binary().parent().unwrap().to_path_buf();
     let complete = |words: &str| {
         let program = format!(
             "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
@@ -287,16 +272,16 @@ fn bash_completion_completes_commands_ids_and_labels() {
              echo \"${{COMPREPLY[*]}}\"",
             script.display()
         );
-        let output = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(program)
+        // The script calls `incident` by name, as a user's shell does.
+        let output = env
+            .shell(&program)
             .env(
                 "PATH",
                 format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
             )
-            .env("INCIDENT_DIR", env.data_dir())
             .output()
             .unwrap();
+        assert!(output.status.success(), "{output:?}");
         String::from_utf8(output.stdout).unwrap().trim().to_string()
     };
     assert_eq!(complete("incident hyp"), "hypothesis hyp");
@@ -322,10 +307,111 @@ fn bash_completion_completes_commands_ids_and_labels() {
         "",
         "the current incident has no options"
     );
-    for shell in ["zsh", "fish", "elvish", "powershell"] {
+}
+
+/// The subcommands `incident --help` lists, read from the binary (clap's own
+/// definitions), so a command added tomorrow is checked the day it exists.
+#[track_caller]
+fn visible_subcommands(env: &TestEnv) -> Vec<String> {
+    let help = env.ok(&["--help"]);
+    let subcommands: Vec<String> = help
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.is_empty())
+        // A name stands two spaces in; a wrapped description further.
+        .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(String::from)
+        .collect();
+    for known in ["open", "symptom", "hypothesis", "status", "report"] {
         assert!(
-            env.ok(&["completions", shell]).contains("incident"),
-            "{shell}"
+            subcommands.iter().any(|name| name == known),
+            "{known} not found in the help's command list {subcommands:?}: {help}"
+        );
+    }
+    subcommands
+}
+
+#[test]
+fn every_shells_completion_script_is_valid_and_knows_the_commands() {
+    let env = TestEnv::new();
+    let subcommands = visible_subcommands(&env);
+    let write = |shell: &str| {
+        let text = env.ok(&["completions", shell]);
+        let path = env.home().join(format!("incident.{shell}"));
+        std::fs::write(&path, &text).unwrap();
+        (text, path)
+    };
+    let syntax_check = |program: &str, flag: &str, path: &std::path::Path| {
+        let output = std::process::Command::new(crate::env::require_tool(program))
+            .arg(flag)
+            .arg(path)
+            .env_clear()
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success() && output.stderr.is_empty(),
+            "{program} {flag} {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+
+    let (bash, path) = write("bash");
+    syntax_check("bash", "-n", &path);
+    assert!(
+        bash.contains("complete -F _incident_with_labels -o bashdefault -o default incident"),
+        "{bash}"
+    );
+
+    let (zsh, path) = write("zsh");
+    syntax_check("zsh", "-n", &path);
+    assert!(zsh.starts_with("#compdef incident\n"), "{zsh}");
+    for subcommand in &subcommands {
+        assert!(
+            zsh.contains(&format!("\n'{subcommand}:")),
+            "zsh does not offer {subcommand}"
+        );
+    }
+    assert!(zsh.contains("'*--for=["), "zsh does not offer test --for");
+
+    let (fish, path) = write("fish");
+    syntax_check("fish", "--no-execute", &path);
+    for subcommand in &subcommands {
+        assert!(
+            fish.contains(&format!(
+                "complete -c incident -n \"__fish_incident_needs_command\" -f -a \"{subcommand}\""
+            )),
+            "fish does not offer {subcommand}"
+        );
+    }
+    assert!(
+        fish.contains("complete -c incident -n \"__fish_incident_using_subcommand test\" -l for "),
+        "fish does not offer test --for"
+    );
+
+    // No elvish or PowerShell to run here: the completer is registered for `incident`
+    // and offers every command.
+    let elvish = env.ok(&["completions", "elvish"]);
+    assert!(
+        elvish.contains("set edit:completion:arg-completer[incident] = "),
+        "{elvish}"
+    );
+    let powershell = env.ok(&["completions", "powershell"]);
+    assert!(
+        powershell.contains("Register-ArgumentCompleter -Native -CommandName 'incident'"),
+        "{powershell}"
+    );
+    for subcommand in &subcommands {
+        assert!(
+            elvish.contains(&format!("cand {subcommand} '")),
+            "elvish does not offer {subcommand}"
+        );
+        assert!(
+            powershell.contains(&format!("[CompletionResult]::new('{subcommand}', ")),
+            "PowerShell does not offer {subcommand}"
         );
     }
 }
@@ -348,33 +434,16 @@ fn the_man_page_and_every_help_end_well() {
     let page = env.ok(&["man", "symptom"]);
     assert!(page.contains(".TH incident-symptom 1"), "{page}");
     env.fails(&["man", "nothing"], 2);
-    let subcommands = [
-        "open",
-        "symptom",
-        "hypothesis",
-        "test",
-        "result",
-        "note",
-        "action",
-        "amend",
-        "retract",
-        "close",
-        "reopen",
-        "use",
-        "list",
-        "status",
-        "report",
-        "completions",
-        "man",
-    ];
-    let help = env.ok(&["--help"]);
-    for subcommand in subcommands {
+    let subcommands = visible_subcommands(&env);
+    assert!(subcommands.len() >= 20, "{subcommands:?}");
+    for subcommand in &subcommands {
+        let page = env.ok(&["man", subcommand]);
         assert!(
-            help.contains(&format!("  {subcommand} ")),
-            "{subcommand} missing: {help}"
+            page.contains(&format!(".TH incident-{subcommand} 1")),
+            "{subcommand}: {page}"
         );
     }
-    for subcommand in subcommands {
+    for subcommand in &subcommands {
         let help = env.ok(&[subcommand, "--help"]);
         let last = help.trim_end().lines().last().unwrap();
         // The help ends with an `Example:` (or `Examples:`) block of commands.
@@ -398,25 +467,10 @@ fn the_man_page_and_every_help_end_well() {
 
 #[test]
 fn warnings_are_yellow_on_a_terminal() {
-    let Some(script) = crate::env::pty() else {
-        return;
-    };
     let env = TestEnv::new();
     env.open("Yellow");
-    let output = std::process::Command::new(script)
-        .args([
-            "-qec",
-            &format!(
-                "'{}' status",
-                assert_cmd::cargo::cargo_bin("incident").display()
-            ),
-            "/dev/null",
-        ])
-        .env("INCIDENT_DIR", env.data_dir())
-        .env("INCIDENT_NOW", NOW)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
+    let output = env.at_terminal(&["status"]).output().unwrap();
+    assert!(output.status.success(), "{output:?}");
     let board = String::from_utf8(output.stdout).unwrap();
     assert!(board.contains("\u{1b}[33m! no hypotheses yet"), "{board:?}");
 }

@@ -188,17 +188,8 @@ fn a_closed_pipe_ends_the_command_quietly() {
     for _ in 0..4 {
         assert_eq!(env.run_with_stdin(&["note", "-"], &long_note).code, 0);
     }
-    let binary = assert_cmd::cargo::cargo_bin("incident");
-    let script = format!(
-        "'{}' report | head -c 10 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
-        binary.display()
-    );
-    let output = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(script)
-        .env_clear()
-        .env("INCIDENT_DIR", env.data_dir())
-        .env("INCIDENT_NOW", crate::env::NOW)
+    let output = env
+        .shell(r#""$BIN" report | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}""#)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -277,47 +277,28 @@ fn incidents_opened_in_the_same_second_list_newest_first() {
 
 #[test]
 fn colour_follows_the_terminal_and_no_color() {
-    // `script` gives the command a real pseudo-terminal.
-    let Some(script) = crate::env::pty() else {
-        return;
-    };
     let env = TestEnv::new();
     env.open("Colour");
     env.ok(&["hypothesis", "bad deploy"]);
-    let binary = assert_cmd::cargo::cargo_bin("incident");
     let on_terminal = |no_color: Option<&str>| {
-        let mut command = std::process::Command::new(&script);
-        command
-            .args([
-                "-qec",
-                &format!("'{}' status", binary.display()),
-                "/dev/null",
-            ])
-            .env("INCIDENT_DIR", env.data_dir())
-            .env("INCIDENT_NOW", crate::env::NOW)
-            .env_remove("NO_COLOR");
+        let mut command = env.at_terminal(&["status"]);
         if let Some(value) = no_color {
             command.env("NO_COLOR", value);
         }
-        String::from_utf8(command.output().unwrap().stdout).unwrap()
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
     };
+    let board = on_terminal(None);
+    assert!(board.contains("bad deploy"), "{board:?}");
+    assert!(board.contains("\u{1b}["), "colour on a terminal: {board:?}");
+    let board = on_terminal(Some("1"));
+    assert!(board.contains("bad deploy"), "{board:?}");
     assert!(
-        on_terminal(None).contains("\u{1b}["),
-        "colour on a terminal"
-    );
-    assert!(
-        !on_terminal(Some("1")).contains("\u{1b}["),
-        "NO_COLOR turns it off"
+        !board.contains("\u{1b}["),
+        "NO_COLOR turns it off: {board:?}"
     );
     assert!(!env.ok(&["status"]).contains('\u{1b}'), "never into a pipe");
-}
-
-pub fn which(program: &str) -> Option<std::path::PathBuf> {
-    std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join(program))
-        .find(|path| path.is_file())
 }
 
 #[test]
@@ -338,4 +319,178 @@ fn titles_and_references_with_control_characters_are_escaped_everywhere() {
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
     let stderr = env.fails(&["result", "\u{1b}[31mT1", "x"], 2);
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+/// Checkout at 02:40: three symptoms (one amended), five hypotheses (confirmed, ruled
+/// out, open, retracted, untested), a test still awaiting its result, options with a
+/// decision, action items with and without an owner, and a new primary.
+fn a_night_on_checkout(env: &TestEnv) {
+    env.quiet(&["open", "Checkout returns 502s", "--at", "02:40"]);
+    for args in [
+        &[
+            "severity",
+            "2",
+            "checkout down for EU customers",
+            "--at",
+            "02:41",
+        ][..],
+        &["symptom", "5xx rate on /checkout at 12%", "--at", "02:41"],
+        &["symptom", "p99 latency 4s on payments-api", "--at", "02:43"],
+        &["symptom", "errors only in eu-west-1", "--at", "02:44"],
+        &[
+            "hypothesis",
+            "bad config push at 02:30",
+            "--explains",
+            "S1,S2",
+            "--at",
+            "02:45",
+        ],
+        &[
+            "hypothesis",
+            "database failover",
+            "--explains",
+            "S2",
+            "--at",
+            "02:46",
+        ],
+        &[
+            "hypothesis",
+            "card provider outage",
+            "--explains",
+            "S1",
+            "--at",
+            "02:47",
+            "--by",
+            "ben",
+        ],
+        &["hypothesis", "DNS misconfiguration", "--at", "02:48"],
+        &[
+            "hypothesis",
+            "noisy neighbour on the eu-west-1 hosts",
+            "--explains",
+            "S3",
+            "--at",
+            "02:49",
+            "--by",
+            "ben",
+        ],
+        &[
+            "test",
+            "diff the config against yesterday's",
+            "--for",
+            "H1",
+            "--at",
+            "02:50",
+        ],
+        &[
+            "test",
+            "check the db primary's uptime",
+            "--for",
+            "H2",
+            "--at",
+            "02:51",
+        ],
+        &[
+            "test",
+            "query the provider status page",
+            "--for",
+            "H3",
+            "--at",
+            "02:52",
+            "--by",
+            "ben",
+        ],
+        &[
+            "result",
+            "T2",
+            "primary up 41 days, no failover",
+            "--rules-out",
+            "--at",
+            "02:55",
+        ],
+        &[
+            "result",
+            "T1",
+            "timeout changed from 30s to 3s",
+            "--confirms",
+            "H1",
+            "--at",
+            "02:58",
+        ],
+        &["retract", "H4", "--why", "recorded twice, same as H2"],
+        &["amend", "S2", "p99 latency 4.2s on payments-api"],
+        &[
+            "option",
+            "roll back the config",
+            "--consequence",
+            "lose the new retry policy",
+            "--at",
+            "03:00",
+        ],
+        &[
+            "option",
+            "raise the timeout by hand",
+            "--consequence",
+            "drift from the repo until the next deploy",
+            "--at",
+            "03:01",
+        ],
+        &["note", "paged the payments team", "--at", "03:02"],
+        &[
+            "decide",
+            "O1",
+            "safest, the old config ran for weeks",
+            "--at",
+            "03:03",
+        ],
+        &[
+            "action",
+            "add a config canary",
+            "--owner",
+            "ben",
+            "--at",
+            "03:05",
+        ],
+        &["action", "alert on timeout changes", "--at", "03:06"],
+        &["role", "primary", "cara", "--at", "03:06"],
+    ] {
+        env.quiet(args);
+    }
+}
+
+#[test]
+fn the_board_snapshot() {
+    let env = TestEnv::new();
+    a_night_on_checkout(&env);
+    insta::assert_snapshot!(env.ok(&["status"]));
+}
+
+#[test]
+fn the_handover_snapshot() {
+    let env = TestEnv::new();
+    a_night_on_checkout(&env);
+    insta::assert_snapshot!(env.ok(&["status", "--format", "can"]));
+}
+
+#[test]
+fn the_list_snapshots() {
+    let env = TestEnv::new();
+    for args in [
+        &["open", "Disk full on db-3", "--at", "2026-11-19 09:12"][..],
+        &[
+            "close",
+            "rotated the logs, added an alert",
+            "--at",
+            "2026-11-19 10:05",
+        ],
+        &["open", "Search latency doubled", "--at", "2026-11-20 14:00"],
+        &["close", "reindexed", "--at", "2026-11-20 15:10"],
+        &["open", "Checkout returns 502s", "--at", "02:40"],
+        &["stage", "mitigated", "--at", "03:10"],
+        &["open", "Login emails delayed", "--at", "03:12"],
+    ] {
+        env.quiet(args);
+    }
+    insta::assert_snapshot!("list", env.ok(&["list"]));
+    insta::assert_snapshot!("list_all", env.ok(&["list", "--all"]));
 }

@@ -412,35 +412,19 @@ fn the_templates_have_their_sections_and_pass_markdownlint() {
     assert!(ddx.contains("- primary: ana from 2026-11-21 02:01 UTC to 2026-11-21 02:25 UTC; cara from 2026-11-21 02:25 UTC"), "{ddx}");
     env.fails(&["report", "--format", "json", "--template", "google"], 2);
 
-    if crate::output::which("markdownlint-cli2").is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install markdownlint-cli2"
-        );
-        return;
-    }
-    for (name, text) in [
+    let can = env.ok(&["status", "--format", "can"]);
+    assert!(can.starts_with("# Handover: "), "{can}");
+
+    let files = [
         ("ddx.md", &ddx),
         ("google.md", &google),
         ("pagerduty.md", &pagerduty),
-    ] {
+        ("can.md", &can),
+    ];
+    for (name, text) in files {
         std::fs::write(env.home().join(name), text).unwrap();
     }
-    std::fs::write(
-        env.home().join(".markdownlint-cli2.jsonc"),
-        r#"{ "config": { "MD013": false } }"#,
-    )
-    .unwrap();
-    let lint = std::process::Command::new("markdownlint-cli2")
-        .args(["ddx.md", "google.md", "pagerduty.md", "can.md"])
-        .current_dir(env.home())
-        .output()
-        .unwrap();
-    assert!(
-        lint.status.success(),
-        "{}",
-        String::from_utf8_lossy(&lint.stderr)
-    );
+    crate::env::lint_markdown(env.home(), &files.map(|(name, _)| name));
 }
 
 #[test]
@@ -467,35 +451,120 @@ fn run_returns_by_its_timeout_even_if_something_keeps_the_output_open() {
     assert_eq!(entry(&report, "R1")["output"], "started\n");
 }
 
+/// Whether `pid` is a live process (a zombie waiting to be reaped is not).
+fn is_alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        // The state follows the command name, which ends at the last `)`.
+        let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+        !state.is_some_and(|rest| rest.starts_with('Z') || rest.starts_with('X'))
+    })
+}
+
+/// Every process in the process group `group`.
+fn group_members(group: i32) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|item| item.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                // Fields after the name: state, ppid, pgrp.
+                let fields: Vec<&str> = stat
+                    .rsplit_once(')')
+                    .map_or("", |(_, rest)| rest)
+                    .split_whitespace()
+                    .collect();
+                fields.get(2) == Some(&group.to_string().as_str())
+            })
+        })
+        .filter(|&pid| is_alive(pid))
+        .collect()
+}
+
 #[test]
 fn an_interrupted_run_stops_the_command_and_records_nothing() {
     let env = TestEnv::new();
-    env.open("Interrupted");
-    let marker = env.home().join("still-running");
-    let mut process = std::process::Command::new(assert_cmd::cargo::cargo_bin("incident"))
-        .args([
-            "test",
-            "slow",
-            "--run",
-            &format!("sleep 3; touch '{}'", marker.display()),
-        ])
-        .env("INCIDENT_DIR", env.data_dir())
-        .env("INCIDENT_NOW", crate::env::NOW)
+    let id = env.open("Interrupted");
+    env.ok(&["symptom", "checkout slow"]);
+    let before = std::fs::read(env.document_path(&id)).unwrap();
+    let marker = env.home().join("running");
+    let finished = env.home().join("finished");
+    // The command says it runs, with the pid of its shell, which leads its process group,
+    // then starts a second process in that group and would run for a minute.
+    let command = format!(
+        "echo $$ > '{}.tmp' && mv '{0}.tmp' '{0}'; echo running; sleep 60 & wait; touch '{}'",
+        marker.display(),
+        finished.display()
+    );
+    let mut process = env
+        .process(&["test", "slow check", "--run", &command])
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    // SAFETY: kill(2) on a child we spawned and have not reaped.
-    unsafe {
-        libc::kill(process.id() as libc::pid_t, libc::SIGINT);
+    let started = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the command never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let status = process.wait().unwrap();
-    assert_eq!(status.code(), Some(1));
-    std::thread::sleep(std::time::Duration::from_secs(4));
-    assert!(!marker.exists(), "the command was stopped");
+    let group: i32 = std::fs::read_to_string(&marker)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // Wait for the `sleep`, so the group holds more than the shell that started it.
+    while group_members(group).len() < 2 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the command's sleep never started: {:?}",
+            group_members(group)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        process.try_wait().unwrap().is_none(),
+        "incident was still running the command when interrupted"
+    );
+    // Ctrl-C at a terminal reaches incident only: the command has its own group.
+    // SAFETY: kill(2) on a child we spawned and have not reaped.
     assert_eq!(
-        env.json(&["report", "--format", "json"])["entries"],
-        json!([])
+        unsafe { libc::kill(process.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
+    let output = process.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "incident waited for the command instead of stopping it"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "");
+    assert!(
+        stderr.contains("running\n"),
+        "the output was shown live: {stderr}"
+    );
+    assert!(
+        stderr.contains("error: interrupted: the command was stopped and nothing was recorded"),
+        "{stderr}"
+    );
+    assert!(!is_alive(group), "the command's shell {group} still runs");
+    // SIGKILL is delivered at once, but a process takes a moment to finish dying.
+    let killed = std::time::Instant::now();
+    while !group_members(group).is_empty() {
+        assert!(
+            killed.elapsed() < std::time::Duration::from_secs(2),
+            "the command's process group {group} outlived incident: {:?}",
+            group_members(group)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!finished.exists(), "the command never ran to its end");
+    assert_eq!(
+        std::fs::read(env.document_path(&id)).unwrap(),
+        before,
+        "nothing was recorded"
     );
 }
 

@@ -90,15 +90,10 @@ fn concurrent_writers_lose_nothing() {
     let writers: Vec<std::process::Child> = (0..6)
         .map(|writer| {
             let script = format!(
-                "for n in $(seq 1 15); do '{}' note \"writer {writer} note $n\" -q || exit 1; done",
-                assert_cmd::cargo::cargo_bin("incident").display()
+                r#"for n in $(seq 1 15); do "$BIN" note "writer {writer} note $n" -q || exit 1; done"#
             );
-            let mut command = std::process::Command::new("bash");
-            command
-                .arg("-c")
-                .arg(script)
-                .env("INCIDENT_DIR", env.data_dir())
-                .stdout(std::process::Stdio::null());
+            let mut command = env.shell(&script);
+            command.stdout(std::process::Stdio::null());
             command.spawn().unwrap()
         })
         .collect();

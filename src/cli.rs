@@ -95,12 +95,33 @@ pub enum Command {
         after_help = "Example:\n  incident note paged the DBA --at 02:55"
     )]
     Note(TextArgs),
-    /// Record a follow-up action item
+    /// Record a follow-up action item, with its owner, due date and ticket
     #[command(
         visible_alias = "a",
-        after_help = "Example:\n  incident action alert on pool saturation --owner ben"
+        after_help = "Examples:\n  incident action alert on pool saturation --owner ben\n  \
+                      incident action load-test the pool --due 2026-12-04 --link https://tracker.example.com/OPS-42"
     )]
     Action(ActionArgs),
+    /// Mark action items done
+    #[command(after_help = "Example:\n  incident done A1 A3 alert shipped in OPS-42")]
+    Done(DoneArgs),
+    /// Record who or what was affected and how much, and the impact window
+    #[command(
+        after_help = "Example:\n  incident impact 12% of EU checkouts failed, about 4,100 orders --from 02:41 --to 03:10"
+    )]
+    Impact(ImpactArgs),
+    /// Record a cause: the trigger, a root cause, or a contributing factor (the default)
+    #[command(
+        after_help = "Examples:\n  incident cause config push lowered the pool size to 20 --trigger\n  \
+                      incident cause pool size was not load tested --root --hypothesis H2\n  \
+                      incident cause no alert on pool saturation --contributing"
+    )]
+    Cause(CauseArgs),
+    /// Record a lesson: what went well, what went wrong, where the team got lucky
+    #[command(
+        after_help = "Example:\n  incident lesson the runbook's rollback worked first time --went well"
+    )]
+    Lesson(LessonArgs),
     /// Correct an entry's text, time, owner or consequence; the original stays in the history
     #[command(
         after_help = "Examples:\n  incident amend S1 7% of POST /checkout return 502\n  \
@@ -412,6 +433,71 @@ pub struct ActionArgs {
     /// Who will do it
     #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
+
+    /// When it is due: YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+
+    /// The ticket that tracks it
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
+
+    #[command(flatten)]
+    pub entry: TextArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// The action items done (A1 A2, or A1,A2), then how, optionally
+    #[arg(value_name = "ACTION", required = true)]
+    pub words: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// When the impact began [default: the first symptom]
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+
+    /// When the impact ended
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+
+    #[command(flatten)]
+    pub entry: TextArgs,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "cause_kind", multiple = false)]
+pub struct CauseArgs {
+    /// What set the incident off
+    #[arg(long, group = "cause_kind")]
+    pub trigger: bool,
+
+    /// Why it could happen at all
+    #[arg(long, group = "cause_kind")]
+    pub root: bool,
+
+    /// What made it worse or longer [the default]
+    #[arg(long, group = "cause_kind")]
+    pub contributing: bool,
+
+    /// The hypothesis that established it
+    #[arg(long, value_name = "H")]
+    pub hypothesis: Option<String>,
+
+    #[command(flatten)]
+    pub entry: TextArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// How it went: well, wrong or lucky
+    #[arg(long, value_name = "HOW", required = true)]
+    pub went: String,
 
     #[command(flatten)]
     pub entry: TextArgs,

@@ -22,6 +22,15 @@ fn truncate_to_second(time: DateTime<Utc>) -> DateTime<Utc> {
     time.with_nanosecond(0).unwrap_or(time)
 }
 
+/// A day, as `--due` takes it: `YYYY-MM-DD`. Any day, past or future.
+pub fn parse_date(input: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Usage(format!(
+            "{input:?} is not a date: use YYYY-MM-DD, such as 2026-12-04"
+        ))
+    })
+}
+
 /// Parses a `--at` value against `now` in the time zone `zone`:
 /// RFC 3339; `YYYY-MM-DD HH:MM[:SS]` local; `HH:MM[:SS]`, the latest such local moment
 /// not in the future; or a duration ago (`15m ago`, `-15m`, `1h30m ago`, `now`).

@@ -1,11 +1,13 @@
 //! `incident close [TEXT…] [--root-cause H] [--at TIME]`: the incident is over.
 
+use uuid::Uuid;
+
 use super::print_incident;
 use crate::cli::CloseArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::Label;
+use crate::model::{Body, CauseKind, Kind, Label, NewEntry};
 use crate::ui::Ui;
 
 pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
@@ -18,6 +20,25 @@ pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
     let root_cause: Option<Label> = args.root_cause.as_deref().map(str::parse).transpose()?;
     let stamp = context.stamp(&args.stamp)?;
     let saved = context.store.update(&id, |incident| {
+        // `--root-cause H` is a root cause like any `incident cause --root --hypothesis H`,
+        // recorded as the incident closes, in its words.
+        if let Some(hypothesis) = root_cause {
+            let state = incident.state();
+            let text = incident
+                .expect_entry(hypothesis, Some(Kind::Hypothesis))
+                .map(|entry| state.text(entry).to_string())?;
+            incident.record(NewEntry {
+                body: Body::Cause {
+                    cause: CauseKind::Root,
+                    hypothesis: Some(hypothesis),
+                },
+                at: stamp.at,
+                by: stamp.by.clone(),
+                text,
+                uuid: Uuid::now_v7(),
+                recorded_at: stamp.recorded_at,
+            })?;
+        }
         Ok(incident.close(stamp, resolution, root_cause)?)
     })?;
     let message = match saved.incident.state().root_cause() {

@@ -4,11 +4,15 @@
 
 mod action;
 mod amend;
+mod cause;
 mod close;
 mod complete;
 mod completions;
 mod decide;
+mod done;
 mod hypothesis;
+mod impact;
+mod lesson;
 mod list;
 mod man;
 mod note;
@@ -46,6 +50,10 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Result(args) => result::run(context, ui, args),
         Command::Note(args) => note::run(context, ui, args),
         Command::Action(args) => action::run(context, ui, args),
+        Command::Done(args) => done::run(context, ui, args),
+        Command::Impact(args) => impact::run(context, ui, args),
+        Command::Cause(args) => cause::run(context, ui, args),
+        Command::Lesson(args) => lesson::run(context, ui, args),
         Command::Close(args) => close::run(context, ui, args),
         Command::Reopen => reopen::run(context, ui),
         Command::Use(args) => use_::run(context, ui, args),

@@ -1,6 +1,6 @@
 //! Entries: the immutable lines of an incident's log, and how they are stored.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -30,8 +30,41 @@ pub enum Body {
         run: Option<Run>,
     },
     Note,
+    /// A follow-up: who does it, by when, and the ticket that tracks it.
     Action {
         owner: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
+    },
+    /// Action items finished; the text says how (may be empty).
+    Done {
+        actions: Vec<Label>,
+    },
+    /// Who or what was affected and how much; `from`/`to` the impact window.
+    Impact {
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "super::utc::serialize_option"
+        )]
+        from: Option<DateTime<Utc>>,
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "super::utc::serialize_option"
+        )]
+        to: Option<DateTime<Utc>>,
+    },
+    /// A trigger, a root cause or a contributing factor, and the hypothesis that
+    /// established it, if one did.
+    Cause {
+        cause: CauseKind,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hypothesis: Option<Label>,
+    },
+    /// What went well, what went wrong, where the team got lucky.
+    Lesson {
+        went: Went,
     },
     /// A possible course of action, weighed before a decision.
     Option {
@@ -123,6 +156,67 @@ impl std::str::FromStr for Stage {
     }
 }
 
+/// What a cause was to the incident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CauseKind {
+    /// What set it off: the deploy, the config push, the traffic spike.
+    Trigger,
+    /// Why it could happen at all.
+    Root,
+    /// What made it worse or longer.
+    Contributing,
+}
+
+impl CauseKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            CauseKind::Trigger => "trigger",
+            CauseKind::Root => "root cause",
+            CauseKind::Contributing => "contributing factor",
+        }
+    }
+}
+
+/// How a part of the response went, as a postmortem's lessons learned sort it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Went {
+    Well,
+    Wrong,
+    Lucky,
+}
+
+impl Went {
+    pub const ALL: [Went; 3] = [Went::Well, Went::Wrong, Went::Lucky];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Went::Well => "well",
+            Went::Wrong => "wrong",
+            Went::Lucky => "lucky",
+        }
+    }
+}
+
+impl std::str::FromStr for Went {
+    type Err = super::error::Error;
+
+    /// `well`, `wrong`, `lucky`, any case, or a prefix that names one (`we` does not).
+    fn from_str(input: &str) -> super::error::Result<Went> {
+        let typed = input.trim().to_lowercase();
+        let mut matching = Went::ALL
+            .into_iter()
+            .filter(|went| !typed.is_empty() && went.name().starts_with(&typed));
+        match (matching.next(), matching.next()) {
+            (Some(went), None) => Ok(went),
+            _ => Err(super::error::Error::Usage(format!(
+                "{input:?} is not how it went: well, wrong or lucky"
+            ))),
+        }
+    }
+}
+
 /// What a command run by `test --run` did: evidence, not a verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Run {
@@ -148,6 +242,10 @@ impl Body {
             Body::Result { .. } => Kind::Result,
             Body::Note => Kind::Note,
             Body::Action { .. } => Kind::Action,
+            Body::Done { .. } => Kind::Done,
+            Body::Impact { .. } => Kind::Impact,
+            Body::Cause { .. } => Kind::Cause,
+            Body::Lesson { .. } => Kind::Lesson,
             Body::Option { .. } => Kind::Option,
             Body::Decision { .. } => Kind::Decision,
             Body::Amend { .. } => Kind::Amend,
@@ -175,6 +273,11 @@ impl Body {
                 .chain(of(confirms, Kind::Hypothesis))
                 .collect(),
             Body::Decision { option } => vec![(*option, Some(Kind::Option))],
+            Body::Done { actions } => of(actions, Kind::Action).collect(),
+            Body::Cause {
+                hypothesis: Some(hypothesis),
+                ..
+            } => vec![(*hypothesis, Some(Kind::Hypothesis))],
             // Which entries can be corrected is the record's rule, not a link kind.
             Body::Amend { target, .. } | Body::Retract { target } => vec![(*target, None)],
             Body::Symptom
@@ -184,7 +287,10 @@ impl Body {
             | Body::Severity { .. }
             | Body::Stage { .. }
             | Body::Role { .. }
-            | Body::Retitle => Vec::new(),
+            | Body::Retitle
+            | Body::Impact { .. }
+            | Body::Cause { .. }
+            | Body::Lesson { .. } => Vec::new(),
         }
     }
 }
@@ -244,6 +350,16 @@ struct StoredEntry {
     consequence: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::utc::deserialize_option")]
     time: Option<DateTime<Utc>>,
+    due: Option<NaiveDate>,
+    link: Option<String>,
+    actions: Option<Vec<Label>>,
+    #[serde(default, deserialize_with = "super::utc::deserialize_option")]
+    from: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "super::utc::deserialize_option")]
+    to: Option<DateTime<Utc>>,
+    cause: Option<CauseKind>,
+    hypothesis: Option<Label>,
+    went: Option<Went>,
     option: Option<Label>,
     severity: Option<u8>,
     stage: Option<Stage>,
@@ -289,6 +405,14 @@ impl TryFrom<StoredEntry> for Entry {
             mut target,
             mut consequence,
             mut time,
+            mut due,
+            mut link,
+            mut actions,
+            mut from,
+            mut to,
+            mut cause,
+            mut hypothesis,
+            mut went,
             mut option,
             mut severity,
             mut stage,
@@ -336,6 +460,22 @@ impl TryFrom<StoredEntry> for Entry {
             Kind::Note => Body::Note,
             Kind::Action => Body::Action {
                 owner: owner.take().flatten(),
+                due: due.take(),
+                link: link.take(),
+            },
+            Kind::Done => Body::Done {
+                actions: required(&mut actions, id, "actions")?,
+            },
+            Kind::Impact => Body::Impact {
+                from: from.take(),
+                to: to.take(),
+            },
+            Kind::Cause => Body::Cause {
+                cause: required(&mut cause, id, "cause")?,
+                hypothesis: hypothesis.take(),
+            },
+            Kind::Lesson => Body::Lesson {
+                went: required(&mut went, id, "went")?,
             },
             Kind::Option => Body::Option {
                 consequence: consequence.take().flatten(),
@@ -374,6 +514,14 @@ impl TryFrom<StoredEntry> for Entry {
             ("target", target.is_some()),
             ("consequence", consequence.is_some()),
             ("time", time.is_some()),
+            ("due", due.is_some()),
+            ("link", link.is_some()),
+            ("actions", actions.is_some()),
+            ("from", from.is_some()),
+            ("to", to.is_some()),
+            ("cause", cause.is_some()),
+            ("hypothesis", hypothesis.is_some()),
+            ("went", went.is_some()),
             ("option", option.is_some()),
             ("severity", severity.is_some()),
             ("stage", stage.is_some()),

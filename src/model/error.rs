@@ -54,7 +54,7 @@ pub enum Error {
     AlreadyClosed { id: String },
     #[error("incident {id} is not closed")]
     NotClosed { id: String },
-    #[error("{label} cannot be the root cause: {by_result} ruled it out")]
+    #[error("{label} cannot be a cause: {by_result} ruled it out")]
     RootCauseRuledOut { label: Label, by_result: Label },
     #[error("{label} is {}, which cannot be {verb}", kind.with_article())]
     NotCorrectable {
@@ -62,6 +62,8 @@ pub enum Error {
         kind: Kind,
         verb: &'static str,
     },
+    #[error("{label} is already done ({by})")]
+    AlreadyDone { label: Label, by: Label },
     #[error("{label} was retracted by {by}")]
     Retracted { label: Label, by: Label },
     #[error("no labels left for another {}", kind.name())]

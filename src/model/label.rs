@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::error::{Error, Result};
 
 /// The letter a label starts with. Most kinds have their own; every change of state
-/// (an amendment, a retraction, a new severity, stage or role holder) shares `E`.
+/// (a correction, a retraction, a new title, severity, stage or role holder, actions
+/// done) shares `E`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Series {
     S,
@@ -22,10 +23,13 @@ pub enum Series {
     O,
     D,
     E,
+    I,
+    C,
+    L,
 }
 
 impl Series {
-    const ALL: [Series; 9] = [
+    const ALL: [Series; 12] = [
         Series::S,
         Series::H,
         Series::T,
@@ -35,6 +39,9 @@ impl Series {
         Series::O,
         Series::D,
         Series::E,
+        Series::I,
+        Series::C,
+        Series::L,
     ];
 
     pub fn letter(self) -> char {
@@ -48,6 +55,9 @@ impl Series {
             Series::O => 'O',
             Series::D => 'D',
             Series::E => 'E',
+            Series::I => 'I',
+            Series::C => 'C',
+            Series::L => 'L',
         }
     }
 
@@ -76,6 +86,10 @@ pub enum Kind {
     Stage,
     Role,
     Retitle,
+    Done,
+    Impact,
+    Cause,
+    Lesson,
 }
 
 impl Kind {
@@ -94,7 +108,11 @@ impl Kind {
             | Kind::Severity
             | Kind::Stage
             | Kind::Role
-            | Kind::Retitle => Series::E,
+            | Kind::Retitle
+            | Kind::Done => Series::E,
+            Kind::Impact => Series::I,
+            Kind::Cause => Series::C,
+            Kind::Lesson => Series::L,
         }
     }
 
@@ -114,6 +132,10 @@ impl Kind {
             Kind::Stage => "stage",
             Kind::Role => "role",
             Kind::Retitle => "retitle",
+            Kind::Done => "done",
+            Kind::Impact => "impact",
+            Kind::Cause => "cause",
+            Kind::Lesson => "lesson",
         }
     }
 
@@ -166,6 +188,7 @@ impl Kind {
                 | Kind::Stage
                 | Kind::Role
                 | Kind::Amend
+                | Kind::Done
         )
     }
 }

@@ -9,10 +9,11 @@
 mod entry;
 mod error;
 mod label;
+mod postmortem;
 mod state;
 pub mod utc;
 
-pub use entry::{Body, Entry, NewEntry, Run, Stage};
+pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use label::{Kind, Label, LabelMap, join_labels, parse_labels};
 pub use state::{HypothesisStatus, Metrics, State, Warning};
 
@@ -324,6 +325,7 @@ impl Incident {
             )));
         }
         self.accepts(kind)?;
+        self.check_postmortem_fact(&new.body)?;
         if let Body::Result {
             rules_out,
             confirms,
@@ -380,6 +382,46 @@ impl Incident {
             text: new.text,
         });
         Ok(self.entries.last().expect("an entry was just pushed"))
+    }
+
+    /// What the postmortem facts must hold to: an impact window that ends after it
+    /// begins, an action marked done once, a cause that no evidence ruled out.
+    fn check_postmortem_fact(&self, body: &Body) -> Result<()> {
+        let state = self.state();
+        match body {
+            Body::Impact {
+                from: Some(from),
+                to: Some(to),
+            } if to < from => Err(Error::Usage(format!(
+                "the impact ends ({}) before it starts ({})",
+                to.format("%Y-%m-%d %H:%M:%S UTC"),
+                from.format("%Y-%m-%d %H:%M:%S UTC")
+            ))),
+            Body::Done { actions } => {
+                for action in actions {
+                    if let Some(done) = state.done_by(*action) {
+                        return Err(Error::AlreadyDone {
+                            label: *action,
+                            by: done.id,
+                        });
+                    }
+                }
+                Ok(())
+            }
+            Body::Cause {
+                hypothesis: Some(label),
+                ..
+            } => match state.verdict(*label) {
+                Some(verdict) if verdict.status == HypothesisStatus::RuledOut => {
+                    Err(Error::RootCauseRuledOut {
+                        label: *label,
+                        by_result: verdict.by_result,
+                    })
+                }
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        }
     }
 
     /// Closes the incident. A root cause must be a hypothesis the evidence has not ruled
@@ -481,6 +523,24 @@ fn check_amendment(amendment: &NewEntry, target: &Entry) -> Result<()> {
         return Err(Error::EmptyText);
     }
     Ok(())
+}
+
+/// The longest ticket link accepted, in bytes.
+const MAX_LINK_BYTES: usize = 2048;
+
+/// A ticket link: one word, no control characters, a sane length. It is shown as a link
+/// only when it is an http(s) URL; anything else (`OPS-42`) is shown as text.
+pub fn check_link(link: &str) -> Result<String> {
+    let link = link.trim();
+    if link.is_empty()
+        || link.len() > MAX_LINK_BYTES
+        || link.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::Usage(format!(
+            "{link:?} is not a link: one word, such as https://tracker.example.com/OPS-42 or OPS-42"
+        )));
+    }
+    Ok(link.to_string())
 }
 
 /// A severity as people type it: `1` to `5`, `SEV1`, `sev2`, `P1`; anything else is a
@@ -716,7 +776,14 @@ mod tests {
             .record(new(Body::Note, "postmortem Monday"))
             .unwrap();
         incident
-            .record(new(Body::Action { owner: None }, "add alert"))
+            .record(new(
+                Body::Action {
+                    owner: None,
+                    due: None,
+                    link: None,
+                },
+                "add alert",
+            ))
             .unwrap();
         assert!(matches!(
             incident.close(stamp(31), None, None),
@@ -842,10 +909,32 @@ mod tests {
                 run: None,
             },
             Body::Note,
-            Body::Action { owner: None },
+            Body::Action {
+                owner: None,
+                due: None,
+                link: None,
+            },
             Body::Action {
                 owner: Some("ben".into()),
+                due: "2026-12-04".parse().ok(),
+                link: Some("https://tracker.example.com/OPS-42".into()),
             },
+            Body::Done {
+                actions: vec![label("A1")],
+            },
+            Body::Impact {
+                from: Some(at(0)),
+                to: Some(at(1)),
+            },
+            Body::Cause {
+                cause: CauseKind::Trigger,
+                hypothesis: None,
+            },
+            Body::Cause {
+                cause: CauseKind::Root,
+                hypothesis: None,
+            },
+            Body::Lesson { went: Went::Lucky },
             Body::Option { consequence: None },
             Body::Option {
                 consequence: Some("an hour of orders".into()),

@@ -175,7 +175,7 @@ impl<'a> State<'a> {
             _ => None,
         });
         match &entry.body {
-            Body::Action { owner } => corrected.or(owner.as_deref()),
+            Body::Action { owner, .. } => corrected.or(owner.as_deref()),
             _ => None,
         }
     }

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::paint::Paint;
 use super::{human_duration, utc_time};
-use crate::model::{Body, Entry, HypothesisStatus, Incident, Kind, Status, join_labels};
+use crate::model::{
+    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Status, Went, join_labels,
+};
 use crate::sanitize::one_line;
 
 fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
@@ -144,7 +146,9 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
         section(&mut text, paint, "Action items");
         for action in actions {
             let owner = match &action.body {
-                Body::Action { owner: Some(owner) } => format!("  (owner: {})", one_line(owner)),
+                Body::Action {
+                    owner: Some(owner), ..
+                } => format!("  (owner: {})", one_line(owner)),
                 _ => String::new(),
             };
             let _ = writeln!(text, "  {:<width$}  {}{owner}", action.id, line(action));
@@ -176,6 +180,8 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
         }
     }
 
+    postmortem(&mut text, incident, paint, width);
+
     let warnings = state.warnings();
     if !warnings.is_empty() {
         section(&mut text, paint, "Warnings");
@@ -193,6 +199,71 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
         }
     }
     text
+}
+
+/// The postmortem facts recorded so far: the impact, the causes and the lessons, so the
+/// board shows what the report will say.
+fn postmortem(text: &mut String, incident: &Incident, paint: &Paint, width: usize) {
+    let state = incident.state();
+    let impacts: Vec<&Entry> = state.live(Kind::Impact).collect();
+    if !impacts.is_empty() {
+        section(text, paint, "Impact");
+        for impact in impacts {
+            let window = match impact.body {
+                Body::Impact { from, to } if from.is_some() || to.is_some() => format!(
+                    "  ({} to {})",
+                    from.map_or("?".to_string(), utc_time),
+                    to.map_or("ongoing".to_string(), utc_time)
+                ),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                text,
+                "  {:<width$}  {}{window}",
+                impact.id,
+                one_line(state.text(impact))
+            );
+        }
+    }
+    let kinds = [CauseKind::Trigger, CauseKind::Root, CauseKind::Contributing];
+    if kinds.iter().any(|kind| !state.causes(*kind).is_empty()) {
+        section(text, paint, "Causes");
+        for kind in kinds {
+            for cause in state.causes(kind) {
+                let established = match cause.body {
+                    Body::Cause {
+                        hypothesis: Some(hypothesis),
+                        ..
+                    } => format!(" ({hypothesis})"),
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    text,
+                    "  {:<width$}  {:<12} {}{established}",
+                    cause.id,
+                    kind.name(),
+                    one_line(state.text(cause))
+                );
+            }
+        }
+    }
+    if Went::ALL
+        .iter()
+        .any(|went| !state.lessons(*went).is_empty())
+    {
+        section(text, paint, "Lessons");
+        for went in Went::ALL {
+            for lesson in state.lessons(went) {
+                let _ = writeln!(
+                    text,
+                    "  {:<width$}  went {:<6} {}",
+                    lesson.id,
+                    went.name(),
+                    one_line(state.text(lesson))
+                );
+            }
+        }
+    }
 }
 
 fn section(text: &mut String, paint: &Paint, title: &str) {

@@ -293,6 +293,8 @@ fn build(plan: &Plan) -> Incident {
             &mut incident,
             Body::Action {
                 owner: owner.clone(),
+                due: None,
+                link: None,
             },
             text,
             next_time(),

@@ -127,7 +127,9 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
     for action in state.live(Kind::Action) {
         needs += 1;
         let owner = match &action.body {
-            Body::Action { owner: Some(owner) } => format!(" (owner: {})", text(owner, ITEM)),
+            Body::Action {
+                owner: Some(owner), ..
+            } => format!(" (owner: {})", text(owner, ITEM)),
             _ => " (no owner yet)".to_string(),
         };
         let _ = writeln!(

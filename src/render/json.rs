@@ -30,6 +30,10 @@ pub struct IncidentView<'a> {
     pub closed_by: Option<&'a str>,
     pub resolution: Option<&'a str>,
     pub root_cause: Option<Label>,
+    /// The earliest impact's `--from`, else the earliest symptom.
+    pub impact_started_at: Option<DateTime<Utc>>,
+    /// The latest impact's `--to`.
+    pub impact_ended_at: Option<DateTime<Utc>>,
     pub metrics: Metrics,
     pub warnings: Vec<Warning>,
     pub entries: Vec<EntryView<'a>>,
@@ -142,6 +146,8 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
         closed_by: incident.closed_by(),
         resolution: incident.resolution(),
         root_cause: state.root_cause(),
+        impact_started_at: state.impact_started_at(),
+        impact_ended_at: state.impact_ended_at(),
         metrics: state.metrics(),
         warnings: state.warnings(),
         entries: incident

@@ -513,7 +513,7 @@ impl<'a> Report<'a> {
         let mut any = false;
         for action in self.incident.entries_of(Kind::Action) {
             any = true;
-            let Body::Action { owner } = &action.body else {
+            let Body::Action { owner, .. } = &action.body else {
                 continue;
             };
             let owner = owner.as_deref().map_or_else(

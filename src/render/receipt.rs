@@ -89,6 +89,7 @@ pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> Stri
                 format!("{} is now {}", one_line(role), one_line(holder))
             }
             Body::Decision { option } => with_note(format!("chose {option}"), entry),
+            Body::Done { actions } => with_note(format!("{} done", join_labels(actions)), entry),
             _ => one_line(&entry.text),
         };
         human.push_str(&format!("{} recorded{place}: {said}", entry.id));
@@ -126,8 +127,35 @@ pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> Stri
                     human.push_str(&format!("  {hypothesis} {verb}: {statement}\n"));
                 }
             }
-            Body::Action { owner: Some(owner) } => {
-                human.push_str(&format!("  owner: {}\n", one_line(owner)));
+            Body::Action { owner, due, link } => {
+                if let Some(owner) = owner {
+                    human.push_str(&format!("  owner: {}\n", one_line(owner)));
+                }
+                if let Some(due) = due {
+                    human.push_str(&format!("  due: {due}\n"));
+                }
+                if let Some(link) = link {
+                    human.push_str(&format!("  link: {}\n", one_line(link)));
+                }
+            }
+            Body::Impact { from, to } if from.is_some() || to.is_some() => {
+                let local = |at: &Option<DateTime<Utc>>| {
+                    at.map_or("?".to_string(), |at| {
+                        at.with_timezone(&Local)
+                            .format("%Y-%m-%d %H:%M %:z")
+                            .to_string()
+                    })
+                };
+                human.push_str(&format!("  from {} to {}\n", local(from), local(to)));
+            }
+            Body::Cause { cause, hypothesis } => {
+                let established = hypothesis
+                    .map(|label| format!(", established by {label}"))
+                    .unwrap_or_default();
+                human.push_str(&format!("  {}{established}\n", cause.name()));
+            }
+            Body::Lesson { went } => {
+                human.push_str(&format!("  went {}\n", went.name()));
             }
             Body::Option {
                 consequence: Some(consequence),

@@ -89,7 +89,7 @@ fn checkout_502s_from_page_to_report() {
     assert_eq!(
         labels(&report),
         [
-            "S1", "S2", "H1", "H2", "H3", "T1", "T2", "R1", "R2", "N1", "A1"
+            "S1", "S2", "H1", "H2", "H3", "T1", "T2", "R1", "R2", "N1", "A1", "C1"
         ]
     );
     assert_eq!(entry(&report, "S1")["at"], "2026-11-21T02:58:00Z");
@@ -104,6 +104,9 @@ fn checkout_502s_from_page_to_report() {
     assert_eq!(entry(&report, "R2")["confirms"], serde_json::json!(["H2"]));
     assert_eq!(entry(&report, "R2")["rules_out"], serde_json::json!(["H3"]));
     assert_eq!(entry(&report, "A1")["owner"], "ben");
+    // `close --root-cause H2` recorded the root cause as a cause, in H2's words.
+    assert_eq!(entry(&report, "C1")["cause"], "root");
+    assert_eq!(entry(&report, "C1")["hypothesis"], "H2");
     for entry in report["entries"].as_array().unwrap() {
         for field in ["id", "kind", "at", "by", "text"] {
             assert!(entry.get(field).is_some(), "{field} missing from {entry}");
@@ -113,7 +116,7 @@ fn checkout_502s_from_page_to_report() {
     // The stored document holds the log, not the derived state.
     let stored = env.document(&id);
     assert_eq!(stored["schema"], 2);
-    assert_eq!(stored["entries"].as_array().unwrap().len(), 11);
+    assert_eq!(stored["entries"].as_array().unwrap().len(), 12);
     assert!(
         stored["entries"][2].get("status").is_none(),
         "status is derived, not stored"

@@ -72,8 +72,26 @@ pub enum Error {
     InsideDataDirectory { path: PathBuf },
     #[error("no data directory: set INCIDENT_DIR or pass --dir")]
     NoDataDir,
+    /// A FIFO, device, folder or symlink where incident keeps a file of its own: opening
+    /// it could hang, read forever or write somewhere else.
+    #[error("{} is {found}, not a regular file", path.display())]
+    NotRegularFile { path: PathBuf, found: &'static str },
+    #[error("{} is larger than {}, more than incident ever writes there", path.display(), size_text(*.limit))]
+    TooLarge { path: PathBuf, limit: u64 },
+    /// A save that the reader would refuse: writing it would lock the user out of the log.
+    #[error("{} was not saved, because it could not be read back: {reason}; nothing was recorded", path.display())]
+    NotReadableBack { path: PathBuf, reason: String },
     #[error(transparent)]
     Model(#[from] crate::model::Error),
+}
+
+fn size_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 impl Error {
@@ -133,6 +151,11 @@ impl Error {
                 "the file was left untouched; repair or move it aside and try again".into()
             }
             Error::NewerSchema { .. } => "upgrade incident to read or change this file".into(),
+            Error::NotRegularFile { .. } | Error::TooLarge { .. } => {
+                "the file was left untouched; move it aside (or replace a link with the file it \
+                 points to) and try again"
+                    .into()
+            }
             _ => return None,
         })
     }

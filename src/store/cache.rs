@@ -3,18 +3,25 @@
 //! document with the same inode, size, modification and change times.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::fs;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::atomic::{AtomicWrite, Durability, Placement, unique_suffix};
+use super::atomic::{
+    AtomicWrite, Durability, Placement, read_regular, sweep_stale_temps, temp_path,
+};
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
-use crate::model::{Incident, Status};
+use crate::id;
+use crate::model::{Incident, Status, check_text};
 
 const LIST_CACHE_VERSION: u32 = 2;
+
+/// The largest cache read: 10,000 incidents make about 3 MB. A bigger one is ignored.
+const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// An incident as `list` shows it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -41,6 +48,22 @@ impl Summary {
             closed_at: incident.closed_at(),
             entries: incident.entries.len(),
         }
+    }
+
+    /// Whether a cached summary could be what `of` made for the document filed under
+    /// `id`: the cache is a file anyone with the folder can write, so what it says is held
+    /// to what a document could say before `list` shows it.
+    fn could_describe(&self, id: &str) -> bool {
+        let year_ok = |time: &DateTime<Utc>| (0..=9999).contains(&time.year());
+        self.id == id
+            && id::is_valid(&self.id)
+            && check_text(&self.title).is_ok()
+            && year_ok(&self.opened_at)
+            && match (self.status, &self.closed_at) {
+                (Status::Open, None) => true,
+                (Status::Closed, Some(closed_at)) => year_ok(closed_at),
+                _ => false,
+            }
     }
 }
 
@@ -83,7 +106,9 @@ impl Store {
     /// simply rebuilt.
     pub fn summaries(&self) -> Result<(Vec<Summary>, Vec<Error>)> {
         let cache_path = self.root.join("list-cache.json");
-        let mut cache: ListCache = fs::read(&cache_path)
+        // A cache that is not a regular file, too big or unreadable is ignored, and the
+        // rename of the rebuilt one replaces it.
+        let mut cache: ListCache = read_regular(&cache_path, MAX_CACHE_BYTES)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .filter(|cache: &ListCache| cache.version == LIST_CACHE_VERSION)
@@ -94,10 +119,9 @@ impl Store {
         let mut failures = Vec::new();
         let mut fresh = HashMap::with_capacity(documents.len());
         for (id, key) in documents {
-            let cached = cache
-                .documents
-                .remove(&id)
-                .filter(|(cached_key, _)| Some(*cached_key) == key);
+            let cached = cache.documents.remove(&id).filter(|(cached_key, summary)| {
+                Some(*cached_key) == key && summary.could_describe(&id)
+            });
             let summary = match (cached, key) {
                 (Some((_, summary)), _) => summary,
                 (None, key) => {
@@ -133,9 +157,11 @@ impl Store {
                 documents: fresh,
             };
             let bytes = serde_json::to_vec(&cache).expect("summaries always serialize");
+            let purpose = OsStr::new("list-cache.json");
+            sweep_stale_temps(&self.root, purpose);
             let write = AtomicWrite {
                 target: &cache_path,
-                temp: self.root.join(format!(".list-cache.{}", unique_suffix())),
+                temp: temp_path(&self.root, purpose),
                 mode: FILE_MODE,
                 placement: Placement::Replace,
                 durability: Durability::Cache,

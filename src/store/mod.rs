@@ -10,7 +10,12 @@
 //! incidents/<id>.json         one document per incident            (documents.rs)
 //! incidents/<id>.lock         held across every read-modify-write; never replaced
 //! incidents/.<id>.tmp         a save in progress; never ends in .json
+//! .current.<…>.tmp            a write of `current` or the cache in progress, or left by
+//! .list-cache.json.<…>.tmp    a kill; swept a minute later (atomic.rs, `temp_path`)
 //! ```
+//!
+//! Every file of ours is read by one helper too (`atomic::read_regular`): only a regular
+//! file, opened without blocking or following links, and never more than a cap.
 //!
 //! Every file is written by one helper (`atomic.rs`): a temp file in the same folder,
 //! synced, renamed over the target, the folder synced. `output.rs` writes the files a
@@ -20,6 +25,7 @@ mod atomic;
 mod cache;
 mod current;
 mod documents;
+mod lock;
 mod output;
 
 use std::cell::RefCell;

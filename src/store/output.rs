@@ -2,33 +2,39 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::Store;
-use super::atomic::{AtomicWrite, Durability, Placement, folder_of, unique_suffix};
+use super::atomic::{AtomicWrite, Durability, Placement, folder_of, sweep_stale_temps, temp_path};
 use crate::error::{Error, Result};
 
 impl Store {
-    /// Whether a path the user gave lands inside the data directory, through any links.
+    /// Whether a path the user gave lands inside the data directory, by any name. Paths
+    /// cannot tell: a bind mount, a case-insensitive file system or a second mount of the
+    /// same disk gives one folder several names. Folders are compared by what they are,
+    /// their device and inode: the folder the file would be written in (where the links
+    /// of the path lead) and each folder above it are checked against the data directory
+    /// and its incidents folder.
     pub fn contains(&self, path: &Path) -> bool {
-        let Ok(root) = fs::canonicalize(&self.root) else {
+        let identity = |dir: &Path| fs::metadata(dir).ok().map(|meta| (meta.dev(), meta.ino()));
+        let guarded: Vec<(u64, u64)> = [self.root.clone(), self.incidents_dir()]
+            .iter()
+            .filter_map(|dir| identity(dir))
+            .collect();
+        if guarded.is_empty() {
+            return false;
+        }
+        let target = follow_symlinks(path).unwrap_or_else(|_| path.to_path_buf());
+        // Resolved so that `..` climbs out of the folder actually reached, not out of
+        // the name of a link to it.
+        let Ok(folder) = fs::canonicalize(folder_of(&target)) else {
+            // No such folder: the write cannot happen either.
             return false;
         };
-        let target = follow_symlinks(path).unwrap_or_else(|_| path.to_path_buf());
-        // The file may not exist yet: resolve its folder, then add its name.
-        let resolved = match (target.parent(), target.file_name()) {
-            (Some(parent), Some(name)) => {
-                let parent = if parent.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    parent
-                };
-                fs::canonicalize(parent).map(|parent| parent.join(name))
-            }
-            _ => fs::canonicalize(&target),
-        };
-        resolved.is_ok_and(|resolved| resolved.starts_with(&root))
+        folder
+            .ancestors()
+            .any(|dir| identity(dir).is_some_and(|found| guarded.contains(&found)))
     }
 }
 
@@ -73,14 +79,13 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<Option<String>
     let name = path
         .file_name()
         .ok_or_else(|| Error::Usage(format!("{} is not a file name", path.display())))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".{}", unique_suffix()));
+    let folder = folder_of(path);
+    sweep_stale_temps(&folder, name);
     // A replaced file keeps its mode; a new one is 0644, whatever the umask.
     let mode = fs::metadata(path).map_or(0o644, |metadata| metadata.permissions().mode());
     AtomicWrite {
         target: path,
-        temp: folder_of(path).join(temp_name),
+        temp: temp_path(&folder, name),
         mode,
         placement: Placement::Replace,
         durability: Durability::Synced,

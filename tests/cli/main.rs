@@ -5,6 +5,7 @@ mod env;
 mod durability;
 mod ergonomics;
 mod errors;
+mod hostile;
 mod options;
 mod output;
 mod report;

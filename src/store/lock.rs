@@ -1,0 +1,182 @@
+//! Taking an incident's lock when another command holds it.
+//!
+//! Two things a blocked `flock` does not do on its own: say why the command is stuck, and
+//! stop when the user gives up. While waiting, SIGINT and SIGTERM get their default
+//! action back (unless they were ignored), so Ctrl-C ends the command at once with the
+//! usual 130 or 143 even when a handler of ours was installed (`test --run` catches them
+//! for the command it runs): nothing is written yet and the kernel drops the waiting lock
+//! request, so dying there loses nothing. After about a second, one line on stderr says
+//! who holds the lock. That line is the store's one exception to "the store never
+//! prints": warnings are handed to the `Ui` only when the command returns, too late for
+//! someone staring at a stuck terminal, and a callback through every command for one
+//! message was more machinery than the message.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::sanitize;
+
+/// How long a wait is before it is worth a word.
+const QUIET_WAIT: Duration = Duration::from_secs(1);
+
+/// Takes the exclusive lock on `file`, the lock of incident `id`, waiting as long as it
+/// takes unless the user interrupts.
+pub(super) fn acquire(file: &File, path: &Path, id: &str) -> Result<()> {
+    match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
+        Ok(()) => return Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+        Err(source) => return Err(Error::io(path, source)),
+    }
+    let _signals = DefaultSignals::install();
+    let (done, wait) = mpsc::channel::<()>();
+    let device_inode = file.metadata().ok().map(|meta| (meta.dev(), meta.ino()));
+    let id = id.to_string();
+    let notice = std::thread::spawn(move || {
+        // Dropping `done` wakes this at once when the lock is taken sooner.
+        if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(QUIET_WAIT) {
+            let holder = device_inode.and_then(holder_of).unwrap_or_default();
+            let line = sanitize::one_line(&format!("waiting for the lock of {id}{holder}…"));
+            let _ = writeln!(io::stderr(), "{line}");
+        }
+    });
+    let taken = loop {
+        match flock(file, libc::LOCK_EX) {
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            other => break other,
+        }
+    };
+    drop(done);
+    let _ = notice.join();
+    taken.map_err(|source| Error::io(path, source))
+}
+
+fn flock(file: &File, operation: libc::c_int) -> io::Result<()> {
+    // SAFETY: a valid open descriptor, for the duration of the call.
+    if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// SIGINT and SIGTERM with their default action, for as long as this lives; what was
+/// there before (a handler, or "ignored", which is kept) comes back on drop.
+struct DefaultSignals {
+    previous: Vec<(libc::c_int, libc::sigaction)>,
+}
+
+impl DefaultSignals {
+    fn install() -> DefaultSignals {
+        let mut previous = Vec::new();
+        for signal in [libc::SIGINT, libc::SIGTERM] {
+            // SAFETY: sigaction with zeroed (valid) structures; only the disposition of
+            // the two signals changes, and it is restored on drop.
+            unsafe {
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0 {
+                    continue;
+                }
+                if old.sa_sigaction == libc::SIG_IGN || old.sa_sigaction == libc::SIG_DFL {
+                    continue;
+                }
+                let mut default: libc::sigaction = std::mem::zeroed();
+                default.sa_sigaction = libc::SIG_DFL;
+                if libc::sigaction(signal, &default, std::ptr::null_mut()) == 0 {
+                    previous.push((signal, old));
+                }
+            }
+        }
+        DefaultSignals { previous }
+    }
+}
+
+impl Drop for DefaultSignals {
+    fn drop(&mut self) {
+        for (signal, old) in &self.previous {
+            // SAFETY: restores the action read in `install`.
+            unsafe {
+                libc::sigaction(*signal, old, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// `, held by pid 1234 (incident note)`, from the kernel's own table of locks, which
+/// knows the holder whatever it is (another `incident`, `flock`, an editor) and never
+/// names one that is gone; empty when it cannot tell.
+fn holder_of((device, inode): (u64, u64)) -> Option<String> {
+    let major = ((device >> 32) & 0xffff_f000) | ((device >> 8) & 0xfff);
+    let minor = ((device >> 12) & 0xffff_ff00) | (device & 0xff);
+    let table = std::fs::read_to_string("/proc/locks").ok()?;
+    let pid = table.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        // `1: FLOCK ADVISORY WRITE 1234 08:01:5678 0 EOF`; waiters have `->` after `1:`.
+        if fields.len() < 6 || fields[1] != "FLOCK" {
+            return None;
+        }
+        let mut place = fields[5].split(':');
+        let found_major = u64::from_str_radix(place.next()?, 16).ok()?;
+        let found_minor = u64::from_str_radix(place.next()?, 16).ok()?;
+        let found_inode: u64 = place.next()?.parse().ok()?;
+        (found_major == major && found_minor == minor && found_inode == inode)
+            .then(|| fields[4].parse::<u32>().ok())
+            .flatten()
+    })?;
+    let command = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .ok()
+        .and_then(|cmdline| command_name(&cmdline));
+    Some(match command {
+        Some(command) => format!(", held by pid {pid} ({command})"),
+        None => format!(", held by pid {pid}"),
+    })
+}
+
+/// `incident note` from `/usr/bin/incident\0note\0…`: the program and, when it reads
+/// like a subcommand, the first word after it; never the text that follows.
+fn command_name(cmdline: &[u8]) -> Option<String> {
+    let mut words = cmdline
+        .split(|byte| *byte == 0)
+        .map(String::from_utf8_lossy);
+    let program = words.next()?;
+    let program = program.rsplit('/').next()?.to_string();
+    if program.is_empty() {
+        return None;
+    }
+    Some(match words.next() {
+        Some(word)
+            if !word.is_empty()
+                && word.len() <= 20
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
+                && !word.starts_with('-') =>
+        {
+            format!("{program} {word}")
+        }
+        _ => program,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_is_named_by_its_program_and_subcommand_only() {
+        assert_eq!(
+            command_name(b"/usr/bin/incident\0note\0the secret text\0").as_deref(),
+            Some("incident note")
+        );
+        assert_eq!(
+            command_name(b"flock\0/tmp/x.lock\0cat\0").as_deref(),
+            Some("flock")
+        );
+        assert_eq!(command_name(b"").as_deref(), None);
+    }
+}

@@ -8,6 +8,7 @@ mod errors;
 mod output;
 mod report;
 mod responders;
+mod review;
 mod selection;
 mod storage;
 mod story;

@@ -134,6 +134,9 @@ pub enum Command {
     /// Take an entry back; it stays in the history, marked retracted
     #[command(after_help = "Example:\n  incident retract H3 --why duplicate of H1")]
     Retract(RetractArgs),
+    /// Take back the latest entry you recorded that still counts; it stays, marked retracted
+    #[command(after_help = "Examples:\n  incident undo\n  incident undo --by ben")]
+    Undo(UndoArgs),
     /// Close the incident, with the resolution as text
     #[command(
         after_help = "Example:\n  incident close raised the pool size to 200 --root-cause H2"
@@ -154,6 +157,14 @@ pub enum Command {
         after_help = "Examples:\n  incident status\n  incident status --format can | pbcopy"
     )]
     Status(StatusArgs),
+    /// Show the latest entries in order of time, corrections included
+    #[command(
+        after_help = "Examples:\n  incident log\n  incident log -n 5\n  incident log --all | less -R"
+    )]
+    Log(LogArgs),
+    /// Show one entry in full: text, times, links, corrections, and what refers to it
+    #[command(after_help = "Example:\n  incident show H2")]
+    Show(ShowArgs),
     /// Set the severity: 1 (most severe) to 5
     #[command(after_help = "Example:\n  incident severity 2 checkout down for all EU customers")]
     Severity(SeverityArgs),
@@ -353,6 +364,45 @@ pub struct RetractArgs {
 
     #[command(flatten)]
     pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// How many of the latest entries to show
+    #[arg(
+        short = 'n',
+        long = "count",
+        value_name = "N",
+        default_value_t = 20,
+        conflicts_with = "all",
+        value_parser = positive
+    )]
+    pub count: usize,
+
+    /// Every entry
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// A count of at least one.
+fn positive(input: &str) -> Result<usize, String> {
+    match input.trim().parse::<usize>() {
+        Ok(count) if count > 0 => Ok(count),
+        _ => Err("expected a whole number of at least 1".to_string()),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entry to show
+    #[arg(value_name = "LABEL")]
+    pub label: String,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ mod hypothesis;
 mod impact;
 mod lesson;
 mod list;
+mod log;
 mod man;
 mod note;
 mod open;
@@ -25,10 +26,12 @@ mod retitle;
 mod retract;
 mod role;
 mod severity;
+mod show;
 mod stage;
 mod status;
 mod symptom;
 mod test;
+mod undo;
 mod use_;
 
 use crate::cli::Command;
@@ -68,6 +71,9 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Amend(args) => amend::run(context, ui, args),
         Command::Retitle(args) => retitle::run(context, ui, args),
         Command::Retract(args) => retract::run(context, ui, args),
+        Command::Undo(args) => undo::run(context, ui, args),
+        Command::Log(args) => log::run(context, ui, args),
+        Command::Show(args) => show::run(context, ui, args),
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => man::run(ui, args),
         Command::Complete(args) => complete::run(context, ui, args),

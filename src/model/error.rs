@@ -68,6 +68,8 @@ pub enum Error {
     Retracted { label: Label, by: Label },
     #[error("no labels left for another {}", kind.name())]
     LabelsExhausted { kind: Kind },
+    #[error("nothing to undo: {by} has recorded nothing in this incident that still counts")]
+    NothingToUndo { by: String },
 }
 
 fn expected_kind(expected: Option<Kind>) -> String {
@@ -107,6 +109,9 @@ impl Error {
             Error::NoSuchEntry { .. } | Error::WrongKind { .. } => {
                 "`incident status` shows the labels in use".into()
             }
+            Error::NothingToUndo { .. } => "`incident log` shows who recorded what; \
+                                            `incident retract LABEL` takes back anyone's entry"
+                .into(),
             Error::RootCauseRuledOut { .. } => {
                 "record a result that confirms it first, if new evidence says it was the cause"
                     .into()

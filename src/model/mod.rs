@@ -490,6 +490,47 @@ impl Incident {
     }
 }
 
+impl Incident {
+    /// What `undo` takes back for `by`: the last entry they recorded (in recording order,
+    /// whatever its `at`) that still counts, neither retracted nor itself a retraction.
+    pub fn latest_undoable(&self, by: &str) -> Option<&Entry> {
+        let state = self.state();
+        self.entries.iter().rev().find(|entry| {
+            entry.by == by && entry.kind().can_be_retracted() && !state.is_retracted(entry.id)
+        })
+    }
+
+    /// The amendments and retractions of `label`, in recording order.
+    pub fn corrections_of(&self, label: Label) -> Vec<&Entry> {
+        self.entries
+            .iter()
+            .filter(|entry| match &entry.body {
+                Body::Amend { target, .. } | Body::Retract { target } => *target == label,
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The entries, other than its corrections, that link to `label`: tests for a
+    /// hypothesis, results that rule it out or confirm it, decisions choosing an option,
+    /// hypotheses explaining a symptom, results of a test; in recording order.
+    pub fn referring_to(&self, label: Label) -> Vec<&Entry> {
+        self.entries
+            .iter()
+            .filter(|entry| !matches!(entry.body, Body::Amend { .. } | Body::Retract { .. }))
+            .filter(|entry| entry.body.links().iter().any(|(link, _)| *link == label))
+            .collect()
+    }
+
+    /// Every entry in order of when it happened, as last corrected; ties in recording
+    /// order.
+    pub fn in_time_order<'a>(&'a self, state: &State<'a>) -> Vec<&'a Entry> {
+        let mut entries: Vec<&Entry> = self.entries.iter().collect();
+        entries.sort_by_key(|entry| state.at(entry));
+        entries
+    }
+}
+
 /// An amendment must correct something, and only what the target has: an owner is an
 /// action's, a consequence an option's.
 fn check_amendment(amendment: &NewEntry, target: &Entry) -> Result<()> {
@@ -1005,5 +1046,63 @@ mod tests {
         let mut twice = incident.clone();
         twice.entries.push(twice.entries[0].clone());
         assert!(twice.validate().is_err());
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        format!("2026-11-21T02:{minute:02}:00Z").parse().unwrap()
+    }
+
+    fn by(who: &str, minute: u32, body: Body, text: &str) -> NewEntry {
+        NewEntry {
+            body,
+            at: at(minute),
+            by: who.into(),
+            text: text.into(),
+            uuid: Uuid::nil(),
+            recorded_at: at(59),
+        }
+    }
+
+    fn label(text: &str) -> Label {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn undo_takes_the_authors_last_recorded_entry_that_still_counts() {
+        let opened = Stamp {
+            uuid: Uuid::nil(),
+            at: at(0),
+            recorded_at: at(0),
+            by: "ana".into(),
+        };
+        let mut incident = Incident::new("x".into(), "X".into(), opened);
+        incident
+            .record(by("ana", 30, Body::Symptom, "late"))
+            .unwrap();
+        // Recorded after S1 but backdated: still the last ana recorded.
+        incident.record(by("ana", 5, Body::Note, "early")).unwrap();
+        incident.record(by("ben", 40, Body::Note, "ben's")).unwrap();
+        assert_eq!(incident.latest_undoable("ana").unwrap().id, label("N1"));
+        let retract = Body::Retract {
+            target: label("N1"),
+        };
+        incident.record(by("ana", 41, retract, "")).unwrap();
+        assert_eq!(incident.latest_undoable("ana").unwrap().id, label("S1"));
+        assert_eq!(incident.latest_undoable("ben").unwrap().id, label("N2"));
+        assert!(incident.latest_undoable("kim").is_none());
+        assert_eq!(
+            incident
+                .in_time_order(&incident.state())
+                .iter()
+                .map(|entry| entry.id.to_string())
+                .collect::<Vec<_>>(),
+            ["N1", "S1", "N2", "E1"]
+        );
+        assert_eq!(incident.corrections_of(label("N1")).len(), 1);
     }
 }

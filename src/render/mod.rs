@@ -8,9 +8,11 @@ pub mod escape;
 pub mod handover;
 pub mod json;
 pub mod list;
+pub mod log;
 pub mod markdown;
 pub mod paint;
 pub mod receipt;
+pub mod show;
 pub mod templates;
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod options;
 mod output;
 mod report;
 mod responders;
+mod review;
 mod selection;
 mod storage;
 mod story;

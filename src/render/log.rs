@@ -1,0 +1,137 @@
+//! `log`: one line an entry, in order of time, corrections included, for reviewing what
+//! was recorded and by whom.
+
+use std::fmt::Write as _;
+
+use super::json::{EntryView, entry_view};
+use super::paint::Paint;
+use super::utc_time;
+use crate::model::{Body, Entry, State};
+use crate::sanitize::one_line;
+
+/// What an entry says, on one line: its current text, led by what a change is about
+/// (`S1: …` for an amendment of S1, `2` for a severity), so that a correction reads as
+/// what it is.
+pub fn describe(entry: &Entry, state: &State<'_>) -> String {
+    let with_text = |head: String| {
+        if entry.text.trim().is_empty() {
+            head
+        } else {
+            format!("{head}: {}", one_line(&entry.text))
+        }
+    };
+    match &entry.body {
+        Body::Amend {
+            target,
+            time,
+            owner,
+            consequence,
+        } => {
+            let mut changes = Vec::new();
+            if !entry.text.is_empty() {
+                changes.push(one_line(&entry.text));
+            }
+            if let Some(time) = time {
+                changes.push(format!("time {}", utc_time(*time)));
+            }
+            if let Some(owner) = owner {
+                changes.push(format!("owner {}", one_line(owner)));
+            }
+            if let Some(consequence) = consequence {
+                changes.push(format!("consequence {}", one_line(consequence)));
+            }
+            format!("{target}: {}", changes.join("; "))
+        }
+        Body::Retract { target } => with_text(target.to_string()),
+        Body::Decision { option } => with_text(option.to_string()),
+        Body::Severity { severity } => with_text(severity.to_string()),
+        Body::Stage { stage } => with_text(stage.name().to_string()),
+        Body::Role { role, holder } => {
+            with_text(format!("{} {}", one_line(role), one_line(holder)))
+        }
+        _ => one_line(state.text(entry)),
+    }
+}
+
+/// An entry in a sentence: `H3 hypothesis: bad deploy`, `E2 amend S1: 7% of POST`.
+pub fn headline(entry: &Entry, state: &State<'_>) -> String {
+    let (label, kind) = (entry.id, entry.kind().name());
+    let said = describe(entry, state);
+    if entry.kind().is_change() || matches!(entry.body, Body::Decision { .. }) {
+        format!("{label} {kind} {said}")
+    } else {
+        format!("{label} {kind}: {said}")
+    }
+}
+
+/// The lines people read: label, kind, time (UTC, as last corrected), author and what
+/// the entry says, in columns; amended entries marked, retracted ones marked and struck
+/// through. `earlier` entries left out are mentioned first.
+pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Paint) -> String {
+    let rows: Vec<[String; 4]> = entries
+        .iter()
+        .map(|entry| {
+            [
+                entry.id.to_string(),
+                entry.kind().name().to_string(),
+                utc_time(state.at(entry)),
+                one_line(&entry.by),
+            ]
+        })
+        .collect();
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [width(0), width(1), width(2), width(3)];
+    let mut text = String::new();
+    if earlier > 0 {
+        let entries = if earlier == 1 { "entry" } else { "entries" };
+        let _ = writeln!(
+            text,
+            "{}",
+            paint.dim(&format!(
+                "… {earlier} earlier {entries}: `incident log --all`"
+            ))
+        );
+    }
+    for (entry, row) in entries.iter().zip(&rows) {
+        let said = describe(entry, state);
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(widths) {
+            let _ = write!(line, "{cell:<width$}  ");
+        }
+        if state.is_retracted(entry.id) {
+            line.push_str(&paint.struck(&said));
+        } else {
+            line.push_str(&said);
+        }
+        if state.is_amended(entry.id) {
+            line.push_str(&paint.dim(" (amended)"));
+        }
+        if state.is_retracted(entry.id) {
+            line.push_str(&paint.dim(" (retracted)"));
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+/// The labels alone, one a line.
+pub fn labels(entries: &[&Entry]) -> String {
+    entries
+        .iter()
+        .map(|entry| format!("{}\n", entry.id))
+        .collect()
+}
+
+/// The entries as `--json` prints them: an array of entry views.
+pub fn views<'a>(entries: &[&'a Entry], state: &'a State<'a>) -> Vec<EntryView<'a>> {
+    entries
+        .iter()
+        .map(|entry| entry_view(entry, state))
+        .collect()
+}

@@ -5,6 +5,7 @@ mod env;
 mod durability;
 mod ergonomics;
 mod errors;
+mod evidence;
 mod output;
 mod report;
 mod responders;

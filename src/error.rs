@@ -83,6 +83,9 @@ pub enum Error {
     NotReadableBack { path: PathBuf, reason: String },
     #[error(transparent)]
     Model(#[from] crate::model::Error),
+    /// Text written in the editor that could not be recorded: its file is left in place.
+    #[error("{source}")]
+    TextKept { path: PathBuf, source: Box<Error> },
 }
 
 fn size_text(bytes: u64) -> String {
@@ -111,6 +114,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Clap(error) => u8::try_from(error.exit_code()).unwrap_or(2),
+            Error::TextKept { source, .. } => source.exit_code(),
             Error::Model(error) => error.exit_code(),
             Error::Usage(_)
             | Error::InvalidUtf8 { .. }
@@ -127,6 +131,16 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             Error::Model(error) => return error.hint(),
+            Error::TextKept { path, source } => {
+                let kept = format!(
+                    "what you wrote is kept in {}",
+                    crate::sanitize::one_line(&path.display().to_string())
+                );
+                match source.hint() {
+                    Some(hint) => format!("{hint}; {kept}"),
+                    None => kept,
+                }
+            }
             Error::MalformedTime { .. } => "try `15m ago`, `-2h`, `02:47`, `2026-11-21 02:47` \
                  or `2026-11-21T02:47:00Z`"
                 .into(),
@@ -165,6 +179,7 @@ impl Error {
         match self {
             Error::NoMatchingIncident { candidates, .. }
             | Error::AmbiguousIncident { candidates, .. } => candidates,
+            Error::TextKept { source, .. } => source.candidates(),
             _ => &[],
         }
     }

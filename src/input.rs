@@ -3,6 +3,7 @@
 
 use std::io::{self, IsTerminal, Read};
 use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
 
 use uuid::Uuid;
 
@@ -27,20 +28,67 @@ pub fn optional_text(words: &[String]) -> Result<String> {
 
 /// The text of an entry: the words joined by single spaces, standard input for a lone
 /// `-`, or, with no words at a terminal, what the user writes in `$VISUAL`/`$EDITOR`.
-/// Empty text is an error, and nothing is recorded.
+/// Empty text is an error, and nothing is recorded. Text from the editor that fails a
+/// check stays in its file, which the error names; accepted, its file goes.
 pub fn read_text(words: &[String]) -> Result<String> {
-    let text = match words {
-        [dash] if dash == "-" => read_stdin()?,
-        [] if io::stdin().is_terminal() => edit_text()?,
-        words => words.join(" "),
-    };
-    crate::model::check_text(&text)?;
-    Ok(text)
+    read_typed(words).map(Typed::accepted)
+}
+
+/// Text as [`read_text`] reads it, with the editor's file still in place, for a command
+/// that can still fail after reading it (`test --run`): [`Typed::accepted`] once it is
+/// recorded, [`Typed::kept`] on the error that kept it from being recorded.
+pub fn read_typed(words: &[String]) -> Result<Typed> {
+    match words {
+        [dash] if dash == "-" => {
+            let text = read_stdin()?;
+            crate::model::check_text(&text)?;
+            Ok(Typed { text, file: None })
+        }
+        [] if io::stdin().is_terminal() => edit_text(),
+        words => {
+            let text = words.join(" ");
+            crate::model::check_text(&text)?;
+            Ok(Typed { text, file: None })
+        }
+    }
+}
+
+/// Checked text, and the editor's file it came from, if any, until it is recorded.
+pub struct Typed {
+    text: String,
+    file: Option<PathBuf>,
+}
+
+impl Typed {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text was recorded (or needs its file no more): the file goes.
+    pub fn accepted(self) -> String {
+        if let Some(file) = &self.file {
+            let _ = std::fs::remove_file(file);
+        }
+        self.text
+    }
+
+    /// The error that kept the text from being recorded, saying where the text is.
+    pub fn kept(&self, error: Error) -> Error {
+        match &self.file {
+            Some(path) => Error::TextKept {
+                path: path.clone(),
+                source: Box::new(error),
+            },
+            None => error,
+        }
+    }
 }
 
 /// Opens the user's editor on an empty file and returns what was saved, less one trailing
-/// newline. The editor runs through `sh`, so `EDITOR="code --wait"` works.
-fn edit_text() -> Result<String> {
+/// newline. The editor runs through `sh`, so `EDITOR="code --wait"` works. Whatever was
+/// written stays in the file unless it passes every check: nothing typed is lost to a
+/// limit, an encoding or an editor that exits with an error.
+fn edit_text() -> Result<Typed> {
     let editor = ["VISUAL", "EDITOR"]
         .iter()
         .filter_map(|name| std::env::var(name).ok())
@@ -63,20 +111,37 @@ fn edit_text() -> Result<String> {
         .arg("incident-editor")
         .arg(&path)
         .status();
-    let written = std::fs::read(&path);
-    let _ = std::fs::remove_file(&path);
-    match status {
-        Ok(status) if status.success() => {}
-        Ok(status) => {
-            return Err(Error::EditorFailed {
-                editor,
-                status: status.to_string(),
-            });
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        // The file is left for the user to look at: it may hold what they wrote.
+        Err(source) => return Err(Error::io(&path, source)),
+    };
+    let checked = match status {
+        Ok(status) if status.success() => {
+            text_without_final_newline(bytes.clone(), "the edited text").and_then(|text| {
+                crate::model::check_text(&text)?;
+                Ok(text)
+            })
         }
-        Err(source) => return Err(Error::io(editor, source)),
+        Ok(status) => Err(Error::EditorFailed {
+            editor,
+            status: status.to_string(),
+        }),
+        Err(source) => Err(Error::io(editor, source)),
+    };
+    let typed = Typed {
+        text: String::new(),
+        file: Some(path),
+    };
+    match checked {
+        Ok(text) => Ok(Typed { text, ..typed }),
+        // An empty buffer is how the user says "never mind": nothing to keep.
+        Err(error) if bytes.iter().all(u8::is_ascii_whitespace) => {
+            typed.accepted();
+            Err(error)
+        }
+        Err(error) => Err(typed.kept(error)),
     }
-    let bytes = written.map_err(|source| Error::io(&path, source))?;
-    text_without_final_newline(bytes, "the edited text")
 }
 
 fn read_stdin() -> Result<String> {

@@ -13,11 +13,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::cli::TestArgs;
+use crate::cli::{StampArgs, TestArgs};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::input::read_text;
-use crate::model::{Body, Kind, Run, parse_labels};
+use crate::input::{Typed, read_typed};
+use crate::model::{Body, Kind, Label, Run, parse_labels};
 use crate::record::{self, Draft};
 use crate::sanitize;
 use crate::ui::Ui;
@@ -31,28 +31,78 @@ pub fn run(context: &Context, ui: &mut Ui, args: TestArgs) -> Result<()> {
     // must not send its evidence elsewhere.
     let id = context.target()?;
     let targets = parse_labels(&args.targets)?;
-    let text = read_text(&args.entry.text)?;
+    let typed = read_typed(&args.entry.text)?;
+    let Some(command) = args.run.as_deref() else {
+        return record_test(context, ui, &id, &args.entry.stamp, targets, typed);
+    };
+    match run_and_record(context, ui, &id, &args, targets, command, &typed) {
+        Ok(()) => {
+            typed.accepted();
+            Ok(())
+        }
+        Err(error) => Err(typed.kept(error)),
+    }
+}
+
+fn record_test(
+    context: &Context,
+    ui: &mut Ui,
+    id: &str,
+    stamp: &StampArgs,
+    targets: Vec<Label>,
+    typed: Typed,
+) -> Result<()> {
+    let recorded = context.stamp(stamp).and_then(|stamp| {
+        let body = Body::Test { targets };
+        record::record_one(context, ui, id, stamp, body, typed.text().to_string())
+    });
+    match recorded {
+        Ok(()) => {
+            typed.accepted();
+            Ok(())
+        }
+        Err(error) => Err(typed.kept(error)),
+    }
+}
+
+fn run_and_record(
+    context: &Context,
+    ui: &mut Ui,
+    id: &str,
+    args: &TestArgs,
+    targets: Vec<Label>,
+    command: &str,
+    typed: &Typed,
+) -> Result<()> {
     let stamp = context.stamp(&args.entry.stamp)?;
     let test_at = stamp.at;
-    let Some(command) = args.run else {
-        let body = Body::Test { targets };
-        return record::record_one(context, ui, &id, stamp, body, text);
-    };
     if command.trim().is_empty() {
         return Err(Error::Usage("--run needs a command".into()));
     }
     // Fail before running anything if the test could not be recorded afterwards.
-    let incident = context.store.load(&id)?;
+    let incident = context.store.load(id)?;
     incident.accepts(Kind::Test)?;
     for target in &targets {
         incident.expect_entry(*target, Some(Kind::Hypothesis))?;
     }
-    let evidence = execute(&command, Duration::from_secs(args.timeout))?;
+    // From here until the evidence is saved, Ctrl-C, SIGTERM and a closed terminal stop
+    // the command, and the evidence is not recorded: the user asked to stop.
+    let _signals = StopSignals::install();
+    let evidence = execute(command, Duration::from_secs(args.timeout))?;
     // The result is evidence from when the command finished, to the second.
     let finished = test_at
         + chrono::Duration::seconds(i64::try_from(evidence.duration_ms / 1000).unwrap_or(0));
     let summary = summarize(&evidence);
-    record::record(context, ui, &id, stamp, |incident| {
+    let text = typed.text().to_string();
+    if interrupted() {
+        return Err(Error::Interrupted);
+    }
+    let recorded = record::record(context, ui, id, stamp, |incident| {
+        // Under the lock, the last moment before anything is written: a stop asked for
+        // while waiting for the lock (another terminal saving) is honoured here.
+        if interrupted() {
+            return Err(Error::Interrupted);
+        }
         // The label the test is about to get, for its result to point at.
         let test = incident.next_label(Kind::Test)?;
         Ok(vec![
@@ -72,6 +122,14 @@ pub fn run(context: &Context, ui: &mut Ui, args: TestArgs) -> Result<()> {
                 at: finished,
             },
         ])
+    });
+    // A signal that cut the wait for the lock short surfaces as an interrupted flock(2).
+    recorded.map_err(|error| {
+        if interrupted() {
+            Error::Interrupted
+        } else {
+            error
+        }
     })
 }
 
@@ -89,12 +147,62 @@ fn summarize(evidence: &Run) -> String {
     }
 }
 
-/// Set by SIGINT or SIGTERM while a command runs: the command lives in its own process
-/// group, so the terminal's Ctrl-C reaches only us, and we stop it.
+/// Set by SIGINT, SIGTERM or SIGHUP from the start of the command's run until its evidence
+/// is saved: the command lives in its own process group, so the terminal's Ctrl-C (or its
+/// hangup) reaches only us, and we stop it.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-extern "C" fn interrupted(_signal: libc::c_int) {
+extern "C" fn on_stop_signal(_signal: libc::c_int) {
     INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// The signals that stop a run, caught while it runs and its evidence is saved; the
+/// dispositions they had are restored when this is dropped, so a later wait never
+/// swallows Ctrl-C. A signal the caller ignores (`nohup`) stays ignored.
+struct StopSignals {
+    previous: Vec<(libc::c_int, libc::sigaction)>,
+}
+
+impl StopSignals {
+    fn install() -> StopSignals {
+        let mut previous = Vec::new();
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: sigaction(2) with zeroed, then filled, structs we own; the handler
+            // only stores to an atomic, which is async-signal-safe. No SA_RESTART: a
+            // blocking flock(2) on the incident's lock returns EINTR, so the wait ends.
+            unsafe {
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
+                    || old.sa_sigaction == libc::SIG_IGN
+                {
+                    continue;
+                }
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = on_stop_signal as *const () as libc::sighandler_t;
+                action.sa_flags = 0;
+                libc::sigemptyset(&mut action.sa_mask);
+                if libc::sigaction(signal, &action, &mut old) == 0 {
+                    previous.push((signal, old));
+                }
+            }
+        }
+        StopSignals { previous }
+    }
+}
+
+impl Drop for StopSignals {
+    fn drop(&mut self) {
+        for (signal, old) in &self.previous {
+            // SAFETY: restores a disposition sigaction(2) itself returned.
+            unsafe {
+                libc::sigaction(*signal, old, std::ptr::null_mut());
+            }
+        }
+    }
 }
 
 /// Runs the command in its own process group with stdout and stderr on one pipe, so the
@@ -105,12 +213,6 @@ fn execute(command: &str, timeout: Duration) -> Result<Run> {
     let writer_for_stderr = writer
         .try_clone()
         .map_err(|source| Error::io("a pipe", source))?;
-    for signal in [libc::SIGINT, libc::SIGTERM] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe {
-            libc::signal(signal, interrupted as *const () as libc::sighandler_t);
-        }
-    }
     let started = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
@@ -129,7 +231,7 @@ fn execute(command: &str, timeout: Duration) -> Result<Run> {
     };
     let mut timed_out = false;
     let status = loop {
-        if INTERRUPTED.load(Ordering::SeqCst) {
+        if interrupted() {
             kill_group(child.id());
             let _ = child.wait();
             stop.store(true, Ordering::SeqCst);
@@ -186,7 +288,9 @@ fn show_and_keep(mut reader: io::PipeReader, stop: &AtomicBool) -> Tail {
         };
         // SAFETY: one valid pollfd for a descriptor we own, for the duration of the call.
         let polled = unsafe { libc::poll(&mut ready, 1, 50) };
-        if polled == 0 {
+        // Nothing to read, or a signal cut the wait short (no SA_RESTART): never block in
+        // read(2), which something outside the group could hold open for ever.
+        if polled <= 0 {
             if stop.load(Ordering::SeqCst) {
                 break;
             }

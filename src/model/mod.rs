@@ -301,9 +301,24 @@ impl Incident {
         if targets.is_empty() {
             return Err(Error::RulesOutWithoutTargets { test });
         }
-        Ok(targets
+        // A retracted hypothesis no longer counts, and cannot be linked to: the test rules
+        // out those of its hypotheses that still do.
+        let state = self.state();
+        let counting: Vec<Label> = targets
             .iter()
             .copied()
+            .filter(|label| !state.is_retracted(*label))
+            .collect();
+        if counting.is_empty() {
+            let retracted: Vec<String> = targets.iter().map(Label::to_string).collect();
+            return Err(Error::Usage(format!(
+                "--rules-out names no hypotheses, and every hypothesis test {test} was for \
+                 has been retracted ({}); name the ones it rules out: `--rules-out H…`",
+                retracted.join(", ")
+            )));
+        }
+        Ok(counting
+            .into_iter()
             .filter(|label| !confirms.contains(label))
             .collect())
     }
@@ -885,6 +900,62 @@ mod tests {
             ),
             "a closed incident is reported before anything about the test"
         );
+    }
+
+    #[test]
+    fn bare_rules_out_skips_retracted_hypotheses() {
+        let mut incident = incident();
+        incident.record(new(hypothesis(), "bad deploy")).unwrap();
+        incident
+            .record(new(hypothesis(), "bad deploy again"))
+            .unwrap();
+        incident
+            .record(new(hypothesis(), "pool exhausted"))
+            .unwrap();
+        incident
+            .record(new(
+                Body::Test {
+                    targets: vec![label("H1"), label("H2"), label("H3")],
+                },
+                "roll back",
+            ))
+            .unwrap();
+        incident
+            .record(new(
+                Body::Retract {
+                    target: label("H2"),
+                },
+                "duplicate",
+            ))
+            .unwrap();
+        assert_eq!(
+            incident
+                .test_targets_to_rule_out(label("T1"), &[label("H3")])
+                .unwrap(),
+            vec![label("H1")]
+        );
+        incident
+            .record(new(
+                Body::Retract {
+                    target: label("H1"),
+                },
+                "wrong",
+            ))
+            .unwrap();
+        incident
+            .record(new(
+                Body::Retract {
+                    target: label("H3"),
+                },
+                "wrong",
+            ))
+            .unwrap();
+        let error = incident
+            .test_targets_to_rule_out(label("T1"), &[])
+            .unwrap_err();
+        assert!(matches!(error, Error::Usage(_)), "{error:?}");
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains("(H1, H2, H3)"), "{error}");
     }
 
     #[test]

@@ -148,7 +148,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
                 }
             }
         }
-        Body::Action { owner } => {
+        Body::Action { owner, due, link } => {
             let current = state
                 .owner(entry)
                 .map_or("nobody yet".to_string(), one_line);
@@ -156,6 +156,15 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
             if state.owner(entry) != owner.as_deref() {
                 let first = owner.as_deref().map_or("nobody".to_string(), one_line);
                 field(text, "first owner", &first);
+            }
+            if let Some(due) = due {
+                field(text, "due", &due.to_string());
+            }
+            if let Some(link) = link {
+                field(text, "link", &one_line(link));
+            }
+            if let Some(done) = state.done_by(entry.id) {
+                field(text, "done", &labelled(&[done.id], state));
             }
         }
         Body::Option { consequence } => {
@@ -197,6 +206,22 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
             field(text, "role", &one_line(role));
             field(text, "holder", &one_line(holder));
         }
+        Body::Done { actions } => field(text, "done", &labelled(actions, state)),
+        Body::Impact { from, to } => {
+            if let Some(from) = from {
+                field(text, "from", &format!("{} UTC", utc_time(*from)));
+            }
+            if let Some(to) = to {
+                field(text, "to", &format!("{} UTC", utc_time(*to)));
+            }
+        }
+        Body::Cause { cause, hypothesis } => {
+            field(text, "cause", cause.name());
+            if let Some(hypothesis) = hypothesis {
+                field(text, "established by", &labelled(&[*hypothesis], state));
+            }
+        }
+        Body::Lesson { went } => field(text, "went", went.name()),
     }
 }
 

@@ -5,6 +5,7 @@ mod env;
 mod durability;
 mod ergonomics;
 mod errors;
+mod evidence;
 mod hostile;
 mod options;
 mod output;

@@ -5,6 +5,7 @@ mod env;
 mod durability;
 mod ergonomics;
 mod errors;
+mod facts;
 mod output;
 mod report;
 mod responders;

@@ -299,9 +299,14 @@ fn entries_backdated_before_the_opening_are_not_negative_durations() {
     env.ok(&["hypothesis", "cache stampede", "--at", "02:40"]);
     let markdown = env.ok(&["report"]);
     assert!(
-        markdown.contains("- Time to first hypothesis: before the incident was opened"),
+        markdown.contains(
+            "- Time to first hypothesis: 0s (the first hypothesis came before the incident \
+             was opened)"
+        ),
         "{markdown}"
     );
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(report["metrics"]["time_to_first_hypothesis"], 0);
 }
 
 #[test]

@@ -15,7 +15,7 @@ pub mod utc;
 
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use label::{Kind, Label, LabelMap, join_labels, parse_labels};
-pub use state::{HypothesisStatus, Metrics, State, Warning};
+pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -153,34 +153,6 @@ impl Incident {
     /// Everything derived from the log.
     pub fn state(&self) -> State<'_> {
         State::of(self)
-    }
-
-    /// The incident as it stood when `label` was recorded: the entries up to it, and the
-    /// closes and reopens recorded before it. What a decision's situation is read from.
-    pub fn as_of(&self, label: Label) -> Incident {
-        let end = self
-            .entries
-            .iter()
-            .position(|entry| entry.id == label)
-            .map_or(self.entries.len(), |position| position + 1);
-        // Entries and transitions carry uuid v7s, which order them as they were recorded,
-        // to the millisecond, where recorded_at only has whole seconds.
-        let recorded = self.entries[..end].last().map(|entry| entry.uuid);
-        Incident {
-            schema: self.schema,
-            id: self.id.clone(),
-            uuid: self.uuid,
-            title: self.title.clone(),
-            opened_at: self.opened_at,
-            opened_by: self.opened_by.clone(),
-            lifecycle: self
-                .lifecycle
-                .iter()
-                .filter(|transition| Some(transition.uuid) < recorded)
-                .cloned()
-                .collect(),
-            entries: self.entries[..end].to_vec(),
-        }
     }
 
     fn closing(&self) -> Option<&Transition> {
@@ -740,7 +712,9 @@ mod tests {
         assert_eq!(status(&incident, "H1"), Some(HypothesisStatus::RuledOut));
         assert_eq!(status(&incident, "H2"), Some(HypothesisStatus::Confirmed));
         assert!(incident.state().awaiting_results().is_empty());
-        assert_eq!(incident.state().root_cause(), Some(label("H2")));
+        // Confirmed is not the root cause: only a close names one.
+        assert_eq!(incident.state().root_cause(), None);
+        assert_eq!(incident.state().confirmed()[0].id, label("H2"));
 
         let overturn = Body::Result {
             test: label("T1"),
@@ -752,7 +726,7 @@ mod tests {
             .record(new(overturn, "it was not the deploy"))
             .unwrap();
         assert_eq!(status(&incident, "H2"), Some(HypothesisStatus::RuledOut));
-        assert_eq!(incident.state().root_cause(), None);
+        assert!(incident.state().confirmed().is_empty());
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Everything derived from the log, worked out in one pass and never stored: where each
 //! hypothesis stands, which tests await results, the current text of corrected entries,
-//! what was retracted, the root cause, and the warnings that keep the method on track.
+//! what was retracted, the root cause, the metrics, the situation each decision was made
+//! in, and the warnings that keep the method on track.
+//!
+//! Every view reads facts from here, never from an entry's stored fields: a retracted
+//! entry counts nowhere, and an amended one counts with its current text and time.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -8,9 +12,9 @@ use chrono::{DateTime, Utc};
 
 use serde::Serialize;
 
-use super::entry::{Body, Entry, Stage};
+use super::entry::{Body, CauseKind, Entry, Stage};
 use super::label::{Kind, Label, LabelMap};
-use super::{Incident, Status};
+use super::{Change, Incident, Status};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -35,15 +39,63 @@ pub struct Warning {
     pub message: String,
 }
 
-/// How long the response took to reach each point, in whole seconds from the opening
-/// (from the first symptom, for detection); `None` until it happens.
+/// One duration of the response, in whole seconds, never negative. JSON shows only the
+/// number; `clamped` says the moment came on the other side of the opening (before it, or
+/// for detection after it), so the number is 0 and a report can say why. The JSON reader
+/// can derive the same fact from the entries' `current_at` and `opened_at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Span {
+    pub seconds: i64,
+    #[serde(skip)]
+    pub clamped: bool,
+}
+
+impl Span {
+    /// From `from` to `to`, or 0 (clamped) when `to` comes first.
+    fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
+        let seconds = (to - from).num_seconds();
+        Span {
+            seconds: seconds.max(0),
+            clamped: seconds < 0,
+        }
+    }
+}
+
+/// How long the response took to reach each point, by the entries' current times; `None`
+/// until it happens. Detect, identify, mitigate and resolve are measured from the impact
+/// start (the earliest impact's `--from`, else the earliest symptom; the opening when
+/// neither is known), the first hypothesis and the root cause from the opening. The only place any of these durations is computed: the JSON shows these
+/// numbers and the Markdown formats them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Metrics {
-    pub time_to_detect: Option<i64>,
-    pub time_to_first_hypothesis: Option<i64>,
-    pub time_to_identify: Option<i64>,
-    pub time_to_mitigate: Option<i64>,
-    pub time_to_resolve: Option<i64>,
+    /// Time undetected: from the impact start to the opening.
+    pub time_to_detect: Option<Span>,
+    /// To the earliest hypothesis still standing or ruled out (not retracted).
+    pub time_to_first_hypothesis: Option<Span>,
+    /// To the first stage `identified` or later.
+    pub time_to_identify: Option<Span>,
+    /// To the moment the recorded root cause became known: the result that confirmed it
+    /// (`confirmed_by`), or, when no result did, when the cause was recorded. `None` while no
+    /// root cause is recorded, however many hypotheses are confirmed.
+    pub time_to_root_cause: Option<Span>,
+    /// To the first stage `mitigated` or later.
+    pub time_to_mitigate: Option<Span>,
+    /// To the close.
+    pub time_to_resolve: Option<Span>,
+}
+
+/// What a decision was made in: the log as it stood at the decision's (current) time,
+/// counting the entries that happened at or before it (at the same time: recorded before
+/// it), with every correction applied.
+#[derive(Clone, Debug)]
+pub struct Situation<'a> {
+    pub decision: &'a Entry,
+    pub at: DateTime<Utc>,
+    pub severity: Option<u8>,
+    pub stage: Stage,
+    /// Hypotheses proposed by then and not ruled out by then, in recording order.
+    pub standing: Vec<&'a Entry>,
 }
 
 pub struct State<'a> {
@@ -257,21 +309,75 @@ impl<'a> State<'a> {
             .collect()
     }
 
-    /// The hypothesis named at close (still standing), or else the first confirmed one.
+    /// The root cause as recorded: the hypothesis named at close, while it still stands.
+    /// A confirmed hypothesis is only confirmed, never the root cause, until one is named:
+    /// with two confirmed, choosing one is the responders' call, not the tool's.
     pub fn root_cause(&self) -> Option<Label> {
-        if let Some(label) = self.incident.named_root_cause()
-            && self.is_standing(label)
-        {
-            return Some(label);
-        }
-        self.live(Kind::Hypothesis)
-            .map(|entry| entry.id)
-            .find(|label| self.status(*label) == HypothesisStatus::Confirmed)
+        self.root_cause_entry()
+            .map(|cause| match cause.body {
+                Body::Cause {
+                    hypothesis: Some(hypothesis),
+                    ..
+                } => hypothesis,
+                _ => cause.id,
+            })
+            .or_else(|| {
+                // Documents written before causes were entries name it at the close only.
+                self.incident
+                    .named_root_cause()
+                    .filter(|label| self.is_standing(*label))
+            })
     }
 
-    /// The latest entry of a kind, by when it happened (ties: the last recorded).
+    /// The first root cause recorded (`cause --root`, or `close --root-cause`) that still
+    /// counts, and whose hypothesis, if it names one, still stands.
+    pub fn root_cause_entry(&self) -> Option<&'a Entry> {
+        self.causes(CauseKind::Root)
+            .into_iter()
+            .find(|cause| match cause.body {
+                Body::Cause {
+                    hypothesis: Some(hypothesis),
+                    ..
+                } => self.is_standing(hypothesis),
+                _ => true,
+            })
+    }
+
+    /// Hypotheses not retracted whose evidence confirms them, in recording order.
+    pub fn confirmed(&self) -> Vec<&'a Entry> {
+        self.live(Kind::Hypothesis)
+            .filter(|hypothesis| self.status(hypothesis.id) == HypothesisStatus::Confirmed)
+            .collect()
+    }
+
+    /// The result that established a confirmed hypothesis's standing confirmation: the
+    /// earliest confirming result since the last one that ruled it out. Later results that
+    /// confirm it again add evidence, but it was known from this one.
+    pub fn confirmed_by(&self, hypothesis: Label) -> Option<&'a Entry> {
+        let mut since = None;
+        for result in self.evidence(hypothesis) {
+            let Some(entry) = self.entry(*result) else {
+                continue;
+            };
+            match &entry.body {
+                Body::Result { confirms, .. } if confirms.contains(&hypothesis) => {
+                    since = since.or(Some(entry));
+                }
+                _ => since = None,
+            }
+        }
+        since
+    }
+
+    /// The earliest entry of a kind still counting, by current time (ties: the first
+    /// recorded).
+    pub fn first(&self, kind: Kind) -> Option<&'a Entry> {
+        self.live(kind).min_by_key(|entry| self.at(entry))
+    }
+
+    /// The latest entry of a kind, by current time (ties: the last recorded).
     fn latest(&self, kind: Kind) -> Option<&'a Entry> {
-        self.live(kind).max_by_key(|entry| entry.at)
+        self.live(kind).max_by_key(|entry| self.at(entry))
     }
 
     /// The current severity, 1 (most severe) to 5, if one was set.
@@ -281,6 +387,17 @@ impl<'a> State<'a> {
                 Body::Severity { severity } => Some(severity),
                 _ => None,
             })
+    }
+
+    /// The most severe (lowest) severity ever set and not retracted: what a postmortem
+    /// reports, since an incident is as severe as it got, not as it ended.
+    pub fn peak_severity(&self) -> Option<u8> {
+        self.live(Kind::Severity)
+            .filter_map(|entry| match entry.body {
+                Body::Severity { severity } => Some(severity),
+                _ => None,
+            })
+            .min()
     }
 
     /// The current stage: `resolved` once closed, else the latest one set, else
@@ -308,38 +425,141 @@ impl<'a> State<'a> {
         roles
     }
 
-    /// Every role assignment, in order of time.
+    /// Every role assignment, in order of current time (ties: recording order).
     pub fn role_changes(&self) -> Vec<&'a Entry> {
         let mut changes: Vec<&Entry> = self.live(Kind::Role).collect();
-        changes.sort_by_key(|entry| entry.at);
+        changes.sort_by_key(|entry| self.at(entry));
         changes
+    }
+
+    /// How long the incident has lasted: to its close, or so far at `now`.
+    pub fn elapsed(&self, now: DateTime<Utc>) -> i64 {
+        let end = self.incident.closed_at().unwrap_or(now);
+        Span::between(self.incident.opened_at, end).seconds
     }
 
     pub fn metrics(&self) -> Metrics {
         let opened = self.incident.opened_at;
-        // Entries may be backdated before the opening; no metric is negative.
-        let since = |at: DateTime<Utc>| (at - opened).num_seconds().max(0);
+        let since = |at: DateTime<Utc>| Span::between(opened, at);
+        // Detect, identify, mitigate and resolve count from when the users were hit.
+        let impact = self.impact_started_at().unwrap_or(opened);
+        let since_impact = |at: DateTime<Utc>| Span::between(impact, at);
         let first_stage = |reached: Stage| {
             self.live(Kind::Stage)
                 .filter(|entry| matches!(entry.body, Body::Stage { stage } if stage >= reached))
-                .map(|entry| entry.at)
+                .map(|entry| self.at(entry))
                 .min()
         };
         Metrics {
             time_to_detect: self
-                .live(Kind::Symptom)
-                .map(|symptom| symptom.at)
-                .min()
-                .map(|first| (opened - first).num_seconds().max(0)),
+                .impact_started_at()
+                .map(|started| Span::between(started, opened)),
             time_to_first_hypothesis: self
-                .live(Kind::Hypothesis)
-                .map(|hypothesis| hypothesis.at)
-                .min()
-                .map(since),
-            time_to_identify: first_stage(Stage::Identified).map(since),
-            time_to_mitigate: first_stage(Stage::Mitigated).map(since),
-            time_to_resolve: self.incident.closed_at().map(since),
+                .first(Kind::Hypothesis)
+                .map(|hypothesis| since(self.at(hypothesis))),
+            time_to_identify: first_stage(Stage::Identified).map(since_impact),
+            time_to_root_cause: self.root_cause_known_at().map(since),
+            time_to_mitigate: first_stage(Stage::Mitigated).map(since_impact),
+            time_to_resolve: self.incident.closed_at().map(since_impact),
         }
+    }
+
+    /// When the recorded root cause became known: its confirming result, else the close
+    /// that named it.
+    fn root_cause_known_at(&self) -> Option<DateTime<Utc>> {
+        let cause = self.root_cause()?;
+        if let Some(result) = self.confirmed_by(cause) {
+            return Some(self.at(result));
+        }
+        if let Some(entry) = self.root_cause_entry() {
+            return Some(self.at(entry));
+        }
+        self.incident
+            .lifecycle
+            .iter()
+            .rev()
+            .find(|transition| transition.root_cause.is_some())
+            .map(|transition| transition.at)
+    }
+
+    /// The entries still counting, in order of current time (ties: recording order).
+    fn live_by_time(&self) -> Vec<&'a Entry> {
+        let mut entries: Vec<&Entry> = self
+            .incident
+            .entries
+            .iter()
+            .filter(|entry| !self.is_retracted(entry.id))
+            .collect();
+        entries.sort_by_key(|entry| self.at(entry));
+        entries
+    }
+
+    /// Whether the incident was closed at the moment `decision` happened: a close at or
+    /// before it (at the same time: recorded before it) not yet followed by a reopen.
+    fn closed_at_moment(&self, at: DateTime<Utc>, decision: &Entry) -> bool {
+        let moment = (at, decision.uuid);
+        let lifecycle = &self.incident.lifecycle;
+        lifecycle.iter().enumerate().any(|(position, transition)| {
+            transition.change == Change::Closed
+                && (transition.at, transition.uuid) <= moment
+                && lifecycle
+                    .get(position + 1)
+                    .is_none_or(|reopen| moment < (reopen.at, reopen.uuid))
+        })
+    }
+
+    /// The situation of every decision still counting, in one pass over the log in order
+    /// of time: what a report's Decisions section shows, without rebuilding the incident
+    /// once per decision.
+    pub fn situations(&self) -> LabelMap<Situation<'a>> {
+        let mut situations = LabelMap::default();
+        let mut severity = None;
+        let mut stage = None;
+        // Hypotheses proposed so far, by recording position, and their verdicts so far.
+        let mut proposed: BTreeMap<usize, &'a Entry> = BTreeMap::new();
+        let mut ruled_out: HashSet<Label> = HashSet::new();
+        for entry in self.live_by_time() {
+            match &entry.body {
+                Body::Severity { severity: set } => severity = Some(*set),
+                Body::Stage { stage: set } => stage = Some(*set),
+                Body::Hypothesis { .. } => {
+                    proposed.insert(self.index[&entry.id], entry);
+                }
+                Body::Result {
+                    rules_out,
+                    confirms,
+                    ..
+                } => {
+                    ruled_out.extend(rules_out);
+                    for hypothesis in confirms {
+                        ruled_out.remove(hypothesis);
+                    }
+                }
+                Body::Decision { .. } => {
+                    let at = self.at(entry);
+                    let stage = if self.closed_at_moment(at, entry) {
+                        Stage::Resolved
+                    } else {
+                        stage.unwrap_or(Stage::Investigating)
+                    };
+                    let standing = proposed
+                        .values()
+                        .copied()
+                        .filter(|hypothesis| !ruled_out.contains(&hypothesis.id))
+                        .collect();
+                    let situation = Situation {
+                        decision: entry,
+                        at,
+                        severity,
+                        stage,
+                        standing,
+                    };
+                    situations.insert(entry.id, situation);
+                }
+                _ => {}
+            }
+        }
+        situations
     }
 
     /// The decisions, not retracted, that chose an option.
@@ -418,7 +638,7 @@ impl<'a> State<'a> {
                 "no test targets these hypotheses yet",
             );
         }
-        let explains_in_use = self.incident.entries.iter().any(
+        let explains_in_use = self.live(Kind::Hypothesis).any(
             |entry| matches!(&entry.body, Body::Hypothesis { explains } if !explains.is_empty()),
         );
         if explains_in_use {

@@ -58,6 +58,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
         facts.push(format!("{} {}", one_line(role), one_line(holder)));
     }
     let _ = writeln!(text, "{}", facts.join(" · "));
+    // Only a recorded root cause; a confirmed hypothesis shows as confirmed below.
     if let Some(cause) = state.root_cause().and_then(|label| state.entry(label)) {
         let _ = writeln!(
             text,
@@ -136,7 +137,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
             "  {:<width$}  {}  ({targets}{})",
             test.id,
             line(test),
-            ago(now, test.at)
+            ago(now, state.at(test))
         );
     }
     none_yet(&mut text, !awaiting.is_empty());
@@ -145,12 +146,10 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
     if !actions.is_empty() {
         section(&mut text, paint, "Action items");
         for action in actions {
-            let owner = match &action.body {
-                Body::Action {
-                    owner: Some(owner), ..
-                } => format!("  (owner: {})", one_line(owner)),
-                _ => String::new(),
-            };
+            let owner = state
+                .owner(action)
+                .map(|owner| format!("  (owner: {})", one_line(owner)))
+                .unwrap_or_default();
             let _ = writeln!(text, "  {:<width$}  {}{owner}", action.id, line(action));
         }
     }
@@ -165,12 +164,10 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
             } else {
                 paint.green(&format!("  (chosen: {})", join_labels(&chosen)))
             };
-            let consequence = match &option.body {
-                Body::Option {
-                    consequence: Some(consequence),
-                } => format!(" → {}", one_line(consequence)),
-                _ => String::new(),
-            };
+            let consequence = state
+                .consequence(option)
+                .map(|consequence| format!(" → {}", one_line(consequence)))
+                .unwrap_or_default();
             let _ = writeln!(
                 text,
                 "  {:<width$}  {}{consequence}{chosen}",

@@ -17,22 +17,20 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
     let _ = writeln!(out, "# {}\n", heading(&title, &sections));
 
     out.push_str("## Condition\n\n");
+    let elapsed = human_duration(state.elapsed(now));
     let since = match incident.closed_at() {
-        Some(closed_at) => format!(
-            "closed at {} UTC after {}",
-            utc_time(closed_at),
-            human_duration((closed_at - incident.opened_at).num_seconds().max(0))
-        ),
+        Some(closed_at) => format!("closed at {} UTC after {elapsed}", utc_time(closed_at)),
         None => format!(
-            "open since {} UTC ({})",
-            utc_time(incident.opened_at),
-            human_duration((now - incident.opened_at).num_seconds().max(0))
+            "open since {} UTC ({elapsed})",
+            utc_time(incident.opened_at)
         ),
     };
     let _ = writeln!(out, "- Incident {}: {since}", incident.id);
-    let severity = state
-        .severity()
-        .map_or_else(|| "not set".to_string(), |severity| severity.to_string());
+    let severity = match (state.severity(), state.peak_severity()) {
+        (Some(now), Some(peak)) if peak != now => format!("{now} (peak {peak})"),
+        (Some(now), _) => now.to_string(),
+        (None, _) => "not set".to_string(),
+    };
     let _ = writeln!(out, "- Severity {severity}; stage {}", state.stage().name());
     let roles = state.roles();
     if roles.is_empty() {
@@ -69,6 +67,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
             text(state.text(hypothesis), ITEM)
         );
     }
+    // Only a recorded root cause; confirmed hypotheses are marked confirmed above.
     if let Some(cause) = state.root_cause() {
         let _ = writeln!(out, "- Root cause: {cause}");
     }
@@ -91,12 +90,12 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
             "- Test in progress {}{targets}: {}, started {} UTC",
             test.id,
             text(state.text(test), ITEM),
-            utc_time(test.at)
+            utc_time(state.at(test))
         );
     }
     match state
         .live(Kind::Decision)
-        .max_by_key(|decision| decision.at)
+        .max_by_key(|decision| state.at(decision))
     {
         Some(decision) => {
             let Body::Decision { option } = &decision.body else {
@@ -110,7 +109,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
                 "- Last decision {}: {option}{chosen}, by {} at {} UTC",
                 decision.id,
                 text(&decision.by, ITEM),
-                utc_time(decision.at)
+                utc_time(state.at(decision))
             );
             let rationale = state.text(decision);
             if !rationale.trim().is_empty() {
@@ -126,12 +125,10 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
     let mut needs = 0;
     for action in state.live(Kind::Action) {
         needs += 1;
-        let owner = match &action.body {
-            Body::Action {
-                owner: Some(owner), ..
-            } => format!(" (owner: {})", text(owner, ITEM)),
-            _ => " (no owner yet)".to_string(),
-        };
+        let owner = state.owner(action).map_or_else(
+            || " (no owner yet)".to_string(),
+            |owner| format!(" (owner: {})", text(owner, ITEM)),
+        );
         let _ = writeln!(
             out,
             "- Action {}: {}{owner}",

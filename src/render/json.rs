@@ -21,7 +21,10 @@ pub struct IncidentView<'a> {
     /// The title as last corrected with `retitle`.
     pub current_title: &'a str,
     pub status: Status,
+    /// The current severity.
     pub severity: Option<u8>,
+    /// The most severe (lowest) severity set and not retracted.
+    pub peak_severity: Option<u8>,
     pub stage: Stage,
     pub roles: BTreeMap<&'a str, &'a str>,
     pub opened_at: DateTime<Utc>,
@@ -138,6 +141,7 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
         current_title: state.title(),
         status: incident.status(),
         severity: state.severity(),
+        peak_severity: state.peak_severity(),
         stage: state.stage(),
         roles: state.roles(),
         opened_at: incident.opened_at,
@@ -171,15 +175,50 @@ pub fn render(incident: &Incident) -> String {
 pub fn to_json(value: &impl Serialize) -> String {
     let text = serde_json::to_string_pretty(value)
         .expect("output values hold only strings, numbers and lists");
-    let mut safe = String::with_capacity(text.len() + 1);
-    for c in text.chars() {
-        if sanitize::is_hidden(c) {
-            // Outside strings JSON is plain ASCII, so every hidden character is in one.
-            let _ = write!(safe, "\\u{:04x}", u32::from(c));
+    let mut safe = escape_hidden(&text, sanitize::is_hidden);
+    safe.push('\n');
+    safe
+}
+
+/// `json` with every character `hidden` picks written as a `\uXXXX` escape. Outside
+/// strings JSON is plain ASCII, so every such character is in a string. A character
+/// beyond U+FFFF takes two escapes, its UTF-16 surrogate pair, as JSON spells it.
+fn escape_hidden(json: &str, hidden: impl Fn(char) -> bool) -> String {
+    let mut safe = String::with_capacity(json.len());
+    for c in json.chars() {
+        if hidden(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(safe, "\\u{unit:04x}");
+            }
         } else {
             safe.push(c);
         }
     }
-    safe.push('\n');
     safe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_characters_are_escaped_and_read_back_as_the_same_text() {
+        // A language tag (U+E0041) and an emoji stand in for hidden characters beyond
+        // the Basic Multilingual Plane; the bidi override is hidden already.
+        let text = "tag\u{e0041} smile\u{1f600} flip\u{202e} plain é";
+        let json = serde_json::to_string(&text).unwrap();
+        let hidden = |c: char| u32::from(c) > 0xffff || sanitize::is_hidden(c);
+        let safe = escape_hidden(&json, hidden);
+        assert_eq!(
+            safe,
+            r#""tag\udb40\udc41 smile\ud83d\ude00 flip\u202e plain é""#
+        );
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), text);
+    }
+
+    #[test]
+    fn to_json_escapes_what_the_terminal_must_not_see_raw() {
+        let safe = to_json(&"a\u{1b}[31m\u{7f}\u{85}b");
+        assert_eq!(safe, "\"a\\u001b[31m\\u007f\\u0085b\"\n");
+    }
 }

@@ -12,7 +12,8 @@ use uuid::Uuid;
 use super::escape::{self, Place};
 use super::{human_duration, push_utc_time, utc_time};
 use crate::model::{
-    Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, Run, State, Status, join_labels,
+    Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, Run, Span, State, Status,
+    join_labels,
 };
 use crate::sanitize;
 
@@ -121,10 +122,6 @@ pub struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn end(&self) -> DateTime<Utc> {
-        self.incident.closed_at().unwrap_or(self.now)
-    }
-
     pub fn new(incident: &'a Incident, now: DateTime<Utc>) -> Report<'a> {
         let state = incident.state();
         Report {
@@ -159,8 +156,14 @@ impl<'a> Report<'a> {
             Status::Closed => "Closed",
         };
         let _ = writeln!(out, "| Status | {status} |");
-        if let Some(severity) = self.state.severity() {
-            let _ = writeln!(out, "| Severity | {severity} (1 is the most severe) |");
+        // A postmortem reports how bad it got; where it ended is said beside it.
+        if let (Some(peak), Some(now)) = (self.state.peak_severity(), self.state.severity()) {
+            let now = if now == peak {
+                String::new()
+            } else {
+                format!(" at its peak, {now} at the end")
+            };
+            let _ = writeln!(out, "| Severity | {peak}{now} (1 is the most severe) |");
         }
         if self.incident.entries_of(Kind::Stage).next().is_some()
             || incident.status() == Status::Closed
@@ -179,7 +182,7 @@ impl<'a> Report<'a> {
         if let Some(closed_at) = incident.closed_at() {
             let _ = writeln!(out, "| Closed | {} UTC |", utc_time(closed_at));
         }
-        let duration = human_duration((self.end() - incident.opened_at).num_seconds());
+        let duration = human_duration(self.state.elapsed(self.now));
         let so_far = if incident.status() == Status::Open {
             " so far"
         } else {
@@ -234,16 +237,54 @@ impl<'a> Report<'a> {
                 }
                 out.push_str("\n\n");
             }
-            None => out.push_str("**Root cause:** not identified.\n\n"),
+            None => self.no_root_cause(out),
         }
         let _ = writeln!(out, "{}\n", self.tally());
     }
 
+    /// No root cause recorded: the confirmed hypotheses are shown as confirmed, never as
+    /// the cause, with how to record which one it was.
+    fn no_root_cause(&self, out: &mut String) {
+        let confirmed = self.state.confirmed();
+        if confirmed.is_empty() {
+            out.push_str("**Root cause:** not identified.\n\n");
+            return;
+        }
+        out.push_str("**Root cause:** not recorded.");
+        for hypothesis in &confirmed {
+            let _ = write!(
+                out,
+                "\\\nConfirmed, not recorded as the root cause: {}: {}",
+                hypothesis.id,
+                text(self.state.text(hypothesis), PARAGRAPH)
+            );
+            if let Some(result) = self.confirming_result(hypothesis.id) {
+                let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
+            }
+        }
+        let label = match confirmed.as_slice() {
+            [only] => only.id.to_string(),
+            _ => "LABEL".to_string(),
+        };
+        // Plain words, not code spans: the report's only code is evidence output.
+        let _ = match self.incident.closed_at() {
+            // Closing again restates the close time, so the report's times stay the same.
+            Some(closed_at) => write!(
+                out,
+                "\\\nTo record it, run \"incident reopen\", then \"incident close \
+                 --root-cause {label} --at {}\".",
+                closed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            None => write!(
+                out,
+                "\\\nTo record it, close with \"incident close --root-cause {label}\"."
+            ),
+        };
+        out.push_str("\n\n");
+    }
+
     fn confirming_result(&self, hypothesis: Label) -> Option<&'a Entry> {
-        self.state
-            .verdict(hypothesis)
-            .filter(|verdict| verdict.status == HypothesisStatus::Confirmed)
-            .and_then(|verdict| self.state.entry(verdict.by_result))
+        self.state.confirmed_by(hypothesis)
     }
 
     /// `R2 (result of T1, 03:12 UTC): text`, for use in a paragraph.
@@ -254,7 +295,7 @@ impl<'a> Report<'a> {
         format!(
             "{} (result of {test}, {} UTC): {}",
             result.id,
-            utc_time(result.at),
+            utc_time(self.state.at(result)),
             text(self.state.text(result), PARAGRAPH)
         )
     }
@@ -297,7 +338,7 @@ impl<'a> Report<'a> {
         format!(
             "**{}** {} UTC: {} (by {}){}",
             entry.id,
-            utc_time(entry.at),
+            utc_time(self.state.at(entry)),
             text(self.state.text(entry), ITEM),
             text(&entry.by, ITEM),
             self.corrections(entry, ITEM)
@@ -401,7 +442,7 @@ impl<'a> Report<'a> {
             let _ = writeln!(
                 out,
                 "{} UTC: {} (by {}){}\\",
-                utc_time(test.at),
+                utc_time(self.state.at(test)),
                 text(self.state.text(test), PARAGRAPH),
                 text(&test.by, PARAGRAPH),
                 self.corrections(test, PARAGRAPH)
@@ -454,21 +495,22 @@ impl<'a> Report<'a> {
 
     /// Every entry, the opening and each close and reopen, in order of time; entries at
     /// the same time keep the order they were recorded in, the opening first. Entries show
-    /// what was typed then; corrections appear as entries of their own.
+    /// their current text at their current time, marked amended or retracted; the
+    /// corrections also appear as entries of their own, which keeps their history.
     pub fn timeline(&self, out: &mut String) {
         let incident = self.incident;
         let opening = Moment {
             at: incident.opened_at,
             recorded: Uuid::nil(),
             what: What::Opened,
-            text: Some(&incident.title),
+            text: Some(self.state.title()),
             by: &incident.opened_by,
         };
         let entries = incident.entries.iter().map(|entry| Moment {
-            at: entry.at,
+            at: self.state.at(entry),
             recorded: entry.uuid,
             what: What::Entry(entry),
-            text: Some(entry.text.as_str()).filter(|said| !said.trim().is_empty()),
+            text: Some(self.state.text(entry)).filter(|said| !said.trim().is_empty()),
             by: &entry.by,
         });
         let changes = incident.lifecycle.iter().map(|change| Moment {
@@ -504,19 +546,38 @@ impl<'a> Report<'a> {
             }
             out.push_str(" (by ");
             out.push_str(&text(moment.by, ITEM));
-            out.push_str(")\n");
+            out.push(')');
+            match moment.what {
+                What::Entry(entry) => out.push_str(&self.corrections(entry, ITEM)),
+                What::Opened => out.push_str(&self.retitled()),
+                _ => {}
+            }
+            out.push('\n');
         }
         out.push('\n');
     }
 
+    /// ` (retitled by E3)` when the title shown is a correction, or nothing.
+    fn retitled(&self) -> String {
+        let retitles: Vec<Label> = self
+            .state
+            .live(Kind::Retitle)
+            .map(|entry| entry.id)
+            .collect();
+        if retitles.is_empty() {
+            String::new()
+        } else {
+            format!(" (retitled by {})", join_labels(&retitles))
+        }
+    }
+
+    /// The follow-ups as a task list; retracted ones are left out, since a task list is
+    /// what remains to do.
     pub fn actions(&self, out: &mut String) {
         let mut any = false;
-        for action in self.incident.entries_of(Kind::Action) {
+        for action in self.state.live(Kind::Action) {
             any = true;
-            let Body::Action { owner, .. } = &action.body else {
-                continue;
-            };
-            let owner = owner.as_deref().map_or_else(
+            let owner = self.state.owner(action).map_or_else(
                 || "no owner yet".to_string(),
                 |owner| format!("owner: {}", text(owner, TASK)),
             );
@@ -534,64 +595,69 @@ impl<'a> Report<'a> {
         out.push('\n');
     }
 
+    /// The model's metrics, formatted: the same numbers as the JSON `metrics`.
     pub fn metrics(&self, out: &mut String) {
-        let incident = self.incident;
-        // Entries can be backdated before the opening: that is not a negative duration.
-        let since_open = |at: DateTime<Utc>| {
-            let seconds = (at - incident.opened_at).num_seconds();
-            if seconds < 0 {
-                "before the incident was opened".to_string()
-            } else {
-                human_duration(seconds)
-            }
-        };
-        let first_hypothesis = self
-            .state
-            .live(Kind::Hypothesis)
-            .map(|entry| entry.at)
-            .min()
-            .map_or_else(|| "no hypothesis yet".to_string(), since_open);
-        // The first result that confirmed the hypothesis the report names as root cause.
-        let root_cause = self
-            .root_cause
-            .into_iter()
-            .flat_map(|cause| {
-                self.state
-                    .evidence(cause)
-                    .iter()
-                    .filter_map(|label| self.state.entry(*label))
-                    .filter(move |result| {
-                        matches!(&result.body, Body::Result { confirms, .. } if confirms.contains(&cause))
-                    })
-            })
-            .map(|result| result.at)
-            .min()
-            .map_or_else(|| "not confirmed".to_string(), since_open);
-        let resolve = match incident.closed_at() {
-            Some(closed_at) => since_open(closed_at),
-            None => format!("still open after {}", since_open(self.now)),
-        };
         let metrics = self.state.metrics();
-        let seconds =
-            |value: Option<i64>, none: &str| value.map_or_else(|| none.to_string(), human_duration);
+        let show = |span: Option<Span>, clamped: &str, none: &str| match span {
+            Some(span) if span.clamped => format!("{} ({clamped})", human_duration(span.seconds)),
+            Some(span) => human_duration(span.seconds),
+            None => none.to_string(),
+        };
+        let before = "before the incident was opened";
+        let before_impact = "before the impact started";
         let _ = writeln!(
             out,
-            "- Time to detect (first symptom to opening): {}",
-            seconds(metrics.time_to_detect, "no symptom recorded")
+            "- Time undetected (impact start to opening): {}",
+            show(
+                metrics.time_to_detect,
+                "the impact started after the incident was opened",
+                "no impact or symptom recorded"
+            )
         );
-        let _ = writeln!(out, "- Time to first hypothesis: {first_hypothesis}");
         let _ = writeln!(
             out,
-            "- Time to identify: {}",
-            seconds(metrics.time_to_identify, "not identified")
+            "- Time to first hypothesis: {}",
+            show(
+                metrics.time_to_first_hypothesis,
+                &format!("the first hypothesis came {before}"),
+                "no hypothesis yet"
+            )
         );
-        let _ = writeln!(out, "- Time to root cause: {root_cause}");
         let _ = writeln!(
             out,
-            "- Time to mitigate: {}",
-            seconds(metrics.time_to_mitigate, "not mitigated")
+            "- Time to identify (from the impact start): {}",
+            show(
+                metrics.time_to_identify,
+                &format!("identified {before_impact}"),
+                "not identified"
+            )
         );
-        let _ = writeln!(out, "- Time to resolve: {resolve}");
+        let _ = writeln!(
+            out,
+            "- Time to root cause: {}",
+            show(
+                metrics.time_to_root_cause,
+                &format!("confirmed {before}"),
+                "no root cause recorded"
+            )
+        );
+        let _ = writeln!(
+            out,
+            "- Time to mitigate (from the impact start): {}",
+            show(
+                metrics.time_to_mitigate,
+                &format!("mitigated {before_impact}"),
+                "not mitigated"
+            )
+        );
+        let resolve = match metrics.time_to_resolve {
+            Some(span) => human_duration(span.seconds),
+            None => format!(
+                "still open after {}",
+                human_duration(self.state.elapsed(self.now))
+            ),
+        };
+        let _ = writeln!(out, "- Time to resolve (from the impact start): {resolve}");
         out.push('\n');
     }
 
@@ -611,12 +677,12 @@ impl<'a> Report<'a> {
         };
     }
 
-    /// The earliest symptom still standing, and when it was observed.
+    /// The earliest symptom still standing, and when it was observed: the one the model's
+    /// time to detect is measured from.
     pub fn first_symptom(&self) -> Option<(Label, DateTime<Utc>)> {
         self.state
-            .live(Kind::Symptom)
-            .min_by_key(|symptom| symptom.at)
-            .map(|symptom| (symptom.id, symptom.at))
+            .first(Kind::Symptom)
+            .map(|symptom| (symptom.id, self.state.at(symptom)))
     }
 
     pub fn metrics_of(&self) -> crate::model::Metrics {
@@ -655,12 +721,12 @@ impl<'a> Report<'a> {
                     let until = held
                         .get(position + 1)
                         .map_or_else(String::new, |(next, _)| {
-                            format!(" to {} UTC", utc_time(next.at))
+                            format!(" to {} UTC", utc_time(self.state.at(next)))
                         });
                     format!(
                         "{} from {} UTC{until}",
                         text(holder, ITEM),
-                        utc_time(change.at)
+                        utc_time(self.state.at(change))
                     )
                 })
                 .collect();
@@ -670,88 +736,104 @@ impl<'a> Report<'a> {
     }
 
     pub fn has_decisions(&self) -> bool {
-        self.incident.entries_of(Kind::Option).next().is_some()
-            || self.incident.entries_of(Kind::Decision).next().is_some()
+        self.state.live(Kind::Option).next().is_some()
+            || self.state.live(Kind::Decision).next().is_some()
     }
 
     /// Each decision as S.O.C.S. weighs it: the situation when it was made, the options
-    /// with their consequences, and the solution chosen, by whom, when and why.
+    /// with their consequences, and the solution chosen, by whom, when and why. A retracted
+    /// decision is no decision: it is left out here, and the timeline shows it retracted.
+    /// Each lists the options recorded before it (what there was to choose from); the
+    /// situation is the log as it stood at the decision's time, from the model.
     pub fn decisions(&self, out: &mut String) {
-        let decisions: Vec<&Entry> = self.incident.entries_of(Kind::Decision).collect();
-        for decision in &decisions {
-            let Body::Decision { option: chosen } = &decision.body else {
-                continue;
-            };
-            let _ = writeln!(out, "### {}\n", decision.id);
-            let before = self.incident.as_of(decision.id);
-            let then = before.state();
-            let severity = then
-                .severity()
-                .map_or_else(|| "not set".to_string(), |severity| severity.to_string());
-            let standing: Vec<String> = then
-                .standing()
-                .iter()
-                .map(|hypothesis| {
-                    format!(
-                        "{} ({})",
-                        hypothesis.id,
-                        text(then.text(hypothesis), PARAGRAPH)
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "Situation at {} UTC: severity {severity}, stage {}; standing hypotheses: {}.\n",
-                utc_time(decision.at),
-                then.stage().name(),
-                if standing.is_empty() {
-                    "none".to_string()
-                } else {
-                    standing.join(", ")
+        let situations = self.state.situations();
+        // Retracted options stay in the lists they were weighed in, marked retracted.
+        let mut options: Vec<&Entry> = Vec::new();
+        let mut undecided: Vec<&Entry> = Vec::new();
+        for entry in &self.incident.entries {
+            match &entry.body {
+                Body::Option { .. } => {
+                    options.push(entry);
+                    if !self.state.is_retracted(entry.id) {
+                        undecided.push(entry);
+                    }
                 }
-            );
-            let retracted = self.state.is_retracted(decision.id);
-            out.push_str("Options:\n\n");
-            for option in before.entries_of(Kind::Option) {
-                let mark = if option.id == *chosen && !retracted {
-                    " **Chosen.**"
-                } else {
-                    ""
-                };
-                let _ = writeln!(out, "- {}", self.option_item(option, mark));
-            }
-            let _ = write!(
-                out,
-                "\nSolution: {chosen}, chosen by {} at {} UTC",
-                text(&decision.by, PARAGRAPH),
-                utc_time(decision.at)
-            );
-            let rationale = self.state.text(decision);
-            if !rationale.trim().is_empty() {
-                let _ = write!(out, ": {}", text(rationale, PARAGRAPH));
-            }
-            let corrections = self.corrections(decision, PARAGRAPH);
-            if corrections.is_empty() {
-                out.push_str(".\n\n");
-            } else {
-                let _ = writeln!(out, "{corrections}\n");
+                Body::Decision { option: chosen } => {
+                    if let Some(situation) = situations.get(&entry.id) {
+                        self.decision(out, situation, *chosen, &options);
+                        undecided.clear();
+                    }
+                }
+                _ => {}
             }
         }
-        // Each decision lists the options weighed before it; later ones wait for the next.
-        let last_decision = decisions.last().map(|decision| decision.id);
-        let undecided: Vec<&Entry> = self
-            .incident
-            .entries
-            .iter()
-            .skip_while(|entry| last_decision.is_some_and(|last| entry.id != last))
-            .filter(|entry| entry.kind() == Kind::Option)
-            .collect();
         if !undecided.is_empty() {
             out.push_str("Options weighed, not yet decided:\n\n");
             for option in undecided {
                 let _ = writeln!(out, "- {}", self.option_item(option, ""));
             }
             out.push('\n');
+        }
+    }
+
+    fn decision(
+        &self,
+        out: &mut String,
+        situation: &crate::model::Situation<'a>,
+        chosen: Label,
+        options: &[&'a Entry],
+    ) {
+        let decision = situation.decision;
+        let _ = writeln!(out, "### {}\n", decision.id);
+        let severity = situation
+            .severity
+            .map_or_else(|| "not set".to_string(), |severity| severity.to_string());
+        let standing: Vec<String> = situation
+            .standing
+            .iter()
+            .map(|hypothesis| {
+                format!(
+                    "{} ({})",
+                    hypothesis.id,
+                    text(self.state.text(hypothesis), PARAGRAPH)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "Situation at {} UTC: severity {severity}, stage {}; standing hypotheses: {}.\n",
+            utc_time(situation.at),
+            situation.stage.name(),
+            if standing.is_empty() {
+                "none".to_string()
+            } else {
+                standing.join(", ")
+            }
+        );
+        out.push_str("Options:\n\n");
+        for option in options {
+            let mark = if option.id == chosen {
+                " **Chosen.**"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "- {}", self.option_item(option, mark));
+        }
+        let _ = write!(
+            out,
+            "\nSolution: {chosen}, chosen by {} at {} UTC",
+            text(&decision.by, PARAGRAPH),
+            utc_time(situation.at)
+        );
+        let rationale = self.state.text(decision);
+        if !rationale.trim().is_empty() {
+            let _ = write!(out, ": {}", text(rationale, PARAGRAPH));
+        }
+        let corrections = self.corrections(decision, PARAGRAPH);
+        if corrections.is_empty() {
+            out.push_str(".\n\n");
+        } else {
+            let _ = writeln!(out, "{corrections}\n");
         }
     }
 
@@ -762,10 +844,7 @@ impl<'a> Report<'a> {
             option.id,
             text(self.state.text(option), ITEM)
         );
-        if let Body::Option {
-            consequence: Some(consequence),
-        } = &option.body
-        {
+        if let Some(consequence) = self.state.consequence(option) {
             let _ = write!(item, "\\\n  Consequence: {}", text(consequence, ITEM));
         }
         item.push_str(&self.corrections(option, ITEM));

@@ -140,20 +140,26 @@ fn resolution(report: &Report<'_>, incident: &Incident, out: &mut String) {
     }
 }
 
+/// When the first symptom was seen and how long until the incident was opened: the
+/// model's time to detect, formatted.
 fn detection(report: &Report<'_>, out: &mut String) {
-    match report.first_symptom() {
-        Some((label, at)) => {
-            let detect = report
-                .metrics_of()
-                .time_to_detect
-                .map_or_else(|| "unknown".to_string(), human_duration);
+    let detect = report.metrics_of().time_to_detect;
+    match (report.first_symptom(), detect) {
+        (Some((label, at)), Some(detect)) => {
+            let opened = if detect.clamped {
+                ", after the incident was opened".to_string()
+            } else {
+                format!(
+                    "; the incident was opened {} later",
+                    human_duration(detect.seconds)
+                )
+            };
             let _ = writeln!(
                 out,
-                "The first symptom, {label}, was observed at {} UTC; the incident was opened \
-                 {detect} later.\n",
+                "The first symptom, {label}, was observed at {} UTC{opened}.\n",
                 super::utc_time(at)
             );
         }
-        None => out.push_str("No symptom was recorded.\n\n"),
+        _ => out.push_str("No symptom was recorded.\n\n"),
     }
 }

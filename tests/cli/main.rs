@@ -6,6 +6,7 @@ mod durability;
 mod ergonomics;
 mod errors;
 mod evidence;
+mod facts;
 mod hostile;
 mod options;
 mod output;

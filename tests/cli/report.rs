@@ -61,7 +61,10 @@ fn the_sections_stand_in_the_contract_order() {
     assert!(markdown.starts_with("# Checkout returns 502s\n"));
     let found = headings(&markdown);
     assert_eq!(&found[..6], SECTIONS, "{markdown}");
-    assert!(markdown.ends_with("- Time to resolve: 38m\n"), "{markdown}");
+    assert!(
+        markdown.ends_with("- Time to resolve (from the impact start): 40m\n"),
+        "{markdown}"
+    );
 }
 
 #[test]
@@ -274,9 +277,14 @@ fn entries_backdated_before_the_opening_are_not_negative_durations() {
     env.ok(&["hypothesis", "cache stampede", "--at", "02:40"]);
     let markdown = env.ok(&["report"]);
     assert!(
-        markdown.contains("- Time to first hypothesis: before the incident was opened"),
+        markdown.contains(
+            "- Time to first hypothesis: 0s (the first hypothesis came before the incident \
+             was opened)"
+        ),
         "{markdown}"
     );
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(report["metrics"]["time_to_first_hypothesis"], 0);
 }
 
 #[test]

@@ -67,9 +67,12 @@ fn the_json_document_carries_severity_stage_roles_and_metrics_to_the_second() {
         json!({
             "time_to_detect": 300,
             "time_to_first_hypothesis": 300,
-            "time_to_identify": 1200,
-            "time_to_mitigate": 1800,
-            "time_to_resolve": 2700,
+            // Detect, identify, mitigate and resolve count from the impact start, the
+            // first symptom here, five minutes before the opening.
+            "time_to_identify": 1500,
+            "time_to_mitigate": 2100,
+            "time_to_resolve": 3000,
+            "time_to_root_cause": null,
         })
     );
     let labels: Vec<&str> = report["entries"]

@@ -189,5 +189,9 @@ fn new_evidence_overrides_an_earlier_verdict() {
     ]);
     let report = env.json(&["report", "--format", "json"]);
     assert_eq!(entry(&report, "H1")["status"], "confirmed");
-    assert_eq!(report["root_cause"], "H1");
+    assert_eq!(
+        report["root_cause"],
+        serde_json::Value::Null,
+        "confirmed is not the root cause until one is recorded"
+    );
 }

@@ -7,6 +7,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
+
+use crate::completion;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,12 +33,18 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Data directory [default: $INCIDENT_DIR, else the platform's data directory]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub dir: Option<PathBuf>,
 
     /// The incident to act on: an id, or a prefix or part of exactly one id
     /// [default: $INCIDENT, else the current incident]
-    #[arg(short = 'i', long = "incident", global = true, value_name = "REF")]
+    #[arg(
+        short = 'i',
+        long = "incident",
+        global = true,
+        value_name = "REF",
+        add = ArgValueCompleter::new(completion::incident_ids)
+    )]
     pub incident: Option<String>,
 
     /// Print exactly one JSON value on stdout
@@ -285,7 +294,7 @@ pub struct OptionArgs {
 #[derive(Debug, Args)]
 pub struct DecideArgs {
     /// The option chosen
-    #[arg(value_name = "OPTION")]
+    #[arg(value_name = "OPTION", add = ArgValueCompleter::new(completion::options))]
     pub option: String,
 
     /// Why, optionally
@@ -309,7 +318,13 @@ pub struct TextArgs {
 #[derive(Debug, Args)]
 pub struct HypothesisArgs {
     /// The symptoms this hypothesis would explain (S1,S2 or repeated)
-    #[arg(long, value_name = "S", value_delimiter = ',', action = clap::ArgAction::Append)]
+    #[arg(
+        long,
+        value_name = "S",
+        value_delimiter = ',',
+        action = clap::ArgAction::Append,
+        add = ArgValueCompleter::new(completion::symptoms)
+    )]
     pub explains: Vec<String>,
 
     #[command(flatten)]
@@ -319,7 +334,7 @@ pub struct HypothesisArgs {
 #[derive(Debug, Args)]
 pub struct AmendArgs {
     /// The entry to correct
-    #[arg(value_name = "LABEL")]
+    #[arg(value_name = "LABEL", add = ArgValueCompleter::new(completion::amendable))]
     pub label: String,
 
     /// The time it really happened (same forms as --at)
@@ -351,7 +366,7 @@ pub struct RetitleArgs {
 #[derive(Debug, Args)]
 pub struct RetractArgs {
     /// The entry to take back
-    #[arg(value_name = "LABEL")]
+    #[arg(value_name = "LABEL", add = ArgValueCompleter::new(completion::retractable))]
     pub label: String,
 
     /// Why it no longer counts
@@ -428,7 +443,13 @@ pub struct CompleteArgs {
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// The hypotheses this test could rule out (H1,H2 or repeated)
-    #[arg(long = "for", value_name = "H", value_delimiter = ',', action = clap::ArgAction::Append)]
+    #[arg(
+        long = "for",
+        value_name = "H",
+        value_delimiter = ',',
+        action = clap::ArgAction::Append,
+        add = ArgValueCompleter::new(completion::hypotheses)
+    )]
     pub targets: Vec<String>,
 
     /// Run CMD through `sh -c`, show its output, and record it as the test's first result
@@ -452,7 +473,7 @@ pub struct TestArgs {
 #[derive(Debug, Args)]
 pub struct ResultArgs {
     /// The test this is the result of
-    #[arg(value_name = "TEST")]
+    #[arg(value_name = "TEST", add = ArgValueCompleter::new(completion::tests))]
     pub test: String,
 
     /// Hypotheses this result rules out; alone, every hypothesis of the test's --for
@@ -462,12 +483,19 @@ pub struct ResultArgs {
         num_args = 0..=1,
         require_equals = true,
         value_delimiter = ',',
-        action = clap::ArgAction::Append
+        action = clap::ArgAction::Append,
+        add = ArgValueCompleter::new(completion::hypotheses)
     )]
     pub rules_out: Option<Vec<String>>,
 
     /// Hypotheses this result confirms
-    #[arg(long, value_name = "H", value_delimiter = ',', action = clap::ArgAction::Append)]
+    #[arg(
+        long,
+        value_name = "H",
+        value_delimiter = ',',
+        action = clap::ArgAction::Append,
+        add = ArgValueCompleter::new(completion::hypotheses)
+    )]
     pub confirms: Vec<String>,
 
     /// Also record the result's text as a new symptom
@@ -560,7 +588,7 @@ pub struct CloseArgs {
     pub text: Vec<String>,
 
     /// The hypothesis that was the root cause
-    #[arg(long, value_name = "H")]
+    #[arg(long, value_name = "H", add = ArgValueCompleter::new(completion::hypotheses))]
     pub root_cause: Option<String>,
 
     #[command(flatten)]
@@ -570,7 +598,7 @@ pub struct CloseArgs {
 #[derive(Debug, Args)]
 pub struct UseArgs {
     /// An incident id, or a unique prefix or part of one
-    #[arg(value_name = "REF")]
+    #[arg(value_name = "REF", add = ArgValueCompleter::new(completion::incident_ids))]
     pub reference: String,
 }
 
@@ -594,7 +622,7 @@ pub struct ReportArgs {
     pub format: Option<ReportFormat>,
 
     /// Write the report to FILE (atomically) instead of standard output; `-` is stdout
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    #[arg(short = 'o', long = "output", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 
     /// The Markdown report's shape: the differential-diagnosis report, or the Google SRE

@@ -3,6 +3,7 @@
 mod argv;
 mod cli;
 mod commands;
+mod completion;
 mod context;
 mod error;
 mod id;
@@ -50,6 +51,8 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Error> {
+    // First, before the arguments are read: a line being completed is unfinished.
+    completion::complete_if_asked();
     store::failpoint("panic");
     let mut args = Vec::new();
     for arg in std::env::args_os() {

@@ -1,39 +1,29 @@
-//! `incident __complete WHAT`: ids and labels for the shell's completion, one a line.
+//! `incident __complete WHAT`: ids and labels, one a line, for the bash script earlier
+//! versions printed; today's scripts ask `COMPLETE=SHELL incident` (`src/completion.rs`).
 
 use crate::cli::CompleteArgs;
+use crate::completion::{self, Wanted};
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::Kind;
 use crate::ui::Ui;
 
 /// One candidate per line. Quiet on any error: a completion must never print one.
 pub fn run(context: &Context, ui: &mut Ui, args: CompleteArgs) -> Result<()> {
-    let candidates: Vec<String> = match args.what.as_str() {
-        "ids" => context.store.ids().unwrap_or_default(),
-        what => {
-            let kind = match what {
-                "symptoms" => Some(Kind::Symptom),
-                "hypotheses" => Some(Kind::Hypothesis),
-                "tests" => Some(Kind::Test),
-                "options" => Some(Kind::Option),
-                _ => None,
-            };
-            context
-                .target()
-                .and_then(|id| context.store.load(&id))
-                .map(|incident| {
-                    let state = incident.state();
-                    incident
-                        .entries
-                        .iter()
-                        .filter(|entry| kind.is_none_or(|kind| entry.kind() == kind))
-                        .filter(|entry| !entry.kind().is_change() && !state.is_retracted(entry.id))
-                        .map(|entry| entry.id.to_string())
-                        .collect()
-                })
-                .unwrap_or_default()
+    let wanted = match args.what.as_str() {
+        "ids" => {
+            let ids = context.store.ids().unwrap_or_default();
+            let text: String = ids.iter().map(|id| format!("{id}\n")).collect();
+            return ui.print(&text);
         }
+        "symptoms" => Wanted::Symptoms,
+        "hypotheses" => Wanted::Hypotheses,
+        "tests" => Wanted::Tests,
+        "options" => Wanted::Options,
+        _ => Wanted::Amendable,
     };
-    let text: String = candidates.iter().map(|line| format!("{line}\n")).collect();
+    let text: String = completion::labels(context, wanted)
+        .iter()
+        .map(|(label, _)| format!("{label}\n"))
+        .collect();
     ui.print(&text)
 }

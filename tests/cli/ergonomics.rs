@@ -264,46 +264,50 @@ fn bash_completion_completes_commands_ids_and_labels() {
     env.ok(&["test", "check", "--for", "H1"]);
     let script = env.home().join("incident.bash");
     std::fs::write(&script, env.ok(&["completions", "bash"])).unwrap();
-    let bin_dir = crate::env::binary().parent().unwrap().to_path_buf();
+    // As bash calls the function the script registers: COMP_WORDS split at bash's word
+    // breaks (`=` among them), the word under the cursor, the one before it.
     let complete = |words: &str| {
         let program = format!(
             "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
-             _incident_with_labels incident \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             _clap_complete_incident incident \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
              echo \"${{COMPREPLY[*]}}\"",
             script.display()
         );
-        // The script calls `incident` by name, as a user's shell does.
-        let output = env
-            .shell(&program)
-            .env(
-                "PATH",
-                format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
-            )
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{output:?}");
+        let output = env.shell(&program).output().unwrap();
+        assert!(
+            output.status.success() && output.stderr.is_empty(),
+            "{output:?}"
+        );
         String::from_utf8(output.stdout).unwrap().trim().to_string()
     };
-    assert_eq!(complete("incident hyp"), "hypothesis hyp");
-    assert_eq!(complete("incident result ''"), "T1");
+    assert_eq!(complete("incident hyp"), "hypothesis");
+    assert_eq!(
+        complete("incident result ''"),
+        "T1 --rules-out --dir --confirms --incident --symptom --json --at --quiet --by --color --help"
+    );
     assert_eq!(
         complete("incident test x --for ''"),
         "H1",
         "retracted H2 is not offered"
     );
-    assert_eq!(complete("incident use ''"), "2026-11-21-completion");
-    assert_eq!(complete("incident -i 2026"), "2026-11-21-completion");
-    assert_eq!(complete("incident resu ''"), "T1", "a prefix of result");
+    assert_eq!(complete("incident test x --for h"), "H1");
+    assert_eq!(complete("incident result T1 ok --rules-out = H"), "H1");
+    assert_eq!(complete("incident use 2026"), "2026-11-21-completion");
+    assert_eq!(complete("incident -i compl"), "2026-11-21-completion");
+    assert_eq!(complete("incident resu T"), "T1", "a prefix of result");
     env.ok(&["option", "roll back"]);
-    assert_eq!(complete("incident decide ''"), "O1");
+    assert_eq!(
+        complete("incident decide ''"),
+        "O1 --at --dir --by --incident --json --quiet --color --help"
+    );
     env.quiet(&["open", "Other"]);
     assert_eq!(
-        complete("incident -i completion decide ''"),
+        complete("incident -i completion decide O"),
         "O1",
         "labels of the named incident"
     );
     assert_eq!(
-        complete("incident decide ''"),
+        complete("incident decide O"),
         "",
         "the current incident has no options"
     );
@@ -338,8 +342,13 @@ fn visible_subcommands(env: &TestEnv) -> Vec<String> {
 fn every_shells_completion_script_is_valid_and_knows_the_commands() {
     let env = TestEnv::new();
     let subcommands = visible_subcommands(&env);
+    let binary = crate::env::binary().display().to_string();
     let write = |shell: &str| {
         let text = env.ok(&["completions", shell]);
+        // The same script as the environment variable asks for.
+        let mut asked = env.command(&[]);
+        asked.env("COMPLETE", shell);
+        asked.assert().success().stdout(text.clone());
         let path = env.home().join(format!("incident.{shell}"));
         std::fs::write(&path, &text).unwrap();
         (text, path)
@@ -359,60 +368,75 @@ fn every_shells_completion_script_is_valid_and_knows_the_commands() {
         );
     };
 
+    // Each script registers `incident` and asks this binary at each Tab.
     let (bash, path) = write("bash");
     syntax_check("bash", "-n", &path);
     assert!(
-        bash.contains("complete -F _incident_with_labels -o bashdefault -o default incident"),
+        bash.contains("-F _clap_complete_incident incident\n"),
+        "{bash}"
+    );
+    assert!(
+        bash.contains(&format!("COMPLETE=\"bash\" \\\n        \"{binary}\" -- ")),
         "{bash}"
     );
 
     let (zsh, path) = write("zsh");
     syntax_check("zsh", "-n", &path);
     assert!(zsh.starts_with("#compdef incident\n"), "{zsh}");
-    for subcommand in &subcommands {
-        assert!(
-            zsh.contains(&format!("\n'{subcommand}:")),
-            "zsh does not offer {subcommand}"
-        );
-    }
-    assert!(zsh.contains("'*--for=["), "zsh does not offer test --for");
+    assert!(
+        zsh.contains("compdef _clap_dynamic_completer_incident incident"),
+        "{zsh}"
+    );
+    assert!(
+        zsh.contains(&format!("COMPLETE=\"zsh\" \\\n        {binary} -- ")),
+        "{zsh}"
+    );
 
     let (fish, path) = write("fish");
     syntax_check("fish", "--no-execute", &path);
-    for subcommand in &subcommands {
-        assert!(
-            fish.contains(&format!(
-                "complete -c incident -n \"__fish_incident_needs_command\" -f -a \"{subcommand}\""
-            )),
-            "fish does not offer {subcommand}"
-        );
-    }
     assert!(
-        fish.contains("complete -c incident -n \"__fish_incident_using_subcommand test\" -l for "),
-        "fish does not offer test --for"
+        fish.starts_with(&format!("complete --keep-order --exclusive --command incident --arguments \"(COMPLETE=fish {binary} -- ")),
+        "{fish}"
     );
 
-    // No elvish or PowerShell to run here: the completer is registered for `incident`
-    // and offers every command.
-    let elvish = env.ok(&["completions", "elvish"]);
+    // No elvish or PowerShell to run here: their scripts register `incident` too.
+    let (elvish, _) = write("elvish");
     assert!(
-        elvish.contains("set edit:completion:arg-completer[incident] = "),
+        elvish.contains("set edit:completion:arg-completer[incident] = ")
+            && elvish.contains(&format!("COMPLETE=\"elvish\" {binary} -- ")),
         "{elvish}"
     );
-    let powershell = env.ok(&["completions", "powershell"]);
+    let (powershell, _) = write("powershell");
     assert!(
-        powershell.contains("Register-ArgumentCompleter -Native -CommandName 'incident'"),
+        powershell.contains("Register-ArgumentCompleter -Native -CommandName incident ")
+            && powershell.contains("$env:COMPLETE = \"powershell\"")
+            && powershell.contains(&format!("& {binary} -- $args")),
         "{powershell}"
     );
-    for subcommand in &subcommands {
+
+    // And every command is offered, in every shell (elvish and PowerShell as the
+    // scripts above ask).
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let mut ask = env.command(&["--", "incident", ""]);
+        ask.env("COMPLETE", shell)
+            .env("_CLAP_COMPLETE_INDEX", "1")
+            .env("_CLAP_IFS", "\n");
+        let output = ask.output().unwrap();
         assert!(
-            elvish.contains(&format!("cand {subcommand} '")),
-            "elvish does not offer {subcommand}"
+            output.status.success() && output.stderr.is_empty(),
+            "{output:?}"
         );
-        assert!(
-            powershell.contains(&format!("[CompletionResult]::new('{subcommand}', ")),
-            "PowerShell does not offer {subcommand}"
-        );
+        let offered = String::from_utf8(output.stdout).unwrap();
+        let offered: Vec<&str> = offered
+            .lines()
+            .map(|line| line.split(['\t', ':']).next().unwrap())
+            .collect();
+        for subcommand in &subcommands {
+            assert!(
+                offered.contains(&subcommand.as_str()),
+                "{shell} does not offer {subcommand}: {offered:?}"
+            );
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod env;
 
+mod completion;
 mod durability;
 mod ergonomics;
 mod errors;

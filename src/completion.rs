@@ -1,0 +1,411 @@
+//! Shell completion computed by the binary at each Tab, in every shell clap supports
+//! (clap_complete's dynamic completion, as jj does it).
+//!
+//! `COMPLETE=zsh incident` (and `incident completions zsh`) prints a small registration
+//! script; at each Tab the shell then runs `COMPLETE=zsh incident -- incident result T`
+//! and offers what it prints. Subcommands, options and their values come from clap's own
+//! definitions in `cli.rs`; incident ids and labels, through the completers `cli.rs`
+//! attaches to its arguments, from the incident the line being completed names.
+//!
+//! This runs before `argv::normalize` and clap's parsing, since the line is unfinished.
+//! A completion never prints an error, never panics aloud and never writes a file: at
+//! worst the shell offers nothing.
+
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use clap::{Command, CommandFactory};
+use clap_complete::CompletionCandidate;
+use clap_complete::env::{EnvCompleter, Shells};
+
+use crate::argv;
+use crate::cli::{Cli, ColorChoice, GlobalArgs};
+use crate::context::Context;
+use crate::model::{Entry, Kind, State};
+use crate::sanitize;
+
+/// The environment variable that asks for completion, and names the shell.
+const VAR: &str = "COMPLETE";
+/// The command the scripts complete.
+const BIN: &str = "incident";
+/// Ids beyond this many are offered without their titles, which would mean reading every
+/// document at each Tab.
+const TITLED_IDS: usize = 100;
+/// A candidate's description, in the shells that show one (zsh, fish, PowerShell).
+const HELP_CHARS: usize = 60;
+
+/// The words of the line being completed that stand before the cursor, program name
+/// first, with subcommand prefixes spelt out: what the completers read the incident from.
+static LINE: OnceLock<Vec<String>> = OnceLock::new();
+
+/// With `COMPLETE` naming a shell, prints the registration script or the candidates for
+/// the line the shell passes, and exits. Any other value of `COMPLETE` is not a request
+/// for completion: a stray `COMPLETE=1` in the environment must not silence every
+/// command.
+pub fn complete_if_asked() {
+    let Some(shell) = std::env::var_os(VAR).and_then(|name| shell_named(&name)) else {
+        return;
+    };
+    // The shell would print a panic over the prompt; nothing is better than that.
+    std::panic::set_hook(Box::new(|_| {}));
+    let args = prepare(shell, std::env::args_os().collect());
+    let current_dir = std::env::current_dir().ok();
+    let completed = clap_complete::CompleteEnv::with_factory(command_to_complete)
+        .try_complete(args, current_dir.as_deref());
+    std::process::exit(if matches!(completed, Ok(true)) { 0 } else { 1 });
+}
+
+/// The command line as the engine completes it: each subcommand offered by its name,
+/// its aliases (`s`, `st`, `ls`) still completed once typed. Offered beside the names,
+/// an alias would stand in for its command: the engine keeps one candidate per command.
+fn command_to_complete() -> Command {
+    let mut command = Cli::command();
+    for subcommand in command.get_subcommands_mut() {
+        // Leaked: clap's names are `'static`, and a completion process lives for one Tab.
+        let aliases: Vec<&'static str> = subcommand
+            .get_visible_aliases()
+            .map(|alias| &*alias.to_string().leak())
+            .collect();
+        *subcommand = std::mem::take(subcommand)
+            .visible_alias(None)
+            .aliases(aliases);
+    }
+    command
+}
+
+fn shell_named(name: &OsStr) -> Option<&'static dyn EnvCompleter> {
+    const SHELLS: Shells<'static> = Shells::builtins();
+    // `$SHELL` works too: `COMPLETE=/usr/bin/zsh`.
+    let stem = std::path::Path::new(name).file_stem()?.to_str()?;
+    SHELLS.iter().find(|shell| shell.is(stem))
+}
+
+/// What `incident completions SHELL` prints: the script `COMPLETE=SHELL incident` prints,
+/// which sends every Tab back to this binary. `None` for a shell clap_complete has no
+/// dynamic completion for.
+pub fn registration(shell: clap_complete::Shell) -> Option<String> {
+    let completer = shell_named(OsStr::new(&shell.to_string()))?;
+    // As `CompleteEnv` does: the binary as it was called, made absolute when it was
+    // called by a relative path, so the script works from any directory.
+    let called = std::env::args_os().next().unwrap_or_else(|| BIN.into());
+    let mut path = std::path::PathBuf::from(called);
+    if path.components().count() > 1
+        && let Ok(current_dir) = std::env::current_dir()
+    {
+        path = current_dir.join(path);
+    }
+    let mut script = Vec::new();
+    completer
+        .write_registration(VAR, BIN, BIN, &path.to_string_lossy(), &mut script)
+        .ok()?;
+    String::from_utf8(script).ok()
+}
+
+/// The shell's words rearranged for clap's completion engine, and the words before the
+/// cursor kept for the completers.
+fn prepare(shell: &dyn EnvCompleter, mut args: Vec<OsString>) -> Vec<OsString> {
+    let Some(dashes) = args.iter().position(|arg| arg == "--") else {
+        // No words: the registration script is asked for.
+        return args;
+    };
+    let mut words: Vec<String> = args
+        .split_off(dashes + 1)
+        .iter()
+        .map(|word| word.to_string_lossy().into_owned())
+        .collect();
+    // Bash, zsh and elvish say which word the cursor is in; fish and PowerShell pass the
+    // words up to the cursor.
+    let by_index = matches!(shell.name(), "bash" | "zsh" | "elvish");
+    let mut index = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|index| index.parse().ok())
+        .filter(|_| by_index)
+        .unwrap_or(words.len().saturating_sub(1));
+    if shell.name() == "bash" {
+        index = rejoin_bash_words(&mut words, index);
+        // SAFETY: completion runs first thing in `run`, before any other thread exists.
+        unsafe { std::env::set_var("_CLAP_COMPLETE_INDEX", index.to_string()) };
+    }
+    let command = Cli::command();
+    spell_out_subcommand(&command, &mut words, index);
+    let _ = LINE.set(words.iter().take(index).cloned().collect());
+    args.extend(words.into_iter().map(OsString::from));
+    args
+}
+
+/// Bash splits `--rules-out=H1` into `--rules-out`, `=`, `H1` (`=` is in
+/// `COMP_WORDBREAKS`). Before the cursor the three become one word again; at the cursor
+/// the `=` goes, so the engine completes the option's value and bash replaces only what
+/// follows the `=`. Returns the cursor's new index.
+fn rejoin_bash_words(words: &mut Vec<String>, mut index: usize) -> usize {
+    let mut position = 1;
+    while position < index.min(words.len()) {
+        let after_option = words[position] == "=" && words[position - 1].starts_with('-');
+        if !after_option {
+            position += 1;
+        } else if position + 1 < index {
+            let value = words.remove(position + 1);
+            words.remove(position);
+            words[position - 1].push('=');
+            words[position - 1].push_str(&value);
+            index -= 2;
+        } else {
+            words.remove(position);
+            index -= 1;
+        }
+    }
+    index
+}
+
+/// `incident resu T<Tab>`: clap's engine knows subcommands by name and alias only, but
+/// `incident` takes any unambiguous prefix, so the prefix before the cursor is spelt out.
+fn spell_out_subcommand(root: &Command, words: &mut [String], index: usize) {
+    let mut position = 1;
+    while position < index.min(words.len()) {
+        let word = &words[position];
+        if word == "--" {
+            return;
+        }
+        if !word.starts_with('-') || word == "-" {
+            if let Some(subcommand) = argv::find_subcommand(root, word) {
+                words[position] = subcommand.get_name().to_string();
+            }
+            return;
+        }
+        position += if takes_separate_value(root, word) {
+            2
+        } else {
+            1
+        };
+    }
+}
+
+/// `--dir` or `-i` with its value in the next word (not `--dir=DIR`, `-i=REF`, `-iREF`).
+fn takes_separate_value(root: &Command, word: &str) -> bool {
+    let option = if let Some(long) = word.strip_prefix("--") {
+        (!long.contains('=')).then(|| {
+            root.get_arguments()
+                .find(|arg| arg.get_long() == Some(long))
+        })
+    } else {
+        let mut letters = word[1..].chars();
+        match (letters.next(), letters.next()) {
+            (Some(short), None) => Some(
+                root.get_arguments()
+                    .find(|arg| arg.get_short() == Some(short)),
+            ),
+            _ => None,
+        }
+    };
+    option
+        .flatten()
+        .is_some_and(|arg| arg.get_action().takes_values())
+}
+
+/// The context of the line being completed: `--dir` and `-i` as the command would read
+/// them (the text's own `-i` stays text), then `INCIDENT_DIR` and `INCIDENT`.
+fn line_context() -> Option<Context> {
+    let line = LINE.get()?.clone();
+    let command = Cli::command();
+    let args = argv::normalize(&command, line.clone()).unwrap_or(line);
+    // The line is unfinished (`--for` still waits for its value), so clap stops early:
+    // the options it has read so far are in the matches, without defaults, and not yet
+    // handed up from the subcommand that read them.
+    let matches = command
+        .ignore_errors(true)
+        .try_get_matches_from(args)
+        .ok()?;
+    let mut levels = vec![&matches];
+    while let Some((_, sub)) = levels.last().and_then(|level| level.subcommand()) {
+        levels.push(sub);
+    }
+    let global = GlobalArgs {
+        dir: levels
+            .iter()
+            .rev()
+            .find_map(|level| level.try_get_one::<PathBuf>("dir").ok().flatten().cloned()),
+        incident: levels.iter().rev().find_map(|level| {
+            level
+                .try_get_one::<String>("incident")
+                .ok()
+                .flatten()
+                .cloned()
+        }),
+        json: false,
+        quiet: false,
+        color: ColorChoice::Never,
+    };
+    Context::new(&global).ok()
+}
+
+/// The labels an argument takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    Symptoms,
+    /// Hypotheses still standing: not retracted, not ruled out.
+    Hypotheses,
+    Tests,
+    Options,
+    /// Entries a correction can amend.
+    Amendable,
+    /// Entries that can still be taken back.
+    Retractable,
+    Any,
+}
+
+impl Wanted {
+    fn takes(self, state: &State, entry: &Entry) -> bool {
+        let kind = entry.kind();
+        let live = !state.is_retracted(entry.id);
+        match self {
+            Wanted::Symptoms => kind == Kind::Symptom && live,
+            Wanted::Hypotheses => kind == Kind::Hypothesis && state.is_standing(entry.id),
+            Wanted::Tests => kind == Kind::Test && live,
+            Wanted::Options => kind == Kind::Option && live,
+            Wanted::Amendable => kind.can_be_amended() && live,
+            Wanted::Retractable => kind.can_be_retracted() && live,
+            Wanted::Any => true,
+        }
+    }
+}
+
+/// The labels of the incident `context` acts on that `wanted` takes, each with its
+/// current text; none when there is no such incident or it cannot be read.
+pub fn labels(context: &Context, wanted: Wanted) -> Vec<(String, String)> {
+    let Ok(incident) = context.target().and_then(|id| context.store.load(&id)) else {
+        return Vec::new();
+    };
+    let state = incident.state();
+    incident
+        .entries
+        .iter()
+        .filter(|entry| wanted.takes(&state, entry))
+        .map(|entry| (entry.id.to_string(), state.text(entry).to_string()))
+        .collect()
+}
+
+/// Every incident id, each with its title while there are few enough to read them all.
+pub fn ids(context: &Context) -> Vec<(String, Option<String>)> {
+    let ids = context.store.ids().unwrap_or_default();
+    let titled = ids.len() <= TITLED_IDS;
+    ids.into_iter()
+        .map(|id| {
+            let title = titled
+                .then(|| context.store.load(&id).ok())
+                .flatten()
+                .map(|incident| incident.state().title().to_string());
+            (id, title)
+        })
+        .collect()
+}
+
+fn candidate(value: String, help: Option<&str>) -> CompletionCandidate {
+    let help = help.map(|help| {
+        let line = sanitize::one_line(help);
+        match line.char_indices().nth(HELP_CHARS) {
+            Some((cut, _)) => format!("{}…", &line[..cut]),
+            None => line,
+        }
+    });
+    CompletionCandidate::new(value).help(help.map(Into::into))
+}
+
+fn complete_labels(current: &OsStr, wanted: Wanted) -> Vec<CompletionCandidate> {
+    let Some(context) = line_context() else {
+        return Vec::new();
+    };
+    // Labels are case-insensitive: `h` offers `H1`.
+    let typed = current.to_string_lossy().to_ascii_uppercase();
+    labels(&context, wanted)
+        .into_iter()
+        .filter(|(label, _)| label.starts_with(&typed))
+        .map(|(label, text)| candidate(label, Some(&text)))
+        .collect()
+}
+
+/// Incident ids for `-i` and `use`: those starting with what was typed, else, as a
+/// reference may be any part of an id, those containing it.
+pub fn incident_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(context) = line_context() else {
+        return Vec::new();
+    };
+    let typed = current.to_string_lossy();
+    let ids = ids(&context);
+    let starting: Vec<_> = ids
+        .iter()
+        .filter(|(id, _)| id.starts_with(typed.as_ref()))
+        .collect();
+    let chosen = if starting.is_empty() {
+        ids.iter()
+            .filter(|(id, _)| id.contains(typed.as_ref()))
+            .collect()
+    } else {
+        starting
+    };
+    chosen
+        .into_iter()
+        .map(|(id, title)| candidate(id.clone(), title.as_deref()))
+        .collect()
+}
+
+pub fn symptoms(current: &OsStr) -> Vec<CompletionCandidate> {
+    complete_labels(current, Wanted::Symptoms)
+}
+
+pub fn hypotheses(current: &OsStr) -> Vec<CompletionCandidate> {
+    complete_labels(current, Wanted::Hypotheses)
+}
+
+pub fn tests(current: &OsStr) -> Vec<CompletionCandidate> {
+    complete_labels(current, Wanted::Tests)
+}
+
+pub fn options(current: &OsStr) -> Vec<CompletionCandidate> {
+    complete_labels(current, Wanted::Options)
+}
+
+pub fn amendable(current: &OsStr) -> Vec<CompletionCandidate> {
+    complete_labels(current, Wanted::Amendable)
+}
+
+pub fn retractable(current: &OsStr) -> Vec<CompletionCandidate> {
+    complete_labels(current, Wanted::Retractable)
+}
+
+/// Every label, retracted ones too: for `show LABEL`, which arrives on another branch.
+#[allow(dead_code)]
+pub fn any_label(current: &OsStr) -> Vec<CompletionCandidate> {
+    complete_labels(current, Wanted::Any)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split(' ').map(String::from).collect()
+    }
+
+    #[test]
+    fn bash_split_options_are_joined_again() {
+        let mut line = words("incident --dir = /tmp/x result T1 x --rules-out = H");
+        let index = rejoin_bash_words(&mut line, 9);
+        assert_eq!(
+            line,
+            words("incident --dir=/tmp/x result T1 x --rules-out H")
+        );
+        assert_eq!(index, 6);
+    }
+
+    #[test]
+    fn a_subcommand_prefix_is_spelt_out_before_the_cursor_only() {
+        let command = Cli::command();
+        let mut line = words("incident -i other --json resu T");
+        spell_out_subcommand(&command, &mut line, 5);
+        assert_eq!(line, words("incident -i other --json result T"));
+        let mut line = words("incident resu");
+        spell_out_subcommand(&command, &mut line, 1);
+        assert_eq!(line, words("incident resu"));
+    }
+}

@@ -416,7 +416,7 @@ fn positive(input: &str) -> Result<usize, String> {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The entry to show
-    #[arg(value_name = "LABEL")]
+    #[arg(value_name = "LABEL", add = ArgValueCompleter::new(completion::any_label))]
     pub label: String,
 }
 
@@ -629,6 +629,10 @@ pub struct ReportArgs {
     /// or PagerDuty postmortem template filled from the log
     #[arg(long, value_enum, default_value_t = Template::Ddx)]
     pub template: Template,
+
+    /// Leave out the mermaid chart, for trackers that do not draw it
+    #[arg(long)]
+    pub no_chart: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -21,6 +21,9 @@ pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
         (None, true) => ReportFormat::Json,
         (None, false) => ReportFormat::Markdown,
     };
+    let options = markdown::Options {
+        chart: !args.no_chart,
+    };
     let report = match (format, args.template) {
         (ReportFormat::Json, Template::Ddx) => json::render(&incident),
         (ReportFormat::Json, _) => {
@@ -28,10 +31,14 @@ pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
                 "--template shapes the Markdown report; JSON has one shape".into(),
             ));
         }
-        (ReportFormat::Markdown, Template::Ddx) => markdown::render(&incident, context.now),
-        (ReportFormat::Markdown, Template::Google) => templates::google(&incident, context.now),
+        (ReportFormat::Markdown, Template::Ddx) => {
+            markdown::render(&incident, context.now, options)
+        }
+        (ReportFormat::Markdown, Template::Google) => {
+            templates::google(&incident, context.now, options)
+        }
         (ReportFormat::Markdown, Template::Pagerduty) => {
-            templates::pagerduty(&incident, context.now)
+            templates::pagerduty(&incident, context.now, options)
         }
     };
     match args.output.as_deref() {

@@ -460,8 +460,8 @@ proptest! {
     fn hostile_text_stays_text(plan in plan()) {
         let incident = build(&plan);
         let now = "2026-11-21T05:00:00Z".parse().expect("a time");
-        let markdown = render(&incident, now);
+        let markdown = render(&incident, now, super::markdown::Options { chart: true });
         check(&incident, &markdown)?;
-        prop_assert_eq!(render(&incident, now), markdown, "rendering is deterministic");
+        prop_assert_eq!(render(&incident, now, super::markdown::Options { chart: true }), markdown, "rendering is deterministic");
     }
 }

@@ -76,12 +76,24 @@ pub fn heading(title: &str, others: &[String]) -> String {
 
 /// Renders the report. `now` is used only while the incident is open, to say how long it
 /// has been going on.
-pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
+/// What a Markdown report holds beyond the log itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// The mermaid chart (`report --no-chart` leaves it out).
+    pub chart: bool,
+}
+
+pub fn render(incident: &Incident, now: DateTime<Utc>, options: Options) -> String {
     let report = Report::new(incident, now);
     let mut out = String::with_capacity(4096 + incident.entries.len() * 256);
     report.title(&mut out, &SECTIONS);
     report.header(&mut out);
     section(&mut out, "Summary", |out| report.summary(out));
+    if options.chart
+        && let Some(chart) = super::chart::gantt(incident)
+    {
+        out.push_str(&chart);
+    }
     if report.has_roles() {
         section(&mut out, "Roles", |out| report.roles(out));
     }

@@ -4,6 +4,7 @@
 //! open incident's views depend on `now`.
 
 pub mod board;
+pub mod chart;
 pub mod escape;
 pub mod handover;
 pub mod json;

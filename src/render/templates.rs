@@ -7,7 +7,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::human_duration;
-use super::markdown::{Report, finish, section};
+use super::markdown::{Options, Report, finish, section};
 use crate::model::Incident;
 
 const GOOGLE: [&str; 9] = [
@@ -38,7 +38,7 @@ fn to_complete(out: &mut String, what: &str) {
     let _ = writeln!(out, "**To be completed by the author:** {what}\n");
 }
 
-pub fn google(incident: &Incident, now: DateTime<Utc>) -> String {
+pub fn google(incident: &Incident, now: DateTime<Utc>, _options: Options) -> String {
     let report = Report::new(incident, now);
     let mut out = String::new();
     report.title(&mut out, &GOOGLE);
@@ -77,7 +77,7 @@ pub fn google(incident: &Incident, now: DateTime<Utc>) -> String {
     finish(out)
 }
 
-pub fn pagerduty(incident: &Incident, now: DateTime<Utc>) -> String {
+pub fn pagerduty(incident: &Incident, now: DateTime<Utc>, _options: Options) -> String {
     let report = Report::new(incident, now);
     let mut out = String::new();
     report.title(&mut out, &PAGERDUTY);

@@ -25,6 +25,9 @@ pub struct Row<'a> {
     pub status: Status,
     pub opened_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub severity: Option<u8>,
+    pub peak_severity: Option<u8>,
+    pub stage: &'static str,
     pub current: bool,
     pub entries: usize,
 }
@@ -37,6 +40,9 @@ impl<'a> Row<'a> {
             status: summary.status,
             opened_at: summary.opened_at,
             closed_at: summary.closed_at,
+            severity: summary.severity,
+            peak_severity: summary.peak_severity,
+            stage: summary.stage.name(),
             current: current == Some(summary.id.as_str()),
             entries: summary.entries,
         }
@@ -53,9 +59,13 @@ pub fn human(rows: &[Row<'_>], paint: &Paint) -> String {
             Status::Open => paint.yellow("open  "),
             Status::Closed => paint.dim("closed"),
         };
+        let severity = row
+            .severity
+            .map_or_else(|| "    ".to_string(), |severity| format!("SEV{severity}"));
         text.push_str(&format!(
-            "{marker} {:<width$}  {status}  {}  {}\n",
+            "{marker} {:<width$}  {status}  {severity}  {:<13}  {}  {}\n",
             one_line(row.incident),
+            row.stage,
             minute(row.opened_at),
             one_line(row.title),
         ));

@@ -16,9 +16,9 @@ use super::atomic::{
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::{Incident, Status, check_text};
+use crate::model::{Incident, Stage, Status, check_text};
 
-const LIST_CACHE_VERSION: u32 = 2;
+const LIST_CACHE_VERSION: u32 = 3;
 
 /// The largest cache read: 10,000 incidents make about 3 MB. A bigger one is ignored.
 const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -34,18 +34,26 @@ pub struct Summary {
     pub opened_at: DateTime<Utc>,
     #[serde(deserialize_with = "crate::model::utc::deserialize_option")]
     pub closed_at: Option<DateTime<Utc>>,
+    /// The current severity, 1 (most severe) to 5, and the most severe it reached.
+    pub severity: Option<u8>,
+    pub peak_severity: Option<u8>,
+    pub stage: Stage,
     pub entries: usize,
 }
 
 impl Summary {
     fn of(incident: &Incident) -> Summary {
+        let state = incident.state();
         Summary {
             id: incident.id.clone(),
             uuid: incident.uuid,
-            title: incident.state().title().to_string(),
+            title: state.title().to_string(),
             status: incident.status(),
             opened_at: incident.opened_at,
             closed_at: incident.closed_at(),
+            severity: state.severity(),
+            peak_severity: state.peak_severity(),
+            stage: state.stage(),
             entries: incident.entries.len(),
         }
     }
@@ -59,6 +67,9 @@ impl Summary {
             && id::is_valid(&self.id)
             && check_text(&self.title).is_ok()
             && year_ok(&self.opened_at)
+            && [self.severity, self.peak_severity]
+                .iter()
+                .all(|severity| severity.is_none_or(|severity| (1..=5).contains(&severity)))
             && match (self.status, &self.closed_at) {
                 (Status::Open, None) => true,
                 (Status::Closed, Some(closed_at)) => year_ok(closed_at),

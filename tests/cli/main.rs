@@ -3,6 +3,7 @@
 mod env;
 
 mod completion;
+mod corrections;
 mod durability;
 mod ergonomics;
 mod errors;

@@ -1,0 +1,184 @@
+//! Corrections of every field a tired engineer gets wrong, and the small forgiveness that
+//! keeps harmless slips from becoming errors.
+
+use serde_json::{Value, json};
+
+use crate::env::{TestEnv, entry};
+
+fn night(env: &TestEnv) -> String {
+    let id = env.open("Checkout 502s");
+    env.ok(&[
+        "symptom",
+        "5% of POST /checkout return 502",
+        "--at",
+        "02:41",
+    ]);
+    env.ok(&["action", "alert on pool saturation", "--owner", "ben"]);
+    env.ok(&[
+        "option",
+        "roll back the config",
+        "--consequence",
+        "lose the rate limits",
+    ]);
+    id
+}
+
+#[test]
+fn amend_corrects_the_time_the_owner_and_the_consequence_and_nothing_else() {
+    let env = TestEnv::new();
+    let id = night(&env);
+    assert_eq!(env.quiet(&["amend", "S1", "--time", "02:38"]), "E1");
+    assert_eq!(env.quiet(&["amend", "A1", "--owner", "kim"]), "E2");
+    assert_eq!(
+        env.quiet(&[
+            "amend",
+            "O1",
+            "--consequence",
+            "lose an hour of rate limits"
+        ]),
+        "E3"
+    );
+    // The owner typed as an option is never the action's new text.
+    let report = env.json(&["report", "--format", "json"]);
+    let action = entry(&report, "A1");
+    assert_eq!(action["current_text"], "alert on pool saturation");
+    assert_eq!(action["current_owner"], "kim");
+    assert_eq!(action["owner"], "ben", "what was first typed stays");
+    assert_eq!(
+        entry(&report, "O1")["current_consequence"],
+        "lose an hour of rate limits"
+    );
+    assert_eq!(entry(&report, "S1")["current_at"], "2026-11-21T02:38:00Z");
+    assert_eq!(entry(&report, "S1")["at"], "2026-11-21T02:41:00Z");
+
+    // A field the entry does not have is a typing mistake: nothing is recorded.
+    let before = std::fs::read(env.document_path(&id)).unwrap();
+    let stderr = env.fails(&["amend", "S1", "--owner", "kim"], 2);
+    assert!(stderr.contains("--owner does not apply to S1"), "{stderr}");
+    env.fails(&["amend", "A1", "--consequence", "x"], 2);
+    env.fails(&["amend", "S1"], 2);
+    env.fails(&["amend", "S1", "--time", "in an hour"], 2);
+    assert_eq!(std::fs::read(env.document_path(&id)).unwrap(), before);
+}
+
+#[test]
+fn retitle_changes_what_everyone_reads_and_keeps_the_id() {
+    let env = TestEnv::new();
+    let id = night(&env);
+    assert_eq!(
+        env.quiet(&["retitle", "Checkout", "502s", "in", "EU", "only"]),
+        "E1"
+    );
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(report["id"], id.as_str());
+    assert_eq!(report["current_title"], "Checkout 502s in EU only");
+    assert_eq!(report["title"], "Checkout 502s", "the first title stays");
+    assert!(
+        env.ok(&["status"])
+            .starts_with("Checkout 502s in EU only\n")
+    );
+    assert!(
+        env.ok(&["report"])
+            .starts_with("# Checkout 502s in EU only\n")
+    );
+    assert!(env.ok(&["list"]).contains("Checkout 502s in EU only"));
+    assert_eq!(env.json(&["list"])[0]["title"], "Checkout 502s in EU only");
+    // Taken back, the old title is the title again.
+    env.ok(&["undo"]);
+    assert!(env.ok(&["status"]).starts_with("Checkout 502s\n"));
+}
+
+#[test]
+fn a_label_of_the_wrong_kind_says_what_it_is() {
+    let env = TestEnv::new();
+    night(&env);
+    env.ok(&["hypothesis", "DB pool exhausted"]);
+    let stderr = env.fails(&["result", "H1", "pool at 100/100"], 1);
+    assert!(
+        stderr.starts_with("error: H1 is a hypothesis, not a test\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn severities_and_stages_are_read_as_people_write_them() {
+    let env = TestEnv::new();
+    env.open("Checkout 502s");
+    for (typed, severity) in [("P1", 1), ("sev2", 2), ("SEV-3", 3), ("4", 4), ("p5", 5)] {
+        env.ok(&["severity", typed]);
+        assert_eq!(
+            env.json(&["status"])["severity"],
+            severity,
+            "{typed} is severity {severity}"
+        );
+    }
+    env.fails(&["severity", "P0"], 2);
+    env.fails(&["severity", "high"], 2);
+    for (typed, stage) in [
+        ("Mitigated", "mitigated"),
+        ("ident", "identified"),
+        ("INVESTIGATING", "investigating"),
+    ] {
+        env.ok(&["stage", typed]);
+        assert_eq!(env.json(&["status"])["stage"], stage, "{typed}");
+    }
+    // `i` could be either of two stages: a guess would corrupt the log.
+    let stderr = env.fails(&["stage", "i"], 2);
+    assert!(stderr.contains("investigating, identified"), "{stderr}");
+}
+
+#[test]
+fn list_says_the_severity_and_the_stage_of_each_incident() {
+    let env = TestEnv::new();
+    env.open("Quiet one");
+    env.ok(&["open", "Checkout 502s", "--severity", "1"]);
+    env.ok(&["severity", "3"]);
+    env.ok(&["stage", "mitigated"]);
+    let list = env.json(&["list"]);
+    assert_eq!(list[0]["incident"], "2026-11-21-checkout-502s");
+    assert_eq!(list[0]["severity"], 3);
+    assert_eq!(list[0]["peak_severity"], 1);
+    assert_eq!(list[0]["stage"], "mitigated");
+    assert_eq!(list[1]["severity"], Value::Null);
+    assert_eq!(list[1]["stage"], "investigating");
+    let human = env.ok(&["list"]);
+    assert!(human.contains("SEV3  mitigated"), "{human}");
+}
+
+#[test]
+fn the_json_board_is_the_json_report_and_takes_no_format_for_people() {
+    let env = TestEnv::new();
+    night(&env);
+    let stderr = env.fails(&["status", "--json", "--format", "can"], 2);
+    assert!(stderr.contains("--format can is for people"), "{stderr}");
+    assert_eq!(
+        env.json(&["status"])["entries"],
+        env.json(&["report", "--format", "json"])["entries"]
+    );
+}
+
+#[test]
+fn twenty_thousand_words_are_sorted_in_one_pass() {
+    // The adversarial run's 20,000-word line took 25 s to sort into options and text;
+    // the bound here only catches a return of that, it times nothing finer.
+    let env = TestEnv::new();
+    env.open("Long paste");
+    let words: Vec<String> = (0..20_000).map(|n| format!("w{}", n % 10)).collect();
+    let mut args: Vec<&str> = vec!["note"];
+    args.extend(words.iter().map(String::as_str));
+    args.extend(["--at", "5m", "ago", "-q"]);
+    let mut command = env.command(&args);
+    command.timeout(std::time::Duration::from_secs(20));
+    let out = command.output().expect("the binary runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "N1")["at"], json!("2026-11-21T03:25:00Z"));
+    assert_eq!(
+        entry(&report, "N1")["text"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .count(),
+        20_000
+    );
+}

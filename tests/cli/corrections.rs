@@ -182,3 +182,51 @@ fn twenty_thousand_words_are_sorted_in_one_pass() {
         20_000
     );
 }
+
+#[test]
+fn a_receipt_that_cannot_be_printed_still_says_the_entry_was_recorded() {
+    // A script that retries on exit 1 must know not to record the entry twice.
+    let env = TestEnv::new();
+    env.open("Disk full");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full, the always-full device");
+    let out = env
+        .process(&["note", "paged the DBA"])
+        .stdout(full)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .contains("N1 recorded in 2026-11-21-disk-full, but its receipt could not be printed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "N1")["text"], "paged the DBA");
+}
+
+#[test]
+fn a_name_from_the_environment_is_held_to_the_same_limit_as_a_typed_one() {
+    let env = TestEnv::new();
+    env.open("Long names");
+    let long = "x".repeat(300);
+    let out = env
+        .command(&["note", "hello"])
+        .env("INCIDENT_USER", &long)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("INCIDENT_USER is 300 bytes long"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.json(&["report", "--format", "json"])["entries"],
+        json!([])
+    );
+}

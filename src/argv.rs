@@ -30,6 +30,9 @@ pub struct Spec {
     /// Its value is free text: after the text, it takes every word up to the next option
     /// (`--consequence lose an hour of orders`).
     free_text: bool,
+    /// Its value is a time (`value_name = "TIME"`): unquoted words that continue it are
+    /// taken, as far as the time parser reads them.
+    time: bool,
 }
 
 impl Spec {
@@ -60,12 +63,14 @@ impl Spec {
             value_optional,
             label_letter: label_letter.filter(|_| takes_value),
             free_text: takes_value && value_name == Some("TEXT"),
+            time: takes_value && value_name == Some("TIME"),
         })
     }
 }
 
 fn flag(long: &str, short: char) -> Spec {
     Spec {
+        time: false,
         long: long.into(),
         short: Some(short),
         takes_value: false,
@@ -254,7 +259,9 @@ fn take_option(
             options.push(format!("--{}", spec.long));
             continue;
         };
-        if trailing && spec.free_text {
+        // Free text runs on to the next option wherever it stands: `amend O1 --consequence
+        // keep the old limits` corrects the consequence, not the option's text.
+        if spec.free_text {
             while let Some(next) = words
                 .get(index)
                 .filter(|next| *next != "--" && !is_option(next))
@@ -263,8 +270,8 @@ fn take_option(
                 index += 1;
             }
         }
-        if spec.long == "at" {
-            // Forgive `--at 1h 30m ago` and `--at 2026-11-21 02:47` typed without quotes.
+        if spec.time {
+            // Forgive `--at 1h 30m ago` and `--from 2026-11-21 02:47` typed without quotes.
             let continuing = time::words_continuing(&value, &words[index..]);
             for next in &words[index..index + continuing] {
                 value = format!("{value} {next}");
@@ -332,12 +339,40 @@ fn arrange(words: &[String], specs: &[Spec], fixed: usize, command: &str) -> Res
     if dashes < words.len() {
         text.extend(words[dashes + 1..].iter().cloned());
     }
-    if let Some(inside) = words[index..end]
-        .iter()
-        .find(|word| word.starts_with("--") && !matches!(classify(word, specs), Word::Text))
-    {
+    if let Some(at) = (index..end).find(|at| {
+        words[*at].starts_with("--") && !matches!(classify(&words[*at], specs), Word::Text)
+    }) {
+        // `--owner Ben Ng` or `--at yesterday 23:00` at the end: the option is after the
+        // text, but its value is more than one word. Say that, not that it stands inside.
+        if let Word::Long(spec, None) = classify(&words[at], specs)
+            && spec.takes_value
+            && spec.label_letter.is_none()
+        {
+            let rest = &words[at + 1..dashes];
+            let value_words = rest
+                .iter()
+                .take_while(|word| !word.starts_with('-'))
+                .count();
+            let value = rest[..value_words].join(" ");
+            let ends_the_line =
+                value_words == rest.len() || all_options(&rest[value_words..], specs).is_some();
+            if value_words > 1 && ends_the_line {
+                // A time whose first word is a time by itself (`--at 10:00 failed`) was
+                // followed by text; one that is not (`--at yesterday 23:00`) is no time.
+                if spec.time && !time::is_time(&rest[0]) {
+                    return Err(Error::MalformedTime { input: value });
+                }
+                if !spec.time {
+                    return Err(Error::Usage(format!(
+                        "`{}` takes one word, but {value_words} follow it; nothing was \
+                         recorded (quote a value with spaces: {} '{value}')",
+                        words[at], words[at]
+                    )));
+                }
+            }
+        }
         return Err(Error::OptionInsideText {
-            word: inside.clone(),
+            word: words[at].clone(),
             command: command.to_string(),
         });
     }

@@ -22,6 +22,14 @@ fn truncate_to_second(time: DateTime<Utc>) -> DateTime<Utc> {
     time.with_nanosecond(0).unwrap_or(time)
 }
 
+/// Whether `word` alone is a time in one of the forms `--at` takes, whenever it is.
+pub fn is_time(word: &str) -> bool {
+    !matches!(
+        parse_at(word, DateTime::<Utc>::MAX_UTC, &Utc),
+        Err(Error::MalformedTime { .. })
+    )
+}
+
 /// A day, as `--due` takes it: `YYYY-MM-DD`. Any day, past or future.
 pub fn parse_date(input: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").map_err(|_| {

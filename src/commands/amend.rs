@@ -6,7 +6,7 @@ use chrono::Local;
 
 use crate::cli::AmendArgs;
 use crate::context::{Context, check_name};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::input::{optional_text, read_text};
 use crate::model::{Body, Label};
 use crate::record;
@@ -27,6 +27,13 @@ pub fn run(context: &Context, ui: &mut Ui, args: AmendArgs) -> Result<()> {
         .map(|owner| check_name(owner, "--owner"))
         .transpose()?;
     let corrects_a_field = time.is_some() || owner.is_some() || args.consequence.is_some();
+    if !corrects_a_field && args.entry.text.is_empty() && args.entry.stamp.at.is_some() {
+        // `--at` says when the correction was made; the entry's own time is `--time`.
+        return Err(Error::Usage(format!(
+            "`--at` is when this correction is made; to correct when {target} happened, use \
+             `--time`"
+        )));
+    }
     // With a field to correct, the text may be left as it is.
     let text = if corrects_a_field {
         optional_text(&args.entry.text)?

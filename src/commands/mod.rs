@@ -88,4 +88,14 @@ fn print_incident(ui: &mut Ui, incident: &Incident, message: &str) -> Result<()>
         || format!("{}\n", incident.id),
         || format!("{} {message}\n", incident.id),
     )
+    .and_then(|()| ui.flush())
+    .inspect_err(|error| {
+        // The change is saved: a script that retries on this error would do it twice.
+        if !error.is_broken_pipe() {
+            ui.note(&format!(
+                "note: {} {message}, but this could not be printed",
+                incident.id
+            ));
+        }
+    })
 }

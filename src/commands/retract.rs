@@ -21,5 +21,15 @@ pub fn run(context: &Context, ui: &mut Ui, args: RetractArgs) -> Result<()> {
         check_text(&why)?;
     }
     let stamp = context.stamp(&args.stamp)?;
-    record::record_one(context, ui, &id, stamp, Body::Retract { target }, why)
+    record::record_one(
+        context,
+        ui,
+        &id,
+        stamp,
+        Body::Retract {
+            target,
+            undo: false,
+        },
+        why,
+    )
 }

@@ -24,7 +24,10 @@ pub fn run(context: &Context, ui: &mut Ui, args: UndoArgs) -> Result<()> {
         let state = incident.state();
         undone = format!("  took back {}\n", log::headline(entry, &state));
         Ok(vec![Draft {
-            body: Body::Retract { target: entry.id },
+            body: Body::Retract {
+                target: entry.id,
+                undo: true,
+            },
             text: String::new(),
             at,
         }])

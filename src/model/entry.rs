@@ -90,9 +90,12 @@ pub enum Body {
     },
     /// The incident's title from now on is this entry's text; the id stays.
     Retitle,
-    /// The target no longer counts; this entry's text says why (may be empty).
+    /// The target no longer counts; this entry's text says why (may be empty). `undo`
+    /// marks the retractions it makes, so that the next `undo` reaches further back.
     Retract {
         target: Label,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        undo: bool,
     },
     /// The incident's severity from now on, 1 (most severe) to 5.
     Severity {
@@ -279,7 +282,7 @@ impl Body {
                 ..
             } => vec![(*hypothesis, Some(Kind::Hypothesis))],
             // Which entries can be corrected is the record's rule, not a link kind.
-            Body::Amend { target, .. } | Body::Retract { target } => vec![(*target, None)],
+            Body::Amend { target, .. } | Body::Retract { target, .. } => vec![(*target, None)],
             Body::Symptom
             | Body::Note
             | Body::Action { .. }
@@ -360,6 +363,7 @@ struct StoredEntry {
     cause: Option<CauseKind>,
     hypothesis: Option<Label>,
     went: Option<Went>,
+    undo: Option<bool>,
     option: Option<Label>,
     severity: Option<u8>,
     stage: Option<Stage>,
@@ -413,6 +417,7 @@ impl TryFrom<StoredEntry> for Entry {
             mut cause,
             mut hypothesis,
             mut went,
+            mut undo,
             mut option,
             mut severity,
             mut stage,
@@ -492,6 +497,7 @@ impl TryFrom<StoredEntry> for Entry {
             Kind::Retitle => Body::Retitle,
             Kind::Retract => Body::Retract {
                 target: required(&mut target, id, "target")?,
+                undo: undo.take().unwrap_or(false),
             },
             Kind::Severity => Body::Severity {
                 severity: required(&mut severity, id, "severity")?,
@@ -522,6 +528,7 @@ impl TryFrom<StoredEntry> for Entry {
             ("cause", cause.is_some()),
             ("hypothesis", hypothesis.is_some()),
             ("went", went.is_some()),
+            ("undo", undo.is_some()),
             ("option", option.is_some()),
             ("severity", severity.is_some()),
             ("stage", stage.is_some()),

@@ -149,10 +149,10 @@ impl Kind {
         )
     }
 
-    /// Anything but a retraction can be taken back, a correction too (`undo` after a
-    /// wrong `amend`); a retraction is final.
+    /// Anything can be taken back: a correction (`undo` after a wrong `amend`), and a
+    /// retraction too, after which what it took back counts again.
     pub fn can_be_retracted(self) -> bool {
-        self != Kind::Retract
+        true
     }
 
     /// Only what has text worth correcting: not the changes of state.

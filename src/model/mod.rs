@@ -480,10 +480,15 @@ impl Incident {
 impl Incident {
     /// What `undo` takes back for `by`: the last entry they recorded (in recording order,
     /// whatever its `at`) that still counts, neither retracted nor itself a retraction.
+    /// The entry `undo` takes back: the author's latest that still counts. What an earlier
+    /// `undo` did is passed over, so each `undo` reaches further back; a `retract` typed by
+    /// hand is an entry like any other, and undoing it brings back what it took.
     pub fn latest_undoable(&self, by: &str) -> Option<&Entry> {
         let state = self.state();
         self.entries.iter().rev().find(|entry| {
-            entry.by == by && entry.kind().can_be_retracted() && !state.is_retracted(entry.id)
+            entry.by == by
+                && !matches!(entry.body, Body::Retract { undo: true, .. })
+                && !state.is_retracted(entry.id)
         })
     }
 
@@ -492,7 +497,7 @@ impl Incident {
         self.entries
             .iter()
             .filter(|entry| match &entry.body {
-                Body::Amend { target, .. } | Body::Retract { target } => *target == label,
+                Body::Amend { target, .. } | Body::Retract { target, .. } => *target == label,
                 _ => false,
             })
             .collect()
@@ -898,6 +903,7 @@ mod tests {
             .record(new(
                 Body::Retract {
                     target: label("H2"),
+                    undo: false,
                 },
                 "duplicate",
             ))
@@ -912,6 +918,7 @@ mod tests {
             .record(new(
                 Body::Retract {
                     target: label("H1"),
+                    undo: false,
                 },
                 "wrong",
             ))
@@ -920,6 +927,7 @@ mod tests {
             .record(new(
                 Body::Retract {
                     target: label("H3"),
+                    undo: false,
                 },
                 "wrong",
             ))
@@ -1043,6 +1051,7 @@ mod tests {
             Body::Retitle,
             Body::Retract {
                 target: label("N1"),
+                undo: false,
             },
             Body::Severity { severity: 2 },
             Body::Stage {
@@ -1135,9 +1144,19 @@ mod review_tests {
         assert_eq!(incident.latest_undoable("ana").unwrap().id, label("N1"));
         let retract = Body::Retract {
             target: label("N1"),
+            undo: false,
         };
         incident.record(by("ana", 41, retract, "")).unwrap();
-        assert_eq!(incident.latest_undoable("ana").unwrap().id, label("S1"));
+        // The retraction is ana's latest: undoing it brings N1 back.
+        assert_eq!(incident.latest_undoable("ana").unwrap().id, label("E1"));
+        let undo = Body::Retract {
+            target: label("E1"),
+            undo: true,
+        };
+        incident.record(by("ana", 42, undo, "")).unwrap();
+        assert!(!incident.state().is_retracted(label("N1")));
+        // What undo did is passed over: the next undo reaches further back.
+        assert_eq!(incident.latest_undoable("ana").unwrap().id, label("N1"));
         assert_eq!(incident.latest_undoable("ben").unwrap().id, label("N2"));
         assert!(incident.latest_undoable("kim").is_none());
         assert_eq!(
@@ -1146,7 +1165,7 @@ mod review_tests {
                 .iter()
                 .map(|entry| entry.id.to_string())
                 .collect::<Vec<_>>(),
-            ["N1", "S1", "N2", "E1"]
+            ["N1", "S1", "N2", "E1", "E2"]
         );
         assert_eq!(incident.corrections_of(label("N1")).len(), 1);
     }

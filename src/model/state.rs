@@ -126,10 +126,17 @@ impl<'a> State<'a> {
                 Body::Amend { target, .. } => {
                     state.amendments.entry(*target).or_default().push(entry.id)
                 }
-                Body::Retract { target } => {
-                    state.retractions.insert(*target, entry.id);
-                }
                 _ => {}
+            }
+        }
+        // A retraction can itself be taken back (`undo` after a wrong `retract`): the
+        // latest word wins. Later entries are read first, so by the time a retraction is
+        // read, whatever could take it back has been.
+        for entry in incident.entries.iter().rev() {
+            if let Body::Retract { target, .. } = entry.body
+                && !state.retractions.contains_key(&entry.id)
+            {
+                state.retractions.insert(target, entry.id);
             }
         }
         // Results in order of when they happened (ties in recording order), so that the

@@ -42,7 +42,7 @@ pub fn describe(entry: &Entry, state: &State<'_>) -> String {
             }
             format!("{target}: {}", changes.join("; "))
         }
-        Body::Retract { target } => with_text(target.to_string()),
+        Body::Retract { target, .. } => with_text(target.to_string()),
         Body::Decision { option } => with_text(option.to_string()),
         Body::Severity { severity } => with_text(severity.to_string()),
         Body::Stage { stage } => with_text(stage.name().to_string()),

@@ -677,7 +677,9 @@ impl<'a> Report<'a> {
     fn timeline_what(&self, out: &mut String, entry: &Entry) {
         let _ = write!(out, "**{}** {}", entry.id, entry.kind().name());
         let _ = match &entry.body {
-            Body::Amend { target, .. } | Body::Retract { target } => write!(out, " of {target}"),
+            Body::Amend { target, .. } | Body::Retract { target, .. } => {
+                write!(out, " of {target}")
+            }
             Body::Severity { severity } => write!(out, " {severity}"),
             Body::Stage { stage } => write!(out, " {}", stage.name()),
             Body::Role { role, holder } => {

@@ -51,8 +51,8 @@ pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> Stri
     let mut human = String::new();
     for entry in labels.iter().filter_map(|label| state.entry(*label)) {
         let said = match &entry.body {
-            Body::Retract { target } if entry.text.is_empty() => format!("{target} retracted"),
-            Body::Retract { target } => {
+            Body::Retract { target, .. } if entry.text.is_empty() => format!("{target} retracted"),
+            Body::Retract { target, .. } => {
                 format!("{target} retracted: {}", one_line(&entry.text))
             }
             Body::Amend {
@@ -139,14 +139,18 @@ pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> Stri
                 }
             }
             Body::Impact { from, to } if from.is_some() || to.is_some() => {
-                let local = |at: &Option<DateTime<Utc>>| {
-                    at.map_or("?".to_string(), |at| {
-                        at.with_timezone(&Local)
-                            .format("%Y-%m-%d %H:%M %:z")
-                            .to_string()
-                    })
+                let local = |at: &DateTime<Utc>| {
+                    at.with_timezone(&Local)
+                        .format("%Y-%m-%d %H:%M %:z")
+                        .to_string()
                 };
-                human.push_str(&format!("  from {} to {}\n", local(from), local(to)));
+                let window = match (from, to) {
+                    (Some(from), Some(to)) => format!("from {} to {}", local(from), local(to)),
+                    (Some(from), None) => format!("from {}, not over yet", local(from)),
+                    (None, Some(to)) => format!("until {}", local(to)),
+                    (None, None) => String::new(),
+                };
+                human.push_str(&format!("  {window}\n"));
             }
             Body::Cause { cause, hypothesis } => {
                 let established = hypothesis

@@ -199,7 +199,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
                 field(text, "consequence", &one_line(consequence));
             }
         }
-        Body::Retract { target } => field(text, "takes back", &labelled(&[*target], state)),
+        Body::Retract { target, .. } => field(text, "takes back", &labelled(&[*target], state)),
         Body::Severity { severity } => field(text, "severity", &severity.to_string()),
         Body::Stage { stage } => field(text, "stage", stage.name()),
         Body::Role { role, holder } => {

@@ -194,8 +194,8 @@ fn each_place_offers_labels_of_its_own_kind() {
         );
         assert_eq!(
             offered(&["retract", ""]),
-            ["S1", "H1", "H3", "T1", "O1"],
-            "{shell:?}"
+            ["S1", "H1", "H3", "E1", "T1", "O1"],
+            "{shell:?}: a retraction can be taken back too"
         );
         assert_eq!(
             values(&env, shell, &["incident", "use", ""]),

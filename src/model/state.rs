@@ -122,11 +122,8 @@ impl<'a> State<'a> {
         // Corrections first: a retraction recorded later still takes back a result.
         for (position, entry) in incident.entries.iter().enumerate() {
             state.index.insert(entry.id, position);
-            match &entry.body {
-                Body::Amend { target, .. } => {
-                    state.amendments.entry(*target).or_default().push(entry.id)
-                }
-                _ => {}
+            if let Body::Amend { target, .. } = &entry.body {
+                state.amendments.entry(*target).or_default().push(entry.id);
             }
         }
         // A retraction can itself be taken back (`undo` after a wrong `retract`): the

@@ -107,7 +107,7 @@ mod tests {
     fn slack_escapes_only_what_slack_reads() {
         assert_eq!(
             text("a & b <!channel> <@U123>"),
-            "a &amp; b &lt;!channel&gt; &lt;@U123&gt;"
+            "a &amp; b &lt;!channel&gt; &lt;＠U123&gt;"
         );
         assert_eq!(text("pool_size x*y a~b"), "pool_size x*y a~b");
         assert_eq!(text("*bold* _it_ ~no~ `code`"), "∗bold∗ ˍitˍ ∼no∼ ˋcodeˋ");

@@ -644,16 +644,21 @@ pub enum Template {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// `board` for people at the terminal, `can` for a Condition / Actions / Needs
-    /// handover in Markdown, ready to paste into chat [default: board]
+    /// `board` for people at the terminal; `can` for a Condition / Actions / Needs
+    /// handover for people joining, in Markdown, ready to paste into chat; `slack` for
+    /// the same handover in Slack's own formatting [default: board]
     #[arg(long, value_enum)]
     pub format: Option<BoardFormat>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BoardFormat {
+    /// The live board, for people at the terminal
     Board,
+    /// The Condition / Actions / Needs handover in Markdown
     Can,
+    /// The same handover in Slack's mrkdwn: no headings, no backslashes, no pings
+    Slack,
 }
 
 impl BoardFormat {
@@ -661,6 +666,7 @@ impl BoardFormat {
         match self {
             BoardFormat::Board => "board",
             BoardFormat::Can => "can",
+            BoardFormat::Slack => "slack",
         }
     }
 }

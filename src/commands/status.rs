@@ -3,7 +3,7 @@
 use crate::cli::BoardFormat;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::render::{board, handover, json};
+use crate::render::{board, handover, json, slack};
 use crate::ui::{Mode, Ui};
 
 pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
@@ -20,6 +20,7 @@ pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Resul
             ui.print(&board::render(&incident, context.now, &paint))
         }
         (_, Some(BoardFormat::Can)) => ui.print(&handover::render(&incident, context.now)),
+        (_, Some(BoardFormat::Slack)) => ui.print(&slack::render(&incident, context.now)),
     }
 }
 

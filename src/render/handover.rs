@@ -1,5 +1,11 @@
-//! `status --format can`: a Condition / Actions / Needs handover for people joining,
-//! in Markdown, ready to paste into chat.
+//! `status --format can`: a Condition / Actions / Needs handover for people joining, in
+//! Markdown, ready to paste into chat; `slack.rs` writes the same handover as Slack
+//! mrkdwn.
+//!
+//! The handover is built once, as parts of lines in which every piece says whether it is
+//! the tool's own words or user text, and each format writes it with its own escaping:
+//! what it says can never differ between the two, and user text can never reach either
+//! format unescaped.
 
 use std::fmt::Write;
 
@@ -7,16 +13,157 @@ use chrono::{DateTime, Utc};
 
 use super::markdown::{ITEM, finish, heading, text};
 use super::{human_duration, utc_time};
-use crate::model::{Body, HypothesisStatus, Incident, Kind, Status, join_labels};
+use crate::model::{
+    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Label, State, Status, Warning,
+    join_labels,
+};
 
+/// How many of the latest notes a joiner reads; the rest are in `incident log`.
+const NOTES: usize = 3;
+
+/// A piece of a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// The tool's own words: labels, times, counts, phrases. Never holds user text.
+    Own(String),
+    /// Text someone typed, written through the format's escaper.
+    User(&'a str),
+    /// A command to type, shown as code: the tool's own words only.
+    Command(String),
+}
+
+/// One list item.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub pieces: Vec<Piece<'a>>,
+}
+
+impl<'a> Line<'a> {
+    fn own(mut self, words: impl Into<String>) -> Self {
+        self.pieces.push(Piece::Own(words.into()));
+        self
+    }
+
+    fn user(mut self, typed: &'a str) -> Self {
+        self.pieces.push(Piece::User(typed));
+        self
+    }
+
+    fn command(mut self, command: impl Into<String>) -> Self {
+        self.pieces.push(Piece::Command(command.into()));
+        self
+    }
+}
+
+/// A section (`## Condition`) or a subsection of the one before it (`### Now`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Section,
+    Subsection,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part<'a> {
+    pub level: Level,
+    pub title: &'static str,
+    pub lines: Vec<Line<'a>>,
+}
+
+/// The handover, format-free.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handover<'a> {
+    pub title: &'a str,
+    pub parts: Vec<Part<'a>>,
+}
+
+impl Handover<'_> {
+    /// Every heading's title, for keeping the incident's title from repeating one.
+    pub fn titles(&self) -> Vec<String> {
+        self.parts
+            .iter()
+            .map(|part| part.title.to_string())
+            .collect()
+    }
+}
+
+/// The handover in Markdown: `#` title, `##` sections, `###` subsections, `-` items, every
+/// piece of user text through the Markdown escaper.
 pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
-    let state = incident.state();
+    let handover = build(incident, now);
     let mut out = String::new();
-    let sections = ["Condition", "Actions", "Needs"].map(String::from);
-    let title = format!("Handover: {}", state.title());
-    let _ = writeln!(out, "# {}\n", heading(&title, &sections));
+    let title = format!("Handover: {}", handover.title);
+    let _ = writeln!(out, "# {}\n", heading(&title, &handover.titles()));
+    for part in &handover.parts {
+        let marks = match part.level {
+            Level::Section => "##",
+            Level::Subsection => "###",
+        };
+        let _ = writeln!(out, "{marks} {}\n", part.title);
+        for line in &part.lines {
+            out.push_str("- ");
+            for piece in &line.pieces {
+                match piece {
+                    Piece::Own(words) => out.push_str(words),
+                    Piece::User(typed) => out.push_str(&text(typed, ITEM)),
+                    Piece::Command(command) => {
+                        let _ = write!(out, "`{command}`");
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        if !part.lines.is_empty() {
+            out.push('\n');
+        }
+    }
+    finish(out)
+}
 
-    out.push_str("## Condition\n\n");
+/// What a person joining needs, in the order they need it: what is happening and what is
+/// already known (Condition), what is being done (Actions), and what is needed from them,
+/// now and after the incident (Needs).
+pub fn build(incident: &Incident, now: DateTime<Utc>) -> Handover<'_> {
+    let state = incident.state();
+    let parts = vec![
+        Part {
+            level: Level::Section,
+            title: "Condition",
+            lines: condition(incident, &state, now),
+        },
+        Part {
+            level: Level::Subsection,
+            title: "Already ruled out",
+            lines: ruled_out(&state),
+        },
+        Part {
+            level: Level::Section,
+            title: "Actions",
+            lines: actions(&state),
+        },
+        Part {
+            level: Level::Section,
+            title: "Needs",
+            lines: Vec::new(),
+        },
+        Part {
+            level: Level::Subsection,
+            title: "Now",
+            lines: needs_now(incident, &state),
+        },
+        Part {
+            level: Level::Subsection,
+            title: "After the incident",
+            lines: follow_ups(&state, now),
+        },
+    ];
+    Handover {
+        title: state.title(),
+        parts,
+    }
+}
+
+fn condition<'a>(incident: &'a Incident, state: &State<'a>, now: DateTime<Utc>) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
     let elapsed = human_duration(state.elapsed(now));
     let since = match incident.closed_at() {
         Some(closed_at) => format!("closed at {} UTC after {elapsed}", utc_time(closed_at)),
@@ -25,58 +172,151 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
             utc_time(incident.opened_at)
         ),
     };
-    let _ = writeln!(out, "- Incident {}: {since}", incident.id);
+    lines.push(Line::default().own(format!("Incident {}: {since}", incident.id)));
+
+    let impacts: Vec<&Entry> = state.live(Kind::Impact).collect();
+    if !impacts.is_empty() {
+        let mut line = Line::default().own("Impact");
+        if let Some(started) = state.impact_started_at() {
+            let ended = state.impact_ended_at();
+            let lasted = human_duration(
+                (ended.unwrap_or_else(|| incident.closed_at().unwrap_or(now)) - started)
+                    .num_seconds()
+                    .max(0),
+            );
+            line = match ended {
+                Some(ended) => line.own(format!(
+                    " from {} to {} UTC ({lasted})",
+                    utc_time(started),
+                    utc_time(ended)
+                )),
+                None => line.own(format!(" since {} UTC ({lasted})", utc_time(started))),
+            };
+        }
+        for (index, impact) in impacts.into_iter().enumerate() {
+            let separator = if index == 0 { ": " } else { "; " };
+            line = line
+                .own(format!("{separator}{} ", impact.id))
+                .user(state.text(impact));
+        }
+        lines.push(line);
+    }
+
     let severity = match (state.severity(), state.peak_severity()) {
         (Some(now), Some(peak)) if peak != now => format!("{now} (peak {peak})"),
         (Some(now), _) => now.to_string(),
         (None, _) => "not set".to_string(),
     };
-    let _ = writeln!(out, "- Severity {severity}; stage {}", state.stage().name());
+    lines.push(Line::default().own(format!(
+        "Severity {severity}; stage {}",
+        state.stage().name()
+    )));
+
     let roles = state.roles();
     if roles.is_empty() {
-        out.push_str("- Roles: none assigned\n");
+        lines.push(Line::default().own("Roles: none assigned"));
     } else {
-        let holders: Vec<String> = roles
-            .iter()
-            .map(|(role, holder)| format!("{} {}", text(role, ITEM), text(holder, ITEM)))
-            .collect();
-        let _ = writeln!(out, "- Roles: {}", holders.join(", "));
+        let mut line = Line::default().own("Roles: ");
+        for (index, (role, holder)) in roles.into_iter().enumerate() {
+            if index > 0 {
+                line = line.own(", ");
+            }
+            line = line.user(role).own(" ").user(holder);
+        }
+        lines.push(line);
     }
+
     for symptom in state.live(Kind::Symptom) {
-        let _ = writeln!(
-            out,
-            "- Symptom {}: {}",
-            symptom.id,
-            text(state.text(symptom), ITEM)
+        lines.push(
+            Line::default()
+                .own(format!("Symptom {}: ", symptom.id))
+                .user(state.text(symptom)),
         );
     }
+
+    // Only a recorded root cause; a confirmed hypothesis is only marked confirmed.
+    if let Some(cause) = state.root_cause().and_then(|label| state.entry(label)) {
+        lines.push(
+            Line::default()
+                .own(format!("Root cause {}: ", cause.id))
+                .user(state.text(cause)),
+        );
+    }
+    for trigger in state.causes(CauseKind::Trigger) {
+        lines.push(
+            Line::default()
+                .own(format!("Trigger {}: ", trigger.id))
+                .user(state.text(trigger)),
+        );
+    }
+
     let standing = state.standing();
     if standing.is_empty() {
-        out.push_str("- No hypothesis is standing\n");
+        lines.push(Line::default().own("No hypothesis is standing"));
     }
     for hypothesis in standing {
-        let confirmed = if state.status(hypothesis.id) == HypothesisStatus::Confirmed {
-            " (confirmed)"
-        } else {
-            ""
+        let line = match state.verdict(hypothesis.id) {
+            Some(verdict) if verdict.status == HypothesisStatus::Confirmed => {
+                let line = Line::default()
+                    .own(format!("Hypothesis {} (confirmed): ", hypothesis.id))
+                    .user(state.text(hypothesis));
+                with_result(line, state, verdict.by_result, "confirmed by")
+            }
+            _ => Line::default()
+                .own(format!("Hypothesis {}: ", hypothesis.id))
+                .user(state.text(hypothesis)),
         };
-        let _ = writeln!(
-            out,
-            "- Hypothesis {}{confirmed}: {}",
-            hypothesis.id,
-            text(state.text(hypothesis), ITEM)
-        );
+        lines.push(line);
     }
-    // Only a recorded root cause; confirmed hypotheses are marked confirmed above.
-    if let Some(cause) = state.root_cause() {
-        let _ = writeln!(out, "- Root cause: {cause}");
-    }
-    out.push('\n');
+    lines
+}
 
-    out.push_str("## Actions\n\n");
+/// `line`, then ` — <how> R2 (T1) at <time>: <what R2 showed>`.
+fn with_result<'a>(line: Line<'a>, state: &State<'a>, result: Label, how: &str) -> Line<'a> {
+    let Some(entry) = state.entry(result) else {
+        return line.own(format!(" — {how} {result}"));
+    };
+    let test = match entry.body {
+        Body::Result { test, .. } => format!(" ({test})"),
+        _ => String::new(),
+    };
+    let line = line.own(format!(
+        " — {how} {result}{test} at {} UTC",
+        utc_time(state.at(entry))
+    ));
+    let showed = state.text(entry);
+    if showed.trim().is_empty() {
+        line
+    } else {
+        line.own(": ").user(showed)
+    }
+}
+
+/// Each hypothesis ruled out, with the result that ruled it out: nobody re-checks it.
+fn ruled_out<'a>(state: &State<'a>) -> Vec<Line<'a>> {
+    let mut lines: Vec<Line> = state
+        .live(Kind::Hypothesis)
+        .filter_map(|hypothesis| {
+            let verdict = state
+                .verdict(hypothesis.id)
+                .filter(|verdict| verdict.status == HypothesisStatus::RuledOut)?;
+            let line = Line::default()
+                .own(format!("Hypothesis {}: ", hypothesis.id))
+                .user(state.text(hypothesis));
+            Some(with_result(line, state, verdict.by_result, "ruled out by"))
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::default().own("Nothing yet"));
+    }
+    lines
+}
+
+fn actions<'a>(state: &State<'a>) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
     let awaiting = state.awaiting_results();
     if awaiting.is_empty() {
-        out.push_str("- No test in progress\n");
+        lines.push(Line::default().own("No test in progress"));
     }
     for test in awaiting {
         let targets = match &test.body {
@@ -85,14 +325,15 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
             }
             _ => String::new(),
         };
-        let _ = writeln!(
-            out,
-            "- Test in progress {}{targets}: {}, started {} UTC",
-            test.id,
-            text(state.text(test), ITEM),
-            utc_time(state.at(test))
+        lines.push(
+            Line::default()
+                .own(format!("Test in progress {}{targets}: ", test.id))
+                .user(state.text(test))
+                .own(format!(", started {} UTC by ", utc_time(state.at(test))))
+                .user(&test.by),
         );
     }
+
     match state
         .live(Kind::Decision)
         .max_by_key(|decision| state.at(decision))
@@ -101,57 +342,161 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
             let Body::Decision { option } = &decision.body else {
                 unreachable!("a decision entry has a decision body");
             };
-            let chosen = state.entry(*option).map_or_else(String::new, |option| {
-                format!(" ({})", text(state.text(option), ITEM))
-            });
-            let _ = write!(
-                out,
-                "- Last decision {}: {option}{chosen}, by {} at {} UTC",
-                decision.id,
-                text(&decision.by, ITEM),
-                utc_time(state.at(decision))
-            );
+            let mut line = Line::default().own(format!("Last decision {}: {option}", decision.id));
+            if let Some(chosen) = state.entry(*option) {
+                line = line.own(" (").user(state.text(chosen)).own(")");
+            }
+            line = line
+                .own(", by ")
+                .user(&decision.by)
+                .own(format!(" at {} UTC", utc_time(state.at(decision))));
             let rationale = state.text(decision);
             if !rationale.trim().is_empty() {
-                let _ = write!(out, ": {}", text(rationale, ITEM));
+                line = line.own(": ").user(rationale);
             }
-            out.push('\n');
+            lines.push(line);
         }
-        None => out.push_str("- No decision yet\n"),
+        None => lines.push(Line::default().own("No decision yet")),
     }
-    out.push('\n');
 
-    out.push_str("## Needs\n\n");
-    let mut needs = 0;
-    for action in state.live(Kind::Action) {
-        needs += 1;
-        let owner = state.owner(action).map_or_else(
-            || " (no owner yet)".to_string(),
-            |owner| format!(" (owner: {})", text(owner, ITEM)),
-        );
-        let _ = writeln!(
-            out,
-            "- Action {}: {}{owner}",
-            action.id,
-            text(state.text(action), ITEM)
+    let mut notes: Vec<&Entry> = state.live(Kind::Note).collect();
+    notes.sort_by_key(|note| state.at(note));
+    let earlier = notes.len().saturating_sub(NOTES);
+    if earlier > 0 {
+        let plural = if earlier == 1 { "" } else { "s" };
+        lines.push(
+            Line::default()
+                .own(format!("{earlier} earlier note{plural}, in "))
+                .command("incident log"),
         );
     }
+    for note in &notes[earlier..] {
+        lines.push(
+            Line::default()
+                .own(format!(
+                    "Note {} at {} UTC by ",
+                    note.id,
+                    utc_time(state.at(note))
+                ))
+                .user(&note.by)
+                .own(": ")
+                .user(state.text(note)),
+        );
+    }
+    lines
+}
+
+/// What the response needs from someone now: the results of the tests running, a choice
+/// between the options on the table, and the method's warnings, each phrased as an ask.
+fn needs_now<'a>(incident: &'a Incident, state: &State<'a>) -> Vec<Line<'a>> {
+    if incident.status() == Status::Closed {
+        return vec![Line::default().own("Nothing: the incident is closed")];
+    }
+    let mut lines = Vec::new();
+    let awaiting: Vec<Label> = state
+        .awaiting_results()
+        .iter()
+        .map(|test| test.id)
+        .collect();
+    if !awaiting.is_empty() {
+        let plural = if awaiting.len() == 1 { "" } else { "s" };
+        lines.push(Line::default().own(format!(
+            "The result{plural} of {}, in progress (under Actions)",
+            join_labels(&awaiting)
+        )));
+    }
+
+    // Options weighed since the last decision and not chosen: a decision is pending.
+    let decided_at = state
+        .live(Kind::Decision)
+        .map(|decision| state.at(decision))
+        .max();
+    for option in state.live(Kind::Option).filter(|option| {
+        state.decisions_for(option.id).is_empty()
+            && decided_at.is_none_or(|decided_at| state.at(option) > decided_at)
+    }) {
+        let mut line = Line::default()
+            .own(format!("A decision on option {}: ", option.id))
+            .user(state.text(option));
+        if let Some(consequence) = state.consequence(option) {
+            line = line.own(" (consequence: ").user(consequence).own(")");
+        }
+        lines.push(line);
+    }
+
     for warning in state.warnings() {
-        needs += 1;
-        let labels = if warning.labels.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", join_labels(&warning.labels))
-        };
-        let _ = writeln!(out, "- {}{labels}", warning.message);
+        lines.extend(ask(state, &warning));
     }
-    if needs == 0 {
-        let nothing = match incident.status() {
-            Status::Open => "- Nothing outstanding\n",
-            Status::Closed => "- Nothing outstanding; the incident is closed\n",
-        };
-        out.push_str(nothing);
+    if lines.is_empty() {
+        lines.push(Line::default().own("Nothing outstanding"));
     }
-    out.push('\n');
-    finish(out)
+    lines
+}
+
+/// A warning of the board, as what it asks of the people joining.
+fn ask<'a>(state: &State<'a>, warning: &Warning) -> Vec<Line<'a>> {
+    let labels = join_labels(&warning.labels);
+    // One line per entry, with its text, for the asks that are about each one.
+    let each = |what: &str| -> Vec<Line<'a>> {
+        warning
+            .labels
+            .iter()
+            .filter_map(|label| state.entry(*label))
+            .map(|entry| {
+                Line::default()
+                    .own(format!("{what} {}: ", entry.id))
+                    .user(state.text(entry))
+            })
+            .collect()
+    };
+    match warning.code {
+        "no-hypotheses" => vec![
+            Line::default()
+                .own("Hypotheses: none yet; list every plausible explanation, however unlikely"),
+        ],
+        "all-ruled-out" => vec![Line::default().own(format!(
+            "New hypotheses: every one so far is ruled out ({labels})"
+        ))],
+        "no-test-in-progress" => vec![Line::default().own(format!(
+            "A test running: {labels} still stand{} and no test is in progress",
+            if warning.labels.len() == 1 { "s" } else { "" }
+        ))],
+        "untested-hypothesis" => each("A test for"),
+        "unexplained-symptom" => each("A hypothesis that explains"),
+        _ if warning.labels.is_empty() => vec![Line::default().own(warning.message.clone())],
+        _ => vec![Line::default().own(format!("{} ({labels})", warning.message))],
+    }
+}
+
+/// Action items still open, with who does them, by when and where they are tracked.
+fn follow_ups<'a>(state: &State<'a>, now: DateTime<Utc>) -> Vec<Line<'a>> {
+    let mut lines: Vec<Line> = state
+        .live(Kind::Action)
+        .filter(|action| state.done_by(action.id).is_none())
+        .map(|action| {
+            let mut line = Line::default()
+                .own(format!("Action {}: ", action.id))
+                .user(state.text(action));
+            line = match state.owner(action) {
+                Some(owner) => line.own(" (owner: ").user(owner).own(")"),
+                None => line.own(" (no owner yet)"),
+            };
+            let Body::Action { due, link, .. } = &action.body else {
+                unreachable!("an action entry has an action body");
+            };
+            line = match due {
+                Some(due) if *due < now.date_naive() => line.own(format!(", due {due}, overdue")),
+                Some(due) => line.own(format!(", due {due}")),
+                None => line.own(", no due date"),
+            };
+            if let Some(link) = link {
+                line = line.own(", ticket ").user(link);
+            }
+            line
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::default().own("No open action item"));
+    }
+    lines
 }

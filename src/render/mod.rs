@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod paint;
 pub mod receipt;
 pub mod show;
+pub mod slack;
 pub mod templates;
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod ergonomics;
 mod errors;
 mod evidence;
 mod facts;
+mod handover;
 mod hostile;
 mod options;
 mod output;

@@ -113,6 +113,9 @@ fn draw(dir: &Path, charts: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Logs an incident through the binary.
+type Story = fn(&TestEnv);
+
 /// The night most incidents look like: impact, four hypotheses, two ruled out, two
 /// confirmed, mitigated, closed.
 fn checkout_502s(env: &TestEnv) {
@@ -280,7 +283,7 @@ fn hostile(env: &TestEnv) {
 
 #[test]
 fn mermaid_draws_every_chart_with_the_reports_words_only() {
-    let stories: [(fn(&TestEnv), &[&str]); 4] = [
+    let stories: [(Story, &[&str]); 4] = [
         (
             checkout_502s,
             &[

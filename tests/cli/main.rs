@@ -2,6 +2,7 @@
 
 mod env;
 
+mod chart;
 mod completion;
 mod corrections;
 mod durability;

@@ -393,6 +393,7 @@ mod tests {
         fn retract(&mut self, target: &str, time: &str) -> &mut Log {
             let body = Body::Retract {
                 target: label(target),
+                undo: false,
             };
             self.record(body, "", time)
         }

@@ -11,6 +11,7 @@ mod facts;
 mod hostile;
 mod options;
 mod output;
+mod postmortem;
 mod report;
 mod responders;
 mod review;

@@ -1,7 +1,9 @@
 //! The post-incident report in GitHub-flavoured Markdown.
 //!
-//! Sections, in the contract's order: Summary, Symptoms, Hypotheses, Tests and results,
-//! Timeline, Action items, then Metrics. Every piece of user text goes through
+//! What a ticket reader needs first: Summary, then Impact and Causes (when recorded), then
+//! the diagnosis (Symptoms, Hypotheses, Tests and results, Decisions), Timeline, Action
+//! items, Lessons learned (when recorded) and Metrics; the contract's required sections
+//! keep their order. Every piece of user text goes through
 //! `escape::markdown`; nothing else in this file may write user text.
 
 use std::fmt::Write;
@@ -12,14 +14,16 @@ use uuid::Uuid;
 use super::escape::{self, Place};
 use super::{human_duration, push_utc_time, utc_time};
 use crate::model::{
-    Body, Change, Entry, HypothesisStatus, Incident, Kind, Label, Run, Span, State, Status,
-    join_labels,
+    Body, CauseKind, Change, Entry, HypothesisStatus, Incident, Kind, Label, Run, Span, State,
+    Status, Went, join_labels,
 };
 use crate::sanitize;
 
 /// The report's own second-level headings, in order.
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 12] = [
     "Summary",
+    "Impact",
+    "Causes",
     "Roles",
     "Symptoms",
     "Hypotheses",
@@ -27,8 +31,12 @@ const SECTIONS: [&str; 9] = [
     "Decisions",
     "Timeline",
     "Action items",
+    "Lessons learned",
     "Metrics",
 ];
+
+/// Every kind of cause, as the Causes section orders them.
+pub const CAUSES: [CauseKind; 3] = [CauseKind::Trigger, CauseKind::Root, CauseKind::Contributing];
 
 pub const ITEM: Place<'static> = Place::Block { indent: "  " };
 pub const TASK: Place<'static> = Place::Block { indent: "      " };
@@ -94,6 +102,12 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, options: Options) -> Stri
     {
         out.push_str(&chart);
     }
+    if report.has_impacts() {
+        section(&mut out, "Impact", |out| report.impact(out));
+    }
+    if report.has_causes() {
+        section(&mut out, "Causes", |out| report.causes(out, &CAUSES));
+    }
     if report.has_roles() {
         section(&mut out, "Roles", |out| report.roles(out));
     }
@@ -105,6 +119,9 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, options: Options) -> Stri
     }
     section(&mut out, "Timeline", |out| report.timeline(out));
     section(&mut out, "Action items", |out| report.actions(out));
+    if report.has_lessons() {
+        section(&mut out, "Lessons learned", |out| report.lessons(out));
+    }
     section(&mut out, "Metrics", |out| report.metrics(out));
     finish(out)
 }
@@ -233,24 +250,16 @@ impl<'a> Report<'a> {
             }
             (Status::Closed, None) => out.push_str("Closed without a resolution summary.\n\n"),
         }
+        self.impact_line(out);
         match self.root_cause.and_then(|label| self.state.entry(label)) {
             Some(cause) => {
-                let _ = write!(
-                    out,
-                    "**Root cause:** {}: {}",
-                    cause.id,
-                    text(self.state.text(cause), PARAGRAPH)
-                );
-                match self.confirming_result(cause.id) {
-                    Some(result) => {
-                        let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
-                    }
-                    None => out.push_str("\\\nNamed at close; no result confirmed it."),
-                }
-                out.push_str("\n\n");
+                self.root_cause_line(out, cause);
+                out.push_str("\\\n");
             }
             None => self.no_root_cause(out),
         }
+        self.trigger_line(out);
+        out.push_str("\n\n");
         let _ = writeln!(out, "{}\n", self.tally());
     }
 
@@ -259,7 +268,10 @@ impl<'a> Report<'a> {
     fn no_root_cause(&self, out: &mut String) {
         let confirmed = self.state.confirmed();
         if confirmed.is_empty() {
-            out.push_str("**Root cause:** not identified.\n\n");
+            out.push_str(
+                "**Root cause:** not identified. To record it, run \"incident cause TEXT \
+                 --root\".\\\n",
+            );
             return;
         }
         out.push_str("**Root cause:** not recorded.");
@@ -292,7 +304,286 @@ impl<'a> Report<'a> {
                 "\\\nTo record it, close with \"incident close --root-cause {label}\"."
             ),
         };
-        out.push_str("\n\n");
+        out.push_str("\\\n");
+    }
+
+    /// `Impact: I1: text, from … to … UTC`, or how to record it; ends without a newline.
+    fn impact_line(&self, out: &mut String) {
+        let impacts: Vec<&Entry> = self.state.live(Kind::Impact).collect();
+        if impacts.is_empty() {
+            out.push_str(
+                "Impact: not recorded. To record it, run \"incident impact TEXT --from TIME \
+                 --to TIME\".\\\n",
+            );
+            return;
+        }
+        let said: Vec<String> = impacts
+            .iter()
+            .map(|impact| {
+                format!(
+                    "{}: {}",
+                    impact.id,
+                    text(self.state.text(impact), PARAGRAPH)
+                )
+            })
+            .collect();
+        let _ = write!(out, "Impact: {}", said.join("; "));
+        match (self.state.impact_started_at(), self.state.impact_ended_at()) {
+            (Some(from), Some(to)) => {
+                let _ = write!(out, " (from {} to {} UTC)", utc_time(from), utc_time(to));
+            }
+            (Some(from), None) => {
+                let _ = write!(out, " (from {} UTC, end not recorded)", utc_time(from));
+            }
+            _ => {}
+        }
+        out.push_str("\\\n");
+    }
+
+    /// `**Root cause:** …` as recorded: the cause's own words, and the hypothesis and
+    /// result that established it. Ends without a newline.
+    fn root_cause_line(&self, out: &mut String, named: &'a Entry) {
+        // A root cause recorded in its own words (not only the hypothesis's) leads with them.
+        let worded = self.state.causes(CauseKind::Root).into_iter().find(|cause| {
+            cause.id != named.id
+                && matches!(cause.body, Body::Cause { hypothesis: Some(h), .. } if h == named.id)
+                && self.state.text(cause) != self.state.text(named)
+        });
+        match worded {
+            Some(cause) => {
+                let _ = write!(
+                    out,
+                    "**Root cause:** {}: {}\\\nEstablished by {}: {}",
+                    cause.id,
+                    text(self.state.text(cause), PARAGRAPH),
+                    named.id,
+                    text(self.state.text(named), PARAGRAPH)
+                );
+            }
+            _ => {
+                let _ = write!(
+                    out,
+                    "**Root cause:** {}: {}",
+                    named.id,
+                    text(self.state.text(named), PARAGRAPH)
+                );
+            }
+        }
+        if named.kind() == Kind::Hypothesis {
+            match self.confirming_result(named.id) {
+                Some(result) => {
+                    let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
+                }
+                None => out.push_str("\\\nNamed at close; no result confirmed it."),
+            }
+        }
+    }
+
+    /// `Trigger: C1: text`, or how to record it; ends without a newline.
+    fn trigger_line(&self, out: &mut String) {
+        let triggers = self.state.causes(CauseKind::Trigger);
+        if triggers.is_empty() {
+            out.push_str(
+                "Trigger: not recorded. To record it, run \"incident cause TEXT --trigger\".",
+            );
+            return;
+        }
+        let said: Vec<String> = triggers
+            .iter()
+            .map(|cause| format!("{}: {}", cause.id, text(self.state.text(cause), PARAGRAPH)))
+            .collect();
+        let _ = write!(out, "Trigger: {}", said.join("; "));
+    }
+
+    pub fn has_impacts(&self) -> bool {
+        self.incident.entries_of(Kind::Impact).next().is_some()
+    }
+
+    /// Each impact with its window, then when the impact as a whole started and ended.
+    pub fn impact(&self, out: &mut String) {
+        let impacts: Vec<&Entry> = self.state.live(Kind::Impact).collect();
+        if impacts.is_empty() {
+            out.push_str("Nothing recorded yet: `incident impact TEXT --from TIME --to TIME`.\n\n");
+        } else {
+            out.push_str(
+                "| Label | Who or what was affected | From | To |\n| --- | --- | --- | --- |\n",
+            );
+            for impact in &impacts {
+                let (from, to) = match impact.body {
+                    Body::Impact { from, to } => (from, to),
+                    _ => (None, None),
+                };
+                let when = |at: Option<DateTime<Utc>>| {
+                    at.map_or_else(
+                        || "not recorded".to_string(),
+                        |at| format!("{} UTC", utc_time(at)),
+                    )
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | {}{} | {} | {} |",
+                    impact.id,
+                    cell(self.state.text(impact)),
+                    self.corrections(impact, Place::Cell),
+                    when(from),
+                    when(to)
+                );
+            }
+            out.push('\n');
+            let started = match self.state.impact_started_at() {
+                Some(at) => format!("{} UTC", utc_time(at)),
+                None => "not recorded".to_string(),
+            };
+            let ended = match self.state.impact_ended_at() {
+                Some(at) => format!("{} UTC", utc_time(at)),
+                None => "not recorded (`incident impact … --to TIME`)".to_string(),
+            };
+            let _ = writeln!(out, "The impact started {started} and ended {ended}.\n");
+        }
+        self.left_out(out, Kind::Impact);
+    }
+
+    /// `Retracted and left out: L4 (E9).` for the entries of a kind taken back, which a
+    /// section of facts no longer shows.
+    fn left_out(&self, out: &mut String, kind: Kind) {
+        let retracted: Vec<String> = self
+            .incident
+            .entries_of(kind)
+            .filter_map(|entry| {
+                self.state
+                    .retraction(entry.id)
+                    .map(|retraction| format!("{} ({})", entry.id, retraction.id))
+            })
+            .collect();
+        if !retracted.is_empty() {
+            let _ = writeln!(out, "Retracted and left out: {}.\n", retracted.join(", "));
+        }
+    }
+
+    pub fn has_causes(&self) -> bool {
+        self.incident.entries_of(Kind::Cause).next().is_some()
+    }
+
+    /// The causes that still count, of the kinds asked for, each with the hypothesis
+    /// that established it. A cause whose hypothesis was ruled out or retracted is no
+    /// cause: it is named by label only, at the end.
+    pub fn causes(&self, out: &mut String, kinds: &[CauseKind]) {
+        let mut set_aside: Vec<String> = Vec::new();
+        for kind in kinds {
+            let (title, flag) = match kind {
+                CauseKind::Trigger => ("Trigger", "--trigger"),
+                CauseKind::Root => ("Root causes", "--root"),
+                CauseKind::Contributing => ("Contributing factors", "--contributing"),
+            };
+            let _ = writeln!(out, "{title}:\n");
+            // Causes naming the same hypothesis as an earlier one are folded into it.
+            let mut shown: Vec<(&Entry, Vec<Label>)> = Vec::new();
+            for cause in self.state.causes(*kind) {
+                let hypothesis = match cause.body {
+                    Body::Cause { hypothesis, .. } => hypothesis,
+                    _ => None,
+                };
+                if let Some(hypothesis) = hypothesis
+                    && !self.state.is_standing(hypothesis)
+                {
+                    set_aside.push(format!("{} ({hypothesis} no longer stands)", cause.id));
+                    continue;
+                }
+                let same = shown.iter_mut().find(|(earlier, _)| {
+                    hypothesis.is_some()
+                        && matches!(earlier.body, Body::Cause { hypothesis: h, .. } if h == hypothesis)
+                });
+                match same {
+                    // The one in its own words leads; a close's copy of the hypothesis
+                    // follows it.
+                    Some((earlier, also)) => {
+                        let echoes = |entry: &Entry| {
+                            hypothesis
+                                .and_then(|h| self.state.entry(h))
+                                .is_some_and(|h| self.state.text(h) == self.state.text(entry))
+                        };
+                        if echoes(earlier) && !echoes(cause) {
+                            also.push(earlier.id);
+                            *earlier = cause;
+                        } else {
+                            also.push(cause.id);
+                        }
+                    }
+                    None => shown.push((cause, Vec::new())),
+                }
+            }
+            if shown.is_empty() {
+                let _ = writeln!(out, "Nothing recorded yet: `incident cause TEXT {flag}`.\n");
+                continue;
+            }
+            for (cause, also) in shown {
+                let _ = write!(
+                    out,
+                    "- **{}** {}",
+                    cause.id,
+                    text(self.state.text(cause), ITEM)
+                );
+                if let Body::Cause {
+                    hypothesis: Some(hypothesis),
+                    ..
+                } = cause.body
+                {
+                    let _ = write!(out, "; established by {hypothesis}");
+                    if let Some(result) = self.confirming_result(hypothesis) {
+                        let _ = write!(out, " (confirmed by {})", result.id);
+                    }
+                }
+                if !also.is_empty() {
+                    let _ = write!(out, "; also recorded as {}", join_labels(&also));
+                }
+                let _ = writeln!(out, "{}", self.corrections(cause, ITEM));
+            }
+            out.push('\n');
+        }
+        if !set_aside.is_empty() {
+            let _ = writeln!(
+                out,
+                "Not counted, their hypothesis ruled out or retracted: {}.\n",
+                set_aside.join(", ")
+            );
+        }
+        self.left_out(out, Kind::Cause);
+    }
+
+    pub fn has_lessons(&self) -> bool {
+        self.incident.entries_of(Kind::Lesson).next().is_some()
+    }
+
+    /// What went well, what went wrong, where we got lucky; retracted lessons left out.
+    pub fn lessons(&self, out: &mut String) {
+        for (went, title) in [
+            (Went::Well, "What went well"),
+            (Went::Wrong, "What went wrong"),
+            (Went::Lucky, "Where we got lucky"),
+        ] {
+            let _ = writeln!(out, "{title}:\n");
+            let lessons = self.state.lessons(went);
+            if lessons.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Nothing recorded yet: `incident lesson TEXT --went {}`.\n",
+                    went.name()
+                );
+                continue;
+            }
+            for lesson in lessons {
+                let _ = writeln!(
+                    out,
+                    "- **{}** {} (by {}){}",
+                    lesson.id,
+                    text(self.state.text(lesson), ITEM),
+                    text(&lesson.by, ITEM),
+                    self.corrections(lesson, ITEM)
+                );
+            }
+            out.push('\n');
+        }
+        self.left_out(out, Kind::Lesson);
     }
 
     fn confirming_result(&self, hypothesis: Label) -> Option<&'a Entry> {
@@ -505,10 +796,12 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// Every entry, the opening and each close and reopen, in order of time; entries at
-    /// the same time keep the order they were recorded in, the opening first. Entries show
-    /// their current text at their current time, marked amended or retracted; the
-    /// corrections also appear as entries of their own, which keeps their history.
+    /// The story, in order of time: the opening, each close and reopen, the impact's start
+    /// and end, and every entry that is an event of the response. Entries at the same time
+    /// keep the order they were recorded in, the opening first; they show their current
+    /// text at their current time. What belongs to another line is folded into it: a
+    /// correction into the entry it corrects, a `--run` result into its test. Impacts,
+    /// causes, lessons and done marks have their own sections, with their labels.
     pub fn timeline(&self, out: &mut String) {
         let incident = self.incident;
         let opening = Moment {
@@ -518,12 +811,32 @@ impl<'a> Report<'a> {
             text: Some(self.state.title()),
             by: &incident.opened_by,
         };
-        let entries = incident.entries.iter().map(|entry| Moment {
-            at: self.state.at(entry),
-            recorded: entry.uuid,
-            what: What::Entry(entry),
-            text: Some(self.state.text(entry)).filter(|said| !said.trim().is_empty()),
-            by: &entry.by,
+        let entries = incident
+            .entries
+            .iter()
+            .filter(|entry| self.on_timeline(entry))
+            .map(|entry| Moment {
+                at: self.state.at(entry),
+                recorded: entry.uuid,
+                what: What::Entry(entry),
+                text: Some(self.state.text(entry)).filter(|said| !said.trim().is_empty()),
+                by: &entry.by,
+            });
+        let windows = self.state.live(Kind::Impact).flat_map(|impact| {
+            let (from, to) = match impact.body {
+                Body::Impact { from, to } => (from, to),
+                _ => (None, None),
+            };
+            let moment = |at: DateTime<Utc>, what| Moment {
+                at,
+                recorded: impact.uuid,
+                what,
+                text: None,
+                by: &impact.by,
+            };
+            from.map(|at| moment(at, What::ImpactStarted(impact)))
+                .into_iter()
+                .chain(to.map(|at| moment(at, What::ImpactEnded(impact))))
         });
         let changes = incident.lifecycle.iter().map(|change| Moment {
             at: change.at,
@@ -537,6 +850,7 @@ impl<'a> Report<'a> {
         });
         let mut moments: Vec<Moment> = std::iter::once(opening)
             .chain(entries)
+            .chain(windows)
             .chain(changes)
             .collect();
         // Equal times keep the order things were recorded in, which the uuid v7s give to
@@ -551,22 +865,85 @@ impl<'a> Report<'a> {
                 What::Closed => out.push_str("closed"),
                 What::Reopened => out.push_str("reopened"),
                 What::Entry(entry) => self.timeline_what(out, entry),
+                What::ImpactStarted(impact) => {
+                    let _ = write!(out, "impact started ({})", impact.id);
+                }
+                What::ImpactEnded(impact) => {
+                    let _ = write!(out, "impact ended ({})", impact.id);
+                }
             }
             if let Some(said) = moment.text {
                 out.push_str(": ");
                 out.push_str(&text(said, ITEM));
             }
-            out.push_str(" (by ");
-            out.push_str(&text(moment.by, ITEM));
-            out.push(')');
+            if !matches!(moment.what, What::ImpactStarted(_) | What::ImpactEnded(_)) {
+                out.push_str(" (by ");
+                out.push_str(&text(moment.by, ITEM));
+                out.push(')');
+            }
             match moment.what {
-                What::Entry(entry) => out.push_str(&self.corrections(entry, ITEM)),
+                What::Entry(entry) => {
+                    out.push_str(&self.corrections(entry, ITEM));
+                    self.runs_of(out, entry);
+                }
                 What::Opened => out.push_str(&self.retitled()),
                 _ => {}
             }
             out.push('\n');
         }
         out.push('\n');
+    }
+
+    /// Whether an entry is a line of its own on the timeline, rather than folded into
+    /// another line or shown in a section of its own.
+    fn on_timeline(&self, entry: &Entry) -> bool {
+        match &entry.body {
+            Body::Impact { .. } | Body::Cause { .. } | Body::Lesson { .. } | Body::Done { .. } => {
+                false
+            }
+            Body::Amend { .. } => false,
+            // A retraction keeps its line (its entry says it was taken back, and by whom);
+            // one of a fact shown in its own section is named there.
+            Body::Retract { target } => self
+                .state
+                .entry(*target)
+                .is_none_or(|taken| self.on_timeline(taken) || taken.kind() == Kind::Amend),
+            Body::Result { .. } => !self.is_bare_run(entry),
+            // Follow-ups recorded after the close belong to the postmortem, not the story.
+            Body::Action { .. } => self
+                .incident
+                .closed_at()
+                .is_none_or(|closed| self.state.at(entry) <= closed),
+            _ => true,
+        }
+    }
+
+    /// A result that only reports what `--run` did (no verdict): the test's line says it.
+    fn is_bare_run(&self, entry: &Entry) -> bool {
+        matches!(
+            &entry.body,
+            Body::Result { run: Some(_), rules_out, confirms, .. }
+                if rules_out.is_empty() && confirms.is_empty()
+        )
+    }
+
+    /// `; ran it, R1: exited with 0 after 5ms` for each bare `--run` result of a test.
+    fn runs_of(&self, out: &mut String, test: &'a Entry) {
+        if test.kind() != Kind::Test {
+            return;
+        }
+        for result in self.incident.entries.iter().filter(|result| {
+            matches!(&result.body, Body::Result { test: of, .. } if *of == test.id)
+                && self.is_bare_run(result)
+        }) {
+            let _ = write!(
+                out,
+                "; ran it, **{}**: {}{}",
+                result.id,
+                text(self.state.text(result), ITEM),
+                self.corrections(result, ITEM)
+            );
+        }
     }
 
     /// ` (retitled by E3)` when the title shown is a correction, or nothing.
@@ -583,28 +960,77 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// The follow-ups as a task list; retracted ones are left out, since a task list is
-    /// what remains to do.
+    /// The follow-ups as a task list: owner, due date and ticket, the done ones checked
+    /// with who closed them, when and how. Retracted ones are left out, since a task list
+    /// is what remains to do.
     pub fn actions(&self, out: &mut String) {
         let mut any = false;
         for action in self.state.live(Kind::Action) {
             any = true;
-            let owner = self.state.owner(action).map_or_else(
+            let mut facts = vec![self.state.owner(action).map_or_else(
                 || "no owner yet".to_string(),
                 |owner| format!("owner: {}", text(owner, TASK)),
-            );
-            let _ = writeln!(
+            )];
+            if let Body::Action { due, link, .. } = &action.body {
+                if let Some(due) = due {
+                    facts.push(format!("due {}", due.format("%Y-%m-%d")));
+                }
+                if let Some(link) = link {
+                    facts.push(format!("ticket {}", ticket(link)));
+                }
+            }
+            let done = self.state.done_by(action.id);
+            let _ = write!(
                 out,
-                "- [ ] **{}** {} ({owner}){}",
+                "- [{}] **{}** {} ({}){}",
+                if done.is_some() { "x" } else { " " },
                 action.id,
                 text(self.state.text(action), TASK),
+                facts.join("; "),
                 self.corrections(action, TASK)
             );
+            if let Some(done) = done {
+                let _ = write!(
+                    out,
+                    "\\\n      Done by {} at {} UTC ({})",
+                    text(&done.by, TASK),
+                    utc_time(self.state.at(done)),
+                    done.id
+                );
+                let how = self.state.text(done);
+                if !how.trim().is_empty() {
+                    let _ = write!(out, ": {}", text(how, TASK));
+                }
+                out.push_str(&self.corrections(done, TASK));
+            }
+            out.push('\n');
         }
         if !any {
             out.push_str("No action items recorded.\n");
         }
         out.push('\n');
+        self.left_out(out, Kind::Action);
+        // Done entries that no longer count, or that finished only retracted actions, are
+        // named so that nothing in the log goes unmentioned.
+        let other: Vec<String> = self
+            .incident
+            .entries_of(Kind::Done)
+            .filter(|done| {
+                self.state.is_retracted(done.id)
+                    || !matches!(&done.body, Body::Done { actions } if actions.iter().any(|action| !self.state.is_retracted(*action) && self.state.done_by(*action).is_some_and(|by| by.id == done.id)))
+            })
+            .map(|done| match self.state.retraction(done.id) {
+                Some(retraction) => format!("{} (retracted by {})", done.id, retraction.id),
+                None => done.id.to_string(),
+            })
+            .collect();
+        if !other.is_empty() {
+            let _ = writeln!(
+                out,
+                "Done entries that mark no listed action: {}.\n",
+                other.join(", ")
+            );
+        }
     }
 
     /// The model's metrics, formatted: the same numbers as the JSON `metrics`.
@@ -697,6 +1123,13 @@ impl<'a> Report<'a> {
         self.state
             .first(Kind::Symptom)
             .map(|symptom| (symptom.id, self.state.at(symptom)))
+    }
+
+    /// An entry's current text, escaped for `place`.
+    pub fn entry_text(&self, label: Label, place: Place<'_>) -> String {
+        self.state
+            .entry(label)
+            .map_or_else(String::new, |entry| text(self.state.text(entry), place))
     }
 
     pub fn metrics_of(&self) -> crate::model::Metrics {
@@ -879,6 +1312,8 @@ enum What<'a> {
     Closed,
     Reopened,
     Entry(&'a Entry),
+    ImpactStarted(&'a Entry),
+    ImpactEnded(&'a Entry),
 }
 
 /// A command's output as a fenced block: shown escaped (control characters visible, tabs
@@ -956,6 +1391,27 @@ fn human_ms(milliseconds: u64) -> String {
         format!("{milliseconds}ms")
     } else {
         format!("{:.1}s", milliseconds as f64 / 1000.0)
+    }
+}
+
+/// A ticket link as given: a real link only when it is a plain http(s) URL that cannot
+/// break out of an autolink; anything else (`OPS-42`) is text, escaped like all user text.
+pub fn ticket(link: &str) -> String {
+    let lower = link.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let safe = rest.is_some_and(|rest| !rest.is_empty())
+        && !link.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || sanitize::is_hidden(c)
+                || matches!(c, '<' | '>' | '\\' | '`')
+        });
+    if safe {
+        format!("<{link}>")
+    } else {
+        text(link, TASK)
     }
 }
 

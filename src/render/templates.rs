@@ -1,14 +1,15 @@
 //! The postmortem templates other teams already use, filled from the log: Google's SRE
-//! book (`--template google`) and PagerDuty's (`--template pagerduty`). What the log
-//! cannot know is marked for the author to complete.
+//! book (`--template google`) and PagerDuty's (`--template pagerduty`). A section the log
+//! cannot fill says what to record to fill it, so the next regeneration keeps it: nothing
+//! is left for hand editing, which a regeneration would lose.
 
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
 use super::human_duration;
-use super::markdown::{Options, Report, finish, section};
-use crate::model::Incident;
+use super::markdown::{CAUSES, Options, Report, finish, section};
+use crate::model::{CauseKind, Incident};
 
 const GOOGLE: [&str; 9] = [
     "Summary",
@@ -34,73 +35,55 @@ const PAGERDUTY: [&str; 9] = [
     "Action Items",
 ];
 
-fn to_complete(out: &mut String, what: &str) {
-    let _ = writeln!(out, "**To be completed by the author:** {what}\n");
+/// What to record to fill a section the log cannot fill yet.
+fn to_record(out: &mut String, command: &str) {
+    let _ = writeln!(out, "Nothing recorded yet: `{command}`.\n");
 }
 
-pub fn google(incident: &Incident, now: DateTime<Utc>, _options: Options) -> String {
+pub fn google(incident: &Incident, now: DateTime<Utc>, options: Options) -> String {
     let report = Report::new(incident, now);
     let mut out = String::new();
     report.title(&mut out, &GOOGLE);
     report.header(&mut out);
     section(&mut out, "Summary", |out| report.summary(out));
-    section(&mut out, "Impact", |out| {
-        out.push_str("Symptoms as observed during the incident:\n\n");
-        report.symptoms(out);
-        to_complete(
-            out,
-            "who and what was affected, for how long, and how badly (users, requests, revenue).",
-        );
+    chart(incident, options, &mut out);
+    section(&mut out, "Impact", |out| impact(&report, out));
+    section(&mut out, "Root Causes", |out| {
+        report.causes(out, &[CauseKind::Root, CauseKind::Contributing])
     });
-    section(&mut out, "Root Causes", |out| report.hypotheses(out));
     section(&mut out, "Trigger", |out| {
-        to_complete(out, "what set the root cause off, and when.");
+        report.causes(out, &[CauseKind::Trigger])
     });
     section(&mut out, "Resolution", |out| {
         resolution(&report, incident, out);
     });
-    section(&mut out, "Detection", |out| {
-        detection(&report, out);
-        to_complete(
-            out,
-            "how the problem was noticed, and how it could be noticed sooner.",
-        );
-    });
+    section(&mut out, "Detection", |out| detection(&report, out));
     section(&mut out, "Action Items", |out| report.actions(out));
-    section(&mut out, "Lessons Learned", |out| {
-        to_complete(
-            out,
-            "what went well, what went wrong, and where we got lucky.",
-        );
-    });
+    section(&mut out, "Lessons Learned", |out| report.lessons(out));
     section(&mut out, "Timeline", |out| report.timeline(out));
     finish(out)
 }
 
-pub fn pagerduty(incident: &Incident, now: DateTime<Utc>, _options: Options) -> String {
+pub fn pagerduty(incident: &Incident, now: DateTime<Utc>, options: Options) -> String {
     let report = Report::new(incident, now);
     let mut out = String::new();
     report.title(&mut out, &PAGERDUTY);
     report.header(&mut out);
     section(&mut out, "Overview", |out| report.summary(out));
+    chart(incident, options, &mut out);
     section(&mut out, "What Happened", |out| {
         out.push_str("Symptoms as observed:\n\n");
         report.symptoms(out);
-        out.push_str("Tests run to rule hypotheses out, and what they showed:\n\n");
-        report.tests(out);
+        out.push_str("Hypotheses, and how each was settled:\n\n");
+        report.hypotheses(out);
     });
     section(&mut out, "Contributing Factors", |out| {
-        report.hypotheses(out)
+        report.causes(out, &CAUSES)
     });
     section(&mut out, "Resolution", |out| {
         resolution(&report, incident, out);
     });
-    section(&mut out, "Impact", |out| {
-        to_complete(
-            out,
-            "who and what was affected, for how long, and how badly (users, requests, revenue).",
-        );
-    });
+    section(&mut out, "Impact", |out| impact(&report, out));
     section(&mut out, "Responders", |out| {
         if report.has_roles() {
             report.roles(out);
@@ -113,14 +96,30 @@ pub fn pagerduty(incident: &Incident, now: DateTime<Utc>, _options: Options) -> 
     });
     section(&mut out, "Timeline", |out| report.timeline(out));
     section(&mut out, "How'd We Do?", |out| {
+        report.lessons(out);
+        out.push_str("How long each step took:\n\n");
         report.metrics(out);
-        to_complete(
-            out,
-            "what went well, what didn't, and what we would do differently.",
-        );
     });
     section(&mut out, "Action Items", |out| report.actions(out));
     finish(out)
+}
+
+/// The mermaid chart, where the default report has it: right after the summary.
+fn chart(incident: &Incident, options: Options, out: &mut String) {
+    if options.chart
+        && let Some(chart) = super::chart::gantt(incident)
+    {
+        out.push_str(&chart);
+    }
+}
+
+/// The impacts and their window, or what to record.
+fn impact(report: &Report<'_>, out: &mut String) {
+    if report.has_impacts() {
+        report.impact(out);
+    } else {
+        to_record(out, "incident impact TEXT --from TIME --to TIME");
+    }
 }
 
 fn resolution(report: &Report<'_>, incident: &Incident, out: &mut String) {
@@ -132,7 +131,10 @@ fn resolution(report: &Report<'_>, incident: &Incident, out: &mut String) {
                 super::markdown::text(resolution, super::markdown::PARAGRAPH)
             );
         }
-        None => to_complete(out, "how the incident was resolved."),
+        None if incident.closed_at().is_some() => {
+            to_record(out, "incident reopen`, then `incident close TEXT --at TIME")
+        }
+        None => out.push_str("Not resolved yet: the incident is still open.\n\n"),
     }
     if report.has_decisions() {
         out.push_str("Decisions taken on the way:\n\n");
@@ -140,26 +142,32 @@ fn resolution(report: &Report<'_>, incident: &Incident, out: &mut String) {
     }
 }
 
-/// When the first symptom was seen and how long until the incident was opened: the
-/// model's time to detect, formatted.
+/// The first symptom, when it was seen, and the time undetected: the model's time to
+/// detect (impact start to opening), formatted, never computed here.
 fn detection(report: &Report<'_>, out: &mut String) {
-    let detect = report.metrics_of().time_to_detect;
-    match (report.first_symptom(), detect) {
-        (Some((label, at)), Some(detect)) => {
-            let opened = if detect.clamped {
-                ", after the incident was opened".to_string()
-            } else {
-                format!(
-                    "; the incident was opened {} later",
-                    human_duration(detect.seconds)
-                )
-            };
+    match report.first_symptom() {
+        Some((label, at)) => {
             let _ = writeln!(
                 out,
-                "The first symptom, {label}, was observed at {} UTC{opened}.\n",
-                super::utc_time(at)
+                "The first symptom, {label}, was observed at {} UTC: {}\n",
+                super::utc_time(at),
+                report.entry_text(label, super::markdown::PARAGRAPH)
             );
         }
-        _ => out.push_str("No symptom was recorded.\n\n"),
+        None => to_record(out, "incident symptom TEXT --at TIME"),
+    }
+    match report.metrics_of().time_to_detect {
+        Some(detect) if detect.clamped => out.push_str(
+            "Time undetected (impact start to opening): 0s; the impact started after the \
+             incident was opened.\n\n",
+        ),
+        Some(detect) => {
+            let _ = writeln!(
+                out,
+                "Time undetected (impact start to opening): {}.\n",
+                human_duration(detect.seconds)
+            );
+        }
+        None => to_record(out, "incident impact TEXT --from TIME"),
     }
 }

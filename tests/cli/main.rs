@@ -14,6 +14,7 @@ mod handover;
 mod hostile;
 mod options;
 mod output;
+mod postmortem;
 mod report;
 mod responders;
 mod review;

@@ -464,21 +464,39 @@ fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
 /// by a label or the report's own words, then `:` and times.
 fn is_chart_line(line: &str) -> bool {
     let line = line.trim_start();
-    let settings = ["title ", "dateFormat ", "axisFormat ", "todayMarker ", "section "];
+    let settings = [
+        "title ",
+        "dateFormat ",
+        "axisFormat ",
+        "todayMarker ",
+        "section ",
+    ];
     if settings.iter().any(|setting| line.starts_with(setting)) {
-        return line.chars().all(|c| c.is_ascii_alphanumeric() || " %:-()".contains(c));
+        return line
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " %:-()".contains(c));
     }
     let Some((name, times)) = line.split_once(" :") else {
         return false;
     };
-    let own_words = ["Impact", "Investigating", "Identified", "Mitigated", "Resolved"];
+    let own_words = [
+        "Impact",
+        "Investigating",
+        "Identified",
+        "Mitigated",
+        "Resolved",
+    ];
     let first = name.split(' ').next().unwrap_or_default();
     let named = own_words.iter().any(|word| name.starts_with(word))
         || first.parse::<crate::model::Label>().is_ok()
         || first.parse::<u32>().is_ok();
     named
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || " ,".contains(c))
-        && times.chars().all(|c| c.is_ascii_alphanumeric() || " ,:-".contains(c))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " ,".contains(c))
+        && times
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " ,:-".contains(c))
 }
 
 proptest! {

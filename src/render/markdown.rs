@@ -904,7 +904,7 @@ impl<'a> Report<'a> {
             Body::Amend { .. } => false,
             // A retraction keeps its line (its entry says it was taken back, and by whom);
             // one of a fact shown in its own section is named there.
-            Body::Retract { target } => self
+            Body::Retract { target, .. } => self
                 .state
                 .entry(*target)
                 .is_none_or(|taken| self.on_timeline(taken) || taken.kind() == Kind::Amend),

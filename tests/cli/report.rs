@@ -149,7 +149,11 @@ fn user_text_cannot_add_structure() {
         ),
         "{markdown}"
     );
-    assert!(!markdown.contains("\n```"), "{markdown}");
+    // The one fence is the report's own chart; the user's ``` stays text.
+    assert_eq!(markdown.matches("\n```").count(), 2, "{markdown}");
+    assert!(markdown.contains("\n```mermaid\ngantt\n"), "{markdown}");
+    let without_chart = env.ok(&["report", "--no-chart"]);
+    assert!(!without_chart.contains("\n```"), "{without_chart}");
 }
 
 /// markdownlint's default rules (line length aside) on a report full of hostile text.

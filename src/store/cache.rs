@@ -20,6 +20,10 @@ use crate::model::{Incident, Stage, Status, check_text};
 
 const LIST_CACHE_VERSION: u32 = 3;
 
+/// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
+/// times, author and text fields alone take more).
+const MIN_ENTRY_BYTES: u64 = 64;
+
 /// The largest cache read: 10,000 incidents make about 3 MB. A bigger one is ignored.
 const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -61,15 +65,20 @@ impl Summary {
     /// Whether a cached summary could be what `of` made for the document filed under
     /// `id`: the cache is a file anyone with the folder can write, so what it says is held
     /// to what a document could say before `list` shows it.
-    fn could_describe(&self, id: &str) -> bool {
+    fn could_describe(&self, id: &str, key: &FileKey) -> bool {
         let year_ok = |time: &DateTime<Utc>| (0..=9999).contains(&time.year());
         self.id == id
             && id::is_valid(&self.id)
             && check_text(&self.title).is_ok()
             && year_ok(&self.opened_at)
-            && [self.severity, self.peak_severity]
-                .iter()
-                .all(|severity| severity.is_none_or(|severity| (1..=5).contains(&severity)))
+            && match (self.severity, self.peak_severity) {
+                (None, None) => true,
+                (Some(now), Some(peak)) => (1..=5).contains(&now) && (1..=now).contains(&peak),
+                _ => false,
+            }
+            && (self.status == Status::Open) != (self.stage == Stage::Resolved && self.closed_at.is_some())
+            // Every entry takes well over this many bytes of the document.
+            && self.entries as u64 * MIN_ENTRY_BYTES <= key.size
             && match (self.status, &self.closed_at) {
                 (Status::Open, None) => true,
                 (Status::Closed, Some(closed_at)) => year_ok(closed_at),
@@ -131,7 +140,7 @@ impl Store {
         let mut fresh = HashMap::with_capacity(documents.len());
         for (id, key) in documents {
             let cached = cache.documents.remove(&id).filter(|(cached_key, summary)| {
-                Some(*cached_key) == key && summary.could_describe(&id)
+                Some(*cached_key) == key && summary.could_describe(&id, cached_key)
             });
             let summary = match (cached, key) {
                 (Some((_, summary)), _) => summary,

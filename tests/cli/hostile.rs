@@ -200,6 +200,25 @@ fn a_forged_list_cache_cannot_make_list_lie_or_reach_the_terminal() {
     fs::write(&cache, serde_json::to_vec(&forged).unwrap()).unwrap();
     let shown = env.ok(&["list"]);
     assert!(shown.contains("db down"), "{shown}");
+
+    // Plausible fields in an impossible combination: a severity with no peak, a peak
+    // with no severity, more entries than the document has room for.
+    for (field, value) in [
+        ("severity", serde_json::json!(1)),
+        ("peak_severity", serde_json::json!(2)),
+        ("entries", serde_json::json!(999)),
+    ] {
+        env.ok(&["list"]);
+        let mut forged: serde_json::Value =
+            serde_json::from_slice(&fs::read(&cache).unwrap()).unwrap();
+        forged["documents"][&id][1]["title"] = "db fine".into();
+        forged["documents"][&id][1][field] = value;
+        fs::write(&cache, serde_json::to_vec(&forged).unwrap()).unwrap();
+        let listed = env.json(&["list"]);
+        assert_eq!(listed[0]["title"], "db down", "{field}: {listed}");
+        assert_eq!(listed[0]["stage"], "investigating", "{field}: {listed}");
+        assert_eq!(listed[0]["entries"], 0, "{field}: {listed}");
+    }
 }
 
 /// Runs `body` on a thread of its own in a private mount namespace, so a bind mount made

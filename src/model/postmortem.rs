@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::entry::{Body, CauseKind, Entry, Went};
-use super::label::{Kind, Label};
+use super::label::Kind;
 use super::state::State;
 
 impl<'a> State<'a> {
@@ -53,12 +53,5 @@ impl<'a> State<'a> {
             .collect();
         lessons.sort_by_key(|entry| self.at(entry));
         lessons
-    }
-
-    /// The entry that marked an action item done, if one that still counts did.
-    pub fn done_by(&self, action: Label) -> Option<&'a Entry> {
-        self.live(Kind::Done).find(
-            |entry| matches!(&entry.body, Body::Done { actions } if actions.contains(&action)),
-        )
     }
 }

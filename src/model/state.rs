@@ -106,6 +106,8 @@ pub struct State<'a> {
     evidence: LabelMap<Vec<Label>>,
     amendments: LabelMap<Vec<Label>>,
     retractions: LabelMap<Label>,
+    /// Each action item done, and the first `done` that still counts and marked it.
+    done: LabelMap<Label>,
 }
 
 impl<'a> State<'a> {
@@ -118,6 +120,7 @@ impl<'a> State<'a> {
             evidence: LabelMap::default(),
             amendments: LabelMap::default(),
             retractions: LabelMap::default(),
+            done: LabelMap::default(),
         };
         // Corrections first: a retraction recorded later still takes back a result.
         for (position, entry) in incident.entries.iter().enumerate() {
@@ -134,6 +137,15 @@ impl<'a> State<'a> {
                 && !state.retractions.contains_key(&entry.id)
             {
                 state.retractions.insert(target, entry.id);
+            }
+        }
+        for entry in &incident.entries {
+            if let Body::Done { actions } = &entry.body
+                && !state.retractions.contains_key(&entry.id)
+            {
+                for action in actions {
+                    state.done.entry(*action).or_insert(entry.id);
+                }
             }
         }
         // Results in order of when they happened (ties in recording order), so that the
@@ -265,6 +277,11 @@ impl<'a> State<'a> {
             .map(|entry| entry.text.as_str())
             .next()
             .unwrap_or(&self.incident.title)
+    }
+
+    /// The entry that marked an action item done, if one that still counts did.
+    pub fn done_by(&self, action: Label) -> Option<&'a Entry> {
+        self.done.get(&action).and_then(|done| self.entry(*done))
     }
 
     pub fn amendments(&self, label: Label) -> &[Label] {

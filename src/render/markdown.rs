@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::escape::{self, Place};
 use super::{human_duration, push_utc_time, utc_time};
 use crate::model::{
-    Body, CauseKind, Change, Entry, HypothesisStatus, Incident, Kind, Label, Run, Span, State,
-    Status, Went, join_labels,
+    Body, CauseKind, Change, Entry, HypothesisStatus, Incident, Kind, Label, LabelMap, Run, Span,
+    State, Status, Went, join_labels,
 };
 use crate::sanitize;
 
@@ -856,6 +856,16 @@ impl<'a> Report<'a> {
         // Equal times keep the order things were recorded in, which the uuid v7s give to
         // the millisecond; the opening comes first.
         moments.sort_by_key(|moment| (moment.at, moment.recorded));
+        // Each test's bare `--run` results, gathered once: looked up per test, they made
+        // a report of thousands of tests quadratic.
+        let mut runs: LabelMap<Vec<&Entry>> = LabelMap::default();
+        for result in &incident.entries {
+            if let Body::Result { test, .. } = &result.body
+                && self.is_bare_run(result)
+            {
+                runs.entry(*test).or_default().push(result);
+            }
+        }
         for moment in moments {
             out.push_str("- ");
             push_utc_time(out, moment.at);
@@ -884,7 +894,9 @@ impl<'a> Report<'a> {
             match moment.what {
                 What::Entry(entry) => {
                     out.push_str(&self.corrections(entry, ITEM));
-                    self.runs_of(out, entry);
+                    for result in runs.get(&entry.id).into_iter().flatten() {
+                        self.ran(out, result);
+                    }
                 }
                 What::Opened => out.push_str(&self.retitled()),
                 _ => {}
@@ -927,23 +939,15 @@ impl<'a> Report<'a> {
         )
     }
 
-    /// `; ran it, R1: exited with 0 after 5ms` for each bare `--run` result of a test.
-    fn runs_of(&self, out: &mut String, test: &'a Entry) {
-        if test.kind() != Kind::Test {
-            return;
-        }
-        for result in self.incident.entries.iter().filter(|result| {
-            matches!(&result.body, Body::Result { test: of, .. } if *of == test.id)
-                && self.is_bare_run(result)
-        }) {
-            let _ = write!(
-                out,
-                "; ran it, **{}**: {}{}",
-                result.id,
-                text(self.state.text(result), ITEM),
-                self.corrections(result, ITEM)
-            );
-        }
+    /// `; ran it, R1: exited with 0 after 5ms`: a test's bare `--run` result.
+    fn ran(&self, out: &mut String, result: &Entry) {
+        let _ = write!(
+            out,
+            "; ran it, **{}**: {}{}",
+            result.id,
+            text(self.state.text(result), ITEM),
+            self.corrections(result, ITEM)
+        );
     }
 
     /// ` (retitled by E3)` when the title shown is a correction, or nothing.

@@ -150,7 +150,16 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
                 .owner(action)
                 .map(|owner| format!("  (owner: {})", one_line(owner)))
                 .unwrap_or_default();
-            let _ = writeln!(text, "  {:<width$}  {}{owner}", action.id, line(action));
+            let done = state
+                .done_by(action.id)
+                .map(|done| paint.green(&format!("  done ({})", done.id)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                text,
+                "  {:<width$}  {}{owner}{done}",
+                action.id,
+                line(action)
+            );
         }
     }
 

@@ -1198,20 +1198,30 @@ impl<'a> Report<'a> {
     /// situation is the log as it stood at the decision's time, from the model.
     pub fn decisions(&self, out: &mut String) {
         let situations = self.state.situations();
-        // Retracted options stay in the lists they were weighed in, marked retracted.
-        let mut options: Vec<&Entry> = Vec::new();
+        // Each decision lists the options weighed since the one before it, and the option
+        // it chose if that came earlier: what was on the table, not every option ever, so
+        // thousands of decisions stay a report a person can read. Retracted options stay
+        // in the lists they were weighed in, marked retracted.
+        let mut weighed: Vec<&Entry> = Vec::new();
         let mut undecided: Vec<&Entry> = Vec::new();
         for entry in &self.incident.entries {
             match &entry.body {
                 Body::Option { .. } => {
-                    options.push(entry);
+                    weighed.push(entry);
                     if !self.state.is_retracted(entry.id) {
                         undecided.push(entry);
                     }
                 }
                 Body::Decision { option: chosen } => {
                     if let Some(situation) = situations.get(&entry.id) {
+                        let mut options = weighed.clone();
+                        if !options.iter().any(|option| option.id == *chosen)
+                            && let Some(option) = self.state.entry(*chosen)
+                        {
+                            options.insert(0, option);
+                        }
                         self.decision(out, situation, *chosen, &options);
+                        weighed.clear();
                         undecided.clear();
                     }
                 }
@@ -1239,9 +1249,13 @@ impl<'a> Report<'a> {
         let severity = situation
             .severity
             .map_or_else(|| "not set".to_string(), |severity| severity.to_string());
-        let standing: Vec<String> = situation
+        // The first few standing hypotheses by label, and how many more: the Hypotheses
+        // section lists them all.
+        const NAMED: usize = 8;
+        let mut standing: Vec<String> = situation
             .standing
             .iter()
+            .take(NAMED)
             .map(|hypothesis| {
                 format!(
                     "{} ({})",
@@ -1250,6 +1264,9 @@ impl<'a> Report<'a> {
                 )
             })
             .collect();
+        if situation.standing.len() > NAMED {
+            standing.push(format!("and {} more", situation.standing.len() - NAMED));
+        }
         let _ = writeln!(
             out,
             "Situation at {} UTC: severity {severity}, stage {}; standing hypotheses: {}.\n",

@@ -218,7 +218,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
         Body::Cause { cause, hypothesis } => {
             field(text, "cause", cause.name());
             if let Some(hypothesis) = hypothesis {
-                field(text, "established by", &labelled(&[*hypothesis], state));
+                field(text, "hypothesis", &labelled(&[*hypothesis], state));
             }
         }
         Body::Lesson { went } => field(text, "went", went.name()),

@@ -230,3 +230,38 @@ fn a_name_from_the_environment_is_held_to_the_same_limit_as_a_typed_one() {
         json!([])
     );
 }
+
+#[test]
+fn the_board_says_which_action_items_are_done() {
+    let env = TestEnv::new();
+    night(&env);
+    env.ok(&["done", "A1", "alert shipped"]);
+    let board = env.ok(&["status"]);
+    assert!(
+        board.contains("A1  alert on pool saturation  (owner: ben)  done (E1)"),
+        "{board}"
+    );
+}
+
+#[test]
+fn each_decision_lists_what_was_on_the_table_not_every_option_ever() {
+    let env = TestEnv::new();
+    env.open("Checkout 502s");
+    env.ok(&["option", "roll back the config"]);
+    env.ok(&["option", "raise the pool"]);
+    env.ok(&["decide", "O2", "fastest"]);
+    env.ok(&["option", "fail over to eu-west-2"]);
+    env.ok(&["decide", "O1", "the pool did not hold"]);
+    let markdown = env.ok(&["report"]);
+    let second = markdown
+        .split("### D2")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a section for D2");
+    assert!(second.contains("**O3** fail over"), "{second}");
+    assert!(
+        second.contains("**O1** roll back the config **Chosen.**"),
+        "{second}"
+    );
+    assert!(!second.contains("**O2**"), "decided on before: {second}");
+}

@@ -21,27 +21,7 @@ pub fn describe(entry: &Entry, state: &State<'_>) -> String {
         }
     };
     match &entry.body {
-        Body::Amend {
-            target,
-            time,
-            owner,
-            consequence,
-        } => {
-            let mut changes = Vec::new();
-            if !entry.text.is_empty() {
-                changes.push(one_line(&entry.text));
-            }
-            if let Some(time) = time {
-                changes.push(format!("time {}", utc_time(*time)));
-            }
-            if let Some(owner) = owner {
-                changes.push(format!("owner {}", one_line(owner)));
-            }
-            if let Some(consequence) = consequence {
-                changes.push(format!("consequence {}", one_line(consequence)));
-            }
-            format!("{target}: {}", changes.join("; "))
-        }
+        Body::Amend { target, .. } => format!("{target}: {}", super::amendment(entry)),
         Body::Retract { target, .. } => with_text(target.to_string()),
         Body::Decision { option } => with_text(option.to_string()),
         Body::Severity { severity } => with_text(severity.to_string()),

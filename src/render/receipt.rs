@@ -55,33 +55,7 @@ pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> Stri
             Body::Retract { target, .. } => {
                 format!("{target} retracted: {}", one_line(&entry.text))
             }
-            Body::Amend {
-                target,
-                time,
-                owner,
-                consequence,
-            } => {
-                let mut changes = Vec::new();
-                if !entry.text.is_empty() {
-                    changes.push(format!("{target} now reads: {}", one_line(&entry.text)));
-                }
-                if let Some(time) = time {
-                    changes.push(format!(
-                        "{target} happened at {}",
-                        time.with_timezone(&Local).format("%Y-%m-%d %H:%M %:z")
-                    ));
-                }
-                if let Some(owner) = owner {
-                    changes.push(format!("{target}'s owner is now {}", one_line(owner)));
-                }
-                if let Some(consequence) = consequence {
-                    changes.push(format!(
-                        "{target}'s consequence is now {}",
-                        one_line(consequence)
-                    ));
-                }
-                changes.join("; ")
-            }
+            Body::Amend { target, .. } => format!("{target} {}", super::amendment(entry)),
             Body::Retitle => format!("the title is now {}", one_line(&entry.text)),
             Body::Severity { severity } => with_note(format!("severity is now {severity}"), entry),
             Body::Stage { stage } => with_note(format!("stage is now {}", stage.name()), entry),

@@ -225,33 +225,6 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
     }
 }
 
-/// What an amendment changed: `now reads: …; time now 2026-11-21 02:40 UTC`.
-fn amendment(correction: &Entry) -> String {
-    let Body::Amend {
-        time,
-        owner,
-        consequence,
-        ..
-    } = &correction.body
-    else {
-        return one_line(&correction.text);
-    };
-    let mut changes = Vec::new();
-    if !correction.text.is_empty() {
-        changes.push(format!("now reads: {}", one_line(&correction.text)));
-    }
-    if let Some(time) = time {
-        changes.push(format!("time now {} UTC", utc_time(*time)));
-    }
-    if let Some(owner) = owner {
-        changes.push(format!("owner now {}", one_line(owner)));
-    }
-    if let Some(consequence) = consequence {
-        changes.push(format!("consequence now {}", one_line(consequence)));
-    }
-    changes.join("; ")
-}
-
 /// How another entry stands to this one: `R1 rules it out`, `T2 tests it`.
 fn relation(referrer: &Entry, label: Label) -> &'static str {
     match &referrer.body {
@@ -334,7 +307,7 @@ pub fn human(incident: &Incident, entry: &Entry, paint: &Paint) -> String {
                     "retracted".to_string()
                 }
                 Body::Retract { .. } => format!("retracted: {}", one_line(&correction.text)),
-                _ => amendment(correction),
+                _ => super::amendment(correction),
             };
             let _ = writeln!(
                 text,

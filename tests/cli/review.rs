@@ -245,7 +245,9 @@ fn log_shows_the_latest_entries_in_order_of_time() {
     assert_eq!(lines[0], "… 9 earlier entries: `incident log --all`");
     assert!(lines[1].starts_with("E2  amend "), "{last3}");
     assert!(
-        lines[1].ends_with("S1: 7% of POST /checkout return 502; time 2026-11-21 02:40"),
+        lines[1].ends_with(
+            "S1: now reads: 7% of POST /checkout return 502; time now 2026-11-21 02:40 UTC"
+        ),
         "{last3}"
     );
     assert!(lines[2].starts_with("E3  retract "), "{last3}");

@@ -352,16 +352,35 @@ impl<'a> State<'a> {
 
     /// The first root cause recorded (`cause --root`, or `close --root-cause`) that still
     /// counts, and whose hypothesis, if it names one, still stands.
+    ///
+    /// With several, the one known first: a root cause established by a hypothesis is
+    /// known from the result that confirmed it, one written down later (in the
+    /// postmortem) from when it was recorded. So a cause typed the next day never pushes
+    /// `time_to_root_cause` past the moment the evidence settled it.
     pub fn root_cause_entry(&self) -> Option<&'a Entry> {
         self.causes(CauseKind::Root)
             .into_iter()
-            .find(|cause| match cause.body {
+            .filter(|cause| match cause.body {
                 Body::Cause {
                     hypothesis: Some(hypothesis),
                     ..
                 } => self.is_standing(hypothesis),
                 _ => true,
             })
+            .min_by_key(|cause| self.cause_known_at(cause))
+    }
+
+    /// When a cause became known: its hypothesis's confirming result, else its own time.
+    fn cause_known_at(&self, cause: &Entry) -> DateTime<Utc> {
+        match cause.body {
+            Body::Cause {
+                hypothesis: Some(hypothesis),
+                ..
+            } => self
+                .confirmed_by(hypothesis)
+                .map_or_else(|| self.at(cause), |result| self.at(result)),
+            _ => self.at(cause),
+        }
     }
 
     /// Hypotheses not retracted whose evidence confirms them, in recording order.
@@ -488,12 +507,12 @@ impl<'a> State<'a> {
     /// When the recorded root cause became known: its confirming result, else the close
     /// that named it.
     fn root_cause_known_at(&self) -> Option<DateTime<Utc>> {
+        if let Some(entry) = self.root_cause_entry() {
+            return Some(self.cause_known_at(entry));
+        }
         let cause = self.root_cause()?;
         if let Some(result) = self.confirmed_by(cause) {
             return Some(self.at(result));
-        }
-        if let Some(entry) = self.root_cause_entry() {
-            return Some(self.at(entry));
         }
         self.incident
             .lifecycle

@@ -52,7 +52,12 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
     }
     let mut facts = vec![format!("stage {}", state.stage().name())];
     if let Some(severity) = state.severity() {
-        facts.insert(0, format!("severity {severity}"));
+        let peak = state
+            .peak_severity()
+            .filter(|peak| *peak != severity)
+            .map(|peak| format!(" (peak {peak})"))
+            .unwrap_or_default();
+        facts.insert(0, format!("severity {severity}{peak}"));
     }
     for (role, holder) in state.roles() {
         facts.push(format!("{} {}", one_line(role), one_line(holder)));

@@ -85,6 +85,9 @@ pub struct EntryView<'a> {
     /// For an option, the decisions that chose it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chosen_by: Option<Vec<Label>>,
+    /// For an action item, the `done` entry that marked it done (null while open).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done_by: Option<Option<Label>>,
 }
 
 pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
@@ -109,6 +112,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         results: None,
         awaiting_result: None,
         chosen_by: None,
+        done_by: None,
     };
     match &entry.body {
         Body::Hypothesis { .. } => {
@@ -127,6 +131,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         }
         Body::Action { .. } => {
             view.current_owner = Some(state.owner(entry));
+            view.done_by = Some(state.done_by(entry.id).map(|done| done.id));
         }
         _ => {}
     }

@@ -1047,6 +1047,13 @@ impl<'a> Report<'a> {
         };
         let before = "before the incident was opened";
         let before_impact = "before the impact started";
+        // Detect, identify, mitigate and resolve count from the impact start; with no
+        // impact or symptom recorded the model counts from the opening, and says so here.
+        let base = if self.state.impact_started_at().is_some() {
+            "from the impact start"
+        } else {
+            "from the opening: no impact or symptom recorded"
+        };
         let _ = writeln!(
             out,
             "- Time undetected (impact start to opening): {}",
@@ -1058,7 +1065,7 @@ impl<'a> Report<'a> {
         );
         let _ = writeln!(
             out,
-            "- Time to first hypothesis: {}",
+            "- Time to first hypothesis (from the opening): {}",
             show(
                 metrics.time_to_first_hypothesis,
                 &format!("the first hypothesis came {before}"),
@@ -1067,7 +1074,7 @@ impl<'a> Report<'a> {
         );
         let _ = writeln!(
             out,
-            "- Time to identify (from the impact start): {}",
+            "- Time to identify ({base}): {}",
             show(
                 metrics.time_to_identify,
                 &format!("identified {before_impact}"),
@@ -1076,7 +1083,7 @@ impl<'a> Report<'a> {
         );
         let _ = writeln!(
             out,
-            "- Time to root cause: {}",
+            "- Time to root cause (from the opening): {}",
             show(
                 metrics.time_to_root_cause,
                 &format!("confirmed {before}"),
@@ -1085,7 +1092,7 @@ impl<'a> Report<'a> {
         );
         let _ = writeln!(
             out,
-            "- Time to mitigate (from the impact start): {}",
+            "- Time to mitigate ({base}): {}",
             show(
                 metrics.time_to_mitigate,
                 &format!("mitigated {before_impact}"),
@@ -1099,7 +1106,7 @@ impl<'a> Report<'a> {
                 human_duration(self.state.elapsed(self.now))
             ),
         };
-        let _ = writeln!(out, "- Time to resolve (from the impact start): {resolve}");
+        let _ = writeln!(out, "- Time to resolve ({base}): {resolve}");
         out.push('\n');
     }
 

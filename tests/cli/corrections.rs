@@ -265,3 +265,43 @@ fn each_decision_lists_what_was_on_the_table_not_every_option_ever() {
     );
     assert!(!second.contains("**O2**"), "decided on before: {second}");
 }
+
+#[test]
+fn the_root_cause_is_the_one_known_first_whatever_order_it_was_typed_in() {
+    let mut env = TestEnv::new();
+    env.set_now("2026-11-23T12:00:00Z");
+    env.ok(&["open", "Checkout 502s", "--at", "2026-11-21 10:00"]);
+    env.ok(&["symptom", "502s", "--at", "2026-11-21 10:01"]);
+    env.ok(&["hypothesis", "pool exhausted", "--at", "2026-11-21 10:05"]);
+    env.ok(&["test", "gauges", "--for", "H1", "--at", "2026-11-21 10:06"]);
+    let confirmed = ["result", "T1", "100/100", "--confirms", "H1"];
+    env.ok(&[&confirmed[..], &["--at", "2026-11-21 10:30"]].concat());
+    env.ok(&["close", "pool raised", "--at", "2026-11-21 11:00"]);
+    // The postmortem, the next day: a root cause written down first, then the one the
+    // evidence settled at 10:30.
+    env.ok(&[
+        "cause",
+        "nobody load-tested the pool",
+        "--root",
+        "--at",
+        "2026-11-22 09:00",
+    ]);
+    env.ok(&["cause", "pool too small", "--root", "--hypothesis", "H1"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(report["root_cause"], "H1");
+    assert_eq!(report["metrics"]["time_to_root_cause"], 1800);
+}
+
+#[test]
+fn done_and_peak_severity_reach_scripts_and_the_board() {
+    let env = TestEnv::new();
+    env.ok(&["open", "Checkout 502s", "--severity", "1"]);
+    env.ok(&["severity", "3"]);
+    env.ok(&["action", "alert on pool saturation"]);
+    env.ok(&["action", "load-test the pool"]);
+    env.ok(&["done", "A1"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "A1")["done_by"], "E3");
+    assert_eq!(entry(&report, "A2")["done_by"], Value::Null);
+    assert!(env.ok(&["status"]).contains("severity 3 (peak 1)"));
+}

@@ -288,7 +288,7 @@ fn confirmed_is_not_the_root_cause_until_one_is_recorded() {
     }
     assert!(
         env.ok(&["report"])
-            .contains("- Time to root cause: no root cause recorded"),
+            .contains("- Time to root cause (from the opening): no root cause recorded"),
     );
 
     // Recorded as the hint says: the root cause, known since R1, the times unchanged.
@@ -310,7 +310,7 @@ fn confirmed_is_not_the_root_cause_until_one_is_recorded() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("- Time to root cause: 10m\n"),
+        markdown.contains("- Time to root cause (from the opening): 10m\n"),
         "{markdown}"
     );
 }
@@ -357,10 +357,10 @@ fn each_metric_is_the_same_number_in_json_and_markdown() {
     assert_eq!(
         metrics.trim_end(),
         "\n- Time undetected (impact start to opening): 30m\n\
-         - Time to first hypothesis: 0s (the first hypothesis came before the incident was \
-         opened)\n\
+         - Time to first hypothesis (from the opening): 0s (the first hypothesis came before \
+         the incident was opened)\n\
          - Time to identify (from the impact start): not identified\n\
-         - Time to root cause: 10m\n\
+         - Time to root cause (from the opening): 10m\n\
          - Time to mitigate (from the impact start): not mitigated\n\
          - Time to resolve (from the impact start): 50m"
     );
@@ -371,5 +371,8 @@ fn each_metric_is_the_same_number_in_json_and_markdown() {
     env.ok(&["amend", "R1", "--time", "03:05"]);
     let report = env.json(&["report", "--format", "json"]);
     assert_eq!(report["metrics"]["time_to_root_cause"], 300);
-    assert!(env.ok(&["report"]).contains("- Time to root cause: 5m\n"));
+    assert!(
+        env.ok(&["report"])
+            .contains("- Time to root cause (from the opening): 5m\n")
+    );
 }

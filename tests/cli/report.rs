@@ -282,8 +282,8 @@ fn entries_backdated_before_the_opening_are_not_negative_durations() {
     let markdown = env.ok(&["report"]);
     assert!(
         markdown.contains(
-            "- Time to first hypothesis: 0s (the first hypothesis came before the incident \
-             was opened)"
+            "- Time to first hypothesis (from the opening): 0s (the first hypothesis came \
+             before the incident was opened)"
         ),
         "{markdown}"
     );

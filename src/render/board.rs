@@ -250,7 +250,7 @@ fn postmortem(text: &mut String, incident: &Incident, paint: &Paint, width: usiz
                 };
                 let _ = writeln!(
                     text,
-                    "  {:<width$}  {:<12} {}{established}",
+                    "  {:<width$}  {:<19}  {}{established}",
                     cause.id,
                     kind.name(),
                     one_line(state.text(cause))

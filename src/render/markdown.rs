@@ -446,9 +446,16 @@ impl<'a> Report<'a> {
     /// `Retracted and left out: L4 (E9).` for the entries of a kind taken back, which a
     /// section of facts no longer shows.
     fn left_out(&self, out: &mut String, kind: Kind) {
+        self.left_out_of(out, kind, |_| true);
+    }
+
+    /// `left_out` for the entries of a kind that `belongs` keeps: the causes of one
+    /// section, when the causes are split over several.
+    fn left_out_of(&self, out: &mut String, kind: Kind, belongs: impl Fn(&Entry) -> bool) {
         let retracted: Vec<String> = self
             .incident
             .entries_of(kind)
+            .filter(|entry| belongs(entry))
             .filter_map(|entry| {
                 self.state
                     .retraction(entry.id)
@@ -475,7 +482,10 @@ impl<'a> Report<'a> {
                 CauseKind::Root => ("Root causes", "--root"),
                 CauseKind::Contributing => ("Contributing factors", "--contributing"),
             };
-            let _ = writeln!(out, "{title}:\n");
+            // A section of one kind (Google's Trigger) is titled already.
+            if kinds.len() > 1 {
+                let _ = writeln!(out, "{title}:\n");
+            }
             // Causes naming the same hypothesis as an earlier one are folded into it.
             let mut shown: Vec<(&Entry, Vec<Label>)> = Vec::new();
             for cause in self.state.causes(*kind) {
@@ -547,7 +557,11 @@ impl<'a> Report<'a> {
                 set_aside.join(", ")
             );
         }
-        self.left_out(out, Kind::Cause);
+        self.left_out_of(
+            out,
+            Kind::Cause,
+            |entry| matches!(entry.body, Body::Cause { cause, .. } if kinds.contains(&cause)),
+        );
     }
 
     pub fn has_lessons(&self) -> bool {

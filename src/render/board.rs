@@ -17,10 +17,12 @@ fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 
 pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
     let state = incident.state();
-    // The widest label: one letter and the most digits of any number.
+    // The widest label shown: one letter and the most digits of any number. Changes of
+    // state (`E…`) have no row of their own here.
     let width = incident
         .entries
         .iter()
+        .filter(|entry| !entry.kind().is_change())
         .map(|entry| entry.id.number)
         .max()
         .map_or(2, |number| {

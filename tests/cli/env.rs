@@ -295,3 +295,137 @@ pub fn lint_markdown(dir: &Path, files: &[&str]) {
     );
     assert!(lint.status.success(), "{files:?}:\n{stdout}{stderr}");
 }
+
+/// A night on checkout, still open at 03:30: an impact, a severity that peaked, two
+/// roles, one hypothesis confirmed, one ruled out, one under test, one untested, a
+/// retracted duplicate, a decision taken and another pending, four notes, and follow-ups
+/// open, done and retracted.
+pub fn a_night_on_checkout(env: &TestEnv) {
+    env.quiet(&["open", "Checkout returns 502s", "--at", "02:40"]);
+    for args in [
+        &["severity", "1", "EU card payments failing", "--at", "02:44"][..],
+        &["severity", "2", "--at", "03:15"],
+        &["role", "commander", "ana", "--at", "02:45"],
+        &["role", "comms", "ben", "--at", "02:46"],
+        &[
+            "impact",
+            "about 30% of EU checkouts fail, card payments only",
+            "--from",
+            "02:31",
+        ],
+        &["symptom", "5xx rate on /checkout at 12%", "--at", "02:41"],
+        &["symptom", "p99 latency 4s on payments-api", "--at", "02:42"],
+        &["symptom", "errors only in eu-west-1", "--at", "02:43"],
+        &["hypothesis", "bad config push at 02:30", "--at", "02:45"],
+        &["hypothesis", "database failover", "--at", "02:46"],
+        &[
+            "hypothesis",
+            "card provider outage",
+            "--at",
+            "02:47",
+            "--by",
+            "ben",
+        ],
+        &[
+            "hypothesis",
+            "noisy neighbour on eu-west-1",
+            "--at",
+            "02:48",
+        ],
+        &["hypothesis", "the database failed over", "--at", "02:49"],
+        &["retract", "H5", "--why", "same as H2"],
+        &[
+            "test",
+            "diff the config against yesterday's",
+            "--for",
+            "H1",
+            "--at",
+            "02:50",
+        ],
+        &[
+            "test",
+            "check the db primary's uptime",
+            "--for",
+            "H2",
+            "--at",
+            "02:51",
+        ],
+        &[
+            "test",
+            "query the provider status page",
+            "--for",
+            "H3",
+            "--at",
+            "02:52",
+            "--by",
+            "ben",
+        ],
+        &[
+            "result",
+            "T2",
+            "primary up 41 days, no failover",
+            "--rules-out",
+            "--at",
+            "02:55",
+        ],
+        &[
+            "result",
+            "T1",
+            "timeout changed from 30s to 3s",
+            "--confirms",
+            "H1",
+            "--at",
+            "02:58",
+        ],
+        &["amend", "S2", "p99 latency 4.2s on payments-api"],
+        &[
+            "option",
+            "roll back the config",
+            "--consequence",
+            "lose the new retry policy",
+            "--at",
+            "03:00",
+        ],
+        &[
+            "decide",
+            "O1",
+            "safest, the old config ran for weeks",
+            "--at",
+            "03:03",
+        ],
+        &["note", "paged the payments team", "--at", "03:02"],
+        &["note", "rollback started", "--at", "03:04"],
+        &["note", "error rate back to 1%", "--at", "03:14"],
+        &["note", "watching the EU dashboards", "--at", "03:20"],
+        &["note", "wrong incident", "--at", "03:21"],
+        &["retract", "N5"],
+        &["stage", "mitigated", "--at", "03:12"],
+        &[
+            "option",
+            "drain eu-west-1-c",
+            "--consequence",
+            "less capacity until morning",
+            "--at",
+            "03:21",
+        ],
+        &[
+            "action",
+            "add a config canary",
+            "--owner",
+            "ben",
+            "--due",
+            "2026-11-28",
+            "--link",
+            "https://jira.example.com/OPS-12",
+            "--at",
+            "03:22",
+        ],
+        &["action", "alert on timeout changes", "--at", "03:23"],
+        &["action", "post the status page update", "--owner", "cara"],
+        &["done", "A3", "posted at 03:25"],
+        &["action", "page the wrong team", "--owner", "dan"],
+        &["retract", "A4"],
+    ] {
+        env.quiet(args);
+    }
+}

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::env::TestEnv;
+use crate::env::{TestEnv, a_night_on_checkout};
 
 #[test]
 fn quiet_prints_only_the_id_or_label() {
@@ -321,155 +321,11 @@ fn titles_and_references_with_control_characters_are_escaped_everywhere() {
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
 
-/// Checkout at 02:40: three symptoms (one amended), five hypotheses (confirmed, ruled
-/// out, open, retracted, untested), a test still awaiting its result, options with a
-/// decision, action items with and without an owner, and a new primary.
-fn a_night_on_checkout(env: &TestEnv) {
-    env.quiet(&["open", "Checkout returns 502s", "--at", "02:40"]);
-    for args in [
-        &[
-            "severity",
-            "2",
-            "checkout down for EU customers",
-            "--at",
-            "02:41",
-        ][..],
-        &["symptom", "5xx rate on /checkout at 12%", "--at", "02:41"],
-        &["symptom", "p99 latency 4s on payments-api", "--at", "02:43"],
-        &["symptom", "errors only in eu-west-1", "--at", "02:44"],
-        &[
-            "hypothesis",
-            "bad config push at 02:30",
-            "--explains",
-            "S1,S2",
-            "--at",
-            "02:45",
-        ],
-        &[
-            "hypothesis",
-            "database failover",
-            "--explains",
-            "S2",
-            "--at",
-            "02:46",
-        ],
-        &[
-            "hypothesis",
-            "card provider outage",
-            "--explains",
-            "S1",
-            "--at",
-            "02:47",
-            "--by",
-            "ben",
-        ],
-        &["hypothesis", "DNS misconfiguration", "--at", "02:48"],
-        &[
-            "hypothesis",
-            "noisy neighbour on the eu-west-1 hosts",
-            "--explains",
-            "S3",
-            "--at",
-            "02:49",
-            "--by",
-            "ben",
-        ],
-        &[
-            "test",
-            "diff the config against yesterday's",
-            "--for",
-            "H1",
-            "--at",
-            "02:50",
-        ],
-        &[
-            "test",
-            "check the db primary's uptime",
-            "--for",
-            "H2",
-            "--at",
-            "02:51",
-        ],
-        &[
-            "test",
-            "query the provider status page",
-            "--for",
-            "H3",
-            "--at",
-            "02:52",
-            "--by",
-            "ben",
-        ],
-        &[
-            "result",
-            "T2",
-            "primary up 41 days, no failover",
-            "--rules-out",
-            "--at",
-            "02:55",
-        ],
-        &[
-            "result",
-            "T1",
-            "timeout changed from 30s to 3s",
-            "--confirms",
-            "H1",
-            "--at",
-            "02:58",
-        ],
-        &["retract", "H4", "--why", "recorded twice, same as H2"],
-        &["amend", "S2", "p99 latency 4.2s on payments-api"],
-        &[
-            "option",
-            "roll back the config",
-            "--consequence",
-            "lose the new retry policy",
-            "--at",
-            "03:00",
-        ],
-        &[
-            "option",
-            "raise the timeout by hand",
-            "--consequence",
-            "drift from the repo until the next deploy",
-            "--at",
-            "03:01",
-        ],
-        &["note", "paged the payments team", "--at", "03:02"],
-        &[
-            "decide",
-            "O1",
-            "safest, the old config ran for weeks",
-            "--at",
-            "03:03",
-        ],
-        &[
-            "action",
-            "add a config canary",
-            "--owner",
-            "ben",
-            "--at",
-            "03:05",
-        ],
-        &["action", "alert on timeout changes", "--at", "03:06"],
-        &["role", "primary", "cara", "--at", "03:06"],
-    ] {
-        env.quiet(args);
-    }
-}
-
 #[test]
 fn the_board_snapshot() {
     let env = TestEnv::new();
     a_night_on_checkout(&env);
     insta::assert_snapshot!(env.ok(&["status"]));
-}
-
-#[test]
-fn the_handover_snapshot() {
-    let env = TestEnv::new();
-    a_night_on_checkout(&env);
-    insta::assert_snapshot!(env.ok(&["status", "--format", "can"]));
 }
 
 #[test]

@@ -172,6 +172,9 @@ pub enum CauseKind {
 }
 
 impl CauseKind {
+    /// In the order a postmortem lists them: what set it off, why, what made it worse.
+    pub const ALL: [CauseKind; 3] = [CauseKind::Trigger, CauseKind::Root, CauseKind::Contributing];
+
     pub fn name(self) -> &'static str {
         match self {
             CauseKind::Trigger => "trigger",

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::paint::Paint;
 use super::{human_duration, utc_time};
 use crate::model::{
-    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Status, Went, join_labels,
+    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, State, Status, Went, join_labels,
 };
 use crate::sanitize::one_line;
 
@@ -193,7 +193,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
         }
     }
 
-    postmortem(&mut text, incident, paint, width);
+    postmortem(&mut text, &state, paint, width);
 
     let warnings = state.warnings();
     if !warnings.is_empty() {
@@ -216,8 +216,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
 
 /// The postmortem facts recorded so far: the impact, the causes and the lessons, so the
 /// board shows what the report will say.
-fn postmortem(text: &mut String, incident: &Incident, paint: &Paint, width: usize) {
-    let state = incident.state();
+fn postmortem(text: &mut String, state: &State<'_>, paint: &Paint, width: usize) {
     let impacts: Vec<&Entry> = state.live(Kind::Impact).collect();
     if !impacts.is_empty() {
         section(text, paint, "Impact");
@@ -238,10 +237,12 @@ fn postmortem(text: &mut String, incident: &Incident, paint: &Paint, width: usiz
             );
         }
     }
-    let kinds = [CauseKind::Trigger, CauseKind::Root, CauseKind::Contributing];
-    if kinds.iter().any(|kind| !state.causes(*kind).is_empty()) {
+    if CauseKind::ALL
+        .iter()
+        .any(|kind| !state.causes(*kind).is_empty())
+    {
         section(text, paint, "Causes");
-        for kind in kinds {
+        for kind in CauseKind::ALL {
             for cause in state.causes(kind) {
                 let established = match cause.body {
                     Body::Cause {

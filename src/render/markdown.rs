@@ -35,9 +35,6 @@ const SECTIONS: [&str; 12] = [
     "Metrics",
 ];
 
-/// Every kind of cause, as the Causes section orders them.
-pub const CAUSES: [CauseKind; 3] = [CauseKind::Trigger, CauseKind::Root, CauseKind::Contributing];
-
 pub const ITEM: Place<'static> = Place::Block { indent: "  " };
 pub const TASK: Place<'static> = Place::Block { indent: "      " };
 pub const PARAGRAPH: Place<'static> = Place::Block { indent: "" };
@@ -106,7 +103,9 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, options: Options) -> Stri
         section(&mut out, "Impact", |out| report.impact(out));
     }
     if report.has_causes() {
-        section(&mut out, "Causes", |out| report.causes(out, &CAUSES));
+        section(&mut out, "Causes", |out| {
+            report.causes(out, &CauseKind::ALL)
+        });
     }
     if report.has_roles() {
         section(&mut out, "Roles", |out| report.roles(out));

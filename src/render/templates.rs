@@ -8,7 +8,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::human_duration;
-use super::markdown::{CAUSES, Options, Report, finish, section};
+use super::markdown::{Options, Report, finish, section};
 use crate::model::{CauseKind, Incident};
 
 const GOOGLE: [&str; 9] = [
@@ -78,7 +78,7 @@ pub fn pagerduty(incident: &Incident, now: DateTime<Utc>, options: Options) -> S
         report.hypotheses(out);
     });
     section(&mut out, "Contributing Factors", |out| {
-        report.causes(out, &CAUSES)
+        report.causes(out, &CauseKind::ALL)
     });
     section(&mut out, "Resolution", |out| {
         resolution(&report, incident, out);

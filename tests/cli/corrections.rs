@@ -305,3 +305,78 @@ fn done_and_peak_severity_reach_scripts_and_the_board() {
     assert_eq!(entry(&report, "A2")["done_by"], Value::Null);
     assert!(env.ok(&["status"]).contains("severity 3 (peak 1)"));
 }
+
+#[test]
+fn every_time_option_reads_unquoted_times_and_free_text_runs_on() {
+    let env = TestEnv::new();
+    night(&env);
+    env.ok(&["amend", "S1", "--time", "5", "minutes", "ago"]);
+    env.ok(&["impact", "EU checkouts failing", "--from", "2h", "ago"]);
+    env.ok(&[
+        "amend",
+        "O1",
+        "--consequence",
+        "keep",
+        "the",
+        "old",
+        "limits",
+    ]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "S1")["current_at"], "2026-11-21T03:25:00Z");
+    assert_eq!(entry(&report, "I1")["from"], "2026-11-21T01:30:00Z");
+    let option = entry(&report, "O1");
+    assert_eq!(option["current_consequence"], "keep the old limits");
+    assert_eq!(
+        option["current_text"], "roll back the config",
+        "not the text"
+    );
+}
+
+#[test]
+fn a_slip_with_an_option_says_what_to_type_instead() {
+    let env = TestEnv::new();
+    let id = night(&env);
+    let before = std::fs::read(env.document_path(&id)).unwrap();
+    let stderr = env.fails(&["action", "fix the alarm", "--owner", "Ben", "Ng"], 2);
+    assert!(
+        stderr.contains("`--owner` takes one word") && stderr.contains("--owner 'Ben Ng'"),
+        "{stderr}"
+    );
+    let stderr = env.fails(&["note", "x", "--at", "yesterday", "23:00"], 2);
+    assert!(
+        stderr.contains("\"yesterday 23:00\" is not a time"),
+        "{stderr}"
+    );
+    let stderr = env.fails(&["amend", "S1", "--at", "02:30"], 2);
+    assert!(stderr.contains("use `--time`"), "{stderr}");
+    assert_eq!(std::fs::read(env.document_path(&id)).unwrap(), before);
+}
+
+#[test]
+fn the_impact_window_is_the_earliest_from_else_the_first_symptom() {
+    let env = TestEnv::new();
+    env.ok(&["open", "Checkout 502s", "--at", "02:47"]);
+    env.ok(&["symptom", "502s", "--at", "02:41"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(
+        report["impact_started_at"], "2026-11-21T02:41:00Z",
+        "the symptom"
+    );
+    assert_eq!(report["impact_ended_at"], Value::Null);
+    env.ok(&["impact", "EU cards", "--from", "02:38", "--to", "03:10"]);
+    env.ok(&["impact", "all cards", "--from", "02:20", "--to", "03:20"]);
+    env.ok(&["retract", "I2", "--why", "it was EU only"]);
+    env.ok(&[
+        "impact",
+        "webhooks late",
+        "--from",
+        "02:40",
+        "--to",
+        "03:15",
+    ]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(report["impact_started_at"], "2026-11-21T02:38:00Z");
+    assert_eq!(report["impact_ended_at"], "2026-11-21T03:15:00Z");
+    // Time undetected: from the impact start to the opening.
+    assert_eq!(report["metrics"]["time_to_detect"], 9 * 60);
+}

@@ -195,6 +195,14 @@ pub enum Command {
     /// Print the post-incident report
     #[command(after_help = "Example:\n  incident report -o checkout-502s.md")]
     Report(ReportArgs),
+    /// Share incidents through a git remote, show it, or stop sharing
+    #[command(
+        after_help = "Examples:\n  incident remote git@github.com:acme/incidents.git\n  incident remote\n  incident remote --remove"
+    )]
+    Remote(RemoteArgs),
+    /// Send what was recorded here, receive what others recorded
+    #[command(after_help = "Example:\n  incident sync")]
+    Sync(SyncArgs),
     /// Print a shell completion script
     #[command(after_help = "Example:\n  source <(incident completions bash)")]
     Completions(CompletionsArgs),
@@ -418,6 +426,24 @@ pub struct ShowArgs {
     /// The entry to show
     #[arg(value_name = "LABEL", add = ArgValueCompleter::new(completion::any_label))]
     pub label: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoteArgs {
+    /// Anything `git clone` takes: a path, file://, ssh or https
+    #[arg(value_name = "URL", conflicts_with = "remove")]
+    pub url: Option<String>,
+    /// Stop sharing; nothing is deleted
+    #[arg(long)]
+    pub remove: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Run as the sync that follows a recording command: quietly, queued behind any
+    /// sync already running, never prompting
+    #[arg(long, hide = true)]
+    pub background: bool,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,12 @@ pub enum Error {
     /// A save that the reader would refuse: writing it would lock the user out of the log.
     #[error("{} was not saved, because it could not be read back: {reason}; nothing was recorded", path.display())]
     NotReadableBack { path: PathBuf, reason: String },
+    #[error("no remote is set; incidents are not shared")]
+    NoRemote,
+    #[error("sync failed: {reason}")]
+    Sync { reason: String },
+    #[error("{} could not be shared", if problems.len() == 1 { "1 incident".to_string() } else { format!("{} incidents", problems.len()) })]
+    NotShared { problems: Vec<String> },
     #[error(transparent)]
     Model(#[from] crate::model::Error),
     /// Text written in the editor that could not be recorded: its file is left in place.
@@ -159,6 +165,11 @@ impl Error {
                 "start one with `incident open TITLE`, or pick one with `incident use REF`".into()
             }
             Error::CurrentIncidentGone { .. } => "pick another with `incident use REF`".into(),
+            Error::NoRemote => "share through a git remote with `incident remote URL`".into(),
+            Error::Sync { .. } => "nothing recorded here was lost; `incident sync` tries again".into(),
+            Error::NotShared { .. } => {
+                "everything else was shared; nothing recorded here was lost".into()
+            }
             Error::NoMatchingIncident { .. } => "`incident list --all` shows every incident".into(),
             Error::AmbiguousIncident { .. } => "type more of the id".into(),
             Error::Damaged { .. } => {
@@ -179,6 +190,7 @@ impl Error {
         match self {
             Error::NoMatchingIncident { candidates, .. }
             | Error::AmbiguousIncident { candidates, .. } => candidates,
+            Error::NotShared { problems } => problems,
             Error::TextKept { source, .. } => source.candidates(),
             _ => &[],
         }

@@ -70,7 +70,15 @@ fn run() -> Result<(), Error> {
     let cli = Cli::from_arg_matches(&matches).map_err(Error::Clap)?;
     let mut ui = ui::Ui::new(cli.global.color, cli.global.json, cli.global.quiet);
     let context = context::Context::new(&cli.global)?;
+    let syncing = matches!(cli.command, Some(cli::Command::Sync(_)));
     let outcome = commands::run(cli.command, &context, &mut ui);
+    // What was recorded is shared after the command is done, by a sync of its own that
+    // the engineer does not wait for.
+    if !syncing && context.store.saved_any() {
+        if let Err(error) = store::spawn_background_sync(&context.store) {
+            ui.warn(&format!("could not start sharing: {error}"));
+        }
+    }
     // What the store had to say is said even when the command failed afterwards.
     for warning in context.store.take_warnings() {
         ui.warn(&warning);
@@ -163,7 +171,7 @@ fn report_error(error: &Error) -> ExitCode {
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "error: {}", sanitize::one_line(&error.to_string()));
     for candidate in error.candidates() {
-        let _ = writeln!(stderr, "  {candidate}");
+        let _ = writeln!(stderr, "  {}", sanitize::one_line(candidate));
     }
     if let Some(hint) = error.hint() {
         let _ = writeln!(stderr, "hint: {hint}");

@@ -19,6 +19,7 @@ mod man;
 mod note;
 mod open;
 mod option;
+mod remote;
 mod reopen;
 mod report;
 mod result;
@@ -30,6 +31,7 @@ mod show;
 mod stage;
 mod status;
 mod symptom;
+mod sync;
 mod test;
 mod undo;
 mod use_;
@@ -74,6 +76,8 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Undo(args) => undo::run(context, ui, args),
         Command::Log(args) => log::run(context, ui, args),
         Command::Show(args) => show::run(context, ui, args),
+        Command::Remote(args) => remote::run(context, ui, args),
+        Command::Sync(args) => sync::run(context, ui, args),
         Command::Completions(args) => completions::run(ui, args),
         Command::Man(args) => man::run(ui, args),
         Command::Complete(args) => complete::run(context, ui, args),

@@ -17,7 +17,11 @@ pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Resul
         ))),
         (_, None | Some(BoardFormat::Board)) => {
             let paint = ui.paint();
-            ui.print(&board::render(&incident, context.now, &paint))
+            let mut text = board::render(&incident, context.now, &paint);
+            if let Some(sharing) = context.store.sharing(&incident) {
+                text.push_str(&board::sharing(&sharing, context.now, &paint));
+            }
+            ui.print(&text)
         }
         (_, Some(BoardFormat::Can)) => ui.print(&handover::render(&incident, context.now)),
         (_, Some(BoardFormat::Slack)) => ui.print(&slack::render(&incident, context.now)),

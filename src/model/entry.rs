@@ -263,6 +263,43 @@ impl Body {
         }
     }
 
+    /// Points every link at the label `to` gives it: how links follow a renumbering.
+    pub fn relink(&mut self, to: impl Fn(Label) -> Label) {
+        let each = |labels: &mut Vec<Label>| labels.iter_mut().for_each(|label| *label = to(*label));
+        match self {
+            Body::Hypothesis { explains } => each(explains),
+            Body::Test { targets } => each(targets),
+            Body::Result {
+                test,
+                rules_out,
+                confirms,
+                ..
+            } => {
+                *test = to(*test);
+                each(rules_out);
+                each(confirms);
+            }
+            Body::Decision { option } => *option = to(*option),
+            Body::Done { actions } => each(actions),
+            Body::Cause {
+                hypothesis: Some(hypothesis),
+                ..
+            } => *hypothesis = to(*hypothesis),
+            Body::Amend { target, .. } | Body::Retract { target, .. } => *target = to(*target),
+            Body::Symptom
+            | Body::Note
+            | Body::Action { .. }
+            | Body::Option { .. }
+            | Body::Severity { .. }
+            | Body::Stage { .. }
+            | Body::Role { .. }
+            | Body::Retitle
+            | Body::Impact { .. }
+            | Body::Cause { .. }
+            | Body::Lesson { .. } => {}
+        }
+    }
+
     /// The entries this one points at, each with the kind it must have (`None`: any entry
     /// that is not itself a change).
     pub fn links(&self) -> Vec<(Label, Option<Kind>)> {

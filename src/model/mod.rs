@@ -8,12 +8,14 @@
 
 mod entry;
 mod error;
+mod join;
 mod label;
 mod postmortem;
 mod state;
 pub mod utc;
 
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
+pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, join_labels, parse_labels};
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
 

@@ -10,6 +10,7 @@ use crate::model::{
     Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, State, Status, Went, join_labels,
 };
 use crate::sanitize::one_line;
+use crate::store::Sharing;
 
 fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     format!("{} ago", human_duration((now - at).num_seconds().max(0)))
@@ -288,4 +289,26 @@ fn none_yet(text: &mut String, any: bool) {
     if !any {
         text.push_str("  none yet\n");
     }
+}
+
+/// How far this machine is from the team: the last sync, and what is not yet sent.
+pub fn sharing(sharing: &Sharing, now: DateTime<Utc>, paint: &Paint) -> String {
+    let mut parts = vec![format!("Shared through {}", one_line(&sharing.url))];
+    parts.push(match sharing.last_success {
+        Some(at) => format!("last sync {} UTC ({})", utc_time(at), ago(now, at)),
+        None => "not synced yet".to_string(),
+    });
+    if let Some((at, error)) = &sharing.failure {
+        parts.push(paint.yellow(&format!(
+            "sync failed {} UTC: {}",
+            utc_time(*at),
+            one_line(error)
+        )));
+    }
+    parts.push(match sharing.unsent {
+        0 => "everything sent".to_string(),
+        1 => paint.yellow("1 entry not yet sent"),
+        unsent => paint.yellow(&format!("{unsent} entries not yet sent")),
+    });
+    format!("\n{}\n", parts.join(" · "))
 }

@@ -15,6 +15,7 @@ pub mod paint;
 pub mod receipt;
 pub mod show;
 pub mod slack;
+pub mod sync;
 pub mod templates;
 
 #[cfg(test)]

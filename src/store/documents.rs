@@ -20,7 +20,7 @@ use crate::model::{Incident, SCHEMA};
 
 /// The largest document read: far beyond any real incident (10,000 entries are about
 /// 2.4 MB), small enough that a runaway file or `/dev/zero` cannot eat the memory.
-const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+pub(super) const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 impl Store {
     fn document_path(&self, id: &str) -> PathBuf {
@@ -167,16 +167,12 @@ impl Store {
     }
 
     fn save(&self, incident: &Incident, placement: Placement) -> Result<()> {
-        // Compact: half the bytes to write and sync of a pretty document. People read
-        // incidents through `report --format json`, which is pretty.
         let path = self.document_path(&incident.id);
         check_readable_back(incident).map_err(|reason| Error::NotReadableBack {
             path: path.clone(),
             reason,
         })?;
-        let mut bytes = serde_json::to_vec(incident)
-            .expect("an incident always serializes: it holds only strings, numbers and lists");
-        bytes.push(b'\n');
+        let bytes = document_bytes(incident);
         let write = AtomicWrite {
             target: &path,
             // One temp name per incident: saves of it take turns under its lock, and one
@@ -189,12 +185,63 @@ impl Store {
         if let Some(warning) = write.write(&bytes)? {
             self.warn(warning);
         }
+        self.saved.set(true);
         Ok(())
     }
 
     pub fn exists(&self, id: &str) -> bool {
         self.document_path(id).exists()
     }
+
+    /// A document's bytes as stored, unparsed.
+    pub(super) fn raw_document(&self, id: &str) -> Result<Vec<u8>> {
+        read_regular(&self.document_path(id), MAX_DOCUMENT_BYTES)
+    }
+
+    /// Like `update`, but `change` decides from the incident as it is now whether to
+    /// write anything: `None` leaves the document as it was.
+    pub(super) fn replace(
+        &self,
+        id: &str,
+        change: impl FnOnce(Incident) -> Result<Option<Incident>>,
+    ) -> Result<Option<Incident>> {
+        self.check_incidents_dir()?;
+        let lock = self.lock(id)?;
+        let current = self.load(id)?;
+        let Some(mut incident) = change(current)? else {
+            return Ok(None);
+        };
+        incident.schema = SCHEMA;
+        self.save(&incident, Placement::Replace)?;
+        drop(lock);
+        Ok(Some(incident))
+    }
+
+    /// Removes a document whose every entry is safely saved under another id (a sync
+    /// renaming an incident). Its lock file stays: it is never replaced or removed.
+    pub(super) fn remove(&self, id: &str) -> Result<()> {
+        let lock = self.lock(id)?;
+        let path = self.document_path(id);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::io(path, source)),
+        }
+        super::atomic::sync_dir(&self.incidents_dir())?;
+        drop(lock);
+        Ok(())
+    }
+}
+
+/// A document as saved: compact JSON and a newline. The same bytes are pushed to a
+/// remote, so every machine that synced holds byte-identical documents.
+pub(super) fn document_bytes(incident: &Incident) -> Vec<u8> {
+    // Compact: half the bytes to write and sync of a pretty document. People read
+    // incidents through `report --format json`, which is pretty.
+    let mut bytes = serde_json::to_vec(incident)
+        .expect("an incident always serializes: it holds only strings, numbers and lists");
+    bytes.push(b'\n');
+    bytes
 }
 
 /// What a save must check so that `load` reads back what it writes, without a second
@@ -236,7 +283,7 @@ fn check_readable_back(incident: &Incident) -> std::result::Result<(), String> {
 
 /// Reads a document, telling apart the ways a file can be unusable so the user knows
 /// what happened to it.
-fn parse_document(bytes: &[u8], path: &Path, id: &str) -> Result<Incident> {
+pub(super) fn parse_document(bytes: &[u8], path: &Path, id: &str) -> Result<Incident> {
     let damaged = |reason: String| Error::Damaged {
         path: path.to_path_buf(),
         reason,

@@ -12,6 +12,11 @@
 //! incidents/.<id>.tmp         a save in progress; never ends in .json
 //! .current.<…>.tmp            a write of `current` or the cache in progress, or left by
 //! .list-cache.json.<…>.tmp    a kill; swept a minute later (atomic.rs, `temp_path`)
+//! sync/remote                 the git remote incidents are shared through   (sync/)
+//! sync/repo.git               a bare repository: the team's branch as last fetched
+//! sync/state.json             the last sync, and what the remote held then (the board)
+//! sync/run.lock               held by the running sync; sync/queue.lock by the next
+//! sync/log                    what background syncs said
 //! ```
 //!
 //! Every file of ours is read by one helper too (`atomic::read_regular`): only a regular
@@ -27,6 +32,7 @@ mod current;
 mod documents;
 mod lock;
 mod output;
+mod sync;
 
 use std::cell::RefCell;
 use std::fs;
@@ -36,6 +42,7 @@ use std::path::PathBuf;
 
 pub use cache::Summary;
 pub use output::write_file_atomically;
+pub use sync::{Sharing, Synced, spawn_background_sync};
 
 use crate::error::{Error, Result};
 
@@ -46,6 +53,8 @@ pub struct Store {
     root: PathBuf,
     /// What the user should hear about but that did not stop the command.
     warnings: RefCell<Vec<String>>,
+    /// Whether this process saved an incident document, which a sync then shares.
+    saved: std::cell::Cell<bool>,
 }
 
 /// An incident as a change left it on disk, and what the change returned.
@@ -75,12 +84,18 @@ impl Store {
         Store {
             root,
             warnings: RefCell::new(Vec::new()),
+            saved: std::cell::Cell::new(false),
         }
     }
 
     /// The warnings gathered so far, for the command to show; each is shown once.
     pub fn take_warnings(&self) -> Vec<String> {
         std::mem::take(&mut self.warnings.borrow_mut())
+    }
+
+    /// Whether an incident document was saved since this store was opened.
+    pub fn saved_any(&self) -> bool {
+        self.saved.get()
     }
 
     fn warn(&self, warning: String) {

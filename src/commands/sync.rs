@@ -1,0 +1,38 @@
+//! `incident sync`: send what was recorded here, receive what others recorded.
+
+use crate::cli::SyncArgs;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::render;
+use crate::ui::{Mode, Ui};
+
+pub fn run(context: &Context, ui: &mut Ui, args: SyncArgs) -> Result<()> {
+    let author = context.author(&Default::default())?;
+    let Some(synced) = context.store.sync(&author, context.now, args.background)? else {
+        // In the background, with another sync queued: that one sends this one's entries.
+        return Ok(());
+    };
+    if args.background {
+        // Said to the log, for whoever wonders what the last syncs did.
+        ui.print(&format!(
+            "{} {}",
+            render::utc_time(context.now),
+            render::sync::lines(&synced)
+        ))?;
+    } else {
+        ui.print_by_mode(
+            || render::sync::json(&synced),
+            || render::sync::ids(&synced),
+            || render::sync::lines(&synced),
+        )?;
+        if ui.mode() == Mode::Human && synced.incidents.is_empty() && synced.problems.is_empty() {
+            ui.note("everything here is shared, and nothing new came");
+        }
+    }
+    if !synced.problems.is_empty() {
+        return Err(Error::NotShared {
+            problems: synced.problems,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,325 @@
+//! Joining logs: the entries of one log added to another, each once, with labels that
+//! clash renumbered and every link following. A sync joins this machine's log of an
+//! incident into the team's; a merge of two incidents joins one into the other. Entries
+//! are immutable and carry UUIDs, so the union by UUID loses nothing and adds nothing
+//! twice, whatever the order or repetition of joins.
+
+use std::collections::{HashMap, HashSet};
+
+use uuid::Uuid;
+
+use super::entry::Entry;
+use super::label::{Label, Series};
+use super::{Incident, Transition};
+
+/// A label an added entry could not keep: `from` was taken by an entry `by` recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relabel {
+    pub from: Label,
+    pub to: Label,
+    pub by: String,
+}
+
+/// What a join added.
+#[derive(Debug, Default)]
+pub struct Joined {
+    /// Entries and lifecycle changes added.
+    pub added: usize,
+    pub relabeled: Vec<Relabel>,
+}
+
+impl Joined {
+    pub fn changed(&self) -> bool {
+        self.added > 0
+    }
+}
+
+impl Incident {
+    /// Adds every entry of `other` that this log does not hold (by UUID), after its own
+    /// and in `other`'s order. An added entry keeps its label unless an entry here holds
+    /// it: then it takes the next number past every label in use on either side, so no
+    /// label that is not clashing moves. Links of the added entries follow their targets:
+    /// to the new label, or to the label this log gives an entry both logs hold.
+    pub fn join_entries(&mut self, other: &[Entry]) -> Joined {
+        let here: HashMap<Uuid, Label> = self
+            .entries
+            .iter()
+            .map(|entry| (entry.uuid, entry.id))
+            .collect();
+        let taken: HashMap<Label, &str> = self
+            .entries
+            .iter()
+            .map(|entry| (entry.id, entry.by.as_str()))
+            .collect();
+        let mut highest: HashMap<Series, u32> = HashMap::new();
+        for label in self.entries.iter().chain(other).map(|entry| entry.id) {
+            let number = highest.entry(label.series).or_default();
+            *number = (*number).max(label.number);
+        }
+        let mut labels: HashMap<Label, Label> = HashMap::new();
+        let mut relabeled = Vec::new();
+        let mut seen = HashSet::new();
+        let mut added = Vec::new();
+        for entry in other {
+            if let Some(label) = here.get(&entry.uuid) {
+                labels.insert(entry.id, *label);
+                continue;
+            }
+            if !seen.insert(entry.uuid) {
+                continue;
+            }
+            let label = match taken.get(&entry.id) {
+                None => entry.id,
+                Some(by) => {
+                    let number = highest
+                        .get_mut(&entry.id.series)
+                        .expect("every series in use has a highest number");
+                    *number = number.saturating_add(1);
+                    let to = Label::new(entry.id.series, *number);
+                    relabeled.push(Relabel {
+                        from: entry.id,
+                        to,
+                        by: (*by).to_string(),
+                    });
+                    to
+                }
+            };
+            labels.insert(entry.id, label);
+            added.push(entry);
+        }
+        let count = added.len();
+        for entry in added {
+            let mut entry = entry.clone();
+            entry.id = labels[&entry.id];
+            entry.body.relink(|label| labels.get(&label).copied().unwrap_or(label));
+            self.entries.push(entry);
+        }
+        Joined {
+            added: count,
+            relabeled,
+        }
+    }
+
+    /// Adds the closes and reopens of `other` that this log does not hold, with the
+    /// labels `relabeled` gave their root causes, and orders them by when they were made:
+    /// the status follows the last change made, on whichever machine.
+    pub fn join_lifecycle(&mut self, other: &[Transition], relabeled: &[Relabel]) -> usize {
+        let mut here: HashSet<Uuid> = self.lifecycle.iter().map(|change| change.uuid).collect();
+        let mut added = 0;
+        for change in other {
+            if !here.insert(change.uuid) {
+                continue;
+            }
+            let mut change = change.clone();
+            if let Some(label) = change.root_cause
+                && let Some(moved) = relabeled.iter().find(|moved| moved.from == label)
+            {
+                change.root_cause = Some(moved.to);
+            }
+            self.lifecycle.push(change);
+            added += 1;
+        }
+        if added > 0 {
+            self.lifecycle
+                .sort_by(|a, b| a.recorded_at.cmp(&b.recorded_at).then(a.uuid.cmp(&b.uuid)));
+        }
+        added
+    }
+
+    /// Everything of `other`, the same incident as recorded elsewhere, joined into this
+    /// one: entries, then closes and reopens.
+    pub fn join(&mut self, other: &Incident) -> Joined {
+        let mut joined = self.join_entries(&other.entries);
+        joined.added += self.join_lifecycle(&other.lifecycle, &joined.relabeled);
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{Body, NewEntry, Stamp};
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        format!("2026-11-21T03:{minute:02}:00Z")
+            .parse()
+            .expect("a time")
+    }
+
+    fn opened() -> Incident {
+        let stamp = Stamp {
+            uuid: Uuid::from_u128(1),
+            at: at(0),
+            recorded_at: at(0),
+            by: "ana".into(),
+        };
+        Incident::new("2026-11-21-dns".into(), "DNS".into(), stamp)
+    }
+
+    fn record(incident: &mut Incident, body: Body, by: &str, text: &str) -> Label {
+        incident
+            .record(NewEntry {
+                body,
+                at: at(1),
+                by: by.into(),
+                text: text.into(),
+                uuid: Uuid::now_v7(),
+                recorded_at: at(1),
+            })
+            .expect("a valid entry")
+            .id
+    }
+
+    fn label(text: &str) -> Label {
+        text.parse().expect("a label")
+    }
+
+    /// Alice and Bob both start from S1, and offline each records a hypothesis, a test
+    /// of it and a result.
+    fn two_offline() -> (Incident, Incident) {
+        let mut shared = opened();
+        record(&mut shared, Body::Symptom, "ana", "502s");
+        let mut alice = shared.clone();
+        let mut bob = shared;
+        for (log, who) in [(&mut alice, "alice"), (&mut bob, "bob")] {
+            record(log, Body::Hypothesis { explains: vec![] }, who, "h1");
+            let h2 = record(log, Body::Hypothesis { explains: vec![] }, who, "h2");
+            let t1 = record(log, Body::Test { targets: vec![h2] }, who, "t");
+            record(
+                log,
+                Body::Result {
+                    test: t1,
+                    rules_out: vec![h2],
+                    confirms: vec![],
+                    run: None,
+                },
+                who,
+                "r",
+            );
+        }
+        (alice, bob)
+    }
+
+    #[test]
+    fn clashing_labels_are_renumbered_and_links_follow() {
+        let (alice, bob) = two_offline();
+        let mut team = alice.clone();
+        let joined = team.join(&bob);
+        assert_eq!(joined.added, 4);
+        let moves: Vec<(String, String, String)> = joined
+            .relabeled
+            .iter()
+            .map(|moved| (moved.from.to_string(), moved.to.to_string(), moved.by.clone()))
+            .collect();
+        assert_eq!(
+            moves,
+            [
+                ("H1".into(), "H3".into(), "alice".into()),
+                ("H2".into(), "H4".into(), "alice".into()),
+                ("T1".into(), "T2".into(), "alice".into()),
+                ("R1".into(), "R2".into(), "alice".into()),
+            ]
+        );
+        team.validate().expect("the joined log is valid");
+        let bobs_result = team.entry(label("R2")).expect("bob's result");
+        assert_eq!(
+            bobs_result.body,
+            Body::Result {
+                test: label("T2"),
+                rules_out: vec![label("H4")],
+                confirms: vec![],
+                run: None,
+            }
+        );
+        let alices_result = team.entry(label("R1")).expect("alice's result");
+        assert_eq!(alices_result.by, "alice");
+    }
+
+    #[test]
+    fn joining_twice_or_joining_back_adds_nothing() {
+        let (alice, bob) = two_offline();
+        let mut team = alice.clone();
+        team.join(&bob);
+        let once = serde_json::to_string(&team).expect("serializes");
+        assert_eq!(team.join(&bob).added, 0);
+        assert_eq!(team.join(&alice).added, 0);
+        assert_eq!(serde_json::to_string(&team).expect("serializes"), once);
+        // Bob receives the team's log: his entries keep the labels the team gave them.
+        let mut bob_after = team.clone();
+        assert_eq!(bob_after.join(&bob).added, 0);
+        assert_eq!(serde_json::to_string(&bob_after).expect("serializes"), once);
+    }
+
+    #[test]
+    fn a_label_that_does_not_clash_keeps_its_number() {
+        let mut shared = opened();
+        record(&mut shared, Body::Hypothesis { explains: vec![] }, "ana", "h1");
+        let mut alice = shared.clone();
+        let mut bob = shared;
+        record(&mut alice, Body::Hypothesis { explains: vec![] }, "alice", "a");
+        record(&mut bob, Body::Hypothesis { explains: vec![] }, "bob", "b2");
+        record(&mut bob, Body::Hypothesis { explains: vec![] }, "bob", "b3");
+        let mut team = alice.clone();
+        let joined = team.join(&bob);
+        // Bob's H3 was nobody else's: it stays H3, and his H2 goes past it.
+        assert_eq!(joined.relabeled.len(), 1);
+        assert_eq!(joined.relabeled[0].to, label("H4"));
+        assert_eq!(team.entry(label("H3")).expect("H3").text, "b3");
+        assert_eq!(team.entry(label("H4")).expect("H4").text, "b2");
+    }
+
+    proptest! {
+        /// However many machines record offline, joining all their logs in any order
+        /// keeps every entry once, labels unique, and each link on its own side's entry.
+        #[test]
+        fn any_order_of_joins_keeps_every_entry_once(
+            machines in prop::collection::vec(prop::collection::vec(0u8..4, 0..6), 1..5),
+            order in prop::collection::vec(any::<prop::sample::Index>(), 1..10),
+        ) {
+            let mut shared = opened();
+            record(&mut shared, Body::Symptom, "ana", "s");
+            let logs: Vec<Incident> = machines
+                .iter()
+                .enumerate()
+                .map(|(machine, steps)| {
+                    let mut log = shared.clone();
+                    for (step, what) in steps.iter().enumerate() {
+                        let text = format!("m{machine} e{step}");
+                        match what {
+                            0 => { record(&mut log, Body::Symptom, "m", &text); }
+                            1 => { record(&mut log, Body::Hypothesis { explains: vec![label("S1")] }, "m", &text); }
+                            2 => {
+                                let h = record(&mut log, Body::Hypothesis { explains: vec![] }, "m", &format!("{text} h"));
+                                record(&mut log, Body::Test { targets: vec![h] }, "m", &text);
+                            }
+                            _ => { record(&mut log, Body::Note, "m", &text); }
+                        }
+                    }
+                    log
+                })
+                .collect();
+            let mut team = shared.clone();
+            for index in &order {
+                team.join(&logs[index.index(logs.len())]);
+            }
+            for log in &logs {
+                team.join(log);
+            }
+            team.validate().map_err(TestCaseError::fail)?;
+            let texts: HashSet<&str> = team.entries.iter().map(|entry| entry.text.as_str()).collect();
+            let total: usize = 1 + logs.iter().map(|log| log.entries.len() - 1).sum::<usize>();
+            prop_assert_eq!(team.entries.len(), total);
+            prop_assert_eq!(texts.len(), total);
+            // Each test still targets the hypothesis recorded beside it.
+            for entry in &team.entries {
+                if let Body::Test { targets } = &entry.body {
+                    let hypothesis = team.entry(targets[0]).expect("the target");
+                    prop_assert_eq!(&hypothesis.text, &format!("{} h", entry.text));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! The `git` on PATH, run on a bare repository of our own that only ever holds the
+//! team's branch as last fetched and the commits built to push onto it. Nothing in it is
+//! trusted over the documents: every sync fetches, reads the branch afresh and rebuilds.
+//!
+//! Plumbing only, so no working tree, index or merge is involved and no git identity is
+//! needed: `fetch` into `refs/sync/incidents`, one `cat-file --batch-command` to read the
+//! branch, one `fast-import` to build a commit on top of it, and `push`, never forced.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// The branch on the remote that holds the incidents.
+pub const BRANCH: &str = "incidents";
+/// The folder on that branch that holds one document per incident.
+pub const FOLDER: &str = "incidents";
+/// Where the fetched branch is kept in our repository.
+const TRACKING: &str = "refs/sync/incidents";
+/// Where a commit about to be pushed is built.
+const OUTGOING: &str = "refs/sync/outgoing";
+
+/// A git process that has not finished in this long is stuck (a black-holed host, a
+/// prompt nobody sees): it is killed and the sync fails, to be retried.
+const NETWORK_TIMEOUT: Duration = Duration::from_secs(120);
+
+pub struct Git {
+    repo: PathBuf,
+    url: String,
+    /// No prompts: nobody is there to answer them.
+    background: bool,
+}
+
+/// One file on the branch, as listed in its tree.
+pub struct TreeFile {
+    pub name: String,
+    /// Git's file mode: `100644` for a regular file; anything else is not a document.
+    pub mode: String,
+    pub object: String,
+}
+
+/// The branch as fetched: its commit, if it exists yet, and the files of its folder.
+pub struct Branch {
+    pub tip: Option<String>,
+    pub files: Vec<TreeFile>,
+}
+
+pub enum Pushed {
+    Accepted,
+    /// Someone pushed first: fetch, join and try again.
+    Rejected,
+}
+
+impl Git {
+    /// Our repository under `repo`, created on first use. Created under a temp name and
+    /// renamed into place, so a kill never leaves half a repository behind.
+    pub fn open(repo: PathBuf, url: &str, background: bool) -> Result<Git> {
+        let git = Git {
+            repo,
+            url: url.to_string(),
+            background,
+        };
+        if !git.repo.join("HEAD").is_file() {
+            let temp = git.repo.with_extension("new");
+            let _ = std::fs::remove_dir_all(&temp);
+            git.run_plain(
+                Command::new("git")
+                    .args(["init", "--quiet", "--bare"])
+                    .arg(&temp),
+                "git init",
+            )?;
+            let _ = std::fs::remove_dir_all(&git.repo);
+            std::fs::rename(&temp, &git.repo).map_err(|source| Error::io(&git.repo, source))?;
+        }
+        git.clear_stale_locks();
+        Ok(git)
+    }
+
+    /// A git process killed with the sync leaves its lock files; only one sync runs at a
+    /// time (the caller holds the sync lock), so any lock found now is stale.
+    fn clear_stale_locks(&self) {
+        for path in [
+            "refs/sync/incidents.lock",
+            "refs/sync/outgoing.lock",
+            "packed-refs.lock",
+            "shallow.lock",
+            "config.lock",
+            "HEAD.lock",
+        ] {
+            let _ = std::fs::remove_file(self.repo.join(path));
+        }
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new("git");
+        // Whatever repository the user's shell points git at, ours is the one.
+        for variable in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_COMMON_DIR",
+            "GIT_NAMESPACE",
+            "GIT_QUARANTINE_PATH",
+        ] {
+            command.env_remove(variable);
+        }
+        if self.background {
+            command.env("GIT_TERMINAL_PROMPT", "0");
+            command.env("GIT_ASKPASS", "true");
+            command.env("SSH_ASKPASS", "true");
+        }
+        command
+            .arg("--git-dir")
+            .arg(&self.repo)
+            // The user's hooks are for their own repositories, not ours; a gc is run in
+            // the foreground so a kill cannot leave it running detached.
+            .args(["-c", "core.hooksPath=/dev/null", "-c", "gc.autoDetach=false"]);
+        command
+    }
+
+    /// Fetches the team's branch. A remote that has no branch yet (an empty repository)
+    /// is no error: the glob matches nothing, and the tracking ref is pruned.
+    pub fn fetch(&self) -> Result<()> {
+        let mut command = self.command();
+        command
+            .args(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head"])
+            .arg("--")
+            .arg(&self.url)
+            .arg(format!("+refs/heads/{BRANCH}*:refs/sync/{BRANCH}*"));
+        self.run_network(command, "fetch")
+            .map(drop)
+            .map_err(Error::from)
+    }
+
+    /// Reads the fetched branch: its tip and the files of its incidents folder.
+    pub fn read_branch(&self) -> Result<(Branch, Reader)> {
+        let mut reader = Reader::start(self.command())?;
+        let Some((tip, _)) = reader.info(TRACKING)? else {
+            return Ok((
+                Branch {
+                    tip: None,
+                    files: Vec::new(),
+                },
+                reader,
+            ));
+        };
+        let files = match reader.info(&format!("{tip}:{FOLDER}"))? {
+            Some((tree, kind)) if kind == "tree" => parse_tree(&reader.contents(&tree)?),
+            _ => Vec::new(),
+        };
+        Ok((
+            Branch {
+                tip: Some(tip),
+                files,
+            },
+            reader,
+        ))
+    }
+
+    /// Builds a commit on `parent` (the fetched tip) that replaces or adds these files of
+    /// the incidents folder, leaving every other file as it was.
+    pub fn commit(
+        &self,
+        parent: Option<&str>,
+        files: &[(String, Vec<u8>)],
+        author: &str,
+        message: &str,
+    ) -> Result<String> {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        // No email: git needs none, and the tool knows only the responder's name.
+        let author: String = author.chars().filter(|c| !"<>\n".contains(*c)).collect();
+        let mut stream = b"feature done\n".to_vec();
+        if parent.is_none() {
+            // A first commit: on nothing, not on whatever the ref held before.
+            stream.extend_from_slice(format!("reset {OUTGOING}\n").as_bytes());
+        }
+        stream.extend_from_slice(format!("commit {OUTGOING}\n").as_bytes());
+        stream.extend_from_slice(format!("committer {author} <> {seconds} +0000\n").as_bytes());
+        data(&mut stream, message.as_bytes());
+        if let Some(parent) = parent {
+            stream.extend_from_slice(format!("from {parent}\n").as_bytes());
+        }
+        for (name, bytes) in files {
+            stream.extend_from_slice(format!("M 100644 inline {FOLDER}/{name}\n").as_bytes());
+            data(&mut stream, bytes);
+        }
+        stream.extend_from_slice(b"done\n");
+        let mut command = self.command();
+        command.args(["fast-import", "--quiet"]);
+        run(command, Some(&stream), None, "git fast-import")?;
+        let mut reader = Reader::start(self.command())?;
+        let (commit, _) = reader.info(OUTGOING)?.ok_or_else(|| Error::Sync {
+            reason: "git fast-import made no commit".into(),
+        })?;
+        Ok(commit)
+    }
+
+    /// Pushes `commit` as the team's branch, never forced: if someone pushed first, the
+    /// push is rejected and the caller joins their work and tries again.
+    pub fn push(&self, commit: &str) -> Result<Pushed> {
+        let mut command = self.command();
+        command
+            .args(["push", "--porcelain", "--no-verify"])
+            .arg("--")
+            .arg(&self.url)
+            .arg(format!("{commit}:refs/heads/{BRANCH}"));
+        match self.run_network(command, "push") {
+            Ok(_) => Ok(Pushed::Accepted),
+            Err(Failed { stdout, message }) => {
+                // `!` marks a ref that was not updated; whatever the reason given (behind,
+                // a lock held by a concurrent push), joining and trying again is the cure.
+                let rejected = stdout
+                    .lines()
+                    .any(|line| line.starts_with('!') && line.contains("rejected"));
+                if rejected {
+                    Ok(Pushed::Rejected)
+                } else {
+                    Err(Error::Sync { reason: message })
+                }
+            }
+        }
+    }
+
+    fn run_network(&self, command: Command, what: &str) -> Result<String, Failed> {
+        run_capturing(command, None, Some(NETWORK_TIMEOUT), &format!("git {what}"))
+    }
+
+    fn run_plain(&self, command: &mut Command, what: &str) -> Result<()> {
+        let mut owned = std::mem::replace(command, Command::new("git"));
+        owned.env_remove("GIT_DIR");
+        run(owned, None, None, what).map(drop)
+    }
+}
+
+/// Appends a fast-import `data` block.
+fn data(stream: &mut Vec<u8>, bytes: &[u8]) {
+    stream.extend_from_slice(format!("data {}\n", bytes.len()).as_bytes());
+    stream.extend_from_slice(bytes);
+    stream.push(b'\n');
+}
+
+/// A git command that failed: what it printed on stdout, and a one-line reason.
+pub struct Failed {
+    stdout: String,
+    message: String,
+}
+
+impl From<Failed> for Error {
+    fn from(failed: Failed) -> Error {
+        Error::Sync {
+            reason: failed.message,
+        }
+    }
+}
+
+fn run(command: Command, input: Option<&[u8]>, timeout: Option<Duration>, what: &str) -> Result<String> {
+    run_capturing(command, input, timeout, what).map_err(Error::from)
+}
+
+/// Runs git to the end, feeding `input`, and returns its stdout; a failure carries git's
+/// last line of stderr, which says why (unreachable, refused, not a repository).
+fn run_capturing(
+    mut command: Command,
+    input: Option<&[u8]>,
+    timeout: Option<Duration>,
+    what: &str,
+) -> Result<String, Failed> {
+    let failed = |message: String| Failed {
+        stdout: String::new(),
+        message,
+    };
+    command
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().map_err(|error| {
+        failed(if error.kind() == std::io::ErrorKind::NotFound {
+            "git is not installed (or not on PATH); sharing needs it".to_string()
+        } else {
+            format!("could not run {what}: {error}")
+        })
+    })?;
+    let stop = timeout.map(|limit| kill_after(&child, limit));
+    let writer = input.map(|bytes| {
+        let mut stdin = child.stdin.take().expect("stdin was piped");
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&bytes);
+        })
+    });
+    let output = child.wait_with_output();
+    if let Some(stop) = stop {
+        let _ = stop.send(());
+    }
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    let output = output.map_err(|error| failed(format!("{what} failed: {error}")))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if output.status.success() {
+        return Ok(stdout);
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let reason = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("hint:"))
+        .find(|line| line.starts_with("fatal:") || line.starts_with("error:"))
+        .or_else(|| stderr.lines().map(str::trim).rfind(|line| !line.is_empty()))
+        .map(|line| {
+            line.trim_start_matches("fatal: ")
+                .trim_start_matches("error: ")
+                .to_string()
+        })
+        .unwrap_or_else(|| match output.status.code() {
+            Some(code) => format!("exit status {code}"),
+            None => "killed".to_string(),
+        });
+    Err(Failed {
+        stdout,
+        message: format!("{what}: {reason}"),
+    })
+}
+
+/// Kills the child if it is still running after `limit`; sending on the returned channel
+/// (or dropping it) calls that off.
+fn kill_after(child: &Child, limit: Duration) -> mpsc::Sender<()> {
+    let (stop, stopped) = mpsc::channel::<()>();
+    let pid = child.id() as libc::pid_t;
+    std::thread::spawn(move || {
+        if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(limit) {
+            // SAFETY: kill(2) with a pid we spawned and have not yet reaped.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    });
+    stop
+}
+
+/// Git's tree format: `<mode> <name>\0<20-byte id>`, repeated.
+fn parse_tree(bytes: &[u8]) -> Vec<TreeFile> {
+    let mut files = Vec::new();
+    let mut rest = bytes;
+    while let Some(space) = rest.iter().position(|byte| *byte == b' ') {
+        let mode = String::from_utf8_lossy(&rest[..space]).into_owned();
+        rest = &rest[space + 1..];
+        let Some(nul) = rest.iter().position(|byte| *byte == 0) else {
+            break;
+        };
+        let name = String::from_utf8_lossy(&rest[..nul]).into_owned();
+        rest = &rest[nul + 1..];
+        if rest.len() < 20 {
+            break;
+        }
+        let object: String = rest[..20].iter().map(|byte| format!("{byte:02x}")).collect();
+        rest = &rest[20..];
+        files.push(TreeFile { name, mode, object });
+    }
+    files
+}
+
+/// One `git cat-file --batch-command` process, asked for object after object.
+pub struct Reader {
+    child: Child,
+    input: ChildStdin,
+    output: BufReader<ChildStdout>,
+}
+
+impl Reader {
+    fn start(mut command: Command) -> Result<Reader> {
+        command
+            .args(["cat-file", "--batch-command"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = command.spawn().map_err(|error| Error::Sync {
+            reason: if error.kind() == std::io::ErrorKind::NotFound {
+                "git is not installed (or not on PATH); sharing needs it".to_string()
+            } else {
+                format!("could not run git cat-file: {error}")
+            },
+        })?;
+        let input = child.stdin.take().expect("stdin was piped");
+        let output = BufReader::new(child.stdout.take().expect("stdout was piped"));
+        Ok(Reader {
+            child,
+            input,
+            output,
+        })
+    }
+
+    fn broken(error: std::io::Error) -> Error {
+        Error::Sync {
+            reason: format!("git cat-file failed: {error}"),
+        }
+    }
+
+    fn ask(&mut self, request: &str) -> Result<String> {
+        writeln!(self.input, "{request}").map_err(Reader::broken)?;
+        self.input.flush().map_err(Reader::broken)?;
+        let mut line = String::new();
+        self.output.read_line(&mut line).map_err(Reader::broken)?;
+        if line.is_empty() {
+            return Err(Reader::broken(std::io::ErrorKind::UnexpectedEof.into()));
+        }
+        Ok(line.trim_end().to_string())
+    }
+
+    /// The object a name resolves to, with its type, or `None` when it does not exist.
+    pub fn info(&mut self, name: &str) -> Result<Option<(String, String)>> {
+        let line = self.ask(&format!("info {name}"))?;
+        Ok(Reader::header(&line).map(|(object, kind, _)| (object, kind)))
+    }
+
+    /// The size in bytes of an object, or `None` when it does not exist.
+    pub fn size(&mut self, object: &str) -> Result<Option<u64>> {
+        let line = self.ask(&format!("info {object}"))?;
+        Ok(Reader::header(&line).map(|(_, _, size)| size))
+    }
+
+    pub fn contents(&mut self, object: &str) -> Result<Vec<u8>> {
+        let line = self.ask(&format!("contents {object}"))?;
+        let Some((_, _, size)) = Reader::header(&line) else {
+            return Err(Error::Sync {
+                reason: format!("git lost object {object}"),
+            });
+        };
+        let size = usize::try_from(size).map_err(|_| Error::Sync {
+            reason: format!("object {object} is too large"),
+        })?;
+        let mut bytes = vec![0; size + 1];
+        self.output.read_exact(&mut bytes).map_err(Reader::broken)?;
+        bytes.pop(); // the newline after the contents
+        Ok(bytes)
+    }
+
+    /// `<object> <type> <size>`, or `None` for `<name> missing` and the like.
+    fn header(line: &str) -> Option<(String, String, u64)> {
+        let mut parts = line.split(' ');
+        let (object, kind, size) = (parts.next()?, parts.next()?, parts.next()?);
+        Some((object.to_string(), kind.to_string(), size.parse().ok()?))
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,729 @@
+//! Sharing incidents through a git remote: the documents live as `incidents/<id>.json` on
+//! the branch `incidents`, and a sync joins them with the local ones.
+//!
+//! A sync, under a lock so that one runs at a time in a data directory:
+//! 1. fetches the branch and reads every document on it, each checked as strictly as a
+//!    local file; one that fails is refused, named, and blocks only its own incident;
+//! 2. renames a local incident whose id the remote gives to another incident (same id,
+//!    other UUID) to the next free id, and finishes any rename a kill interrupted;
+//! 3. joins each local document with the remote copy of the same incident: the remote's
+//!    entries first, as they are, then the local entries it lacks, relabeled where
+//!    another machine took the label first (`model::join`); saves the result locally
+//!    under the incident's lock, and stages it to push when the remote lacked anything;
+//! 4. saves the documents only the remote has;
+//! 5. commits the staged documents on top of the fetched tip and pushes, never forced. A
+//!    rejected push means someone pushed first: back to 1, with their entries.
+//!
+//! Every local save is atomic and a join never drops an entry, so a kill at any instant
+//! leaves documents that the next sync completes. What is pushed is exactly what was
+//! saved, so machines that synced since the last change hold byte-identical documents.
+
+mod background;
+mod git;
+mod state;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsStr;
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use uuid::Uuid;
+
+pub use background::spawn_background_sync;
+pub use state::Sharing;
+
+use super::atomic::{AtomicWrite, Durability, Placement, read_regular};
+use super::documents::{MAX_DOCUMENT_BYTES, document_bytes, parse_document};
+use super::{FILE_MODE, Store};
+use crate::error::{Error, Result};
+use crate::id;
+use crate::model::{Incident, MAX_TEXT_BYTES};
+use git::{Git, Pushed};
+
+/// Pushes rejected in a row before a sync gives up: each rejection means another
+/// machine's push landed, so this many means a remote that refuses us, not a busy one.
+const MAX_ATTEMPTS: u32 = 60;
+/// A URL is a line; a longer one is not a URL.
+const MAX_URL_BYTES: u64 = 4096;
+/// The longest name a received document may carry for an author or an owner.
+const MAX_RECEIVED_NAME_BYTES: usize = 256;
+
+/// What a sync did.
+#[derive(Debug, Default)]
+pub struct Synced {
+    /// Entries (and closes and reopens) the remote did not have before.
+    pub sent: usize,
+    /// Entries this machine did not have before.
+    pub received: usize,
+    /// Incidents whose documents changed here or on the remote, and by how much.
+    pub incidents: BTreeMap<String, Exchanged>,
+    pub relabeled: Vec<Relabeled>,
+    pub renamed: Vec<Renamed>,
+    /// Incidents that could not be shared, and why: the sync went on without them.
+    pub problems: Vec<String>,
+}
+
+/// Entries of one incident sent and received by a sync.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Exchanged {
+    pub sent: usize,
+    pub received: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Relabeled {
+    pub incident: String,
+    pub from: String,
+    pub to: String,
+    /// Who recorded `from` first, elsewhere.
+    pub by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Renamed {
+    pub from: String,
+    pub to: String,
+    /// Who opened the other incident with that id, if another one has it.
+    pub by: Option<String>,
+}
+
+/// A document on the branch that passed every check.
+struct Received {
+    incident: Incident,
+    bytes: Vec<u8>,
+}
+
+/// The branch as read: documents that passed, and the ids whose documents did not.
+struct Team {
+    tip: Option<String>,
+    documents: HashMap<String, Received>,
+    refused: HashMap<String, String>,
+}
+
+impl Store {
+    fn sync_dir(&self) -> PathBuf {
+        self.root.join("sync")
+    }
+
+    fn remote_path(&self) -> PathBuf {
+        self.sync_dir().join("remote")
+    }
+
+    /// The URL incidents are shared through, if one is set.
+    pub fn remote(&self) -> Result<Option<String>> {
+        let path = self.remote_path();
+        match read_regular(&path, MAX_URL_BYTES) {
+            Ok(bytes) => {
+                let url = String::from_utf8_lossy(&bytes).trim().to_string();
+                check_url(&url).map_err(|reason| Error::Damaged { path, reason })?;
+                Ok(Some(url))
+            }
+            Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Shares this data directory's incidents through `url` from now on. A path is made
+    /// absolute, since syncs run from wherever a command was typed.
+    pub fn set_remote(&self, url: &str) -> Result<String> {
+        let url = url.trim();
+        check_url(url).map_err(Error::Usage)?;
+        let url = if !url.contains("://") && Path::new(url).exists() {
+            std::path::absolute(url)
+                .map_err(|source| Error::io(url, source))?
+                .to_string_lossy()
+                .into_owned()
+        } else {
+            url.to_string()
+        };
+        self.ensure_sync_dir()?;
+        if self.remote()?.as_deref() != Some(url.as_str()) {
+            // What was shared with another remote says nothing about this one.
+            self.forget_sharing()?;
+        }
+        self.write_sync_file(&self.remote_path(), format!("{url}\n").as_bytes())?;
+        Ok(url)
+    }
+
+    /// Stops sharing. Nothing is deleted: the documents stay, and so does the remote.
+    /// Returns whether a remote was set.
+    pub fn remove_remote(&self) -> Result<bool> {
+        let had = self.remote()?.is_some();
+        for path in [self.remote_path(), self.sync_dir().join(state::FILE)] {
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(source) => return Err(Error::io(path, source)),
+            }
+        }
+        Ok(had)
+    }
+
+    fn ensure_sync_dir(&self) -> Result<()> {
+        self.ensure_dirs()?;
+        let dir = self.sync_dir();
+        if let Ok(metadata) = fs::symlink_metadata(&dir) {
+            if metadata.is_dir() {
+                return Ok(());
+            }
+            return Err(Error::NotRegularFile {
+                path: dir,
+                found: "not a folder",
+            });
+        }
+        std::fs::DirBuilder::new()
+            .mode(super::DIR_MODE)
+            .create(&dir)
+            .or_else(|error| {
+                if error.kind() == io::ErrorKind::AlreadyExists {
+                    Ok(())
+                } else {
+                    Err(error)
+                }
+            })
+            .map_err(|source| Error::io(&dir, source))
+    }
+
+    fn write_sync_file(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let name = path
+            .file_name()
+            .unwrap_or_else(|| OsStr::new("sync"))
+            .to_owned();
+        let write = AtomicWrite {
+            target: path,
+            temp: super::atomic::temp_path(&self.sync_dir(), &name),
+            mode: FILE_MODE,
+            placement: Placement::Replace,
+            durability: Durability::Synced,
+        };
+        if let Some(warning) = write.write(bytes)? {
+            self.warn(warning);
+        }
+        Ok(())
+    }
+
+    /// A lock of the sync folder, taken waiting (`wait`) or only if free.
+    fn sync_lock(&self, name: &str, wait: bool) -> Result<Option<File>> {
+        let path = self.sync_dir().join(name);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(FILE_MODE)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(&path)
+            .map_err(|source| Error::io(&path, source))?;
+        let operation = if wait {
+            libc::LOCK_EX
+        } else {
+            libc::LOCK_EX | libc::LOCK_NB
+        };
+        loop {
+            // SAFETY: flock(2) on a file descriptor we own.
+            let done = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&file), operation) };
+            if done == 0 {
+                return Ok(Some(file));
+            }
+            let error = io::Error::last_os_error();
+            match error.kind() {
+                io::ErrorKind::Interrupted => continue,
+                io::ErrorKind::WouldBlock => return Ok(None),
+                _ => return Err(Error::io(path, error)),
+            }
+        }
+    }
+
+    /// Sends what was recorded here and receives what others recorded, for every
+    /// incident. `author` names the commits; `now` is when, for the board. In the
+    /// background nobody can answer a prompt, and a sync already waiting to run will
+    /// send what this one would: then this one returns `None` at once.
+    pub fn sync(
+        &self,
+        author: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        background: bool,
+    ) -> Result<Option<Synced>> {
+        let url = self.remote()?.ok_or(Error::NoRemote)?;
+        self.ensure_sync_dir()?;
+        let queued = if background {
+            match self.sync_lock("queue.lock", false)? {
+                Some(queued) => Some(queued),
+                None => return Ok(None),
+            }
+        } else {
+            None
+        };
+        let _running = self.sync_lock("run.lock", true)?;
+        // Running now, and reading the documents afresh: whatever is recorded from here
+        // on needs the next sync, which may now queue.
+        drop(queued);
+        match self.sync_locked(&url, author, background) {
+            Ok((mut synced, shared)) => {
+                synced.collapse_relabels();
+                self.note_success(now, shared)?;
+                Ok(Some(synced))
+            }
+            Err(error) => {
+                self.note_failure(now, &error.to_string())?;
+                Err(error)
+            }
+        }
+    }
+
+    fn sync_locked(
+        &self,
+        url: &str,
+        author: &str,
+        background: bool,
+    ) -> Result<(Synced, HashMap<String, usize>)> {
+        let git = Git::open(self.sync_dir().join("repo.git"), url, background)?;
+        let mut synced = Synced::default();
+        for attempt in 0..MAX_ATTEMPTS {
+            git.fetch()?;
+            let team = self.read_team(&git, url)?;
+            let mut round = Round::default();
+            self.rename_clashes(&team, &mut synced)?;
+            self.join_each(&team, &mut synced, &mut round)?;
+            self.receive_new(&team, &mut synced, &mut round)?;
+            if round.outgoing.is_empty() {
+                synced.problems.extend(round.problems);
+                return Ok((synced, round.shared));
+            }
+            let names: Vec<&str> = round.sending.keys().map(String::as_str).collect();
+            let message = format!("incident sync by {author}: {}", names.join(", "));
+            let commit = git.commit(team.tip.as_deref(), &round.outgoing, author, &message)?;
+            match git.push(&commit)? {
+                Pushed::Accepted => {
+                    for (id, sent) in round.sending {
+                        synced.sent += sent;
+                        synced.incidents.entry(id).or_default().sent += sent;
+                    }
+                    synced.problems.extend(round.problems);
+                    return Ok((synced, round.shared));
+                }
+                Pushed::Rejected => back_off(attempt),
+            }
+        }
+        Err(Error::Sync {
+            reason: format!("the remote rejected {MAX_ATTEMPTS} pushes in a row"),
+        })
+    }
+
+    /// Every document on the fetched branch, checked; those that fail are refused.
+    fn read_team(&self, git: &Git, url: &str) -> Result<Team> {
+        let (branch, mut reader) = git.read_branch()?;
+        let mut team = Team {
+            tip: branch.tip,
+            documents: HashMap::new(),
+            refused: HashMap::new(),
+        };
+        let mut uuids = HashSet::new();
+        let mut files = branch.files;
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        for file in files {
+            // Only `.json` files are documents; anything else on the branch is not ours
+            // to read, and stays as it is.
+            let Some(id) = file.name.strip_suffix(".json") else {
+                continue;
+            };
+            let shown = PathBuf::from(format!("{url} {}/{}", git::FOLDER, file.name));
+            let refuse = |team: &mut Team, reason: String| {
+                let key = if id::is_valid(id) {
+                    id.to_string()
+                } else {
+                    file.name.clone()
+                };
+                team.refused.insert(
+                    key,
+                    Error::Damaged {
+                        path: shown.clone(),
+                        reason,
+                    }
+                    .to_string(),
+                );
+            };
+            if !id::is_valid(id) {
+                refuse(&mut team, "its name is not an incident id".into());
+                continue;
+            }
+            if file.mode != "100644" {
+                refuse(&mut team, "it is not a regular file".into());
+                continue;
+            }
+            match reader.size(&file.object)? {
+                Some(size) if size <= MAX_DOCUMENT_BYTES => {}
+                _ => {
+                    refuse(&mut team, "it is larger than any incident document".into());
+                    continue;
+                }
+            }
+            let bytes = reader.contents(&file.object)?;
+            let incident = match parse_document(&bytes, &shown, id)
+                .and_then(|incident| check_received(&incident).map(|()| incident))
+            {
+                Ok(incident) => incident,
+                Err(Error::Damaged { reason, .. }) => {
+                    refuse(&mut team, reason);
+                    continue;
+                }
+                Err(error) => {
+                    team.refused.insert(id.to_string(), error.to_string());
+                    continue;
+                }
+            };
+            if !uuids.insert(incident.uuid) {
+                refuse(&mut team, "another document on the remote is the same incident".into());
+                continue;
+            }
+            team.documents
+                .insert(id.to_string(), Received { incident, bytes });
+        }
+        Ok(team)
+    }
+
+    /// Gives each local incident the id it has, or will have, on the remote: a local
+    /// incident whose id the remote gives to another incident moves to the next free id,
+    /// and one the remote holds under another id (a rename a kill interrupted) moves
+    /// there. The new document is saved before the old one is removed, and the current
+    /// pointer follows.
+    fn rename_clashes(&self, team: &Team, synced: &mut Synced) -> Result<()> {
+        let team_ids: HashMap<Uuid, &str> = team
+            .documents
+            .iter()
+            .map(|(id, received)| (received.incident.uuid, id.as_str()))
+            .collect();
+        let mut local: Vec<Incident> = Vec::new();
+        for id in self.ids()? {
+            // An unreadable local document is reported by `join_each`.
+            if let Ok(incident) = self.load(&id) {
+                local.push(incident);
+            }
+        }
+        let mut taken: HashSet<String> = local.iter().map(|incident| incident.id.clone()).collect();
+        taken.extend(team.documents.keys().cloned());
+        taken.extend(team.refused.keys().cloned());
+        // Where each incident lives here: a UUID under two ids is a rename cut short.
+        let mut homes: HashMap<Uuid, Vec<String>> = HashMap::new();
+        for incident in &local {
+            homes
+                .entry(incident.uuid)
+                .or_default()
+                .push(incident.id.clone());
+        }
+        for incident in &local {
+            let other_here = homes[&incident.uuid]
+                .iter()
+                .find(|id| **id != incident.id)
+                .cloned();
+            let clashes = |id: &str| {
+                team.refused.contains_key(id)
+                    || team
+                        .documents
+                        .get(id)
+                        .is_some_and(|received| received.incident.uuid != incident.uuid)
+            };
+            let (target, by) = match team_ids.get(&incident.uuid) {
+                Some(there) if *there == incident.id => continue,
+                Some(there) => ((*there).to_string(), None),
+                None if !clashes(&incident.id) => continue,
+                None => {
+                    if team.refused.contains_key(&incident.id) {
+                        // Whether the refused document is this incident cannot be told.
+                        continue;
+                    }
+                    let by = team
+                        .documents
+                        .get(&incident.id)
+                        .map(|received| received.incident.opened_by.clone());
+                    let target = match other_here.filter(|id| !clashes(id)) {
+                        Some(id) => id,
+                        None => next_free_id(&incident.id, &taken),
+                    };
+                    (target, by)
+                }
+            };
+            if local
+                .iter()
+                .any(|other| other.id == target && other.uuid != incident.uuid)
+            {
+                synced.problems.push(format!(
+                    "incident {} could not be renamed to {target}: that id is taken here",
+                    incident.id
+                ));
+                continue;
+            }
+            self.move_incident(incident, &target)?;
+            taken.insert(target.clone());
+            homes
+                .entry(incident.uuid)
+                .or_default()
+                .retain(|id| *id != incident.id);
+            synced.incidents.entry(target.clone()).or_default();
+            synced.renamed.push(Renamed {
+                from: incident.id.clone(),
+                to: target,
+                by,
+            });
+        }
+        Ok(())
+    }
+
+    /// Moves an incident to another id: joined into the document there if one exists
+    /// (a rename cut short), else saved there; then the current pointer follows, then
+    /// the old document goes.
+    fn move_incident(&self, incident: &Incident, target: &str) -> Result<()> {
+        let mut moved = incident.clone();
+        moved.id = target.to_string();
+        if self.exists(target) {
+            self.replace(target, |mut there| {
+                let joined = there.join(&moved);
+                Ok(joined.changed().then_some(there))
+            })?;
+        } else {
+            match self.create(&moved) {
+                Ok(()) | Err(Error::IncidentExists { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        if self.current().ok().flatten().as_deref() == Some(incident.id.as_str()) {
+            self.set_current(target)?;
+        }
+        // Entries recorded under the old id since it was read are joined in, under its
+        // lock, before it goes.
+        let latest = self.load(&incident.id)?;
+        self.replace(target, |mut there| {
+            let joined = there.join(&latest);
+            Ok(joined.changed().then_some(there))
+        })?;
+        self.remove(&incident.id)
+    }
+
+    /// Joins each local incident with its copy on the remote, saves the result here, and
+    /// stages it to push when the remote lacked anything.
+    fn join_each(&self, team: &Team, synced: &mut Synced, round: &mut Round) -> Result<()> {
+        for id in self.ids()? {
+            if let Some(reason) = team.refused.get(&id) {
+                round.problems.push(reason.clone());
+                continue;
+            }
+            let received = team.documents.get(&id);
+            // Unchanged on both sides: nothing to read or write.
+            if let Some(received) = received
+                && self.raw_document(&id).ok().as_deref() == Some(received.bytes.as_slice())
+            {
+                round.shared.insert(id, count(&received.incident));
+                continue;
+            }
+            let mut outcome = Outcome::Unreadable;
+            let saved = self.replace(&id, |here| {
+                let Some(received) = received else {
+                    outcome = Outcome::OnlyHere(count(&here));
+                    return Ok(None);
+                };
+                if received.incident.uuid != here.uuid {
+                    outcome = Outcome::Clash;
+                    return Ok(None);
+                }
+                let before = document_bytes(&here);
+                let mut log = received.incident.clone();
+                let new_here = uuids(&log).difference(&uuids(&here)).count();
+                let joined = log.join(&here);
+                log.schema = crate::model::SCHEMA;
+                let changed_here = document_bytes(&log) != before;
+                outcome = Outcome::Joined {
+                    joined,
+                    new_here,
+                    log: log.clone(),
+                };
+                Ok(changed_here.then_some(log))
+            });
+            match saved {
+                Ok(_) => {}
+                Err(error @ (Error::Damaged { .. } | Error::NewerSchema { .. })) => {
+                    round.problems.push(error.to_string());
+                    continue;
+                }
+                Err(error) => return Err(error),
+            }
+            match outcome {
+                Outcome::Unreadable => {}
+                Outcome::Clash => round.problems.push(format!(
+                    "incident {id} was not shared: the remote holds another incident with that id"
+                )),
+                Outcome::OnlyHere(number) => {
+                    // Read again: the lock was released, and entries may have come since.
+                    let here = self.load(&id)?;
+                    round.sending.insert(id.clone(), number.max(count(&here)));
+                    round.shared.insert(id.clone(), count(&here));
+                    round
+                        .outgoing
+                        .push((format!("{id}.json"), document_bytes(&here)));
+                }
+                Outcome::Joined {
+                    joined,
+                    new_here,
+                    log,
+                } => {
+                    if new_here > 0 {
+                        synced.received += new_here;
+                        synced.incidents.entry(id.clone()).or_default().received += new_here;
+                    }
+                    synced
+                        .relabeled
+                        .extend(joined.relabeled.iter().map(|moved| Relabeled {
+                            incident: id.clone(),
+                            from: moved.from.to_string(),
+                            to: moved.to.to_string(),
+                            by: moved.by.clone(),
+                        }));
+                    round.shared.insert(id.clone(), count(&log));
+                    if joined.changed() {
+                        round.sending.insert(id.clone(), joined.added);
+                        round
+                            .outgoing
+                            .push((format!("{id}.json"), document_bytes(&log)));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves the incidents only the remote has.
+    fn receive_new(&self, team: &Team, synced: &mut Synced, round: &mut Round) -> Result<()> {
+        let mut ids: Vec<&String> = team.documents.keys().collect();
+        ids.sort();
+        for id in ids {
+            let received = &team.documents[id];
+            if self.exists(id) {
+                continue;
+            }
+            let mut incident = received.incident.clone();
+            incident.schema = crate::model::SCHEMA;
+            match self.create(&incident) {
+                Ok(()) => {
+                    synced.received += count(&incident);
+                    synced.incidents.entry(id.clone()).or_default().received += count(&incident);
+                    round.shared.insert(id.clone(), count(&incident));
+                }
+                // Opened here a moment ago with the same id: the next sync renames it.
+                Err(Error::IncidentExists { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What joining one local incident found.
+enum Outcome {
+    /// The local document could not be read; the error is the problem reported.
+    Unreadable,
+    /// The remote has another incident under this id, and the rename could not be made.
+    Clash,
+    /// Not on the remote yet: all of its entries go out.
+    OnlyHere(usize),
+    Joined {
+        joined: crate::model::Joined,
+        /// Entries the remote had that this machine did not.
+        new_here: usize,
+        log: Incident,
+    },
+}
+
+/// One attempt at a sync: what to push, and what is known shared if the push lands.
+#[derive(Default)]
+struct Round {
+    outgoing: Vec<(String, Vec<u8>)>,
+    /// Entries each incident sends, if the push lands.
+    sending: BTreeMap<String, usize>,
+    shared: HashMap<String, usize>,
+    problems: Vec<String>,
+}
+
+/// Entries, closes and reopens: what a sync counts.
+fn count(incident: &Incident) -> usize {
+    incident.entries.len() + incident.lifecycle.len()
+}
+
+fn uuids(incident: &Incident) -> HashSet<Uuid> {
+    incident
+        .entries
+        .iter()
+        .map(|entry| entry.uuid)
+        .chain(incident.lifecycle.iter().map(|change| change.uuid))
+        .collect()
+}
+
+/// `<id>-2`, `-3`, …: the first that neither side uses.
+fn next_free_id(id: &str, taken: &HashSet<String>) -> String {
+    (2u32..)
+        .map(|number| {
+            let suffix = format!("-{number}");
+            let keep = id.len().min(63 - suffix.len());
+            format!("{}{suffix}", id[..keep].trim_end_matches('-'))
+        })
+        .find(|candidate| !taken.contains(candidate) && id::is_valid(candidate))
+        .expect("some suffix is free")
+}
+
+/// What a received document must hold to beyond what a local file is checked for: it
+/// was written by a machine we do not control, so each entry is once, and no text or
+/// name is larger than this build would ever record.
+fn check_received(incident: &Incident) -> Result<()> {
+    let damaged = |reason: String| Error::Damaged {
+        path: PathBuf::new(),
+        reason,
+    };
+    let mut seen = HashSet::new();
+    for entry in &incident.entries {
+        if !seen.insert(entry.uuid) {
+            return Err(damaged(format!("entry {} is there twice", entry.id)));
+        }
+        if entry.text.len() > MAX_TEXT_BYTES {
+            return Err(damaged(format!("entry {} has a text too long", entry.id)));
+        }
+        if entry.by.len() > MAX_RECEIVED_NAME_BYTES {
+            return Err(damaged(format!("entry {} has a name too long", entry.id)));
+        }
+    }
+    for change in &incident.lifecycle {
+        if !seen.insert(change.uuid) {
+            return Err(damaged("a close or reopen is there twice".into()));
+        }
+    }
+    if incident.title.len() > MAX_TEXT_BYTES || incident.opened_by.len() > MAX_RECEIVED_NAME_BYTES
+    {
+        return Err(damaged("its title or opener is too long".into()));
+    }
+    Ok(())
+}
+
+/// What `remote URL` accepts: one line, no option for git to mistake it for.
+fn check_url(url: &str) -> std::result::Result<(), String> {
+    if url.is_empty() {
+        return Err("the remote URL is empty".into());
+    }
+    if url.starts_with('-') {
+        return Err(format!("{url:?} is not a URL (it starts with `-`)"));
+    }
+    if url.chars().any(char::is_control) {
+        return Err("the remote URL holds control characters".into());
+    }
+    if url.len() as u64 > MAX_URL_BYTES {
+        return Err("the remote URL is too long".into());
+    }
+    Ok(())
+}
+
+/// A pause before trying again after a rejected push, growing and jittered, so that
+/// machines that collided do not collide again in step.
+fn back_off(attempt: u32) {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| u64::from(since.subsec_nanos()) ^ u64::from(std::process::id()));
+    let ceiling = 20 + 40 * u64::from(attempt.min(20));
+    std::thread::sleep(std::time::Duration::from_millis(jitter % ceiling));
+}

@@ -1,0 +1,131 @@
+//! `sync/state.json`: when the last sync succeeded or failed, and how many entries of
+//! each incident the remote held then. Only the board reads it, to say how far this
+//! machine is from the team without asking the network; a sync never trusts it.
+
+use std::collections::HashMap;
+use std::io;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::super::atomic::read_regular;
+use super::{Synced, count};
+use crate::error::{Error, Result};
+use crate::model::Incident;
+use crate::store::Store;
+
+pub const FILE: &str = "state.json";
+/// Far more than a state of 10,000 incidents needs.
+const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Default, Serialize, Deserialize)]
+struct State {
+    #[serde(
+        default,
+        serialize_with = "crate::model::utc::serialize_option",
+        deserialize_with = "crate::model::utc::deserialize_option"
+    )]
+    last_success: Option<DateTime<Utc>>,
+    #[serde(
+        default,
+        serialize_with = "crate::model::utc::serialize_option",
+        deserialize_with = "crate::model::utc::deserialize_option"
+    )]
+    last_failure: Option<DateTime<Utc>>,
+    #[serde(default)]
+    last_error: Option<String>,
+    /// Entries, closes and reopens of each incident the remote held after the last sync.
+    #[serde(default)]
+    shared: HashMap<String, usize>,
+}
+
+/// How far this machine is from the team, for one incident.
+pub struct Sharing {
+    pub url: String,
+    pub last_success: Option<DateTime<Utc>>,
+    /// The last sync failed (after the last success), and why.
+    pub failure: Option<(DateTime<Utc>, String)>,
+    /// Entries recorded here the remote did not have at the last sync.
+    pub unsent: usize,
+}
+
+impl Store {
+    fn read_state(&self) -> State {
+        let path = self.sync_dir().join(FILE);
+        match read_regular(&path, MAX_STATE_BYTES) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
+            Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                State::default()
+            }
+            Err(_) => State::default(),
+        }
+    }
+
+    fn write_state(&self, state: &State) -> Result<()> {
+        let bytes = serde_json::to_vec(state).expect("the state serializes");
+        self.write_sync_file(&self.sync_dir().join(FILE), &bytes)
+    }
+
+    pub(super) fn forget_sharing(&self) -> Result<()> {
+        match std::fs::remove_file(self.sync_dir().join(FILE)) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::io(self.sync_dir().join(FILE), source)),
+        }
+    }
+
+    pub(super) fn note_success(
+        &self,
+        now: DateTime<Utc>,
+        shared: HashMap<String, usize>,
+    ) -> Result<()> {
+        let mut state = self.read_state();
+        state.last_success = Some(now);
+        state.last_failure = None;
+        state.last_error = None;
+        state.shared.extend(shared);
+        self.write_state(&state)
+    }
+
+    pub(super) fn note_failure(&self, now: DateTime<Utc>, error: &str) -> Result<()> {
+        let mut state = self.read_state();
+        state.last_failure = Some(now);
+        state.last_error = Some(error.to_string());
+        self.write_state(&state)
+    }
+
+    /// How far `incident` here is from the team, or `None` when nothing is shared.
+    /// Reads two small files and never the network.
+    pub fn sharing(&self, incident: &Incident) -> Option<Sharing> {
+        let url = self.remote().ok().flatten()?;
+        let state = self.read_state();
+        let shared = state.shared.get(&incident.id).copied().unwrap_or(0);
+        Some(Sharing {
+            url,
+            last_success: state.last_success,
+            failure: state.last_failure.zip(state.last_error),
+            unsent: count(incident).saturating_sub(shared),
+        })
+    }
+}
+
+impl Synced {
+    /// Labels renumbered twice in one sync (a push rejected after the first) are told
+    /// once, from the label the user typed to the one it ended up with.
+    pub fn collapse_relabels(&mut self) {
+        let mut collapsed: Vec<super::Relabeled> = Vec::new();
+        for moved in std::mem::take(&mut self.relabeled) {
+            match collapsed
+                .iter_mut()
+                .find(|earlier| earlier.incident == moved.incident && earlier.to == moved.from)
+            {
+                Some(earlier) => {
+                    earlier.to = moved.to;
+                    earlier.by = moved.by;
+                }
+                None => collapsed.push(moved),
+            }
+        }
+        self.relabeled = collapsed;
+    }
+}

@@ -166,7 +166,9 @@ impl Error {
             }
             Error::CurrentIncidentGone { .. } => "pick another with `incident use REF`".into(),
             Error::NoRemote => "share through a git remote with `incident remote URL`".into(),
-            Error::Sync { .. } => "nothing recorded here was lost; `incident sync` tries again".into(),
+            Error::Sync { .. } => {
+                "nothing recorded here was lost; `incident sync` tries again".into()
+            }
             Error::NotShared { .. } => {
                 "everything else was shared; nothing recorded here was lost".into()
             }

@@ -74,10 +74,11 @@ fn run() -> Result<(), Error> {
     let outcome = commands::run(cli.command, &context, &mut ui);
     // What was recorded is shared after the command is done, by a sync of its own that
     // the engineer does not wait for.
-    if !syncing && context.store.saved_any() {
-        if let Err(error) = store::spawn_background_sync(&context.store) {
-            ui.warn(&format!("could not start sharing: {error}"));
-        }
+    if !syncing
+        && context.store.saved_any()
+        && let Err(error) = store::spawn_background_sync(&context.store)
+    {
+        ui.warn(&format!("could not start sharing: {error}"));
     }
     // What the store had to say is said even when the command failed afterwards.
     for warning in context.store.take_warnings() {

@@ -13,11 +13,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: RemoteArgs) -> Result<()> {
         return Ok(());
     }
     let url = match args.url {
-        Some(url) => {
-            let url = context.store.set_remote(&url)?;
-            ui.hint("`incident sync` shares now; every command that records shares by itself");
-            url
-        }
+        Some(url) => context.store.set_remote(&url)?,
         None => context.store.remote()?.ok_or(Error::NoRemote)?,
     };
     ui.print_by_mode(

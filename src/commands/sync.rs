@@ -4,7 +4,7 @@ use crate::cli::SyncArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::render;
-use crate::ui::{Mode, Ui};
+use crate::ui::Ui;
 
 pub fn run(context: &Context, ui: &mut Ui, args: SyncArgs) -> Result<()> {
     let author = context.author(&Default::default())?;
@@ -25,9 +25,6 @@ pub fn run(context: &Context, ui: &mut Ui, args: SyncArgs) -> Result<()> {
             || render::sync::ids(&synced),
             || render::sync::lines(&synced),
         )?;
-        if ui.mode() == Mode::Human && synced.incidents.is_empty() && synced.problems.is_empty() {
-            ui.note("everything here is shared, and nothing new came");
-        }
     }
     if !synced.problems.is_empty() {
         return Err(Error::NotShared {

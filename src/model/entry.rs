@@ -265,7 +265,8 @@ impl Body {
 
     /// Points every link at the label `to` gives it: how links follow a renumbering.
     pub fn relink(&mut self, to: impl Fn(Label) -> Label) {
-        let each = |labels: &mut Vec<Label>| labels.iter_mut().for_each(|label| *label = to(*label));
+        let each =
+            |labels: &mut Vec<Label>| labels.iter_mut().for_each(|label| *label = to(*label));
         match self {
             Body::Hypothesis { explains } => each(explains),
             Body::Test { targets } => each(targets),

@@ -91,7 +91,9 @@ impl Incident {
         for entry in added {
             let mut entry = entry.clone();
             entry.id = labels[&entry.id];
-            entry.body.relink(|label| labels.get(&label).copied().unwrap_or(label));
+            entry
+                .body
+                .relink(|label| labels.get(&label).copied().unwrap_or(label));
             self.entries.push(entry);
         }
         Joined {
@@ -212,7 +214,13 @@ mod tests {
         let moves: Vec<(String, String, String)> = joined
             .relabeled
             .iter()
-            .map(|moved| (moved.from.to_string(), moved.to.to_string(), moved.by.clone()))
+            .map(|moved| {
+                (
+                    moved.from.to_string(),
+                    moved.to.to_string(),
+                    moved.by.clone(),
+                )
+            })
             .collect();
         assert_eq!(
             moves,
@@ -256,10 +264,20 @@ mod tests {
     #[test]
     fn a_label_that_does_not_clash_keeps_its_number() {
         let mut shared = opened();
-        record(&mut shared, Body::Hypothesis { explains: vec![] }, "ana", "h1");
+        record(
+            &mut shared,
+            Body::Hypothesis { explains: vec![] },
+            "ana",
+            "h1",
+        );
         let mut alice = shared.clone();
         let mut bob = shared;
-        record(&mut alice, Body::Hypothesis { explains: vec![] }, "alice", "a");
+        record(
+            &mut alice,
+            Body::Hypothesis { explains: vec![] },
+            "alice",
+            "a",
+        );
         record(&mut bob, Body::Hypothesis { explains: vec![] }, "bob", "b2");
         record(&mut bob, Body::Hypothesis { explains: vec![] }, "bob", "b3");
         let mut team = alice.clone();

@@ -7,20 +7,30 @@ use crate::sanitize;
 use crate::store::Synced;
 
 pub fn lines(synced: &Synced) -> String {
+    if synced.incidents.is_empty() && synced.renamed.is_empty() && synced.problems.is_empty() {
+        return "up to date: nothing to send or receive\n".to_string();
+    }
     let mut out = String::new();
     for renamed in &synced.renamed {
         let reason = match &renamed.by {
             Some(by) => format!("{} opened {} first", sanitize::one_line(by), renamed.from),
             None => "the team holds it under that id".to_string(),
         };
-        out.push_str(&format!("{} is now {}: {reason}\n", renamed.from, renamed.to));
+        out.push_str(&format!(
+            "{} is now {}: {reason}\n",
+            renamed.from, renamed.to
+        ));
     }
     for (id, exchanged) in &synced.incidents {
         out.push_str(&format!(
             "{id}: sent {}, received {}\n",
             exchanged.sent, exchanged.received
         ));
-        for moved in synced.relabeled.iter().filter(|moved| moved.incident == *id) {
+        for moved in synced
+            .relabeled
+            .iter()
+            .filter(|moved| moved.incident == *id)
+        {
             out.push_str(&format!(
                 "  {} is now {}: {} recorded {} first\n",
                 moved.from,

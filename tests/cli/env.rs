@@ -15,6 +15,8 @@ pub struct TestEnv {
     temp: TempDir,
     now: String,
     tz: String,
+    /// Variables a test adds to the clean environment, after the fixed ones.
+    extra: Vec<(OsString, OsString)>,
 }
 
 pub struct Output {
@@ -29,6 +31,7 @@ impl TestEnv {
             temp: tempfile::tempdir().expect("a temp dir"),
             now: NOW.into(),
             tz: "UTC".into(),
+            extra: Vec::new(),
         }
     }
 
@@ -55,13 +58,25 @@ impl TestEnv {
 
     /// Everything the binary's environment holds: the data directory, the clock, the
     /// zone and the user, and nothing inherited from whoever runs `cargo test`.
-    pub fn vars(&self) -> Vec<(&'static str, OsString)> {
-        vec![
-            ("INCIDENT_DIR", self.data_dir().into()),
-            ("INCIDENT_NOW", self.now.clone().into()),
-            ("TZ", self.tz.clone().into()),
-            ("USER", "ana".into()),
-        ]
+    pub fn vars(&self) -> Vec<(OsString, OsString)> {
+        let mut vars: Vec<(OsString, OsString)> = vec![
+            ("INCIDENT_DIR".into(), self.data_dir().into()),
+            ("INCIDENT_NOW".into(), self.now.clone().into()),
+            ("TZ".into(), self.tz.clone().into()),
+            ("USER".into(), "ana".into()),
+        ];
+        for (name, value) in &self.extra {
+            vars.retain(|(have, _)| have != name);
+            vars.push((name.clone(), value.clone()));
+        }
+        vars
+    }
+
+    /// Adds (or replaces) a variable of the binary's environment.
+    pub fn set_var(&mut self, name: &str, value: impl Into<OsString>) {
+        let name = OsString::from(name);
+        self.extra.retain(|(have, _)| *have != name);
+        self.extra.push((name, value.into()));
     }
 
     /// The binary as a process to spawn, signal or wait on, with the clean environment.

@@ -21,6 +21,7 @@ mod review;
 mod selection;
 mod storage;
 mod story;
+mod sync;
 mod text;
 mod times;
 mod unicode;

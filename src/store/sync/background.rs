@@ -38,7 +38,9 @@ pub fn spawn_background_sync(store: &Store) -> Result<()> {
     if log.seek(SeekFrom::End(0)).unwrap_or(0) > MAX_LOG_BYTES {
         let _ = log.set_len(0);
     }
-    let error_log = log.try_clone().map_err(|source| Error::io(&log_path, source))?;
+    let error_log = log
+        .try_clone()
+        .map_err(|source| Error::io(&log_path, source))?;
     let program = std::env::current_exe().map_err(|source| Error::io("incident", source))?;
     let mut command = Command::new(program);
     command

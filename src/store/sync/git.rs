@@ -119,7 +119,12 @@ impl Git {
             .arg(&self.repo)
             // The user's hooks are for their own repositories, not ours; a gc is run in
             // the foreground so a kill cannot leave it running detached.
-            .args(["-c", "core.hooksPath=/dev/null", "-c", "gc.autoDetach=false"]);
+            .args([
+                "-c",
+                "core.hooksPath=/dev/null",
+                "-c",
+                "gc.autoDetach=false",
+            ]);
         command
     }
 
@@ -128,7 +133,13 @@ impl Git {
     pub fn fetch(&self) -> Result<()> {
         let mut command = self.command();
         command
-            .args(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head"])
+            .args([
+                "fetch",
+                "--quiet",
+                "--prune",
+                "--no-tags",
+                "--no-write-fetch-head",
+            ])
             .arg("--")
             .arg(&self.url)
             .arg(format!("+refs/heads/{BRANCH}*:refs/sync/{BRANCH}*"));
@@ -193,7 +204,8 @@ impl Git {
         }
         stream.extend_from_slice(b"done\n");
         let mut command = self.command();
-        command.args(["fast-import", "--quiet"]);
+        // `--force`: the outgoing ref is ours alone, rebuilt on each attempt.
+        command.args(["fast-import", "--quiet", "--force"]);
         run(command, Some(&stream), None, "git fast-import")?;
         let mut reader = Reader::start(self.command())?;
         let (commit, _) = reader.info(OUTGOING)?.ok_or_else(|| Error::Sync {
@@ -260,7 +272,12 @@ impl From<Failed> for Error {
     }
 }
 
-fn run(command: Command, input: Option<&[u8]>, timeout: Option<Duration>, what: &str) -> Result<String> {
+fn run(
+    command: Command,
+    input: Option<&[u8]>,
+    timeout: Option<Duration>,
+    what: &str,
+) -> Result<String> {
     run_capturing(command, input, timeout, what).map_err(Error::from)
 }
 
@@ -364,7 +381,10 @@ fn parse_tree(bytes: &[u8]) -> Vec<TreeFile> {
         if rest.len() < 20 {
             break;
         }
-        let object: String = rest[..20].iter().map(|byte| format!("{byte:02x}")).collect();
+        let object: String = rest[..20]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
         rest = &rest[20..];
         files.push(TreeFile { name, mode, object });
     }

@@ -284,6 +284,12 @@ impl Store {
             git.fetch()?;
             let team = self.read_team(&git, url)?;
             let mut round = Round::default();
+            let mut refused: Vec<&String> = team.refused.keys().collect();
+            refused.sort();
+            round.problems = refused
+                .into_iter()
+                .map(|name| team.refused[name].clone())
+                .collect();
             self.rename_clashes(&team, &mut synced)?;
             self.join_each(&team, &mut synced, &mut round)?;
             self.receive_new(&team, &mut synced, &mut round)?;
@@ -293,6 +299,7 @@ impl Store {
             }
             let names: Vec<&str> = round.sending.keys().map(String::as_str).collect();
             let message = format!("incident sync by {author}: {}", names.join(", "));
+            super::failpoint("sync-before-push");
             let commit = git.commit(team.tip.as_deref(), &round.outgoing, author, &message)?;
             match git.push(&commit)? {
                 Pushed::Accepted => {
@@ -374,7 +381,10 @@ impl Store {
                 }
             };
             if !uuids.insert(incident.uuid) {
-                refuse(&mut team, "another document on the remote is the same incident".into());
+                refuse(
+                    &mut team,
+                    "another document on the remote is the same incident".into(),
+                );
                 continue;
             }
             team.documents
@@ -487,6 +497,7 @@ impl Store {
                 Err(error) => return Err(error),
             }
         }
+        super::failpoint("sync-after-rename-save");
         if self.current().ok().flatten().as_deref() == Some(incident.id.as_str()) {
             self.set_current(target)?;
         }
@@ -504,8 +515,8 @@ impl Store {
     /// stages it to push when the remote lacked anything.
     fn join_each(&self, team: &Team, synced: &mut Synced, round: &mut Round) -> Result<()> {
         for id in self.ids()? {
-            if let Some(reason) = team.refused.get(&id) {
-                round.problems.push(reason.clone());
+            if team.refused.contains_key(&id) {
+                // Told once, with every refused document.
                 continue;
             }
             let received = team.documents.get(&id);
@@ -694,8 +705,7 @@ fn check_received(incident: &Incident) -> Result<()> {
             return Err(damaged("a close or reopen is there twice".into()));
         }
     }
-    if incident.title.len() > MAX_TEXT_BYTES || incident.opened_by.len() > MAX_RECEIVED_NAME_BYTES
-    {
+    if incident.title.len() > MAX_TEXT_BYTES || incident.opened_by.len() > MAX_RECEIVED_NAME_BYTES {
         return Err(damaged("its title or opener is too long".into()));
     }
     Ok(())
@@ -723,7 +733,9 @@ fn check_url(url: &str) -> std::result::Result<(), String> {
 fn back_off(attempt: u32) {
     let jitter = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| u64::from(since.subsec_nanos()) ^ u64::from(std::process::id()));
+        .map_or(0, |since| {
+            u64::from(since.subsec_nanos()) ^ u64::from(std::process::id())
+        });
     let ceiling = 20 + 40 * u64::from(attempt.min(20));
     std::thread::sleep(std::time::Duration::from_millis(jitter % ceiling));
 }

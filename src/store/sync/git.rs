@@ -192,7 +192,7 @@ impl Git {
             // A first commit: on nothing, not on whatever the ref held before.
             stream.extend_from_slice(format!("reset {OUTGOING}\n").as_bytes());
         }
-        stream.extend_from_slice(format!("commit {OUTGOING}\n").as_bytes());
+        stream.extend_from_slice(format!("commit {OUTGOING}\nmark :1\n").as_bytes());
         stream.extend_from_slice(format!("committer {author} <> {seconds} +0000\n").as_bytes());
         data(&mut stream, message.as_bytes());
         if let Some(parent) = parent {
@@ -202,16 +202,20 @@ impl Git {
             stream.extend_from_slice(format!("M 100644 inline {FOLDER}/{name}\n").as_bytes());
             data(&mut stream, bytes);
         }
-        stream.extend_from_slice(b"done\n");
+        // The commit's id comes back on stdout: read from the ref, it could be one a
+        // fast-import orphaned by a killed sync wrote a moment later.
+        stream.extend_from_slice(b"get-mark :1\ndone\n");
         let mut command = self.command();
         // `--force`: the outgoing ref is ours alone, rebuilt on each attempt.
         command.args(["fast-import", "--quiet", "--force"]);
-        run(command, Some(&stream), None, "git fast-import")?;
-        let mut reader = Reader::start(self.command())?;
-        let (commit, _) = reader.info(OUTGOING)?.ok_or_else(|| Error::Sync {
-            reason: "git fast-import made no commit".into(),
-        })?;
-        Ok(commit)
+        let printed = run(command, Some(&stream), None, "git fast-import")?;
+        let commit = printed.trim();
+        if commit.len() < 40 || !commit.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+            return Err(Error::Sync {
+                reason: "git fast-import made no commit".into(),
+            });
+        }
+        Ok(commit.to_string())
     }
 
     /// Pushes `commit` as the team's branch, never forced: if someone pushed first, the

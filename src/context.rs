@@ -109,19 +109,17 @@ impl Context {
     }
 }
 
-/// The longest name accepted (an author, owner, role or holder), in bytes.
-const MAX_NAME_BYTES: usize = 256;
-
 /// A person's or role's name: trimmed, not empty, not a paragraph.
 pub fn check_name(name: &str, what: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::Usage(format!("{what} needs a name")));
     }
-    if name.len() > MAX_NAME_BYTES {
+    if name.len() > crate::model::MAX_NAME_BYTES {
         return Err(Error::Usage(format!(
-            "{what} is {} bytes long; a name is at most {MAX_NAME_BYTES}",
-            name.len()
+            "{what} is {} bytes long; a name is at most {}",
+            name.len(),
+            crate::model::MAX_NAME_BYTES
         )));
     }
     Ok(name.to_string())

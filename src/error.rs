@@ -85,7 +85,7 @@ pub enum Error {
     NoRemote,
     #[error("sync failed: {reason}")]
     Sync { reason: String },
-    #[error("{} could not be shared", if problems.len() == 1 { "1 incident".to_string() } else { format!("{} incidents", problems.len()) })]
+    #[error("{} could not be shared", if problems.len() == 1 { "1 document".to_string() } else { format!("{} documents", problems.len()) })]
     NotShared { problems: Vec<String> },
     #[error(transparent)]
     Model(#[from] crate::model::Error),

@@ -128,6 +128,46 @@ impl Incident {
         added
     }
 
+    /// The first thing `other`, the same incident as recorded elsewhere, says otherwise
+    /// than this log about what both hold. Entries, closes and reopens never change once
+    /// recorded, and keep their labels once shared, so any difference is damage or
+    /// tampering: a join would carry it into this log.
+    pub fn disagreement(&self, other: &Incident) -> Option<String> {
+        if (self.uuid, self.opened_at, &self.opened_by, &self.title)
+            != (other.uuid, other.opened_at, &other.opened_by, &other.title)
+        {
+            return Some("its opening (title, time or who) differs from the one here".into());
+        }
+        let here: HashMap<Uuid, &Entry> = self
+            .entries
+            .iter()
+            .map(|entry| (entry.uuid, entry))
+            .collect();
+        for entry in &other.entries {
+            if let Some(mine) = here.get(&entry.uuid)
+                && !stored_alike(*mine, entry)
+            {
+                return Some(format!(
+                    "its entry {} differs from {} recorded here",
+                    entry.id, mine.id
+                ));
+            }
+        }
+        let changes: HashMap<Uuid, &Transition> = self
+            .lifecycle
+            .iter()
+            .map(|change| (change.uuid, change))
+            .collect();
+        for change in &other.lifecycle {
+            if let Some(mine) = changes.get(&change.uuid)
+                && !stored_alike(*mine, change)
+            {
+                return Some("one of its closes or reopens differs from the one here".into());
+            }
+        }
+        None
+    }
+
     /// Everything of `other`, the same incident as recorded elsewhere, joined into this
     /// one: entries, then closes and reopens.
     pub fn join(&mut self, other: &Incident) -> Joined {
@@ -135,6 +175,12 @@ impl Incident {
         joined.added += self.join_lifecycle(&other.lifecycle, &joined.relabeled);
         joined
     }
+}
+
+/// Whether two records store the same thing, field for field.
+fn stored_alike<T: serde::Serialize>(a: &T, b: &T) -> bool {
+    let json = |value: &T| serde_json::to_string(value).expect("records serialize");
+    json(a) == json(b)
 }
 
 #[cfg(test)]

@@ -34,6 +34,9 @@ pub const SCHEMA: u32 = 2;
 /// excerpt, small enough that one entry cannot make the document unwieldy.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
+/// The longest name accepted for who recorded an entry, an owner or a role holder.
+pub const MAX_NAME_BYTES: usize = 256;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {

@@ -109,7 +109,7 @@ impl Store {
     /// Takes the incident's lock, held until the returned file is dropped. The lock file
     /// is never replaced, truncated or followed through a symlink, and opened without
     /// blocking: a FIFO there is refused at once instead of waiting for a reader.
-    fn lock(&self, id: &str) -> Result<File> {
+    pub(super) fn lock(&self, id: &str) -> Result<File> {
         let path = self.lock_path(id);
         let lock = OpenOptions::new()
             .create(true)
@@ -218,18 +218,16 @@ impl Store {
     }
 
     /// Removes a document whose every entry is safely saved under another id (a sync
-    /// renaming an incident). Its lock file stays: it is never replaced or removed.
-    pub(super) fn remove(&self, id: &str) -> Result<()> {
-        let lock = self.lock(id)?;
+    /// renaming an incident), with its lock held (`_held`) since it was last read. The
+    /// lock file stays: it is never replaced or removed.
+    pub(super) fn remove(&self, id: &str, _held: &File) -> Result<()> {
         let path = self.document_path(id);
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(error) if error.kind() == io::ErrorKind::NotFound => {}
             Err(source) => return Err(Error::io(path, source)),
         }
-        super::atomic::sync_dir(&self.incidents_dir())?;
-        drop(lock);
-        Ok(())
+        super::atomic::sync_dir(&self.incidents_dir())
     }
 }
 

@@ -534,7 +534,7 @@ fn a_hostile_push_is_refused_by_name_and_blocks_only_itself() {
     }
     assert!(
         out.stderr
-            .starts_with("error: 4 incidents could not be shared")
+            .starts_with("error: 4 documents could not be shared")
     );
     for stream in [&out.stdout, &out.stderr] {
         assert!(
@@ -691,4 +691,121 @@ fn a_sync_works_with_an_empty_remote_and_no_git_identity() {
         &["log", "-1", "--format=%an|%s", "incidents"],
     );
     assert_eq!(author.trim(), format!("alice|incident sync by alice: {id}"));
+}
+
+/// Mallory rewrites, on the remote, an entry everyone already holds: entries never
+/// change once recorded, so the document is refused and the local one kept as it was.
+#[test]
+fn a_remote_copy_that_rewrites_a_shared_entry_is_refused_and_the_local_log_kept() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let id = alice.open("Login outage");
+    alice.quiet(&["symptom", "SSO returns 500"]);
+    alice.ok(&["sync"]);
+    let scratch = tempfile::tempdir().expect("a temp dir");
+    let work = scratch.path().join("work");
+    git(
+        scratch.path(),
+        &["clone", "--quiet", "-b", "incidents", &remote.url(), "work"],
+    );
+    let path = work.join(format!("incidents/{id}.json"));
+    let mut document: Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("doc")).expect("JSON");
+    document["entries"][0]["text"] = "REWRITTEN BY MALLORY".into();
+    std::fs::write(&path, serde_json::to_vec(&document).expect("JSON")).expect("write");
+    git(&work, &["commit", "--quiet", "-am", "rewrite"]);
+    git(&work, &["push", "--quiet", "origin", "incidents"]);
+
+    alice.quiet(&["note", "failover done"]);
+    let before = std::fs::read(alice.document_path(&id)).expect("the document");
+    let out = alice.run(&["sync"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("its entry S1 differs from S1 recorded here"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read(alice.document_path(&id)).expect("the document"),
+        before
+    );
+    let board = alice.ok(&["status"]);
+    assert!(board.contains("sync failed"), "{board}");
+    assert!(board.contains("1 entry not yet sent"), "{board}");
+}
+
+/// Bob records note after note while a sync renames his incident, whose id Alice took
+/// first: every note whose label was printed is kept, once.
+#[test]
+fn entries_recorded_while_a_sync_renames_the_incident_are_never_lost() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    alice.open("Race");
+    alice.ok(&["sync"]);
+    bob.open("Race");
+    let notes = bob
+        .shell(
+            "for i in $(seq 40); do \"$BIN\" -q note txt-$i >/dev/null 2>&1 && echo \"txt-$i\"; done",
+        )
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the notes run");
+    std::thread::sleep(Duration::from_millis(60));
+    bob.ok(&["sync"]);
+    let printed = notes.wait_with_output().expect("the notes end");
+    let printed = String::from_utf8(printed.stdout).expect("UTF-8");
+    bob.ok(&["sync"]);
+    let mut kept = Vec::new();
+    for item in bob.json(&["list", "--all"]).as_array().expect("a list") {
+        let id = item["incident"].as_str().expect("an id");
+        let report: Value = serde_json::from_str(&report_json(&bob, id)).expect("a JSON report");
+        for entry in report["entries"].as_array().expect("entries") {
+            kept.push(entry["text"].as_str().expect("text").to_string());
+        }
+    }
+    for text in printed.lines() {
+        assert_eq!(
+            kept.iter().filter(|kept| *kept == text).count(),
+            1,
+            "{text} was printed as recorded: {kept:?}"
+        );
+    }
+}
+
+/// A sync of Bob's is killed mid-rename; Carol meanwhile takes the next ids too. The
+/// next sync finishes the rename into one incident, never two copies of it.
+#[test]
+fn a_rename_cut_short_then_clashing_again_still_leaves_one_copy() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let mut bob = machine(&remote, "bob");
+    let carol = machine(&remote, "carol");
+    let id = alice.open("X");
+    alice.quiet(&["note", "a"]);
+    alice.ok(&["sync"]);
+    bob.open("X");
+    bob.quiet(&["note", "b"]);
+    bob.set_var("INCIDENT_FAILPOINT", "sync-after-rename-save");
+    assert_ne!(bob.run(&["sync"]).code, 0);
+    bob.set_var("INCIDENT_FAILPOINT", "none");
+    carol.open("X");
+    carol.quiet(&["note", "c1"]);
+    carol.open("X");
+    carol.quiet(&["note", "c2"]);
+    carol.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    alice.ok(&["sync"]);
+    carol.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    let files = remote.files();
+    assert_eq!(files.len(), 4, "{files:?}");
+    assert!(
+        files.contains(&format!("incidents/{id}-4.json")),
+        "{files:?}"
+    );
+    let report = assert_converged(&[&alice, &bob, &carol], &format!("{id}-4"));
+    assert_eq!(entry(&report, "N1")["text"], "b");
+    assert_eq!(labels(&report), ["N1"]);
 }

@@ -6,7 +6,9 @@
 //! needed: `fetch` into `refs/sync/incidents`, one `cat-file --batch-command` to read the
 //! branch, one `fast-import` to build a commit on top of it, and `push`, never forced.
 
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
@@ -25,7 +27,7 @@ const OUTGOING: &str = "refs/sync/outgoing";
 
 /// A git process that has not finished in this long is stuck (a black-holed host, a
 /// prompt nobody sees): it is killed and the sync fails, to be retried.
-const NETWORK_TIMEOUT: Duration = Duration::from_secs(120);
+const NETWORK_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct Git {
     repo: PathBuf,
@@ -208,7 +210,7 @@ impl Git {
         let mut command = self.command();
         // `--force`: the outgoing ref is ours alone, rebuilt on each attempt.
         command.args(["fast-import", "--quiet", "--force"]);
-        let printed = run(command, Some(&stream), None, "git fast-import")?;
+        let printed = run(command, Some(&stream), "git fast-import")?;
         let commit = printed.trim();
         if commit.len() < 40 || !commit.bytes().all(|byte| byte.is_ascii_hexdigit()) {
             return Err(Error::Sync {
@@ -244,14 +246,52 @@ impl Git {
         }
     }
 
-    fn run_network(&self, command: Command, what: &str) -> Result<String, Failed> {
-        run_capturing(command, None, Some(NETWORK_TIMEOUT), &format!("git {what}"))
+    /// Runs a git that talks to the remote. Its output goes to files in our repository,
+    /// not pipes: a git killed for hanging may leave an `ssh` behind holding its pipes
+    /// open, and the sync must not wait on that. In the background git gets a process
+    /// group of its own, so that a hang is stopped with everything it started.
+    fn run_network(&self, mut command: Command, what: &str) -> Result<String, Failed> {
+        let what = format!("git {what}");
+        let failed = |message: String| Failed {
+            stdout: String::new(),
+            message,
+        };
+        let open = |name: &str| {
+            File::create(self.repo.join(name))
+                .map_err(|error| failed(format!("could not run {what}: {error}")))
+        };
+        command
+            .stdin(Stdio::null())
+            .stdout(open("incident-git.out")?)
+            .stderr(open("incident-git.err")?);
+        if self.background {
+            command.process_group(0);
+        }
+        let mut child = command
+            .spawn()
+            .map_err(|error| spawn_failed(&what, &error))?;
+        let stop = kill_after(&child, NETWORK_TIMEOUT, self.background);
+        let status = child.wait();
+        let _ = stop.send(());
+        let status = status.map_err(|error| failed(format!("{what} failed: {error}")))?;
+        let read = |name: &str| {
+            let bytes = std::fs::read(self.repo.join(name)).unwrap_or_default();
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        let stdout = read("incident-git.out");
+        if status.success() {
+            return Ok(stdout);
+        }
+        Err(Failed {
+            stdout,
+            message: format!("{what}: {}", reason(&read("incident-git.err"), status)),
+        })
     }
 
     fn run_plain(&self, command: &mut Command, what: &str) -> Result<()> {
         let mut owned = std::mem::replace(command, Command::new("git"));
         owned.env_remove("GIT_DIR");
-        run(owned, None, None, what).map(drop)
+        run(owned, None, what).map(drop)
     }
 }
 
@@ -276,23 +316,13 @@ impl From<Failed> for Error {
     }
 }
 
-fn run(
-    command: Command,
-    input: Option<&[u8]>,
-    timeout: Option<Duration>,
-    what: &str,
-) -> Result<String> {
-    run_capturing(command, input, timeout, what).map_err(Error::from)
+fn run(command: Command, input: Option<&[u8]>, what: &str) -> Result<String> {
+    run_capturing(command, input, what).map_err(Error::from)
 }
 
 /// Runs git to the end, feeding `input`, and returns its stdout; a failure carries git's
 /// last line of stderr, which says why (unreachable, refused, not a repository).
-fn run_capturing(
-    mut command: Command,
-    input: Option<&[u8]>,
-    timeout: Option<Duration>,
-    what: &str,
-) -> Result<String, Failed> {
+fn run_capturing(mut command: Command, input: Option<&[u8]>, what: &str) -> Result<String, Failed> {
     let failed = |message: String| Failed {
         stdout: String::new(),
         message,
@@ -305,14 +335,9 @@ fn run_capturing(
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = command.spawn().map_err(|error| {
-        failed(if error.kind() == std::io::ErrorKind::NotFound {
-            "git is not installed (or not on PATH); sharing needs it".to_string()
-        } else {
-            format!("could not run {what}: {error}")
-        })
-    })?;
-    let stop = timeout.map(|limit| kill_after(&child, limit));
+    let mut child = command
+        .spawn()
+        .map_err(|error| spawn_failed(what, &error))?;
     let writer = input.map(|bytes| {
         let mut stdin = child.stdin.take().expect("stdin was piped");
         let bytes = bytes.to_vec();
@@ -321,9 +346,6 @@ fn run_capturing(
         })
     });
     let output = child.wait_with_output();
-    if let Some(stop) = stop {
-        let _ = stop.send(());
-    }
     if let Some(writer) = writer {
         let _ = writer.join();
     }
@@ -332,8 +354,29 @@ fn run_capturing(
     if output.status.success() {
         return Ok(stdout);
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let reason = stderr
+    Err(Failed {
+        stdout,
+        message: format!(
+            "{what}: {}",
+            reason(&String::from_utf8_lossy(&output.stderr), output.status)
+        ),
+    })
+}
+
+fn spawn_failed(what: &str, error: &std::io::Error) -> Failed {
+    Failed {
+        stdout: String::new(),
+        message: if error.kind() == std::io::ErrorKind::NotFound {
+            "git is not installed (or not on PATH); sharing needs it".to_string()
+        } else {
+            format!("could not run {what}: {error}")
+        },
+    }
+}
+
+/// Why git failed, from what it printed: its `fatal:` or `error:` line, else its last.
+fn reason(stderr: &str, status: std::process::ExitStatus) -> String {
+    stderr
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with("hint:"))
@@ -344,21 +387,19 @@ fn run_capturing(
                 .trim_start_matches("error: ")
                 .to_string()
         })
-        .unwrap_or_else(|| match output.status.code() {
+        .unwrap_or_else(|| match status.code() {
             Some(code) => format!("exit status {code}"),
-            None => "killed".to_string(),
-        });
-    Err(Failed {
-        stdout,
-        message: format!("{what}: {reason}"),
-    })
+            None => "stopped: it hung, or was killed".to_string(),
+        })
 }
 
 /// Kills the child if it is still running after `limit`; sending on the returned channel
 /// (or dropping it) calls that off.
-fn kill_after(child: &Child, limit: Duration) -> mpsc::Sender<()> {
+fn kill_after(child: &Child, limit: Duration, group: bool) -> mpsc::Sender<()> {
     let (stop, stopped) = mpsc::channel::<()>();
     let pid = child.id() as libc::pid_t;
+    // A negative pid names the process group the child leads.
+    let pid = if group { -pid } else { pid };
     std::thread::spawn(move || {
         if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(limit) {
             // SAFETY: kill(2) with a pid we spawned and have not yet reaped.

@@ -39,7 +39,7 @@ use super::documents::{MAX_DOCUMENT_BYTES, document_bytes, parse_document};
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::{Incident, MAX_TEXT_BYTES};
+use crate::model::{Incident, MAX_NAME_BYTES, MAX_TEXT_BYTES};
 use git::{Git, Pushed};
 
 /// Pushes rejected in a row before a sync gives up: each rejection means another
@@ -47,8 +47,6 @@ use git::{Git, Pushed};
 const MAX_ATTEMPTS: u32 = 60;
 /// A URL is a line; a longer one is not a URL.
 const MAX_URL_BYTES: u64 = 4096;
-/// The longest name a received document may carry for an author or an owner.
-const MAX_RECEIVED_NAME_BYTES: usize = 256;
 
 /// What a sync did.
 #[derive(Debug, Default)]
@@ -130,7 +128,11 @@ impl Store {
     pub fn set_remote(&self, url: &str) -> Result<String> {
         let url = url.trim();
         check_url(url).map_err(Error::Usage)?;
-        let url = if !url.contains("://") && Path::new(url).exists() {
+        // A path, not a URL (`host:path` is scp-like ssh; `./a:b` is a path again).
+        let scp_like = url
+            .split_once(':')
+            .is_some_and(|(host, _)| !host.is_empty() && !host.contains('/'));
+        let url = if !url.contains("://") && !scp_like {
             std::path::absolute(url)
                 .map_err(|source| Error::io(url, source))?
                 .to_string_lossy()
@@ -262,11 +264,20 @@ impl Store {
         match self.sync_locked(&url, author, background) {
             Ok((mut synced, shared)) => {
                 synced.collapse_relabels();
-                self.note_success(now, shared)?;
+                let problem = match synced.problems.as_slice() {
+                    [] => None,
+                    [one] => Some(one.clone()),
+                    [first, rest @ ..] => Some(format!("{first} (and {} more)", rest.len())),
+                };
+                self.note_success(now, shared, problem)?;
                 Ok(Some(synced))
             }
             Err(error) => {
-                self.note_failure(now, &error.to_string())?;
+                let reason = match &error {
+                    Error::Sync { reason } => reason.clone(),
+                    other => other.to_string(),
+                };
+                self.note_failure(now, &reason)?;
                 Err(error)
             }
         }
@@ -429,6 +440,8 @@ impl Store {
                 .or_default()
                 .push(incident.id.clone());
         }
+        // Where this sync moved each incident: another copy of it follows it there.
+        let mut moved_to: HashMap<Uuid, String> = HashMap::new();
         for incident in &local {
             let other_here = homes[&incident.uuid]
                 .iter()
@@ -443,6 +456,9 @@ impl Store {
             };
             let (target, by) = match team_ids.get(&incident.uuid) {
                 Some(there) if *there == incident.id => continue,
+                _ if moved_to.contains_key(&incident.uuid) => {
+                    (moved_to[&incident.uuid].clone(), None)
+                }
                 Some(there) => ((*there).to_string(), None),
                 None if !clashes(&incident.id) => continue,
                 None => {
@@ -461,6 +477,10 @@ impl Store {
                     (target, by)
                 }
             };
+            if target == incident.id {
+                // Where the rest of this incident moved: nothing to move.
+                continue;
+            }
             if local
                 .iter()
                 .any(|other| other.id == target && other.uuid != incident.uuid)
@@ -471,8 +491,9 @@ impl Store {
                 ));
                 continue;
             }
-            self.move_incident(incident, &target)?;
+            self.move_incident(&incident.id, &target)?;
             taken.insert(target.clone());
+            moved_to.insert(incident.uuid, target.clone());
             homes
                 .entry(incident.uuid)
                 .or_default()
@@ -489,9 +510,12 @@ impl Store {
 
     /// Moves an incident to another id: joined into the document there if one exists
     /// (a rename cut short), else saved there; then the current pointer follows, then
-    /// the old document goes.
-    fn move_incident(&self, incident: &Incident, target: &str) -> Result<()> {
-        let mut moved = incident.clone();
+    /// the old document goes. The old id's lock is held from its last read to its
+    /// removal, so an entry recorded meanwhile waits, and then finds it gone, rather
+    /// than being saved into a document about to be removed.
+    fn move_incident(&self, id: &str, target: &str) -> Result<()> {
+        let held = self.lock(id)?;
+        let mut moved = self.load(id)?;
         moved.id = target.to_string();
         if self.exists(target) {
             self.replace(target, |mut there| {
@@ -499,23 +523,13 @@ impl Store {
                 Ok(joined.changed().then_some(there))
             })?;
         } else {
-            match self.create(&moved) {
-                Ok(()) | Err(Error::IncidentExists { .. }) => {}
-                Err(error) => return Err(error),
-            }
+            self.create(&moved)?;
         }
         super::failpoint("sync-after-rename-save");
-        if self.current().ok().flatten().as_deref() == Some(incident.id.as_str()) {
+        if self.current().ok().flatten().as_deref() == Some(id) {
             self.set_current(target)?;
         }
-        // Entries recorded under the old id since it was read are joined in, under its
-        // lock, before it goes.
-        let latest = self.load(&incident.id)?;
-        self.replace(target, |mut there| {
-            let joined = there.join(&latest);
-            Ok(joined.changed().then_some(there))
-        })?;
-        self.remove(&incident.id)
+        self.remove(id, &held)
     }
 
     /// Joins each local incident with its copy on the remote, saves the result here, and
@@ -544,11 +558,20 @@ impl Store {
                     outcome = Outcome::Clash;
                     return Ok(None);
                 }
+                if let Some(reason) = here.disagreement(&received.incident) {
+                    outcome = Outcome::Refused(reason);
+                    return Ok(None);
+                }
                 let before = document_bytes(&here);
                 let mut log = received.incident.clone();
                 let new_here = uuids(&log).difference(&uuids(&here)).count();
                 let joined = log.join(&here);
                 log.schema = crate::model::SCHEMA;
+                // What both sides hold agrees; what they add must still fit together.
+                if let Err(reason) = log.validate() {
+                    outcome = Outcome::Refused(format!("joined with the entries here, {reason}"));
+                    return Ok(None);
+                }
                 let changed_here = document_bytes(&log) != before;
                 outcome = Outcome::Joined {
                     joined,
@@ -569,6 +592,9 @@ impl Store {
                 Outcome::Unreadable => {}
                 Outcome::Clash => round.problems.push(format!(
                     "incident {id} was not shared: the remote holds another incident with that id"
+                )),
+                Outcome::Refused(reason) => round.problems.push(format!(
+                    "incident {id} was not synced: the remote's copy is refused: {reason}"
                 )),
                 Outcome::OnlyHere(number) => {
                     // Read again: the lock was released, and entries may have come since.
@@ -641,6 +667,8 @@ enum Outcome {
     Unreadable,
     /// The remote has another incident under this id, and the rename could not be made.
     Clash,
+    /// The remote's copy contradicts this one, or cannot be joined with it.
+    Refused(String),
     /// Not on the remote yet: all of its entries go out.
     OnlyHere(usize),
     Joined {
@@ -675,21 +703,28 @@ fn uuids(incident: &Incident) -> HashSet<Uuid> {
         .collect()
 }
 
-/// `<id>-2`, `-3`, …: the first that neither side uses.
+/// `<id>-2`, `-3`, …: the first that neither side uses. An id that is itself a
+/// suffixed sibling (`x-2`, with `x` taken) counts on from its base: `x-3`, not `x-2-2`.
 fn next_free_id(id: &str, taken: &HashSet<String>) -> String {
+    let base = id
+        .rsplit_once('-')
+        .filter(|(base, number)| {
+            number.parse::<u32>().is_ok_and(|number| number >= 2) && taken.contains(*base)
+        })
+        .map_or(id, |(base, _)| base);
     (2u32..)
         .map(|number| {
             let suffix = format!("-{number}");
-            let keep = id.len().min(63 - suffix.len());
-            format!("{}{suffix}", id[..keep].trim_end_matches('-'))
+            let keep = base.len().min(63 - suffix.len());
+            format!("{}{suffix}", base[..keep].trim_end_matches('-'))
         })
         .find(|candidate| !taken.contains(candidate) && id::is_valid(candidate))
         .expect("some suffix is free")
 }
 
 /// What a received document must hold to beyond what a local file is checked for: it
-/// was written by a machine we do not control, so each entry is once, and no text or
-/// name is larger than this build would ever record.
+/// was written by a machine we do not control, so each entry and change is there once,
+/// and no text or name is larger than this build would ever record.
 fn check_received(incident: &Incident) -> Result<()> {
     let damaged = |reason: String| Error::Damaged {
         path: PathBuf::new(),
@@ -700,22 +735,39 @@ fn check_received(incident: &Incident) -> Result<()> {
         if !seen.insert(entry.uuid) {
             return Err(damaged(format!("entry {} is there twice", entry.id)));
         }
-        if entry.text.len() > MAX_TEXT_BYTES {
-            return Err(damaged(format!("entry {} has a text too long", entry.id)));
-        }
-        if entry.by.len() > MAX_RECEIVED_NAME_BYTES {
-            return Err(damaged(format!("entry {} has a name too long", entry.id)));
-        }
     }
     for change in &incident.lifecycle {
         if !seen.insert(change.uuid) {
             return Err(damaged("a close or reopen is there twice".into()));
         }
     }
-    if incident.title.len() > MAX_TEXT_BYTES || incident.opened_by.len() > MAX_RECEIVED_NAME_BYTES {
-        return Err(damaged("its title or opener is too long".into()));
+    let document = serde_json::to_value(incident).expect("an incident serializes");
+    if let Some(field) = oversized(&document, None) {
+        return Err(damaged(format!(
+            "its {field} is longer than incident records"
+        )));
     }
     Ok(())
+}
+
+/// The first field holding a string longer than any this build records: a name (who,
+/// an owner, a role) or else a text.
+fn oversized(value: &serde_json::Value, field: Option<&str>) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => {
+            let field = field.unwrap_or("text");
+            let limit = match field {
+                "by" | "opened_by" | "owner" | "holder" | "role" => MAX_NAME_BYTES,
+                _ => MAX_TEXT_BYTES,
+            };
+            (text.len() > limit).then(|| format!("`{field}`"))
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(|item| oversized(item, field)),
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .find_map(|(name, item)| oversized(item, Some(name))),
+        _ => None,
+    }
 }
 
 /// What `remote URL` accepts: one line, no option for git to mistake it for.

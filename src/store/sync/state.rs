@@ -74,15 +74,17 @@ impl Store {
         }
     }
 
+    /// A sync that reached the remote; `problem` says what it still could not share.
     pub(super) fn note_success(
         &self,
         now: DateTime<Utc>,
         shared: HashMap<String, usize>,
+        problem: Option<String>,
     ) -> Result<()> {
         let mut state = self.read_state();
         state.last_success = Some(now);
-        state.last_failure = None;
-        state.last_error = None;
+        state.last_failure = problem.is_some().then_some(now);
+        state.last_error = problem;
         state.shared.extend(shared);
         self.write_state(&state)
     }

@@ -8,6 +8,7 @@
 
 mod entry;
 mod error;
+pub mod history;
 mod label;
 mod postmortem;
 mod state;

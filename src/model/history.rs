@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::entry::CauseKind;
-use super::label::Kind;
+use super::label::{Kind, Label};
 use super::state::State;
 use super::{Incident, Status};
 
@@ -245,19 +245,51 @@ pub const TITLE_MARKER: &str = "#";
 /// The marker of an incident's resolution (the text it was closed with).
 pub const RESOLUTION_MARKER: &str = "=";
 
+/// One searchable text of an incident: an entry, its title or its resolution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item<'a> {
+    /// The entry's label, `TITLE_MARKER` or `RESOLUTION_MARKER`.
+    pub marker: String,
+    /// `None` for the title and the resolution.
+    pub label: Option<Label>,
+    /// The entry's kind, `title` or `resolution`.
+    pub kind: &'static str,
+    /// When the entry happened (as corrected), the incident opened or closed.
+    pub at: DateTime<Utc>,
+    pub text: &'a str,
+}
+
 /// What a search reads of an incident: the texts of its entries that still count (but
 /// corrections and new titles, whose text is the current text of what they correct),
 /// its current title and its resolution.
-pub fn searchable<'a>(incident: &'a Incident, state: &State<'a>) -> Vec<(String, &'a str)> {
-    let mut items = vec![(TITLE_MARKER.to_string(), state.title())];
+pub fn searchable<'a>(incident: &'a Incident, state: &State<'a>) -> Vec<Item<'a>> {
+    let mut items = vec![Item {
+        marker: TITLE_MARKER.to_string(),
+        label: None,
+        kind: "title",
+        at: incident.opened_at,
+        text: state.title(),
+    }];
     for entry in &incident.entries {
         if matches!(entry.kind(), Kind::Amend | Kind::Retitle) || state.is_retracted(entry.id) {
             continue;
         }
-        items.push((entry.id.to_string(), state.text(entry)));
+        items.push(Item {
+            marker: entry.id.to_string(),
+            label: Some(entry.id),
+            kind: entry.kind().name(),
+            at: state.at(entry),
+            text: state.text(entry),
+        });
     }
-    if let Some(resolution) = incident.resolution() {
-        items.push((RESOLUTION_MARKER.to_string(), resolution));
+    if let (Some(resolution), Some(closed_at)) = (incident.resolution(), incident.closed_at()) {
+        items.push(Item {
+            marker: RESOLUTION_MARKER.to_string(),
+            label: None,
+            kind: "resolution",
+            at: closed_at,
+            text: resolution,
+        });
     }
     items
 }
@@ -275,8 +307,8 @@ impl Folded {
     pub fn of(incident: &Incident) -> Folded {
         let state = incident.state();
         let mut folded = Folded::default();
-        for (marker, text) in searchable(incident, &state) {
-            let terms = push_folded(&mut folded.text, &marker, text);
+        for item in searchable(incident, &state) {
+            let terms = push_folded(&mut folded.text, &item.marker, item.text);
             if terms > 0 {
                 folded.items += 1;
                 folded.terms += terms;
@@ -594,11 +626,11 @@ impl Measure {
     }
 }
 
-/// Below this many values, a median and a p90 are too few to mean much.
+/// Below this many values, a median and a p90 are too few to go by.
 pub const FEW: usize = 5;
 
-/// A distribution told by its order statistics, never its mean: durations are skewed,
-/// and one long night would drag a mean far from any typical incident.
+/// A distribution told by its order statistics only: durations are skewed, and one long
+/// night would drag any sum-based summary far from a typical incident.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Distribution {
     pub median: Option<i64>,

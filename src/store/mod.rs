@@ -6,12 +6,15 @@
 //!
 //! ```text
 //! current                     the current incident's id            (current.rs)
-//! list-cache.json             summaries for `list`, never trusted  (cache.rs)
+//! list-cache.json             summaries for `list` and `stats`, never trusted  (cache.rs)
+//! search-index                folded text for `search`, never trusted  (index.rs)
+//! hooks/on-record             run after every recorded entry, if executable  (hooks.rs)
 //! incidents/<id>.json         one document per incident            (documents.rs)
 //! incidents/<id>.lock         held across every read-modify-write; never replaced
 //! incidents/.<id>.tmp         a save in progress; never ends in .json
 //! .current.<…>.tmp            a write of `current` or the cache in progress, or left by
-//! .list-cache.json.<…>.tmp    a kill; swept a minute later (atomic.rs, `temp_path`)
+//! .list-cache.json.<…>.tmp    a kill; swept a minute later (atomic.rs, `temp_path`);
+//! .search-index.<…>.tmp       the same for the search index
 //! ```
 //!
 //! Every file of ours is read by one helper too (`atomic::read_regular`): only a regular
@@ -25,6 +28,7 @@ mod atomic;
 mod cache;
 mod current;
 mod documents;
+mod index;
 mod lock;
 mod output;
 
@@ -35,6 +39,7 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::PathBuf;
 
 pub use cache::Summary;
+pub use index::SearchIndex;
 pub use output::write_file_atomically;
 
 use crate::error::{Error, Result};

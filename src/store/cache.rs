@@ -17,7 +17,7 @@ use super::atomic::{
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::history::{Facts, Memory};
+use crate::model::history::{Facts, Memory, Past};
 use crate::model::{Incident, Stage, Status, check_text};
 
 const LIST_CACHE_VERSION: u32 = 4;
@@ -68,6 +68,17 @@ impl Summary {
             facts: Facts::of(&state),
             memory: (incident.status() == Status::Closed).then(|| Memory::of(incident, &state)),
         }
+    }
+
+    /// A closed incident as "seen before" compares it; `None` while it is open.
+    pub fn as_past(&self) -> Option<Past<'_>> {
+        Some(Past {
+            incident: &self.id,
+            title: &self.title,
+            opened_at: self.opened_at,
+            closed_at: self.closed_at?,
+            memory: self.memory.as_ref()?,
+        })
     }
 
     /// Whether a cached summary could be what `of` made for the document filed under

@@ -39,7 +39,6 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::PathBuf;
 
 pub use cache::Summary;
-pub use index::SearchIndex;
 pub use output::write_file_atomically;
 
 use crate::error::{Error, Result};

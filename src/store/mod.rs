@@ -28,6 +28,7 @@ mod atomic;
 mod cache;
 mod current;
 mod documents;
+mod hooks;
 mod index;
 mod lock;
 mod output;
@@ -39,6 +40,7 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::PathBuf;
 
 pub use cache::Summary;
+pub use hooks::IN_HOOK;
 pub use output::write_file_atomically;
 
 use crate::error::{Error, Result};

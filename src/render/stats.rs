@@ -234,10 +234,15 @@ pub fn markdown(stats: &Stats, since: Option<DateTime<Utc>>) -> String {
     );
     out.push_str("| measure | median | p90 | n | note |\n| --- | ---: | ---: | ---: | --- |\n");
     for (measure, distribution) in &stats.durations {
-        let note = if distribution.too_few() { TOO_FEW } else { "" };
+        // An empty cell is one space: markdownlint's compact table style.
+        let note = if distribution.too_few() {
+            format!(" {TOO_FEW} ")
+        } else {
+            " ".to_string()
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {note} |",
+            "| {} | {} | {} | {} |{note}|",
             measure.name(),
             duration(distribution.median),
             duration(distribution.p90),

@@ -116,7 +116,9 @@ fn a_hook_that_hangs_is_stopped_with_everything_it_started() {
         out.stderr
     );
     let sleeper = std::fs::read_to_string(&pid).unwrap();
-    let alive = std::path::Path::new("/proc").join(sleeper.trim()).exists();
+    // Killed, it may linger as a zombie until something reaps it: that is not alive.
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", sleeper.trim()));
+    let alive = stat.is_ok_and(|stat| !stat.contains(") Z "));
     assert!(!alive, "the hook's own child {sleeper} outlived it");
     // The limit is ten seconds at most, however long the variable asks for.
     install_hook(&env, "sleep 60");

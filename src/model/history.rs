@@ -33,20 +33,9 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Range<usize>, &str)) {
             term.clear();
         }
     };
+    let mut one = [0u8; 4];
     for (at, c) in text.char_indices() {
         let after = at + c.len_utf8();
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                if term.is_empty() {
-                    start = at;
-                }
-                term.push(c.to_ascii_lowercase());
-                end = after;
-            } else {
-                flush(&mut term, start, end);
-            }
-            continue;
-        }
         // Combining accents (`e` + U+0301) belong to the letter before them.
         if ('\u{300}'..='\u{36f}').contains(&c) {
             if !term.is_empty() {
@@ -54,10 +43,16 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Range<usize>, &str)) {
             }
             continue;
         }
-        let Some(ascii) = deunicode::deunicode_char(c) else {
-            flush(&mut term, start, end);
-            continue;
+        let ascii = if c.is_ascii() {
+            &*c.encode_utf8(&mut one)
+        } else if let Some(ascii) = deunicode::deunicode_char(c) {
+            ascii
+        } else {
+            ""
         };
+        if ascii.is_empty() {
+            flush(&mut term, start, end);
+        }
         for folded in ascii.chars() {
             if folded.is_ascii_alphanumeric() {
                 if term.is_empty() {
@@ -151,6 +146,13 @@ pub struct Query {
 }
 
 impl Query {
+    /// The query of space-separated `words`, for tests.
+    #[cfg(test)]
+    pub fn of(words: &str) -> Query {
+        let words: Vec<String> = words.split(' ').map(str::to_string).collect();
+        Query::parse(&words).expect("a query")
+    }
+
     /// `None` when the words hold no letter or digit at all.
     pub fn parse(words: &[String]) -> Option<Query> {
         let mut terms: Vec<String> = Vec::new();
@@ -747,8 +749,7 @@ mod tests {
     use super::*;
 
     fn query(words: &str) -> Query {
-        let words: Vec<String> = words.split(' ').map(str::to_string).collect();
-        Query::parse(&words).expect("a query")
+        Query::of(words)
     }
 
     #[test]

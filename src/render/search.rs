@@ -145,8 +145,7 @@ mod tests {
     use super::*;
 
     fn query(words: &str) -> Query {
-        let words: Vec<String> = words.split(' ').map(str::to_string).collect();
-        Query::parse(&words).expect("a query")
+        Query::of(words)
     }
 
     #[test]

@@ -138,14 +138,7 @@ pub fn text(stats: &Stats, since: Option<DateTime<Utc>>, paint: &Paint) -> Strin
             let _ = writeln!(out, "  {month:<11} {count:>5}  {}", bar(*count));
         }
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        paint.bold(&format!(
-            "{:<19} {:>8} {:>8} {:>5}  spread: <1m … >1d",
-            "Closed incidents", "median", "p90", "n"
-        ))
-    );
+    header(&mut out, paint, "Closed incidents", "  spread: <1m … >1d");
     for (measure, distribution) in &stats.durations {
         let note = if distribution.too_few() {
             paint.dim(&format!("  {TOO_FEW}"))
@@ -162,14 +155,7 @@ pub fn text(stats: &Stats, since: Option<DateTime<Utc>>, paint: &Paint) -> Strin
             spread(&distribution.values)
         );
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        paint.bold(&format!(
-            "{:<19} {:>8} {:>8} {:>5}",
-            "Per incident", "median", "p90", "n"
-        ))
-    );
+    header(&mut out, paint, "Per incident", "");
     for (name, distribution) in [("hypotheses", &stats.hypotheses), ("tests", &stats.tests)] {
         let _ = writeln!(
             out,
@@ -189,6 +175,12 @@ pub fn text(stats: &Stats, since: Option<DateTime<Utc>>, paint: &Paint) -> Strin
         ))
     );
     out
+}
+
+/// The heading of a table of distributions, its columns lined up with the rows.
+fn header(out: &mut String, paint: &Paint, title: &str, tail: &str) {
+    let line = format!("{title:<19} {:>8} {:>8} {:>5}{tail}", "median", "p90", "n");
+    let _ = writeln!(out, "\n{}", paint.bold(&line));
 }
 
 /// A histogram of durations on a rough log scale, one character a bucket

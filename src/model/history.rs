@@ -45,10 +45,9 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Range<usize>, &str)) {
         }
         let ascii = if c.is_ascii() {
             &*c.encode_utf8(&mut one)
-        } else if let Some(ascii) = deunicode::deunicode_char(c) {
-            ascii
         } else {
-            ""
+            // Unknown characters fold to nothing, and end the term.
+            deunicode::deunicode_char(c).unwrap_or_default()
         };
         if ascii.is_empty() {
             flush(&mut term, start, end);

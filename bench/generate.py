@@ -2,7 +2,10 @@
 """Writes benchmark fixtures: valid incident documents of any size, and taskwarrior tasks.
 
     generate.py incident DATA_DIR ENTRIES          one incident, made current
-    generate.py incidents DATA_DIR COUNT ENTRIES   COUNT incidents of ENTRIES each
+    generate.py incidents DATA_DIR COUNT ENTRIES   COUNT incidents of ENTRIES each: each
+                                                   on one of 200 services (`svc42`),
+                                                   nine in ten closed, with a severity
+                                                   and, for half, a stage
     generate.py tasks FILE COUNT                   COUNT tasks for `task import`
 
 The documents follow the schema `incident` writes (schema 1); `bench/run` checks one
@@ -86,12 +89,35 @@ def main():
     elif what == "incidents":
         data_dir, count, size = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
         template = document("x", "x", size)
+        shared = template["entries"]
         folder = os.path.join(data_dir, "incidents")
         os.makedirs(folder, mode=0o700, exist_ok=True)
         for n in range(count):
+            # Each incident on one service, named in its title and symptoms, so a search
+            # for a service and a word finds a few dozen incidents, as a real one would.
+            service = f"svc{n % 200}"
             template["id"] = f"2026-11-01-bench-{n}"
             template["uuid"] = str(uuid.uuid4())
-            template["title"] = f"Bench incident {n}"
+            template["title"] = f"Bench incident {n} on {service}"
+            changes = [{"id": "E1", "kind": "severity", "severity": n % 4 + 1,
+                        "uuid": str(uuid.uuid4()), "at": stamp(0), "recorded_at": stamp(0),
+                        "by": "bench", "text": ""}]
+            if n % 2:
+                at = stamp(20 + n % 90)
+                changes.append({"id": "E2", "kind": "stage", "stage": "mitigated",
+                                "uuid": str(uuid.uuid4()), "at": at, "recorded_at": at,
+                                "by": "bench", "text": ""})
+            template["entries"] = changes + [
+                {**entry, "text": f"{service} {entry['text']}"} if entry["kind"] == "symptom"
+                else entry
+                for entry in shared
+            ]
+            template["lifecycle"] = []
+            if n % 10:
+                at = stamp(len(shared) + n % 500)
+                template["lifecycle"] = [{"change": "closed", "uuid": str(uuid.uuid4()),
+                                          "at": at, "recorded_at": at, "by": "bench",
+                                          "resolution": f"restarted {service}"}]
             path = os.path.join(folder, template["id"] + ".json")
             with open(path, "w", encoding="utf-8") as out:
                 json.dump(template, out, separators=(",", ":"))

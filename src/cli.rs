@@ -203,6 +203,18 @@ pub enum Command {
     /// Send what was recorded here, receive what others recorded
     #[command(after_help = "Example:\n  incident sync")]
     Sync(SyncArgs),
+    /// Search every incident, open or closed: entries, titles and resolutions holding all
+    /// the words, in any case and with or without accents, best matches first
+    #[command(
+        after_help = "Examples:\n  incident search pool exhausted\n  incident search cafe --json | jq '.[0]'"
+    )]
+    Search(SearchArgs),
+    /// Figures across incidents: counts by severity and month, the median and p90 of time
+    /// to detect, identify, mitigate and resolve, hypotheses and tests per incident
+    #[command(
+        after_help = "Examples:\n  incident stats\n  incident stats --since 2026-01-01 --format markdown"
+    )]
+    Stats(StatsArgs),
     /// Print a shell completion script
     #[command(after_help = "Example:\n  source <(incident completions bash)")]
     Completions(CompletionsArgs),
@@ -666,6 +678,32 @@ pub enum Template {
     Ddx,
     Google,
     Pagerduty,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The words to find; all must begin words of a matching text
+    #[arg(value_name = "WORDS", required = true)]
+    pub words: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only incidents opened at or after TIME: `30d ago`, `2026-01-01`, `2026-01-01 00:00`
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// `text` with small charts, `markdown` for a wiki or a ticket, or `json` [default:
+    /// text, or json with --json]
+    #[arg(long, value_enum)]
+    pub format: Option<StatsFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]

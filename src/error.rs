@@ -46,6 +46,9 @@ pub enum Error {
         reference: String,
         candidates: Vec<String>,
     },
+    /// A search that found nothing: like grep, exit 1 and nothing on stdout.
+    #[error("nothing matches {words}")]
+    NoMatch { words: String },
     #[error("an incident with id {id} already exists")]
     IncidentExists { id: String },
     #[error("the editor `{editor}` failed ({status}); nothing recorded")]

@@ -84,7 +84,17 @@ pub fn record(
             ui.print(&receipt::entries_human(incident, &labels, &place))
         }
     };
-    printed.and_then(|()| ui.flush()).inspect_err(|error| {
+    let printed = printed.and_then(|()| ui.flush());
+    // After the receipt, and with the lock long released: a slow hook delays only the
+    // end of the command, and its failure changes nothing recorded.
+    run_hook(
+        context,
+        ui,
+        &incident.id,
+        "entry",
+        &receipt::entries_json(incident, &labels),
+    );
+    printed.inspect_err(|error| {
         if error.is_broken_pipe() {
             return;
         }
@@ -96,6 +106,35 @@ pub fn record(
             incident.id
         ));
     })
+}
+
+/// Runs `hooks/on-record`, if there is one, with `json` (what the command's `--json`
+/// prints) on its standard input; shows what it printed and any failure on stderr. A
+/// command that a hook runs runs no hook itself, so a hook that records cannot loop.
+pub fn run_hook(context: &Context, ui: &mut Ui, id: &str, event: &str, json: &str) {
+    if std::env::var_os(crate::store::IN_HOOK).is_some() {
+        return;
+    }
+    let Some(run) = context.store.run_on_record(id, event, json) else {
+        return;
+    };
+    for line in run.output.lines() {
+        ui.note(&format!("hook: {line}"));
+    }
+    if let Some(problem) = run.problem {
+        ui.warn(&format!("{problem}; what was recorded stays recorded"));
+    }
+}
+
+/// `run_hook` after `open`, `close` or `reopen`, with what their `--json` prints.
+pub fn run_incident_hook(context: &Context, ui: &mut Ui, incident: &Incident, event: &str) {
+    run_hook(
+        context,
+        ui,
+        &incident.id,
+        event,
+        &receipt::incident_json(incident),
+    );
 }
 
 /// Whether an incident other than `id` is open, so a receipt must say where it went.

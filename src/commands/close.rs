@@ -45,5 +45,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
         Some(cause) => format!("closed; root cause {cause}"),
         None => "closed".to_string(),
     };
-    print_incident(ui, &saved.incident, &message)
+    let printed = print_incident(ui, &saved.incident, &message);
+    crate::record::run_incident_hook(context, ui, &saved.incident, "close");
+    printed
 }

@@ -26,9 +26,11 @@ mod result;
 mod retitle;
 mod retract;
 mod role;
+mod search;
 mod severity;
 mod show;
 mod stage;
+mod stats;
 mod status;
 mod symptom;
 mod sync;
@@ -70,6 +72,8 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Option(args) => option::run(context, ui, args),
         Command::Decide(args) => decide::run(context, ui, args),
         Command::Report(args) => report::run(context, ui, args),
+        Command::Search(args) => search::run(context, ui, args),
+        Command::Stats(args) => stats::run(context, ui, args),
         Command::Amend(args) => amend::run(context, ui, args),
         Command::Retitle(args) => retitle::run(context, ui, args),
         Command::Retract(args) => retract::run(context, ui, args),

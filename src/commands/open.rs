@@ -56,5 +56,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: OpenArgs) -> Result<()> {
         ui.warn(&warning);
     }
     context.warn_if_environment_overrides(ui);
-    print_incident(ui, &incident, "opened; it is now the current incident")
+    let printed = print_incident(ui, &incident, "opened; it is now the current incident");
+    crate::record::run_incident_hook(context, ui, &incident, "open");
+    printed
 }

@@ -11,5 +11,7 @@ pub fn run(context: &Context, ui: &mut Ui) -> Result<()> {
     let saved = context
         .store
         .update(&id, |incident| Ok(incident.reopen(stamp)?))?;
-    print_incident(ui, &saved.incident, "reopened")
+    let printed = print_incident(ui, &saved.incident, "reopened");
+    crate::record::run_incident_hook(context, ui, &saved.incident, "reopen");
+    printed
 }

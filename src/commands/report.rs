@@ -25,7 +25,13 @@ pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
         chart: !args.no_chart,
     };
     let report = match (format, args.template) {
-        (ReportFormat::Json, Template::Ddx) => json::render(&incident),
+        (ReportFormat::Json, Template::Ddx) => {
+            // What `status --json` prints, seen-before included; the Markdown report
+            // stays a function of its document alone.
+            super::status::with_seen_before(context, &incident, |seen_before| {
+                json::render(&incident, seen_before)
+            })
+        }
         (ReportFormat::Json, _) => {
             return Err(Error::Usage(
                 "--template shapes the Markdown report; JSON has one shape".into(),

@@ -3,29 +3,55 @@
 use crate::cli::BoardFormat;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::model::Incident;
+use crate::model::history::{self, SeenBefore};
 use crate::render::{board, handover, json, slack};
+use crate::store::Summary;
 use crate::ui::{Mode, Ui};
 
 pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
     let id = context.target()?;
     let incident = context.store.load(&id)?;
     match (ui.mode(), format) {
-        (Mode::Json, None | Some(BoardFormat::Board)) => ui.print(&json::render(&incident)),
+        (Mode::Json, None | Some(BoardFormat::Board)) => {
+            let report = with_seen_before(context, &incident, |seen_before| {
+                json::render(&incident, seen_before)
+            });
+            ui.print(&report)
+        }
         (Mode::Json, Some(format)) => Err(Error::Usage(format!(
             "--json prints the JSON report; --format {} is for people",
             format.name()
         ))),
         (_, None | Some(BoardFormat::Board)) => {
             let paint = ui.paint();
-            let mut text = board::render(&incident, context.now, &paint);
+            let mut board = with_seen_before(context, &incident, |seen_before| {
+                board::render(&incident, context.now, seen_before, &paint)
+            });
             if let Some(sharing) = context.store.sharing(&incident) {
-                text.push_str(&board::sharing(&sharing, context.now, &paint));
+                board.push_str(&board::sharing(&sharing, context.now, &paint));
             }
-            ui.print(&text)
+            ui.print(&board)
         }
         (_, Some(BoardFormat::Can)) => ui.print(&handover::render(&incident, context.now)),
         (_, Some(BoardFormat::Slack)) => ui.print(&slack::render(&incident, context.now)),
     }
+}
+
+/// What `render` makes of `incident` and the past incidents that resemble it. The board
+/// is about this incident: a damaged other one is `list`'s to report, not the board's.
+pub fn with_seen_before<T>(
+    context: &Context,
+    incident: &Incident,
+    render: impl FnOnce(&[SeenBefore<'_>]) -> T,
+) -> T {
+    let summaries = context
+        .store
+        .summaries()
+        .map(|(summaries, _)| summaries)
+        .unwrap_or_default();
+    let past = summaries.iter().filter_map(Summary::as_past).collect();
+    render(&history::seen_before(incident, past))
 }
 
 /// Bare `incident`: the board, or how to begin when there is no incident yet.

@@ -9,6 +9,7 @@
 mod entry;
 mod error;
 mod join;
+pub mod history;
 mod label;
 mod postmortem;
 mod state;

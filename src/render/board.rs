@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::paint::Paint;
 use super::{human_duration, utc_time};
+use crate::model::history::SeenBefore;
 use crate::model::{
     Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, State, Status, Went, join_labels,
 };
@@ -16,7 +17,12 @@ fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     format!("{} ago", human_duration((now - at).num_seconds().max(0)))
 }
 
-pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String {
+pub fn render(
+    incident: &Incident,
+    now: DateTime<Utc>,
+    seen_before: &[SeenBefore<'_>],
+    paint: &Paint,
+) -> String {
     let state = incident.state();
     // The widest label shown: one letter and the most digits of any number. Changes of
     // state (`E…`) have no row of their own here.
@@ -150,6 +156,8 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
     }
     none_yet(&mut text, !awaiting.is_empty());
 
+    seen(&mut text, seen_before, paint);
+
     let actions: Vec<_> = incident.entries_of(Kind::Action).collect();
     if !actions.is_empty() {
         section(&mut text, paint, "Action items");
@@ -277,6 +285,37 @@ fn postmortem(text: &mut String, state: &State<'_>, paint: &Paint, width: usize)
                     one_line(state.text(lesson))
                 );
             }
+        }
+    }
+}
+
+/// Past incidents that resemble this one, with what they turned out to be; nothing at all
+/// when none does.
+fn seen(text: &mut String, seen_before: &[SeenBefore<'_>], paint: &Paint) {
+    if seen_before.is_empty() {
+        return;
+    }
+    section(text, paint, "Seen before");
+    for past in seen_before {
+        let _ = writeln!(
+            text,
+            "  {}  {}  {}",
+            past.incident,
+            paint.bold(&one_line(past.title)),
+            paint.dim(&format!(
+                "(opened {} UTC, closed after {})",
+                utc_time(past.opened_at),
+                human_duration((past.closed_at - past.opened_at).num_seconds().max(0))
+            ))
+        );
+        match past.root_cause {
+            Some(cause) => {
+                let _ = writeln!(text, "    root cause: {}", paint.green(&one_line(cause)));
+            }
+            None => text.push_str("    root cause: none recorded\n"),
+        }
+        if let Some(resolution) = past.resolution {
+            let _ = writeln!(text, "    resolution: {}", one_line(resolution));
         }
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::model::history::SeenBefore;
 use crate::model::{
     Body, Entry, HypothesisStatus, Incident, Label, Metrics, Stage, State, Status, Transition,
     Warning,
@@ -39,6 +40,8 @@ pub struct IncidentView<'a> {
     pub impact_ended_at: Option<DateTime<Utc>>,
     pub metrics: Metrics,
     pub warnings: Vec<Warning>,
+    /// Closed incidents whose symptoms resemble this one's, most alike first.
+    pub seen_before: &'a [SeenBefore<'a>],
     pub entries: Vec<EntryView<'a>>,
     pub lifecycle: &'a [Transition],
 }
@@ -159,6 +162,7 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
         impact_ended_at: state.impact_ended_at(),
         metrics: state.metrics(),
         warnings: state.warnings(),
+        seen_before: &[],
         entries: incident
             .entries
             .iter()
@@ -168,10 +172,12 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
     }
 }
 
-/// The report as pretty JSON, ending in a newline.
-pub fn render(incident: &Incident) -> String {
+/// The report as pretty JSON, ending in a newline, with the past incidents it resembles.
+pub fn render(incident: &Incident, seen_before: &[SeenBefore<'_>]) -> String {
     let state = incident.state();
-    to_json(&incident_view(incident, &state))
+    let mut view = incident_view(incident, &state);
+    view.seen_before = seen_before;
+    to_json(&view)
 }
 
 /// Pretty JSON ending in a newline, safe for a terminal: serde_json leaves DEL, C1

@@ -13,9 +13,11 @@ pub mod log;
 pub mod markdown;
 pub mod paint;
 pub mod receipt;
+pub mod search;
 pub mod show;
 pub mod slack;
 pub mod sync;
+pub mod stats;
 pub mod templates;
 
 #[cfg(test)]

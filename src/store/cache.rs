@@ -1,6 +1,7 @@
-//! `<data dir>/list-cache.json`: what `list` shows of each incident, keyed by what tells
-//! its document changed. Never trusted over a document: a summary is used only for a
-//! document with the same inode, size, modification and change times.
+//! `<data dir>/list-cache.json`: what `list` shows of each incident, and what `stats` and
+//! "seen before" need of it, keyed by what tells its document changed. Never trusted over
+//! a document: a summary is used only for a document with the same inode, size,
+//! modification and change times.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -16,9 +17,10 @@ use super::atomic::{
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
+use crate::model::history::{Facts, Memory, Past};
 use crate::model::{Incident, Stage, Status, check_text};
 
-const LIST_CACHE_VERSION: u32 = 3;
+const LIST_CACHE_VERSION: u32 = 4;
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
 /// times, author and text fields alone take more).
@@ -43,6 +45,10 @@ pub struct Summary {
     pub peak_severity: Option<u8>,
     pub stage: Stage,
     pub entries: usize,
+    /// What `stats` counts.
+    pub facts: Facts,
+    /// What a closed incident is remembered by, for "seen before"; `None` while open.
+    pub memory: Option<Memory>,
 }
 
 impl Summary {
@@ -59,7 +65,20 @@ impl Summary {
             peak_severity: state.peak_severity(),
             stage: state.stage(),
             entries: incident.entries.len(),
+            facts: Facts::of(&state),
+            memory: (incident.status() == Status::Closed).then(|| Memory::of(incident, &state)),
         }
+    }
+
+    /// A closed incident as "seen before" compares it; `None` while it is open.
+    pub fn as_past(&self) -> Option<Past<'_>> {
+        Some(Past {
+            incident: &self.id,
+            title: &self.title,
+            opened_at: self.opened_at,
+            closed_at: self.closed_at?,
+            memory: self.memory.as_ref()?,
+        })
     }
 
     /// Whether a cached summary could be what `of` made for the document filed under
@@ -84,13 +103,16 @@ impl Summary {
                 (Status::Closed, Some(closed_at)) => year_ok(closed_at),
                 _ => false,
             }
+            && (self.status == Status::Closed) == self.memory.is_some()
+            && self.facts.hypotheses + self.facts.tests <= self.entries
+            && self.facts.durations.iter().flatten().all(|seconds| *seconds >= 0)
     }
 }
 
 /// What tells a document changed: a save replaces the file (new inode), and an edit in
 /// place changes its size or modification time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct FileKey {
+pub struct FileKey {
     inode: u64,
     size: u64,
     modified_ns: i128,
@@ -111,6 +133,33 @@ impl FileKey {
             changed_ns: nanos(metadata.ctime(), metadata.ctime_nsec()),
         }
     }
+
+    /// The key as bytes, for the search index's own format.
+    pub(super) fn to_bytes(self) -> [u8; FileKey::BYTES] {
+        let mut bytes = [0; FileKey::BYTES];
+        bytes[..8].copy_from_slice(&self.inode.to_le_bytes());
+        bytes[8..16].copy_from_slice(&self.size.to_le_bytes());
+        bytes[16..32].copy_from_slice(&self.modified_ns.to_le_bytes());
+        bytes[32..].copy_from_slice(&self.changed_ns.to_le_bytes());
+        bytes
+    }
+
+    pub(super) fn from_bytes(bytes: [u8; FileKey::BYTES]) -> FileKey {
+        let u64_at = |at: usize| {
+            u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 of the 48 bytes"))
+        };
+        let i128_at = |at: usize| {
+            i128::from_le_bytes(bytes[at..at + 16].try_into().expect("16 of the 48 bytes"))
+        };
+        FileKey {
+            inode: u64_at(0),
+            size: u64_at(8),
+            modified_ns: i128_at(16),
+            changed_ns: i128_at(32),
+        }
+    }
+
+    pub(super) const BYTES: usize = 48;
 }
 
 #[derive(Default, Serialize, Deserialize)]

@@ -6,12 +6,15 @@
 //!
 //! ```text
 //! current                     the current incident's id            (current.rs)
-//! list-cache.json             summaries for `list`, never trusted  (cache.rs)
+//! list-cache.json             summaries for `list` and `stats`, never trusted  (cache.rs)
+//! search-index                folded text for `search`, never trusted  (index.rs)
+//! hooks/on-record             run after every recorded entry, if executable  (hooks.rs)
 //! incidents/<id>.json         one document per incident            (documents.rs)
 //! incidents/<id>.lock         held across every read-modify-write; never replaced
 //! incidents/.<id>.tmp         a save in progress; never ends in .json
 //! .current.<…>.tmp            a write of `current` or the cache in progress, or left by
-//! .list-cache.json.<…>.tmp    a kill; swept a minute later (atomic.rs, `temp_path`)
+//! .list-cache.json.<…>.tmp    a kill; swept a minute later (atomic.rs, `temp_path`);
+//! .search-index.<…>.tmp       the same for the search index
 //! sync/remote                 the git remote incidents are shared through   (sync/)
 //! sync/repo.git               a bare repository: the team's branch as last fetched
 //! sync/state.json             the last sync, and what the remote held then (the board)
@@ -30,6 +33,8 @@ mod atomic;
 mod cache;
 mod current;
 mod documents;
+mod hooks;
+mod index;
 mod lock;
 mod output;
 mod sync;
@@ -41,6 +46,7 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::PathBuf;
 
 pub use cache::Summary;
+pub use hooks::IN_HOOK;
 pub use output::write_file_atomically;
 pub use sync::{Sharing, Synced, spawn_background_sync};
 

@@ -409,7 +409,9 @@ fn commands_and_options_complete_as_clap_reads_them() {
         assert_eq!(values(&env, shell, &["incident", "hyp"]), ["hypothesis"]);
         assert_eq!(
             values(&env, shell, &["incident", "s"]),
-            ["symptom", "status", "show", "severity", "stage", "sync"],
+            [
+                "symptom", "status", "show", "severity", "stage", "sync", "search", "stats"
+            ],
             "{shell:?}"
         );
         assert_eq!(

@@ -54,8 +54,10 @@ fn typos_get_a_did_you_mean() {
         stderr,
         "error: unrecognized subcommand `symtom`\nhint: did you mean `symptom`?\n"
     );
-    let stderr = env.fails(&["stauts"], 2);
+    let stderr = env.fails(&["stetus"], 2);
     assert!(stderr.contains("did you mean `status`?"), "{stderr}");
+    let stderr = env.fails(&["stauts"], 2);
+    assert!(stderr.contains("did you mean `stats`?"), "{stderr}");
     let stderr = env.fails(&["re"], 2);
     assert!(stderr.starts_with("error: `re` is ambiguous: "), "{stderr}");
     assert!(

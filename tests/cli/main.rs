@@ -11,6 +11,8 @@ mod errors;
 mod evidence;
 mod facts;
 mod handover;
+mod history;
+mod hooks;
 mod hostile;
 mod options;
 mod output;

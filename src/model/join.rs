@@ -129,10 +129,11 @@ impl Incident {
     }
 
     /// Everything of `other`, the same incident as recorded elsewhere, joined into this
-    /// one: entries, then closes and reopens.
+    /// one: entries, then closes and reopens, then merges and discards.
     pub fn join(&mut self, other: &Incident) -> Joined {
         let mut joined = self.join_entries(&other.entries);
         joined.added += self.join_lifecycle(&other.lifecycle, &joined.relabeled);
+        joined.added += self.join_marks(&other.marks);
         joined
     }
 }

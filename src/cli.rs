@@ -154,6 +154,17 @@ pub enum Command {
     /// Open a closed incident again
     #[command(after_help = "Example:\n  incident reopen")]
     Reopen,
+    /// Merge another incident, the same outage opened twice, into this one; it stays, read-only
+    #[command(
+        after_help = "Example:\n  incident merge dns-flapping-2 --why same outage, paged twice"
+    )]
+    Merge(MergeArgs),
+    /// Mark this incident opened by mistake: hidden from `list`, read-only, nothing deleted
+    #[command(after_help = "Example:\n  incident discard --why opened in the wrong terminal")]
+    Discard(DiscardArgs),
+    /// Bring back a discarded incident, as it was
+    #[command(after_help = "Example:\n  incident restore")]
+    Restore(RestoreArgs),
     /// Make an incident the current one
     #[command(after_help = "Example:\n  incident use checkout")]
     Use(UseArgs),
@@ -385,6 +396,44 @@ pub struct RetractArgs {
     #[arg(value_name = "WHY", hide = true)]
     pub reason: Vec<String>,
 
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The incident to merge into this one: an id, or a prefix or part of exactly one id
+    #[arg(value_name = "REF", add = ArgValueCompleter::new(completion::incident_ids))]
+    pub reference: String,
+
+    /// Why they are one incident
+    #[arg(long, value_name = "TEXT")]
+    pub why: Option<String>,
+
+    /// Why, without --why
+    #[arg(value_name = "WHY", hide = true)]
+    pub reason: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscardArgs {
+    /// Why it was opened by mistake
+    #[arg(long, value_name = "TEXT")]
+    pub why: Option<String>,
+
+    /// Why, without --why
+    #[arg(value_name = "WHY", hide = true)]
+    pub reason: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
     #[command(flatten)]
     pub stamp: StampArgs,
 }

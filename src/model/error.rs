@@ -92,7 +92,10 @@ pub enum Error {
     AlreadyDiscarded { id: String },
     #[error("incident {id} is not discarded")]
     NotDiscarded { id: String },
-    #[error("incident {id} was merged into {into}, so it is not discarded: its entries are there")]
+    #[error(
+        "incident {id} was merged into {into}: it is out of `list` already, and its entries \
+         live on there"
+    )]
     DiscardMerged { id: String, into: String },
     #[error("incident {id} was merged into {into}, not discarded; a merge is never undone")]
     RestoreMerged { id: String, into: String },

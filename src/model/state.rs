@@ -194,6 +194,11 @@ impl<'a> State<'a> {
         state
     }
 
+    /// The incident this was derived from.
+    pub fn incident(&self) -> &'a Incident {
+        self.incident
+    }
+
     pub fn entry(&self, label: Label) -> Option<&'a Entry> {
         self.index
             .get(&label)

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use super::paint::Paint;
 use super::{human_duration, utc_time};
 use crate::model::{
-    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, State, Status, Went, join_labels,
+    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Mark, State, Status, Went,
+    join_labels,
 };
 use crate::sanitize::one_line;
 use crate::store::Sharing;
@@ -53,6 +54,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>, paint: &Paint) -> String 
             }
         }
     }
+    marks(&mut text, incident, paint);
     let mut facts = vec![format!("stage {}", state.stage().name())];
     if let Some(severity) = state.severity() {
         let peak = state
@@ -278,6 +280,47 @@ fn postmortem(text: &mut String, state: &State<'_>, paint: &Paint, width: usize)
                 );
             }
         }
+    }
+}
+
+/// What became of the incident: merged away or discarded (read-only, and where to go
+/// on), and the incidents merged into it.
+fn marks(text: &mut String, incident: &Incident, paint: &Paint) {
+    let said = |mark: &Mark| {
+        let why = mark
+            .why
+            .as_deref()
+            .map(|why| format!(": {}", one_line(why)))
+            .unwrap_or_default();
+        format!("{} UTC by {}{why}", utc_time(mark.at), one_line(&mark.by))
+    };
+    if let Some(merged) = incident.merged_into() {
+        let into = one_line(merged.other());
+        let _ = writeln!(
+            text,
+            "{}",
+            paint.yellow(&format!(
+                "Merged into {into} ({}); read-only: record there, `incident -i {into} …`",
+                said(merged)
+            ))
+        );
+    } else if let Some(discarded) = incident.discarded() {
+        let _ = writeln!(
+            text,
+            "{}",
+            paint.yellow(&format!(
+                "Discarded as opened by mistake ({}); read-only: `incident restore` brings it back",
+                said(discarded)
+            ))
+        );
+    }
+    for merged in incident.merged_in() {
+        let _ = writeln!(
+            text,
+            "Merged in {} ({})",
+            one_line(merged.other()),
+            said(merged)
+        );
     }
 }
 

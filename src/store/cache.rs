@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::id;
 use crate::model::{Incident, Stage, Status, check_text};
 
-const LIST_CACHE_VERSION: u32 = 3;
+const LIST_CACHE_VERSION: u32 = 4;
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
 /// times, author and text fields alone take more).
@@ -43,6 +43,10 @@ pub struct Summary {
     pub peak_severity: Option<u8>,
     pub stage: Stage,
     pub entries: usize,
+    /// The incident its entries were merged into; `list` shows it only with `--all`.
+    pub merged_into: Option<String>,
+    /// Opened by mistake; `list` shows it only with `--all`.
+    pub discarded: bool,
 }
 
 impl Summary {
@@ -59,7 +63,16 @@ impl Summary {
             peak_severity: state.peak_severity(),
             stage: state.stage(),
             entries: incident.entries.len(),
+            merged_into: incident
+                .merged_into()
+                .map(|merged| merged.other().to_string()),
+            discarded: incident.discarded().is_some(),
         }
+    }
+
+    /// Whether `list` shows it without `--all`: open, neither merged away nor discarded.
+    pub fn is_listed(&self) -> bool {
+        self.status == Status::Open && self.merged_into.is_none() && !self.discarded
     }
 
     /// Whether a cached summary could be what `of` made for the document filed under
@@ -69,6 +82,10 @@ impl Summary {
         let year_ok = |time: &DateTime<Utc>| (0..=9999).contains(&time.year());
         self.id == id
             && id::is_valid(&self.id)
+            && self
+                .merged_into
+                .as_deref()
+                .is_none_or(|into| id::is_valid(into) && into != id)
             && check_text(&self.title).is_ok()
             && year_ok(&self.opened_at)
             && match (self.severity, self.peak_severity) {

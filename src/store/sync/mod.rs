@@ -654,9 +654,9 @@ struct Round {
     problems: Vec<String>,
 }
 
-/// Entries, closes and reopens: what a sync counts.
+/// Entries, closes and reopens, merges and discards: what a sync counts.
 fn count(incident: &Incident) -> usize {
-    incident.entries.len() + incident.lifecycle.len()
+    incident.entries.len() + incident.lifecycle.len() + incident.marks.len()
 }
 
 fn uuids(incident: &Incident) -> HashSet<Uuid> {
@@ -665,6 +665,7 @@ fn uuids(incident: &Incident) -> HashSet<Uuid> {
         .iter()
         .map(|entry| entry.uuid)
         .chain(incident.lifecycle.iter().map(|change| change.uuid))
+        .chain(incident.marks.iter().map(|mark| mark.uuid))
         .collect()
 }
 
@@ -703,6 +704,21 @@ fn check_received(incident: &Incident) -> Result<()> {
     for change in &incident.lifecycle {
         if !seen.insert(change.uuid) {
             return Err(damaged("a close or reopen is there twice".into()));
+        }
+    }
+    for mark in &incident.marks {
+        if !seen.insert(mark.uuid) {
+            return Err(damaged("a merge or discard is there twice".into()));
+        }
+        if mark
+            .why
+            .as_ref()
+            .is_some_and(|why| why.len() > MAX_TEXT_BYTES)
+            || mark.by.len() > MAX_RECEIVED_NAME_BYTES
+        {
+            return Err(damaged(
+                "a merge or discard has a text or name too long".into(),
+            ));
         }
     }
     if incident.title.len() > MAX_TEXT_BYTES || incident.opened_by.len() > MAX_RECEIVED_NAME_BYTES {

@@ -339,6 +339,19 @@ impl Incident {
             .collect()
     }
 
+    /// Points the merges that name incident `from` at `to`, its new id (a sync renames an
+    /// incident whose id the team gave to another). Returns whether any did.
+    pub fn follow_rename(&mut self, from: &str, to: &str) -> bool {
+        let mut followed = false;
+        for mark in &mut self.marks {
+            if mark.incident.as_deref() == Some(from) {
+                mark.incident = Some(to.to_string());
+                followed = true;
+            }
+        }
+        followed
+    }
+
     /// Adds the marks of `other` that this incident lacks (by UUID), in the order they
     /// were made: what a sync joins beside the entries.
     pub fn join_marks(&mut self, other: &[Mark]) -> usize {

@@ -12,6 +12,7 @@ mod evidence;
 mod facts;
 mod handover;
 mod hostile;
+mod merge;
 mod options;
 mod output;
 mod postmortem;

@@ -508,7 +508,21 @@ impl Store {
             let joined = there.join(&latest);
             Ok(joined.changed().then_some(there))
         })?;
-        self.remove(&incident.id)
+        self.remove(&incident.id)?;
+        // A merge made here before this first sync named the old id: it follows. Such a
+        // mark was never sent, since the incident it names never was.
+        for id in self.ids()? {
+            let followed = self.replace(&id, |mut other| {
+                Ok(other
+                    .follow_rename(&incident.id, target)
+                    .then_some(other))
+            });
+            match followed {
+                Ok(_) | Err(Error::Damaged { .. } | Error::NewerSchema { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
     }
 
     /// Joins each local incident with its copy on the remote, saves the result here, and

@@ -393,3 +393,234 @@ impl Incident {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{Body, HypothesisStatus, NewEntry};
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        format!("2026-11-21T03:{minute:02}:00Z")
+            .parse()
+            .expect("a time")
+    }
+
+    fn stamp(minute: u32) -> Stamp {
+        Stamp {
+            uuid: Uuid::now_v7(),
+            at: at(minute),
+            recorded_at: at(minute),
+            by: "ana".into(),
+        }
+    }
+
+    fn opened(id: &str) -> Incident {
+        Incident::new(id.into(), id.into(), stamp(0))
+    }
+
+    fn record(incident: &mut Incident, body: Body, text: &str) -> Label {
+        incident
+            .record(NewEntry {
+                body,
+                at: at(1),
+                by: "ana".into(),
+                text: text.into(),
+                uuid: Uuid::now_v7(),
+                recorded_at: at(1),
+            })
+            .expect("a valid entry")
+            .id
+    }
+
+    /// A log of notes, and hypotheses each with a test and a result that rules it out or
+    /// confirms it.
+    fn diagnosis(id: &str, steps: &[u8]) -> Incident {
+        let mut incident = opened(id);
+        for (step, what) in steps.iter().enumerate() {
+            let text = format!("{id} {step}");
+            if what % 2 == 0 {
+                record(&mut incident, Body::Note, &text);
+                continue;
+            }
+            let h = record(&mut incident, Body::Hypothesis { explains: vec![] }, &text);
+            let t = record(&mut incident, Body::Test { targets: vec![h] }, &text);
+            let (rules_out, confirms) = if what % 4 == 1 {
+                (vec![h], vec![])
+            } else {
+                (vec![], vec![h])
+            };
+            let result = Body::Result {
+                test: t,
+                rules_out,
+                confirms,
+                run: None,
+            };
+            record(&mut incident, result, &text);
+        }
+        incident
+    }
+
+    /// Each entry's label, and each hypothesis's status, by UUID.
+    fn standing(incident: &Incident) -> HashMap<Uuid, (Label, Option<HypothesisStatus>)> {
+        let state = incident.state();
+        incident
+            .entries
+            .iter()
+            .map(|entry| {
+                let status = (entry.kind() == Kind::Hypothesis).then(|| state.status(entry.id));
+                (entry.uuid, (entry.id, status))
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Whatever the two logs, a merge keeps every entry once, the survivor's labels,
+        /// and every verdict; merging again adds nothing.
+        #[test]
+        fn a_merge_keeps_every_entry_once_and_every_verdict(
+            here in prop::collection::vec(0u8..8, 0..8),
+            there in prop::collection::vec(0u8..8, 0..8),
+        ) {
+            let mut survivor = diagnosis("checkout", &here);
+            let mut other = diagnosis("payments", &there);
+            let (before, theirs) = (standing(&survivor), standing(&other));
+            let merge = survivor.merge(&mut other, stamp(5), Uuid::now_v7(), None).expect("merges");
+            prop_assert_eq!(merge.outcome, MergeOutcome::Merged);
+            prop_assert_eq!(merge.added, theirs.len());
+            survivor.validate().map_err(TestCaseError::fail)?;
+            let after = standing(&survivor);
+            prop_assert_eq!(after.len(), before.len() + theirs.len());
+            for (uuid, (label, status)) in &before {
+                prop_assert_eq!(&after[uuid], &(*label, *status));
+            }
+            for (uuid, (label, status)) in &theirs {
+                let (now, now_status) = after[uuid];
+                prop_assert_eq!(now_status, *status);
+                let moved = merge.relabeled.iter().find(|moved| moved.from == *label);
+                prop_assert_eq!(now, moved.map_or(*label, |moved| moved.to));
+            }
+            let document = serde_json::to_string(&survivor).expect("serializes");
+            let again = survivor.merge(&mut other, stamp(6), Uuid::now_v7(), None).expect("merges");
+            prop_assert_eq!(again.outcome, MergeOutcome::Again);
+            prop_assert_eq!(again.added, 0);
+            prop_assert_eq!(serde_json::to_string(&survivor).expect("serializes"), document);
+        }
+    }
+
+    #[test]
+    fn a_merge_cut_short_is_finished_by_merging_again() {
+        let mut survivor = diagnosis("checkout", &[1, 0, 3]);
+        let mut other = diagnosis("payments", &[1, 1, 0]);
+        let untouched = other.clone();
+        let first = survivor
+            .merge(
+                &mut other,
+                stamp(5),
+                Uuid::now_v7(),
+                Some("one outage".into()),
+            )
+            .expect("merges");
+        // Killed after the survivor was saved: the other is read back as it was.
+        let mut other = untouched;
+        let finished = survivor
+            .merge(&mut other, stamp(6), Uuid::now_v7(), None)
+            .expect("finishes");
+        assert_eq!(finished.outcome, MergeOutcome::Completed);
+        assert_eq!(finished.added, 0);
+        assert_eq!(finished.relabeled, first.relabeled);
+        assert_eq!(survivor.merged_in().count(), 1);
+        assert_eq!(
+            other.merged_into().map(Mark::other),
+            Some("checkout"),
+            "only the other is marked now"
+        );
+    }
+
+    #[test]
+    fn merges_that_cannot_be_done_change_nothing() {
+        let mut checkout = diagnosis("checkout", &[1]);
+        let mut payments = diagnosis("payments", &[1]);
+        let mut dns = diagnosis("dns", &[0]);
+        let mut itself = checkout.clone();
+        assert!(matches!(
+            checkout.merge(&mut itself, stamp(5), Uuid::now_v7(), None),
+            Err(Error::MergeIntoItself { .. })
+        ));
+        checkout
+            .merge(&mut payments, stamp(5), Uuid::now_v7(), None)
+            .expect("merges");
+        let (dns_before, payments_before) = (dns.clone(), payments.clone());
+        assert!(matches!(
+            dns.merge(&mut payments, stamp(6), Uuid::now_v7(), None),
+            Err(Error::AlreadyMerged { into, .. }) if into == "checkout"
+        ));
+        assert!(matches!(
+            payments.merge(&mut dns, stamp(6), Uuid::now_v7(), None),
+            Err(Error::MergeIntoMerged { into, .. }) if into == "checkout"
+        ));
+        checkout.close(stamp(7), None, None).expect("closes");
+        assert!(matches!(
+            checkout.merge(&mut dns, stamp(8), Uuid::now_v7(), None),
+            Err(Error::MergeOpenIntoClosed { .. })
+        ));
+        let unchanged = |a: &Incident, b: &Incident| {
+            serde_json::to_string(a).expect("serializes")
+                == serde_json::to_string(b).expect("serializes")
+        };
+        assert!(unchanged(&dns, &dns_before));
+        assert!(unchanged(&payments, &payments_before));
+        // A closed one into an open one comes in.
+        dns.close(stamp(9), None, None).expect("closes");
+        checkout.reopen(stamp(9)).expect("reopens");
+        checkout
+            .merge(&mut dns, stamp(10), Uuid::now_v7(), None)
+            .expect("merges");
+        // Three of its own, three of payments, and the closed one's note.
+        assert_eq!(checkout.entries.len(), 3 + 3 + dns_before.entries.len());
+    }
+
+    #[test]
+    fn a_discard_hides_nothing_of_the_log_and_a_restore_brings_back_the_status() {
+        let mut incident = diagnosis("oops", &[0]);
+        incident.close(stamp(2), None, None).expect("closes");
+        incident
+            .discard(stamp(3), Some("opened by mistake".into()))
+            .expect("discards");
+        assert!(matches!(
+            incident.accepts(Kind::Note),
+            Err(Error::Discarded { .. })
+        ));
+        assert!(matches!(
+            incident.discard(stamp(4), None),
+            Err(Error::AlreadyDiscarded { .. })
+        ));
+        incident.restore(stamp(5)).expect("restores");
+        assert_eq!(incident.status(), Status::Closed);
+        assert!(incident.accepts(Kind::Note).is_ok());
+        assert!(matches!(
+            incident.restore(stamp(6)),
+            Err(Error::NotDiscarded { .. })
+        ));
+    }
+
+    #[test]
+    fn marks_made_on_two_machines_join_once_in_the_order_they_were_made() {
+        let mut alice = opened("oops");
+        let mut bob = alice.clone();
+        alice.discard(stamp(2), None).expect("discards");
+        bob.discard(stamp(3), None).expect("discards");
+        bob.restore(stamp(4)).expect("restores");
+        let mut team = alice.clone();
+        assert_eq!(team.join_marks(&bob.marks), 2);
+        assert_eq!(team.join_marks(&bob.marks), 0);
+        assert!(team.discarded().is_none(), "the restore came last");
+        let mut other_way = bob.clone();
+        other_way.join_marks(&alice.marks);
+        assert_eq!(
+            serde_json::to_string(&team).expect("serializes"),
+            serde_json::to_string(&other_way).expect("serializes")
+        );
+    }
+}

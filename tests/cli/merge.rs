@@ -36,15 +36,57 @@ fn checkout(env: &TestEnv) -> String {
 /// The same outage as ben and cara saw it from payments, opened as another incident: a
 /// full diagnosis of its own, an option chosen, a correction and a retraction.
 fn payments(env: &TestEnv) -> String {
-    let id = env.quiet(&["open", "Payments API errors", "--at", "02:42", "--by", "ben"]);
+    let id = env.quiet(&[
+        "open",
+        "Payments API errors",
+        "--at",
+        "02:42",
+        "--by",
+        "ben",
+    ]);
     for args in [
-        &["symptom", "payments-api returns 502", "--by", "ben", "--at", "02:43"][..],
-        &["hypothesis", "card provider outage", "--by", "ben", "--at", "02:44"],
-        &["hypothesis", "database failover", "--by", "cara", "--at", "02:47"],
+        &[
+            "symptom",
+            "payments-api returns 502",
+            "--by",
+            "ben",
+            "--at",
+            "02:43",
+        ][..],
+        &[
+            "hypothesis",
+            "card provider outage",
+            "--by",
+            "ben",
+            "--at",
+            "02:44",
+        ],
+        &[
+            "hypothesis",
+            "database failover",
+            "--by",
+            "cara",
+            "--at",
+            "02:47",
+        ],
         &["test", "provider status page", "--for", "H1", "--by", "ben"],
-        &["result", "T1", "provider all green", "--rules-out", "--by", "ben"],
+        &[
+            "result",
+            "T1",
+            "provider all green",
+            "--rules-out",
+            "--by",
+            "ben",
+        ],
         &["test", "db primary uptime", "--for", "H2", "--by", "cara"],
-        &["result", "T2", "primary up 41 days", "--rules-out", "--by", "cara"],
+        &[
+            "result",
+            "T2",
+            "primary up 41 days",
+            "--rules-out",
+            "--by",
+            "cara",
+        ],
         &[
             "option",
             "roll back the config",
@@ -54,7 +96,13 @@ fn payments(env: &TestEnv) -> String {
             "ben",
         ],
         &["decide", "O1", "safest", "--by", "ben"],
-        &["amend", "S1", "payments-api returns 502 in EU", "--by", "ben"],
+        &[
+            "amend",
+            "S1",
+            "payments-api returns 502 in EU",
+            "--by",
+            "ben",
+        ],
         &["note", "posted in the wrong channel", "--by", "cara"],
         &["retract", "N1", "--by", "cara"],
     ] {
@@ -69,7 +117,12 @@ fn by_uuid(report: &Value) -> BTreeMap<String, Value> {
         .as_array()
         .expect("entries")
         .iter()
-        .map(|entry| (entry["uuid"].as_str().expect("a uuid").to_string(), entry.clone()))
+        .map(|entry| {
+            (
+                entry["uuid"].as_str().expect("a uuid").to_string(),
+                entry.clone(),
+            )
+        })
         .collect()
 }
 
@@ -144,10 +197,23 @@ fn one_outage_opened_twice_is_merged_with_every_entry_once_and_every_link_intact
     }
     for (uuid, was) in &theirs {
         let now = &merged[uuid];
-        for field in ["kind", "by", "at", "recorded_at", "text", "current_text", "status"] {
+        for field in [
+            "kind",
+            "by",
+            "at",
+            "recorded_at",
+            "text",
+            "current_text",
+            "status",
+        ] {
             assert_eq!(now[field], was[field], "{field} of {}", was["id"]);
         }
-        assert_eq!(links(&after, now), links(&before_other, was), "{}", was["id"]);
+        assert_eq!(
+            links(&after, now),
+            links(&before_other, was),
+            "{}",
+            was["id"]
+        );
     }
     assert_eq!(entry(&after, "H1")["status"], "confirmed");
     assert_eq!(entry(&after, "H3")["text"], "card provider outage");
@@ -155,7 +221,10 @@ fn one_outage_opened_twice_is_merged_with_every_entry_once_and_every_link_intact
     assert_eq!(entry(&after, "H4")["status"], "ruled-out");
     assert_eq!(entry(&after, "R3")["rules_out"], json!(["H3"]));
     assert_eq!(entry(&after, "T2")["for"], json!(["H4"]));
-    assert_eq!(entry(&after, "S2")["current_text"], "payments-api returns 502 in EU");
+    assert_eq!(
+        entry(&after, "S2")["current_text"],
+        "payments-api returns 502 in EU"
+    );
     assert_eq!(entry(&after, "N1")["retracted_by"], "E2");
     assert_eq!(entry(&after, "O1")["chosen_by"], json!(["D1"]));
     assert_eq!(after["current_title"], "Checkout returns 502s");
@@ -271,7 +340,13 @@ fn a_merge_shows_in_both_incidents_list_board_log_and_report() {
     );
     let dir = tempfile::tempdir().expect("a temp dir");
     for (name, id) in [("survivor.md", &survivor), ("merged.md", &other)] {
-        env.ok(&["report", "-i", id, "-o", &dir.path().join(name).display().to_string()]);
+        env.ok(&[
+            "report",
+            "-i",
+            id,
+            "-o",
+            &dir.path().join(name).display().to_string(),
+        ]);
     }
     crate::env::lint_markdown(dir.path(), &["survivor.md", "merged.md"]);
 }
@@ -335,7 +410,8 @@ fn merges_that_cannot_be_done_are_refused_with_the_reason_and_change_nothing() {
     let payments = payments(&env);
     let dns = env.quiet(&["open", "DNS flapping"]);
     let files = || {
-        [&checkout, &payments, &dns].map(|id| std::fs::read(env.document_path(id)).expect("a document"))
+        [&checkout, &payments, &dns]
+            .map(|id| std::fs::read(env.document_path(id)).expect("a document"))
     };
     let before = files();
 
@@ -403,7 +479,13 @@ fn a_closed_incident_merged_into_an_open_one_brings_its_verdicts_and_root_cause(
     let other = env.quiet(&["open", "Index lag"]);
     env.quiet(&["hypothesis", "the indexer is stuck on one shard"]);
     env.quiet(&["test", "read the indexer's offsets", "--for", "H1"]);
-    env.quiet(&["result", "T1", "shard 7 has not moved in 2h", "--confirms", "H1"]);
+    env.quiet(&[
+        "result",
+        "T1",
+        "shard 7 has not moved in 2h",
+        "--confirms",
+        "H1",
+    ]);
     env.ok(&["close", "restarted the indexer", "--root-cause", "H1"]);
     env.ok(&["use", &survivor]);
     env.ok(&["merge", &other]);
@@ -424,13 +506,19 @@ fn a_retitle_that_came_with_the_merged_incident_does_not_rename_the_survivor() {
     env.quiet(&["retitle", "Payments errors in EU"]);
     env.ok(&["use", &survivor]);
     env.ok(&["merge", &other]);
-    assert_eq!(report(&env, &survivor)["current_title"], "Checkout returns 502s");
+    assert_eq!(
+        report(&env, &survivor)["current_title"],
+        "Checkout returns 502s"
+    );
     env.quiet(&["retitle", "Checkout and payments fail in EU"]);
     assert_eq!(
         report(&env, &survivor)["current_title"],
         "Checkout and payments fail in EU"
     );
-    assert_eq!(report(&env, &other)["current_title"], "Payments errors in EU");
+    assert_eq!(
+        report(&env, &other)["current_title"],
+        "Payments errors in EU"
+    );
 }
 
 #[test]
@@ -530,7 +618,11 @@ fn two_merges_of_the_same_pair_the_other_way_round_at_once_never_deadlock() {
             }
         }
         codes.sort();
-        assert_eq!(codes, [Some(0), Some(1)], "round {round}: one merges, one is refused");
+        assert_eq!(
+            codes,
+            [Some(0), Some(1)],
+            "round {round}: one merges, one is refused"
+        );
         let (survivor, other) = if report(&env, &one)["merged_into"].is_null() {
             (&one, &two)
         } else {
@@ -561,7 +653,10 @@ fn an_incident_opened_by_mistake_is_discarded_and_restored_exactly_as_it_was() {
              `incident restore` brings it back\n"
         )
     );
-    assert_eq!(env.ok(&["list", "--all", "-q"]), format!("{mistake}\n{real}\n"));
+    assert_eq!(
+        env.ok(&["list", "--all", "-q"]),
+        format!("{mistake}\n{real}\n")
+    );
     let all = env.ok(&["list", "--all"]);
     assert!(all.contains("test test  [discarded]\n"), "{all}");
     assert_eq!(env.json(&["list", "--all"])[0]["discarded"], true);
@@ -583,12 +678,10 @@ fn an_incident_opened_by_mistake_is_discarded_and_restored_exactly_as_it_was() {
         ),
         "{board}"
     );
-    assert!(
-        env.ok(&["report"]).contains(
-            "This incident was discarded as opened by mistake on 2026-11-21 03:30 UTC by ana: \
+    assert!(env.ok(&["report"]).contains(
+        "This incident was discarded as opened by mistake on 2026-11-21 03:30 UTC by ana: \
              opened by mistake at 3AM. Nothing was deleted.\n"
-        )
-    );
+    ));
     let again = env.fails(&["discard"], 1);
     assert!(again.starts_with(&format!("error: incident {mistake} is already discarded\n")));
 
@@ -597,7 +690,14 @@ fn an_incident_opened_by_mistake_is_discarded_and_restored_exactly_as_it_was() {
         format!("{mistake} restored, closed as it was\n")
     );
     let after = report(&env, &mistake);
-    for field in ["status", "closed_at", "resolution", "entries", "lifecycle", "current_title"] {
+    for field in [
+        "status",
+        "closed_at",
+        "resolution",
+        "entries",
+        "lifecycle",
+        "current_title",
+    ] {
         assert_eq!(after[field], before[field], "{field}");
     }
     assert_eq!(after["discarded"], false);
@@ -610,7 +710,10 @@ fn an_incident_opened_by_mistake_is_discarded_and_restored_exactly_as_it_was() {
             .collect::<Vec<_>>(),
         ["discarded", "restored"]
     );
-    assert_eq!(env.ok(&["list", "--all", "-q"]), format!("{mistake}\n{real}\n"));
+    assert_eq!(
+        env.ok(&["list", "--all", "-q"]),
+        format!("{mistake}\n{real}\n")
+    );
     assert_eq!(env.quiet(&["note", "kept for the record"]), "N2");
 
     let not_discarded = env.fails(&["restore"], 1);
@@ -682,7 +785,10 @@ fn a_merge_and_a_discard_travel_through_git_to_a_teammate() {
 
     // Alice merges Bob's incident into hers; Bob discards the one he opened by mistake.
     let said = alice.ok(&["-i", &dns, "merge", &resolver, "--why", "same outage"]);
-    assert!(said.contains("H1 is now H2: alice recorded H1 here first"), "{said}");
+    assert!(
+        said.contains("H1 is now H2: alice recorded H1 here first"),
+        "{said}"
+    );
     bob.ok(&["-i", &mistake, "discard", "--why", "typo"]);
     alice.ok(&["sync"]);
     bob.ok(&["sync"]);
@@ -709,4 +815,33 @@ fn a_merge_and_a_discard_travel_through_git_to_a_teammate() {
     alice.ok(&["sync"]);
     assert_eq!(alice.ok(&["list", "-q"]), format!("{mistake}\n{dns}\n"));
     assert_converged(&[&alice, &bob], &mistake);
+}
+
+#[test]
+fn a_merge_made_before_a_sync_renames_its_survivor_follows_the_new_id() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let dns = alice.open("DNS flapping");
+    alice.ok(&["sync"]);
+    // Offline, Bob opens the same title (the same id) and merges another into it.
+    assert_eq!(bob.open("DNS flapping"), dns);
+    bob.quiet(&["symptom", "bob's pager fired"]);
+    let resolver = bob.open("Resolver errors");
+    bob.quiet(&["note", "SERVFAIL upstream"]);
+    bob.ok(&["use", &dns]);
+    bob.ok(&["merge", &resolver]);
+    let said = bob.ok(&["sync"]);
+    let renamed = format!("{dns}-2");
+    assert!(said.contains(&format!("{dns} is now {renamed}")), "{said}");
+    alice.ok(&["sync"]);
+    for env in [&alice, &bob] {
+        let away = env.json(&["report", "-i", &resolver, "--format", "json"]);
+        assert_eq!(away["merged_into"], renamed.as_str(), "the mark follows");
+        let survivor = env.json(&["report", "-i", &renamed, "--format", "json"]);
+        assert_eq!(labels(&survivor), ["S1", "N1"]);
+        assert_eq!(survivor["marks"][0]["incident"], resolver.as_str());
+        assert_eq!(env.ok(&["list", "-q"]), format!("{renamed}\n{dns}\n"));
+    }
+    assert_converged(&[&alice, &bob], &resolver);
 }

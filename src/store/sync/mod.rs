@@ -513,9 +513,7 @@ impl Store {
         // mark was never sent, since the incident it names never was.
         for id in self.ids()? {
             let followed = self.replace(&id, |mut other| {
-                Ok(other
-                    .follow_rename(&incident.id, target)
-                    .then_some(other))
+                Ok(other.follow_rename(&incident.id, target).then_some(other))
             });
             match followed {
                 Ok(_) | Err(Error::Damaged { .. } | Error::NewerSchema { .. }) => {}

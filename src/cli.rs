@@ -679,7 +679,7 @@ pub struct UseArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Closed incidents too
+    /// Closed, merged and discarded incidents too
     #[arg(long)]
     pub all: bool,
 }

@@ -33,7 +33,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: ListArgs) -> Result<()> {
             ui.note(if args.all {
                 "no incidents yet; start one with `incident open TITLE`"
             } else {
-                "no open incidents; `incident list --all` shows closed ones too"
+                "no open incidents; `incident list --all` shows closed, merged and discarded ones too"
             });
             Ok(())
         }

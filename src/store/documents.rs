@@ -304,6 +304,12 @@ fn check_readable_back(incident: &Incident) -> std::result::Result<(), String> {
         )
         .chain(
             incident
+                .marks
+                .iter()
+                .flat_map(|mark| [&mark.at, &mark.recorded_at]),
+        )
+        .chain(
+            incident
                 .entries
                 .iter()
                 .flat_map(|entry| [&entry.at, &entry.recorded_at]),

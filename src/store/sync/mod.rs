@@ -558,7 +558,7 @@ impl Store {
                 outcome = Outcome::Joined {
                     joined,
                     new_here,
-                    log: log.clone(),
+                    log: Box::new(log.clone()),
                 };
                 Ok(changed_here.then_some(log))
             });
@@ -652,7 +652,7 @@ enum Outcome {
         joined: crate::model::Joined,
         /// Entries the remote had that this machine did not.
         new_here: usize,
-        log: Incident,
+        log: Box<Incident>,
     },
 }
 

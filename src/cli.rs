@@ -406,13 +406,8 @@ pub struct MergeArgs {
     #[arg(value_name = "REF", add = ArgValueCompleter::new(completion::incident_ids))]
     pub reference: String,
 
-    /// Why they are one incident
-    #[arg(long, value_name = "TEXT")]
-    pub why: Option<String>,
-
-    /// Why, without --why
-    #[arg(value_name = "WHY", hide = true)]
-    pub reason: Vec<String>,
+    #[command(flatten)]
+    pub why: WhyArgs,
 
     #[command(flatten)]
     pub stamp: StampArgs,
@@ -420,16 +415,23 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 pub struct DiscardArgs {
-    /// Why it was opened by mistake
+    #[command(flatten)]
+    pub why: WhyArgs,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+/// Why a merge or a discard was made: `--why TEXT…`, or the words alone.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// Why: the same outage opened twice, an incident opened by mistake
     #[arg(long, value_name = "TEXT")]
     pub why: Option<String>,
 
     /// Why, without --why
     #[arg(value_name = "WHY", hide = true)]
     pub reason: Vec<String>,
-
-    #[command(flatten)]
-    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Args)]

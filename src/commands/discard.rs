@@ -9,7 +9,7 @@ use crate::ui::Ui;
 
 pub fn run(context: &Context, ui: &mut Ui, args: DiscardArgs) -> Result<()> {
     let id = context.target()?;
-    let why = why(args.why, args.reason)?;
+    let why = why(args.why)?;
     let stamp = context.stamp(&args.stamp)?;
     let saved = context
         .store

@@ -18,7 +18,7 @@ use crate::ui::{Mode, Ui};
 pub fn run(context: &Context, ui: &mut Ui, args: MergeArgs) -> Result<()> {
     let survivor = context.target()?;
     let other = context.resolve(&args.reference)?;
-    let why = why(args.why, args.reason)?;
+    let why = why(args.why)?;
     let stamp = context.stamp(&args.stamp)?;
     let (survivor, other, merge) =
         context

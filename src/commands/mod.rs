@@ -39,7 +39,7 @@ mod test;
 mod undo;
 mod use_;
 
-use crate::cli::Command;
+use crate::cli::{Command, WhyArgs};
 use crate::context::Context;
 use crate::error::Result;
 use crate::model::{Incident, check_text};
@@ -112,11 +112,11 @@ fn print_incident(ui: &mut Ui, incident: &Incident, message: &str) -> Result<()>
 
 /// The reason given to `merge` and `discard`: `--why TEXT…`, the words without it, or
 /// both; none at all is fine.
-fn why(flag: Option<String>, words: Vec<String>) -> Result<Option<String>> {
-    let why = match flag {
-        Some(flag) if words.is_empty() => flag,
-        Some(flag) => format!("{flag} {}", words.join(" ")),
-        None => words.join(" "),
+fn why(args: WhyArgs) -> Result<Option<String>> {
+    let why = match args.why {
+        Some(flag) if args.reason.is_empty() => flag,
+        Some(flag) => format!("{flag} {}", args.reason.join(" ")),
+        None => args.reason.join(" "),
     };
     if why.is_empty() {
         return Ok(None);

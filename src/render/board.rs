@@ -294,25 +294,20 @@ fn marks(text: &mut String, incident: &Incident, paint: &Paint) {
             .unwrap_or_default();
         format!("{} UTC by {}{why}", utc_time(mark.at), one_line(&mark.by))
     };
-    if let Some(merged) = incident.merged_into() {
-        let into = one_line(merged.other());
-        let _ = writeln!(
-            text,
-            "{}",
-            paint.yellow(&format!(
-                "Merged into {into} ({}); read-only: record there, `incident -i {into} …`",
-                said(merged)
-            ))
-        );
-    } else if let Some(discarded) = incident.discarded() {
-        let _ = writeln!(
-            text,
-            "{}",
-            paint.yellow(&format!(
-                "Discarded as opened by mistake ({}); read-only: `incident restore` brings it back",
-                said(discarded)
-            ))
-        );
+    let away = match (incident.merged_into(), incident.discarded()) {
+        (Some(merged), _) => Some(format!(
+            "Merged into {into} ({}); read-only: record there, `incident -i {into} …`",
+            said(merged),
+            into = one_line(merged.other())
+        )),
+        (None, Some(discarded)) => Some(format!(
+            "Discarded as opened by mistake ({}); read-only: `incident restore` brings it back",
+            said(discarded)
+        )),
+        (None, None) => None,
+    };
+    if let Some(away) = away {
+        let _ = writeln!(text, "{}", paint.yellow(&away));
     }
     for merged in incident.merged_in() {
         let _ = writeln!(

@@ -845,3 +845,84 @@ fn a_merge_made_before_a_sync_renames_its_survivor_follows_the_new_id() {
     }
     assert_converged(&[&alice, &bob], &resolver);
 }
+
+#[test]
+fn entries_recorded_into_the_other_incident_while_it_is_merged_are_never_lost() {
+    let env = TestEnv::new();
+    let survivor = env.quiet(&["open", "Checkout returns 502s"]);
+    let other = env.quiet(&["open", "Payments errors"]);
+    // Four responders keep noting into the other incident until it refuses them, which
+    // happens long before they run out of steps.
+    let writers: Vec<_> = (0..4)
+        .map(|writer| {
+            env.shell(&format!(
+                "for step in $(seq 1 1000); do \
+                   \"$BIN\" -i {other} -q note w{writer} s$step || exit 0; \
+                 done"
+            ))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("bash starts")
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(150));
+    let merge = env.run(&["-i", &survivor, "-q", "merge", &other]);
+    assert_eq!(merge.code, 0, "{}", merge.stderr);
+    let merged = report(&env, &survivor);
+    let texts: BTreeSet<&str> = merged["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| entry["text"].as_str().expect("a text"))
+        .collect();
+    let kept = report(&env, &other);
+    let mut late = 0;
+    for (writer, child) in writers.into_iter().enumerate() {
+        let out = child.wait_with_output().expect("the writer ends");
+        let printed = String::from_utf8(out.stdout)
+            .expect("UTF-8")
+            .lines()
+            .count();
+        assert!(
+            printed < 1000,
+            "writer {writer} was refused once the merge was made"
+        );
+        for step in 1..=printed {
+            let text = format!("w{writer} s{step}");
+            let in_other = kept["entries"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .any(|entry| entry["text"] == text.as_str());
+            assert!(in_other, "{text} is kept where it was recorded");
+            if !texts.contains(text.as_str()) {
+                late += 1;
+            }
+        }
+    }
+    // A note recorded after the merge could only have been refused: none is missing.
+    assert_eq!(late, 0, "notes printed as recorded but not in the survivor");
+    assert_eq!(kept["merged_into"], survivor.as_str());
+}
+
+#[test]
+fn the_reason_is_the_words_after_the_command_or_after_why_and_a_typo_records_nothing() {
+    let env = TestEnv::new();
+    let id = env.open("test test");
+    let before = std::fs::read(env.document_path(&id)).expect("the document");
+    let typo = env.fails(&["discard", "--wy", "typo"], 2);
+    assert!(typo.contains("--why"), "{typo}");
+    assert_eq!(
+        std::fs::read(env.document_path(&id)).expect("the document"),
+        before
+    );
+    env.quiet(&["discard", "opened", "in", "the", "wrong", "terminal"]);
+    assert_eq!(
+        report(&env, &id)["marks"][0]["why"],
+        "opened in the wrong terminal"
+    );
+    env.quiet(&["restore"]);
+    env.quiet(&["discard", "--why", "still", "a", "test", "--by", "ben"]);
+    assert_eq!(report(&env, &id)["marks"][2]["why"], "still a test");
+    assert_eq!(report(&env, &id)["marks"][2]["by"], "ben");
+}

@@ -99,21 +99,20 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
             ))
         );
     }
-    for (line, row) in lines.iter().zip(&rows) {
-        let mut said = String::new();
+    for (item, row) in lines.iter().zip(&rows) {
+        let mut line = String::new();
         for (cell, width) in row.iter().zip(widths) {
-            let _ = write!(said, "{cell:<width$}  ");
+            let _ = write!(line, "{cell:<width$}  ");
         }
-        let entry = match line {
+        let entry = match item {
             Line::Entry(entry) => entry,
             Line::Mark(mark) => {
-                said.push_str(&paint.yellow(&describe_mark(mark)));
-                text.push_str(&said);
+                line.push_str(&paint.yellow(&describe_mark(mark)));
+                text.push_str(&line);
                 text.push('\n');
                 continue;
             }
         };
-        let mut line = said;
         let said = describe(entry, state);
         if state.is_retracted(entry.id) {
             line.push_str(&paint.struck(&said));

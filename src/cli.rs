@@ -154,6 +154,17 @@ pub enum Command {
     /// Open a closed incident again
     #[command(after_help = "Example:\n  incident reopen")]
     Reopen,
+    /// Merge another incident, the same outage opened twice, into this one; it stays, read-only
+    #[command(
+        after_help = "Example:\n  incident merge dns-flapping-2 --why same outage, paged twice"
+    )]
+    Merge(MergeArgs),
+    /// Mark this incident opened by mistake: hidden from `list`, read-only, nothing deleted
+    #[command(after_help = "Example:\n  incident discard --why opened in the wrong terminal")]
+    Discard(DiscardArgs),
+    /// Bring back a discarded incident, as it was
+    #[command(after_help = "Example:\n  incident restore")]
+    Restore(RestoreArgs),
     /// Make an incident the current one
     #[command(after_help = "Example:\n  incident use checkout")]
     Use(UseArgs),
@@ -402,6 +413,46 @@ pub struct RetractArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The incident to merge into this one: an id, or a prefix or part of exactly one id
+    #[arg(value_name = "REF", add = ArgValueCompleter::new(completion::incident_ids))]
+    pub reference: String,
+
+    #[command(flatten)]
+    pub why: WhyArgs,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscardArgs {
+    #[command(flatten)]
+    pub why: WhyArgs,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+/// Why a merge or a discard was made: `--why TEXT…`, or the words alone.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// Why: the same outage opened twice, an incident opened by mistake
+    #[arg(long, value_name = "TEXT")]
+    pub why: Option<String>,
+
+    /// Why, without --why
+    #[arg(value_name = "WHY", hide = true)]
+    pub reason: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct UndoArgs {
     #[command(flatten)]
     pub stamp: StampArgs,
@@ -642,7 +693,7 @@ pub struct UseArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Closed incidents too
+    /// Closed, merged and discarded incidents too
     #[arg(long)]
     pub all: bool,
 }

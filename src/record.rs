@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::{Body, Incident, Label, NewEntry, Stamp, Status};
+use crate::model::{Body, Incident, Label, NewEntry, Stamp};
 use crate::render::receipt;
 use crate::ui::{Mode, Ui};
 
@@ -148,6 +148,6 @@ fn another_is_open(context: &Context, id: &str) -> bool {
     context.store.summaries().is_ok_and(|(summaries, _)| {
         summaries
             .iter()
-            .any(|summary| summary.id != id && summary.status == Status::Open)
+            .any(|summary| summary.id != id && summary.is_listed())
     })
 }

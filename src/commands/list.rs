@@ -3,7 +3,6 @@
 use crate::cli::ListArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::Status;
 use crate::render::list::{self, Row};
 use crate::ui::{Mode, Ui};
 
@@ -12,7 +11,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: ListArgs) -> Result<()> {
     for error in &damaged {
         ui.warn(&error.to_string());
     }
-    incidents.retain(|incident| args.all || incident.status == Status::Open);
+    incidents.retain(|incident| args.all || incident.is_listed());
     // Newest first; incidents opened in the same second in the order they were opened.
     incidents.sort_by_key(|incident| std::cmp::Reverse((incident.opened_at, incident.uuid)));
     // A damaged pointer should not stop the listing; it is reported by commands that use it.
@@ -34,7 +33,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: ListArgs) -> Result<()> {
             ui.note(if args.all {
                 "no incidents yet; start one with `incident open TITLE`"
             } else {
-                "no open incidents; `incident list --all` shows closed ones too"
+                "no open incidents; `incident list --all` shows closed, merged and discarded ones too"
             });
             Ok(())
         }

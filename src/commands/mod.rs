@@ -9,6 +9,7 @@ mod close;
 mod complete;
 mod completions;
 mod decide;
+mod discard;
 mod done;
 mod hypothesis;
 mod impact;
@@ -16,12 +17,14 @@ mod lesson;
 mod list;
 mod log;
 mod man;
+mod merge;
 mod note;
 mod open;
 mod option;
 mod remote;
 mod reopen;
 mod report;
+mod restore;
 mod result;
 mod retitle;
 mod retract;
@@ -38,10 +41,10 @@ mod test;
 mod undo;
 mod use_;
 
-use crate::cli::Command;
+use crate::cli::{Command, WhyArgs};
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::Incident;
+use crate::model::{Incident, check_text};
 use crate::render::receipt;
 use crate::ui::Ui;
 
@@ -63,6 +66,9 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Lesson(args) => lesson::run(context, ui, args),
         Command::Close(args) => close::run(context, ui, args),
         Command::Reopen => reopen::run(context, ui),
+        Command::Merge(args) => merge::run(context, ui, args),
+        Command::Discard(args) => discard::run(context, ui, args),
+        Command::Restore(args) => restore::run(context, ui, args),
         Command::Use(args) => use_::run(context, ui, args),
         Command::List(args) => list::run(context, ui, args),
         Command::Status(args) => status::run(context, ui, args.format),
@@ -106,4 +112,19 @@ fn print_incident(ui: &mut Ui, incident: &Incident, message: &str) -> Result<()>
             ));
         }
     })
+}
+
+/// The reason given to `merge` and `discard`: `--why TEXT…`, the words without it, or
+/// both; none at all is fine.
+fn why(args: WhyArgs) -> Result<Option<String>> {
+    let why = match args.why {
+        Some(flag) if args.reason.is_empty() => flag,
+        Some(flag) => format!("{flag} {}", args.reason.join(" ")),
+        None => args.reason.join(" "),
+    };
+    if why.is_empty() {
+        return Ok(None);
+    }
+    check_text(&why)?;
+    Ok(Some(why))
 }

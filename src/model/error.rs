@@ -70,6 +70,35 @@ pub enum Error {
     LabelsExhausted { kind: Kind },
     #[error("nothing to undo: {by} has recorded nothing in this incident that still counts")]
     NothingToUndo { by: String },
+
+    // Merges and discards.
+    #[error("incident {id} was merged into {into}; it is kept read-only")]
+    MergedAway { id: String, into: String },
+    #[error("incident {id} was discarded as opened by mistake; it is kept read-only")]
+    Discarded { id: String },
+    #[error("cannot merge incident {id} into itself")]
+    MergeIntoItself { id: String },
+    #[error("incident {id} was merged into {into}: merge {other} into {into} instead")]
+    MergeIntoMerged {
+        id: String,
+        into: String,
+        other: String,
+    },
+    #[error("incident {id} was already merged into {into}")]
+    AlreadyMerged { id: String, into: String },
+    #[error("incident {other} is still open and {id} is closed")]
+    MergeOpenIntoClosed { id: String, other: String },
+    #[error("incident {id} is already discarded")]
+    AlreadyDiscarded { id: String },
+    #[error("incident {id} is not discarded")]
+    NotDiscarded { id: String },
+    #[error(
+        "incident {id} was merged into {into}: it is out of `list` already, and its entries \
+         live on there"
+    )]
+    DiscardMerged { id: String, into: String },
+    #[error("incident {id} was merged into {into}, not discarded; a merge is never undone")]
+    RestoreMerged { id: String, into: String },
 }
 
 fn expected_kind(expected: Option<Kind>) -> String {
@@ -115,6 +144,34 @@ impl Error {
             Error::RootCauseRuledOut { .. } => {
                 "record a result that confirms it first, if new evidence says it was the cause"
                     .into()
+            }
+            Error::MergedAway { into, .. } => format!(
+                "record in the incident it was merged into: `incident -i {into} …`, or \
+                 `incident use {into}`"
+            ),
+            Error::Discarded { id } | Error::AlreadyDiscarded { id } => format!(
+                "`incident restore` brings it back as it was (with `-i {id}` when it is not \
+                 the current incident)"
+            ),
+            Error::MergeIntoMerged { into, other, .. } => {
+                format!("`incident -i {into} merge {other}`")
+            }
+            Error::AlreadyMerged { into, .. } => format!(
+                "its entries are in {into}; to bring them here, merge that one: \
+                 `incident merge {into}`"
+            ),
+            Error::MergeOpenIntoClosed { id, other } => format!(
+                "reopen {id} first (`incident -i {id} reopen`), or merge the other way: \
+                 `incident -i {other} merge {id}`"
+            ),
+            Error::NotDiscarded { .. } => {
+                "`incident list --all` marks the incidents that are discarded".into()
+            }
+            Error::DiscardMerged { into, .. } => {
+                format!("to discard the whole outage, discard {into}: `incident -i {into} discard`")
+            }
+            Error::RestoreMerged { into, .. } => {
+                format!("it stays readable here; record in {into}: `incident -i {into} …`")
             }
             _ => return None,
         })

@@ -165,14 +165,24 @@ impl Incident {
                 return Some("one of its closes or reopens differs from the one here".into());
             }
         }
+        let marks: HashMap<Uuid, &super::Mark> =
+            self.marks.iter().map(|mark| (mark.uuid, mark)).collect();
+        for mark in &other.marks {
+            if let Some(mine) = marks.get(&mark.uuid)
+                && !stored_alike(*mine, mark)
+            {
+                return Some("one of its merges or discards differs from the one here".into());
+            }
+        }
         None
     }
 
     /// Everything of `other`, the same incident as recorded elsewhere, joined into this
-    /// one: entries, then closes and reopens.
+    /// one: entries, then closes and reopens, then merges and discards.
     pub fn join(&mut self, other: &Incident) -> Joined {
         let mut joined = self.join_entries(&other.entries);
         joined.added += self.join_lifecycle(&other.lifecycle, &joined.relabeled);
+        joined.added += self.join_marks(&other.marks);
         joined
     }
 }

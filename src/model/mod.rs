@@ -8,9 +8,10 @@
 
 mod entry;
 mod error;
-mod join;
 pub mod history;
+mod join;
 mod label;
+mod mark;
 mod postmortem;
 mod state;
 pub mod utc;
@@ -18,6 +19,7 @@ pub mod utc;
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, join_labels, parse_labels};
+pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
 
 use chrono::{DateTime, Utc};
@@ -28,8 +30,9 @@ pub use error::{Error, Result};
 
 /// The document format version this build writes; it reads every version up to it.
 /// 2 added corrections of time, owner and consequence, and `retitle`: a build that knows
-/// only 1 refuses such a document as newer instead of calling it damaged.
-pub const SCHEMA: u32 = 2;
+/// only 1 refuses such a document as newer instead of calling it damaged. 3 added `marks`
+/// (merges, discards and restores).
+pub const SCHEMA: u32 = 3;
 
 /// The largest entry text accepted, in bytes. Big enough for a pasted stack trace or log
 /// excerpt, small enough that one entry cannot make the document unwieldy.
@@ -93,6 +96,9 @@ pub struct Incident {
     pub opened_by: String,
     #[serde(default)]
     pub lifecycle: Vec<Transition>,
+    /// Merges, discards and restores (`mark.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<Mark>,
     pub entries: Vec<Entry>,
 }
 
@@ -113,6 +119,7 @@ impl Incident {
             opened_at: opened.at,
             opened_by: opened.by,
             lifecycle: Vec::new(),
+            marks: Vec::new(),
             entries: Vec::new(),
         }
     }
@@ -153,7 +160,7 @@ impl Incident {
                 return Err(format!("the root cause {label} is not a hypothesis"));
             }
         }
-        Ok(())
+        self.validate_marks()
     }
 
     /// Everything derived from the log.
@@ -258,8 +265,10 @@ impl Incident {
     }
 
     /// Fails if the incident no longer takes entries of this kind: once closed, the
-    /// diagnosis is over, but notes, follow-up actions and corrections keep coming.
+    /// diagnosis is over, but notes, follow-up actions and corrections keep coming; once
+    /// merged into another incident or discarded, nothing comes.
     pub fn accepts(&self, kind: Kind) -> Result<()> {
+        self.check_active()?;
         if kind.is_diagnosis() && self.status() == Status::Closed {
             return Err(Error::Closed {
                 id: self.id.clone(),
@@ -425,6 +434,7 @@ impl Incident {
         resolution: Option<String>,
         root_cause: Option<Label>,
     ) -> Result<()> {
+        self.check_active()?;
         if self.status() == Status::Closed {
             return Err(Error::AlreadyClosed {
                 id: self.id.clone(),
@@ -465,6 +475,7 @@ impl Incident {
     }
 
     pub fn reopen(&mut self, stamp: Stamp) -> Result<()> {
+        self.check_active()?;
         if self.status() == Status::Open {
             return Err(Error::NotClosed {
                 id: self.id.clone(),

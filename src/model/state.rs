@@ -194,6 +194,11 @@ impl<'a> State<'a> {
         state
     }
 
+    /// The incident this was derived from.
+    pub fn incident(&self) -> &'a Incident {
+        self.incident
+    }
+
     pub fn entry(&self, label: Label) -> Option<&'a Entry> {
         self.index
             .get(&label)
@@ -267,13 +272,16 @@ impl<'a> State<'a> {
             .any(|amendment| !self.is_retracted(*amendment))
     }
 
-    /// The incident's title as last corrected with `retitle`.
+    /// The incident's title as last corrected with `retitle`; not by the retitles that
+    /// came with another incident merged in, which named that one.
     pub fn title(&self) -> &'a str {
+        let merged = self.incident.merged_retitles();
         self.incident
             .entries
             .iter()
             .rev()
             .filter(|entry| entry.kind() == Kind::Retitle && !self.is_retracted(entry.id))
+            .filter(|entry| !merged.contains(&entry.uuid))
             .map(|entry| entry.text.as_str())
             .next()
             .unwrap_or(&self.incident.title)

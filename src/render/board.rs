@@ -8,7 +8,8 @@ use super::paint::Paint;
 use super::{human_duration, utc_time};
 use crate::model::history::SeenBefore;
 use crate::model::{
-    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, State, Status, Went, join_labels,
+    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Mark, State, Status, Went,
+    join_labels,
 };
 use crate::sanitize::one_line;
 use crate::store::Sharing;
@@ -59,6 +60,7 @@ pub fn render(
             }
         }
     }
+    marks(&mut text, incident, paint);
     let mut facts = vec![format!("stage {}", state.stage().name())];
     if let Some(severity) = state.severity() {
         let peak = state
@@ -317,6 +319,42 @@ fn seen(text: &mut String, seen_before: &[SeenBefore<'_>], paint: &Paint) {
         if let Some(resolution) = past.resolution {
             let _ = writeln!(text, "    resolution: {}", one_line(resolution));
         }
+    }
+}
+
+/// What became of the incident: merged away or discarded (read-only, and where to go
+/// on), and the incidents merged into it.
+fn marks(text: &mut String, incident: &Incident, paint: &Paint) {
+    let said = |mark: &Mark| {
+        let why = mark
+            .why
+            .as_deref()
+            .map(|why| format!(": {}", one_line(why)))
+            .unwrap_or_default();
+        format!("{} UTC by {}{why}", utc_time(mark.at), one_line(&mark.by))
+    };
+    let away = match (incident.merged_into(), incident.discarded()) {
+        (Some(merged), _) => Some(format!(
+            "Merged into {into} ({}); read-only: record there, `incident -i {into} …`",
+            said(merged),
+            into = one_line(merged.other())
+        )),
+        (None, Some(discarded)) => Some(format!(
+            "Discarded as opened by mistake ({}); read-only: `incident restore` brings it back",
+            said(discarded)
+        )),
+        (None, None) => None,
+    };
+    if let Some(away) = away {
+        let _ = writeln!(text, "{}", paint.yellow(&away));
+    }
+    for merged in incident.merged_in() {
+        let _ = writeln!(
+            text,
+            "Merged in {} ({})",
+            one_line(merged.other()),
+            said(merged)
+        );
     }
 }
 

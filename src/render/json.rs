@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::model::history::SeenBefore;
 use crate::model::{
-    Body, Entry, HypothesisStatus, Incident, Label, Metrics, Stage, State, Status, Transition,
-    Warning,
+    Body, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Stage, State, Status,
+    Transition, Warning,
 };
 use crate::sanitize;
 
@@ -44,6 +44,13 @@ pub struct IncidentView<'a> {
     pub seen_before: &'a [SeenBefore<'a>],
     pub entries: Vec<EntryView<'a>>,
     pub lifecycle: &'a [Transition],
+    /// The incident this one was merged into: read-only since, its entries are there.
+    pub merged_into: Option<&'a str>,
+    /// Opened by mistake: read-only, hidden from `list`.
+    pub discarded: bool,
+    /// Merges, discards and restores, as stored.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub marks: &'a [Mark],
 }
 
 /// One entry as stored (`kind` and the fields of its kind), with its derived fields.
@@ -169,6 +176,9 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
             .map(|entry| entry_view(entry, state))
             .collect(),
         lifecycle: &incident.lifecycle,
+        merged_into: incident.merged_into().map(Mark::other),
+        discarded: incident.discarded().is_some(),
+        marks: &incident.marks,
     }
 }
 

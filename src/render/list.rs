@@ -30,6 +30,10 @@ pub struct Row<'a> {
     pub stage: &'static str,
     pub current: bool,
     pub entries: usize,
+    /// The incident this one was merged into, if it was.
+    pub merged_into: Option<&'a str>,
+    /// Opened by mistake.
+    pub discarded: bool,
 }
 
 impl<'a> Row<'a> {
@@ -45,6 +49,8 @@ impl<'a> Row<'a> {
             stage: summary.stage.name(),
             current: current == Some(summary.id.as_str()),
             entries: summary.entries,
+            merged_into: summary.merged_into.as_deref(),
+            discarded: summary.discarded,
         }
     }
 }
@@ -62,8 +68,14 @@ pub fn human(rows: &[Row<'_>], paint: &Paint) -> String {
         let severity = row
             .severity
             .map_or_else(|| "    ".to_string(), |severity| format!("SEV{severity}"));
+        // Shown only by `list --all`: what became of an incident that is no longer one.
+        let mark = match (row.merged_into, row.discarded) {
+            (Some(into), _) => paint.dim(&format!("  [merged into {}]", one_line(into))),
+            (None, true) => paint.dim("  [discarded]"),
+            (None, false) => String::new(),
+        };
         text.push_str(&format!(
-            "{marker} {:<width$}  {status}  {severity}  {:<13}  {}  {}\n",
+            "{marker} {:<width$}  {status}  {severity}  {:<13}  {}  {}{mark}\n",
             one_line(row.incident),
             row.stage,
             minute(row.opened_at),

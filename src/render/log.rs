@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use super::json::{EntryView, entry_view};
 use super::paint::Paint;
 use super::utc_time;
-use crate::model::{Body, Entry, State};
+use chrono::{DateTime, Utc};
+
+use crate::model::{Body, Entry, Mark, MarkKind, State};
 use crate::sanitize::one_line;
 
 /// What an entry says, on one line: its current text, led by what a change is about
@@ -48,15 +50,35 @@ pub fn headline(entry: &Entry, state: &State<'_>) -> String {
 /// the entry says, in columns; amended entries marked, retracted ones marked and struck
 /// through. `earlier` entries left out are mentioned first.
 pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Paint) -> String {
-    let rows: Vec<[String; 4]> = entries
+    // Merges, discards and restores have lines of their own, in order of time, with no
+    // label: those since the first entry shown, or all of them when every entry is.
+    let since = entries
+        .first()
+        .map(|entry| state.at(entry))
+        .filter(|_| earlier > 0);
+    let mut lines: Vec<Line> = entries.iter().map(|entry| Line::Entry(entry)).collect();
+    for mark in &state.incident().marks {
+        if since.is_none_or(|since| mark.at >= since) {
+            let at = mark.at;
+            let position = lines.partition_point(|line| line.at(state) <= at);
+            lines.insert(position, Line::Mark(mark));
+        }
+    }
+    let rows: Vec<[String; 4]> = lines
         .iter()
-        .map(|entry| {
-            [
+        .map(|line| match line {
+            Line::Entry(entry) => [
                 entry.id.to_string(),
                 entry.kind().name().to_string(),
                 utc_time(state.at(entry)),
                 one_line(&entry.by),
-            ]
+            ],
+            Line::Mark(mark) => [
+                String::new(),
+                mark_kind(mark.mark).to_string(),
+                utc_time(mark.at),
+                one_line(&mark.by),
+            ],
         })
         .collect();
     let width = |column: usize| {
@@ -77,12 +99,21 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
             ))
         );
     }
-    for (entry, row) in entries.iter().zip(&rows) {
-        let said = describe(entry, state);
+    for (item, row) in lines.iter().zip(&rows) {
         let mut line = String::new();
         for (cell, width) in row.iter().zip(widths) {
             let _ = write!(line, "{cell:<width$}  ");
         }
+        let entry = match item {
+            Line::Entry(entry) => entry,
+            Line::Mark(mark) => {
+                line.push_str(&paint.yellow(&describe_mark(mark)));
+                text.push_str(&line);
+                text.push('\n');
+                continue;
+            }
+        };
+        let said = describe(entry, state);
         if state.is_retracted(entry.id) {
             line.push_str(&paint.struck(&said));
         } else {
@@ -98,6 +129,44 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
         text.push('\n');
     }
     text
+}
+
+/// A line of the log: an entry, or a merge, discard or restore.
+enum Line<'a> {
+    Entry(&'a Entry),
+    Mark(&'a Mark),
+}
+
+impl Line<'_> {
+    fn at(&self, state: &State<'_>) -> DateTime<Utc> {
+        match self {
+            Line::Entry(entry) => state.at(entry),
+            Line::Mark(mark) => mark.at,
+        }
+    }
+}
+
+/// The kind column of a mark's line.
+fn mark_kind(kind: MarkKind) -> &'static str {
+    match kind {
+        MarkKind::MergedInto | MarkKind::MergedIn => "merge",
+        MarkKind::Discarded => "discard",
+        MarkKind::Restored => "restore",
+    }
+}
+
+/// `merged into 2026-11-21-dns: same outage`, `discarded: wrong terminal`.
+pub fn describe_mark(mark: &Mark) -> String {
+    let mut said = mark.mark.name().to_string();
+    if let Some(other) = &mark.incident {
+        said.push(' ');
+        said.push_str(&one_line(other));
+    }
+    if let Some(why) = &mark.why {
+        said.push_str(": ");
+        said.push_str(&one_line(why));
+    }
+    said
 }
 
 /// The labels alone, one a line.

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::escape::{self, Place};
 use super::{human_duration, push_utc_time, utc_time};
 use crate::model::{
-    Body, CauseKind, Change, Entry, HypothesisStatus, Incident, Kind, Label, LabelMap, Run, Span,
-    State, Status, Went, join_labels,
+    Body, CauseKind, Change, Entry, HypothesisStatus, Incident, Kind, Label, LabelMap, Mark, Run,
+    Span, State, Status, Went, join_labels,
 };
 use crate::sanitize;
 
@@ -242,6 +242,7 @@ impl<'a> Report<'a> {
 
     pub fn summary(&self, out: &mut String) {
         let incident = self.incident;
+        self.marks(out);
         match (incident.status(), incident.resolution()) {
             (Status::Open, _) => out.push_str("This incident is still open.\n\n"),
             (Status::Closed, Some(resolution)) => {
@@ -260,6 +261,52 @@ impl<'a> Report<'a> {
         self.trigger_line(out);
         out.push_str("\n\n");
         let _ = writeln!(out, "{}\n", self.tally());
+    }
+
+    /// What became of the incident as a whole, first: a reader of an incident merged
+    /// away learns at once where its log went on.
+    fn marks(&self, out: &mut String) {
+        let incident = self.incident;
+        let said = |mark: &Mark| {
+            let why = mark
+                .why
+                .as_deref()
+                .map(|why| format!(": {}", text(why, PARAGRAPH)))
+                .unwrap_or_default();
+            format!(
+                "on {} UTC by {}{why}",
+                utc_time(mark.at),
+                text(&mark.by, PARAGRAPH)
+            )
+        };
+        if let Some(merged) = incident.merged_into() {
+            let _ = writeln!(
+                out,
+                "This incident was merged into {} {}.\\\nIts entries are there too; this \
+                 log is kept as it was, read-only.\n",
+                text(merged.other(), PARAGRAPH),
+                said(merged)
+            );
+        } else if let Some(discarded) = incident.discarded() {
+            let _ = writeln!(
+                out,
+                "This incident was discarded as opened by mistake {}. Nothing was deleted.\n",
+                said(discarded)
+            );
+        }
+        let merged_in: Vec<String> = incident
+            .merged_in()
+            .map(|merged| {
+                format!(
+                    "Merged in {} {}.",
+                    text(merged.other(), PARAGRAPH),
+                    said(merged)
+                )
+            })
+            .collect();
+        if !merged_in.is_empty() {
+            let _ = writeln!(out, "{}\n", merged_in.join("\\\n"));
+        }
     }
 
     /// No root cause recorded: the confirmed hypotheses are shown as confirmed, never as
@@ -861,10 +908,18 @@ impl<'a> Report<'a> {
             text: change.resolution.as_deref(),
             by: &change.by,
         });
+        let marks = incident.marks.iter().map(|mark| Moment {
+            at: mark.at,
+            recorded: mark.uuid,
+            what: What::Mark(mark),
+            text: mark.why.as_deref(),
+            by: &mark.by,
+        });
         let mut moments: Vec<Moment> = std::iter::once(opening)
             .chain(entries)
             .chain(windows)
             .chain(changes)
+            .chain(marks)
             .collect();
         // Equal times keep the order things were recorded in, which the uuid v7s give to
         // the millisecond; the opening comes first.
@@ -887,6 +942,13 @@ impl<'a> Report<'a> {
                 What::Opened => out.push_str("opened"),
                 What::Closed => out.push_str("closed"),
                 What::Reopened => out.push_str("reopened"),
+                What::Mark(mark) => {
+                    out.push_str(mark.mark.name());
+                    if let Some(other) = &mark.incident {
+                        out.push(' ');
+                        out.push_str(&text(other, ITEM));
+                    }
+                }
                 What::Entry(entry) => self.timeline_what(out, entry),
                 What::ImpactStarted(impact) => {
                     let _ = write!(out, "impact started ({})", impact.id);
@@ -1352,6 +1414,8 @@ enum What<'a> {
     Opened,
     Closed,
     Reopened,
+    /// A merge, a discard or a restore.
+    Mark(&'a Mark),
     Entry(&'a Entry),
     ImpactStarted(&'a Entry),
     ImpactEnded(&'a Entry),

@@ -16,8 +16,8 @@ pub mod receipt;
 pub mod search;
 pub mod show;
 pub mod slack;
-pub mod sync;
 pub mod stats;
+pub mod sync;
 pub mod templates;
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 
 use super::json::{EntryView, entry_view, to_json};
-use crate::model::{Body, Entry, Incident, Label, Status, join_labels};
+use crate::model::{Body, Entry, Incident, Label, Mark, Merge, MergeOutcome, Status, join_labels};
 use crate::sanitize::one_line;
 
 /// `what: note`, or just `what` when the entry has no text.
@@ -155,9 +155,13 @@ struct Summary<'a> {
     closed_at: Option<DateTime<Utc>>,
     resolution: Option<&'a str>,
     root_cause: Option<Label>,
+    /// The incident this one was merged into.
+    merged_into: Option<&'a str>,
+    /// Opened by mistake.
+    discarded: bool,
 }
 
-/// What `open`, `close`, `reopen` and `use` print for scripts.
+/// What `open`, `close`, `reopen`, `use`, `discard` and `restore` print for scripts.
 pub fn incident_json(incident: &Incident) -> String {
     to_json(&Summary {
         incident: &incident.id,
@@ -167,5 +171,85 @@ pub fn incident_json(incident: &Incident) -> String {
         closed_at: incident.closed_at(),
         resolution: incident.resolution(),
         root_cause: incident.state().root_cause(),
+        merged_into: incident.merged_into().map(Mark::other),
+        discarded: incident.discarded().is_some(),
+    })
+}
+
+/// What `merge` says: the survivor, what came in, and each label that moved.
+pub fn merge_human(survivor: &Incident, other: &Incident, merge: &Merge) -> String {
+    let entries = |count: usize| match count {
+        1 => "1 entry".to_string(),
+        count => format!("{count} entries"),
+    };
+    let (s, o) = (&survivor.id, &other.id);
+    let mut text = match (merge.outcome, merge.added) {
+        (MergeOutcome::Merged, added) => format!(
+            "{s} merged in {o}: {}; {o} is kept, read-only\n",
+            entries(added)
+        ),
+        (MergeOutcome::Completed, 0) => {
+            format!("{s} merged in {o}: finished the merge that was cut short\n")
+        }
+        (MergeOutcome::Completed, added) => format!(
+            "{s} merged in {o}: finished the merge that was cut short, with {} more\n",
+            entries(added)
+        ),
+        (MergeOutcome::Again, 0) => {
+            format!("{s} already has {o} merged in; nothing changed\n")
+        }
+        (MergeOutcome::Again, added) => format!(
+            "{s} already had {o} merged in; {} {o} received since came in too\n",
+            entries(added)
+        ),
+    };
+    for moved in &merge.relabeled {
+        text.push_str(&format!(
+            "  {} is now {}: {} recorded {} here first\n",
+            moved.from,
+            moved.to,
+            one_line(&moved.by),
+            moved.from
+        ));
+    }
+    text
+}
+
+#[derive(Serialize)]
+struct Merged<'a> {
+    incident: &'a str,
+    merged: &'a str,
+    /// `merged`, `completed` (a merge cut short, finished) or `again` (merged before).
+    outcome: &'static str,
+    added: usize,
+    relabeled: Vec<Moved<'a>>,
+}
+
+#[derive(Serialize)]
+struct Moved<'a> {
+    from: Label,
+    to: Label,
+    by: &'a str,
+}
+
+pub fn merge_json(survivor: &Incident, other: &Incident, merge: &Merge) -> String {
+    to_json(&Merged {
+        incident: &survivor.id,
+        merged: &other.id,
+        outcome: match merge.outcome {
+            MergeOutcome::Merged => "merged",
+            MergeOutcome::Completed => "completed",
+            MergeOutcome::Again => "again",
+        },
+        added: merge.added,
+        relabeled: merge
+            .relabeled
+            .iter()
+            .map(|moved| Moved {
+                from: moved.from,
+                to: moved.to,
+                by: &moved.by,
+            })
+            .collect(),
     })
 }

@@ -20,7 +20,7 @@ use crate::id;
 use crate::model::history::{Facts, Memory, Past};
 use crate::model::{Incident, Stage, Status, check_text};
 
-const LIST_CACHE_VERSION: u32 = 4;
+const LIST_CACHE_VERSION: u32 = 5;
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
 /// times, author and text fields alone take more).
@@ -49,6 +49,10 @@ pub struct Summary {
     pub facts: Facts,
     /// What a closed incident is remembered by, for "seen before"; `None` while open.
     pub memory: Option<Memory>,
+    /// The incident its entries were merged into; `list` shows it only with `--all`.
+    pub merged_into: Option<String>,
+    /// Opened by mistake; `list` shows it only with `--all`.
+    pub discarded: bool,
 }
 
 impl Summary {
@@ -67,6 +71,10 @@ impl Summary {
             entries: incident.entries.len(),
             facts: Facts::of(&state),
             memory: (incident.status() == Status::Closed).then(|| Memory::of(incident, &state)),
+            merged_into: incident
+                .merged_into()
+                .map(|merged| merged.other().to_string()),
+            discarded: incident.discarded().is_some(),
         }
     }
 
@@ -81,6 +89,11 @@ impl Summary {
         })
     }
 
+    /// Whether `list` shows it without `--all`: open, neither merged away nor discarded.
+    pub fn is_listed(&self) -> bool {
+        self.status == Status::Open && self.merged_into.is_none() && !self.discarded
+    }
+
     /// Whether a cached summary could be what `of` made for the document filed under
     /// `id`: the cache is a file anyone with the folder can write, so what it says is held
     /// to what a document could say before `list` shows it.
@@ -88,6 +101,10 @@ impl Summary {
         let year_ok = |time: &DateTime<Utc>| (0..=9999).contains(&time.year());
         self.id == id
             && id::is_valid(&self.id)
+            && self
+                .merged_into
+                .as_deref()
+                .is_none_or(|into| id::is_valid(into) && into != id)
             && check_text(&self.title).is_ok()
             && year_ok(&self.opened_at)
             && match (self.severity, self.peak_severity) {

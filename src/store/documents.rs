@@ -149,6 +149,47 @@ impl Store {
         Ok(Saved { incident, value })
     }
 
+    /// Changes two incidents together (a merge): both locks are taken in the order of
+    /// their ids, so a change of the same two the other way round cannot deadlock with
+    /// this one; both documents are read, `change` is applied, and each document that
+    /// changed is saved, `first` before `second`. If `change` fails nothing is written. A
+    /// kill between the two saves leaves `first` saved and `second` as it was, so the
+    /// caller puts first what makes running it again finish the change.
+    pub fn update_both<T>(
+        &self,
+        first: &str,
+        second: &str,
+        change: impl FnOnce(&mut Incident, &mut Incident) -> Result<T>,
+    ) -> Result<(Incident, Incident, T)> {
+        self.check_incidents_dir()?;
+        let mut ids = [first, second];
+        ids.sort_unstable();
+        let mut locks = Vec::with_capacity(2);
+        for id in ids {
+            // The same id twice is one lock: a second would wait on the first forever.
+            if locks.is_empty() || ids[0] != id {
+                locks.push(self.lock(id)?);
+            }
+        }
+        let (mut one, mut two) = (self.load(first)?, self.load(second)?);
+        let before = (document_bytes(&one), document_bytes(&two));
+        let value = change(&mut one, &mut two)?;
+        self.save_if_changed(&mut one, &before.0)?;
+        super::failpoint("between-saves");
+        self.save_if_changed(&mut two, &before.1)?;
+        // Dropping the files releases the locks, after both renames are durable.
+        drop(locks);
+        Ok((one, two, value))
+    }
+
+    fn save_if_changed(&self, incident: &mut Incident, before: &[u8]) -> Result<()> {
+        if document_bytes(incident) == before {
+            return Ok(());
+        }
+        incident.schema = SCHEMA;
+        self.save(incident, Placement::Replace)
+    }
+
     /// Saves a new incident. Never replaces an existing document: the new one is linked
     /// into place, which fails if the name is taken.
     pub fn create(&self, incident: &Incident) -> Result<()> {
@@ -261,6 +302,12 @@ fn check_readable_back(incident: &Incident) -> std::result::Result<(), String> {
         )
         .chain(
             incident
+                .marks
+                .iter()
+                .flat_map(|mark| [&mark.at, &mark.recorded_at]),
+        )
+        .chain(
+            incident
                 .entries
                 .iter()
                 .flat_map(|entry| [&entry.at, &entry.recorded_at]),
@@ -301,6 +348,15 @@ pub(super) fn parse_document(bytes: &[u8], path: &Path, id: &str) -> Result<Inci
                 return Err(newer(path, u64::from(incident.schema)));
             }
             incident.validate().map_err(damaged)?;
+            // A merge names the other incident, which a command may then read.
+            if let Some(other) = (incident.marks.iter())
+                .filter_map(|mark| mark.incident.as_deref())
+                .find(|other| !id::is_valid(other))
+            {
+                return Err(damaged(format!(
+                    "a merge names {other:?}, not an incident id"
+                )));
+            }
             if incident.id != id {
                 return Err(damaged(format!(
                     "it holds incident {:?}, not {id:?}",

@@ -146,8 +146,9 @@ impl Store {
 }
 
 /// Crash testing: `INCIDENT_FAILPOINT=after-temp-write|before-rename|after-rename` kills
-/// the process at that step of a save, as a power cut or `kill -9` would; `panic` panics
-/// before any work, to test that a bug still ends in one line.
+/// the process at that step of a save, as a power cut or `kill -9` would, and
+/// `between-saves` after the first document of a change of two (a merge) is saved;
+/// `panic` panics before any work, to test that a bug still ends in one line.
 pub fn failpoint(step: &str) {
     static CHOSEN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let chosen = CHOSEN.get_or_init(|| std::env::var("INCIDENT_FAILPOINT").ok());

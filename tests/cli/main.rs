@@ -14,6 +14,7 @@ mod handover;
 mod history;
 mod hooks;
 mod hostile;
+mod merge;
 mod options;
 mod output;
 mod postmortem;

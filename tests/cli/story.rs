@@ -78,7 +78,7 @@ fn checkout_502s_from_page_to_report() {
     );
 
     let report = env.json(&["report", "--format", "json"]);
-    assert_eq!(report["schema"], 2);
+    assert_eq!(report["schema"], 3);
     assert_eq!(report["id"], id.as_str());
     assert_eq!(report["title"], "Checkout returns 502s");
     assert_eq!(report["status"], "closed");
@@ -115,7 +115,7 @@ fn checkout_502s_from_page_to_report() {
 
     // The stored document holds the log, not the derived state.
     let stored = env.document(&id);
-    assert_eq!(stored["schema"], 2);
+    assert_eq!(stored["schema"], 3);
     assert_eq!(stored["entries"].as_array().unwrap().len(), 12);
     assert!(
         stored["entries"][2].get("status").is_none(),

@@ -12,19 +12,19 @@ use tempfile::TempDir;
 use crate::env::{TestEnv, entry, labels, require_tool};
 
 /// A bare repository in a temp dir: the team's remote.
-struct Remote {
+pub struct Remote {
     dir: TempDir,
 }
 
 impl Remote {
     #[track_caller]
-    fn new() -> Remote {
+    pub fn new() -> Remote {
         let dir = tempfile::tempdir().expect("a temp dir");
         git(dir.path(), &["init", "--quiet", "--bare", "team.git"]);
         Remote { dir }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         self.dir.path().join("team.git").display().to_string()
     }
 
@@ -79,7 +79,7 @@ fn git_output(dir: &Path, args: &[&str]) -> String {
 /// A responder's laptop: its own data directory, sharing through `remote`, with no git
 /// identity configured and automatic sync off unless a test turns it on.
 #[track_caller]
-fn machine(remote: &Remote, user: &str) -> TestEnv {
+pub fn machine(remote: &Remote, user: &str) -> TestEnv {
     require_tool("git");
     let mut env = TestEnv::new();
     let home = env.home().join("home");
@@ -102,7 +102,7 @@ fn report_markdown(env: &TestEnv, id: &str) -> String {
 }
 
 #[track_caller]
-fn assert_converged(machines: &[&TestEnv], id: &str) -> Value {
+pub fn assert_converged(machines: &[&TestEnv], id: &str) -> Value {
     let first_json = report_json(machines[0], id);
     let first_markdown = report_markdown(machines[0], id);
     let first_document = std::fs::read(machines[0].document_path(id)).expect("the document");

@@ -529,7 +529,20 @@ impl Store {
         if self.current().ok().flatten().as_deref() == Some(id) {
             self.set_current(target)?;
         }
-        self.remove(id, &held)
+        self.remove(id, &held)?;
+        drop(held);
+        // A merge made here before this first sync named the old id: it follows. Such a
+        // mark was never sent, since the incident it names never was.
+        for other_id in self.ids()? {
+            let followed = self.replace(&other_id, |mut other| {
+                Ok(other.follow_rename(id, target).then_some(other))
+            });
+            match followed {
+                Ok(_) | Err(Error::Damaged { .. } | Error::NewerSchema { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
     }
 
     /// Joins each local incident with its copy on the remote, saves the result here, and
@@ -576,7 +589,7 @@ impl Store {
                 outcome = Outcome::Joined {
                     joined,
                     new_here,
-                    log: log.clone(),
+                    log: Box::new(log.clone()),
                 };
                 Ok(changed_here.then_some(log))
             });
@@ -675,7 +688,7 @@ enum Outcome {
         joined: crate::model::Joined,
         /// Entries the remote had that this machine did not.
         new_here: usize,
-        log: Incident,
+        log: Box<Incident>,
     },
 }
 
@@ -689,9 +702,9 @@ struct Round {
     problems: Vec<String>,
 }
 
-/// Entries, closes and reopens: what a sync counts.
+/// Entries, closes and reopens, merges and discards: what a sync counts.
 fn count(incident: &Incident) -> usize {
-    incident.entries.len() + incident.lifecycle.len()
+    incident.entries.len() + incident.lifecycle.len() + incident.marks.len()
 }
 
 fn uuids(incident: &Incident) -> HashSet<Uuid> {
@@ -700,6 +713,7 @@ fn uuids(incident: &Incident) -> HashSet<Uuid> {
         .iter()
         .map(|entry| entry.uuid)
         .chain(incident.lifecycle.iter().map(|change| change.uuid))
+        .chain(incident.marks.iter().map(|mark| mark.uuid))
         .collect()
 }
 
@@ -739,6 +753,11 @@ fn check_received(incident: &Incident) -> Result<()> {
     for change in &incident.lifecycle {
         if !seen.insert(change.uuid) {
             return Err(damaged("a close or reopen is there twice".into()));
+        }
+    }
+    for mark in &incident.marks {
+        if !seen.insert(mark.uuid) {
+            return Err(damaged("a merge or discard is there twice".into()));
         }
     }
     let document = serde_json::to_value(incident).expect("an incident serializes");

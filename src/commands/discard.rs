@@ -1,0 +1,23 @@
+//! `incident discard [--why TEXT…]`: the incident was opened by mistake. It leaves `list`
+//! and takes no more entries; nothing is deleted, and `restore` brings it back.
+
+use super::{print_incident, why};
+use crate::cli::DiscardArgs;
+use crate::context::Context;
+use crate::error::Result;
+use crate::ui::Ui;
+
+pub fn run(context: &Context, ui: &mut Ui, args: DiscardArgs) -> Result<()> {
+    let id = context.target()?;
+    let why = why(args.why)?;
+    let stamp = context.stamp(&args.stamp)?;
+    let saved = context
+        .store
+        .update(&id, |incident| Ok(incident.discard(stamp, why)?))?;
+    print_incident(
+        ui,
+        &saved.incident,
+        "discarded: `incident list` no longer shows it, nothing was deleted, \
+         and `incident restore` brings it back",
+    )
+}

@@ -4,14 +4,13 @@
 //! and syncs the folder, all while holding the incident's lock: a reader sees the old
 //! document or the new one, and concurrent writers never lose each other's entries.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::atomic::{AtomicWrite, Durability, Placement, kind_name, not_regular, read_regular};
+use super::atomic::{AtomicWrite, Durability, Placement, read_regular};
 use super::cache::FileKey;
 use super::{FILE_MODE, Saved, Store};
 use crate::error::{Error, Result};
@@ -106,26 +105,10 @@ impl Store {
         parse_document(&bytes, &path, id)
     }
 
-    /// Takes the incident's lock, held until the returned file is dropped. The lock file
-    /// is never replaced, truncated or followed through a symlink, and opened without
-    /// blocking: a FIFO there is refused at once instead of waiting for a reader.
+    /// Takes the incident's lock, held until the returned file is dropped.
     pub(super) fn lock(&self, id: &str) -> Result<File> {
         let path = self.lock_path(id);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(FILE_MODE)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-            .open(&path)
-            .map_err(|source| not_regular(&path).unwrap_or_else(|| Error::io(&path, source)))?;
-        let metadata = lock.metadata().map_err(|source| Error::io(&path, source))?;
-        if !metadata.is_file() {
-            return Err(Error::NotRegularFile {
-                path,
-                found: kind_name(metadata.file_type()),
-            });
-        }
+        let lock = super::lock::open(&path)?;
         super::lock::acquire(&lock, &path, id)?;
         Ok(lock)
     }

@@ -11,22 +11,54 @@
 //! someone staring at a stuck terminal, and a callback through every command for one
 //! message was more machinery than the message.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use super::atomic::{kind_name, not_regular};
 use crate::error::{Error, Result};
 use crate::sanitize;
 
 /// How long a wait is before it is worth a word.
 const QUIET_WAIT: Duration = Duration::from_secs(1);
 
-/// Takes the exclusive lock on `file`, the lock of incident `id`, waiting as long as it
-/// takes unless the user interrupts.
+/// Opens (creating) a lock file: never replaced, truncated or followed through a
+/// symlink, and opened without blocking, so a FIFO there is refused at once instead of
+/// waiting for a reader.
+pub(super) fn open(path: &Path) -> Result<File> {
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(super::FILE_MODE)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|source| not_regular(path).unwrap_or_else(|| Error::io(path, source)))?;
+    let metadata = lock.metadata().map_err(|source| Error::io(path, source))?;
+    if !metadata.is_file() {
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            found: kind_name(metadata.file_type()),
+        });
+    }
+    Ok(lock)
+}
+
+/// Takes the lock on `file` if it is free: `false` when another process holds it.
+pub(super) fn try_acquire(file: &File, path: &Path) -> Result<bool> {
+    match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == io::ErrorKind::WouldBlock => Ok(false),
+        Err(source) => Err(Error::io(path, source)),
+    }
+}
+
+/// Takes the exclusive lock on `file`, the lock of `id` (an incident, or the sync),
+/// waiting as long as it takes unless the user interrupts.
 pub(super) fn acquire(file: &File, path: &Path, id: &str) -> Result<()> {
     match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
         Ok(()) => return Ok(()),

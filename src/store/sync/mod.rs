@@ -24,9 +24,9 @@ mod state;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsStr;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use uuid::Uuid;
@@ -206,34 +206,16 @@ impl Store {
         Ok(())
     }
 
-    /// A lock of the sync folder, taken waiting (`wait`) or only if free.
+    /// A lock of the sync folder, taken waiting (`wait`, saying after a second who
+    /// holds it) or only if free.
     fn sync_lock(&self, name: &str, wait: bool) -> Result<Option<File>> {
         let path = self.sync_dir().join(name);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(FILE_MODE)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-            .open(&path)
-            .map_err(|source| Error::io(&path, source))?;
-        let operation = if wait {
-            libc::LOCK_EX
+        let file = super::lock::open(&path)?;
+        if wait {
+            super::lock::acquire(&file, &path, "the sync")?;
+            Ok(Some(file))
         } else {
-            libc::LOCK_EX | libc::LOCK_NB
-        };
-        loop {
-            // SAFETY: flock(2) on a file descriptor we own.
-            let done = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&file), operation) };
-            if done == 0 {
-                return Ok(Some(file));
-            }
-            let error = io::Error::last_os_error();
-            match error.kind() {
-                io::ErrorKind::Interrupted => continue,
-                io::ErrorKind::WouldBlock => return Ok(None),
-                _ => return Err(Error::io(path, error)),
-            }
+            Ok(super::lock::try_acquire(&file, &path)?.then_some(file))
         }
     }
 

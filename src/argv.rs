@@ -166,12 +166,14 @@ fn is_label_list(word: &str, letter: char) -> bool {
 }
 
 /// The name in a word shaped like a long option, `--name` or `--name=value`: two hyphens,
-/// then a letter, and no space in the name. Such a word is never text before `--`.
+/// then a letter, then letters, digits and hyphens. Such a word is never text before
+/// `--`; `--run,` or `--x)` in a sentence is text.
 fn option_name(word: &str) -> Option<&str> {
     let body = word.strip_prefix("--")?;
     let name = body.split_once('=').map_or(body, |(name, _)| name);
     let starts_with_a_letter = name.chars().next().is_some_and(char::is_alphabetic);
-    (starts_with_a_letter && !name.contains(char::is_whitespace)).then_some(name)
+    let shaped = name.chars().all(|c| c.is_alphanumeric() || c == '-');
+    (starts_with_a_letter && shaped).then_some(name)
 }
 
 /// Refuses the words before `--` that are shaped like long options but are none of the
@@ -561,6 +563,14 @@ mod tests {
                 "go",
                 "on"
             ]
+        );
+    }
+
+    #[test]
+    fn a_word_with_punctuation_after_the_name_is_text() {
+        assert_eq!(
+            normalized(&["note", "tried", "--run,", "not", "part", "of", "it"]),
+            normalized(&["note", "--", "tried", "--run,", "not", "part", "of", "it"])
         );
     }
 

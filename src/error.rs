@@ -84,6 +84,8 @@ pub enum Error {
     /// A save that the reader would refuse: writing it would lock the user out of the log.
     #[error("{} was not saved, because it could not be read back: {reason}; nothing was recorded", path.display())]
     NotReadableBack { path: PathBuf, reason: String },
+    #[error("the last sync renumbered a label this command names ({line}); nothing was done")]
+    LabelMoved { line: String },
     #[error("no remote is set; incidents are not shared")]
     NoRemote,
     #[error("sync failed: {reason}")]
@@ -168,6 +170,9 @@ impl Error {
                 "start one with `incident open TITLE`, or pick one with `incident use REF`".into()
             }
             Error::CurrentIncidentGone { .. } => "pick another with `incident use REF`".into(),
+            Error::LabelMoved { .. } => {
+                "type the command again with the label you mean (`incident log` lists them)".into()
+            }
             Error::NoRemote => "share through a git remote with `incident remote URL`".into(),
             Error::Sync { .. } => {
                 "nothing recorded here was lost; `incident sync` tries again".into()

@@ -9,6 +9,7 @@ mod error;
 mod id;
 mod input;
 mod model;
+mod news;
 mod record;
 mod render;
 mod sanitize;
@@ -63,6 +64,7 @@ fn run() -> Result<(), Error> {
     // Leaked: the process ends soon, and freeing clap's tree costs more than parsing.
     let command = Box::leak(Box::new(Cli::command()));
     let args = argv::normalize(command, args)?;
+    let typed = args.clone();
     let matches = match command.try_get_matches_from_mut(args) {
         Ok(matches) => matches,
         Err(error) => return Err(Error::Clap(error)),
@@ -71,7 +73,8 @@ fn run() -> Result<(), Error> {
     let mut ui = ui::Ui::new(cli.global.color, cli.global.json, cli.global.quiet);
     let context = context::Context::new(&cli.global)?;
     let syncing = matches!(cli.command, Some(cli::Command::Sync(_)));
-    let outcome = commands::run(cli.command, &context, &mut ui);
+    let outcome = news::heed(&context, &mut ui, &typed)
+        .and_then(|()| commands::run(cli.command, &context, &mut ui));
     // What was recorded is shared after the command is done, by a sync of its own that
     // the engineer does not wait for.
     if !syncing

@@ -383,9 +383,10 @@ pub fn sharing(sharing: &Sharing, now: DateTime<Utc>, paint: &Paint) -> String {
         )));
     }
     parts.push(match sharing.unsent {
-        0 => "everything sent".to_string(),
-        1 => paint.yellow("1 entry not yet sent"),
-        unsent => paint.yellow(&format!("{unsent} entries not yet sent")),
+        None => paint.yellow("this incident is not shared yet"),
+        Some(0) => "everything sent".to_string(),
+        Some(1) => paint.yellow("1 entry not yet sent"),
+        Some(unsent) => paint.yellow(&format!("{unsent} entries not yet sent")),
     });
     format!("\n{}\n", parts.join(" · "))
 }

@@ -53,7 +53,7 @@ pub use sync::{Sharing, Synced, spawn_background_sync};
 use crate::error::{Error, Result};
 
 const DIR_MODE: u32 = 0o700;
-const FILE_MODE: u32 = 0o600;
+pub(crate) const FILE_MODE: u32 = 0o600;
 
 pub struct Store {
     root: PathBuf,

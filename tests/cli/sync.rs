@@ -426,7 +426,7 @@ fn an_unreachable_remote_fails_the_sync_changes_nothing_and_the_board_says_what_
     );
     assert!(board.contains("not synced yet"), "{board}");
     assert!(board.contains("sync failed"), "{board}");
-    assert!(board.contains("3 entries not yet sent"), "{board}");
+    assert!(board.contains("this incident is not shared yet"), "{board}");
 
     // Back on the right remote, the next sync catches up.
     alice.ok(&["remote", &remote.url()]);
@@ -808,4 +808,49 @@ fn a_rename_cut_short_then_clashing_again_still_leaves_one_copy() {
     let report = assert_converged(&[&alice, &bob, &carol], &format!("{id}-4"));
     assert_eq!(entry(&report, "N1")["text"], "b");
     assert_eq!(labels(&report), ["N1"]);
+}
+
+/// Alice's H1 is renumbered by a sync she did not watch (the one after her note): her
+/// next command that types H1 is refused once, with the news, instead of amending Bob's.
+#[test]
+fn a_label_a_background_sync_renumbered_is_refused_once_with_the_news() {
+    let remote = Remote::new();
+    let mut alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let id = alice.open("Redis evictions");
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    bob.ok(&["use", &id]);
+    alice.quiet(&["hypothesis", "maxmemory too low"]);
+    bob.quiet(&["hypothesis", "big keys from the batch job"]);
+    bob.ok(&["sync"]);
+    alice.set_var("INCIDENT_SYNC", "on");
+    alice.quiet(&["note", "checking INFO memory"]);
+    let news = alice.data_dir().join("sync/news");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !news.exists() {
+        assert!(Instant::now() < deadline, "the background sync never told");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    alice.set_var("INCIDENT_SYNC", "off");
+    let out = alice.run(&["amend", "h1", "maxmemory set to 2GB, too low"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("H1 is now H2 in {id}: bob recorded H1 first")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing was done"), "{}", out.stderr);
+    // Told once: the label she means now works, and Bob's H1 is untouched.
+    assert_eq!(
+        alice.quiet(&["amend", "H2", "maxmemory set to 2GB, too low"]),
+        "E1"
+    );
+    let report: Value = serde_json::from_str(&report_json(&alice, &id)).expect("JSON");
+    assert_eq!(entry(&report, "H1")["text"], "big keys from the batch job");
+    assert_eq!(
+        entry(&report, "H2")["current_text"],
+        "maxmemory set to 2GB, too low"
+    );
 }

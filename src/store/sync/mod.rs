@@ -252,6 +252,10 @@ impl Store {
                     [first, rest @ ..] => Some(format!("{first} (and {} more)", rest.len())),
                 };
                 self.note_success(now, shared, problem)?;
+                if background {
+                    // Nobody saw it happen: the next command tells.
+                    self.add_news(&synced)?;
+                }
                 Ok(Some(synced))
             }
             Err(error) => {

@@ -1,0 +1,30 @@
+//! What a background sync changed, told before the next command runs. A label the sync
+//! renumbered names another entry now: a command that types it is refused once, with
+//! the news, rather than amending, retracting or linking the wrong entry.
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::ui::Ui;
+
+pub fn heed(context: &Context, ui: &mut Ui, args: &[String]) -> Result<()> {
+    let news = context.store.take_news();
+    for item in &news {
+        ui.note(&format!("note: a sync in the background: {}", item.line()));
+    }
+    let typed = args
+        .iter()
+        .skip(1)
+        .flat_map(|arg| arg.split([',', ' ']))
+        .map(str::trim);
+    for word in typed {
+        let moved = news.iter().find(|item| {
+            item.from
+                .as_deref()
+                .is_some_and(|from| from.eq_ignore_ascii_case(word))
+        });
+        if let Some(item) = moved {
+            return Err(Error::LabelMoved { line: item.line() });
+        }
+    }
+    Ok(())
+}

@@ -44,6 +44,10 @@ pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
                 continue;
             }
         };
+        if !incident.is_history() {
+            // Merged away (its entries are found in the survivor) or opened by mistake.
+            continue;
+        }
         let state = incident.state();
         for item in history::searchable(&incident, &state) {
             if !markers.contains(&item.marker.as_str()) {

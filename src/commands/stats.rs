@@ -33,6 +33,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: StatsArgs) -> Result<()> {
     }
     let counted: Vec<Counted> = summaries
         .iter()
+        .filter(|summary| summary.is_history())
         .filter(|summary| since.is_none_or(|since| summary.opened_at >= since))
         .map(|summary| Counted {
             opened_at: summary.opened_at,

@@ -116,6 +116,12 @@ pub struct Merge {
 }
 
 impl Incident {
+    /// Whether this incident is part of the team's history, for search, "seen before"
+    /// and stats: not merged into another (its entries are there) nor discarded.
+    pub fn is_history(&self) -> bool {
+        self.merged_into().is_none() && self.discarded().is_none()
+    }
+
     /// The incident this one was merged into, if it was: the first merge made, should
     /// two machines each have merged it into another.
     pub fn merged_into(&self) -> Option<&Mark> {

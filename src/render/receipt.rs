@@ -185,21 +185,21 @@ pub fn merge_human(survivor: &Incident, other: &Incident, merge: &Merge) -> Stri
     let (s, o) = (&survivor.id, &other.id);
     let mut text = match (merge.outcome, merge.added) {
         (MergeOutcome::Merged, added) => format!(
-            "{s} merged in {o}: {}; {o} is kept, read-only\n",
+            "{o} merged into {s}: {} copied; {s} goes on, {o} is kept read-only\n",
             entries(added)
         ),
         (MergeOutcome::Completed, 0) => {
-            format!("{s} merged in {o}: finished the merge that was cut short\n")
+            format!("{o} merged into {s}: finished the merge that was cut short\n")
         }
         (MergeOutcome::Completed, added) => format!(
-            "{s} merged in {o}: finished the merge that was cut short, with {} more\n",
+            "{o} merged into {s}: finished the merge that was cut short, with {} more\n",
             entries(added)
         ),
         (MergeOutcome::Again, 0) => {
-            format!("{s} already has {o} merged in; nothing changed\n")
+            format!("{o} is already merged into {s}; nothing changed\n")
         }
         (MergeOutcome::Again, added) => format!(
-            "{s} already had {o} merged in; {} {o} received since came in too\n",
+            "{o} was already merged into {s}; {} {o} received since came in too\n",
             entries(added)
         ),
     };

@@ -80,6 +80,9 @@ impl Summary {
 
     /// A closed incident as "seen before" compares it; `None` while it is open.
     pub fn as_past(&self) -> Option<Past<'_>> {
+        if !self.is_history() {
+            return None;
+        }
         Some(Past {
             incident: &self.id,
             title: &self.title,
@@ -87,6 +90,11 @@ impl Summary {
             closed_at: self.closed_at?,
             memory: self.memory.as_ref()?,
         })
+    }
+
+    /// `Incident::is_history`, for the summary of one: not merged away nor discarded.
+    pub fn is_history(&self) -> bool {
+        self.merged_into.is_none() && !self.discarded
     }
 
     /// Whether `list` shows it without `--all`: open, neither merged away nor discarded.

@@ -172,7 +172,7 @@ fn one_outage_opened_twice_is_merged_with_every_entry_once_and_every_link_intact
     assert_eq!(
         said,
         format!(
-            "{survivor} merged in {other}: 12 entries; {other} is kept, read-only\n\
+            "{other} merged into {survivor}: 12 entries copied; {survivor} goes on, {other} is kept read-only\n\
              \x20 S1 is now S2: ana recorded S1 here first\n\
              \x20 H1 is now H3: ana recorded H1 here first\n\
              \x20 H2 is now H4: ana recorded H2 here first\n\
@@ -364,7 +364,7 @@ fn merging_again_changes_nothing_and_says_so() {
     );
     assert_eq!(
         env.ok(&["merge", &other]),
-        format!("{survivor} already has {other} merged in; nothing changed\n")
+        format!("{other} is already merged into {survivor}; nothing changed\n")
     );
     assert_eq!(env.quiet(&["merge", &other]), survivor);
     let again = env.json(&["merge", &other]);
@@ -564,7 +564,7 @@ fn a_kill_between_the_two_saves_of_a_merge_is_finished_by_merging_again() {
     assert_eq!(
         env.ok(&["-i", &survivor, "merge", &other]),
         format!(
-            "{survivor} merged in {other}: finished the merge that was cut short\n\
+            "{other} merged into {survivor}: finished the merge that was cut short\n\
              \x20 S1 is now S2: ana recorded S1 here first\n\
              \x20 H1 is now H3: ana recorded H1 here first\n\
              \x20 H2 is now H4: ana recorded H2 here first\n\
@@ -925,4 +925,31 @@ fn the_reason_is_the_words_after_the_command_or_after_why_and_a_typo_records_not
     env.quiet(&["discard", "--why", "still", "a", "test", "--by", "ben"]);
     assert_eq!(report(&env, &id)["marks"][2]["why"], "still a test");
     assert_eq!(report(&env, &id)["marks"][2]["by"], "ben");
+}
+
+/// An incident opened by mistake is no part of the team's memory: "seen before",
+/// `stats` and `search` leave it out, as `list` does.
+#[test]
+fn a_discarded_incident_is_not_seen_before_counted_or_found() {
+    let env = TestEnv::new();
+    env.open("trial of the tool, edge cpu");
+    env.quiet(&["symptom", "CPU at 100% on edge HTTP machines"]);
+    env.quiet(&["close", "just trying"]);
+    env.quiet(&["discard", "--why", "opened to try the tool"]);
+    let id = env.open("Edge 502s, CPU pegged");
+    env.quiet(&["symptom", "CPU at 100% on edge HTTP machines"]);
+    assert_eq!(env.json(&["status"])["seen_before"], serde_json::json!([]));
+    assert_eq!(env.json(&["stats"])["incidents"], 1);
+    let found = env.json(&["search", "edge", "cpu"]);
+    let incidents: Vec<&str> = found
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|hit| hit["incident"].as_str().expect("an id"))
+        .collect();
+    assert!(!incidents.is_empty());
+    assert!(
+        incidents.iter().all(|incident| *incident == id),
+        "{incidents:?}"
+    );
 }

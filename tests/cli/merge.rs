@@ -953,3 +953,38 @@ fn a_discarded_incident_is_not_seen_before_counted_or_found() {
         "{incidents:?}"
     );
 }
+
+/// Bob records into "DNS flapping" while, offline, Alice merges it into "Resolver
+/// errors": the sync folds Bob's late entries into the survivor, never strands them in
+/// the read-only incident.
+#[test]
+fn entries_recorded_elsewhere_before_a_merge_was_heard_of_follow_it_into_the_survivor() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let survivor = alice.open("Resolver errors in eu-west");
+    let other = alice.open("DNS flapping in eu-west");
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    bob.ok(&["use", &other]);
+    bob.quiet(&["symptom", "SERVFAIL from resolvers in eu-west-1"]);
+    bob.quiet(&["hypothesis", "upstream anycast flapping"]);
+    alice.ok(&["use", &survivor]);
+    alice.ok(&["merge", &other]);
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    let report = assert_converged(&[&alice, &bob], &survivor);
+    let texts: Vec<&str> = report["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| entry["text"].as_str().expect("text"))
+        .collect();
+    assert!(
+        texts.contains(&"SERVFAIL from resolvers in eu-west-1"),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"upstream anycast flapping"), "{texts:?}");
+}

@@ -243,7 +243,7 @@ impl Store {
         // Running now, and reading the documents afresh: whatever is recorded from here
         // on needs the next sync, which may now queue.
         drop(queued);
-        match self.sync_locked(&url, author, background) {
+        match self.sync_locked(&url, author, now, background) {
             Ok((mut synced, shared)) => {
                 synced.collapse_relabels();
                 let problem = match synced.problems.as_slice() {
@@ -273,6 +273,7 @@ impl Store {
         &self,
         url: &str,
         author: &str,
+        now: chrono::DateTime<chrono::Utc>,
         background: bool,
     ) -> Result<(Synced, HashMap<String, usize>)> {
         let git = Git::open(self.sync_dir().join("repo.git"), url, background)?;
@@ -290,6 +291,11 @@ impl Store {
             self.rename_clashes(&team, &mut synced)?;
             self.join_each(&team, &mut synced, &mut round)?;
             self.receive_new(&team, &mut synced, &mut round)?;
+            // Entries that came into an incident already merged away belong in the one
+            // it was merged into: folded in there, then read and sent afresh.
+            if self.fold_late_entries(author, now, &mut synced)? {
+                continue;
+            }
             if round.outgoing.is_empty() {
                 synced.problems.extend(round.problems);
                 return Ok((synced, round.shared));
@@ -632,6 +638,61 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Merges again each incident merged away here whose survivor here lacks some of its
+    /// entries (recorded elsewhere before that machine heard of the merge): what
+    /// `incident merge` does when run again. Returns whether anything was folded in.
+    fn fold_late_entries(
+        &self,
+        author: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        synced: &mut Synced,
+    ) -> Result<bool> {
+        let mut folded = false;
+        for id in self.ids()? {
+            let Ok(merged) = self.load(&id) else {
+                continue;
+            };
+            let Some(survivor) = merged.merged_into().map(|mark| mark.other().to_string()) else {
+                continue;
+            };
+            let Ok(there) = self.load(&survivor) else {
+                continue;
+            };
+            let have: HashSet<Uuid> = there.entries.iter().map(|entry| entry.uuid).collect();
+            if merged
+                .entries
+                .iter()
+                .all(|entry| have.contains(&entry.uuid))
+            {
+                continue;
+            }
+            let stamp = crate::model::Stamp {
+                uuid: Uuid::now_v7(),
+                at: now,
+                recorded_at: now,
+                by: author.to_string(),
+            };
+            let outcome = self.update_both(&survivor, &id, |survivor, merged| {
+                Ok(survivor.merge(merged, stamp, Uuid::now_v7(), None)?)
+            });
+            // A merge refused now (the survivor discarded since, say) leaves both as
+            // they are; `incident merge` says why.
+            let Ok((_, _, merge)) = outcome else {
+                continue;
+            };
+            folded |= merge.added > 0;
+            synced
+                .relabeled
+                .extend(merge.relabeled.iter().map(|moved| Relabeled {
+                    incident: survivor.clone(),
+                    from: moved.from.to_string(),
+                    to: moved.to.to_string(),
+                    by: moved.by.clone(),
+                }));
+        }
+        Ok(folded)
     }
 
     /// Saves the incidents only the remote has.

@@ -21,8 +21,19 @@ pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
     let stamp = context.stamp(&args.stamp)?;
     let saved = context.store.update(&id, |incident| {
         // `--root-cause H` is a root cause like any `incident cause --root --hypothesis H`,
-        // recorded as the incident closes, in its words.
-        if let Some(hypothesis) = root_cause {
+        // recorded as the incident closes, in its words, unless one already is.
+        let recorded_already = |incident: &crate::model::Incident, hypothesis: Label| {
+            let state = incident.state();
+            incident.entries.iter().any(|entry| {
+                entry.body
+                    == Body::Cause {
+                        cause: CauseKind::Root,
+                        hypothesis: Some(hypothesis),
+                    }
+                    && !state.is_retracted(entry.id)
+            })
+        };
+        if let Some(hypothesis) = root_cause.filter(|h| !recorded_already(incident, *h)) {
             let state = incident.state();
             let text = incident
                 .expect_entry(hypothesis, Some(Kind::Hypothesis))

@@ -18,6 +18,6 @@ pub fn run(context: &Context, ui: &mut Ui, args: DiscardArgs) -> Result<()> {
         ui,
         &saved.incident,
         "discarded: `incident list` no longer shows it, nothing was deleted, \
-         and `incident restore` brings it back",
+         and `incident restore` brings it back; `incident use REF` picks the one to go on with",
     )
 }

@@ -522,3 +522,29 @@ fn every_report_passes_markdownlint_and_pandoc() {
         );
     }
 }
+
+/// The root cause recorded with `cause --root --hypothesis H1`, then named again at the
+/// close: one root cause, not a second copy of it.
+#[test]
+fn closing_with_the_root_cause_already_recorded_records_it_once() {
+    let env = TestEnv::new();
+    env.open("Checkout 502s");
+    env.quiet(&["hypothesis", "pool exhausted"]);
+    env.quiet(&[
+        "cause",
+        "pool of 50 for 400 workers",
+        "--root",
+        "--hypothesis",
+        "H1",
+    ]);
+    env.quiet(&["close", "pool raised", "--root-cause", "H1"]);
+    let report = env.json(&["report", "--format", "json"]);
+    let causes: Vec<&serde_json::Value> = report["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|entry| entry["kind"] == "cause")
+        .collect();
+    assert_eq!(causes.len(), 1, "{causes:?}");
+    assert_eq!(causes[0]["text"], "pool of 50 for 400 workers");
+}

@@ -312,7 +312,11 @@ fn take_option(
             if run_on > 0 {
                 let first = value_word.map_or(value, |word| word.typed.clone());
                 value = std::iter::once(first.as_str())
-                    .chain(words[index..index + run_on].iter().map(|w| w.typed.as_str()))
+                    .chain(
+                        words[index..index + run_on]
+                            .iter()
+                            .map(|w| w.typed.as_str()),
+                    )
                     .collect::<Vec<_>>()
                     .join(" ");
                 index += run_on;
@@ -390,8 +394,8 @@ fn arrange(words: &[Word], specs: &[Spec], fixed: usize, command: &str) -> Resul
     let after_dashes = words.get(dashes + 1..).unwrap_or_default();
     let text = words[index..end].iter().chain(after_dashes);
     let text: Vec<String> = text.map(|word| word.typed.clone()).collect();
-    if let Some(at) = (index..end)
-        .find(|at| words[*at].typed.starts_with("--") && is_option(&words[*at], specs))
+    if let Some(at) =
+        (index..end).find(|at| words[*at].typed.starts_with("--") && is_option(&words[*at], specs))
     {
         let word = &words[at].typed;
         // `--owner Ben Ng` or `--at yesterday 23:00` at the end: the option is after the
@@ -559,6 +563,49 @@ mod tests {
             Err(Error::UnknownOption { nearest, .. }) => nearest,
             other => panic!("{line:?} was not refused as a mistyped option: {other:?}"),
         }
+    }
+
+    /// The prompt's words: `'…'` and `"…"` are quoted words.
+    fn prompt_words(line: &[&str]) -> Vec<String> {
+        let mut words = vec![Word::plain("incident".into())];
+        words.extend(line.iter().map(|typed| {
+            let unquoted = typed
+                .strip_prefix('\'')
+                .and_then(|rest| rest.strip_suffix('\''))
+                .unwrap_or(typed);
+            Word {
+                typed: typed.to_string(),
+                value: unquoted.to_string(),
+            }
+        }));
+        let args = normalize_words(&Cli::command(), words).expect("sorted");
+        args[1..].to_vec()
+    }
+
+    #[test]
+    fn a_quoted_word_is_text_as_typed_and_a_value_without_its_quotes() {
+        assert_eq!(
+            prompt_words(&["test", "disk", "'full'", "--run", "'df -h | tail -1'"]),
+            ["test", "--run=df -h | tail -1", "--", "disk", "'full'"]
+        );
+        assert_eq!(
+            prompt_words(&["note", "'--at'", "is", "'--'", "text"]),
+            ["note", "--", "'--at'", "is", "'--'", "text"]
+        );
+        assert_eq!(
+            prompt_words(&["result", "'T1'", "fine", "-q"]),
+            ["result", "--quiet", "--", "T1", "fine"]
+        );
+        assert_eq!(prompt_words(&["use", "'checkout'"]), ["use", "checkout"]);
+        // A free-text value of one quoted word is its value; of several, text as typed.
+        assert_eq!(
+            prompt_words(&["retract", "H1", "--why", "'dup of H2'"]),
+            ["retract", "--why=dup of H2", "--", "H1"]
+        );
+        assert_eq!(
+            prompt_words(&["retract", "H1", "--why", "'dup'", "of", "H2"]),
+            ["retract", "--why='dup' of H2", "--", "H1"]
+        );
     }
 
     #[test]

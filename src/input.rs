@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use uuid::Uuid;
 
@@ -144,7 +145,23 @@ fn edit_text() -> Result<Typed> {
     }
 }
 
+/// Set while `incident shell` reads its lines from standard input: a lone `-` there would
+/// read the rest of the script as its text.
+static STDIN_HOLDS_THE_SCRIPT: AtomicBool = AtomicBool::new(false);
+
+/// From now on, standard input is the script `incident shell` replays, and no text.
+pub fn stdin_holds_the_script() {
+    STDIN_HOLDS_THE_SCRIPT.store(true, Ordering::SeqCst);
+}
+
 fn read_stdin() -> Result<String> {
+    if STDIN_HOLDS_THE_SCRIPT.load(Ordering::SeqCst) {
+        return Err(Error::Usage(
+            "a lone `-` reads the text from standard input, but there the shell reads its \
+             lines; write the text on the line itself"
+                .into(),
+        ));
+    }
     let mut bytes = Vec::new();
     io::stdin()
         .lock()

@@ -26,6 +26,7 @@ mod retitle;
 mod retract;
 mod role;
 mod severity;
+mod shell;
 mod show;
 mod stage;
 mod status;
@@ -68,6 +69,7 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Option(args) => option::run(context, ui, args),
         Command::Decide(args) => decide::run(context, ui, args),
         Command::Report(args) => report::run(context, ui, args),
+        Command::Shell => shell::run(context),
         Command::Amend(args) => amend::run(context, ui, args),
         Command::Retitle(args) => retitle::run(context, ui, args),
         Command::Retract(args) => retract::run(context, ui, args),

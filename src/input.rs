@@ -145,20 +145,22 @@ fn edit_text() -> Result<Typed> {
     }
 }
 
-/// Set while `incident shell` reads its lines from standard input: a lone `-` there would
-/// read the rest of the script as its text.
-static STDIN_HOLDS_THE_SCRIPT: AtomicBool = AtomicBool::new(false);
+/// Set while `incident shell` reads its lines from standard input. A lone `-` would read
+/// the rest of a replayed script as its text, or, at the terminal, lines that Ctrl-C
+/// could not abandon (the prompt lives through Ctrl-C).
+static STDIN_IS_THE_SHELLS: AtomicBool = AtomicBool::new(false);
 
-/// From now on, standard input is the script `incident shell` replays, and no text.
-pub fn stdin_holds_the_script() {
-    STDIN_HOLDS_THE_SCRIPT.store(true, Ordering::SeqCst);
+/// From now on, standard input holds the shell's lines, and no text.
+pub fn stdin_is_the_shells() {
+    STDIN_IS_THE_SHELLS.store(true, Ordering::SeqCst);
 }
 
 fn read_stdin() -> Result<String> {
-    if STDIN_HOLDS_THE_SCRIPT.load(Ordering::SeqCst) {
+    if STDIN_IS_THE_SHELLS.load(Ordering::SeqCst) {
         return Err(Error::Usage(
-            "a lone `-` reads the text from standard input, but there the shell reads its \
-             lines; write the text on the line itself"
+            "a lone `-` reads the text from standard input, which holds the shell's own \
+             lines; write the text on the line itself, or type the command alone at the \
+             terminal to write it in the editor"
                 .into(),
         ));
     }

@@ -29,6 +29,9 @@ const HISTORY_LINES: usize = 1000;
 const HISTORY_BYTES: u64 = 64 * 1024 * 1024;
 /// How much of a candidate's description Tab shows beside it.
 const DESCRIPTION_CHARS: usize = 48;
+/// Up to this many candidates are listed one a line with their descriptions (a label's
+/// text tells `H2` from `H3`); more are listed by name, in columns, as a shell does.
+const DESCRIBED: usize = 12;
 
 /// What the engineer did at the prompt.
 pub enum Typed {
@@ -180,17 +183,28 @@ impl Completer for Completion {
         }
         words.splice(1..1, inherited);
         let index = words.len() - 1;
-        let pairs = completion::candidates(words, index)
+        let mut candidates = completion::candidates(words, index);
+        if candidates.len() > DESCRIBED {
+            for (_, description) in &mut candidates {
+                *description = None;
+            }
+        }
+        let width = candidates
+            .iter()
+            .map(|(value, _)| value.chars().count())
+            .max()
+            .unwrap_or(0);
+        let pairs = candidates
             .into_iter()
-            .map(|(value, description)| pair(value, description))
+            .map(|(value, description)| pair(value, description, width))
             .collect();
         Ok((start, pairs))
     }
 }
 
-/// A candidate as Tab offers it: its description beside it in the list, and a space after
-/// it once chosen, as a shell does (none after a folder).
-fn pair(value: String, description: Option<String>) -> Pair {
+/// A candidate as Tab offers it: its description beside it in the list (the names
+/// `width` wide), and a space after it once chosen, as a shell does (none after a folder).
+fn pair(value: String, description: Option<String>, width: usize) -> Pair {
     let display = match description.filter(|text| !text.is_empty()) {
         Some(text) => {
             let mut text = text.replace(char::is_whitespace, " ");
@@ -198,7 +212,7 @@ fn pair(value: String, description: Option<String>) -> Pair {
                 text.truncate(cut);
                 text.push('…');
             }
-            format!("{value}  {text}")
+            format!("{value:<width$}  {text}")
         }
         None => value.clone(),
     };

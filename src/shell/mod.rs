@@ -44,6 +44,7 @@ pub fn run(global: &GlobalArgs) -> Result<()> {
             "this is the incident shell already: type the command itself (Ctrl-D leaves)".into(),
         ));
     }
+    input::stdin_is_the_shells();
     let outcome = if io::stdin().is_terminal() {
         at_terminal(global)
     } else {
@@ -106,7 +107,6 @@ fn run_line(words: Vec<Word>, global: &GlobalArgs) -> Result<()> {
 /// Runs the lines of standard input in turn; the first that fails stops the replay, and
 /// its error is the shell's. Help asked for is printed, and the replay goes on.
 fn replay(global: &GlobalArgs) -> Result<()> {
-    input::stdin_holds_the_script();
     let mut bytes = Vec::new();
     for number in 1.. {
         let stopped = |source: Error| Error::Replay {

@@ -354,6 +354,11 @@ fn a_failing_line_is_said_and_the_prompt_goes_on() {
         &terminal.enter("note --bye ana paged"),
         "did you mean `--by`?",
     );
+    // Standard input is the prompt's: a lone `-` would wait on lines Ctrl-C cannot abandon.
+    shows(
+        &terminal.enter("symptom -"),
+        "write the text on the line itself",
+    );
     shows(&terminal.enter("note still here"), "N1 recorded");
     terminal.press("C-d");
     assert_eq!(terminal.exit_status(), 0);

@@ -2,8 +2,9 @@
 //! and an exit code: the process runs one (`main.rs`), the prompt runs one per line
 //! (`shell/`), through the same two functions, so a line behaves exactly as the command.
 
-use clap::{CommandFactory, FromArgMatches};
 use std::io::{self, Write};
+
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::argv::{self, Word};
 use crate::cli::{Cli, ColorChoice, GlobalArgs};

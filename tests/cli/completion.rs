@@ -409,7 +409,7 @@ fn commands_and_options_complete_as_clap_reads_them() {
         assert_eq!(values(&env, shell, &["incident", "hyp"]), ["hypothesis"]);
         assert_eq!(
             values(&env, shell, &["incident", "s"]),
-            ["symptom", "status", "show", "severity", "stage"],
+            ["symptom", "status", "show", "severity", "stage", "shell"],
             "{shell:?}"
         );
         assert_eq!(

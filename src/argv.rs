@@ -105,31 +105,57 @@ pub fn find_subcommand<'a>(root: &'a Command, word: &str) -> Option<&'a Command>
     }
 }
 
+/// A word of a command line: as it was typed, and as it reads where a value is read (an
+/// option's value, a label, the subcommand). From a shell the two are one, since the shell
+/// took the quotes off. The incident prompt reads lines itself: there a quoted word is one
+/// word, kept as typed, quotes and all, in the text (where every character is kept) and
+/// read without its quotes as an option's value (`--run 'df -h | tail -1'`). A quoted word
+/// is never an option, nor the `--` that ends them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub typed: String,
+    pub value: String,
+}
+
+impl Word {
+    /// A word as a shell hands it over.
+    pub fn plain(word: String) -> Word {
+        Word {
+            typed: word.clone(),
+            value: word,
+        }
+    }
+
+    fn ends_options(&self) -> bool {
+        self.typed == "--"
+    }
+}
+
 /// Where a word stands among the options: the option and any value attached to it.
-enum Word<'s> {
+enum Role<'s> {
     Long(&'s Spec, Option<String>),
     Shorts(Vec<(&'s Spec, Option<String>)>),
     Text,
 }
 
-fn classify<'s>(word: &str, specs: &'s [Spec]) -> Word<'s> {
+fn classify<'s>(word: &str, specs: &'s [Spec]) -> Role<'s> {
     if let Some(body) = word.strip_prefix("--") {
         let (name, value) = match body.split_once('=') {
             Some((name, value)) => (name, Some(value.to_string())),
             None => (body, None),
         };
         return match specs.iter().find(|spec| spec.long == name) {
-            Some(spec) if value.is_none() || spec.takes_value => Word::Long(spec, value),
-            _ => Word::Text,
+            Some(spec) if value.is_none() || spec.takes_value => Role::Long(spec, value),
+            _ => Role::Text,
         };
     }
     let Some(cluster) = word.strip_prefix('-').filter(|cluster| !cluster.is_empty()) else {
-        return Word::Text;
+        return Role::Text;
     };
     let mut shorts = Vec::new();
     for (index, letter) in cluster.char_indices() {
         let Some(spec) = specs.iter().find(|spec| spec.short == Some(letter)) else {
-            return Word::Text;
+            return Role::Text;
         };
         if spec.takes_value {
             // `-i db` and `-i=db` name a value; `-it` is a word someone typed (`exec -it`).
@@ -137,18 +163,32 @@ fn classify<'s>(word: &str, specs: &'s [Spec]) -> Word<'s> {
             return match rest.strip_prefix('=') {
                 Some(value) => {
                     shorts.push((spec, Some(value.to_string())));
-                    Word::Shorts(shorts)
+                    Role::Shorts(shorts)
                 }
                 None if rest.is_empty() => {
                     shorts.push((spec, None));
-                    Word::Shorts(shorts)
+                    Role::Shorts(shorts)
                 }
-                None => Word::Text,
+                None => Role::Text,
             };
         }
         shorts.push((spec, None));
     }
-    Word::Shorts(shorts)
+    Role::Shorts(shorts)
+}
+
+/// How a word of a line reads: what was typed decides whether it is an option (a quoted
+/// `'--at'` is text), and an attached value is read without its quotes
+/// (`--run='df -h'` runs `df -h`).
+fn role<'s>(word: &Word, specs: &'s [Spec]) -> Role<'s> {
+    match classify(&word.typed, specs) {
+        Role::Text => Role::Text,
+        _ => classify(&word.value, specs),
+    }
+}
+
+fn is_option(word: &Word, specs: &[Spec]) -> bool {
+    !matches!(classify(&word.typed, specs), Role::Text)
 }
 
 /// `H1`, `h2,H3`: labels with this letter, and nothing else.
@@ -178,8 +218,8 @@ fn option_name(word: &str) -> Option<&str> {
 
 /// Refuses the words before `--` that are shaped like long options but are none of the
 /// command's, or give a value to an option that takes none.
-fn check_option_shaped(words: &[String], specs: &[Spec], command: &str) -> Result<()> {
-    for word in words {
+fn check_option_shaped(words: &[Word], specs: &[Spec], command: &str) -> Result<()> {
+    for Word { typed: word, .. } in words {
         let Some(name) = option_name(word) else {
             continue;
         };
@@ -207,21 +247,20 @@ fn check_option_shaped(words: &[String], specs: &[Spec], command: &str) -> Resul
 /// options, pushing it to `options` as `--long=value`; returns where the next word starts.
 /// `trailing`: the option stands after the text, where a free-text value runs on.
 fn take_option(
-    words: &[String],
+    words: &[Word],
     index: usize,
     specs: &[Spec],
     options: &mut Vec<String>,
     trailing: bool,
 ) -> Option<usize> {
-    let is_option = |word: &str| !matches!(classify(word, specs), Word::Text);
-    let found = match classify(&words[index], specs) {
-        Word::Text => return None,
-        Word::Long(spec, value) => vec![(spec, value)],
-        Word::Shorts(shorts) => shorts,
+    let found = match role(&words[index], specs) {
+        Role::Text => return None,
+        Role::Long(spec, value) => vec![(spec, value)],
+        Role::Shorts(shorts) => shorts,
     };
     // After the text, `df -h` and `grep logs -i` are text: a short flag there is more
     // likely part of a command line someone typed than help, or an option with no value.
-    let short = !words[index].starts_with("--");
+    let short = !words[index].typed.starts_with("--");
     if trailing
         && short
         && found.iter().any(|(spec, value)| {
@@ -231,7 +270,7 @@ fn take_option(
                     && value.is_none()
                     && words
                         .get(index + 1)
-                        .is_none_or(|next| next == "--" || is_option(next)))
+                        .is_none_or(|next| next.ends_options() || is_option(next, specs)))
         })
     {
         return None;
@@ -243,17 +282,20 @@ fn take_option(
             continue;
         }
         let mut value = attached;
+        // The value's own word, when it is the next one.
+        let mut value_word = None;
         if value.is_none() {
-            let next = words.get(index).map(String::as_str);
-            let wanted = match next {
-                None | Some("--") => false,
+            let wanted = match words.get(index) {
+                None => false,
+                Some(next) if next.ends_options() => false,
                 Some(next) if spec.value_optional => spec
                     .label_letter
-                    .is_some_and(|letter| is_label_list(next, letter)),
-                Some(next) => !is_option(next),
+                    .is_some_and(|letter| is_label_list(&next.value, letter)),
+                Some(next) => !is_option(next, specs),
             };
             if wanted {
-                value = next.map(str::to_string);
+                value_word = words.get(index);
+                value = value_word.map(|word| word.value.clone());
                 index += 1;
             }
         }
@@ -262,28 +304,42 @@ fn take_option(
             continue;
         };
         // Free text runs on to the next option wherever it stands: `amend O1 --consequence
-        // keep the old limits` corrects the consequence, not the option's text.
+        // keep the old limits` corrects the consequence, not the option's text. Text of
+        // several words is kept as typed, as the text of an entry is.
         if spec.free_text {
-            while let Some(next) = words
-                .get(index)
-                .filter(|next| *next != "--" && !is_option(next))
-            {
-                value = format!("{value} {next}");
-                index += 1;
+            let run_on = words[index..]
+                .iter()
+                .take_while(|next| !next.ends_options() && !is_option(next, specs))
+                .count();
+            if run_on > 0 {
+                let first = value_word.map_or(value, |word| word.typed.clone());
+                value = std::iter::once(first.as_str())
+                    .chain(
+                        words[index..index + run_on]
+                            .iter()
+                            .map(|w| w.typed.as_str()),
+                    )
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                index += run_on;
             }
         }
         if spec.time {
             // Forgive `--at 1h 30m ago` and `--from 2026-11-21 02:47` typed without quotes.
-            let continuing = time::words_continuing(&value, &words[index..]);
-            for next in &words[index..index + continuing] {
+            let rest: Vec<String> = words[index..].iter().map(|w| w.value.clone()).collect();
+            let continuing = time::words_continuing(&value, &rest);
+            for next in &rest[..continuing] {
                 value = format!("{value} {next}");
             }
             index += continuing;
         }
         options.push(format!("--{}={value}", spec.long));
         if let Some(letter) = spec.label_letter {
-            while let Some(next) = words.get(index).filter(|next| is_label_list(next, letter)) {
-                options.push(format!("--{}={next}", spec.long));
+            while let Some(next) = words
+                .get(index)
+                .filter(|next| is_label_list(&next.value, letter))
+            {
+                options.push(format!("--{}={}", spec.long, next.value));
                 index += 1;
             }
         }
@@ -292,7 +348,7 @@ fn take_option(
 }
 
 /// The options in `words`, if every word is an option or an option's value.
-fn all_options(words: &[String], specs: &[Spec]) -> Option<Vec<String>> {
+fn all_options(words: &[Word], specs: &[Spec]) -> Option<Vec<String>> {
     let mut options = Vec::new();
     let mut index = 0;
     while index < words.len() {
@@ -308,21 +364,21 @@ fn all_options(words: &[String], specs: &[Spec]) -> Option<Vec<String>> {
 /// `ran grep -i error logs` and `df -h shows /var full` keep theirs, but a long option
 /// there is refused: `note deploy --at 10:00 failed` meant a time or meant text, and
 /// only the user knows which. `--` ends the options wherever it stands.
-fn arrange(words: &[String], specs: &[Spec], fixed: usize, command: &str) -> Result<Vec<String>> {
+fn arrange(words: &[Word], specs: &[Spec], fixed: usize, command: &str) -> Result<Vec<String>> {
     let dashes = words
         .iter()
-        .position(|word| word == "--")
+        .position(Word::ends_options)
         .unwrap_or(words.len());
     check_option_shaped(&words[..dashes], specs, command)?;
     let mut options = Vec::new();
     let mut positionals: Vec<String> = Vec::new();
     let mut index = 0;
     // Before the text: options, and the fixed positionals.
-    while index < words.len() && words[index] != "--" {
+    while index < words.len() && !words[index].ends_options() {
         if let Some(next) = take_option(words, index, specs, &mut options, false) {
             index = next;
         } else if positionals.len() < fixed {
-            positionals.push(words[index].clone());
+            positionals.push(words[index].value.clone());
             index += 1;
         } else {
             break;
@@ -337,44 +393,47 @@ fn arrange(words: &[String], specs: &[Spec], fixed: usize, command: &str) -> Res
             break;
         }
     }
-    let mut text: Vec<String> = words[index..end].to_vec();
-    if dashes < words.len() {
-        text.extend(words[dashes + 1..].iter().cloned());
-    }
-    if let Some(at) = (index..end).find(|at| {
-        words[*at].starts_with("--") && !matches!(classify(&words[*at], specs), Word::Text)
-    }) {
+    let after_dashes = words.get(dashes + 1..).unwrap_or_default();
+    let text = words[index..end].iter().chain(after_dashes);
+    let text: Vec<String> = text.map(|word| word.typed.clone()).collect();
+    if let Some(at) =
+        (index..end).find(|at| words[*at].typed.starts_with("--") && is_option(&words[*at], specs))
+    {
+        let word = &words[at].typed;
         // `--owner Ben Ng` or `--at yesterday 23:00` at the end: the option is after the
         // text, but its value is more than one word. Say that, not that it stands inside.
-        if let Word::Long(spec, None) = classify(&words[at], specs)
+        if let Role::Long(spec, None) = role(&words[at], specs)
             && spec.takes_value
             && spec.label_letter.is_none()
         {
             let rest = &words[at + 1..dashes];
             let value_words = rest
                 .iter()
-                .take_while(|word| !word.starts_with('-'))
+                .take_while(|word| !word.typed.starts_with('-'))
                 .count();
-            let value = rest[..value_words].join(" ");
+            let value = rest[..value_words]
+                .iter()
+                .map(|word| word.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let ends_the_line =
                 value_words == rest.len() || all_options(&rest[value_words..], specs).is_some();
             if value_words > 1 && ends_the_line {
                 // A time whose first word is a time by itself (`--at 10:00 failed`) was
                 // followed by text; one that is not (`--at yesterday 23:00`) is no time.
-                if spec.time && !time::is_time(&rest[0]) {
+                if spec.time && !time::is_time(&rest[0].value) {
                     return Err(Error::MalformedTime { input: value });
                 }
                 if !spec.time {
                     return Err(Error::Usage(format!(
-                        "`{}` takes one word, but {value_words} follow it; nothing was \
-                         recorded (quote a value with spaces: {} '{value}')",
-                        words[at], words[at]
+                        "`{word}` takes one word, but {value_words} follow it; nothing was \
+                         recorded (quote a value with spaces: {word} '{value}')"
                     )));
                 }
             }
         }
         return Err(Error::OptionInsideText {
-            word: words[at].clone(),
+            word: word.clone(),
             command: command.to_string(),
         });
     }
@@ -421,6 +480,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// Rewrites a whole command line (program name first) for clap; refuses a mistyped
 /// option or an option inside the text, so that nothing is recorded from it.
 pub fn normalize(root: &Command, args: Vec<String>) -> Result<Vec<String>> {
+    normalize_words(root, args.into_iter().map(Word::plain).collect())
+}
+
+/// [`normalize`] for words that may have been quoted: the text keeps them as typed,
+/// everything else reads their values.
+pub fn normalize_words(root: &Command, words: Vec<Word>) -> Result<Vec<String>> {
+    let values = |words: Vec<Word>| words.into_iter().map(|word| word.value).collect();
     let globals: Vec<Spec> = root
         .get_arguments()
         .filter(|arg| arg.is_global_set())
@@ -429,16 +495,18 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Result<Vec<String>> {
     let mut top_specs = specs_of(root, &[]);
     top_specs.push(flag("version", 'V'));
     let mut index = 1;
-    while index < args.len() {
-        let word = &args[index];
-        if word == "--" {
-            return Ok(args);
+    while index < words.len() {
+        let word = &words[index];
+        if word.ends_options() {
+            return Ok(values(words));
         }
-        match classify(word, &top_specs) {
-            Word::Text if word.starts_with('-') && word.len() > 1 => return Ok(args),
-            Word::Text => break,
-            Word::Long(spec, None) if spec.takes_value => index += 2,
-            Word::Shorts(shorts)
+        match role(word, &top_specs) {
+            Role::Text if word.typed.starts_with('-') && word.typed.len() > 1 => {
+                return Ok(values(words));
+            }
+            Role::Text => break,
+            Role::Long(spec, None) if spec.takes_value => index += 2,
+            Role::Shorts(shorts)
                 if shorts
                     .last()
                     .is_some_and(|(spec, value)| spec.takes_value && value.is_none()) =>
@@ -448,8 +516,11 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Result<Vec<String>> {
             _ => index += 1,
         }
     }
-    let Some(subcommand) = args.get(index).and_then(|word| find_subcommand(root, word)) else {
-        return Ok(args);
+    let Some(subcommand) = words
+        .get(index)
+        .and_then(|word| find_subcommand(root, &word.value))
+    else {
+        return Ok(values(words));
     };
     // Only commands that take free text need their words sorted; the rest are clap's
     // alone, which keeps its suggestions (`--al`: did you mean `--all`?).
@@ -457,15 +528,15 @@ pub fn normalize(root: &Command, args: Vec<String>) -> Result<Vec<String>> {
         .get_positionals()
         .any(|arg| matches!(arg.get_action(), clap::ArgAction::Append));
     if !takes_text {
-        return Ok(args);
+        return Ok(values(words));
     }
     let fixed = subcommand
         .get_positionals()
         .filter(|arg| !matches!(arg.get_action(), clap::ArgAction::Append))
         .count();
     let specs = specs_of(subcommand, &globals);
-    let arranged = arrange(&args[index + 1..], &specs, fixed, subcommand.get_name())?;
-    let mut rewritten = args[..=index].to_vec();
+    let arranged = arrange(&words[index + 1..], &specs, fixed, subcommand.get_name())?;
+    let mut rewritten: Vec<String> = values(words[..=index].to_vec());
     rewritten.extend(arranged);
     Ok(rewritten)
 }
@@ -494,6 +565,49 @@ mod tests {
             Err(Error::UnknownOption { nearest, .. }) => nearest,
             other => panic!("{line:?} was not refused as a mistyped option: {other:?}"),
         }
+    }
+
+    /// The prompt's words: `'…'` and `"…"` are quoted words.
+    fn prompt_words(line: &[&str]) -> Vec<String> {
+        let mut words = vec![Word::plain("incident".into())];
+        words.extend(line.iter().map(|typed| {
+            let unquoted = typed
+                .strip_prefix('\'')
+                .and_then(|rest| rest.strip_suffix('\''))
+                .unwrap_or(typed);
+            Word {
+                typed: typed.to_string(),
+                value: unquoted.to_string(),
+            }
+        }));
+        let args = normalize_words(&Cli::command(), words).expect("sorted");
+        args[1..].to_vec()
+    }
+
+    #[test]
+    fn a_quoted_word_is_text_as_typed_and_a_value_without_its_quotes() {
+        assert_eq!(
+            prompt_words(&["test", "disk", "'full'", "--run", "'df -h | tail -1'"]),
+            ["test", "--run=df -h | tail -1", "--", "disk", "'full'"]
+        );
+        assert_eq!(
+            prompt_words(&["note", "'--at'", "is", "'--'", "text"]),
+            ["note", "--", "'--at'", "is", "'--'", "text"]
+        );
+        assert_eq!(
+            prompt_words(&["result", "'T1'", "fine", "-q"]),
+            ["result", "--quiet", "--", "T1", "fine"]
+        );
+        assert_eq!(prompt_words(&["use", "'checkout'"]), ["use", "checkout"]);
+        // A free-text value of one quoted word is its value; of several, text as typed.
+        assert_eq!(
+            prompt_words(&["retract", "H1", "--why", "'dup of H2'"]),
+            ["retract", "--why=dup of H2", "--", "H1"]
+        );
+        assert_eq!(
+            prompt_words(&["retract", "H1", "--why", "'dup'", "of", "H2"]),
+            ["retract", "--why='dup' of H2", "--", "H1"]
+        );
     }
 
     #[test]

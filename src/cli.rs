@@ -30,7 +30,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Default, Args)]
 pub struct GlobalArgs {
     /// Data directory [default: $INCIDENT_DIR, else the platform's data directory]
     #[arg(long, global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
@@ -60,8 +60,9 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,
@@ -226,6 +227,17 @@ pub enum Command {
         after_help = "Examples:\n  incident stats\n  incident stats --since 2026-01-01 --format markdown"
     )]
     Stats(StatsArgs),
+    /// A prompt of its own: type commands without `incident`, and no shell reads them
+    #[command(
+        long_about = "A prompt of its own: type commands without `incident`, and no shell reads \
+                      them, so ; ' \" $(…) ` | & # ! in the text are kept as typed. A line is \
+                      split at spaces; a value in quotes is one word (--run 'df -h | tail -1'). \
+                      Tab completes, the arrow keys walk the history, Ctrl-C abandons the \
+                      line, Ctrl-D leaves. With standard input not a terminal, runs each line \
+                      in turn and stops at the first that fails, with its exit code.",
+        after_help = "Examples:\n  incident shell\n  incident shell < timeline.txt"
+    )]
+    Shell,
     /// Print a shell completion script
     #[command(after_help = "Example:\n  source <(incident completions bash)")]
     Completions(CompletionsArgs),

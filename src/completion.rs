@@ -10,10 +10,13 @@
 //! This runs before `argv::normalize` and clap's parsing, since the line is unfinished.
 //! A completion never prints an error, never panics aloud and never writes a file: at
 //! worst the shell offers nothing.
+//!
+//! `incident shell` completes its own lines with the same engine and completers
+//! ([`candidates`]), so which option takes which labels is known here alone.
 
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use clap::{Command, CommandFactory};
 use clap_complete::CompletionCandidate;
@@ -37,7 +40,11 @@ const HELP_CHARS: usize = 60;
 
 /// The words of the line being completed that stand before the cursor, program name
 /// first, with subcommand prefixes spelt out: what the completers read the incident from.
-static LINE: OnceLock<Vec<String>> = OnceLock::new();
+static LINE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn set_line(words: &[String]) {
+    *LINE.lock().unwrap_or_else(PoisonError::into_inner) = words.to_vec();
+}
 
 /// With `COMPLETE` naming a shell, prints the registration script or the candidates for
 /// the line the shell passes, and exits. Any other value of `COMPLETE` is not a request
@@ -129,9 +136,34 @@ fn prepare(shell: &dyn EnvCompleter, mut args: Vec<OsString>) -> Vec<OsString> {
     }
     let command = Cli::command();
     spell_out_subcommand(&command, &mut words, index);
-    let _ = LINE.set(words.iter().take(index).cloned().collect());
+    set_line(&words[..index.min(words.len())]);
     args.extend(words.into_iter().map(OsString::from));
     args
+}
+
+/// What Tab offers in `incident shell` for `words[index]` (program name first; the word
+/// under the cursor as typed so far): each candidate and its description, from the engine
+/// and completers the shells' Tab asks.
+pub fn candidates(mut words: Vec<String>, index: usize) -> Vec<(String, Option<String>)> {
+    // Built once: a prompt completes many lines, and the engine only reads the tree.
+    static COMMAND: OnceLock<Mutex<Command>> = OnceLock::new();
+    let command = COMMAND.get_or_init(|| Mutex::new(command_to_complete()));
+    let Ok(mut command) = command.lock() else {
+        return Vec::new();
+    };
+    spell_out_subcommand(&command, &mut words, index);
+    set_line(&words[..index.min(words.len())]);
+    let current_dir = std::env::current_dir().ok();
+    let args = words.into_iter().map(OsString::from).collect();
+    clap_complete::engine::complete(&mut command, args, index, current_dir.as_deref())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|candidate| !candidate.is_hide_set())
+        .map(|candidate| {
+            let value = candidate.get_value().to_string_lossy().into_owned();
+            (value, candidate.get_help().map(ToString::to_string))
+        })
+        .collect()
 }
 
 /// Bash splits `--rules-out=H1` into `--rules-out`, `=`, `H1` (`=` is in
@@ -206,7 +238,7 @@ fn takes_separate_value(root: &Command, word: &str) -> bool {
 /// The context of the line being completed: `--dir` and `-i` as the command would read
 /// them (the text's own `-i` stays text), then `INCIDENT_DIR` and `INCIDENT`.
 fn line_context() -> Option<Context> {
-    let line = LINE.get()?.clone();
+    let line = LINE.lock().ok()?.clone();
     let command = Cli::command();
     let args = argv::normalize(&command, line.clone()).unwrap_or(line);
     // The line is unfinished (`--for` still waits for its value), so clap stops early:

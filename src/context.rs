@@ -12,6 +12,8 @@ use crate::ui::Ui;
 use crate::{id, time};
 
 pub struct Context {
+    /// The global options the command was given.
+    pub global: GlobalArgs,
     pub store: Store,
     pub now: DateTime<Utc>,
     reference: Option<String>,
@@ -27,6 +29,7 @@ impl Context {
         let from_environment = environment.clone().filter(|_| global.incident.is_none());
         let reference = global.incident.clone().or(environment);
         Ok(Context {
+            global: global.clone(),
             store: Store::locate(global.dir.clone())?,
             now: time::now()?,
             reference,

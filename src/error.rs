@@ -97,6 +97,10 @@ pub enum Error {
     /// Text written in the editor that could not be recorded: its file is left in place.
     #[error("{source}")]
     TextKept { path: PathBuf, source: Box<Error> },
+    /// The line of a script replayed into `incident shell` that failed; nothing after it
+    /// ran.
+    #[error("{source}")]
+    Replay { line: usize, source: Box<Error> },
 }
 
 fn size_text(bytes: u64) -> String {
@@ -125,7 +129,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Clap(error) => u8::try_from(error.exit_code()).unwrap_or(2),
-            Error::TextKept { source, .. } => source.exit_code(),
+            Error::TextKept { source, .. } | Error::Replay { source, .. } => source.exit_code(),
             Error::Model(error) => error.exit_code(),
             Error::Usage(_)
             | Error::InvalidUtf8 { .. }
@@ -142,6 +146,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             Error::Model(error) => return error.hint(),
+            Error::Replay { source, .. } => return source.hint(),
             Error::TextKept { path, source } => {
                 let kept = format!(
                     "what you wrote is kept in {}",
@@ -201,7 +206,7 @@ impl Error {
             Error::NoMatchingIncident { candidates, .. }
             | Error::AmbiguousIncident { candidates, .. } => candidates,
             Error::NotShared { problems } => problems,
-            Error::TextKept { source, .. } => source.candidates(),
+            Error::TextKept { source, .. } | Error::Replay { source, .. } => source.candidates(),
             _ => &[],
         }
     }

@@ -67,6 +67,20 @@ pub fn slugify(title: &str) -> String {
     slug
 }
 
+/// The id without the opening date `candidate` put before it, where there is one:
+/// `checkout-returns-502s`, as a prompt names the incident.
+pub fn without_date(id: &str) -> &str {
+    let dated = id.len() > 11
+        && id.as_bytes()[..11]
+            .iter()
+            .enumerate()
+            .all(|(at, b)| match at {
+                4 | 7 | 10 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+    if dated { &id[11..] } else { id }
+}
+
 /// The id for a new incident: its local opening date and the title's slug, with `-2`,
 /// `-3`, … for the `attempt`-th clash.
 pub fn candidate(date: chrono::NaiveDate, title: &str, attempt: u32) -> String {
@@ -106,6 +120,17 @@ pub fn resolve(reference: &str, ids: &[String]) -> Result<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_short_form_drops_the_opening_date_only() {
+        assert_eq!(
+            without_date("2026-11-21-checkout-returns-502s"),
+            "checkout-returns-502s"
+        );
+        assert_eq!(without_date("db-down"), "db-down");
+        assert_eq!(without_date("2026-11-21"), "2026-11-21");
+        assert_eq!(without_date("2026-11-2x-a"), "2026-11-2x-a");
+    }
 
     #[test]
     fn slugs_keep_words_and_drop_everything_else() {

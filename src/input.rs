@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use uuid::Uuid;
 
@@ -144,7 +145,25 @@ fn edit_text() -> Result<Typed> {
     }
 }
 
+/// Set while `incident shell` reads its lines from standard input. A lone `-` would read
+/// the rest of a replayed script as its text, or, at the terminal, lines that Ctrl-C
+/// could not abandon (the prompt lives through Ctrl-C).
+static STDIN_IS_THE_SHELLS: AtomicBool = AtomicBool::new(false);
+
+/// From now on, standard input holds the shell's lines, and no text.
+pub fn stdin_is_the_shells() {
+    STDIN_IS_THE_SHELLS.store(true, Ordering::SeqCst);
+}
+
 fn read_stdin() -> Result<String> {
+    if STDIN_IS_THE_SHELLS.load(Ordering::SeqCst) {
+        return Err(Error::Usage(
+            "a lone `-` reads the text from standard input, which holds the shell's own \
+             lines; write the text on the line itself, or type the command alone at the \
+             terminal to write it in the editor"
+                .into(),
+        ));
+    }
     let mut bytes = Vec::new();
     io::stdin()
         .lock()

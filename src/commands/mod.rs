@@ -31,6 +31,7 @@ mod retract;
 mod role;
 mod search;
 mod severity;
+mod shell;
 mod show;
 mod stage;
 mod stats;
@@ -80,6 +81,7 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Report(args) => report::run(context, ui, args),
         Command::Search(args) => search::run(context, ui, args),
         Command::Stats(args) => stats::run(context, ui, args),
+        Command::Shell => shell::run(context),
         Command::Amend(args) => amend::run(context, ui, args),
         Command::Retitle(args) => retitle::run(context, ui, args),
         Command::Retract(args) => retract::run(context, ui, args),

@@ -169,6 +169,8 @@ struct StopSignals {
 
 impl StopSignals {
     fn install() -> StopSignals {
+        // A stop asked for during an earlier run (the prompt runs many) is not this one's.
+        INTERRUPTED.store(false, Ordering::SeqCst);
         let mut previous = Vec::new();
         for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
             // SAFETY: sigaction(2) with zeroed, then filled, structs we own; the handler

@@ -12,6 +12,7 @@ pub mod list;
 pub mod log;
 pub mod markdown;
 pub mod paint;
+pub mod prompt;
 pub mod receipt;
 pub mod search;
 pub mod show;

@@ -86,6 +86,11 @@ impl Store {
         Ok(Store::at(root))
     }
 
+    /// The data directory.
+    pub fn root(&self) -> &std::path::Path {
+        &self.root
+    }
+
     pub fn at(root: PathBuf) -> Store {
         Store {
             root,

@@ -650,7 +650,7 @@ fn an_incident_opened_by_mistake_is_discarded_and_restored_exactly_as_it_was() {
         env.ok(&["discard", "--why", "opened by mistake at 3AM"]),
         format!(
             "{mistake} discarded: `incident list` no longer shows it, nothing was deleted, and \
-             `incident restore` brings it back\n"
+             `incident restore` brings it back; `incident use REF` picks the one to go on with\n"
         )
     );
     assert_eq!(

@@ -1,0 +1,33 @@
+//! The prompt of `incident shell`: where the engineer is, read fresh before every line.
+
+use crate::id;
+use crate::model::{Incident, Status};
+use crate::sanitize;
+
+/// The prompt when no incident is chosen (none open yet, or it cannot be read).
+pub const PLAIN: &str = "incident> ";
+
+/// The longest name the prompt gives an incident, in characters, so the line stays long
+/// enough to type in.
+const NAME_CHARS: usize = 32;
+
+/// `checkout-returns-502s (mitigated, sev 2, 1 standing)> `: the incident without its
+/// date, its stage, its severity once one is set, and how many hypotheses still stand;
+/// `checkout-returns-502s (closed)> ` once closed.
+pub fn prompt(incident: &Incident) -> String {
+    let mut name = sanitize::one_line(id::without_date(&incident.id));
+    if let Some((cut, _)) = name.char_indices().nth(NAME_CHARS) {
+        name.truncate(cut);
+        name.push('…');
+    }
+    if incident.status() == Status::Closed {
+        return format!("{name} (closed)> ");
+    }
+    let state = incident.state();
+    let mut facts = vec![state.stage().name().to_string()];
+    if let Some(severity) = state.severity() {
+        facts.push(format!("sev {severity}"));
+    }
+    facts.push(format!("{} standing", state.standing().len()));
+    format!("{name} ({})> ", facts.join(", "))
+}

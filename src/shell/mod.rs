@@ -1,0 +1,191 @@
+//! `incident shell`: a prompt of its own, so that no shell stands between a tired engineer
+//! and the log. Each line is a command without the word `incident`, split by the rules in
+//! `line.rs` and run by `app::execute`, the same function the process runs its arguments
+//! through: a line prints, fails and exits as the same command would.
+//!
+//! At a terminal the line editor (`editor.rs`) reads the lines; the prompt names the
+//! current incident as it is on disk now; an error is said and the prompt goes on.
+//! Otherwise standard input is a script, a timeline kept during an outage: its lines run
+//! in turn, and the first that fails ends the replay with its exit code.
+
+mod editor;
+mod line;
+
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::CommandFactory;
+
+use crate::app;
+use crate::argv::Word;
+use crate::cli::{Cli, ColorChoice, GlobalArgs};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::input;
+use crate::model::MAX_TEXT_BYTES;
+use crate::render::prompt;
+use crate::ui::Ui;
+
+use editor::{Editor, Typed};
+
+/// The longest line a script may hold: the longest text, and room for a command and its
+/// options.
+const LINE_BYTES: usize = MAX_TEXT_BYTES + 4096;
+
+/// Set while the prompt is open: `shell` typed inside it is refused.
+static OPEN: AtomicBool = AtomicBool::new(false);
+
+/// Opens the prompt, or replays standard input; `global`: the options it was given, which
+/// every line takes unless it gives its own.
+pub fn run(global: &GlobalArgs) -> Result<()> {
+    if OPEN.swap(true, Ordering::SeqCst) {
+        return Err(Error::Usage(
+            "this is the incident shell already: type the command itself (Ctrl-D leaves)".into(),
+        ));
+    }
+    input::stdin_is_the_shells();
+    let outcome = if io::stdin().is_terminal() {
+        at_terminal(global)
+    } else {
+        replay(global)
+    };
+    OPEN.store(false, Ordering::SeqCst);
+    outcome
+}
+
+fn at_terminal(global: &GlobalArgs) -> Result<()> {
+    let mut ui = Ui::new(ColorChoice::Never, false, false);
+    let mut editor = Editor::open(global, &mut ui)?;
+    ui.note(
+        "incident shell: commands without `incident`; `help` lists them, Tab completes, \
+         Ctrl-D leaves",
+    );
+    let _ctrl_c = CtrlCSparesThePrompt::install();
+    loop {
+        let line = match editor.read(&prompt_now(global), &mut ui)? {
+            Typed::Line(line) => line,
+            Typed::Abandoned => continue,
+            Typed::Leave => return Ok(()),
+        };
+        if line::is_blank_or_comment(&line) {
+            continue;
+        }
+        let words = line::command(line::split(&line));
+        match panic::catch_unwind(AssertUnwindSafe(|| run_line(words, global))) {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                app::report_error(&error);
+            }
+            // The panic hook said what broke, in one line. The prompt goes on: the locks
+            // the line held went with it, and what it saved is whole, as every save is.
+            Err(_) => ui.hint("that was a bug in incident, not your typing; the shell goes on"),
+        }
+        let _ = io::stdout().flush();
+    }
+}
+
+/// The prompt as the incident is now on disk: another terminal may have changed it, or
+/// chosen another one.
+fn prompt_now(global: &GlobalArgs) -> String {
+    let incident = Context::new(global).ok().and_then(|context| {
+        let id = context.target().ok()?;
+        context.store.load(&id).ok()
+    });
+    incident.map_or_else(
+        || prompt::PLAIN.to_string(),
+        |incident| prompt::prompt(&incident),
+    )
+}
+
+/// Runs a line as the process runs its arguments, with a tree of its own: the command
+/// line's parse never saw an earlier line.
+fn run_line(words: Vec<Word>, global: &GlobalArgs) -> Result<()> {
+    app::execute(&mut Cli::command(), words, global)
+}
+
+/// Runs the lines of standard input in turn; the first that fails stops the replay, and
+/// its error is the shell's. Help asked for is printed, and the replay goes on.
+fn replay(global: &GlobalArgs) -> Result<()> {
+    let mut bytes = Vec::new();
+    for number in 1.. {
+        let stopped = |source: Error| Error::Replay {
+            line: number,
+            source: Box::new(source),
+        };
+        bytes.clear();
+        // The lock is taken for one line at a time: a command of the script may look at
+        // standard input (and is refused a lone `-`).
+        let read = io::stdin()
+            .lock()
+            .take(LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut bytes)
+            .map_err(|source| stopped(Error::io("standard input", source)))?;
+        if read == 0 {
+            return Ok(());
+        }
+        if bytes.len() > LINE_BYTES {
+            return Err(stopped(Error::Usage(format!(
+                "the line is longer than {LINE_BYTES} bytes"
+            ))));
+        }
+        let line = String::from_utf8(std::mem::take(&mut bytes)).map_err(|_| {
+            stopped(Error::InvalidUtf8 {
+                what: "a line of standard input",
+            })
+        })?;
+        let line = line.strip_suffix('\n').unwrap_or(&line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line::is_blank_or_comment(line) {
+            continue;
+        }
+        match run_line(line::command(line::split(line)), global) {
+            Ok(()) => {}
+            Err(help) if help.exit_code() == 0 => {
+                app::report_error(&help);
+            }
+            Err(error) => return Err(stopped(error)),
+        }
+    }
+    Ok(())
+}
+
+/// While the prompt is open, Ctrl-C during a command (the editor open, a lock awaited
+/// briefly, a board drawn) does not end the shell: the line editor reads Ctrl-C as a key,
+/// but between prompts the terminal sends SIGINT. `test --run` still stops the command
+/// it runs with it: its own handler stands in for this one while it runs. SIGINT
+/// ignored by whoever started the shell stays ignored.
+struct CtrlCSparesThePrompt {
+    previous: Option<libc::sigaction>,
+}
+
+extern "C" fn spare_the_prompt(_signal: libc::c_int) {}
+
+impl CtrlCSparesThePrompt {
+    fn install() -> CtrlCSparesThePrompt {
+        // SAFETY: sigaction(2) with zeroed, then filled, structs we own; the handler does
+        // nothing. SA_RESTART: no read or wait of a running command is cut short.
+        let previous = unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = spare_the_prompt as *const () as libc::sighandler_t;
+            action.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut action.sa_mask);
+            let ignored = libc::sigaction(libc::SIGINT, std::ptr::null(), &mut old) != 0
+                || old.sa_sigaction == libc::SIG_IGN;
+            (!ignored && libc::sigaction(libc::SIGINT, &action, &mut old) == 0).then_some(old)
+        };
+        CtrlCSparesThePrompt { previous }
+    }
+}
+
+impl Drop for CtrlCSparesThePrompt {
+    fn drop(&mut self) {
+        if let Some(previous) = &self.previous {
+            // SAFETY: restores the disposition sigaction(2) itself returned.
+            unsafe {
+                libc::sigaction(libc::SIGINT, previous, std::ptr::null_mut());
+            }
+        }
+    }
+}

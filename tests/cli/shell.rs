@@ -1,0 +1,552 @@
+//! `incident shell`: typed into a real terminal through tmux, as an engineer types at
+//! 3AM, and replayed from a file, as a timeline kept during an outage is. Every story
+//! reads what was stored, not only the screen.
+
+use std::cell::Cell;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::env::{TestEnv, command_line, entry, labels, require_tool};
+
+/// How long the screen may take to show what a test waits for.
+const DEADLINE: Duration = Duration::from_secs(15);
+
+/// A tmux server of the test's own, running one pane of 120 by 40 characters.
+struct Terminal {
+    tmux: PathBuf,
+    socket: PathBuf,
+    /// How many prompts the test has waited for: keys are pressed only at a prompt,
+    /// never while a line runs (the terminal would echo them, and a Ctrl-D typed then is
+    /// no Ctrl-D at the prompt).
+    prompts: Cell<usize>,
+}
+
+impl Terminal {
+    /// `incident ARGS` in a pane, with the test's clean environment and `vars`.
+    #[track_caller]
+    fn open(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Terminal {
+        let tmux = require_tool("tmux");
+        let config = env.home().join("tmux.conf");
+        // The pane stays when the program ends, so what it said can be read.
+        std::fs::write(
+            &config,
+            "set -g remain-on-exit on\nset -g status off\nset -g history-limit 5000\n",
+        )
+        .expect("the tmux configuration is written");
+        // A server of its own for each terminal: one killed may still be going when the
+        // next one starts.
+        static SERVERS: AtomicUsize = AtomicUsize::new(0);
+        let server = SERVERS.fetch_add(1, Ordering::SeqCst);
+        let terminal = Terminal {
+            tmux,
+            socket: env.home().join(format!("tmux-{server}.sock")),
+            prompts: Cell::new(0),
+        };
+        let started = terminal
+            .tmux()
+            .env_clear()
+            .envs(env.vars())
+            .envs(vars.iter().copied())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm-256color")
+            .current_dir(env.home())
+            .arg("-f")
+            .arg(&config)
+            .args(["new-session", "-d", "-s", "night", "-x", "120", "-y", "40"])
+            // The shell around the program survives the Ctrl-C a test sends while a line
+            // runs, to say how it ended; the program itself gets SIGINT as usual.
+            .arg(format!(
+                "trap true INT; {}; echo \"{EXIT_STATUS}$?]\"",
+                command_line(args)
+            ))
+            .status()
+            .expect("tmux runs");
+        assert!(started.success(), "tmux could not start a session");
+        terminal.next_prompt();
+        terminal
+    }
+
+    fn tmux(&self) -> Command {
+        let mut tmux = Command::new(&self.tmux);
+        tmux.arg("-S").arg(&self.socket);
+        tmux
+    }
+
+    #[track_caller]
+    fn send(&self, args: &[&str]) {
+        let sent = self
+            .tmux()
+            .args(["send-keys", "-t", "night"])
+            .args(args)
+            .status()
+            .expect("tmux runs");
+        assert!(sent.success(), "tmux send-keys {args:?} failed");
+    }
+
+    /// Types `text` as it is, every character a key.
+    #[track_caller]
+    fn type_text(&self, text: &str) {
+        self.send(&["-l", text]);
+    }
+
+    /// Presses a key by tmux's name for it: `Enter`, `Tab`, `Up`, `C-c`, `C-d`.
+    #[track_caller]
+    fn press(&self, key: &str) {
+        self.send(&[key]);
+    }
+
+    /// Types a line, presses Enter, and waits for the prompt after it; returns the screen.
+    #[track_caller]
+    fn enter(&self, line: &str) -> String {
+        self.type_text(line);
+        self.press("Enter");
+        self.next_prompt()
+    }
+
+    /// Waits for the prompt after the last one waited for; returns the screen.
+    #[track_caller]
+    fn next_prompt(&self) -> String {
+        let wanted = self.prompts.get() + 1;
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.lines().filter(|line| is_prompt(line)).count() >= wanted {
+                self.prompts.set(wanted);
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the screen never showed prompt {wanted}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Everything the pane showed, wrapped lines joined.
+    fn screen(&self) -> String {
+        let captured = self
+            .tmux()
+            .args(["capture-pane", "-p", "-J", "-S", "-", "-t", "night"])
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&captured.stdout).into_owned()
+    }
+
+    /// Waits until `text` shows `times` times on the screen; returns the screen.
+    #[track_caller]
+    fn wait_for_times(&self, text: &str, times: usize) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.matches(text).count() >= times {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the screen never showed {text:?} {times} time(s):\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[track_caller]
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_for_times(text, 1)
+    }
+
+    /// Waits for the program to end; returns its exit status.
+    #[track_caller]
+    fn exit_status(&self) -> i32 {
+        let screen = self.wait_for(EXIT_STATUS);
+        let (_, after) = screen.rsplit_once(EXIT_STATUS).expect("waited for");
+        let status = after.split(']').next().unwrap_or_default();
+        status.parse().expect("an exit status")
+    }
+}
+
+/// What the pane prints when the program ends, before its exit status: tmux 3.3 can lose
+/// the end of a pane's program (it stays a zombie, its status never read), so the shell
+/// around it says.
+const EXIT_STATUS: &str = "[exit status ";
+
+/// A line that starts with a prompt: `incident> `, or `name (facts)> `.
+fn is_prompt(line: &str) -> bool {
+    line.starts_with("incident>")
+        || line
+            .split_once(")>")
+            .and_then(|(head, _)| head.split_once(" ("))
+            .is_some_and(|(name, _)| !name.is_empty() && !name.contains(' '))
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").output();
+    }
+}
+
+const CHECKOUT: &str = "2026-11-21-checkout-returns-502s";
+const PROMPT: &str = "checkout-returns-502s (investigating, 0 standing)> ";
+
+/// `report --format json` of the checkout incident.
+#[track_caller]
+fn report(env: &TestEnv) -> Value {
+    env.json(&["report", "--format", "json", "-i", CHECKOUT])
+}
+
+/// The screen shows `text`, or the test fails showing the screen.
+#[track_caller]
+fn shows(screen: &str, text: &str) {
+    assert!(
+        screen.contains(text),
+        "the screen does not show {text:?}:\n{screen}"
+    );
+}
+
+#[test]
+fn a_night_typed_at_the_prompt_is_stored_as_typed() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    shows(&terminal.screen(), PROMPT);
+
+    // What a shell would have run, split, expanded or waited on is text here.
+    let pasted = r#"ERROR pool; retry=3 it's "down" $(hostname) `id` a|b && c & #42 !! 'x'"#;
+    shows(&terminal.enter(&format!("symptom {pasted}")), "S1 recorded");
+    shows(
+        &terminal.enter("h DB connection pool exhausted"),
+        "H1 recorded",
+    );
+    let screen =
+        terminal.enter("test count the waiters --for H1 --run 'echo 340 waiters | tr a-z A-Z'");
+    shows(&screen, "340 WAITERS");
+    shows(&screen, "R1 recorded");
+    // Tab finishes a half-typed label, of the kind the word takes.
+    terminal.type_text("result T");
+    terminal.press("Tab");
+    terminal.wait_for("> result T1");
+    terminal.type_text("pool at 100/100 --confirms h");
+    terminal.press("Tab");
+    terminal.wait_for("--confirms H1");
+    terminal.press("Enter");
+    let screen = terminal.next_prompt();
+    shows(&screen, "R2 recorded");
+    shows(
+        &screen,
+        "checkout-returns-502s (investigating, 1 standing)> ",
+    );
+
+    let report = report(&env);
+    assert_eq!(labels(&report), ["S1", "H1", "T1", "R1", "R2"]);
+    assert_eq!(entry(&report, "S1")["text"], pasted);
+    assert_eq!(entry(&report, "H1")["kind"], "hypothesis");
+    assert_eq!(entry(&report, "T1")["text"], "count the waiters");
+    assert_eq!(entry(&report, "T1")["for"], json!(["H1"]));
+    let document = env.document(CHECKOUT);
+    assert_eq!(
+        entry(&document, "R1")["command"],
+        "echo 340 waiters | tr a-z A-Z"
+    );
+    assert_eq!(entry(&document, "R1")["output"], "340 WAITERS\n");
+    assert_eq!(entry(&report, "R2")["test"], "T1");
+    assert_eq!(entry(&report, "R2")["text"], "pool at 100/100");
+    assert_eq!(entry(&report, "R2")["confirms"], json!(["H1"]));
+}
+
+#[test]
+fn tab_offers_only_the_labels_the_option_takes() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    env.quiet(&["symptom", "5xx at 12%"]);
+    env.quiet(&["hypothesis", "bad deploy"]);
+    env.quiet(&["hypothesis", "DB pool exhausted"]);
+    env.quiet(&["test", "roll back", "--for", "H1"]);
+    env.quiet(&["result", "T1", "502s go on", "--rules-out"]);
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    shows(&terminal.screen(), "(investigating, 1 standing)> ");
+
+    // H1 is ruled out and S1 is no hypothesis: H2 is the one label `--for` takes.
+    terminal.type_text("test read the pool gauges --for ");
+    terminal.press("Tab");
+    terminal.wait_for("--for H2");
+    terminal.press("Enter");
+    shows(&terminal.next_prompt(), "T2 recorded");
+    // A command's prefix, and `--explains`, which takes symptoms.
+    terminal.type_text("hyp");
+    terminal.press("Tab");
+    terminal.wait_for("> hypothesis");
+    terminal.type_text("retry storm --explains ");
+    terminal.press("Tab");
+    terminal.wait_for("--explains S1");
+    terminal.press("Enter");
+    shows(&terminal.next_prompt(), "H3 recorded");
+
+    assert_eq!(entry(&report(&env), "T2")["for"], json!(["H2"]));
+    assert_eq!(
+        entry(&env.document(CHECKOUT), "H3")["explains"],
+        json!(["S1"])
+    );
+}
+
+#[test]
+fn the_history_outlives_the_session_and_is_private() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let first = Terminal::open(&env, &["shell"], &[]);
+    shows(&first.enter("note paged the DBA"), "N1 recorded");
+    first.press("C-d");
+    assert_eq!(first.exit_status(), 0);
+    drop(first);
+
+    let mode = |path: &std::path::Path| {
+        let metadata = std::fs::metadata(path).expect("it exists");
+        metadata.permissions().mode() & 0o777
+    };
+    assert_eq!(mode(&env.data_dir().join("shell-history")), 0o600);
+    assert_eq!(mode(&env.data_dir()), 0o700);
+
+    // The next night, Up brings the line back; Ctrl-C abandons it, and nothing is
+    // recorded twice.
+    let second = Terminal::open(&env, &["shell"], &[]);
+    second.press("Up");
+    second.wait_for("> note paged the DBA");
+    second.press("C-c");
+    second.next_prompt();
+    second.press("C-d");
+    assert_eq!(second.exit_status(), 0);
+    assert_eq!(labels(&report(&env)), ["N1"]);
+}
+
+#[test]
+fn ctrl_c_abandons_the_line_and_ctrl_d_leaves() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    terminal.type_text("note reboot db-1 now");
+    terminal.press("C-c");
+    terminal.next_prompt();
+    shows(
+        &terminal.enter("note rebooting db-2 instead"),
+        "N1 recorded",
+    );
+    terminal.press("C-d");
+    assert_eq!(terminal.exit_status(), 0);
+
+    let report = report(&env);
+    assert_eq!(labels(&report), ["N1"]);
+    assert_eq!(entry(&report, "N1")["text"], "rebooting db-2 instead");
+}
+
+#[test]
+fn a_failing_line_is_said_and_the_prompt_goes_on() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    shows(
+        &terminal.enter("result T9 pool fine"),
+        "error: no such entry: T9",
+    );
+    shows(
+        &terminal.enter("note --bye ana paged"),
+        "did you mean `--by`?",
+    );
+    // Standard input is the prompt's: a lone `-` would wait on lines Ctrl-C cannot abandon.
+    shows(
+        &terminal.enter("symptom -"),
+        "write the text on the line itself",
+    );
+    shows(&terminal.enter("note still here"), "N1 recorded");
+    terminal.press("C-d");
+    assert_eq!(terminal.exit_status(), 0);
+    assert_eq!(labels(&report(&env)), ["N1"]);
+}
+
+#[test]
+fn the_prompt_reads_the_incident_from_disk_before_every_line() {
+    let env = TestEnv::new();
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    shows(&terminal.screen(), "incident> ");
+    shows(&terminal.enter("open Checkout returns 502s"), PROMPT);
+    shows(
+        &terminal.enter("hypothesis DB pool exhausted"),
+        "checkout-returns-502s (investigating, 1 standing)> ",
+    );
+
+    // Another terminal moves the incident on; the next prompt says so.
+    env.quiet(&["severity", "2"]);
+    env.quiet(&["stage", "mitigated"]);
+    shows(
+        &terminal.enter(""),
+        "checkout-returns-502s (mitigated, sev 2, 1 standing)> ",
+    );
+    env.quiet(&["close", "pool raised to 200"]);
+    shows(&terminal.enter(""), "checkout-returns-502s (closed)> ");
+}
+
+#[test]
+fn ctrl_c_during_a_run_stops_the_command_not_the_shell() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    // What the command prints is not what was typed: `watching` shows once it runs.
+    terminal.type_text("test is the pool draining --run 'printf \"%sing\\n\" watch; sleep 60'");
+    terminal.press("Enter");
+    terminal.wait_for("\nwatching");
+    terminal.press("C-c");
+    shows(&terminal.next_prompt(), "error: interrupted");
+    // The next run is not stopped by the Ctrl-C of the one before.
+    shows(
+        &terminal.enter("test is the API up --run 'echo up'"),
+        "R1 recorded",
+    );
+    terminal.press("C-d");
+    assert_eq!(terminal.exit_status(), 0);
+
+    let report = report(&env);
+    assert_eq!(labels(&report), ["T1", "R1"]);
+    assert_eq!(entry(&report, "T1")["text"], "is the API up");
+}
+
+#[test]
+fn the_editor_opens_on_a_terminal_in_its_usual_mode() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    // An editor that writes whether the terminal reads whole lines (`icanon`) or keys.
+    let editor = env.home().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nstty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon > \"$1\"\n",
+    )
+    .expect("the editor is written");
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755))
+        .expect("the editor is executable");
+    let editor = editor.to_str().expect("a UTF-8 path");
+    let terminal = Terminal::open(&env, &["shell"], &[("EDITOR", editor)]);
+    shows(&terminal.enter("note"), "N1 recorded");
+    assert_eq!(entry(&report(&env), "N1")["text"], "icanon");
+}
+
+#[test]
+fn help_works_inside_and_a_shell_inside_is_refused() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    shows(&terminal.enter("help symptom"), "Usage: incident symptom");
+    shows(
+        &terminal.enter("shell"),
+        "error: this is the incident shell already",
+    );
+    shows(&terminal.enter("sym still answering"), "S1 recorded");
+    terminal.press("C-d");
+    assert_eq!(terminal.exit_status(), 0);
+
+    let stderr = env.fails(&["shell", "now"], 2);
+    assert!(stderr.contains("unexpected argument 'now'"), "{stderr}");
+}
+
+/// A timeline written during the outage, replayed into the log: comments and blank lines
+/// are skipped, and the sixth line fails.
+const TIMELINE: &str = "\
+# 02:41 paged; the VPN was down, so this was kept in a file
+symptom ERROR pool; retry=3 it's \"down\" | grep & #42 !!
+
+h DB connection pool exhausted --at 02:45
+test count the waiters --for H1 --run 'echo 340 waiters'
+result T9 pool at 100/100 --confirms H1
+note this line never runs
+";
+
+#[test]
+fn a_replay_runs_each_line_and_stops_at_the_first_that_fails() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let out = env.run_with_stdin(&["shell", "-q"], TIMELINE);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stdout, "S1\nH1\nT1 R1\n");
+    assert!(
+        out.stderr
+            .contains("error: no such entry: T9 (expected a test)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .ends_with("hint: line 6 failed, so the lines after it did not run\n"),
+        "{}",
+        out.stderr
+    );
+
+    let report = report(&env);
+    assert_eq!(labels(&report), ["S1", "H1", "T1", "R1"]);
+    assert_eq!(
+        entry(&report, "S1")["text"],
+        r#"ERROR pool; retry=3 it's "down" | grep & #42 !!"#
+    );
+    assert_eq!(entry(&report, "H1")["at"], "2026-11-21T02:45:00Z");
+    assert_eq!(
+        entry(&env.document(CHECKOUT), "R1")["command"],
+        "echo 340 waiters"
+    );
+}
+
+#[test]
+fn a_replay_exits_with_the_code_of_the_line_that_failed() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    // A line typed wrong is exit 2, as the command would be.
+    let out = env.run_with_stdin(&["shell"], "note paged\nnote --at someday x\nnote never\n");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("line 2 failed"), "{}", out.stderr);
+    // A lone `-` would read the rest of the script: refused, and nothing after it runs.
+    let out = env.run_with_stdin(&["shell"], "symptom -\nnote never\n");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("write the text on the line itself"),
+        "{}",
+        out.stderr
+    );
+    // Help is no failure: it is printed, and the replay goes on.
+    let out = env.run_with_stdin(&["shell"], "help note\nnote after the help\n");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Usage: incident note"),
+        "{}",
+        out.stdout
+    );
+    let report = report(&env);
+    assert_eq!(labels(&report), ["N1", "N2"]);
+    assert_eq!(entry(&report, "N2")["text"], "after the help");
+}
+
+#[test]
+fn the_lines_take_the_options_the_shell_was_given() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    env.open("Payments slow");
+    // `-i` and `--json` for every line; a line's own options win.
+    let out = env.run_with_stdin(
+        &["-i", "checkout", "--json", "shell"],
+        "note for checkout\nnote -i payments for payments\n",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let receipts: Vec<Value> = serde_json::Deserializer::from_str(&out.stdout)
+        .into_iter()
+        .map(|receipt| receipt.expect("JSON values, one after another"))
+        .collect();
+    assert_eq!(receipts[0]["incident"], CHECKOUT);
+    assert_eq!(receipts[1]["incident"], "2026-11-21-payments-slow");
+
+    let elsewhere = env.home().join("elsewhere");
+    let dir = elsewhere.to_str().expect("a UTF-8 path");
+    let out = env.run_with_stdin(&["--dir", dir, "shell"], "open Elsewhere\n");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        elsewhere
+            .join("incidents/2026-11-21-elsewhere.json")
+            .is_file()
+    );
+}

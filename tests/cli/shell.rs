@@ -550,3 +550,33 @@ fn the_lines_take_the_options_the_shell_was_given() {
             .is_file()
     );
 }
+
+/// Lines typed faster than they run (or pasted without bracketed paste) all run, in
+/// order: none is lost between one prompt and the next.
+#[test]
+fn lines_typed_ahead_all_run_in_order() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    // One send: every key reaches the terminal at once, before the first line has run.
+    let lines: Vec<String> = (1..=6)
+        .map(|number| format!("note burst {number}"))
+        .collect();
+    let mut keys = Vec::new();
+    for line in &lines {
+        keys.extend([line.as_str(), "Enter"]);
+    }
+    terminal.send(&keys);
+    terminal.wait_for("N6 recorded");
+    std::thread::sleep(Duration::from_millis(300));
+    terminal.press("C-d");
+    assert_eq!(terminal.exit_status(), 0);
+    let report = report(&env);
+    assert_eq!(labels(&report), ["N1", "N2", "N3", "N4", "N5", "N6"]);
+    for number in 1..=6 {
+        assert_eq!(
+            entry(&report, &format!("N{number}"))["text"],
+            format!("burst {number}")
+        );
+    }
+}

@@ -146,6 +146,100 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A file of ours mapped into memory, read-only: for the search index, tens of MB that a
+/// read would copy and a fresh buffer would zero first. Opened and checked as
+/// `read_regular` does.
+///
+/// A mapping reads the file as it is on disk, so a file truncated while mapped would fault
+/// on access. Every file of ours is replaced by renaming a new one over it
+/// (`AtomicWrite`), never truncated in place, so the mapped inode stays whole for as long
+/// as it is mapped.
+pub struct Mapped {
+    start: *const u8,
+    len: usize,
+}
+
+// SAFETY: a read-only mapping owned by one value; nothing writes through it.
+unsafe impl Send for Mapped {}
+unsafe impl Sync for Mapped {}
+
+impl Mapped {
+    pub fn empty() -> Mapped {
+        Mapped {
+            start: std::ptr::NonNull::<u8>::dangling().as_ptr(),
+            len: 0,
+        }
+    }
+}
+
+impl std::ops::Deref for Mapped {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        // SAFETY: `start` is a live read-only mapping of `len` bytes (or dangling with
+        // `len` 0), unmapped only on drop.
+        unsafe { std::slice::from_raw_parts(self.start, self.len) }
+    }
+}
+
+impl Drop for Mapped {
+    fn drop(&mut self) {
+        if self.len > 0 {
+            // SAFETY: the mapping made in `map_regular`, unmapped once.
+            unsafe {
+                libc::munmap(self.start as *mut libc::c_void, self.len);
+            }
+        }
+    }
+}
+
+pub fn map_regular(path: &Path, limit: u64) -> Result<Mapped> {
+    use std::os::fd::AsRawFd;
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|source| not_regular(path).unwrap_or_else(|| Error::io(path, source)))?;
+    let metadata = file.metadata().map_err(|source| Error::io(path, source))?;
+    if !metadata.is_file() {
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            found: kind_name(metadata.file_type()),
+        });
+    }
+    if metadata.len() > limit {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    let len = usize::try_from(metadata.len()).map_err(|_| Error::TooLarge {
+        path: path.to_path_buf(),
+        limit,
+    })?;
+    if len == 0 {
+        return Ok(Mapped::empty());
+    }
+    // SAFETY: a read-only private mapping of an open regular file, of its size.
+    let start = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ,
+            libc::MAP_PRIVATE,
+            file.as_raw_fd(),
+            0,
+        )
+    };
+    if start == libc::MAP_FAILED {
+        return Err(Error::io(path, std::io::Error::last_os_error()));
+    }
+    Ok(Mapped {
+        start: start as *const u8,
+        len,
+    })
+}
+
 /// When opening `path` failed: whether that is because something other than a regular
 /// file is there (a symlink refused by `O_NOFOLLOW`, a FIFO with no reader).
 pub fn not_regular(path: &Path) -> Option<Error> {

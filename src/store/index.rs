@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 
 use super::atomic::{
-    AtomicWrite, Durability, Placement, read_regular, sweep_stale_temps, temp_path,
+    AtomicWrite, Durability, Mapped, Placement, map_regular, sweep_stale_temps, temp_path,
 };
 use super::cache::FileKey;
 use super::{FILE_MODE, Store};
@@ -44,7 +44,7 @@ pub struct Indexed {
 
 /// Every readable incident's folded text.
 pub struct SearchIndex {
-    bytes: Vec<u8>,
+    bytes: Mapped,
     pub incidents: Vec<Indexed>,
 }
 
@@ -119,9 +119,12 @@ impl Store {
         // Reading the index (tens of MB) and checking every document's key (thousands
         // of stats) are each most of a search's time: done side by side.
         let (bytes, documents) = std::thread::scope(|scope| {
-            let reading = scope.spawn(|| read_regular(&path, MAX_INDEX_BYTES).unwrap_or_default());
+            let reading = scope.spawn(|| map_regular(&path, MAX_INDEX_BYTES).ok());
             let documents = self.documents();
-            (reading.join().unwrap_or_default(), documents)
+            (
+                reading.join().ok().flatten().unwrap_or_else(Mapped::empty),
+                documents,
+            )
         });
         let documents = documents?;
         let mut read = parse(&bytes).unwrap_or_default();

@@ -116,26 +116,12 @@ fn remove_if_present(path: &Path) -> Result<()> {
 /// more than `limit` bytes are read (`/dev/zero` or a runaway file would eat the memory).
 /// A missing file is an `Error::Io` whose source is `NotFound`.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-        .open(path)
-        .map_err(|source| not_regular(path).unwrap_or_else(|| Error::io(path, source)))?;
-    let metadata = file.metadata().map_err(|source| Error::io(path, source))?;
-    if !metadata.is_file() {
-        return Err(Error::NotRegularFile {
-            path: path.to_path_buf(),
-            found: kind_name(metadata.file_type()),
-        });
-    }
+    let (file, len) = open_regular(path, limit)?;
     let too_large = || Error::TooLarge {
         path: path.to_path_buf(),
         limit,
     };
-    if metadata.len() > limit {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    let mut bytes = Vec::with_capacity(len);
     // One byte past the limit tells a file that grew since the stat.
     file.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -195,28 +181,7 @@ impl Drop for Mapped {
 
 pub fn map_regular(path: &Path, limit: u64) -> Result<Mapped> {
     use std::os::fd::AsRawFd;
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-        .open(path)
-        .map_err(|source| not_regular(path).unwrap_or_else(|| Error::io(path, source)))?;
-    let metadata = file.metadata().map_err(|source| Error::io(path, source))?;
-    if !metadata.is_file() {
-        return Err(Error::NotRegularFile {
-            path: path.to_path_buf(),
-            found: kind_name(metadata.file_type()),
-        });
-    }
-    if metadata.len() > limit {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            limit,
-        });
-    }
-    let len = usize::try_from(metadata.len()).map_err(|_| Error::TooLarge {
-        path: path.to_path_buf(),
-        limit,
-    })?;
+    let (file, len) = open_regular(path, limit)?;
     if len == 0 {
         return Ok(Mapped::empty());
     }
@@ -238,6 +203,33 @@ pub fn map_regular(path: &Path, limit: u64) -> Result<Mapped> {
         start: start as *const u8,
         len,
     })
+}
+
+/// Opens a file of ours for reading: only a regular file, without following a symlink or
+/// blocking, checked on the open file itself, and no larger than `limit`. Returns it with
+/// its length.
+fn open_regular(path: &Path, limit: u64) -> Result<(fs::File, usize)> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|source| not_regular(path).unwrap_or_else(|| Error::io(path, source)))?;
+    let metadata = file.metadata().map_err(|source| Error::io(path, source))?;
+    if !metadata.is_file() {
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            found: kind_name(metadata.file_type()),
+        });
+    }
+    let too_large = || Error::TooLarge {
+        path: path.to_path_buf(),
+        limit,
+    };
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let len = usize::try_from(metadata.len()).map_err(|_| too_large())?;
+    Ok((file, len))
 }
 
 /// When opening `path` failed: whether that is because something other than a regular

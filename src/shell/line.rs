@@ -76,6 +76,12 @@ pub fn is_blank_or_comment(line: &str) -> bool {
     line.is_empty() || line.starts_with('#')
 }
 
+/// Whether the line asks to leave the prompt, as `exit` and `quit` do in psql and
+/// redis-cli (no command of ours has either name).
+pub fn is_leave(line: &str) -> bool {
+    matches!(line.trim(), "exit" | "quit")
+}
+
 /// The command line a line of the prompt stands for: the program name, then its words. A
 /// first word `incident`, typed out of habit, is the program name already.
 pub fn command(pieces: impl IntoIterator<Item = Piece>) -> Vec<Word> {

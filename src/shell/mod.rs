@@ -59,7 +59,7 @@ fn at_terminal(global: &GlobalArgs) -> Result<()> {
     let mut editor = Editor::open(global, &mut ui)?;
     ui.note(
         "incident shell: commands without `incident`; `help` lists them, Tab completes, \
-         Ctrl-D leaves",
+         Ctrl-D or `exit` leaves",
     );
     let _ctrl_c = CtrlCSparesThePrompt::install();
     loop {
@@ -70,6 +70,9 @@ fn at_terminal(global: &GlobalArgs) -> Result<()> {
         };
         if line::is_blank_or_comment(&line) {
             continue;
+        }
+        if line::is_leave(&line) {
+            return Ok(());
         }
         let words = line::command(line::split(&line));
         match panic::catch_unwind(AssertUnwindSafe(|| run_line(words, global))) {

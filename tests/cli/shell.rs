@@ -580,3 +580,16 @@ fn lines_typed_ahead_all_run_in_order() {
         );
     }
 }
+
+/// `exit` and `quit` leave, as in psql and redis-cli.
+#[test]
+fn exit_leaves_the_prompt() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    shows(&terminal.enter("note leaving now"), "N1 recorded");
+    terminal.type_text("exit");
+    terminal.press("Enter");
+    assert_eq!(terminal.exit_status(), 0);
+    assert_eq!(labels(&report(&env)), ["N1"]);
+}

@@ -118,7 +118,8 @@ impl Store {
 
 impl Synced {
     /// Labels renumbered twice in one sync (a push rejected after the first) are told
-    /// once, from the label the user typed to the one it ended up with.
+    /// once, from the label the user typed to the one it ended up with, naming who
+    /// recorded the typed label first.
     pub fn collapse_relabels(&mut self) {
         let mut collapsed: Vec<super::Relabeled> = Vec::new();
         for moved in std::mem::take(&mut self.relabeled) {
@@ -126,10 +127,8 @@ impl Synced {
                 .iter_mut()
                 .find(|earlier| earlier.incident == moved.incident && earlier.to == moved.from)
             {
-                Some(earlier) => {
-                    earlier.to = moved.to;
-                    earlier.by = moved.by;
-                }
+                // Whoever took the label the user typed is the one to name.
+                Some(earlier) => earlier.to = moved.to,
                 None => collapsed.push(moved),
             }
         }
@@ -222,5 +221,37 @@ impl Store {
             .split(|byte| *byte == b'\n')
             .filter_map(|line| serde_json::from_slice(line).ok())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Relabeled;
+    use super::*;
+
+    fn moved(from: &str, to: &str, by: &str) -> Relabeled {
+        Relabeled {
+            incident: "2026-11-21-dns".into(),
+            from: from.into(),
+            to: to.into(),
+            by: by.into(),
+        }
+    }
+
+    /// Alice's H2 clashed with Carol's, became H5, the push was rejected, and Bob had
+    /// taken H5 meanwhile: Alice hears of H2 once, now H8, taken first by Carol.
+    #[test]
+    fn a_label_renumbered_twice_is_told_once_naming_who_took_it_first() {
+        let mut synced = Synced {
+            relabeled: vec![moved("H2", "H5", "carol"), moved("H5", "H8", "bob")],
+            ..Synced::default()
+        };
+        synced.collapse_relabels();
+        let told: Vec<(&str, &str, &str)> = synced
+            .relabeled
+            .iter()
+            .map(|moved| (moved.from.as_str(), moved.to.as_str(), moved.by.as_str()))
+            .collect();
+        assert_eq!(told, [("H2", "H8", "carol")]);
     }
 }

@@ -145,17 +145,28 @@ impl std::str::FromStr for Stage {
 
     /// Any case, or an unambiguous prefix: `Mitigated`, `mitig`.
     fn from_str(input: &str) -> super::error::Result<Stage> {
-        let typed = input.trim().to_lowercase();
-        let mut matching = Stage::ALL
-            .into_iter()
-            .filter(|stage| !typed.is_empty() && stage.name().starts_with(&typed));
-        match (matching.next(), matching.next()) {
-            (Some(stage), None) => Ok(stage),
-            _ => Err(super::error::Error::Usage(format!(
+        by_prefix(input, Stage::ALL, Stage::name).ok_or_else(|| {
+            super::error::Error::Usage(format!(
                 "{input:?} is not a stage: {}",
                 Stage::ALL.map(Stage::name).join(", ")
-            ))),
-        }
+            ))
+        })
+    }
+}
+
+/// The one of `all` whose name `input` is, in any case, or an unambiguous prefix of.
+fn by_prefix<T: Copy, const N: usize>(
+    input: &str,
+    all: [T; N],
+    name: fn(T) -> &'static str,
+) -> Option<T> {
+    let typed = input.trim().to_lowercase();
+    let mut matching = all
+        .into_iter()
+        .filter(|item| !typed.is_empty() && name(*item).starts_with(&typed));
+    match (matching.next(), matching.next()) {
+        (Some(item), None) => Some(item),
+        _ => None,
     }
 }
 
@@ -210,16 +221,11 @@ impl std::str::FromStr for Went {
 
     /// `well`, `wrong`, `lucky`, any case, or a prefix that names one (`we` does not).
     fn from_str(input: &str) -> super::error::Result<Went> {
-        let typed = input.trim().to_lowercase();
-        let mut matching = Went::ALL
-            .into_iter()
-            .filter(|went| !typed.is_empty() && went.name().starts_with(&typed));
-        match (matching.next(), matching.next()) {
-            (Some(went), None) => Ok(went),
-            _ => Err(super::error::Error::Usage(format!(
+        by_prefix(input, Went::ALL, Went::name).ok_or_else(|| {
+            super::error::Error::Usage(format!(
                 "{input:?} is not how it went: well, wrong or lucky"
-            ))),
-        }
+            ))
+        })
     }
 }
 
@@ -595,5 +601,63 @@ impl TryFrom<StoredEntry> for Entry {
             by,
             text,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::label::Series;
+
+    /// `relink` and `links` walk the same fields: a link `links` reports and `relink`
+    /// missed would point at the wrong entry after a sync or a merge renumbered it.
+    #[test]
+    fn relink_moves_every_link_that_links_reports() {
+        let l = |series, number| Label::new(series, number);
+        let bodies = [
+            Body::Hypothesis {
+                explains: vec![l(Series::S, 1)],
+            },
+            Body::Test {
+                targets: vec![l(Series::H, 1), l(Series::H, 2)],
+            },
+            Body::Result {
+                test: l(Series::T, 1),
+                rules_out: vec![l(Series::H, 1)],
+                confirms: vec![l(Series::H, 2)],
+                run: None,
+            },
+            Body::Decision {
+                option: l(Series::O, 1),
+            },
+            Body::Done {
+                actions: vec![l(Series::A, 1)],
+            },
+            Body::Cause {
+                cause: CauseKind::Root,
+                hypothesis: Some(l(Series::H, 2)),
+            },
+            Body::Amend {
+                target: l(Series::S, 1),
+                time: None,
+                owner: None,
+                consequence: None,
+            },
+            Body::Retract {
+                target: l(Series::N, 1),
+                undo: false,
+            },
+        ];
+        for body in bodies {
+            let before = body.links();
+            assert!(!before.is_empty(), "{body:?} has links");
+            let mut moved = body.clone();
+            moved.relink(|label| Label::new(label.series, label.number + 100));
+            let expected: Vec<(Label, Option<Kind>)> = before
+                .iter()
+                .map(|(label, kind)| (Label::new(label.series, label.number + 100), *kind))
+                .collect();
+            assert_eq!(moved.links(), expected, "{body:?}");
+        }
     }
 }

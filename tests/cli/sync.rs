@@ -854,3 +854,32 @@ fn a_label_a_background_sync_renumbered_is_refused_once_with_the_news() {
         "maxmemory set to 2GB, too low"
     );
 }
+
+/// The board never asks the network: with a remote set, `status` (human and JSON) runs
+/// no git at all, so a hung remote cannot hang it.
+#[test]
+fn status_never_runs_git() {
+    let remote = Remote::new();
+    let mut alice = machine(&remote, "alice");
+    alice.open("Slow logins");
+    alice.quiet(&["symptom", "p99 login 9s"]);
+    alice.ok(&["sync"]);
+    let spy = alice.home().join("spy-bin");
+    std::fs::create_dir_all(&spy).expect("a folder");
+    let called = alice.home().join("git-was-called");
+    std::fs::write(
+        spy.join("git"),
+        format!("#!/bin/sh\ntouch '{}'\nsleep 60\n", called.display()),
+    )
+    .expect("write");
+    std::fs::set_permissions(
+        spy.join("git"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    alice.set_var("PATH", &spy);
+    assert!(alice.ok(&["status"]).contains("Shared through"));
+    alice.json(&["status"]);
+    alice.ok(&["list"]);
+    assert!(!called.exists(), "status ran git");
+}

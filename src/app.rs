@@ -11,7 +11,8 @@ use crate::cli::{Cli, ColorChoice, GlobalArgs};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::ui::Ui;
-use crate::{commands, news, sanitize, store};
+use crate::{commands, news};
+use incident_core::{sanitize, store};
 
 /// Runs one command line, program name first, parsed with `tree`: `Cli::command()` as
 /// built, never parsed with before (clap adds to it as it parses, its `help` for one, and
@@ -33,7 +34,7 @@ pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &GlobalArg
     // the engineer does not wait for: once, for the process and every line of the prompt.
     if !syncing
         && context.store.saved_any()
-        && let Err(error) = store::spawn_background_sync(&context.store)
+        && let Err(error) = background_sync(&context.store)
     {
         ui.warn(&format!("could not start sharing: {error}"));
     }
@@ -43,6 +44,17 @@ pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &GlobalArg
     }
     outcome?;
     ui.flush()
+}
+
+/// Shares what this process saved: `incident --dir DIR sync --background`, detached.
+fn background_sync(store: &store::Store) -> Result<()> {
+    let program = std::env::current_exe().map_err(|source| Error::io("incident", source))?;
+    let mut command = std::process::Command::new(program);
+    command
+        .arg("--dir")
+        .arg(store.root())
+        .args(["sync", "--background"]);
+    Ok(store::spawn_background_sync(store, command)?)
 }
 
 /// A line's global options over the prompt's: each one the line gives wins.

@@ -25,8 +25,8 @@ use clap_complete::env::{EnvCompleter, Shells};
 use crate::argv;
 use crate::cli::{Cli, ColorChoice, GlobalArgs};
 use crate::context::Context;
-use crate::model::{Entry, Kind, State};
-use crate::sanitize;
+use incident_core::model::{Entry, Kind, State};
+use incident_core::sanitize;
 
 /// The environment variable that asks for completion, and names the shell.
 const VAR: &str = "COMPLETE";
@@ -305,7 +305,7 @@ impl Wanted {
 /// The labels of the incident `context` acts on that `wanted` takes, each with its
 /// current text; none when there is no such incident or it cannot be read.
 pub fn labels(context: &Context, wanted: Wanted) -> Vec<(String, String)> {
-    let Ok(incident) = context.target().and_then(|id| context.store.load(&id)) else {
+    let Ok(incident) = context.target().and_then(|id| Ok(context.store.load(&id)?)) else {
         return Vec::new();
     };
     let state = incident.state();

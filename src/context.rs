@@ -1,15 +1,18 @@
 //! What every command shares: where the data lives, the clock, who is typing, and which
 //! incident a command acts on.
 
+use std::path::PathBuf;
+
 use chrono::{DateTime, Local, Utc};
 use uuid::Uuid;
 
 use crate::cli::{GlobalArgs, StampArgs};
-use crate::error::{Error, Result};
-use crate::model::Stamp;
-use crate::store::Store;
+use crate::error::{CoreError, Error, Result};
+use crate::time;
 use crate::ui::Ui;
-use crate::{id, time};
+use incident_core::id;
+use incident_core::model::Stamp;
+use incident_core::store::Store;
 
 pub struct Context {
     /// The global options the command was given.
@@ -21,6 +24,18 @@ pub struct Context {
     from_environment: Option<String>,
 }
 
+/// The data directory, the first that applies: `--dir`, `INCIDENT_DIR`, the platform's
+/// data directory for `incident`.
+pub fn data_dir(global: &GlobalArgs) -> Result<PathBuf> {
+    if let Some(dir) = &global.dir {
+        return Ok(dir.clone());
+    }
+    match std::env::var_os("INCIDENT_DIR") {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => Ok(Store::default_root()?),
+    }
+}
+
 impl Context {
     pub fn new(global: &GlobalArgs) -> Result<Context> {
         let environment = std::env::var("INCIDENT")
@@ -30,7 +45,7 @@ impl Context {
         let reference = global.incident.clone().or(environment);
         Ok(Context {
             global: global.clone(),
-            store: Store::locate(global.dir.clone())?,
+            store: Store::at(data_dir(global)?).on_waiting(crate::ui::notice),
             now: time::now()?,
             reference,
             from_environment,
@@ -70,11 +85,12 @@ impl Context {
     pub fn resolve(&self, reference: &str) -> Result<String> {
         let ids = self.store.ids()?;
         id::resolve(reference, &ids).map_err(|error| match error {
-            Error::NoMatchingIncident { reference, .. } => Error::NoMatchingIncident {
+            CoreError::NoMatchingIncident { reference, .. } => CoreError::NoMatchingIncident {
                 reference,
                 candidates: ids,
-            },
-            other => other,
+            }
+            .into(),
+            other => other.into(),
         })
     }
 
@@ -118,11 +134,11 @@ pub fn check_name(name: &str, what: &str) -> Result<String> {
     if name.is_empty() {
         return Err(Error::Usage(format!("{what} needs a name")));
     }
-    if name.len() > crate::model::MAX_NAME_BYTES {
+    if name.len() > incident_core::model::MAX_NAME_BYTES {
         return Err(Error::Usage(format!(
             "{what} is {} bytes long; a name is at most {}",
             name.len(),
-            crate::model::MAX_NAME_BYTES
+            incident_core::model::MAX_NAME_BYTES
         )));
     }
     Ok(name.to_string())

@@ -1,9 +1,15 @@
-//! The one error type. Every failure the user can meet is a variant here, with the
-//! context needed to say what went wrong, an exit code and, where it helps, a hint.
+//! The command line's error. Every failure the user can meet is a variant here or a
+//! failure of the core (`incident_core::Error`, and through it the model's), with the
+//! context needed to say what went wrong, an exit code and, where it helps, a hint: the
+//! core names no command or option, so what to type next is said here.
 
 use std::path::PathBuf;
 
+use incident_core::model;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+pub use incident_core::Error as CoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -15,8 +21,6 @@ pub enum Error {
     Usage(String),
     #[error("{what} is not valid UTF-8")]
     InvalidUtf8 { what: &'static str },
-    #[error("{input:?} is not a valid incident id")]
-    MalformedId { input: String },
     #[error("{input:?} is not a time I understand")]
     MalformedTime { input: String },
     #[error("{input:?} is in the future")]
@@ -36,21 +40,9 @@ pub enum Error {
     NoCurrentIncident,
     #[error("the current incident {id} no longer exists")]
     CurrentIncidentGone { id: String },
-    #[error("no incident matches {reference:?}")]
-    NoMatchingIncident {
-        reference: String,
-        candidates: Vec<String>,
-    },
-    #[error("{reference:?} matches several incidents")]
-    AmbiguousIncident {
-        reference: String,
-        candidates: Vec<String>,
-    },
     /// A search that found nothing: like grep, exit 1 and nothing on stdout.
     #[error("nothing matches {words}")]
     NoMatch { words: String },
-    #[error("an incident with id {id} already exists")]
-    IncidentExists { id: String },
     #[error("the editor `{editor}` failed ({status}); nothing recorded")]
     EditorFailed { editor: String, status: String },
     #[error("interrupted: the command was stopped and nothing was recorded")]
@@ -60,40 +52,14 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{} is damaged: {reason}", path.display())]
-    Damaged { path: PathBuf, reason: String },
-    #[error(
-        "{} was written by a newer version of incident (schema {found}; this build knows up to {known})",
-        path.display()
-    )]
-    NewerSchema {
-        path: PathBuf,
-        found: u64,
-        known: u32,
-    },
     #[error("{} is inside the data directory; write the report somewhere else", path.display())]
     InsideDataDirectory { path: PathBuf },
-    #[error("no data directory: set INCIDENT_DIR or pass --dir")]
-    NoDataDir,
-    /// A FIFO, device, folder or symlink where incident keeps a file of its own: opening
-    /// it could hang, read forever or write somewhere else.
-    #[error("{} is {found}, not a regular file", path.display())]
-    NotRegularFile { path: PathBuf, found: &'static str },
-    #[error("{} is larger than {}, more than incident ever writes there", path.display(), size_text(*.limit))]
-    TooLarge { path: PathBuf, limit: u64 },
-    /// A save that the reader would refuse: writing it would lock the user out of the log.
-    #[error("{} was not saved, because it could not be read back: {reason}; nothing was recorded", path.display())]
-    NotReadableBack { path: PathBuf, reason: String },
     #[error("the last sync renumbered a label this command names ({line}); nothing was done")]
     LabelMoved { line: String },
-    #[error("no remote is set; incidents are not shared")]
-    NoRemote,
-    #[error("sync failed: {reason}")]
-    Sync { reason: String },
     #[error("{} could not be shared", if problems.len() == 1 { "1 document".to_string() } else { format!("{} documents", problems.len()) })]
     NotShared { problems: Vec<String> },
     #[error(transparent)]
-    Model(#[from] crate::model::Error),
+    Core(#[from] CoreError),
     /// Text written in the editor that could not be recorded: its file is left in place.
     #[error("{source}")]
     TextKept { path: PathBuf, source: Box<Error> },
@@ -103,12 +69,15 @@ pub enum Error {
     Replay { line: usize, source: Box<Error> },
 }
 
-fn size_text(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else {
-        format!("{bytes} bytes")
+impl From<model::MalformedLabel> for Error {
+    fn from(error: model::MalformedLabel) -> Self {
+        Error::from(model::Error::from(error))
+    }
+}
+
+impl From<model::Error> for Error {
+    fn from(error: model::Error) -> Self {
+        Error::Core(CoreError::Model(error))
     }
 }
 
@@ -123,17 +92,17 @@ impl Error {
     /// Standard output was closed under us (`incident report | head -1`): not a failure
     /// worth a word.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(self, Error::Io { source, .. } | Error::Core(CoreError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Clap(error) => u8::try_from(error.exit_code()).unwrap_or(2),
             Error::TextKept { source, .. } | Error::Replay { source, .. } => source.exit_code(),
-            Error::Model(error) => error.exit_code(),
+            Error::Core(error) => error.exit_code(),
             Error::Usage(_)
             | Error::InvalidUtf8 { .. }
-            | Error::MalformedId { .. }
             | Error::MalformedTime { .. }
             | Error::FutureTime { .. }
             | Error::UnknownOption { .. }
@@ -145,12 +114,12 @@ impl Error {
     /// A line that tells a tired user what to do next, where there is one.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            Error::Model(error) => return error.hint(),
+            Error::Core(error) => return core_hint(error),
             Error::Replay { source, .. } => return source.hint(),
             Error::TextKept { path, source } => {
                 let kept = format!(
                     "what you wrote is kept in {}",
-                    crate::sanitize::one_line(&path.display().to_string())
+                    incident_core::sanitize::one_line(&path.display().to_string())
                 );
                 match source.hint() {
                     Some(hint) => format!("{hint}; {kept}"),
@@ -178,23 +147,8 @@ impl Error {
             Error::LabelMoved { .. } => {
                 "type the command again with the label you mean (`incident log` lists them)".into()
             }
-            Error::NoRemote => "share through a git remote with `incident remote URL`".into(),
-            Error::Sync { .. } => {
-                "nothing recorded here was lost; `incident sync` tries again".into()
-            }
             Error::NotShared { .. } => {
                 "everything else was shared; nothing recorded here was lost".into()
-            }
-            Error::NoMatchingIncident { .. } => "`incident list --all` shows every incident".into(),
-            Error::AmbiguousIncident { .. } => "type more of the id".into(),
-            Error::Damaged { .. } => {
-                "the file was left untouched; repair or move it aside and try again".into()
-            }
-            Error::NewerSchema { .. } => "upgrade incident to read or change this file".into(),
-            Error::NotRegularFile { .. } | Error::TooLarge { .. } => {
-                "the file was left untouched; move it aside (or replace a link with the file it \
-                 points to) and try again"
-                    .into()
             }
             _ => return None,
         })
@@ -203,11 +157,88 @@ impl Error {
     /// Incidents to show the user below the error, one per line.
     pub fn candidates(&self) -> &[String] {
         match self {
-            Error::NoMatchingIncident { candidates, .. }
-            | Error::AmbiguousIncident { candidates, .. } => candidates,
+            Error::Core(error) => error.candidates(),
             Error::NotShared { problems } => problems,
             Error::TextKept { source, .. } | Error::Replay { source, .. } => source.candidates(),
             _ => &[],
         }
     }
+}
+
+/// What to type next after a failure of the core, which names no command itself.
+fn core_hint(error: &CoreError) -> Option<String> {
+    Some(match error {
+        CoreError::Model(error) => return model_hint(error),
+        CoreError::NoDataDir => "set INCIDENT_DIR or pass --dir".into(),
+        CoreError::NoRemote => "share through a git remote with `incident remote URL`".into(),
+        CoreError::Sync { .. } => {
+            "nothing recorded here was lost; `incident sync` tries again".into()
+        }
+        CoreError::NoMatchingIncident { .. } => "`incident list --all` shows every incident".into(),
+        CoreError::AmbiguousIncident { .. } => "type more of the id".into(),
+        CoreError::Damaged { .. } => {
+            "the file was left untouched; repair or move it aside and try again".into()
+        }
+        CoreError::NewerSchema { .. } => "upgrade incident to read or change this file".into(),
+        CoreError::NotRegularFile { .. } | CoreError::TooLarge { .. } => {
+            "the file was left untouched; move it aside (or replace a link with the file it \
+             points to) and try again"
+                .into()
+        }
+        _ => return None,
+    })
+}
+
+/// What to type next after the model refused a change.
+fn model_hint(error: &model::Error) -> Option<String> {
+    use model::Error as E;
+    Some(match error {
+        E::EmptyText => {
+            "type the text after the command, or `-` to read it from standard input".into()
+        }
+        E::Closed { .. } => "`incident reopen` opens it again; notes, actions, \
+                             decisions and corrections still work while closed"
+            .into(),
+        E::AlreadyClosed { .. } => "`incident reopen` opens it again".into(),
+        E::RulesOutWithoutTargets { .. } | E::TargetsRetracted { .. } => {
+            "name the hypotheses it rules out: `--rules-out H1,H2`".into()
+        }
+        E::DoesNotApply { .. } => "`--owner` corrects an action, `--consequence` an option".into(),
+        E::NoSuchEntry { .. } | E::WrongKind { .. } => {
+            "`incident status` shows the labels in use".into()
+        }
+        E::NothingToUndo { .. } => "`incident log` shows who recorded what; \
+                                   `incident retract LABEL` takes back anyone's entry"
+            .into(),
+        E::RootCauseRuledOut { .. } => {
+            "record a result that confirms it first, if new evidence says it was the cause".into()
+        }
+        E::MergedAway { into, .. } => format!(
+            "record in the incident it was merged into: `incident -i {into} …`, or \
+             `incident use {into}`"
+        ),
+        E::Discarded { id } | E::AlreadyDiscarded { id } => format!(
+            "`incident restore` brings it back as it was (with `-i {id}` when it is not \
+             the current incident)"
+        ),
+        E::MergeIntoMerged { into, other, .. } => format!("`incident -i {into} merge {other}`"),
+        E::AlreadyMerged { into, .. } => format!(
+            "its entries are in {into}; to bring them here, merge that one: \
+             `incident merge {into}`"
+        ),
+        E::MergeOpenIntoClosed { id, other } => format!(
+            "reopen {id} first (`incident -i {id} reopen`), or merge the other way: \
+             `incident -i {other} merge {id}`"
+        ),
+        E::NotDiscarded { .. } => {
+            "`incident list --all` marks the incidents that are discarded".into()
+        }
+        E::DiscardMerged { into, .. } => {
+            format!("to discard the whole outage, discard {into}: `incident -i {into} discard`")
+        }
+        E::RestoreMerged { into, .. } => {
+            format!("it stays readable here; record in {into}: `incident -i {into} …`")
+        }
+        _ => return None,
+    })
 }

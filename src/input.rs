@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::model::MAX_TEXT_BYTES;
+use incident_core::model::MAX_TEXT_BYTES;
 
 /// Text that may be left out (a decision's rationale, a note on a severity change): the
 /// words, or standard input for a lone `-`; empty when none are given.
@@ -22,7 +22,7 @@ pub fn optional_text(words: &[String]) -> Result<String> {
         words => words.join(" "),
     };
     if !text.trim().is_empty() {
-        crate::model::check_text(&text)?;
+        incident_core::model::check_text(&text)?;
     }
     Ok(text)
 }
@@ -42,13 +42,13 @@ pub fn read_typed(words: &[String]) -> Result<Typed> {
     match words {
         [dash] if dash == "-" => {
             let text = read_stdin()?;
-            crate::model::check_text(&text)?;
+            incident_core::model::check_text(&text)?;
             Ok(Typed { text, file: None })
         }
         [] if io::stdin().is_terminal() => edit_text(),
         words => {
             let text = words.join(" ");
-            crate::model::check_text(&text)?;
+            incident_core::model::check_text(&text)?;
             Ok(Typed { text, file: None })
         }
     }
@@ -120,7 +120,7 @@ fn edit_text() -> Result<Typed> {
     let checked = match status {
         Ok(status) if status.success() => {
             text_without_final_newline(bytes.clone(), "the edited text").and_then(|text| {
-                crate::model::check_text(&text)?;
+                incident_core::model::check_text(&text)?;
                 Ok(text)
             })
         }

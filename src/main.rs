@@ -8,15 +8,11 @@ mod commands;
 mod completion;
 mod context;
 mod error;
-mod id;
 mod input;
-mod model;
 mod news;
 mod record;
 mod render;
-mod sanitize;
 mod shell;
-mod store;
 mod time;
 mod ui;
 
@@ -44,7 +40,7 @@ fn main() -> ExitCode {
         let _ = writeln!(
             io::stderr(),
             "error: internal error: {}{place}",
-            sanitize::one_line(&message)
+            incident_core::sanitize::one_line(&message)
         );
     }));
     match std::panic::catch_unwind(run) {
@@ -57,7 +53,7 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Error> {
     // First, before the arguments are read: a line being completed is unfinished.
     completion::complete_if_asked();
-    store::failpoint("panic");
+    incident_core::store::failpoint("panic");
     let mut words = Vec::new();
     for arg in std::env::args_os() {
         let arg = arg.into_string().map_err(|_| Error::InvalidUtf8 {

@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::context::Context;
-use crate::error::Result;
-use crate::model::{Body, Incident, Label, NewEntry, Stamp};
+use crate::error::{Error, Result};
 use crate::render::receipt;
 use crate::ui::{Mode, Ui};
+use incident_core::model::{Body, Incident, Label, NewEntry, Stamp};
 
 /// An entry to record: what it is, what it says, and when it happened.
 pub struct Draft {
@@ -62,7 +62,7 @@ pub fn record(
             })?;
             labels.push(entry.id);
         }
-        Ok(labels)
+        Ok::<_, Error>(labels)
     })?;
     let labels: Vec<Label> = saved.value;
     let incident = &saved.incident;
@@ -112,7 +112,7 @@ pub fn record(
 /// prints) on its standard input; shows what it printed and any failure on stderr. A
 /// command that a hook runs runs no hook itself, so a hook that records cannot loop.
 pub fn run_hook(context: &Context, ui: &mut Ui, id: &str, event: &str, json: &str) {
-    if std::env::var_os(crate::store::IN_HOOK).is_some() {
+    if std::env::var_os(incident_core::store::IN_HOOK).is_some() {
         return;
     }
     let Some(run) = context.store.run_on_record(id, event, json) else {

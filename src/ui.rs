@@ -9,7 +9,7 @@ use crate::cli::ColorChoice;
 use crate::error::{Error, Result};
 use crate::render::json::to_json;
 use crate::render::paint::Paint;
-use crate::sanitize;
+use incident_core::sanitize;
 
 /// What a command prints on stdout: for people, one JSON value, or only ids and labels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,4 +109,10 @@ impl Ui {
         let _ = self.out.flush();
         let _ = writeln!(io::stderr(), "{line}");
     }
+}
+
+/// A line for people on stderr from outside a command's `Ui` (the store's notice that a
+/// lock is slow to come, told from its waiting thread), safe for the terminal.
+pub fn notice(message: &str) {
+    let _ = writeln!(io::stderr(), "{}", sanitize::one_line(message));
 }

@@ -5,10 +5,10 @@ use crate::cli::ActionArgs;
 use crate::context::{Context, check_name};
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::{Body, check_link};
 use crate::record;
 use crate::time;
 use crate::ui::Ui;
+use incident_core::model::{Body, check_link};
 
 pub fn run(context: &Context, ui: &mut Ui, args: ActionArgs) -> Result<()> {
     let id = context.target()?;

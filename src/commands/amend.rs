@@ -8,10 +8,10 @@ use crate::cli::AmendArgs;
 use crate::context::{Context, check_name};
 use crate::error::{Error, Result};
 use crate::input::{optional_text, read_text};
-use crate::model::{Body, Label};
 use crate::record;
 use crate::time;
 use crate::ui::Ui;
+use incident_core::model::{Body, Label};
 
 pub fn run(context: &Context, ui: &mut Ui, args: AmendArgs) -> Result<()> {
     let id = context.target()?;

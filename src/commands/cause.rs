@@ -5,9 +5,9 @@ use crate::cli::CauseArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::{Body, CauseKind, Label};
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::{Body, CauseKind, Label};
 
 pub fn run(context: &Context, ui: &mut Ui, args: CauseArgs) -> Result<()> {
     let id = context.target()?;

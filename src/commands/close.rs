@@ -5,10 +5,10 @@ use uuid::Uuid;
 use super::print_incident;
 use crate::cli::CloseArgs;
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::input::read_text;
-use crate::model::{Body, CauseKind, Kind, Label, NewEntry};
 use crate::ui::Ui;
+use incident_core::model::{Body, CauseKind, Kind, Label, NewEntry};
 
 pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
     let id = context.target()?;
@@ -22,7 +22,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
     let saved = context.store.update(&id, |incident| {
         // `--root-cause H` is a root cause like any `incident cause --root --hypothesis H`,
         // recorded as the incident closes, in its words, unless one already is.
-        let recorded_already = |incident: &crate::model::Incident, hypothesis: Label| {
+        let recorded_already = |incident: &incident_core::model::Incident, hypothesis: Label| {
             let state = incident.state();
             incident.entries.iter().any(|entry| {
                 entry.body
@@ -50,7 +50,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
                 recorded_at: stamp.recorded_at,
             })?;
         }
-        Ok(incident.close(stamp, resolution, root_cause)?)
+        Ok::<_, Error>(incident.close(stamp, resolution, root_cause)?)
     })?;
     let message = match saved.incident.state().root_cause() {
         Some(cause) => format!("closed; root cause {cause}"),

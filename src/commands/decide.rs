@@ -5,9 +5,9 @@ use crate::cli::DecideArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::optional_text;
-use crate::model::{Body, Label};
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::{Body, Label};
 
 pub fn run(context: &Context, ui: &mut Ui, args: DecideArgs) -> Result<()> {
     let id = context.target()?;

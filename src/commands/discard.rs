@@ -4,16 +4,16 @@
 use super::{print_incident, why};
 use crate::cli::DiscardArgs;
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ui::Ui;
 
 pub fn run(context: &Context, ui: &mut Ui, args: DiscardArgs) -> Result<()> {
     let id = context.target()?;
     let why = why(args.why)?;
     let stamp = context.stamp(&args.stamp)?;
-    let saved = context
-        .store
-        .update(&id, |incident| Ok(incident.discard(stamp, why)?))?;
+    let saved = context.store.update(&id, |incident| {
+        Ok::<_, Error>(incident.discard(stamp, why)?)
+    })?;
     print_incident(
         ui,
         &saved.incident,

@@ -4,9 +4,9 @@ use crate::cli::DoneArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::optional_text;
-use crate::model::{Body, Kind, Label, parse_labels};
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::{Body, Kind, Label, parse_labels};
 
 pub fn run(context: &Context, ui: &mut Ui, args: DoneArgs) -> Result<()> {
     let id = context.target()?;

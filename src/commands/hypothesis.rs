@@ -4,9 +4,9 @@ use crate::cli::HypothesisArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::{Body, parse_labels};
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::{Body, parse_labels};
 
 pub fn run(context: &Context, ui: &mut Ui, args: HypothesisArgs) -> Result<()> {
     let id = context.target()?;

@@ -7,10 +7,10 @@ use crate::cli::ImpactArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::Body;
 use crate::record;
 use crate::time;
 use crate::ui::Ui;
+use incident_core::model::Body;
 
 pub fn run(context: &Context, ui: &mut Ui, args: ImpactArgs) -> Result<()> {
     let id = context.target()?;

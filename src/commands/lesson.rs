@@ -5,9 +5,9 @@ use crate::cli::LessonArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::{Body, Went};
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::{Body, Went};
 
 pub fn run(context: &Context, ui: &mut Ui, args: LessonArgs) -> Result<()> {
     let id = context.target()?;

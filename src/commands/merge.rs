@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::why;
 use crate::cli::MergeArgs;
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::receipt;
 use crate::ui::{Mode, Ui};
 
@@ -24,7 +24,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: MergeArgs) -> Result<()> {
         context
             .store
             .update_both(&survivor, &other, |survivor, other| {
-                Ok(survivor.merge(other, stamp, Uuid::now_v7(), why)?)
+                Ok::<_, Error>(survivor.merge(other, stamp, Uuid::now_v7(), why)?)
             })?;
     // Whoever was working in the incident merged away goes on in the survivor.
     if context.store.current().ok().flatten().as_deref() == Some(other.id.as_str()) {

@@ -45,9 +45,9 @@ mod use_;
 use crate::cli::{Command, WhyArgs};
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::{Incident, check_text};
 use crate::render::receipt;
 use crate::ui::Ui;
+use incident_core::model::{Incident, check_text};
 
 pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<()> {
     let Some(command) = command else {

@@ -4,9 +4,9 @@ use crate::cli::TextArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::Body;
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::Body;
 
 pub fn run(context: &Context, ui: &mut Ui, args: TextArgs) -> Result<()> {
     let id = context.target()?;

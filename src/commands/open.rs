@@ -6,11 +6,11 @@ use uuid::Uuid;
 use super::print_incident;
 use crate::cli::OpenArgs;
 use crate::context::Context;
-use crate::error::{Error, Result};
-use crate::id;
+use crate::error::{CoreError, Result};
 use crate::input::read_text;
-use crate::model::{Body, Incident, NewEntry, parse_severity};
 use crate::ui::Ui;
+use incident_core::id;
+use incident_core::model::{Body, Incident, NewEntry, parse_severity};
 
 /// How many `-2`, `-3`, … suffixes to try before giving up on a title.
 const MAX_CLASHES: u32 = 1000;
@@ -46,7 +46,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: OpenArgs) -> Result<()> {
             incident.id = id::candidate(date, &incident.title, attempt);
             id::validate(&incident.id)?;
             match context.store.create(&incident) {
-                Err(Error::IncidentExists { .. }) if attempt < MAX_CLASHES => attempt += 1,
+                Err(CoreError::IncidentExists { .. }) if attempt < MAX_CLASHES => attempt += 1,
                 created => break created?,
             }
         }

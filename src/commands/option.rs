@@ -5,9 +5,9 @@ use crate::cli::OptionArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::{Body, check_text};
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::{Body, check_text};
 
 pub fn run(context: &Context, ui: &mut Ui, args: OptionArgs) -> Result<()> {
     let id = context.target()?;

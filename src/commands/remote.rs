@@ -2,7 +2,7 @@
 
 use crate::cli::RemoteArgs;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::{CoreError, Result};
 use crate::ui::Ui;
 
 pub fn run(context: &Context, ui: &mut Ui, args: RemoteArgs) -> Result<()> {
@@ -14,7 +14,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: RemoteArgs) -> Result<()> {
     }
     let url = match args.url {
         Some(url) => context.store.set_remote(&url)?,
-        None => context.store.remote()?.ok_or(Error::NoRemote)?,
+        None => context.store.remote()?.ok_or(CoreError::NoRemote)?,
     };
     ui.print_by_mode(
         || crate::render::json::to_json(&serde_json::json!({ "remote": url })),

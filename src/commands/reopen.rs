@@ -2,7 +2,7 @@
 
 use super::print_incident;
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ui::Ui;
 
 pub fn run(context: &Context, ui: &mut Ui) -> Result<()> {
@@ -10,7 +10,7 @@ pub fn run(context: &Context, ui: &mut Ui) -> Result<()> {
     let stamp = context.stamp(&Default::default())?;
     let saved = context
         .store
-        .update(&id, |incident| Ok(incident.reopen(stamp)?))?;
+        .update(&id, |incident| Ok::<_, Error>(incident.reopen(stamp)?))?;
     let printed = print_incident(ui, &saved.incident, "reopened");
     crate::record::run_incident_hook(context, ui, &saved.incident, "reopen");
     printed

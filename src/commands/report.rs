@@ -5,8 +5,8 @@ use crate::cli::{ReportArgs, ReportFormat, Template};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::render::{json, markdown, templates};
-use crate::store;
 use crate::ui::{Mode, Ui};
+use incident_core::store;
 
 pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
     let id = context.target()?;

@@ -5,9 +5,9 @@ use crate::cli::ResultArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::{Body, Label, parse_labels};
 use crate::record::{self, Draft};
 use crate::ui::Ui;
+use incident_core::model::{Body, Label, parse_labels};
 
 pub fn run(context: &Context, ui: &mut Ui, args: ResultArgs) -> Result<()> {
     let id = context.target()?;

@@ -5,9 +5,9 @@ use crate::cli::RetitleArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::read_text;
-use crate::model::Body;
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::Body;
 
 pub fn run(context: &Context, ui: &mut Ui, args: RetitleArgs) -> Result<()> {
     let id = context.target()?;

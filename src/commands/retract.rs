@@ -5,9 +5,9 @@
 use crate::cli::RetractArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::{Body, Label, check_text};
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::{Body, Label, check_text};
 
 pub fn run(context: &Context, ui: &mut Ui, args: RetractArgs) -> Result<()> {
     let id = context.target()?;

@@ -3,9 +3,9 @@
 use crate::cli::RoleArgs;
 use crate::context::{Context, check_name};
 use crate::error::Result;
-use crate::model::Body;
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::Body;
 
 pub fn run(context: &Context, ui: &mut Ui, args: RoleArgs) -> Result<()> {
     let id = context.target()?;

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use crate::cli::SearchArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::model::history::{self, Query};
 use crate::render::search::{self, Hit};
-use crate::sanitize;
 use crate::ui::{Mode, Ui};
+use incident_core::model::history::{self, Query};
+use incident_core::sanitize;
 
 pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
     let query = Query::parse(&args.words).ok_or_else(|| {

@@ -4,9 +4,9 @@ use crate::cli::SeverityArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::input::optional_text;
-use crate::model::{Body, parse_severity};
 use crate::record;
 use crate::ui::Ui;
+use incident_core::model::{Body, parse_severity};
 
 pub fn run(context: &Context, ui: &mut Ui, args: SeverityArgs) -> Result<()> {
     let id = context.target()?;

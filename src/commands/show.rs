@@ -4,9 +4,9 @@
 use crate::cli::ShowArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::{Error, Label};
 use crate::render::show;
 use crate::ui::Ui;
+use incident_core::model::{Error, Label};
 
 pub fn run(context: &Context, ui: &mut Ui, args: ShowArgs) -> Result<()> {
     let id = context.target()?;

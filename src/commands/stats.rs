@@ -6,10 +6,10 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use crate::cli::{StatsArgs, StatsFormat};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::model::history::{Counted, Stats};
 use crate::render::stats;
 use crate::time;
 use crate::ui::{Mode, Ui};
+use incident_core::model::history::{Counted, Stats};
 
 pub fn run(context: &Context, ui: &mut Ui, args: StatsArgs) -> Result<()> {
     let since = args

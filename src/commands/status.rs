@@ -3,11 +3,11 @@
 use crate::cli::BoardFormat;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::model::Incident;
-use crate::model::history::{self, SeenBefore};
 use crate::render::{board, handover, json, slack};
-use crate::store::Summary;
 use crate::ui::{Mode, Ui};
+use incident_core::model::Incident;
+use incident_core::model::history::{self, SeenBefore};
+use incident_core::store::Summary;
 
 pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
     let id = context.target()?;

@@ -17,10 +17,10 @@ use crate::cli::{StampArgs, TestArgs};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::input::{Typed, read_typed};
-use crate::model::{Body, Kind, Label, Run, parse_labels};
 use crate::record::{self, Draft};
-use crate::sanitize;
 use crate::ui::Ui;
+use incident_core::model::{Body, Kind, Label, Run, parse_labels};
+use incident_core::sanitize;
 
 /// How much of the output is kept: the last lines, and at most so many bytes of them.
 const KEPT_LINES: usize = 50;

@@ -6,10 +6,10 @@
 use crate::cli::UndoArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::{Body, Error};
 use crate::record::{self, Draft};
 use crate::render::log;
 use crate::ui::{Mode, Ui};
+use incident_core::model::{Body, Error};
 
 pub fn run(context: &Context, ui: &mut Ui, args: UndoArgs) -> Result<()> {
     let id = context.target()?;

@@ -6,13 +6,13 @@ use chrono::{DateTime, Utc};
 
 use super::paint::Paint;
 use super::{human_duration, utc_time};
-use crate::model::history::SeenBefore;
-use crate::model::{
+use incident_core::model::history::SeenBefore;
+use incident_core::model::{
     Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Mark, State, Status, Went,
     join_labels,
 };
-use crate::sanitize::one_line;
-use crate::store::Sharing;
+use incident_core::sanitize::one_line;
+use incident_core::store::Sharing;
 
 fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     format!("{} ago", human_duration((now - at).num_seconds().max(0)))

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Body, Change, HypothesisStatus, Incident, Kind, Stage, State};
+use incident_core::model::{Body, Change, HypothesisStatus, Incident, Kind, Stage, State};
 
 /// Hypotheses drawn one per row; beyond this the least telling (ruled out, latest first)
 /// share one summary row, so a long hunt stays a readable picture.
@@ -300,7 +300,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::gantt;
-    use crate::model::{Body, Incident, Label, NewEntry, Stage, Stamp};
+    use incident_core::model::{Body, Incident, Label, NewEntry, Stage, Stamp};
 
     /// `02:47` on the incident's night, or a full RFC 3339 time.
     fn at(time: &str) -> DateTime<Utc> {

@@ -11,7 +11,7 @@
 //! terminal), and line breaks become hard breaks (`\` at the end of the line), or spaces
 //! inside a table cell.
 
-use crate::sanitize;
+use incident_core::sanitize;
 
 /// Where the text goes, which decides how a line break is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use uuid::Uuid;
 
 use super::markdown::render;
-use crate::model::{Body, HypothesisStatus, Incident, Kind, Label, NewEntry, Stamp};
-use crate::sanitize;
+use incident_core::model::{Body, HypothesisStatus, Incident, Kind, Label, NewEntry, Stamp};
+use incident_core::sanitize;
 
 fn gfm() -> Options<'static> {
     let mut options = Options::default();
@@ -488,7 +488,7 @@ fn is_chart_line(line: &str) -> bool {
     ];
     let first = name.split(' ').next().unwrap_or_default();
     let named = own_words.iter().any(|word| name.starts_with(word))
-        || first.parse::<crate::model::Label>().is_ok()
+        || first.parse::<incident_core::model::Label>().is_ok()
         || first.parse::<u32>().is_ok();
     named
         && name

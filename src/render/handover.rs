@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use super::markdown::{ITEM, finish, heading, text};
 use super::{human_duration, utc_time};
-use crate::model::{
+use incident_core::model::{
     Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Label, State, Status, Warning,
     join_labels,
 };

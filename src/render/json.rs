@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::model::history::SeenBefore;
-use crate::model::{
+use incident_core::model::history::SeenBefore;
+use incident_core::model::{
     Body, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Stage, State, Status,
     Transition, Warning,
 };
-use crate::sanitize;
+use incident_core::sanitize;
 
 #[derive(Serialize)]
 pub struct IncidentView<'a> {

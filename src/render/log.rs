@@ -8,8 +8,8 @@ use super::paint::Paint;
 use super::utc_time;
 use chrono::{DateTime, Utc};
 
-use crate::model::{Body, Entry, Mark, MarkKind, State};
-use crate::sanitize::one_line;
+use incident_core::model::{Body, Entry, Mark, MarkKind, State};
+use incident_core::sanitize::one_line;
 
 /// What an entry says, on one line: its current text, led by what a change is about
 /// (`S1: …` for an amendment of S1, `2` for a severity), so that a correction reads as

@@ -13,11 +13,11 @@ use uuid::Uuid;
 
 use super::escape::{self, Place};
 use super::{human_duration, push_utc_time, utc_time};
-use crate::model::{
+use incident_core::model::{
     Body, CauseKind, Change, Entry, HypothesisStatus, Incident, Kind, Label, LabelMap, Mark, Run,
     Span, State, Status, Went, join_labels,
 };
-use crate::sanitize;
+use incident_core::sanitize;
 
 /// The report's own second-level headings, in order.
 const SECTIONS: [&str; 12] = [
@@ -1218,7 +1218,7 @@ impl<'a> Report<'a> {
             .map_or_else(String::new, |entry| text(self.state.text(entry), place))
     }
 
-    pub fn metrics_of(&self) -> crate::model::Metrics {
+    pub fn metrics_of(&self) -> incident_core::model::Metrics {
         self.state.metrics()
     }
 
@@ -1322,7 +1322,7 @@ impl<'a> Report<'a> {
     fn decision(
         &self,
         out: &mut String,
-        situation: &crate::model::Situation<'a>,
+        situation: &incident_core::model::Situation<'a>,
         chosen: Label,
         options: &[&'a Entry],
     ) {

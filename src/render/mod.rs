@@ -89,33 +89,36 @@ pub fn human_duration(seconds: i64) -> String {
 }
 
 /// What an amendment changed, the one wording of it everywhere (receipt, log, show): `now reads: …; time now 2026-11-21 02:40 UTC`.
-pub fn amendment(correction: &crate::model::Entry) -> String {
-    let crate::model::Body::Amend {
+pub fn amendment(correction: &incident_core::model::Entry) -> String {
+    let incident_core::model::Body::Amend {
         time,
         owner,
         consequence,
         ..
     } = &correction.body
     else {
-        return crate::sanitize::one_line(&correction.text);
+        return incident_core::sanitize::one_line(&correction.text);
     };
     let mut changes = Vec::new();
     if !correction.text.is_empty() {
         changes.push(format!(
             "now reads: {}",
-            crate::sanitize::one_line(&correction.text)
+            incident_core::sanitize::one_line(&correction.text)
         ));
     }
     if let Some(time) = time {
         changes.push(format!("time now {} UTC", utc_time(*time)));
     }
     if let Some(owner) = owner {
-        changes.push(format!("owner now {}", crate::sanitize::one_line(owner)));
+        changes.push(format!(
+            "owner now {}",
+            incident_core::sanitize::one_line(owner)
+        ));
     }
     if let Some(consequence) = consequence {
         changes.push(format!(
             "consequence now {}",
-            crate::sanitize::one_line(consequence)
+            incident_core::sanitize::one_line(consequence)
         ));
     }
     changes.join("; ")

@@ -1,8 +1,8 @@
 //! The prompt of `incident shell`: where the engineer is, read fresh before every line.
 
-use crate::id;
-use crate::model::{Incident, Status};
-use crate::sanitize;
+use incident_core::id;
+use incident_core::model::{Incident, Status};
+use incident_core::sanitize;
 
 /// The prompt when no incident is chosen (none open yet, or it cannot be read).
 pub const PLAIN: &str = "incident> ";

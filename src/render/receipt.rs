@@ -5,8 +5,10 @@ use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 
 use super::json::{EntryView, entry_view, to_json};
-use crate::model::{Body, Entry, Incident, Label, Mark, Merge, MergeOutcome, Status, join_labels};
-use crate::sanitize::one_line;
+use incident_core::model::{
+    Body, Entry, Incident, Label, Mark, Merge, MergeOutcome, Status, join_labels,
+};
+use incident_core::sanitize::one_line;
 
 /// `what: note`, or just `what` when the entry has no text.
 fn with_note(what: String, entry: &Entry) -> String {

@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::json::to_json;
 use super::paint::Paint;
-use crate::model::Label;
-use crate::model::history::Query;
-use crate::sanitize::one_line;
+use incident_core::model::Label;
+use incident_core::model::history::Query;
+use incident_core::sanitize::one_line;
 
 /// How many characters of a text a line shows: a pasted stack trace is cut to the part
 /// around the first word found.
@@ -145,7 +145,8 @@ mod tests {
     use super::*;
 
     fn query(words: &str) -> Query {
-        Query::of(words)
+        let words: Vec<String> = words.split(' ').map(str::to_string).collect();
+        Query::parse(&words).expect("a query")
     }
 
     #[test]

@@ -9,8 +9,8 @@ use super::json::{EntryView, entry_view, to_json};
 use super::log::headline;
 use super::paint::Paint;
 use super::utc_time;
-use crate::model::{Body, Entry, HypothesisStatus, Incident, Label, State, join_labels};
-use crate::sanitize::{for_terminal, one_line};
+use incident_core::model::{Body, Entry, HypothesisStatus, Incident, Label, State, join_labels};
+use incident_core::sanitize::{for_terminal, one_line};
 
 /// The width of the field names, so the values line up.
 const FIELD: usize = 13;

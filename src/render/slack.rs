@@ -27,8 +27,8 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::handover::{self, Level, Piece};
-use crate::model::Incident;
-use crate::sanitize;
+use incident_core::model::Incident;
+use incident_core::sanitize;
 
 pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
     let handover = handover::build(incident, now);

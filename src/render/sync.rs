@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use crate::sanitize;
-use crate::store::Synced;
+use incident_core::sanitize;
+use incident_core::store::Synced;
 
 pub fn lines(synced: &Synced) -> String {
     if synced.incidents.is_empty() && synced.renamed.is_empty() && synced.problems.is_empty() {

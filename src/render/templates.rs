@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::human_duration;
 use super::markdown::{Options, Report, finish, section};
-use crate::model::{CauseKind, Incident};
+use incident_core::model::{CauseKind, Incident};
 
 const GOOGLE: [&str; 9] = [
     "Summary",

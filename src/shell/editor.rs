@@ -18,7 +18,6 @@ use crate::argv::Word;
 use crate::cli::GlobalArgs;
 use crate::completion;
 use crate::error::{Error, Result};
-use crate::store::Store;
 use crate::ui::Ui;
 
 /// The file of the history, in the data directory.
@@ -61,7 +60,7 @@ impl Editor {
         editor.set_helper(Some(Completion {
             global: global.clone(),
         }));
-        let mut history = Some(Store::locate(global.dir.clone())?.root().join(HISTORY_FILE));
+        let mut history = Some(crate::context::data_dir(global)?.join(HISTORY_FILE));
         if let Some(path) = history.clone().filter(|path| path.exists())
             && let Err(reason) = history_file_is_ours(&path).and_then(|()| {
                 editor

@@ -23,9 +23,9 @@ use crate::cli::{Cli, ColorChoice, GlobalArgs};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::input;
-use crate::model::MAX_TEXT_BYTES;
 use crate::render::prompt;
 use crate::ui::Ui;
+use incident_core::model::MAX_TEXT_BYTES;
 
 use editor::{Editor, Typed};
 

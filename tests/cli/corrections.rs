@@ -54,7 +54,7 @@ fn amend_corrects_the_time_the_owner_and_the_consequence_and_nothing_else() {
     // A field the entry does not have is a typing mistake: nothing is recorded.
     let before = std::fs::read(env.document_path(&id)).unwrap();
     let stderr = env.fails(&["amend", "S1", "--owner", "kim"], 2);
-    assert!(stderr.contains("--owner does not apply to S1"), "{stderr}");
+    assert!(stderr.contains("an owner does not apply to S1"), "{stderr}");
     env.fails(&["amend", "A1", "--consequence", "x"], 2);
     env.fails(&["amend", "S1"], 2);
     env.fails(&["amend", "S1", "--time", "in an hour"], 2);

@@ -740,7 +740,7 @@ fn an_incident_merged_away_is_neither_discarded_nor_restored() {
     assert_eq!(
         discard,
         format!(
-            "error: incident {other} was merged into {survivor}: it is out of `list` already, \
+            "error: incident {other} was merged into {survivor}: it is out of the list already, \
              and its entries live on there\n\
              hint: to discard the whole outage, discard {survivor}: `incident -i {survivor} discard`\n"
         )

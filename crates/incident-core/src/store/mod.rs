@@ -61,6 +61,8 @@ pub struct Store {
     warnings: RefCell<Vec<String>>,
     /// Whether this process saved an incident document, which a sync then shares.
     saved: std::cell::Cell<bool>,
+    /// Told when a lock is slow to come.
+    waiting: lock::Waiting,
 }
 
 /// An incident as a change left it on disk, and what the change returned.
@@ -70,20 +72,13 @@ pub struct Saved<T> {
 }
 
 impl Store {
-    /// The data directory, the first that applies: `--dir`, `INCIDENT_DIR`, the platform's
-    /// data directory for `incident`.
-    pub fn locate(flag: Option<PathBuf>) -> Result<Store> {
-        let root = match flag {
-            Some(dir) => dir,
-            None => match std::env::var_os("INCIDENT_DIR") {
-                Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-                _ => directories::ProjectDirs::from("", "", "incident")
-                    .ok_or(Error::NoDataDir)?
-                    .data_dir()
-                    .to_path_buf(),
-            },
-        };
-        Ok(Store::at(root))
+    /// The platform's data directory for `incident`, where incidents live unless the user
+    /// chose another.
+    pub fn default_root() -> Result<PathBuf> {
+        Ok(directories::ProjectDirs::from("", "", "incident")
+            .ok_or(Error::NoDataDir)?
+            .data_dir()
+            .to_path_buf())
     }
 
     /// The data directory.
@@ -96,7 +91,14 @@ impl Store {
             root,
             warnings: RefCell::new(Vec::new()),
             saved: std::cell::Cell::new(false),
+            waiting: None,
         }
+    }
+
+    /// Calls `tell` with a line (escaped) when a lock has been waited on for a second.
+    pub fn on_waiting(mut self, tell: impl Fn(&str) + Send + Sync + 'static) -> Store {
+        self.waiting = Some(std::sync::Arc::new(tell));
+        self
     }
 
     /// The warnings gathered so far, for the command to show; each is shown once.

@@ -97,7 +97,7 @@ pub fn candidate(date: chrono::NaiveDate, title: &str, attempt: u32) -> String {
 pub fn resolve(reference: &str, ids: &[String]) -> Result<String> {
     let wanted = reference.trim().to_ascii_lowercase();
     if wanted.is_empty() {
-        return Err(Error::Usage("the incident reference is empty".into()));
+        return Err(Error::Invalid("the incident reference is empty".into()));
     }
     if let Some(id) = ids.iter().find(|id| **id == wanted) {
         return Ok(id.clone());

@@ -1,7 +1,7 @@
-//! What the model refuses, and why. The command-level error (`crate::error::Error`) wraps
-//! it; the model knows nothing of files, terminals or the command line.
+//! What the model refuses, and why. The store's error wraps it, and the command line
+//! attaches what to do next; the model knows nothing of files, terminals or the command line.
 
-use super::label::{Kind, Label};
+use super::label::{Kind, Label, MalformedLabel, join_labels};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -9,17 +9,25 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     // Exit 2: the command was typed wrong.
     #[error("{0}")]
-    Usage(String),
+    Invalid(String),
     #[error("the text is empty")]
     EmptyText,
     #[error("the text is {len} bytes long; the limit is {limit} bytes")]
     TextTooLong { len: usize, limit: usize },
-    #[error("{input:?} is not a label")]
-    MalformedLabel { input: String },
+    #[error(transparent)]
+    MalformedLabel(#[from] MalformedLabel),
     #[error("one result cannot both rule out and confirm {label}")]
     RulesOutAndConfirms { label: Label },
-    #[error("--rules-out names no hypotheses, and test {test} was not recorded with --for")]
+    #[error(
+        "the result names no hypotheses it rules out, and test {test} was designed to rule out none"
+    )]
     RulesOutWithoutTargets { test: Label },
+    #[error(
+        "the result names no hypotheses it rules out, and every hypothesis test {test} was \
+         designed to rule out has been retracted ({})",
+        join_labels(retracted)
+    )]
+    TargetsRetracted { test: Label, retracted: Vec<Label> },
     #[error(
         "the close time {} is before the incident was opened ({})",
         at.format("%Y-%m-%d %H:%M:%S UTC"),
@@ -93,7 +101,7 @@ pub enum Error {
     #[error("incident {id} is not discarded")]
     NotDiscarded { id: String },
     #[error(
-        "incident {id} was merged into {into}: it is out of `list` already, and its entries \
+        "incident {id} was merged into {into}: it is out of the list already, and its entries \
          live on there"
     )]
     DiscardMerged { id: String, into: String },
@@ -110,70 +118,16 @@ fn expected_kind(expected: Option<Kind>) -> String {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Usage(_)
+            Error::Invalid(_)
             | Error::EmptyText
             | Error::TextTooLong { .. }
-            | Error::MalformedLabel { .. }
+            | Error::MalformedLabel(_)
             | Error::RulesOutAndConfirms { .. }
             | Error::RulesOutWithoutTargets { .. }
+            | Error::TargetsRetracted { .. }
             | Error::CloseBeforeOpen { .. }
             | Error::DoesNotApply { .. } => 2,
             _ => 1,
         }
-    }
-
-    /// A line that tells a tired user what to do next, where there is one.
-    pub fn hint(&self) -> Option<String> {
-        Some(match self {
-            Error::EmptyText => {
-                "type the text after the command, or `-` to read it from standard input".into()
-            }
-            Error::Closed { .. } => "`incident reopen` opens it again; notes, actions, \
-                                      decisions and corrections still work while closed"
-                .into(),
-            Error::AlreadyClosed { .. } => "`incident reopen` opens it again".into(),
-            Error::RulesOutWithoutTargets { .. } => {
-                "name the hypotheses it rules out: `--rules-out H1,H2`".into()
-            }
-            Error::NoSuchEntry { .. } | Error::WrongKind { .. } => {
-                "`incident status` shows the labels in use".into()
-            }
-            Error::NothingToUndo { .. } => "`incident log` shows who recorded what; \
-                                            `incident retract LABEL` takes back anyone's entry"
-                .into(),
-            Error::RootCauseRuledOut { .. } => {
-                "record a result that confirms it first, if new evidence says it was the cause"
-                    .into()
-            }
-            Error::MergedAway { into, .. } => format!(
-                "record in the incident it was merged into: `incident -i {into} …`, or \
-                 `incident use {into}`"
-            ),
-            Error::Discarded { id } | Error::AlreadyDiscarded { id } => format!(
-                "`incident restore` brings it back as it was (with `-i {id}` when it is not \
-                 the current incident)"
-            ),
-            Error::MergeIntoMerged { into, other, .. } => {
-                format!("`incident -i {into} merge {other}`")
-            }
-            Error::AlreadyMerged { into, .. } => format!(
-                "its entries are in {into}; to bring them here, merge that one: \
-                 `incident merge {into}`"
-            ),
-            Error::MergeOpenIntoClosed { id, other } => format!(
-                "reopen {id} first (`incident -i {id} reopen`), or merge the other way: \
-                 `incident -i {other} merge {id}`"
-            ),
-            Error::NotDiscarded { .. } => {
-                "`incident list --all` marks the incidents that are discarded".into()
-            }
-            Error::DiscardMerged { into, .. } => {
-                format!("to discard the whole outage, discard {into}: `incident -i {into} discard`")
-            }
-            Error::RestoreMerged { into, .. } => {
-                format!("it stays readable here; record in {into}: `incident -i {into} …`")
-            }
-            _ => return None,
-        })
     }
 }

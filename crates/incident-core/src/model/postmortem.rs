@@ -9,7 +9,7 @@ use super::label::Kind;
 use super::state::State;
 
 impl<'a> State<'a> {
-    /// When the impact began: the earliest impact's `--from`, else the earliest symptom.
+    /// When the impact began: the earliest impact's start, else the earliest symptom.
     pub fn impact_started_at(&self) -> Option<DateTime<Utc>> {
         let from = self
             .live(Kind::Impact)
@@ -25,7 +25,7 @@ impl<'a> State<'a> {
         })
     }
 
-    /// When the impact ended: the latest impact's `--to`, if any impact says.
+    /// When the impact ended: the latest impact's end, if any impact says.
     pub fn impact_ended_at(&self) -> Option<DateTime<Utc>> {
         self.live(Kind::Impact)
             .filter_map(|impact| match impact.body {

@@ -25,7 +25,7 @@ pub enum Body {
         test: Label,
         rules_out: Vec<Label>,
         confirms: Vec<Label>,
-        /// Evidence captured by `test --run`.
+        /// Evidence captured by running the test's command.
         #[serde(flatten, skip_serializing_if = "Option::is_none")]
         run: Option<Run>,
     },
@@ -146,7 +146,7 @@ impl std::str::FromStr for Stage {
     /// Any case, or an unambiguous prefix: `Mitigated`, `mitig`.
     fn from_str(input: &str) -> super::error::Result<Stage> {
         by_prefix(input, Stage::ALL, Stage::name).ok_or_else(|| {
-            super::error::Error::Usage(format!(
+            super::error::Error::Invalid(format!(
                 "{input:?} is not a stage: {}",
                 Stage::ALL.map(Stage::name).join(", ")
             ))
@@ -222,14 +222,14 @@ impl std::str::FromStr for Went {
     /// `well`, `wrong`, `lucky`, any case, or a prefix that names one (`we` does not).
     fn from_str(input: &str) -> super::error::Result<Went> {
         by_prefix(input, Went::ALL, Went::name).ok_or_else(|| {
-            super::error::Error::Usage(format!(
+            super::error::Error::Invalid(format!(
                 "{input:?} is not how it went: well, wrong or lucky"
             ))
         })
     }
 }
 
-/// What a command run by `test --run` did: evidence, not a verdict.
+/// What a command run as a test did: evidence, not a verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Run {
     pub command: String,
@@ -353,7 +353,7 @@ pub struct Entry {
     #[serde(flatten)]
     pub body: Body,
     pub uuid: Uuid,
-    /// When it happened, as the user said (`--at`), to the second.
+    /// When it happened, as the user said, to the second.
     #[serde(serialize_with = "super::utc::serialize")]
     pub at: DateTime<Utc>,
     /// When it was typed in.

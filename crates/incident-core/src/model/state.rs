@@ -64,7 +64,7 @@ impl Span {
 
 /// How long the response took to reach each point, by the entries' current times; `None`
 /// until it happens. Detect, identify, mitigate and resolve are measured from the impact
-/// start (the earliest impact's `--from`, else the earliest symptom; the opening when
+/// start (the earliest impact's start, else the earliest symptom; the opening when
 /// neither is known), the first hypothesis and the root cause from the opening. The only place any of these durations is computed: the JSON shows these
 /// numbers and the Markdown formats them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -358,7 +358,7 @@ impl<'a> State<'a> {
             })
     }
 
-    /// The first root cause recorded (`cause --root`, or `close --root-cause`) that still
+    /// The first root cause recorded (as a root cause, or named at the close) that still
     /// counts, and whose hypothesis, if it names one, still stands.
     ///
     /// With several, the one known first: a root cause established by a hypothesis is

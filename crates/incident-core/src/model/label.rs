@@ -7,7 +7,14 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result};
+/// Text that is not a label (`H`, `X1`, `H0`), or a list of labels that names none.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{input:?} is not a label")]
+pub struct MalformedLabel {
+    pub input: String,
+}
+
+type Result<T, E = MalformedLabel> = std::result::Result<T, E>;
 
 /// The letter a label starts with. Most kinds have their own; every change of state
 /// (a correction, a retraction, a new title, severity, stage or role holder, actions
@@ -219,11 +226,11 @@ impl fmt::Display for Label {
 }
 
 impl FromStr for Label {
-    type Err = Error;
+    type Err = MalformedLabel;
 
     /// Case-insensitive: `h2` is `H2`.
     fn from_str(input: &str) -> Result<Label> {
-        let malformed = || Error::MalformedLabel {
+        let malformed = || MalformedLabel {
             input: input.to_string(),
         };
         let mut chars = input.trim().chars();
@@ -308,7 +315,7 @@ impl Hasher for LabelHasher {
 /// occurrence of each.
 pub fn parse_labels<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Label>> {
     let mut labels = Vec::new();
-    // `--for ,` names nothing: a typing mistake, not an empty list. (`--for H1,` is fine.)
+    // `,` alone names nothing: a typing mistake, not an empty list. (`H1,` is fine.)
     let names_something = inputs.iter().any(|input| {
         input
             .as_ref()
@@ -317,7 +324,7 @@ pub fn parse_labels<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Label>> {
     });
     if !inputs.is_empty() && !names_something {
         let typed: Vec<&str> = inputs.iter().map(AsRef::as_ref).collect();
-        return Err(Error::MalformedLabel {
+        return Err(MalformedLabel {
             input: typed.join(","),
         });
     }
@@ -372,7 +379,7 @@ mod tests {
             "H99999999999",
         ] {
             assert!(
-                matches!(bad.parse::<Label>(), Err(Error::MalformedLabel { .. })),
+                matches!(bad.parse::<Label>(), Err(MalformedLabel { .. })),
                 "{bad:?} parsed"
             );
         }

@@ -18,7 +18,7 @@ pub mod utc;
 
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use join::Joined;
-pub use label::{Kind, Label, LabelMap, join_labels, parse_labels};
+pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
 pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
 
@@ -277,7 +277,7 @@ impl Incident {
         Ok(())
     }
 
-    /// What `--rules-out` with no labels means: every hypothesis the test targets, except
+    /// What a result that rules out without naming hypotheses means: every hypothesis the test targets, except
     /// those this same result confirms.
     pub fn test_targets_to_rule_out(&self, test: Label, confirms: &[Label]) -> Result<Vec<Label>> {
         self.accepts(Kind::Result)?;
@@ -297,12 +297,10 @@ impl Incident {
             .filter(|label| !state.is_retracted(*label))
             .collect();
         if counting.is_empty() {
-            let retracted: Vec<String> = targets.iter().map(Label::to_string).collect();
-            return Err(Error::Usage(format!(
-                "--rules-out names no hypotheses, and every hypothesis test {test} was for \
-                 has been retracted ({}); name the ones it rules out: `--rules-out H…`",
-                retracted.join(", ")
-            )));
+            return Err(Error::TargetsRetracted {
+                test,
+                retracted: targets.clone(),
+            });
         }
         Ok(counting
             .into_iter()
@@ -322,7 +320,7 @@ impl Incident {
         if let Body::Severity { severity } = new.body
             && !(1..=5).contains(&severity)
         {
-            return Err(Error::Usage(format!(
+            return Err(Error::Invalid(format!(
                 "severity {severity} is out of range: 1 is the most severe, 5 the least"
             )));
         }
@@ -394,7 +392,7 @@ impl Incident {
             Body::Impact {
                 from: Some(from),
                 to: Some(to),
-            } if to < from => Err(Error::Usage(format!(
+            } if to < from => Err(Error::Invalid(format!(
                 "the impact ends ({}) before it starts ({})",
                 to.format("%Y-%m-%d %H:%M:%S UTC"),
                 from.format("%Y-%m-%d %H:%M:%S UTC")
@@ -553,8 +551,8 @@ fn check_amendment(amendment: &NewEntry, target: &Entry) -> Result<()> {
         return Ok(());
     };
     let fits = [
-        ("--owner", owner.is_some(), Kind::Action),
-        ("--consequence", consequence.is_some(), Kind::Option),
+        ("an owner", owner.is_some(), Kind::Action),
+        ("a consequence", consequence.is_some(), Kind::Option),
     ];
     for (what, given, kind) in fits {
         if given && target.kind() != kind {
@@ -586,7 +584,7 @@ pub fn check_link(link: &str) -> Result<String> {
         || link.len() > MAX_LINK_BYTES
         || link.chars().any(|c| c.is_whitespace() || c.is_control())
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::Invalid(format!(
             "{link:?} is not a link: one word, such as https://tracker.example.com/OPS-42 or OPS-42"
         )));
     }
@@ -605,7 +603,7 @@ pub fn parse_severity(input: &str) -> Result<u8> {
         .trim_start_matches(['-', ' ']);
     match digits.parse::<u8>() {
         Ok(severity @ 1..=5) => Ok(severity),
-        _ => Err(Error::Usage(format!(
+        _ => Err(Error::Invalid(format!(
             "{input:?} is not a severity: 1 (most severe) to 5, or SEV1, P1"
         ))),
     }
@@ -952,7 +950,7 @@ mod tests {
         let error = incident
             .test_targets_to_rule_out(label("T1"), &[])
             .unwrap_err();
-        assert!(matches!(error, Error::Usage(_)), "{error:?}");
+        assert!(matches!(error, Error::TargetsRetracted { .. }), "{error:?}");
         assert_eq!(error.exit_code(), 2);
         assert!(error.to_string().contains("(H1, H2, H3)"), "{error}");
     }

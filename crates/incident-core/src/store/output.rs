@@ -78,7 +78,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<Option<String>
     let path = &follow_symlinks(path)?;
     let name = path
         .file_name()
-        .ok_or_else(|| Error::Usage(format!("{} is not a file name", path.display())))?;
+        .ok_or_else(|| Error::Invalid(format!("{} is not a file name", path.display())))?;
     let folder = folder_of(path);
     sweep_stale_temps(&folder, name);
     // A replaced file keeps its mode; a new one is 0644, whatever the umask.

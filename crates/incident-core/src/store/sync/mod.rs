@@ -127,7 +127,7 @@ impl Store {
     /// absolute, since syncs run from wherever a command was typed.
     pub fn set_remote(&self, url: &str) -> Result<String> {
         let url = url.trim();
-        check_url(url).map_err(Error::Usage)?;
+        check_url(url).map_err(Error::Invalid)?;
         // A path, not a URL (`host:path` is scp-like ssh; `./a:b` is a path again).
         let scp_like = url
             .split_once(':')
@@ -212,7 +212,7 @@ impl Store {
         let path = self.sync_dir().join(name);
         let file = super::lock::open(&path)?;
         if wait {
-            super::lock::acquire(&file, &path, "the sync")?;
+            super::lock::acquire(&file, &path, "the sync", &self.waiting)?;
             Ok(Some(file))
         } else {
             Ok(super::lock::try_acquire(&file, &path)?.then_some(file))
@@ -642,7 +642,7 @@ impl Store {
 
     /// Merges again each incident merged away here whose survivor here lacks some of its
     /// entries (recorded elsewhere before that machine heard of the merge): what
-    /// `incident merge` does when run again. Returns whether anything was folded in.
+    /// a merge does when run again. Returns whether anything was folded in.
     fn fold_late_entries(
         &self,
         author: &str,
@@ -675,10 +675,10 @@ impl Store {
                 by: author.to_string(),
             };
             let outcome = self.update_both(&survivor, &id, |survivor, merged| {
-                Ok(survivor.merge(merged, stamp, Uuid::now_v7(), None)?)
+                Ok::<_, Error>(survivor.merge(merged, stamp, Uuid::now_v7(), None)?)
             });
             // A merge refused now (the survivor discarded since, say) leaves both as
-            // they are; `incident merge` says why.
+            // they are; the merge says why.
             let Ok((_, _, merge)) = outcome else {
                 continue;
             };

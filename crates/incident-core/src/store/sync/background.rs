@@ -1,7 +1,7 @@
-//! The sync that follows a recording command: a detached `incident sync --background`,
-//! so that the engineer never waits on the network. It has its own session (a Ctrl-C or
-//! a closed terminal does not stop it), no terminal to prompt on, and writes what it
-//! says to `sync/log`.
+//! The sync that follows a recording command: a detached process, so that the engineer
+//! never waits on the network. It has its own session (a Ctrl-C or a closed terminal
+//! does not stop it), nothing to prompt on, and writes what it says to `sync/log`. What
+//! the process is, the caller says: the store knows no command line.
 
 use std::fs::OpenOptions;
 use std::io::{Seek, SeekFrom};
@@ -17,9 +17,9 @@ use crate::store::Store;
 /// background syncs did, not the history (the remote keeps that).
 const MAX_LOG_BYTES: u64 = 256 * 1024;
 
-/// Starts a background sync of `store` if a remote is set and `INCIDENT_SYNC` is not
-/// `off`, and returns without waiting for it.
-pub fn spawn_background_sync(store: &Store) -> Result<()> {
+/// Starts `command`, a sync of `store` in the background, if a remote is set and
+/// `INCIDENT_SYNC` is not `off`, and returns without waiting for it.
+pub fn spawn_background_sync(store: &Store, mut command: Command) -> Result<()> {
     if std::env::var_os("INCIDENT_SYNC").is_some_and(|value| value == "off") {
         return Ok(());
     }
@@ -41,15 +41,7 @@ pub fn spawn_background_sync(store: &Store) -> Result<()> {
     let error_log = log
         .try_clone()
         .map_err(|source| Error::io(&log_path, source))?;
-    let program = std::env::current_exe().map_err(|source| Error::io("incident", source))?;
-    let mut command = Command::new(program);
-    command
-        .arg("--dir")
-        .arg(&store.root)
-        .args(["sync", "--background"])
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(error_log);
+    command.stdin(Stdio::null()).stdout(log).stderr(error_log);
     // SAFETY: setsid(2) is async-signal-safe, and the child does nothing else before exec.
     unsafe {
         command.pre_exec(|| {
@@ -61,7 +53,7 @@ pub fn spawn_background_sync(store: &Store) -> Result<()> {
     }
     let mut child = command
         .spawn()
-        .map_err(|source| Error::io("incident sync", source))?;
+        .map_err(|source| Error::io(command.get_program(), source))?;
     // Reaped by a thread, so that a long-lived process (the prompt) leaves no zombies;
     // a process that ends first simply leaves the child to init.
     std::thread::spawn(move || child.wait());

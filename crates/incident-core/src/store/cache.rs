@@ -49,9 +49,9 @@ pub struct Summary {
     pub facts: Facts,
     /// What a closed incident is remembered by, for "seen before"; `None` while open.
     pub memory: Option<Memory>,
-    /// The incident its entries were merged into; `list` shows it only with `--all`.
+    /// The incident its entries were merged into; the list shows it only when asked for every incident.
     pub merged_into: Option<String>,
-    /// Opened by mistake; `list` shows it only with `--all`.
+    /// Opened by mistake; the list shows it only when asked for every incident.
     pub discarded: bool,
 }
 
@@ -97,7 +97,7 @@ impl Summary {
         self.merged_into.is_none() && !self.discarded
     }
 
-    /// Whether `list` shows it without `--all`: open, neither merged away nor discarded.
+    /// Whether the list shows it by default: open, neither merged away nor discarded.
     pub fn is_listed(&self) -> bool {
         self.status == Status::Open && self.merged_into.is_none() && !self.discarded
     }

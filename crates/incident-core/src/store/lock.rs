@@ -3,16 +3,15 @@
 //! Two things a blocked `flock` does not do on its own: say why the command is stuck, and
 //! stop when the user gives up. While waiting, SIGINT and SIGTERM get their default
 //! action back (unless they were ignored), so Ctrl-C ends the command at once with the
-//! usual 130 or 143 even when a handler of ours was installed (`test --run` catches them
-//! for the command it runs): nothing is written yet and the kernel drops the waiting lock
-//! request, so dying there loses nothing. After about a second, one line on stderr says
-//! who holds the lock. That line is the store's one exception to "the store never
-//! prints": warnings are handed to the `Ui` only when the command returns, too late for
-//! someone staring at a stuck terminal, and a callback through every command for one
-//! message was more machinery than the message.
+//! usual 130 or 143 even when a handler of ours was installed (the command line catches them
+//! while a test's command runs): nothing is written yet and the kernel drops the waiting lock
+//! request, so dying there loses nothing. After about a second, the store's `Waiting`
+//! notice is called with a line that says who holds the lock: warnings are handed back
+//! only when the command returns, too late for someone staring at a stuck command, and
+//! the store itself never prints.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
@@ -22,6 +21,10 @@ use std::time::Duration;
 use super::atomic::{kind_name, not_regular};
 use crate::error::{Error, Result};
 use crate::sanitize;
+
+/// What is told, once, when a lock has been waited on for a second: a line naming who
+/// holds it, already escaped. `None` tells nothing.
+pub type Waiting = Option<std::sync::Arc<dyn Fn(&str) + Send + Sync>>;
 
 /// How long a wait is before it is worth a word.
 const QUIET_WAIT: Duration = Duration::from_secs(1);
@@ -59,7 +62,7 @@ pub(super) fn try_acquire(file: &File, path: &Path) -> Result<bool> {
 
 /// Takes the exclusive lock on `file`, the lock of `id` (an incident, or the sync),
 /// waiting as long as it takes unless the user interrupts.
-pub(super) fn acquire(file: &File, path: &Path, id: &str) -> Result<()> {
+pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> Result<()> {
     match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
         Ok(()) => return Ok(()),
         Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
@@ -69,12 +72,16 @@ pub(super) fn acquire(file: &File, path: &Path, id: &str) -> Result<()> {
     let (done, wait) = mpsc::channel::<()>();
     let device_inode = file.metadata().ok().map(|meta| (meta.dev(), meta.ino()));
     let id = id.to_string();
+    let waiting = waiting.clone();
     let notice = std::thread::spawn(move || {
         // Dropping `done` wakes this at once when the lock is taken sooner.
         if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(QUIET_WAIT) {
             let holder = device_inode.and_then(holder_of).unwrap_or_default();
-            let line = sanitize::one_line(&format!("waiting for the lock of {id}{holder}…"));
-            let _ = writeln!(io::stderr(), "{line}");
+            if let Some(tell) = waiting {
+                tell(&sanitize::one_line(&format!(
+                    "waiting for the lock of {id}{holder}…"
+                )));
+            }
         }
     });
     let taken = loop {
@@ -169,7 +176,7 @@ fn holder_of((device, inode): (u64, u64)) -> Option<String> {
     })
 }
 
-/// `incident note` from `/usr/bin/incident\0note\0…`: the program and, when it reads
+/// `prog sub` from `/usr/bin/prog\0sub\0…`: the program and, when it reads
 /// like a subcommand, the first word after it; never the text that follows.
 fn command_name(cmdline: &[u8]) -> Option<String> {
     let mut words = cmdline

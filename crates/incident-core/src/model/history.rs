@@ -145,13 +145,6 @@ pub struct Query {
 }
 
 impl Query {
-    /// The query of space-separated `words`, for tests.
-    #[cfg(test)]
-    pub fn of(words: &str) -> Query {
-        let words: Vec<String> = words.split(' ').map(str::to_string).collect();
-        Query::parse(&words).expect("a query")
-    }
-
     /// `None` when the words hold no letter or digit at all.
     pub fn parse(words: &[String]) -> Option<Query> {
         let mut terms: Vec<String> = Vec::new();
@@ -603,7 +596,7 @@ impl Measure {
         Measure::Resolve,
     ];
 
-    /// The metric's name in the JSON report and in `stats --format json`.
+    /// The metric's name in the JSON of reports and of statistics.
     pub fn key(self) -> &'static str {
         match self {
             Measure::Detect => "time_to_detect",
@@ -748,7 +741,8 @@ mod tests {
     use super::*;
 
     fn query(words: &str) -> Query {
-        Query::of(words)
+        let words: Vec<String> = words.split(' ').map(str::to_string).collect();
+        Query::parse(&words).expect("a query")
     }
 
     #[test]

@@ -109,17 +109,17 @@ impl Store {
     pub(super) fn lock(&self, id: &str) -> Result<File> {
         let path = self.lock_path(id);
         let lock = super::lock::open(&path)?;
-        super::lock::acquire(&lock, &path, id)?;
+        super::lock::acquire(&lock, &path, id, &self.waiting)?;
         Ok(lock)
     }
 
     /// Reads, changes and saves one incident under its lock, and returns it as saved
     /// with what `change` returned. If `change` fails, nothing is written.
-    pub fn update<T>(
+    pub fn update<T, E: From<Error>>(
         &self,
         id: &str,
-        change: impl FnOnce(&mut Incident) -> Result<T>,
-    ) -> Result<Saved<T>> {
+        change: impl FnOnce(&mut Incident) -> Result<T, E>,
+    ) -> Result<Saved<T>, E> {
         self.check_incidents_dir()?;
         let lock = self.lock(id)?;
         let mut incident = self.load(id)?;
@@ -138,12 +138,12 @@ impl Store {
     /// changed is saved, `first` before `second`. If `change` fails nothing is written. A
     /// kill between the two saves leaves `first` saved and `second` as it was, so the
     /// caller puts first what makes running it again finish the change.
-    pub fn update_both<T>(
+    pub fn update_both<T, E: From<Error>>(
         &self,
         first: &str,
         second: &str,
-        change: impl FnOnce(&mut Incident, &mut Incident) -> Result<T>,
-    ) -> Result<(Incident, Incident, T)> {
+        change: impl FnOnce(&mut Incident, &mut Incident) -> Result<T, E>,
+    ) -> Result<(Incident, Incident, T), E> {
         self.check_incidents_dir()?;
         let mut ids = [first, second];
         ids.sort_unstable();
@@ -259,7 +259,7 @@ impl Store {
 /// remote, so every machine that synced holds byte-identical documents.
 pub(super) fn document_bytes(incident: &Incident) -> Vec<u8> {
     // Compact: half the bytes to write and sync of a pretty document. People read
-    // incidents through `report --format json`, which is pretty.
+    // incidents through the JSON report, which is pretty.
     let mut bytes = serde_json::to_vec(incident)
         .expect("an incident always serializes: it holds only strings, numbers and lists");
     bytes.push(b'\n');
@@ -272,7 +272,7 @@ pub(super) fn document_bytes(incident: &Incident) -> Vec<u8> {
 /// Serializing an `Incident` and parsing it back is the identity for everything but one
 /// thing: strings, numbers, uuids and labels round-trip as they are, `validate`'s label
 /// rules are kept by the model on every change, and the id names the file. Times are the
-/// exception: a time before year 0 or after 9999 (an `--at` or a `--run` result at the
+/// exception: a time before year 0 or after 9999 (a time typed, or a test command's result at the
 /// edge of the calendar) is written as `+10000-…`, which RFC 3339 and so `load` refuse.
 fn check_readable_back(incident: &Incident) -> std::result::Result<(), String> {
     let readable = |time: &DateTime<Utc>| (0..=9999).contains(&time.year());

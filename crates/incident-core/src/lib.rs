@@ -1,0 +1,15 @@
+//! `incident-core`: an incident and everything derived from it (`model`), and where
+//! incidents live on disk and how a team shares them (`store`, sync included).
+//!
+//! It knows no command line and no terminal: it never prints, its messages name no
+//! option or command, and what a user should do next is the command line's to say. Data
+//! flows one way: the command line loads through the store, changes the model, saves
+//! through the store, and renders what came back.
+
+pub mod error;
+pub mod id;
+pub mod model;
+pub mod sanitize;
+pub mod store;
+
+pub use error::{Error, Result};

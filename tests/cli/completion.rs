@@ -497,6 +497,7 @@ fn a_completion_writes_nothing_and_never_prints_an_error() {
 
 /// fish completes a real command line non-interactively: `complete -C LINE`.
 #[test]
+#[ignore = "needs fish; .ci/run installs it"]
 fn fish_completes_a_command_line_through_the_script() {
     let env = two_incidents();
     let script = env.home().join("incident.fish");

@@ -273,7 +273,10 @@ pub fn which(program: &str) -> Option<PathBuf> {
 }
 
 /// An external tool a test cannot do without: its path, or a failure naming it. A test
-/// never passes by skipping what it checks; `.ci/run` installs every one of these.
+/// never passes by skipping what it checks. One that needs a tool a fresh machine lacks
+/// (anything beyond bash, git and util-linux) is `#[ignore = "needs TOOL; .ci/run
+/// installs it"]`: the README's `cargo test --locked` leaves it out, and `.ci/run`
+/// installs every such tool and runs it with `-- --include-ignored`.
 #[track_caller]
 pub fn require_tool(program: &str) -> PathBuf {
     which(program).unwrap_or_else(|| panic!("this test needs {program} (installed by .ci/run)"))

@@ -80,6 +80,16 @@ fn is_gone(pid: libc::pid_t) -> bool {
     })
 }
 
+/// Whether the process `pid` is blocked reading its descriptor `fd`: Linux shows the
+/// system call a blocked process waits in, then its arguments, in `/proc/PID/syscall`.
+fn waits_reading(pid: u32, fd: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/syscall")).is_ok_and(|call| {
+        let mut fields = call.split_whitespace();
+        fields.next() == Some(libc::SYS_read.to_string().as_str())
+            && fields.next() == Some(format!("{fd:#x}").as_str())
+    })
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
@@ -131,14 +141,20 @@ fn ctrl_c_after_the_run_while_waiting_for_the_lock_ends_the_command_and_records_
             .stderr(std::fs::File::create(&stderr_path).unwrap())
             .spawn()
             .unwrap();
-        // The command has run; the tool now waits for the lock.
+        // The command has run, and the tool, having waited quietly for a moment, says it
+        // waits for the lock.
         assert!(
             eventually(Duration::from_secs(10), || read(&stderr_path)
                 .contains("gathered")),
             "{name}: the command never ran: {}",
             read(&stderr_path)
         );
-        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            eventually(Duration::from_secs(20), || read(&stderr_path)
+                .contains("waiting for the lock")),
+            "{name}: the tool never said it waits for the lock: {}",
+            read(&stderr_path)
+        );
         signal(&process, number);
         let status = wait_at_most(
             &mut process,
@@ -196,7 +212,7 @@ fn a_closed_terminal_stops_the_run_and_everything_it_started() {
     let sleeper: libc::pid_t = read(&pidfile).trim().parse().unwrap();
     signal(&process, libc::SIGHUP);
     let status = wait_at_most(&mut process, Duration::from_secs(5), "SIGHUP during --run");
-    let gone = eventually(Duration::from_secs(2), || is_gone(sleeper));
+    let gone = eventually(Duration::from_secs(10), || is_gone(sleeper));
     if !gone {
         // SAFETY: the pid was read from the file the test's own command wrote.
         unsafe {
@@ -397,8 +413,14 @@ fn text_from_standard_input_goes_to_the_incident_current_when_the_command_starte
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // The note is waiting for its text when another terminal opens an incident.
-    std::thread::sleep(Duration::from_millis(500));
+    // The note has taken the current incident and waits for its text when another
+    // terminal opens an incident.
+    assert!(
+        eventually(Duration::from_secs(20), || waits_reading(note.id(), 0)),
+        "note - never waited on its standard input: /proc/{}/syscall reads {:?}",
+        note.id(),
+        std::fs::read_to_string(format!("/proc/{}/syscall", note.id()))
+    );
     let other = env.open("Other");
     let mut stdin = note.stdin.take().unwrap();
     stdin.write_all(b"pool at 100/100\n").unwrap();
@@ -419,21 +441,34 @@ fn text_from_standard_input_goes_to_the_incident_current_when_the_command_starte
 fn run_evidence_goes_to_the_incident_current_when_the_command_started() {
     let env = TestEnv::new();
     let first = env.open("Checkout 502s");
-    let mut test = incident(&env, &["test", "probe", "--run", "sleep 1", "-q"])
+    // The command says it runs, then waits until the test lets it end.
+    let running = env.home().join("running");
+    let go = env.home().join("go");
+    let command = format!(
+        "touch '{}'; while [ ! -e '{}' ]; do sleep 0.05; done",
+        running.display(),
+        go.display()
+    );
+    let mut test = incident(&env, &["test", "probe", "--run", &command, "-q"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        eventually(Duration::from_secs(20), || running.exists()),
+        "the command never ran"
+    );
+    // Another terminal opens an incident while the command runs.
     let other = env.open("Other");
+    std::fs::write(&go, "").unwrap();
     wait_at_most(&mut test, Duration::from_secs(10), "test --run");
     let output = test.wait_with_output().unwrap();
     assert!(output.status.success(), "{output:?}");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "T1 R1\n");
     let report = env.json(&["report", "--format", "json", "-i", &first]);
     assert_eq!(labels(&report), ["T1", "R1"]);
-    assert_eq!(entry(&report, "R1")["command"], "sleep 1");
+    assert_eq!(entry(&report, "R1")["command"], command.as_str());
     assert_eq!(
         env.json(&["report", "--format", "json", "-i", &other])["entries"],
         json!([])

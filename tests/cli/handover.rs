@@ -98,6 +98,7 @@ fn needs_now_are_apart_from_the_follow_ups() {
 }
 
 #[test]
+#[ignore = "needs markdownlint-cli2; .ci/run installs it"]
 fn the_can_handover_passes_markdownlint() {
     let env = TestEnv::new();
     a_night_on_checkout(&env);

@@ -546,7 +546,7 @@ fn stats_are_medians_and_p90_by_nearest_rank_as_worked_out_by_hand() {
 }
 
 #[test]
-fn stats_never_give_a_mean_in_any_format_and_the_markdown_lints() {
+fn stats_never_give_a_mean_in_any_format() {
     let env = TestEnv::new();
     six_closed_and_one_open(&env);
     for format in ["text", "markdown", "json"] {
@@ -562,8 +562,6 @@ fn stats_never_give_a_mean_in_any_format_and_the_markdown_lints() {
         markdown.contains("| time to resolve | 1h 5m | 10h | 6 | |"),
         "{markdown}"
     );
-    std::fs::write(env.home().join("stats.md"), &markdown).unwrap();
-    lint_markdown(env.home(), &["stats.md"]);
     // With nothing recorded yet, the figures are empty, not an error.
     let empty = TestEnv::new();
     let stats = empty.json(&["stats"]);
@@ -572,6 +570,20 @@ fn stats_never_give_a_mean_in_any_format_and_the_markdown_lints() {
         stats["time_to_resolve"],
         json!({"median": null, "p90": null, "n": 0})
     );
+}
+
+#[test]
+#[ignore = "needs markdownlint-cli2; .ci/run installs it"]
+fn the_stats_markdown_lints_with_figures_and_without() {
+    let env = TestEnv::new();
+    six_closed_and_one_open(&env);
+    std::fs::write(
+        env.home().join("stats.md"),
+        env.ok(&["stats", "--format", "markdown"]),
+    )
+    .unwrap();
+    lint_markdown(env.home(), &["stats.md"]);
+    let empty = TestEnv::new();
     std::fs::write(
         empty.home().join("empty.md"),
         empty.ok(&["stats", "--format", "markdown"]),

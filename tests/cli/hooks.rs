@@ -108,7 +108,8 @@ fn a_hook_that_hangs_is_stopped_with_everything_it_started() {
     let took = started.elapsed();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, "S1\n");
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    // Not the minute the hook and its child would take: the bound is far from both.
+    assert!(took < Duration::from_secs(30), "took {took:?}");
     assert!(
         out.stderr
             .ends_with("took longer than 1s and was stopped; what was recorded stays recorded\n"),
@@ -116,11 +117,22 @@ fn a_hook_that_hangs_is_stopped_with_everything_it_started() {
         out.stderr
     );
     let sleeper = std::fs::read_to_string(&pid).unwrap();
-    // Killed, it may linger as a zombie until something reaps it: that is not alive.
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", sleeper.trim()));
-    let alive = stat.is_ok_and(|stat| !stat.contains(") Z "));
-    assert!(!alive, "the hook's own child {sleeper} outlived it");
-    // The limit is ten seconds at most, however long the variable asks for.
+    // Killed, it may take a moment to die, then linger as a zombie until something reaps
+    // it: that is not alive.
+    let alive = || {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", sleeper.trim()));
+        stat.is_ok_and(|stat| !stat.contains(") Z "))
+    };
+    let killed = Instant::now();
+    while alive() {
+        assert!(
+            killed.elapsed() < Duration::from_secs(10),
+            "the hook's own child {sleeper} outlived it"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The limit is ten seconds at most, however long the variable asks for: the hook is
+    // stopped then, and not after its own minute.
     install_hook(&env, "sleep 60");
     let started = Instant::now();
     let out = run_with(
@@ -130,7 +142,7 @@ fn a_hook_that_hangs_is_stopped_with_everything_it_started() {
     );
     let took = started.elapsed();
     assert!(
-        took >= Duration::from_secs(10) && took < Duration::from_secs(15),
+        took >= Duration::from_secs(10) && took < Duration::from_secs(50),
         "took {took:?}"
     );
     assert!(

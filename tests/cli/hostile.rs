@@ -469,6 +469,78 @@ impl Drop for Holder {
     }
 }
 
+/// `incident ARGS` started while another process holds the lock, what it says on stderr
+/// kept in a file the test reads as it goes.
+struct Waiting {
+    child: Child,
+    stderr: PathBuf,
+}
+
+impl Waiting {
+    #[track_caller]
+    fn start(env: &TestEnv, args: &[&str]) -> Waiting {
+        let stderr = env.home().join("waiting.stderr");
+        let child = env
+            .process(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&stderr).expect("the stderr file is created"))
+            .spawn()
+            .expect("the binary runs");
+        Waiting { child, stderr }
+    }
+
+    fn stderr(&self) -> String {
+        fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    /// Returns once the command says it waits for the lock, which it does after a
+    /// moment of waiting quietly: from then on it is blocked on the lock, nowhere else.
+    #[track_caller]
+    fn until_it_says_it_waits(&mut self) {
+        let started = Instant::now();
+        while !self.stderr().contains("waiting for the lock") {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                panic!(
+                    "the command ended ({status:?}) without waiting for the lock: {}",
+                    self.stderr()
+                );
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "the command never said it waits for the lock: {}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits for the command to end, at most `PATIENCE`: past it, it is killed and the
+    /// test fails.
+    #[track_caller]
+    fn end(&mut self) -> std::process::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            if started.elapsed() >= PATIENCE {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("still running after {PATIENCE:?}: {}", self.stderr());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn waiting_for_a_held_lock_says_who_holds_it() {
     let env = TestEnv::new();
@@ -476,19 +548,12 @@ fn waiting_for_a_held_lock_says_who_holds_it() {
     let lock = env.data_dir().join("incidents").join(format!("{id}.lock"));
     let mut holder = Holder::take(&lock);
     let holder_pid = holder.child.id();
-    let out = std::thread::scope(|scope| {
-        let waiting = scope.spawn(|| {
-            env.command(&["note", "replica lag 30s"])
-                .timeout(PATIENCE)
-                .output()
-                .expect("note ends")
-        });
-        std::thread::sleep(Duration::from_millis(2500));
-        holder.release();
-        waiting.join().expect("the waiting thread")
-    });
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let mut note = Waiting::start(&env, &["note", "replica lag 30s"]);
+    note.until_it_says_it_waits();
+    holder.release();
+    let status = note.end();
+    let stderr = note.stderr();
+    assert!(status.success(), "{stderr}");
     assert_eq!(
         stderr.matches("waiting for the lock").count(),
         1,
@@ -506,21 +571,6 @@ fn waiting_for_a_held_lock_says_who_holds_it() {
     );
 }
 
-/// The pid of the `incident` process running with this test's data directory.
-fn incident_process(env: &TestEnv) -> Option<i32> {
-    let mut wanted = b"INCIDENT_DIR=".to_vec();
-    wanted.extend_from_slice(env.data_dir().as_os_str().as_bytes());
-    wanted.push(0);
-    fs::read_dir("/proc").ok()?.find_map(|item| {
-        let item = item.ok()?;
-        let pid: i32 = item.file_name().to_str()?.parse().ok()?;
-        let environ = fs::read(item.path().join("environ")).ok()?;
-        let comm = fs::read_to_string(item.path().join("comm")).ok()?;
-        (comm.trim() == "incident" && environ.windows(wanted.len()).any(|part| part == wanted))
-            .then_some(pid)
-    })
-}
-
 #[test]
 fn ctrl_c_while_waiting_for_the_lock_ends_the_command() {
     let env = TestEnv::new();
@@ -529,33 +579,16 @@ fn ctrl_c_while_waiting_for_the_lock_ends_the_command() {
     let _holder = Holder::take(&lock);
     // `test --run` catches Ctrl-C for the command it runs; the wait that follows must
     // still end on it.
-    let out = std::thread::scope(|scope| {
-        let waiting = scope.spawn(|| {
-            env.command(&["test", "is it the pool", "--run", "true"])
-                .timeout(PATIENCE)
-                .output()
-        });
-        let started = Instant::now();
-        let pid = loop {
-            if let Some(pid) = incident_process(&env) {
-                break pid;
-            }
-            assert!(started.elapsed() < PATIENCE, "the command never started");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        // Well into the wait for the lock.
-        std::thread::sleep(Duration::from_millis(1500));
-        // SAFETY: a signal to a child of this test.
-        unsafe { libc::kill(pid, libc::SIGINT) };
-        waiting.join().expect("the waiting thread")
-    });
-    let out = out.expect("Ctrl-C ended the command before the timeout");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut test = Waiting::start(&env, &["test", "is it the pool", "--run", "true"]);
+    test.until_it_says_it_waits();
+    // SAFETY: a signal to a child of this test, not yet reaped.
+    unsafe { libc::kill(test.child.id() as libc::pid_t, libc::SIGINT) };
+    let status = test.end();
+    let stderr = test.stderr();
     assert!(
-        out.status.signal() == Some(libc::SIGINT)
-            || out.status.code() == Some(130)
-            || (out.status.code() == Some(1) && stderr.contains("interrupted")),
-        "{:?} {stderr}",
-        out.status
+        status.signal() == Some(libc::SIGINT)
+            || status.code() == Some(130)
+            || (status.code() == Some(1) && stderr.contains("interrupted")),
+        "{status:?} {stderr}"
     );
 }

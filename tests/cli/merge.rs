@@ -338,6 +338,16 @@ fn a_merge_shows_in_both_incidents_list_board_log_and_report() {
         )),
         "{markdown}"
     );
+}
+
+#[test]
+#[ignore = "needs markdownlint-cli2; .ci/run installs it"]
+fn both_reports_of_a_merge_pass_markdownlint() {
+    let env = TestEnv::new();
+    let survivor = checkout(&env);
+    let other = payments(&env);
+    env.ok(&["use", &survivor]);
+    env.ok(&["merge", &other, "--why", "one outage"]);
     let dir = tempfile::tempdir().expect("a temp dir");
     for (name, id) in [("survivor.md", &survivor), ("merged.md", &other)] {
         env.ok(&[

@@ -158,6 +158,7 @@ fn user_text_cannot_add_structure() {
 
 /// markdownlint's default rules (line length aside) on a report full of hostile text.
 #[test]
+#[ignore = "needs markdownlint-cli2; .ci/run installs it"]
 fn markdownlint_accepts_a_hostile_report() {
     let env = TestEnv::new();
     env.ok(&["open", "Payments down: EU *cards* fail!"]);

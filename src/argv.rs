@@ -477,6 +477,36 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// Where the subcommand stands among `words` (program name first), past the top-level
+/// options and their values (`incident -i db --json note …`): `None` when `--`, a dashed
+/// word that is none of those options, or the end comes first. The argument sorter and
+/// completion both find the subcommand by this one walk.
+pub fn subcommand_index(root: &Command, words: &[Word]) -> Option<usize> {
+    let mut top_specs = specs_of(root, &[]);
+    top_specs.push(flag("version", 'V'));
+    let mut index = 1;
+    while index < words.len() {
+        let word = &words[index];
+        if word.ends_options() {
+            return None;
+        }
+        match role(word, &top_specs) {
+            Role::Text if word.typed.starts_with('-') && word.typed.len() > 1 => return None,
+            Role::Text => return Some(index),
+            Role::Long(spec, None) if spec.takes_value() => index += 2,
+            Role::Shorts(shorts)
+                if shorts
+                    .last()
+                    .is_some_and(|(spec, value)| spec.takes_value() && value.is_none()) =>
+            {
+                index += 2
+            }
+            _ => index += 1,
+        }
+    }
+    None
+}
+
 /// Rewrites a whole command line (program name first) for clap; refuses a mistyped
 /// option or an option inside the text, so that nothing is recorded from it.
 pub fn normalize(root: &Command, args: Vec<String>) -> Result<Vec<String>> {
@@ -492,33 +522,8 @@ pub fn normalize_words(root: &Command, words: Vec<Word>) -> Result<Vec<String>> 
         .filter(|arg| arg.is_global_set())
         .filter_map(Spec::of)
         .collect();
-    let mut top_specs = specs_of(root, &[]);
-    top_specs.push(flag("version", 'V'));
-    let mut index = 1;
-    while index < words.len() {
-        let word = &words[index];
-        if word.ends_options() {
-            return Ok(values(words));
-        }
-        match role(word, &top_specs) {
-            Role::Text if word.typed.starts_with('-') && word.typed.len() > 1 => {
-                return Ok(values(words));
-            }
-            Role::Text => break,
-            Role::Long(spec, None) if spec.takes_value() => index += 2,
-            Role::Shorts(shorts)
-                if shorts
-                    .last()
-                    .is_some_and(|(spec, value)| spec.takes_value() && value.is_none()) =>
-            {
-                index += 2
-            }
-            _ => index += 1,
-        }
-    }
-    let Some(subcommand) = words
-        .get(index)
-        .and_then(|word| find_subcommand(root, &word.value))
+    let Some((index, subcommand)) = subcommand_index(root, &words)
+        .and_then(|index| Some((index, find_subcommand(root, &words[index].value)?)))
     else {
         return Ok(values(words));
     };

@@ -209,46 +209,16 @@ fn rejoin_bash_words(words: &mut Vec<String>, mut index: usize) -> usize {
 /// `incident resu T<Tab>`: clap's engine knows subcommands by name and alias only, but
 /// `incident` takes any unambiguous prefix, so the prefix before the cursor is spelt out.
 fn spell_out_subcommand(root: &Command, words: &mut [String], index: usize) {
-    let mut position = 1;
-    while position < index.min(words.len()) {
-        let word = &words[position];
-        if word == "--" {
-            return;
-        }
-        if !word.starts_with('-') || word == "-" {
-            if let Some(subcommand) = argv::find_subcommand(root, word) {
-                words[position] = subcommand.get_name().to_string();
-            }
-            return;
-        }
-        position += if takes_separate_value(root, word) {
-            2
-        } else {
-            1
-        };
+    let before: Vec<argv::Word> = words[..index.min(words.len())]
+        .iter()
+        .cloned()
+        .map(argv::Word::plain)
+        .collect();
+    if let Some(position) = argv::subcommand_index(root, &before)
+        && let Some(subcommand) = argv::find_subcommand(root, &words[position])
+    {
+        words[position] = subcommand.get_name().to_string();
     }
-}
-
-/// `--dir` or `-i` with its value in the next word (not `--dir=DIR`, `-i=REF`, `-iREF`).
-fn takes_separate_value(root: &Command, word: &str) -> bool {
-    let option = if let Some(long) = word.strip_prefix("--") {
-        (!long.contains('=')).then(|| {
-            root.get_arguments()
-                .find(|arg| arg.get_long() == Some(long))
-        })
-    } else {
-        let mut letters = word[1..].chars();
-        match (letters.next(), letters.next()) {
-            (Some(short), None) => Some(
-                root.get_arguments()
-                    .find(|arg| arg.get_short() == Some(short)),
-            ),
-            _ => None,
-        }
-    };
-    option
-        .flatten()
-        .is_some_and(|arg| arg.get_action().takes_values())
 }
 
 /// The context of the line being completed: `--dir` and `-i` as the command would read

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, Args, Parser, Subcommand, ValueEnum};
 
-use incident_core::model::Kind;
+use incident_core::model::{CauseKind, Kind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -498,13 +498,8 @@ pub struct RetractArgs {
     #[arg(value_name = "LABEL", add = Takes::Label(Entries::Retractable))]
     pub label: String,
 
-    /// Why it no longer counts
-    #[arg(long, value_name = "TEXT", add = Takes::Text)]
-    pub why: Option<String>,
-
-    /// Why, without --why
-    #[arg(value_name = "WHY", hide = true)]
-    pub reason: Vec<String>,
+    #[command(flatten)]
+    pub why: WhyArgs,
 
     #[command(flatten)]
     pub stamp: StampArgs,
@@ -532,10 +527,10 @@ pub struct DiscardArgs {
     pub stamp: StampArgs,
 }
 
-/// Why a merge or a discard was made: `--why TEXT…`, or the words alone.
+/// Why a retraction, a merge or a discard was made: `--why TEXT…`, or the words alone.
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// Why: the same outage opened twice, an incident opened by mistake
+    /// Why: a duplicate, the same outage opened twice, opened by mistake
     #[arg(long, value_name = "TEXT", add = Takes::Text)]
     pub why: Option<String>,
 
@@ -735,19 +730,9 @@ pub struct ImpactArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "cause_kind", multiple = false)]
 pub struct CauseArgs {
-    /// What set the incident off
-    #[arg(long, group = "cause_kind")]
-    pub trigger: bool,
-
-    /// Why it could happen at all
-    #[arg(long, group = "cause_kind")]
-    pub root: bool,
-
-    /// What made it worse or longer [the default]
-    #[arg(long, group = "cause_kind")]
-    pub contributing: bool,
+    #[command(flatten)]
+    pub kind: CauseFlags,
 
     /// The hypothesis that established it
     #[arg(long, value_name = "H", add = Takes::Label(Entries::Hypotheses))]
@@ -755,6 +740,66 @@ pub struct CauseArgs {
 
     #[command(flatten)]
     pub entry: TextArgs,
+}
+
+/// `--trigger`, `--root` or `--contributing`: the kind of a cause, one flag per kind of
+/// the model's, at most one given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CauseFlags {
+    given: Option<CauseKind>,
+}
+
+impl CauseFlags {
+    /// The kind given; a contributing factor when none is.
+    pub fn kind(self) -> CauseKind {
+        self.given.unwrap_or(CauseKind::Contributing)
+    }
+
+    /// The flag that gives `kind`, and its help.
+    pub fn flag(kind: CauseKind) -> (&'static str, &'static str) {
+        match kind {
+            CauseKind::Trigger => ("trigger", "What set the incident off"),
+            CauseKind::Root => ("root", "Why it could happen at all"),
+            CauseKind::Contributing => {
+                ("contributing", "What made it worse or longer [the default]")
+            }
+        }
+    }
+}
+
+impl clap::FromArgMatches for CauseFlags {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let given = CauseKind::ALL
+            .into_iter()
+            .find(|kind| matches.get_flag(CauseFlags::flag(*kind).0));
+        Ok(CauseFlags { given })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = CauseFlags::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for CauseFlags {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        const GROUP: &str = "cause_kind";
+        let command = command.group(clap::ArgGroup::new(GROUP).multiple(false));
+        CauseKind::ALL.into_iter().fold(command, |command, kind| {
+            let (long, help) = CauseFlags::flag(kind);
+            command.arg(
+                Arg::new(long)
+                    .long(long)
+                    .help(help)
+                    .action(clap::ArgAction::SetTrue)
+                    .group(GROUP),
+            )
+        })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        CauseFlags::augment_args(command)
+    }
 }
 
 #[derive(Debug, Args)]

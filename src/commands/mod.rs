@@ -116,8 +116,8 @@ fn print_incident(ui: &mut Ui, incident: &Incident, message: &str) -> Result<()>
     })
 }
 
-/// The reason given to `merge` and `discard`: `--why TEXT…`, the words without it, or
-/// both; none at all is fine.
+/// The reason given to `retract`, `merge` and `discard`: `--why TEXT…`, the words
+/// without it, or both; none at all is fine.
 fn why(args: WhyArgs) -> Result<Option<String>> {
     let why = match args.why {
         Some(flag) if args.reason.is_empty() => flag,

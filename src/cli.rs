@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, Args, Parser, Subcommand, ValueEnum};
 
+use crate::ui::ColorChoice;
 use incident_core::model::{CauseKind, Kind};
 
 #[derive(Debug, Parser)]
@@ -77,14 +78,6 @@ pub struct GlobalArgs {
         add = Takes::Word
     )]
     pub color: ColorChoice,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
 }
 
 /// What an option's value is, declared on the option (`add = Takes::Time`) and nowhere

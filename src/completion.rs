@@ -15,15 +15,14 @@
 //! ([`candidates`]), so which option takes which labels is known here alone.
 
 use std::ffi::{OsStr, OsString};
-use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use clap::{Arg, Command, CommandFactory};
+use clap::{Arg, Command, CommandFactory, FromArgMatches};
 use clap_complete::env::{EnvCompleter, Shells};
 use clap_complete::{ArgValueCompleter, CompletionCandidate};
 
 use crate::argv;
-use crate::cli::{Cli, ColorChoice, Entries, GlobalArgs, Takes};
+use crate::cli::{Cli, Entries, GlobalArgs, Takes};
 use crate::context::Context;
 use incident_core::model::{Entry, Kind, State};
 use incident_core::sanitize;
@@ -221,7 +220,7 @@ fn spell_out_subcommand(root: &Command, words: &mut [String], index: usize) {
     }
 }
 
-/// The context of the line being completed: `--dir` and `-i` as the command would read
+/// The context of the line being completed: its global options as the command would read
 /// them (the text's own `-i` stays text), then `INCIDENT_DIR` and `INCIDENT`.
 fn line_context() -> Option<Context> {
     let line = LINE.lock().ok()?.clone();
@@ -234,26 +233,14 @@ fn line_context() -> Option<Context> {
         .ignore_errors(true)
         .try_get_matches_from(args)
         .ok()?;
-    let mut levels = vec![&matches];
-    while let Some((_, sub)) = levels.last().and_then(|level| level.subcommand()) {
-        levels.push(sub);
+    // So each level's are read in turn, the subcommand's over the top's.
+    let mut global = GlobalArgs::default();
+    let mut level = Some(&matches);
+    while let Some(matches) = level {
+        // What cannot be read yet is left as it was: the line is unfinished.
+        let _ = global.update_from_arg_matches(matches);
+        level = matches.subcommand().map(|(_, sub)| sub);
     }
-    let global = GlobalArgs {
-        dir: levels
-            .iter()
-            .rev()
-            .find_map(|level| level.try_get_one::<PathBuf>("dir").ok().flatten().cloned()),
-        incident: levels.iter().rev().find_map(|level| {
-            level
-                .try_get_one::<String>("incident")
-                .ok()
-                .flatten()
-                .cloned()
-        }),
-        json: false,
-        quiet: false,
-        color: ColorChoice::Never,
-    };
     Context::new(&global).ok()
 }
 

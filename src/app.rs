@@ -1,35 +1,110 @@
 //! One command line, from its words to what it did, and its error as one line on stderr
 //! and an exit code: the process runs one (`main.rs`), the prompt runs one per line
 //! (`shell/`), through the same two functions, so a line behaves exactly as the command.
+//! `incident shell` is the one command run elsewhere: what it asks for is handed back,
+//! and `main.rs` opens the prompt, whose lines come back here.
 
 use std::io::{self, Write};
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use crate::argv::{self, Word};
-use crate::cli::{Cli, ColorChoice, GlobalArgs};
+use crate::cli::{self, Cli, GlobalArgs};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::ui::Ui;
 use crate::{commands, news};
 use incident_core::{sanitize, store};
 
+/// What a command line asked for, once it ran.
+pub enum Ran {
+    /// It did it.
+    Done,
+    /// `incident shell`: the prompt, with the global options it was given.
+    Prompt(Inherited),
+}
+
+/// The global options a command line gave (`incident --dir X -i db shell`): the prompt
+/// it opens passes them on to each of its lines, unless the line gives its own.
+#[derive(Clone, Debug, Default)]
+pub struct Inherited {
+    /// Each option given, by clap's id, with the words that give it again (`--dir=X`).
+    given: Vec<(String, Vec<String>)>,
+    /// What they say.
+    pub global: GlobalArgs,
+}
+
+impl Inherited {
+    /// The global options that `matches` has from the command line itself, found in
+    /// clap's tree: a global option added to `cli.rs` is passed on with no word here.
+    fn of(tree: &clap::Command, matches: &ArgMatches, global: GlobalArgs) -> Inherited {
+        let given = tree
+            .get_arguments()
+            .filter(|arg| arg.is_global_set())
+            .filter(|arg| {
+                matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+            })
+            .filter_map(|arg| {
+                let long = arg.get_long()?;
+                let words = match matches.get_raw(arg.get_id().as_str()) {
+                    Some(values) if arg.get_action().takes_values() => values
+                        .map(|value| format!("--{long}={}", value.to_string_lossy()))
+                        .collect(),
+                    _ => vec![format!("--{long}")],
+                };
+                Some((arg.get_id().to_string(), words))
+            })
+            .collect();
+        Inherited { given, global }
+    }
+
+    /// The words of the options a line with `matches` does not give itself.
+    fn missing_from(&self, matches: &ArgMatches) -> Vec<String> {
+        self.given
+            .iter()
+            .filter(|(id, _)| matches.value_source(id) != Some(ValueSource::CommandLine))
+            .flat_map(|(_, words)| words.iter().cloned())
+            .collect()
+    }
+
+    /// Every word of the options given.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.given
+            .iter()
+            .flat_map(|(_, words)| words.iter().map(String::as_str))
+    }
+}
+
 /// Runs one command line, program name first, parsed with `tree`: `Cli::command()` as
 /// built, never parsed with before (clap adds to it as it parses, its `help` for one, and
 /// the argument sorter must see it as the command line's parse does). `inherited`: the
-/// global options the prompt was opened with (`incident --dir X shell`), which each of its
-/// lines takes unless it gives its own; for the process, none.
-pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &GlobalArgs) -> Result<()> {
-    let args = argv::normalize_words(tree, words)?;
+/// global options the prompt was opened with, which each of its lines takes unless it
+/// gives its own; for the process, none.
+pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &Inherited) -> Result<Ran> {
+    let mut args = argv::normalize_words(tree, words)?;
     let typed = args.clone();
-    let matches = tree.try_get_matches_from_mut(args).map_err(Error::Clap)?;
-    let mut cli = Cli::from_arg_matches(&matches).map_err(Error::Clap)?;
-    cli.global = inherit(cli.global, inherited);
-    let mut ui = Ui::new(cli.global.color, cli.global.json, cli.global.quiet);
-    let context = Context::new(&cli.global)?;
-    let syncing = matches!(cli.command, Some(crate::cli::Command::Sync(_)));
-    let outcome = news::heed(&context, &mut ui, &typed)
-        .and_then(|()| commands::run(cli.command, &context, &mut ui));
+    let mut matches = tree
+        .try_get_matches_from_mut(args.clone())
+        .map_err(Error::Clap)?;
+    // The prompt's options the line does not give are read as if typed first on it.
+    let missing = inherited.missing_from(&matches);
+    if !missing.is_empty() {
+        args.splice(1..1, missing);
+        matches = tree.try_get_matches_from_mut(args).map_err(Error::Clap)?;
+    }
+    let Cli { global, command } = Cli::from_arg_matches(&matches).map_err(Error::Clap)?;
+    let mut ui = Ui::new(global.color, global.json, global.quiet);
+    let context = Context::new(&global)?;
+    let prompt = matches!(command, Some(cli::Command::Shell));
+    let syncing = matches!(command, Some(cli::Command::Sync(_)));
+    let outcome = news::heed(&context, &mut ui, &typed).and_then(|()| {
+        if prompt {
+            Ok(())
+        } else {
+            commands::run(command, &context, &mut ui)
+        }
+    });
     // What was recorded is shared after the command is done, by a sync of its own that
     // the engineer does not wait for: once, for the process and every line of the prompt.
     if !syncing
@@ -43,7 +118,11 @@ pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &GlobalArg
         ui.warn(&warning);
     }
     outcome?;
-    ui.flush()
+    ui.flush()?;
+    if prompt {
+        return Ok(Ran::Prompt(Inherited::of(tree, &matches, global)));
+    }
+    Ok(Ran::Done)
 }
 
 /// Shares what this process saved: `incident --dir DIR sync --background`, detached.
@@ -55,20 +134,6 @@ fn background_sync(store: &store::Store) -> Result<()> {
         .arg(store.root())
         .args(["sync", "--background"]);
     Ok(store::spawn_background_sync(store, command)?)
-}
-
-/// A line's global options over the prompt's: each one the line gives wins.
-fn inherit(line: GlobalArgs, inherited: &GlobalArgs) -> GlobalArgs {
-    GlobalArgs {
-        dir: line.dir.or_else(|| inherited.dir.clone()),
-        incident: line.incident.or_else(|| inherited.incident.clone()),
-        json: line.json || inherited.json,
-        quiet: line.quiet || inherited.quiet,
-        color: match line.color {
-            ColorChoice::Auto => inherited.color,
-            chosen => chosen,
-        },
-    }
 }
 
 /// For a word that is no subcommand: the subcommands it could start, or the one it is
@@ -174,4 +239,65 @@ pub fn report_error(error: &Error) -> u8 {
         let _ = writeln!(stderr, "hint: {hint}");
     }
     error.exit_code()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(line: &[&str]) -> (clap::Command, ArgMatches) {
+        let mut tree = Cli::command();
+        let mut args = vec!["incident".to_string()];
+        args.extend(line.iter().map(|word| word.to_string()));
+        let args = argv::normalize(&tree, args).expect("sorted");
+        let matches = tree.try_get_matches_from_mut(args).expect("parsed");
+        (tree, matches)
+    }
+
+    fn inherited(line: &[&str]) -> Inherited {
+        let (tree, matches) = parsed(line);
+        let global = GlobalArgs::from_arg_matches(&matches).expect("global options");
+        Inherited::of(&tree, &matches, global)
+    }
+
+    #[test]
+    fn every_global_option_given_to_the_prompt_is_passed_on() {
+        let (tree, _) = parsed(&[]);
+        let globals: Vec<&clap::Arg> = tree
+            .get_arguments()
+            .filter(|arg| arg.is_global_set())
+            .collect();
+        assert!(globals.len() >= 5, "--dir, -i, --json, -q, --color");
+        for arg in globals {
+            let long = arg.get_long().expect("a global option has a long name");
+            let given = match arg.get_possible_values().first() {
+                Some(value) if arg.get_action().takes_values() => {
+                    format!("--{long}={}", value.get_name())
+                }
+                _ if arg.get_action().takes_values() => format!("--{long}=x"),
+                _ => format!("--{long}"),
+            };
+            // Before the subcommand, and after it.
+            assert_eq!(
+                inherited(&[&given, "shell"]).words().collect::<Vec<_>>(),
+                [given.as_str()]
+            );
+            assert_eq!(
+                inherited(&["shell", &given]).words().collect::<Vec<_>>(),
+                [given.as_str()]
+            );
+        }
+        assert_eq!(inherited(&["shell"]).words().count(), 0, "no defaults");
+    }
+
+    #[test]
+    fn a_line_gives_its_own_options_and_takes_the_rest_from_the_prompt() {
+        let prompt = inherited(&["--dir", "/srv/incidents", "-i", "db", "--json", "shell"]);
+        assert_eq!(prompt.global.incident.as_deref(), Some("db"));
+        let (_, line) = parsed(&["note", "x", "-i", "api", "-q"]);
+        assert_eq!(
+            prompt.missing_from(&line),
+            ["--dir=/srv/incidents", "--json"]
+        );
+    }
 }

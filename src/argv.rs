@@ -11,72 +11,76 @@
 //! `--bye=bob`) is never quietly taken as text: one that is not an option of the command
 //! is refused with the nearest option as a hint, and so is a real option standing inside
 //! the text, where it is ambiguous. What this module knows of each option it reads from
-//! clap's own definitions in `cli.rs`; what it knows of times it asks `time.rs`.
+//! clap's own definitions in `cli.rs`, what its value is from the `Takes` declared there;
+//! what it knows of times it asks `time.rs`.
 
 use clap::{Arg, Command};
 
+use crate::cli::Takes;
 use crate::error::{Error, Result};
 use crate::time;
+use incident_core::model::{Kind, Label};
 
 #[derive(Clone)]
 pub struct Spec {
     long: String,
     short: Option<char>,
-    takes_value: bool,
+    /// What its value is, for an option that takes one: declared in `cli.rs`, a plain
+    /// word when it is not.
+    value: Option<Takes>,
     value_optional: bool,
-    /// The letter of the labels this option takes, if it takes a list of them; following
-    /// words that look like such labels (`--for H1 H2`) are taken as more values.
-    label_letter: Option<char>,
-    /// Its value is free text: after the text, it takes every word up to the next option
-    /// (`--consequence lose an hour of orders`).
-    free_text: bool,
-    /// Its value is a time (`value_name = "TIME"`): unquoted words that continue it are
-    /// taken, as far as the time parser reads them.
-    time: bool,
 }
 
 impl Spec {
     fn of(arg: &Arg) -> Option<Spec> {
         let long = arg.get_long()?.to_string();
-        let takes_value = arg.get_action().takes_values();
+        let value = arg
+            .get_action()
+            .takes_values()
+            .then(|| arg.get::<Takes>().copied().unwrap_or(Takes::Word));
         let value_optional = arg
             .get_num_args()
             .is_some_and(|range| range.min_values() == 0);
-        let value_name = arg
-            .get_value_names()
-            .and_then(|names| names.first())
-            .map(|name| name.as_str());
-        // `cli.rs` names a list of labels by their letter, with a delimiter (`--for H1,H2`
-        // has `value_name = "H"`), and free text `TEXT`.
-        let label_letter = value_name
-            .filter(|_| arg.get_value_delimiter().is_some())
-            .and_then(|name| {
-                let mut letters = name.chars();
-                letters
-                    .next()
-                    .filter(|letter| letter.is_ascii_uppercase() && letters.next().is_none())
-            });
         Some(Spec {
             long,
             short: arg.get_short(),
-            takes_value,
+            value,
             value_optional,
-            label_letter: label_letter.filter(|_| takes_value),
-            free_text: takes_value && value_name == Some("TEXT"),
-            time: takes_value && value_name == Some("TIME"),
         })
+    }
+
+    fn takes_value(&self) -> bool {
+        self.value.is_some()
+    }
+
+    /// The kind of the labels this option takes, if it takes a list of them; following
+    /// words that are such labels (`--for H1 H2`) are taken as more values.
+    fn label_kind(&self) -> Option<Kind> {
+        match self.value {
+            Some(Takes::Labels(entries)) => entries.kind(),
+            _ => None,
+        }
+    }
+
+    /// Its value is free text: after the text, it takes every word up to the next option
+    /// (`--consequence lose an hour of orders`).
+    fn free_text(&self) -> bool {
+        self.value == Some(Takes::Text)
+    }
+
+    /// Its value is a time: unquoted words that continue it are taken, as far as the time
+    /// parser reads them.
+    fn time(&self) -> bool {
+        self.value == Some(Takes::Time)
     }
 }
 
 fn flag(long: &str, short: char) -> Spec {
     Spec {
-        time: false,
         long: long.into(),
         short: Some(short),
-        takes_value: false,
+        value: None,
         value_optional: false,
-        label_letter: None,
-        free_text: false,
     }
 }
 
@@ -145,7 +149,7 @@ fn classify<'s>(word: &str, specs: &'s [Spec]) -> Role<'s> {
             None => (body, None),
         };
         return match specs.iter().find(|spec| spec.long == name) {
-            Some(spec) if value.is_none() || spec.takes_value => Role::Long(spec, value),
+            Some(spec) if value.is_none() || spec.takes_value() => Role::Long(spec, value),
             _ => Role::Text,
         };
     }
@@ -157,7 +161,7 @@ fn classify<'s>(word: &str, specs: &'s [Spec]) -> Role<'s> {
         let Some(spec) = specs.iter().find(|spec| spec.short == Some(letter)) else {
             return Role::Text;
         };
-        if spec.takes_value {
+        if spec.takes_value() {
             // `-i db` and `-i=db` name a value; `-it` is a word someone typed (`exec -it`).
             let rest = &cluster[index + letter.len_utf8()..];
             return match rest.strip_prefix('=') {
@@ -191,17 +195,13 @@ fn is_option(word: &Word, specs: &[Spec]) -> bool {
     !matches!(classify(&word.typed, specs), Role::Text)
 }
 
-/// `H1`, `h2,H3`: labels with this letter, and nothing else.
-fn is_label_list(word: &str, letter: char) -> bool {
+/// `H1`, `h2,H3`: labels of this kind, as the model reads a label, and nothing else.
+fn is_label_list(word: &str, kind: Kind) -> bool {
     let mut parts = word.split(',').filter(|part| !part.is_empty()).peekable();
     parts.peek().is_some()
         && parts.all(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .is_some_and(|first| first.eq_ignore_ascii_case(&letter))
-                && !chars.as_str().is_empty()
-                && chars.all(|c| c.is_ascii_digit())
+            part.parse::<Label>()
+                .is_ok_and(|label| label.series == kind.series())
         })
 }
 
@@ -231,7 +231,7 @@ fn check_option_shaped(words: &[Word], specs: &[Spec], command: &str) -> Result<
                     nearest: nearest_option(name, specs).map(str::to_string),
                 });
             }
-            Some(spec) if !spec.takes_value && word.contains('=') => {
+            Some(spec) if !spec.takes_value() && word.contains('=') => {
                 return Err(Error::Usage(format!(
                     "`{word}`: `--{}` takes no value",
                     spec.long
@@ -265,7 +265,7 @@ fn take_option(
         && short
         && found.iter().any(|(spec, value)| {
             spec.long == "help"
-                || (spec.takes_value
+                || (spec.takes_value()
                     && !spec.value_optional
                     && value.is_none()
                     && words
@@ -277,7 +277,7 @@ fn take_option(
     }
     let mut index = index + 1;
     for (spec, attached) in found {
-        if !spec.takes_value {
+        if !spec.takes_value() {
             options.push(format!("--{}", spec.long));
             continue;
         }
@@ -289,8 +289,8 @@ fn take_option(
                 None => false,
                 Some(next) if next.ends_options() => false,
                 Some(next) if spec.value_optional => spec
-                    .label_letter
-                    .is_some_and(|letter| is_label_list(&next.value, letter)),
+                    .label_kind()
+                    .is_some_and(|kind| is_label_list(&next.value, kind)),
                 Some(next) => !is_option(next, specs),
             };
             if wanted {
@@ -306,7 +306,7 @@ fn take_option(
         // Free text runs on to the next option wherever it stands: `amend O1 --consequence
         // keep the old limits` corrects the consequence, not the option's text. Text of
         // several words is kept as typed, as the text of an entry is.
-        if spec.free_text {
+        if spec.free_text() {
             let run_on = words[index..]
                 .iter()
                 .take_while(|next| !next.ends_options() && !is_option(next, specs))
@@ -324,7 +324,7 @@ fn take_option(
                 index += run_on;
             }
         }
-        if spec.time {
+        if spec.time() {
             // Forgive `--at 1h 30m ago` and `--from 2026-11-21 02:47` typed without quotes.
             let rest: Vec<String> = words[index..].iter().map(|w| w.value.clone()).collect();
             let continuing = time::words_continuing(&value, &rest);
@@ -334,10 +334,10 @@ fn take_option(
             index += continuing;
         }
         options.push(format!("--{}={value}", spec.long));
-        if let Some(letter) = spec.label_letter {
+        if let Some(kind) = spec.label_kind() {
             while let Some(next) = words
                 .get(index)
-                .filter(|next| is_label_list(&next.value, letter))
+                .filter(|next| is_label_list(&next.value, kind))
             {
                 options.push(format!("--{}={}", spec.long, next.value));
                 index += 1;
@@ -403,8 +403,8 @@ fn arrange(words: &[Word], specs: &[Spec], fixed: usize, command: &str) -> Resul
         // `--owner Ben Ng` or `--at yesterday 23:00` at the end: the option is after the
         // text, but its value is more than one word. Say that, not that it stands inside.
         if let Role::Long(spec, None) = role(&words[at], specs)
-            && spec.takes_value
-            && spec.label_letter.is_none()
+            && spec.takes_value()
+            && spec.label_kind().is_none()
         {
             let rest = &words[at + 1..dashes];
             let value_words = rest
@@ -421,10 +421,10 @@ fn arrange(words: &[Word], specs: &[Spec], fixed: usize, command: &str) -> Resul
             if value_words > 1 && ends_the_line {
                 // A time whose first word is a time by itself (`--at 10:00 failed`) was
                 // followed by text; one that is not (`--at yesterday 23:00`) is no time.
-                if spec.time && !time::is_time(&rest[0].value) {
+                if spec.time() && !time::is_time(&rest[0].value) {
                     return Err(Error::MalformedTime { input: value });
                 }
-                if !spec.time {
+                if !spec.time() {
                     return Err(Error::Usage(format!(
                         "`{word}` takes one word, but {value_words} follow it; nothing was \
                          recorded (quote a value with spaces: {word} '{value}')"
@@ -477,6 +477,36 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// Where the subcommand stands among `words` (program name first), past the top-level
+/// options and their values (`incident -i db --json note …`): `None` when `--`, a dashed
+/// word that is none of those options, or the end comes first. The argument sorter and
+/// completion both find the subcommand by this one walk.
+pub fn subcommand_index(root: &Command, words: &[Word]) -> Option<usize> {
+    let mut top_specs = specs_of(root, &[]);
+    top_specs.push(flag("version", 'V'));
+    let mut index = 1;
+    while index < words.len() {
+        let word = &words[index];
+        if word.ends_options() {
+            return None;
+        }
+        match role(word, &top_specs) {
+            Role::Text if word.typed.starts_with('-') && word.typed.len() > 1 => return None,
+            Role::Text => return Some(index),
+            Role::Long(spec, None) if spec.takes_value() => index += 2,
+            Role::Shorts(shorts)
+                if shorts
+                    .last()
+                    .is_some_and(|(spec, value)| spec.takes_value() && value.is_none()) =>
+            {
+                index += 2
+            }
+            _ => index += 1,
+        }
+    }
+    None
+}
+
 /// Rewrites a whole command line (program name first) for clap; refuses a mistyped
 /// option or an option inside the text, so that nothing is recorded from it.
 pub fn normalize(root: &Command, args: Vec<String>) -> Result<Vec<String>> {
@@ -492,33 +522,8 @@ pub fn normalize_words(root: &Command, words: Vec<Word>) -> Result<Vec<String>> 
         .filter(|arg| arg.is_global_set())
         .filter_map(Spec::of)
         .collect();
-    let mut top_specs = specs_of(root, &[]);
-    top_specs.push(flag("version", 'V'));
-    let mut index = 1;
-    while index < words.len() {
-        let word = &words[index];
-        if word.ends_options() {
-            return Ok(values(words));
-        }
-        match role(word, &top_specs) {
-            Role::Text if word.typed.starts_with('-') && word.typed.len() > 1 => {
-                return Ok(values(words));
-            }
-            Role::Text => break,
-            Role::Long(spec, None) if spec.takes_value => index += 2,
-            Role::Shorts(shorts)
-                if shorts
-                    .last()
-                    .is_some_and(|(spec, value)| spec.takes_value && value.is_none()) =>
-            {
-                index += 2
-            }
-            _ => index += 1,
-        }
-    }
-    let Some(subcommand) = words
-        .get(index)
-        .and_then(|word| find_subcommand(root, &word.value))
+    let Some((index, subcommand)) = subcommand_index(root, &words)
+        .and_then(|index| Some((index, find_subcommand(root, &words[index].value)?)))
     else {
         return Ok(values(words));
     };
@@ -831,7 +836,7 @@ mod tests {
     }
 
     #[test]
-    fn what_an_option_takes_is_read_from_its_clap_definition() {
+    fn what_an_option_takes_is_read_from_its_declaration() {
         let root = Cli::command();
         let spec = |command: &str, long: &str| {
             let sub = find_subcommand(&root, command).expect("a subcommand");
@@ -841,15 +846,15 @@ mod tests {
                 .expect("an option");
             Spec::of(arg).expect("a long option")
         };
-        for (command, long, letter) in [
-            ("test", "for", Some('H')),
-            ("result", "rules-out", Some('H')),
-            ("result", "confirms", Some('H')),
-            ("hypothesis", "explains", Some('S')),
+        for (command, long, kind) in [
+            ("test", "for", Some(Kind::Hypothesis)),
+            ("result", "rules-out", Some(Kind::Hypothesis)),
+            ("result", "confirms", Some(Kind::Hypothesis)),
+            ("hypothesis", "explains", Some(Kind::Symptom)),
             ("close", "root-cause", None),
             ("note", "at", None),
         ] {
-            assert_eq!(spec(command, long).label_letter, letter, "--{long}");
+            assert_eq!(spec(command, long).label_kind(), kind, "--{long}");
         }
         for (command, long, free_text) in [
             ("option", "consequence", true),
@@ -857,38 +862,137 @@ mod tests {
             ("test", "run", false),
             ("action", "owner", false),
         ] {
-            assert_eq!(spec(command, long).free_text, free_text, "--{long}");
+            assert_eq!(spec(command, long).free_text(), free_text, "--{long}");
         }
     }
 
-    #[test]
-    fn a_new_label_option_needs_nothing_here() {
-        let root = Command::new("incident").subcommand(
+    /// A test-local `incident fix TEXT… --mitigates M… --at TIME --why TEXT`, its value
+    /// names chosen by the caller.
+    fn fix_command(label: &'static str, time: &'static str, text: &'static str) -> Command {
+        use crate::cli::Entries;
+        let option = |long: &'static str, name: &'static str, takes: Takes| {
+            Arg::new(long).long(long).value_name(name).add(takes)
+        };
+        Command::new("incident").subcommand(
             Command::new("fix")
                 .arg(Arg::new("text").action(clap::ArgAction::Append))
                 .arg(
-                    Arg::new("mitigates")
-                        .long("mitigates")
-                        .value_name("M")
+                    option("mitigates", label, Takes::Labels(Entries::Hypotheses))
                         .value_delimiter(',')
                         .action(clap::ArgAction::Append),
-                ),
-        );
-        let args = ["incident", "fix", "scaled", "up", "--mitigates", "M1", "m2"]
+                )
+                .arg(option("at", time, Takes::Time))
+                .arg(option("why", text, Takes::Text)),
+        )
+    }
+
+    #[test]
+    fn a_new_label_option_needs_only_its_declaration() {
+        let args = ["incident", "fix", "scaled", "up", "--mitigates", "H1", "h2"]
             .map(String::from)
             .to_vec();
         assert_eq!(
-            normalize(&root, args).expect("sorted"),
+            normalize(&fix_command("H", "TIME", "TEXT"), args).expect("sorted"),
             [
                 "incident",
                 "fix",
-                "--mitigates=M1",
-                "--mitigates=m2",
+                "--mitigates=H1",
+                "--mitigates=h2",
                 "--",
                 "scaled",
                 "up"
             ]
         );
+    }
+
+    #[test]
+    fn a_value_name_is_only_what_the_help_shows() {
+        let line = [
+            "incident",
+            "fix",
+            "scaled",
+            "up",
+            "--mitigates",
+            "H1",
+            "H2",
+            "--at",
+            "10m",
+            "ago",
+            "--why",
+            "the pool ran dry",
+        ];
+        let sorted = |command: Command| {
+            normalize(&command, line.map(String::from).to_vec()).expect("sorted")
+        };
+        let plain = sorted(fix_command("H", "TIME", "TEXT"));
+        assert_eq!(
+            plain,
+            [
+                "incident",
+                "fix",
+                "--mitigates=H1",
+                "--mitigates=H2",
+                "--at=10m ago",
+                "--why=the pool ran dry",
+                "--",
+                "scaled",
+                "up"
+            ]
+        );
+        // Renamed for nicer help, each option still takes what it did: H2 is no text.
+        assert_eq!(sorted(fix_command("HYPOTHESIS", "WHEN", "REASON")), plain);
+        assert_eq!(sorted(fix_command("X", "X", "X")), plain);
+    }
+
+    #[test]
+    fn renaming_every_value_name_of_the_command_line_changes_no_parse() {
+        let renamed = || {
+            let rename = |arg: Arg| match arg.get_value_names() {
+                Some(_) => arg.value_name("RENAMED"),
+                None => arg,
+            };
+            Cli::command()
+                .mut_args(rename)
+                .mut_subcommands(move |command| command.mut_args(rename))
+        };
+        for line in [
+            &[
+                "test", "check", "pool", "--for", "H1", "h2,H3", "--at", "10m", "ago",
+            ][..],
+            &["result", "T1", "fine", "--rules-out", "H1,H2"],
+            &["result", "T1", "--rules-out", "no", "errors"],
+            &["hypothesis", "pool", "--explains", "S1", "s2"],
+            &[
+                "option",
+                "roll",
+                "back",
+                "--consequence",
+                "lose",
+                "an",
+                "hour",
+                "-q",
+            ],
+            &["retract", "H1", "--why", "dup", "of", "H2"],
+            &[
+                "impact",
+                "EU",
+                "down",
+                "--from",
+                "2026-11-21",
+                "02:47",
+                "--to",
+                "03:10",
+            ],
+            &["-i", "db", "--json", "sym", "slow", "-q"],
+        ] {
+            let mut args = vec!["incident".to_string()];
+            args.extend(line.iter().map(|word| word.to_string()));
+            assert_eq!(
+                normalize(&renamed(), args.clone()).expect("sorted"),
+                normalize(&Cli::command(), args).expect("sorted"),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

@@ -3,13 +3,18 @@
 //! Entry text is free: words starting with `-` that are not a command's options are text,
 //! and options may come before or after it. `argv::normalize` arranges the words so that
 //! clap sees the options first and the text after `--`.
+//!
+//! What each option's value is (a time, free text, labels of one kind…) is declared once,
+//! on the option, with `add = Takes::…`: the argument sorter (`argv.rs`) reads how far a
+//! value runs from it, completion (`completion.rs`) what to offer, and the help how a list
+//! is typed. The `value_name` is only what the help shows.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use clap_complete::ArgValueCompleter;
+use clap::{Arg, Args, Parser, Subcommand, ValueEnum};
 
-use crate::completion;
+use crate::ui::ColorChoice;
+use incident_core::model::{CauseKind, Kind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,7 +25,9 @@ use crate::completion;
     after_help = "Start with `incident open TITLE`; every command then acts on that incident.\n\n\
                   Example:\n  incident open Checkout returns 502s --severity 2",
     max_term_width = 100,
-    infer_subcommands = true
+    infer_subcommands = true,
+    mut_args = declared,
+    mut_subcommands = |command: clap::Command| command.mut_args(declared)
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -33,7 +40,13 @@ pub struct Cli {
 #[derive(Clone, Debug, Default, Args)]
 pub struct GlobalArgs {
     /// Data directory [default: $INCIDENT_DIR, else the platform's data directory]
-    #[arg(long, global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        value_hint = clap::ValueHint::DirPath,
+        add = Takes::Word
+    )]
     pub dir: Option<PathBuf>,
 
     /// The incident to act on: an id, or a prefix or part of exactly one id
@@ -43,7 +56,7 @@ pub struct GlobalArgs {
         long = "incident",
         global = true,
         value_name = "REF",
-        add = ArgValueCompleter::new(completion::incident_ids)
+        add = Takes::Incident
     )]
     pub incident: Option<String>,
 
@@ -56,16 +69,83 @@ pub struct GlobalArgs {
     pub quiet: bool,
 
     /// When to use colour
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorChoice::Auto,
+        add = Takes::Word
+    )]
     pub color: ColorChoice,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
+/// What an option's value is, declared on the option (`add = Takes::Time`) and nowhere
+/// else. Every option that takes a value declares it (a test holds `cli.rs` to that), and
+/// so does every positional naming labels or an incident, for completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Takes {
+    /// One word: a name, a number, a path, a URL, one of a list (`--owner ben`).
+    Word,
+    /// Free text: standing after the entry's text, it runs on to the next option
+    /// (`--consequence lose an hour of orders`).
+    Text,
+    /// A time: unquoted words that continue it are taken, as far as the time parser reads
+    /// them (`--at 10m ago`).
+    Time,
+    /// One label of these entries (`result TEST`, `--hypothesis H2`).
+    Label(Entries),
+    /// Labels of these entries, separated by commas or given repeatedly; following words
+    /// that are such labels are taken too (`--for H1 H2`).
+    Labels(Entries),
+    /// An incident: an id, or a prefix or part of exactly one.
+    Incident,
+}
+
+impl clap::builder::ArgExt for Takes {}
+
+/// Which entries a label may name, as completion offers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entries {
+    Symptoms,
+    /// Hypotheses still standing: not retracted, not ruled out.
+    Hypotheses,
+    Tests,
+    Options,
+    /// Entries a correction can amend.
+    Amendable,
+    /// Entries that can still be taken back.
+    Retractable,
+    Any,
+}
+
+impl Entries {
+    /// The one kind of entry these are, for those of one kind: a list of labels is told
+    /// from the text after it by its labels' letter.
+    pub fn kind(self) -> Option<Kind> {
+        match self {
+            Entries::Symptoms => Some(Kind::Symptom),
+            Entries::Hypotheses => Some(Kind::Hypothesis),
+            Entries::Tests => Some(Kind::Test),
+            Entries::Options => Some(Kind::Option),
+            Entries::Amendable | Entries::Retractable | Entries::Any => None,
+        }
+    }
+}
+
+/// An argument as its declared `Takes` makes it: a list of labels is split at commas,
+/// and its help says how it is typed.
+fn declared(arg: Arg) -> Arg {
+    let Some(Takes::Labels(entries)) = arg.get::<Takes>().copied() else {
+        return arg;
+    };
+    let letter = entries.kind().map_or('X', |kind| kind.series().letter());
+    let form = format!("[{letter}1,{letter}2 or repeated]");
+    let help = match arg.get_help() {
+        Some(help) => format!("{help} {form}"),
+        None => form,
+    };
+    arg.value_delimiter(',').help(help)
 }
 
 #[derive(Debug, Subcommand)]
@@ -255,11 +335,11 @@ pub enum Command {
 #[derive(Debug, Default, Args)]
 pub struct StampArgs {
     /// When it happened: `15m ago`, `-15m`, `02:47`, `2026-11-21 02:47`, RFC 3339 [default: now]
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", add = Takes::Time)]
     pub at: Option<String>,
 
     /// Who recorded it [default: $INCIDENT_USER, else $USER]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = Takes::Word)]
     pub by: Option<String>,
 }
 
@@ -270,11 +350,11 @@ pub struct OpenArgs {
     pub title: Vec<String>,
 
     /// Choose the id instead of deriving it from the date and title
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = Takes::Word)]
     pub id: Option<String>,
 
     /// The severity at the opening, 1 (most severe) to 5
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", add = Takes::Word)]
     pub severity: Option<String>,
 
     #[command(flatten)]
@@ -327,7 +407,7 @@ pub struct RoleArgs {
 #[derive(Debug, Args)]
 pub struct OptionArgs {
     /// What happens if this option is chosen
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", add = Takes::Text)]
     pub consequence: Option<String>,
 
     #[command(flatten)]
@@ -337,7 +417,7 @@ pub struct OptionArgs {
 #[derive(Debug, Args)]
 pub struct DecideArgs {
     /// The option chosen
-    #[arg(value_name = "OPTION", add = ArgValueCompleter::new(completion::options))]
+    #[arg(value_name = "OPTION", add = Takes::Label(Entries::Options))]
     pub option: String,
 
     /// Why, optionally
@@ -360,13 +440,12 @@ pub struct TextArgs {
 
 #[derive(Debug, Args)]
 pub struct HypothesisArgs {
-    /// The symptoms this hypothesis would explain (S1,S2 or repeated)
+    /// The symptoms this hypothesis would explain
     #[arg(
         long,
         value_name = "S",
-        value_delimiter = ',',
         action = clap::ArgAction::Append,
-        add = ArgValueCompleter::new(completion::symptoms)
+        add = Takes::Labels(Entries::Symptoms)
     )]
     pub explains: Vec<String>,
 
@@ -377,19 +456,19 @@ pub struct HypothesisArgs {
 #[derive(Debug, Args)]
 pub struct AmendArgs {
     /// The entry to correct
-    #[arg(value_name = "LABEL", add = ArgValueCompleter::new(completion::amendable))]
+    #[arg(value_name = "LABEL", add = Takes::Label(Entries::Amendable))]
     pub label: String,
 
     /// The time it really happened (same forms as --at)
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", add = Takes::Time)]
     pub time: Option<String>,
 
     /// An action's owner
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = Takes::Word)]
     pub owner: Option<String>,
 
     /// An option's consequence
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", add = Takes::Text)]
     pub consequence: Option<String>,
 
     #[command(flatten)]
@@ -409,16 +488,11 @@ pub struct RetitleArgs {
 #[derive(Debug, Args)]
 pub struct RetractArgs {
     /// The entry to take back
-    #[arg(value_name = "LABEL", add = ArgValueCompleter::new(completion::retractable))]
+    #[arg(value_name = "LABEL", add = Takes::Label(Entries::Retractable))]
     pub label: String,
 
-    /// Why it no longer counts
-    #[arg(long, value_name = "TEXT")]
-    pub why: Option<String>,
-
-    /// Why, without --why
-    #[arg(value_name = "WHY", hide = true)]
-    pub reason: Vec<String>,
+    #[command(flatten)]
+    pub why: WhyArgs,
 
     #[command(flatten)]
     pub stamp: StampArgs,
@@ -427,7 +501,7 @@ pub struct RetractArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The incident to merge into this one: an id, or a prefix or part of exactly one id
-    #[arg(value_name = "REF", add = ArgValueCompleter::new(completion::incident_ids))]
+    #[arg(value_name = "REF", add = Takes::Incident)]
     pub reference: String,
 
     #[command(flatten)]
@@ -446,11 +520,11 @@ pub struct DiscardArgs {
     pub stamp: StampArgs,
 }
 
-/// Why a merge or a discard was made: `--why TEXT…`, or the words alone.
+/// Why a retraction, a merge or a discard was made: `--why TEXT…`, or the words alone.
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// Why: the same outage opened twice, an incident opened by mistake
-    #[arg(long, value_name = "TEXT")]
+    /// Why: a duplicate, the same outage opened twice, opened by mistake
+    #[arg(long, value_name = "TEXT", add = Takes::Text)]
     pub why: Option<String>,
 
     /// Why, without --why
@@ -479,7 +553,8 @@ pub struct LogArgs {
         value_name = "N",
         default_value_t = 20,
         conflicts_with = "all",
-        value_parser = positive
+        value_parser = positive,
+        add = Takes::Word
     )]
     pub count: usize,
 
@@ -499,7 +574,7 @@ fn positive(input: &str) -> Result<usize, String> {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The entry to show
-    #[arg(value_name = "LABEL", add = ArgValueCompleter::new(completion::any_label))]
+    #[arg(value_name = "LABEL", add = Takes::Label(Entries::Any))]
     pub label: String,
 }
 
@@ -543,18 +618,17 @@ pub struct CompleteArgs {
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// The hypotheses this test could rule out (H1,H2 or repeated)
+    /// The hypotheses this test could rule out
     #[arg(
         long = "for",
         value_name = "H",
-        value_delimiter = ',',
         action = clap::ArgAction::Append,
-        add = ArgValueCompleter::new(completion::hypotheses)
+        add = Takes::Labels(Entries::Hypotheses)
     )]
     pub targets: Vec<String>,
 
     /// Run CMD through `sh -c`, show its output, and record it as the test's first result
-    #[arg(long, value_name = "CMD")]
+    #[arg(long, value_name = "CMD", add = Takes::Word)]
     pub run: Option<String>,
 
     /// With --run: stop the command after SECS seconds
@@ -563,7 +637,8 @@ pub struct TestArgs {
         value_name = "SECS",
         default_value_t = 30,
         requires = "run",
-        value_parser = clap::value_parser!(u64).range(1..)
+        value_parser = clap::value_parser!(u64).range(1..),
+        add = Takes::Word
     )]
     pub timeout: u64,
 
@@ -574,7 +649,7 @@ pub struct TestArgs {
 #[derive(Debug, Args)]
 pub struct ResultArgs {
     /// The test this is the result of
-    #[arg(value_name = "TEST", add = ArgValueCompleter::new(completion::tests))]
+    #[arg(value_name = "TEST", add = Takes::Label(Entries::Tests))]
     pub test: String,
 
     /// Hypotheses this result rules out; alone, every hypothesis of the test's --for
@@ -583,9 +658,8 @@ pub struct ResultArgs {
         value_name = "H",
         num_args = 0..=1,
         require_equals = true,
-        value_delimiter = ',',
         action = clap::ArgAction::Append,
-        add = ArgValueCompleter::new(completion::hypotheses)
+        add = Takes::Labels(Entries::Hypotheses)
     )]
     pub rules_out: Option<Vec<String>>,
 
@@ -593,9 +667,8 @@ pub struct ResultArgs {
     #[arg(
         long,
         value_name = "H",
-        value_delimiter = ',',
         action = clap::ArgAction::Append,
-        add = ArgValueCompleter::new(completion::hypotheses)
+        add = Takes::Labels(Entries::Hypotheses)
     )]
     pub confirms: Vec<String>,
 
@@ -610,15 +683,15 @@ pub struct ResultArgs {
 #[derive(Debug, Args)]
 pub struct ActionArgs {
     /// Who will do it
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = Takes::Word)]
     pub owner: Option<String>,
 
     /// When it is due: YYYY-MM-DD
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", add = Takes::Word)]
     pub due: Option<String>,
 
     /// The ticket that tracks it
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", add = Takes::Word)]
     pub link: Option<String>,
 
     #[command(flatten)]
@@ -638,11 +711,11 @@ pub struct DoneArgs {
 #[derive(Debug, Args)]
 pub struct ImpactArgs {
     /// When the impact began [default: the first symptom]
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", add = Takes::Time)]
     pub from: Option<String>,
 
     /// When the impact ended
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", add = Takes::Time)]
     pub to: Option<String>,
 
     #[command(flatten)]
@@ -650,32 +723,82 @@ pub struct ImpactArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "cause_kind", multiple = false)]
 pub struct CauseArgs {
-    /// What set the incident off
-    #[arg(long, group = "cause_kind")]
-    pub trigger: bool,
-
-    /// Why it could happen at all
-    #[arg(long, group = "cause_kind")]
-    pub root: bool,
-
-    /// What made it worse or longer [the default]
-    #[arg(long, group = "cause_kind")]
-    pub contributing: bool,
+    #[command(flatten)]
+    pub kind: CauseFlags,
 
     /// The hypothesis that established it
-    #[arg(long, value_name = "H")]
+    #[arg(long, value_name = "H", add = Takes::Label(Entries::Hypotheses))]
     pub hypothesis: Option<String>,
 
     #[command(flatten)]
     pub entry: TextArgs,
 }
 
+/// `--trigger`, `--root` or `--contributing`: the kind of a cause, one flag per kind of
+/// the model's, at most one given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CauseFlags {
+    given: Option<CauseKind>,
+}
+
+impl CauseFlags {
+    /// The kind given; a contributing factor when none is.
+    pub fn kind(self) -> CauseKind {
+        self.given.unwrap_or(CauseKind::Contributing)
+    }
+
+    /// The flag that gives `kind`, and its help.
+    pub fn flag(kind: CauseKind) -> (&'static str, &'static str) {
+        match kind {
+            CauseKind::Trigger => ("trigger", "What set the incident off"),
+            CauseKind::Root => ("root", "Why it could happen at all"),
+            CauseKind::Contributing => {
+                ("contributing", "What made it worse or longer [the default]")
+            }
+        }
+    }
+}
+
+impl clap::FromArgMatches for CauseFlags {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let given = CauseKind::ALL
+            .into_iter()
+            .find(|kind| matches.get_flag(CauseFlags::flag(*kind).0));
+        Ok(CauseFlags { given })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = CauseFlags::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for CauseFlags {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        const GROUP: &str = "cause_kind";
+        let command = command.group(clap::ArgGroup::new(GROUP).multiple(false));
+        CauseKind::ALL.into_iter().fold(command, |command, kind| {
+            let (long, help) = CauseFlags::flag(kind);
+            command.arg(
+                Arg::new(long)
+                    .long(long)
+                    .help(help)
+                    .action(clap::ArgAction::SetTrue)
+                    .group(GROUP),
+            )
+        })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        CauseFlags::augment_args(command)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct LessonArgs {
     /// How it went: well, wrong or lucky
-    #[arg(long, value_name = "HOW", required = true)]
+    #[arg(long, value_name = "HOW", required = true, add = Takes::Word)]
     pub went: String,
 
     #[command(flatten)]
@@ -689,7 +812,7 @@ pub struct CloseArgs {
     pub text: Vec<String>,
 
     /// The hypothesis that was the root cause
-    #[arg(long, value_name = "H", add = ArgValueCompleter::new(completion::hypotheses))]
+    #[arg(long, value_name = "H", add = Takes::Label(Entries::Hypotheses))]
     pub root_cause: Option<String>,
 
     #[command(flatten)]
@@ -699,7 +822,7 @@ pub struct CloseArgs {
 #[derive(Debug, Args)]
 pub struct UseArgs {
     /// An incident id, or a unique prefix or part of one
-    #[arg(value_name = "REF", add = ArgValueCompleter::new(completion::incident_ids))]
+    #[arg(value_name = "REF", add = Takes::Incident)]
     pub reference: String,
 }
 
@@ -719,16 +842,22 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The report's format [default: markdown, or json with --json]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, add = Takes::Word)]
     pub format: Option<ReportFormat>,
 
     /// Write the report to FILE (atomically) instead of standard output; `-` is stdout
-    #[arg(short = 'o', long = "output", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        value_hint = clap::ValueHint::FilePath,
+        add = Takes::Word
+    )]
     pub output: Option<PathBuf>,
 
     /// The Markdown report's shape: the differential-diagnosis report, or the Google SRE
     /// or PagerDuty postmortem template filled from the log
-    #[arg(long, value_enum, default_value_t = Template::Ddx)]
+    #[arg(long, value_enum, default_value_t = Template::Ddx, add = Takes::Word)]
     pub template: Template,
 
     /// Leave out the mermaid chart, for trackers that do not draw it
@@ -753,12 +882,12 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// Only incidents opened at or after TIME: `30d ago`, `2026-01-01`, `2026-01-01 00:00`
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", add = Takes::Time)]
     pub since: Option<String>,
 
     /// `text` with small charts, `markdown` for a wiki or a ticket, or `json` [default:
     /// text, or json with --json]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, add = Takes::Word)]
     pub format: Option<StatsFormat>,
 }
 
@@ -774,7 +903,7 @@ pub struct StatusArgs {
     /// `board` for people at the terminal; `can` for a Condition / Actions / Needs
     /// handover for people joining, in Markdown, ready to paste into chat; `slack` for
     /// the same handover in Slack's own formatting [default: board]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, add = Takes::Word)]
     pub format: Option<BoardFormat>,
 }
 
@@ -795,5 +924,64 @@ impl BoardFormat {
             BoardFormat::Can => "can",
             BoardFormat::Slack => "slack",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every argument of the command line, with the command it belongs to.
+    fn every_argument() -> Vec<(String, Arg)> {
+        let mut root = Cli::command();
+        root.build();
+        let mut arguments: Vec<(String, Arg)> = root
+            .get_arguments()
+            .map(|arg| ("incident".to_string(), arg.clone()))
+            .collect();
+        for command in root.get_subcommands() {
+            arguments.extend(
+                command
+                    .get_arguments()
+                    .map(|arg| (command.get_name().to_string(), arg.clone())),
+            );
+        }
+        arguments
+    }
+
+    #[test]
+    fn every_option_that_takes_a_value_declares_what_it_takes() {
+        for (command, arg) in every_argument() {
+            if arg.get_long().is_some() && arg.get_action().takes_values() {
+                assert!(
+                    arg.get::<Takes>().is_some(),
+                    "`{command} --{}` takes a value: declare what with `add = Takes::…`",
+                    arg.get_id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_of_labels_is_of_one_kind_and_split_at_commas() {
+        let mut lists = 0;
+        for (command, arg) in every_argument() {
+            if let Some(Takes::Labels(entries)) = arg.get::<Takes>() {
+                lists += 1;
+                assert!(
+                    entries.kind().is_some(),
+                    "`{command} {}`: a list's labels are told by their letter",
+                    arg.get_id()
+                );
+                assert_eq!(arg.get_value_delimiter(), Some(','), "{command}");
+                assert!(
+                    matches!(arg.get_action(), clap::ArgAction::Append),
+                    "`{command} {}` is given repeatedly",
+                    arg.get_id()
+                );
+            }
+        }
+        assert!(lists >= 4, "--for, --rules-out, --confirms, --explains");
     }
 }

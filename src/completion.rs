@@ -4,8 +4,8 @@
 //! `COMPLETE=zsh incident` (and `incident completions zsh`) prints a small registration
 //! script; at each Tab the shell then runs `COMPLETE=zsh incident -- incident result T`
 //! and offers what it prints. Subcommands, options and their values come from clap's own
-//! definitions in `cli.rs`; incident ids and labels, through the completers `cli.rs`
-//! attaches to its arguments, from the incident the line being completed names.
+//! definitions in `cli.rs`; incident ids and labels, for the arguments whose declared
+//! `Takes` names them, from the incident the line being completed names.
 //!
 //! This runs before `argv::normalize` and clap's parsing, since the line is unfinished.
 //! A completion never prints an error, never panics aloud and never writes a file: at
@@ -15,15 +15,14 @@
 //! ([`candidates`]), so which option takes which labels is known here alone.
 
 use std::ffi::{OsStr, OsString};
-use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use clap::{Command, CommandFactory};
-use clap_complete::CompletionCandidate;
+use clap::{Arg, Command, CommandFactory, FromArgMatches};
 use clap_complete::env::{EnvCompleter, Shells};
+use clap_complete::{ArgValueCompleter, CompletionCandidate};
 
 use crate::argv;
-use crate::cli::{Cli, ColorChoice, GlobalArgs};
+use crate::cli::{Cli, Entries, GlobalArgs, Takes};
 use crate::context::Context;
 use incident_core::model::{Entry, Kind, State};
 use incident_core::sanitize;
@@ -66,8 +65,11 @@ pub fn complete_if_asked() {
 /// The command line as the engine completes it: each subcommand offered by its name,
 /// its aliases (`s`, `st`, `ls`) still completed once typed. Offered beside the names,
 /// an alias would stand in for its command: the engine keeps one candidate per command.
+/// Each argument that takes labels or an incident completes them, as it declares.
 fn command_to_complete() -> Command {
-    let mut command = Cli::command();
+    let mut command = Cli::command()
+        .mut_args(with_completer)
+        .mut_subcommands(|subcommand| subcommand.mut_args(with_completer));
     for subcommand in command.get_subcommands_mut() {
         // Leaked: clap's names are `'static`, and a completion process lives for one Tab.
         let aliases: Vec<&'static str> = subcommand
@@ -79,6 +81,19 @@ fn command_to_complete() -> Command {
             .aliases(aliases);
     }
     command
+}
+
+/// An argument with the completer of what it takes, if it takes labels or an incident.
+fn with_completer(arg: Arg) -> Arg {
+    match arg.get::<Takes>().copied() {
+        Some(Takes::Label(entries) | Takes::Labels(entries)) => {
+            arg.add(ArgValueCompleter::new(move |current: &OsStr| {
+                complete_labels(current, entries)
+            }))
+        }
+        Some(Takes::Incident) => arg.add(ArgValueCompleter::new(incident_ids)),
+        _ => arg,
+    }
 }
 
 fn shell_named(name: &OsStr) -> Option<&'static dyn EnvCompleter> {
@@ -193,49 +208,19 @@ fn rejoin_bash_words(words: &mut Vec<String>, mut index: usize) -> usize {
 /// `incident resu T<Tab>`: clap's engine knows subcommands by name and alias only, but
 /// `incident` takes any unambiguous prefix, so the prefix before the cursor is spelt out.
 fn spell_out_subcommand(root: &Command, words: &mut [String], index: usize) {
-    let mut position = 1;
-    while position < index.min(words.len()) {
-        let word = &words[position];
-        if word == "--" {
-            return;
-        }
-        if !word.starts_with('-') || word == "-" {
-            if let Some(subcommand) = argv::find_subcommand(root, word) {
-                words[position] = subcommand.get_name().to_string();
-            }
-            return;
-        }
-        position += if takes_separate_value(root, word) {
-            2
-        } else {
-            1
-        };
+    let before: Vec<argv::Word> = words[..index.min(words.len())]
+        .iter()
+        .cloned()
+        .map(argv::Word::plain)
+        .collect();
+    if let Some(position) = argv::subcommand_index(root, &before)
+        && let Some(subcommand) = argv::find_subcommand(root, &words[position])
+    {
+        words[position] = subcommand.get_name().to_string();
     }
 }
 
-/// `--dir` or `-i` with its value in the next word (not `--dir=DIR`, `-i=REF`, `-iREF`).
-fn takes_separate_value(root: &Command, word: &str) -> bool {
-    let option = if let Some(long) = word.strip_prefix("--") {
-        (!long.contains('=')).then(|| {
-            root.get_arguments()
-                .find(|arg| arg.get_long() == Some(long))
-        })
-    } else {
-        let mut letters = word[1..].chars();
-        match (letters.next(), letters.next()) {
-            (Some(short), None) => Some(
-                root.get_arguments()
-                    .find(|arg| arg.get_short() == Some(short)),
-            ),
-            _ => None,
-        }
-    };
-    option
-        .flatten()
-        .is_some_and(|arg| arg.get_action().takes_values())
-}
-
-/// The context of the line being completed: `--dir` and `-i` as the command would read
+/// The context of the line being completed: its global options as the command would read
 /// them (the text's own `-i` stays text), then `INCIDENT_DIR` and `INCIDENT`.
 fn line_context() -> Option<Context> {
     let line = LINE.lock().ok()?.clone();
@@ -248,63 +233,35 @@ fn line_context() -> Option<Context> {
         .ignore_errors(true)
         .try_get_matches_from(args)
         .ok()?;
-    let mut levels = vec![&matches];
-    while let Some((_, sub)) = levels.last().and_then(|level| level.subcommand()) {
-        levels.push(sub);
+    // So each level's are read in turn, the subcommand's over the top's.
+    let mut global = GlobalArgs::default();
+    let mut level = Some(&matches);
+    while let Some(matches) = level {
+        // What cannot be read yet is left as it was: the line is unfinished.
+        let _ = global.update_from_arg_matches(matches);
+        level = matches.subcommand().map(|(_, sub)| sub);
     }
-    let global = GlobalArgs {
-        dir: levels
-            .iter()
-            .rev()
-            .find_map(|level| level.try_get_one::<PathBuf>("dir").ok().flatten().cloned()),
-        incident: levels.iter().rev().find_map(|level| {
-            level
-                .try_get_one::<String>("incident")
-                .ok()
-                .flatten()
-                .cloned()
-        }),
-        json: false,
-        quiet: false,
-        color: ColorChoice::Never,
-    };
     Context::new(&global).ok()
 }
 
-/// The labels an argument takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Wanted {
-    Symptoms,
-    /// Hypotheses still standing: not retracted, not ruled out.
-    Hypotheses,
-    Tests,
-    Options,
-    /// Entries a correction can amend.
-    Amendable,
-    /// Entries that can still be taken back.
-    Retractable,
-    Any,
-}
-
-impl Wanted {
-    fn takes(self, state: &State, entry: &Entry) -> bool {
-        let kind = entry.kind();
-        let live = !state.is_retracted(entry.id);
-        match self {
-            Wanted::Symptoms => kind == Kind::Symptom && live,
-            Wanted::Hypotheses => kind == Kind::Hypothesis && state.is_standing(entry.id),
-            Wanted::Tests => kind == Kind::Test && live,
-            Wanted::Options => kind == Kind::Option && live,
-            Wanted::Amendable => kind.can_be_amended() && live,
-            Wanted::Retractable => kind.can_be_retracted() && live,
-            Wanted::Any => true,
-        }
+/// Whether completion offers `entry` among `entries`.
+fn offers(entries: Entries, state: &State, entry: &Entry) -> bool {
+    let kind = entry.kind();
+    let live = !state.is_retracted(entry.id);
+    match entries {
+        Entries::Symptoms => kind == Kind::Symptom && live,
+        Entries::Hypotheses => kind == Kind::Hypothesis && state.is_standing(entry.id),
+        Entries::Tests => kind == Kind::Test && live,
+        Entries::Options => kind == Kind::Option && live,
+        Entries::Amendable => kind.can_be_amended() && live,
+        Entries::Retractable => kind.can_be_retracted() && live,
+        Entries::Any => true,
     }
 }
 
-/// The labels of the incident `context` acts on that `wanted` takes, each with its
-/// current text; none when there is no such incident or it cannot be read.
-pub fn labels(context: &Context, wanted: Wanted) -> Vec<(String, String)> {
+/// The labels of the incident `context` acts on among `entries`, each with its current
+/// text; none when there is no such incident or it cannot be read.
+pub fn labels(context: &Context, entries: Entries) -> Vec<(String, String)> {
     let Ok(incident) = context.target().and_then(|id| Ok(context.store.load(&id)?)) else {
         return Vec::new();
     };
@@ -312,7 +269,7 @@ pub fn labels(context: &Context, wanted: Wanted) -> Vec<(String, String)> {
     incident
         .entries
         .iter()
-        .filter(|entry| wanted.takes(&state, entry))
+        .filter(|entry| offers(entries, &state, entry))
         .map(|entry| (entry.id.to_string(), state.text(entry).to_string()))
         .collect()
 }
@@ -343,13 +300,13 @@ fn candidate(value: String, help: Option<&str>) -> CompletionCandidate {
     CompletionCandidate::new(value).help(help.map(Into::into))
 }
 
-fn complete_labels(current: &OsStr, wanted: Wanted) -> Vec<CompletionCandidate> {
+fn complete_labels(current: &OsStr, entries: Entries) -> Vec<CompletionCandidate> {
     let Some(context) = line_context() else {
         return Vec::new();
     };
     // Labels are case-insensitive: `h` offers `H1`.
     let typed = current.to_string_lossy().to_ascii_uppercase();
-    labels(&context, wanted)
+    labels(&context, entries)
         .into_iter()
         .filter(|(label, _)| label.starts_with(&typed))
         .map(|(label, text)| candidate(label, Some(&text)))
@@ -358,7 +315,7 @@ fn complete_labels(current: &OsStr, wanted: Wanted) -> Vec<CompletionCandidate> 
 
 /// Incident ids for `-i` and `use`: those starting with what was typed, else, as a
 /// reference may be any part of an id, those containing it.
-pub fn incident_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+fn incident_ids(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(context) = line_context() else {
         return Vec::new();
     };
@@ -379,36 +336,6 @@ pub fn incident_ids(current: &OsStr) -> Vec<CompletionCandidate> {
         .into_iter()
         .map(|(id, title)| candidate(id.clone(), title.as_deref()))
         .collect()
-}
-
-pub fn symptoms(current: &OsStr) -> Vec<CompletionCandidate> {
-    complete_labels(current, Wanted::Symptoms)
-}
-
-pub fn hypotheses(current: &OsStr) -> Vec<CompletionCandidate> {
-    complete_labels(current, Wanted::Hypotheses)
-}
-
-pub fn tests(current: &OsStr) -> Vec<CompletionCandidate> {
-    complete_labels(current, Wanted::Tests)
-}
-
-pub fn options(current: &OsStr) -> Vec<CompletionCandidate> {
-    complete_labels(current, Wanted::Options)
-}
-
-pub fn amendable(current: &OsStr) -> Vec<CompletionCandidate> {
-    complete_labels(current, Wanted::Amendable)
-}
-
-pub fn retractable(current: &OsStr) -> Vec<CompletionCandidate> {
-    complete_labels(current, Wanted::Retractable)
-}
-
-/// Every label, retracted ones too: for `show LABEL`, which arrives on another branch.
-#[allow(dead_code)]
-pub fn any_label(current: &OsStr) -> Vec<CompletionCandidate> {
-    complete_labels(current, Wanted::Any)
 }
 
 #[cfg(test)]

@@ -9,14 +9,11 @@ use uuid::Uuid;
 use crate::cli::{GlobalArgs, StampArgs};
 use crate::error::{CoreError, Error, Result};
 use crate::time;
-use crate::ui::Ui;
 use incident_core::id;
 use incident_core::model::Stamp;
 use incident_core::store::Store;
 
 pub struct Context {
-    /// The global options the command was given.
-    pub global: GlobalArgs,
     pub store: Store,
     pub now: DateTime<Utc>,
     reference: Option<String>,
@@ -44,7 +41,6 @@ impl Context {
         let from_environment = environment.clone().filter(|_| global.incident.is_none());
         let reference = global.incident.clone().or(environment);
         Ok(Context {
-            global: global.clone(),
             store: Store::at(data_dir(global)?).on_waiting(crate::ui::notice),
             now: time::now()?,
             reference,
@@ -53,14 +49,14 @@ impl Context {
     }
 
     /// After `open` or `use`: the current incident changed, but `INCIDENT` still decides
-    /// what the next commands act on. Say so.
-    pub fn warn_if_environment_overrides(&self, ui: &mut Ui) {
-        if let Some(reference) = &self.from_environment {
-            ui.hint(&format!(
+    /// what the next commands act on. The hint that says so, when it does.
+    pub fn environment_override_hint(&self) -> Option<String> {
+        self.from_environment.as_ref().map(|reference| {
+            format!(
                 "INCIDENT={reference} is set, so commands still act on that incident; \
                  unset INCIDENT to follow the current one"
-            ));
-        }
+            )
+        })
     }
 
     /// The id of the incident to act on: `-i`, else `INCIDENT`, else the current one.

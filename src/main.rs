@@ -1,5 +1,6 @@
 //! `incident`: read the arguments, run them, and turn any error into one line on stderr and
-//! an exit code (`app.rs` does both, for this process and for each line of the prompt).
+//! an exit code (`app.rs` does both, for this process and for each line of the prompt);
+//! `incident shell` opens the prompt here.
 
 mod app;
 mod argv;
@@ -21,7 +22,8 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, GlobalArgs};
+use crate::app::{Inherited, Ran};
+use crate::cli::Cli;
 use crate::error::Error;
 
 fn main() -> ExitCode {
@@ -63,5 +65,8 @@ fn run() -> Result<(), Error> {
     }
     // Leaked: the process ends soon, and freeing clap's tree costs more than parsing.
     let tree = Box::leak(Box::new(Cli::command()));
-    app::execute(tree, words, &GlobalArgs::default())
+    match app::execute(tree, words, &Inherited::default())? {
+        Ran::Done => Ok(()),
+        Ran::Prompt(inherited) => shell::run(&inherited),
+    }
 }

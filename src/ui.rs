@@ -5,11 +5,20 @@ use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 
 use serde::Serialize;
 
-use crate::cli::ColorChoice;
 use crate::error::{Error, Result};
 use crate::render::json::to_json;
 use crate::render::paint::Paint;
 use incident_core::sanitize;
+
+/// When to colour what is printed (`--color`): with `Auto`, only on a terminal and when
+/// `NO_COLOR` is not set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
 
 /// What a command prints on stdout: for people, one JSON value, or only ids and labels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,17 +7,11 @@ use crate::error::Result;
 use crate::input::read_text;
 use crate::record;
 use crate::ui::Ui;
-use incident_core::model::{Body, CauseKind, Label};
+use incident_core::model::{Body, Label};
 
 pub fn run(context: &Context, ui: &mut Ui, args: CauseArgs) -> Result<()> {
     let id = context.target()?;
-    let cause = if args.trigger {
-        CauseKind::Trigger
-    } else if args.root {
-        CauseKind::Root
-    } else {
-        CauseKind::Contributing
-    };
+    let cause = args.kind.kind();
     let hypothesis: Option<Label> = args.hypothesis.as_deref().map(str::parse).transpose()?;
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;

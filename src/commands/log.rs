@@ -23,6 +23,13 @@ pub fn run(context: &Context, ui: &mut Ui, args: LogArgs) -> Result<()> {
             Ok(())
         }
         Mode::Human => {
+            // Said, not printed: stdout holds the entries alone, for `| grep` and `| wc -l`.
+            if earlier > 0 {
+                let entries = if earlier == 1 { "entry" } else { "entries" };
+                ui.hint(&format!(
+                    "{earlier} earlier {entries} not shown: `incident log --all` shows every one"
+                ));
+            }
             let paint = ui.paint();
             ui.print(&log::human(shown, &state, earlier, &paint))
         }

@@ -31,7 +31,6 @@ mod retract;
 mod role;
 mod search;
 mod severity;
-mod shell;
 mod show;
 mod stage;
 mod stats;
@@ -81,7 +80,8 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Report(args) => report::run(context, ui, args),
         Command::Search(args) => search::run(context, ui, args),
         Command::Stats(args) => stats::run(context, ui, args),
-        Command::Shell => shell::run(context),
+        // The prompt runs commands rather than being one: `app` hands it to `main`.
+        Command::Shell => unreachable!("app::execute opens no prompt through commands::run"),
         Command::Amend(args) => amend::run(context, ui, args),
         Command::Retitle(args) => retitle::run(context, ui, args),
         Command::Retract(args) => retract::run(context, ui, args),
@@ -116,8 +116,8 @@ fn print_incident(ui: &mut Ui, incident: &Incident, message: &str) -> Result<()>
     })
 }
 
-/// The reason given to `merge` and `discard`: `--why TEXT…`, the words without it, or
-/// both; none at all is fine.
+/// The reason given to `retract`, `merge` and `discard`: `--why TEXT…`, the words
+/// without it, or both; none at all is fine.
 fn why(args: WhyArgs) -> Result<Option<String>> {
     let why = match args.why {
         Some(flag) if args.reason.is_empty() => flag,

@@ -55,7 +55,9 @@ pub fn run(context: &Context, ui: &mut Ui, args: OpenArgs) -> Result<()> {
     for warning in context.store.take_warnings() {
         ui.warn(&warning);
     }
-    context.warn_if_environment_overrides(ui);
+    if let Some(hint) = context.environment_override_hint() {
+        ui.hint(&hint);
+    }
     let printed = print_incident(ui, &incident, "opened; it is now the current incident");
     crate::record::run_incident_hook(context, ui, &incident, "open");
     printed

@@ -7,19 +7,12 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::record;
 use crate::ui::Ui;
-use incident_core::model::{Body, Label, check_text};
+use incident_core::model::{Body, Label};
 
 pub fn run(context: &Context, ui: &mut Ui, args: RetractArgs) -> Result<()> {
     let id = context.target()?;
     let target: Label = args.label.parse()?;
-    let why = match args.why {
-        Some(why) if args.reason.is_empty() => why,
-        Some(why) => format!("{why} {}", args.reason.join(" ")),
-        None => args.reason.join(" "),
-    };
-    if !why.is_empty() {
-        check_text(&why)?;
-    }
+    let why = super::why(args.why)?.unwrap_or_default();
     let stamp = context.stamp(&args.stamp)?;
     record::record_one(
         context,

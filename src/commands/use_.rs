@@ -10,6 +10,8 @@ pub fn run(context: &Context, ui: &mut Ui, args: UseArgs) -> Result<()> {
     let chosen = context.resolve(&args.reference)?;
     let incident = context.store.load(&chosen)?;
     context.store.set_current(&chosen)?;
-    context.warn_if_environment_overrides(ui);
+    if let Some(hint) = context.environment_override_hint() {
+        ui.hint(&hint);
+    }
     print_incident(ui, &incident, "is now the current incident")
 }

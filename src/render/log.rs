@@ -48,7 +48,7 @@ pub fn headline(entry: &Entry, state: &State<'_>) -> String {
 
 /// The lines people read: label, kind, time (UTC, as last corrected), author and what
 /// the entry says, in columns; amended entries marked, retracted ones marked and struck
-/// through. `earlier` entries left out are mentioned first.
+/// through. With `earlier` entries left out, the marks before the first shown are too.
 pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Paint) -> String {
     // Merges, discards and restores have lines of their own, in order of time, with no
     // label: those since the first entry shown, or all of them when every entry is.
@@ -89,16 +89,6 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
     };
     let widths = [width(0), width(1), width(2), width(3)];
     let mut text = String::new();
-    if earlier > 0 {
-        let entries = if earlier == 1 { "entry" } else { "entries" };
-        let _ = writeln!(
-            text,
-            "{}",
-            paint.dim(&format!(
-                "… {earlier} earlier {entries}: `incident log --all`"
-            ))
-        );
-    }
     for (item, row) in lines.iter().zip(&rows) {
         let mut line = String::new();
         for (cell, width) in row.iter().zip(widths) {

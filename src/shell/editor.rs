@@ -14,8 +14,8 @@ use rustyline::history::FileHistory;
 use rustyline::validate::Validator;
 
 use super::line::{self, Piece};
+use crate::app::Inherited;
 use crate::argv::Word;
-use crate::cli::GlobalArgs;
 use crate::completion;
 use crate::error::{Error, Result};
 use crate::ui::Ui;
@@ -48,7 +48,7 @@ pub struct Editor {
 }
 
 impl Editor {
-    pub fn open(global: &GlobalArgs, ui: &mut Ui) -> Result<Editor> {
+    pub fn open(inherited: &Inherited, ui: &mut Ui) -> Result<Editor> {
         let config = Config::builder()
             .max_history_size(HISTORY_LINES)
             .and_then(|config| config.history_ignore_dups(true))
@@ -58,9 +58,9 @@ impl Editor {
             .build();
         let mut editor = rustyline::Editor::with_config(config).map_err(terminal_error)?;
         editor.set_helper(Some(Completion {
-            global: global.clone(),
+            inherited: inherited.clone(),
         }));
-        let mut history = Some(crate::context::data_dir(global)?.join(HISTORY_FILE));
+        let mut history = Some(crate::context::data_dir(&inherited.global)?.join(HISTORY_FILE));
         if let Some(path) = history.clone().filter(|path| path.exists())
             && let Err(reason) = history_file_is_ours(&path).and_then(|()| {
                 editor
@@ -146,7 +146,7 @@ fn terminal_error(error: ReadlineError) -> Error {
 /// Tab: the words before the cursor, as the prompt splits them, handed to the completion
 /// engine, with the global options the prompt was opened with.
 pub struct Completion {
-    global: GlobalArgs,
+    inherited: Inherited,
 }
 
 impl Completer for Completion {
@@ -173,14 +173,7 @@ impl Completer for Completion {
             .collect();
         // The prompt's own `--dir` and `-i` say where labels come from, as they say where
         // its lines go.
-        let mut inherited = Vec::new();
-        if let Some(dir) = &self.global.dir {
-            inherited.push(format!("--dir={}", dir.display()));
-        }
-        if let Some(incident) = &self.global.incident {
-            inherited.push(format!("--incident={incident}"));
-        }
-        words.splice(1..1, inherited);
+        words.splice(1..1, self.inherited.words().map(String::from));
         let index = words.len() - 1;
         let mut candidates = completion::candidates(words, index);
         if candidates.len() > DESCRIBED {

@@ -1,7 +1,8 @@
 //! `incident shell`: a prompt of its own, so that no shell stands between a tired engineer
 //! and the log. Each line is a command without the word `incident`, split by the rules in
 //! `line.rs` and run by `app::execute`, the same function the process runs its arguments
-//! through: a line prints, fails and exits as the same command would.
+//! through: a line prints, fails and exits as the same command would. `main.rs` opens
+//! it when `app::execute` hands `incident shell` back.
 //!
 //! At a terminal the line editor (`editor.rs`) reads the lines; the prompt names the
 //! current incident as it is on disk now; an error is said and the prompt goes on.
@@ -13,18 +14,17 @@ mod line;
 
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::CommandFactory;
 
-use crate::app;
+use crate::app::{self, Inherited, Ran};
 use crate::argv::Word;
-use crate::cli::{Cli, ColorChoice, GlobalArgs};
+use crate::cli::{Cli, GlobalArgs};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::render::prompt;
-use crate::ui::Ui;
+use crate::ui::{ColorChoice, Ui};
 use incident_core::model::MAX_TEXT_BYTES;
 
 use editor::{Editor, Typed};
@@ -33,30 +33,21 @@ use editor::{Editor, Typed};
 /// options.
 const LINE_BYTES: usize = MAX_TEXT_BYTES + 4096;
 
-/// Set while the prompt is open: `shell` typed inside it is refused.
-static OPEN: AtomicBool = AtomicBool::new(false);
-
-/// Opens the prompt, or replays standard input; `global`: the options it was given, which
-/// every line takes unless it gives its own.
-pub fn run(global: &GlobalArgs) -> Result<()> {
-    if OPEN.swap(true, Ordering::SeqCst) {
-        return Err(Error::Usage(
-            "this is the incident shell already: type the command itself (Ctrl-D leaves)".into(),
-        ));
-    }
+/// Opens the prompt, or replays standard input; `inherited`: the global options it was
+/// given, which every line takes unless it gives its own.
+pub fn run(inherited: &Inherited) -> Result<()> {
     input::stdin_is_the_shells();
-    let outcome = if io::stdin().is_terminal() {
-        at_terminal(global)
+    if io::stdin().is_terminal() {
+        at_terminal(inherited)
     } else {
-        replay(global)
-    };
-    OPEN.store(false, Ordering::SeqCst);
-    outcome
+        replay(inherited)
+    }
 }
 
-fn at_terminal(global: &GlobalArgs) -> Result<()> {
+fn at_terminal(inherited: &Inherited) -> Result<()> {
+    let global = &inherited.global;
     let mut ui = Ui::new(ColorChoice::Never, false, false);
-    let mut editor = Editor::open(global, &mut ui)?;
+    let mut editor = Editor::open(inherited, &mut ui)?;
     ui.note(
         "incident shell: commands without `incident`; `help` lists them, Tab completes, \
          Ctrl-D or `exit` leaves",
@@ -75,7 +66,7 @@ fn at_terminal(global: &GlobalArgs) -> Result<()> {
             return Ok(());
         }
         let words = line::command(line::split(&line));
-        match panic::catch_unwind(AssertUnwindSafe(|| run_line(words, global))) {
+        match panic::catch_unwind(AssertUnwindSafe(|| run_line(words, inherited))) {
             Ok(Ok(())) => {}
             Ok(Err(error)) => {
                 app::report_error(&error);
@@ -102,14 +93,19 @@ fn prompt_now(global: &GlobalArgs) -> String {
 }
 
 /// Runs a line as the process runs its arguments, with a tree of its own: the command
-/// line's parse never saw an earlier line.
-fn run_line(words: Vec<Word>, global: &GlobalArgs) -> Result<()> {
-    app::execute(&mut Cli::command(), words, global)
+/// line's parse never saw an earlier line. `shell` typed inside the prompt is refused.
+fn run_line(words: Vec<Word>, inherited: &Inherited) -> Result<()> {
+    match app::execute(&mut Cli::command(), words, inherited)? {
+        Ran::Done => Ok(()),
+        Ran::Prompt(_) => Err(Error::Usage(
+            "this is the incident shell already: type the command itself (Ctrl-D leaves)".into(),
+        )),
+    }
 }
 
 /// Runs the lines of standard input in turn; the first that fails stops the replay, and
 /// its error is the shell's. Help asked for is printed, and the replay goes on.
-fn replay(global: &GlobalArgs) -> Result<()> {
+fn replay(inherited: &Inherited) -> Result<()> {
     let mut bytes = Vec::new();
     for number in 1.. {
         let stopped = |source: Error| Error::Replay {
@@ -142,7 +138,7 @@ fn replay(global: &GlobalArgs) -> Result<()> {
         if line::is_blank_or_comment(line) {
             continue;
         }
-        match run_line(line::command(line::split(line)), global) {
+        match run_line(line::command(line::split(line)), inherited) {
             Ok(()) => {}
             Err(help) if help.exit_code() == 0 => {
                 app::report_error(&help);

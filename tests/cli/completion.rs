@@ -532,3 +532,103 @@ fn fish_completes_a_command_line_through_the_script() {
     assert_eq!(complete("incident us"), ["use"]);
     assert_eq!(complete("incident use "), [CHECKOUT, PAYMENTS]);
 }
+
+/// The function that `incident completions bash` printed before completion was computed
+/// by the binary, still in users' dotfiles: it asks the hidden `incident __complete WHAT`
+/// for ids and labels. (Its fallback, clap's static `_incident`, is left out here.)
+const LEGACY_BASH: &str = r#"
+_incident_with_labels() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" what="" word
+    local -a scope=()
+    local i
+    # Labels come from the incident the command line names, as the command would.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case "${COMP_WORDS[i]}" in
+            -i|--incident|--dir) scope+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}") ;;
+            -i=*|--incident=*|--dir=*) scope+=("${COMP_WORDS[i]}") ;;
+        esac
+    done
+    case "$prev" in
+        -i|--incident|u|us|use) what=ids ;;
+        --for|--rules-out|--confirms|--root-cause) what=hypotheses ;;
+        --explains) what=symptoms ;;
+        r|re|res|resu|resul|result) what=tests ;;
+        de|dec|deci|decid|decide) what=options ;;
+        am|ame|amen|amend|ret|retr|retra|retrac|retract) what=labels ;;
+    esac
+    if [[ -n "$what" && "$cur" != -* ]]; then
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -W "$(incident "${scope[@]}" __complete "$what" 2>/dev/null)" -- "$cur"))
+        return 0
+    fi
+}
+"#;
+
+#[test]
+fn the_bash_script_of_earlier_versions_still_completes_ids_and_labels() {
+    let env = two_incidents();
+    // As bash calls the registered function: the words, the cursor in the last one.
+    let complete = |words: &str| -> String {
+        let program = format!(
+            "{LEGACY_BASH}\nincident() {{ \"$BIN\" \"$@\"; }}\n\
+             COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _incident_with_labels; echo \"${{COMPREPLY[*]}}\""
+        );
+        let output = env.shell(&program).output().unwrap();
+        assert!(
+            output.status.success() && output.stderr.is_empty(),
+            "{words}: {output:?}"
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(
+        complete("incident -i checkout test x --for ''"),
+        "H1 H3",
+        "the retracted H2 is not offered"
+    );
+    assert_eq!(
+        complete("incident test x --for ''"),
+        "H1",
+        "the current one"
+    );
+    assert_eq!(complete("incident --incident=checkout result ''"), "T1");
+    assert_eq!(
+        complete("incident -i checkout result T1 ok --confirms H"),
+        "H1 H3"
+    );
+    assert_eq!(
+        complete("incident -i checkout hypothesis x --explains ''"),
+        "S1"
+    );
+    assert_eq!(complete("incident -i checkout decide ''"), "O1");
+    assert_eq!(
+        complete("incident -i checkout amend ''"),
+        "S1 H1 H3 T1 O1",
+        "what can still be amended"
+    );
+    assert_eq!(
+        complete("incident use ''"),
+        format!("{CHECKOUT} {PAYMENTS}")
+    );
+    assert_eq!(complete("incident use 2026-11-21-p"), PAYMENTS);
+    assert_eq!(complete("incident -i nothing-like-it test --for ''"), "");
+
+    // Asked directly, as the script asks: one a line, and never an error, whatever the
+    // line names.
+    assert_eq!(
+        env.ok(&["-i", "checkout", "__complete", "hypotheses"]),
+        "H1\nH3\n"
+    );
+    for args in [
+        &["-i", "nothing-like-it", "__complete", "hypotheses"][..],
+        &["-i", "2026", "__complete", "tests"],
+        &["--dir", "/nonexistent/nowhere", "__complete", "ids"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (0, "", ""),
+            "{args:?}"
+        );
+    }
+}

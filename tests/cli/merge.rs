@@ -302,7 +302,8 @@ fn a_merge_shows_in_both_incidents_list_board_log_and_report() {
         )),
         "{log}"
     );
-    let log = env.ok(&["-i", &other, "log", "-n", "2"]);
+    // The entries left out are a hint on stderr.
+    let log = env.run(&["-i", &other, "log", "-n", "2"]).stdout;
     assert!(
         log.ends_with(&format!(
             "    merge    2026-11-21 03:30  ana   merged into {survivor}: one outage\n"

@@ -239,19 +239,25 @@ fn log_shows_the_latest_entries_in_order_of_time() {
     // S1 was amended to 02:40 and the severity recorded at 02:50: time, not typing order.
     let all = env.ok(&["log", "--all", "-q"]);
     assert_eq!(all, "S1\nE1\nH1\nH2\nT1\nN1\nR1\nT2\nR2\nE2\nE3\nA1\n");
-    let last3 = env.ok(&["log", "-n", "3"]);
+    // Three entries on stdout, and the hint that there are more on stderr.
+    let out = env.run(&["log", "-n", "3"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let last3 = out.stdout;
     let lines: Vec<&str> = last3.lines().collect();
-    assert_eq!(lines.len(), 4, "{last3}");
-    assert_eq!(lines[0], "… 9 earlier entries: `incident log --all`");
-    assert!(lines[1].starts_with("E2  amend "), "{last3}");
+    assert_eq!(lines.len(), 3, "{last3}");
+    assert!(lines[0].starts_with("E2  amend "), "{last3}");
     assert!(
-        lines[1].ends_with(
+        lines[0].ends_with(
             "S1: now reads: 7% of POST /checkout return 502; time now 2026-11-21 02:40 UTC"
         ),
         "{last3}"
     );
-    assert!(lines[2].starts_with("E3  retract "), "{last3}");
-    assert!(lines[3].starts_with("A1  action "), "{last3}");
+    assert!(lines[1].starts_with("E3  retract "), "{last3}");
+    assert!(lines[2].starts_with("A1  action "), "{last3}");
+    assert_eq!(
+        out.stderr,
+        "hint: 9 earlier entries not shown: `incident log --all` shows every one\n"
+    );
     let json = env.json(&["log", "-n", "3"]);
     assert_eq!(array_labels(&json), ["E2", "E3", "A1"]);
     assert_eq!(json[0]["target"], "S1");

@@ -14,6 +14,7 @@ pub mod paint;
 pub mod prompt;
 pub mod receipt;
 pub mod report;
+pub mod run;
 pub mod search;
 pub mod show;
 pub mod slack;

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::render::run::evidence_line;
 use incident_core::model::Run;
 use incident_core::sanitize;
 
@@ -34,12 +35,7 @@ pub fn evidence_block(run: &Run, indent: &str) -> String {
                 .map(shown),
         );
     }
-    let verdict = match (run.timed_out, run.exit_code) {
-        (true, _) => format!("[timed out after {}]", human_ms(run.duration_ms)),
-        (false, Some(code)) => format!("[exit {code} after {}]", human_ms(run.duration_ms)),
-        (false, None) => format!("[killed by a signal after {}]", human_ms(run.duration_ms)),
-    };
-    lines.push(verdict);
+    lines.push(evidence_line(run));
     let longest_ticks = lines
         .iter()
         .flat_map(|line| line.split(|c| c != '`'))
@@ -73,12 +69,4 @@ fn expand_tabs(line: &str) -> String {
         }
     }
     expanded
-}
-
-fn human_ms(milliseconds: u64) -> String {
-    if milliseconds < 1000 {
-        format!("{milliseconds}ms")
-    } else {
-        format!("{:.1}s", milliseconds as f64 / 1000.0)
-    }
 }

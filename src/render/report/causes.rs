@@ -4,8 +4,18 @@
 use std::fmt::Write;
 
 use super::shared::Report;
-use super::text::{ITEM, text};
+use super::text::{ITEM, how_to_record, text};
 use incident_core::model::{Body, CauseKind, Entry, Kind, Label, join_labels};
+
+/// What records a cause of this kind: `incident cause TEXT --root`.
+pub(super) fn recording(kind: CauseKind) -> String {
+    let flag = match kind {
+        CauseKind::Trigger => "--trigger",
+        CauseKind::Root => "--root",
+        CauseKind::Contributing => "--contributing",
+    };
+    format!("incident cause TEXT {flag}")
+}
 
 impl Report<'_> {
     pub(super) fn has_causes(&self) -> bool {
@@ -18,10 +28,10 @@ impl Report<'_> {
     pub(super) fn causes(&self, out: &mut String, kinds: &[CauseKind]) {
         let mut set_aside: Vec<String> = Vec::new();
         for kind in kinds {
-            let (title, flag) = match kind {
-                CauseKind::Trigger => ("Trigger", "--trigger"),
-                CauseKind::Root => ("Root causes", "--root"),
-                CauseKind::Contributing => ("Contributing factors", "--contributing"),
+            let title = match kind {
+                CauseKind::Trigger => "Trigger",
+                CauseKind::Root => "Root causes",
+                CauseKind::Contributing => "Contributing factors",
             };
             // A section of one kind (Google's Trigger) is titled already.
             if kinds.len() > 1 {
@@ -64,7 +74,11 @@ impl Report<'_> {
                 }
             }
             if shown.is_empty() {
-                let _ = writeln!(out, "Nothing recorded yet: `incident cause TEXT {flag}`.\n");
+                let _ = writeln!(
+                    out,
+                    "Nothing recorded yet. {}\n",
+                    how_to_record(&[&recording(*kind)])
+                );
                 continue;
             }
             for (cause, also) in shown {

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::shared::Report;
-use super::text::{PARAGRAPH, text};
+use super::text::{PARAGRAPH, how_to_record, text};
 use crate::render::{human_duration, utc_time};
 use incident_core::model::Kind;
 
@@ -24,7 +24,11 @@ impl Report<'_> {
                 );
             }
             None => {
-                out.push_str("Nothing recorded yet: `incident symptom TEXT --at TIME`.\n\n");
+                let _ = writeln!(
+                    out,
+                    "Nothing recorded yet. {}\n",
+                    how_to_record(&["incident symptom TEXT --at TIME"])
+                );
             }
         }
         match self.state.metrics().time_to_detect {
@@ -40,7 +44,11 @@ impl Report<'_> {
                 );
             }
             None => {
-                out.push_str("Nothing recorded yet: `incident impact TEXT --from TIME`.\n\n");
+                let _ = writeln!(
+                    out,
+                    "Nothing recorded yet. {}\n",
+                    how_to_record(&["incident impact TEXT --from TIME"])
+                );
             }
         }
     }

@@ -6,10 +6,13 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::shared::Report;
-use super::text::cell;
+use super::text::{cell, how_to_record};
 use crate::render::escape::Place;
 use crate::render::utc_time;
 use incident_core::model::{Body, Entry, Kind};
+
+/// What records an impact and its window.
+pub(super) const RECORDING: &str = "incident impact TEXT --from TIME --to TIME";
 
 impl Report<'_> {
     pub(super) fn has_impacts(&self) -> bool {
@@ -20,7 +23,11 @@ impl Report<'_> {
     pub(super) fn impact(&self, out: &mut String) {
         let impacts: Vec<&Entry> = self.state.live(Kind::Impact).collect();
         if impacts.is_empty() {
-            out.push_str("Nothing recorded yet: `incident impact TEXT --from TIME --to TIME`.\n\n");
+            let _ = writeln!(
+                out,
+                "Nothing recorded yet. {}\n",
+                how_to_record(&[RECORDING])
+            );
         } else {
             out.push_str(
                 "| Label | Who or what was affected | From | To |\n| --- | --- | --- | --- |\n",
@@ -51,11 +58,18 @@ impl Report<'_> {
                 Some(at) => format!("{} UTC", utc_time(at)),
                 None => "not recorded".to_string(),
             };
-            let ended = match self.state.impact_ended_at() {
-                Some(at) => format!("{} UTC", utc_time(at)),
-                None => "not recorded (`incident impact … --to TIME`)".to_string(),
+            let _ = match self.state.impact_ended_at() {
+                Some(at) => writeln!(
+                    out,
+                    "The impact started {started} and ended {} UTC.\n",
+                    utc_time(at)
+                ),
+                None => writeln!(
+                    out,
+                    "The impact started {started}; its end is not recorded. {}\n",
+                    how_to_record(&["incident impact … --to TIME"])
+                ),
             };
-            let _ = writeln!(out, "The impact started {started} and ended {ended}.\n");
         }
         self.left_out(out, Kind::Impact);
     }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::shared::Report;
-use super::text::{ITEM, text};
+use super::text::{ITEM, how_to_record, text};
 use incident_core::model::{Kind, Went};
 
 impl Report<'_> {
@@ -23,8 +23,8 @@ impl Report<'_> {
             if lessons.is_empty() {
                 let _ = writeln!(
                     out,
-                    "Nothing recorded yet: `incident lesson TEXT --went {}`.\n",
-                    went.name()
+                    "Nothing recorded yet. {}\n",
+                    how_to_record(&[&format!("incident lesson TEXT --went {}", went.name())])
                 );
                 continue;
             }

@@ -152,3 +152,85 @@ fn write(
     }
     text::finish(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Duration, Utc};
+    use uuid::Uuid;
+
+    use super::{Options, google, pagerduty, render};
+    use incident_core::model::{Body, CauseKind, Incident, NewEntry, Stamp, Went};
+
+    /// Closed in a hurry: an impact with no end, a root cause but no trigger, one lesson,
+    /// no resolution, no symptom. Every report's sections want something recorded.
+    fn hurried() -> Incident {
+        let opened: DateTime<Utc> = "2026-11-21T02:00:00Z".parse().expect("a time");
+        let stamp = |at| Stamp {
+            uuid: Uuid::nil(),
+            at,
+            recorded_at: at,
+            by: "ana".into(),
+        };
+        let mut incident =
+            Incident::new("2026-11-21-x".into(), "Checkout down".into(), stamp(opened));
+        for (body, text) in [
+            (
+                Body::Impact {
+                    from: Some(opened),
+                    to: None,
+                },
+                "checkouts failed",
+            ),
+            (
+                Body::Cause {
+                    cause: CauseKind::Root,
+                    hypothesis: None,
+                },
+                "bad config",
+            ),
+            (Body::Lesson { went: Went::Well }, "paged fast"),
+        ] {
+            incident
+                .record(NewEntry {
+                    body,
+                    at: opened,
+                    by: "ana".into(),
+                    text: text.into(),
+                    uuid: Uuid::nil(),
+                    recorded_at: opened,
+                })
+                .expect("a valid entry");
+        }
+        incident
+            .close(stamp(opened + Duration::minutes(30)), None, None)
+            .expect("it closes");
+        incident
+    }
+
+    /// What a report cannot show it says how to record, in one style everywhere: plain
+    /// words, never a code span, so the report's only code stays evidence and the chart.
+    #[test]
+    fn every_report_says_how_to_record_in_the_same_words() {
+        let incident = hurried();
+        let now = "2026-11-21T05:00:00Z".parse().expect("a time");
+        let options = Options { chart: false };
+        for report in [
+            render(&incident, now, options),
+            google(&incident, now, options),
+            pagerduty(&incident, now, options),
+        ] {
+            assert!(!report.contains('`'), "{report}");
+            for line in report
+                .lines()
+                .filter(|line| line.contains("Nothing recorded yet"))
+            {
+                assert!(
+                    line.starts_with("Nothing recorded yet. To record it, run \"incident "),
+                    "{line}"
+                );
+            }
+            let hints = report.matches(". To record it, run \"incident ").count();
+            assert!(hints >= 3, "{report}");
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::shared::Report;
-use super::text::{PARAGRAPH, text};
+use super::text::{PARAGRAPH, how_to_record, text};
 
 impl Report<'_> {
     pub(super) fn resolution(&self, out: &mut String) {
@@ -14,9 +14,10 @@ impl Report<'_> {
                 let _ = writeln!(out, "{}\n", text(resolution, PARAGRAPH));
             }
             None if incident.closed_at().is_some() => {
-                out.push_str(
-                    "Nothing recorded yet: `incident reopen`, then `incident close TEXT --at \
-                     TIME`.\n\n",
+                let _ = writeln!(
+                    out,
+                    "Nothing recorded yet. {}\n",
+                    how_to_record(&["incident reopen", "incident close TEXT --at TIME"])
                 );
             }
             None => out.push_str("Not resolved yet: the incident is still open.\n\n"),

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::shared::Report;
-use super::text::{PARAGRAPH, plural, text};
+use super::text::{PARAGRAPH, how_to_record, plural, text};
 use crate::render::{chart, utc_time};
 use incident_core::model::{Body, CauseKind, Entry, HypothesisStatus, Kind, Mark, Status};
 
@@ -83,9 +83,10 @@ impl<'a> Report<'a> {
     fn no_root_cause(&self, out: &mut String) {
         let confirmed = self.state.confirmed();
         if confirmed.is_empty() {
-            out.push_str(
-                "**Root cause:** not identified. To record it, run \"incident cause TEXT \
-                 --root\".\\\n",
+            let _ = writeln!(
+                out,
+                "**Root cause:** not identified. {}\\",
+                how_to_record(&[&super::causes::recording(CauseKind::Root)])
             );
             return;
         }
@@ -105,20 +106,19 @@ impl<'a> Report<'a> {
             [only] => only.id.to_string(),
             _ => "LABEL".to_string(),
         };
-        // Plain words, not code spans: the report's only code is evidence output.
-        let _ = match self.incident.closed_at() {
+        let close = format!("incident close --root-cause {label}");
+        let hint = match self.incident.closed_at() {
             // Closing again restates the close time, so the report's times stay the same.
-            Some(closed_at) => write!(
-                out,
-                "\\\nTo record it, run \"incident reopen\", then \"incident close \
-                 --root-cause {label} --at {}\".",
-                closed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            ),
-            None => write!(
-                out,
-                "\\\nTo record it, close with \"incident close --root-cause {label}\"."
-            ),
+            Some(closed_at) => how_to_record(&[
+                "incident reopen",
+                &format!(
+                    "{close} --at {}",
+                    closed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+            ]),
+            None => how_to_record(&[&close]),
         };
+        let _ = write!(out, "\\\n{hint}");
         out.push_str("\\\n");
     }
 
@@ -126,9 +126,10 @@ impl<'a> Report<'a> {
     fn impact_line(&self, out: &mut String) {
         let impacts: Vec<&Entry> = self.state.live(Kind::Impact).collect();
         if impacts.is_empty() {
-            out.push_str(
-                "Impact: not recorded. To record it, run \"incident impact TEXT --from TIME \
-                 --to TIME\".\\\n",
+            let _ = writeln!(
+                out,
+                "Impact: not recorded. {}\\",
+                how_to_record(&[super::impact::RECORDING])
             );
             return;
         }
@@ -198,8 +199,10 @@ impl<'a> Report<'a> {
     fn trigger_line(&self, out: &mut String) {
         let triggers = self.state.causes(CauseKind::Trigger);
         if triggers.is_empty() {
-            out.push_str(
-                "Trigger: not recorded. To record it, run \"incident cause TEXT --trigger\".",
+            let _ = write!(
+                out,
+                "Trigger: not recorded. {}",
+                how_to_record(&[&super::causes::recording(CauseKind::Trigger)])
             );
             return;
         }

@@ -1,6 +1,6 @@
 //! Markdown text helpers every report and the handover share: user text escaped for its
 //! place, headings that markdownlint accepts, sections with the blank lines Markdown
-//! wants.
+//! wants, and the one way a report says how to record what it cannot show yet.
 
 use std::fmt::Write;
 
@@ -67,6 +67,21 @@ pub fn finish(mut out: String) -> String {
     out
 }
 
+/// How to record what a report cannot show yet, in plain words, never code spans (a
+/// report's only code is evidence output and the chart): `To record it, run "incident
+/// cause TEXT --root".`, with `, then "…"` for each further command.
+pub fn how_to_record(commands: &[&str]) -> String {
+    let mut said = String::from("To record it, run");
+    for (position, command) in commands.iter().enumerate() {
+        if position > 0 {
+            said.push_str(", then");
+        }
+        let _ = write!(said, " \"{command}\"");
+    }
+    said.push('.');
+    said
+}
+
 /// `1 symptom`, `3 symptoms`.
 pub fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
@@ -74,7 +89,7 @@ pub fn plural(count: usize, one: &str, many: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::heading;
+    use super::{heading, how_to_record};
 
     fn heading_of(title: &str) -> String {
         heading(title, &["Summary".to_string(), "T1".to_string()])
@@ -94,5 +109,17 @@ mod tests {
         assert_eq!(heading_of("Summary of it"), "Summary of it");
         assert_eq!(heading_of("*\\\n\t"), "\\*\\\\");
         assert_eq!(heading_of("fish &amp;"), "fish \\&amp&#59;");
+    }
+
+    #[test]
+    fn how_to_record_names_each_command_in_order() {
+        assert_eq!(
+            how_to_record(&["incident cause TEXT --trigger"]),
+            "To record it, run \"incident cause TEXT --trigger\"."
+        );
+        assert_eq!(
+            how_to_record(&["incident reopen", "incident close TEXT --at TIME"]),
+            "To record it, run \"incident reopen\", then \"incident close TEXT --at TIME\"."
+        );
     }
 }

@@ -47,7 +47,7 @@ use std::path::PathBuf;
 
 pub use hooks::IN_HOOK;
 pub use output::write_file_atomically;
-pub use sync::{Sharing, Synced, spawn_background_sync};
+pub use sync::spawn_background_sync;
 
 use crate::error::{Error, Result};
 

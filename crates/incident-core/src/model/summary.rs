@@ -1,5 +1,6 @@
-//! An incident as `list` shows it, and what `stats` and "seen before" need of it: one row
-//! per incident, derived from its document. The store keeps these in its list cache.
+//! An incident as the list shows it, and what the statistics and "seen before" need of
+//! it: one row per incident, derived from its document. The store keeps these in its list
+//! cache.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,7 @@ use uuid::Uuid;
 use super::history::{Facts, Memory, Past};
 use super::{Incident, Stage, Status};
 
-/// An incident as `list` shows it.
+/// An incident as the list shows it: one row.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Summary {
     pub id: String,
@@ -24,7 +25,7 @@ pub struct Summary {
     pub peak_severity: Option<u8>,
     pub stage: Stage,
     pub entries: usize,
-    /// What `stats` counts.
+    /// What the statistics count.
     pub facts: Facts,
     /// What a closed incident is remembered by, for "seen before"; `None` while open.
     pub memory: Option<Memory>,

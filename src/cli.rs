@@ -918,12 +918,12 @@ pub enum BoardFormat {
 }
 
 impl BoardFormat {
-    pub fn name(self) -> &'static str {
-        match self {
-            BoardFormat::Board => "board",
-            BoardFormat::Can => "can",
-            BoardFormat::Slack => "slack",
-        }
+    /// The name typed after `--format`: clap's own, so the two never differ.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .expect("every format can be typed")
+            .get_name()
+            .to_string()
     }
 }
 

@@ -4,12 +4,17 @@
 
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::render;
 use crate::ui::Ui;
+use incident_core::sharing::News;
 
 pub fn heed(context: &Context, ui: &mut Ui, args: &[String]) -> Result<()> {
     let news = context.store.take_news();
     for item in &news {
-        ui.note(&format!("note: a sync in the background: {}", item.line()));
+        ui.note(&format!(
+            "note: a sync in the background: {}",
+            render::sync::news(item)
+        ));
     }
     let typed = args
         .iter()
@@ -17,13 +22,13 @@ pub fn heed(context: &Context, ui: &mut Ui, args: &[String]) -> Result<()> {
         .flat_map(|arg| arg.split([',', ' ']))
         .map(str::trim);
     for word in typed {
-        let moved = news.iter().find(|item| {
-            item.from
-                .as_deref()
-                .is_some_and(|from| from.eq_ignore_ascii_case(word))
-        });
+        let moved = news.iter().find(
+            |item| matches!(item, News::Relabeled(moved) if moved.from.eq_ignore_ascii_case(word)),
+        );
         if let Some(item) = moved {
-            return Err(Error::LabelMoved { line: item.line() });
+            return Err(Error::LabelMoved {
+                line: render::sync::news(item),
+            });
         }
     }
     Ok(())

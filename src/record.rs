@@ -81,7 +81,12 @@ pub fn record(
             } else {
                 String::new()
             };
-            ui.print(&receipt::entries_human(incident, &labels, &place))
+            ui.print(&receipt::entries_human(
+                incident,
+                &labels,
+                &place,
+                &chrono::Local,
+            ))
         }
     };
     let printed = printed.and_then(|()| ui.flush());

@@ -4,7 +4,7 @@
 use crate::cli::{ReportArgs, ReportFormat, Template};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::render::{json, markdown, templates};
+use crate::render::{json, report};
 use crate::ui::{Mode, Ui};
 use incident_core::store;
 
@@ -21,7 +21,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
         (None, true) => ReportFormat::Json,
         (None, false) => ReportFormat::Markdown,
     };
-    let options = markdown::Options {
+    let options = report::Options {
         chart: !args.no_chart,
     };
     let report = match (format, args.template) {
@@ -37,14 +37,12 @@ pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
                 "--template shapes the Markdown report; JSON has one shape".into(),
             ));
         }
-        (ReportFormat::Markdown, Template::Ddx) => {
-            markdown::render(&incident, context.now, options)
-        }
+        (ReportFormat::Markdown, Template::Ddx) => report::render(&incident, context.now, options),
         (ReportFormat::Markdown, Template::Google) => {
-            templates::google(&incident, context.now, options)
+            report::google(&incident, context.now, options)
         }
         (ReportFormat::Markdown, Template::Pagerduty) => {
-            templates::pagerduty(&incident, context.now, options)
+            report::pagerduty(&incident, context.now, options)
         }
     };
     match args.output.as_deref() {

@@ -92,7 +92,7 @@ fn run_and_record(
     // The result is evidence from when the command finished, to the second.
     let finished = test_at
         + chrono::Duration::seconds(i64::try_from(evidence.duration_ms / 1000).unwrap_or(0));
-    let summary = summarize(&evidence);
+    let summary = crate::render::run::result_text(&evidence);
     let text = typed.text().to_string();
     if interrupted() {
         return Err(Error::Interrupted);
@@ -131,20 +131,6 @@ fn run_and_record(
             error
         }
     })
-}
-
-/// `exited with 0 after 1.2s`, `timed out after 30s`: the result's text.
-fn summarize(evidence: &Run) -> String {
-    let took = if evidence.duration_ms < 1000 {
-        format!("{}ms", evidence.duration_ms)
-    } else {
-        format!("{:.1}s", evidence.duration_ms as f64 / 1000.0)
-    };
-    match (evidence.timed_out, evidence.exit_code) {
-        (true, _) => format!("timed out after {took}"),
-        (false, Some(code)) => format!("exited with {code} after {took}"),
-        (false, None) => format!("killed by a signal after {took}"),
-    }
 }
 
 /// Set by SIGINT, SIGTERM or SIGHUP from the start of the command's run until its evidence
@@ -391,29 +377,5 @@ mod tests {
         let text = long.text();
         assert!(text.len() <= KEPT_BYTES);
         assert!(text.chars().all(|c| c == 'é'));
-    }
-
-    #[test]
-    fn summaries_say_what_happened() {
-        let run = |exit_code, timed_out, duration_ms| Run {
-            command: "x".into(),
-            exit_code,
-            timed_out,
-            duration_ms,
-            output: String::new(),
-        };
-        assert_eq!(
-            summarize(&run(Some(0), false, 120)),
-            "exited with 0 after 120ms"
-        );
-        assert_eq!(
-            summarize(&run(Some(7), false, 1500)),
-            "exited with 7 after 1.5s"
-        );
-        assert_eq!(summarize(&run(None, true, 30_000)), "timed out after 30.0s");
-        assert_eq!(
-            summarize(&run(None, false, 10)),
-            "killed by a signal after 10ms"
-        );
     }
 }

@@ -12,7 +12,7 @@ use incident_core::model::{
     join_labels,
 };
 use incident_core::sanitize::one_line;
-use incident_core::store::Sharing;
+use incident_core::sharing::Sharing;
 
 fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     format!("{} ago", human_duration((now - at).num_seconds().max(0)))

@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::markdown::{ITEM, finish, heading, text};
+use super::report::text::{ITEM, finish, heading, text};
 use super::{human_duration, utc_time};
 use incident_core::model::{
     Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Label, State, Status, Warning,

@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::paint::Paint;
 use super::push_utc_time;
 use incident_core::model::Status;
+use incident_core::model::Summary;
 use incident_core::sanitize::one_line;
-use incident_core::store::Summary;
 
 /// `2026-11-21 02:47 UTC`: to the minute, so the column lines up.
 fn minute(time: DateTime<Utc>) -> String {

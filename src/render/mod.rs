@@ -10,19 +10,16 @@ pub mod handover;
 pub mod json;
 pub mod list;
 pub mod log;
-pub mod markdown;
 pub mod paint;
 pub mod prompt;
 pub mod receipt;
+pub mod report;
+pub mod run;
 pub mod search;
 pub mod show;
 pub mod slack;
 pub mod stats;
 pub mod sync;
-pub mod templates;
-
-#[cfg(test)]
-mod gfm_tests;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 

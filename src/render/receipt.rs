@@ -1,7 +1,9 @@
 //! What a command says it did: the receipt of recorded entries, and the one-line summary
 //! of `open`, `close`, `reopen` and `use`, for people and for scripts.
 
-use chrono::{DateTime, Local, Utc};
+use std::fmt::Display;
+
+use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::json::{EntryView, entry_view, to_json};
@@ -47,8 +49,23 @@ pub fn entries_json(incident: &Incident, labels: &[Label]) -> String {
 }
 
 /// The human receipt: `S1 recorded: …`, with what follows from the entry. `place` names
-/// the incident (` in 2026-…`) when the user may not know which one it went to.
-pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> String {
+/// the incident (` in 2026-…`) when the user may not know which one it went to. Times the
+/// user gave (`--at`, an impact's window) are echoed in `zone`, the zone they were typed
+/// in, with its offset, so the user sees how a typed time was read.
+pub fn entries_human<Tz: TimeZone>(
+    incident: &Incident,
+    labels: &[Label],
+    place: &str,
+    zone: &Tz,
+) -> String
+where
+    Tz::Offset: Display,
+{
+    let typed = |at: &DateTime<Utc>| {
+        at.with_timezone(zone)
+            .format("%Y-%m-%d %H:%M %:z")
+            .to_string()
+    };
     let state = incident.state();
     let mut human = String::new();
     for entry in labels.iter().filter_map(|label| state.entry(*label)) {
@@ -70,10 +87,7 @@ pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> Stri
         };
         human.push_str(&format!("{} recorded{place}: {said}", entry.id));
         if entry.at != entry.recorded_at {
-            human.push_str(&format!(
-                " (at {})",
-                entry.at.with_timezone(&Local).format("%Y-%m-%d %H:%M %:z")
-            ));
+            human.push_str(&format!(" (at {})", typed(&entry.at)));
         }
         human.push('\n');
         match &entry.body {
@@ -115,15 +129,10 @@ pub fn entries_human(incident: &Incident, labels: &[Label], place: &str) -> Stri
                 }
             }
             Body::Impact { from, to } if from.is_some() || to.is_some() => {
-                let local = |at: &DateTime<Utc>| {
-                    at.with_timezone(&Local)
-                        .format("%Y-%m-%d %H:%M %:z")
-                        .to_string()
-                };
                 let window = match (from, to) {
-                    (Some(from), Some(to)) => format!("from {} to {}", local(from), local(to)),
-                    (Some(from), None) => format!("from {}, not over yet", local(from)),
-                    (None, Some(to)) => format!("until {}", local(to)),
+                    (Some(from), Some(to)) => format!("from {} to {}", typed(from), typed(to)),
+                    (Some(from), None) => format!("from {}, not over yet", typed(from)),
+                    (None, Some(to)) => format!("until {}", typed(to)),
                     (None, None) => String::new(),
                 };
                 human.push_str(&format!("  {window}\n"));
@@ -254,4 +263,56 @@ pub fn merge_json(survivor: &Incident, other: &Incident, merge: &Merge) -> Strin
             })
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, FixedOffset, Utc};
+    use uuid::Uuid;
+
+    use super::entries_human;
+    use incident_core::model::{Body, Incident, NewEntry, Stamp};
+
+    /// Typed as `--at 08:30` in Kolkata, recorded at 03:30 UTC: the receipt echoes the
+    /// time in the zone it was typed in, whatever zone the machine running the tests has.
+    #[test]
+    fn typed_times_are_echoed_in_the_zone_given() {
+        let opened: DateTime<Utc> = "2026-11-21T02:00:00Z".parse().expect("a time");
+        let mut incident = Incident::new(
+            "2026-11-21-x".into(),
+            "Checkout down".into(),
+            Stamp {
+                uuid: Uuid::nil(),
+                at: opened,
+                recorded_at: opened,
+                by: "ana".into(),
+            },
+        );
+        let at: DateTime<Utc> = "2026-11-21T03:00:00Z".parse().expect("a time");
+        let label = incident
+            .record(NewEntry {
+                body: Body::Impact {
+                    from: Some(at),
+                    to: None,
+                },
+                at,
+                by: "ana".into(),
+                text: "checkouts failed".into(),
+                uuid: Uuid::nil(),
+                recorded_at: "2026-11-21T03:30:00Z".parse().expect("a time"),
+            })
+            .expect("a valid entry")
+            .id;
+        let kolkata = FixedOffset::east_opt(5 * 3600 + 1800).expect("an offset");
+        assert_eq!(
+            entries_human(&incident, &[label], "", &kolkata),
+            "I1 recorded: checkouts failed (at 2026-11-21 08:30 +05:30)\n  \
+             from 2026-11-21 08:30 +05:30, not over yet\n"
+        );
+        assert_eq!(
+            entries_human(&incident, &[label], "", &Utc),
+            "I1 recorded: checkouts failed (at 2026-11-21 03:00 +00:00)\n  \
+             from 2026-11-21 03:00 +00:00, not over yet\n"
+        );
+    }
 }

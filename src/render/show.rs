@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::json::{EntryView, entry_view, to_json};
 use super::log::headline;
 use super::paint::Paint;
+use super::run::Ending;
 use super::utc_time;
 use incident_core::model::{Body, Entry, HypothesisStatus, Incident, Label, State, join_labels};
 use incident_core::sanitize::{for_terminal, one_line};
@@ -132,10 +133,10 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
             }
             if let Some(run) = run {
                 field(text, "command", &one_line(&run.command));
-                let exit = match (run.exit_code, run.timed_out) {
-                    (Some(code), _) => code.to_string(),
-                    (None, true) => "none: timed out".to_string(),
-                    (None, false) => "none: killed".to_string(),
+                let exit = match Ending::of(run) {
+                    Ending::Exited(code) => code.to_string(),
+                    Ending::TimedOut => "none: timed out".to_string(),
+                    Ending::Killed => "none: killed".to_string(),
                 };
                 field(text, "exit code", &exit);
                 field(text, "duration", &format!("{} ms", run.duration_ms));

@@ -1,10 +1,11 @@
 //! What a sync says: one line per incident changed, one per label renumbered and per
-//! incident renamed.
+//! incident renamed; and the same events told as news after a background sync. The one
+//! wording of each event is here; the store only returns them.
 
 use serde_json::json;
 
 use incident_core::sanitize;
-use incident_core::store::Synced;
+use incident_core::sharing::{News, Relabeled, Renamed, Synced};
 
 pub fn lines(synced: &Synced) -> String {
     if synced.incidents.is_empty() && synced.renamed.is_empty() && synced.problems.is_empty() {
@@ -12,14 +13,7 @@ pub fn lines(synced: &Synced) -> String {
     }
     let mut out = String::new();
     for renamed in &synced.renamed {
-        let reason = match &renamed.by {
-            Some(by) => format!("{} opened {} first", sanitize::one_line(by), renamed.from),
-            None => "the team holds it under that id".to_string(),
-        };
-        out.push_str(&format!(
-            "{} is now {}: {reason}\n",
-            renamed.from, renamed.to
-        ));
+        out.push_str(&format!("{}\n", renamed_line(renamed)));
     }
     for (id, exchanged) in &synced.incidents {
         out.push_str(&format!(
@@ -31,16 +25,41 @@ pub fn lines(synced: &Synced) -> String {
             .iter()
             .filter(|moved| moved.incident == *id)
         {
-            out.push_str(&format!(
-                "  {} is now {}: {} recorded {} first\n",
-                moved.from,
-                moved.to,
-                sanitize::one_line(&moved.by),
-                moved.from
-            ));
+            // Under its incident's line, which names it.
+            out.push_str(&format!("  {}\n", relabeled_line(moved, "")));
         }
     }
     out
+}
+
+/// What a background sync changed, told before the next command: the same words as a
+/// sync's own lines, the relabeled label's incident named, as no line above names it.
+pub fn news(news: &News) -> String {
+    match news {
+        News::Relabeled(moved) => relabeled_line(moved, &format!(" in {}", moved.incident)),
+        News::Renamed(renamed) => renamed_line(renamed),
+    }
+}
+
+/// `H2 is now H5: carol recorded H2 first`, with `place` (` in 2026-…`) after the new
+/// label when nothing else names the incident.
+fn relabeled_line(moved: &Relabeled, place: &str) -> String {
+    format!(
+        "{} is now {}{place}: {} recorded {} first",
+        moved.from,
+        moved.to,
+        sanitize::one_line(&moved.by),
+        moved.from
+    )
+}
+
+/// `2026-11-21-dns is now 2026-11-21-dns-2: bob opened 2026-11-21-dns first`.
+fn renamed_line(renamed: &Renamed) -> String {
+    let reason = match &renamed.by {
+        Some(by) => format!("{} opened {} first", sanitize::one_line(by), renamed.from),
+        None => "the team holds it under that id".to_string(),
+    };
+    format!("{} is now {}: {reason}", renamed.from, renamed.to)
 }
 
 pub fn ids(synced: &Synced) -> String {
@@ -68,4 +87,57 @@ pub fn json(synced: &Synced) -> String {
         })).collect::<Vec<_>>(),
     });
     crate::render::json::to_json(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moved() -> Relabeled {
+        Relabeled {
+            incident: "2026-11-21-dns".into(),
+            from: "H2".into(),
+            to: "H5".into(),
+            by: "carol".into(),
+        }
+    }
+
+    fn renamed(by: Option<&str>) -> Renamed {
+        Renamed {
+            from: "2026-11-21-dns".into(),
+            to: "2026-11-21-dns-2".into(),
+            by: by.map(String::from),
+        }
+    }
+
+    /// A sync and the news of a background one word the same event the same way.
+    #[test]
+    fn a_sync_and_its_news_say_the_same() {
+        let mut synced = Synced {
+            relabeled: vec![moved()],
+            renamed: vec![renamed(Some("bob"))],
+            ..Synced::default()
+        };
+        synced
+            .incidents
+            .insert("2026-11-21-dns".into(), Default::default());
+        assert_eq!(
+            lines(&synced),
+            "2026-11-21-dns is now 2026-11-21-dns-2: bob opened 2026-11-21-dns first\n\
+             2026-11-21-dns: sent 0, received 0\n  \
+             H2 is now H5: carol recorded H2 first\n"
+        );
+        assert_eq!(
+            news(&News::Relabeled(moved())),
+            "H2 is now H5 in 2026-11-21-dns: carol recorded H2 first"
+        );
+        assert_eq!(
+            news(&News::Renamed(renamed(Some("bob")))),
+            "2026-11-21-dns is now 2026-11-21-dns-2: bob opened 2026-11-21-dns first"
+        );
+        assert_eq!(
+            news(&News::Renamed(renamed(None))),
+            "2026-11-21-dns is now 2026-11-21-dns-2: the team holds it under that id"
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! `incident-core`: an incident and everything derived from it (`model`), and where
-//! incidents live on disk and how a team shares them (`store`, sync included).
+//! incidents live on disk and how a team shares them (`store`, sync included), with what
+//! a sync did and where sharing stands as plain data (`sharing`).
 //!
 //! It knows no command line and no terminal: it never prints, its messages name no
 //! option or command, and what a user should do next is the command line's to say. Data
@@ -10,6 +11,7 @@ pub mod error;
 pub mod id;
 pub mod model;
 pub mod sanitize;
+pub mod sharing;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -14,6 +14,7 @@ mod label;
 mod mark;
 mod postmortem;
 mod state;
+mod summary;
 pub mod utc;
 
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
@@ -21,6 +22,7 @@ pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
 pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
+pub use summary::Summary;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

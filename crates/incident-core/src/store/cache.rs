@@ -9,7 +9,6 @@ use std::fs;
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::atomic::{
     AtomicWrite, Durability, Placement, read_regular, sweep_stale_temps, temp_path,
@@ -17,8 +16,7 @@ use super::atomic::{
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::history::{Facts, Memory, Past};
-use crate::model::{Incident, Stage, Status, check_text};
+use crate::model::{Stage, Status, Summary, check_text};
 
 const LIST_CACHE_VERSION: u32 = 5;
 
@@ -29,109 +27,35 @@ const MIN_ENTRY_BYTES: u64 = 64;
 /// The largest cache read: 10,000 incidents make about 3 MB. A bigger one is ignored.
 const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// An incident as `list` shows it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Summary {
-    pub id: String,
-    pub uuid: Uuid,
-    pub title: String,
-    pub status: Status,
-    #[serde(deserialize_with = "crate::model::utc::deserialize")]
-    pub opened_at: DateTime<Utc>,
-    #[serde(deserialize_with = "crate::model::utc::deserialize_option")]
-    pub closed_at: Option<DateTime<Utc>>,
-    /// The current severity, 1 (most severe) to 5, and the most severe it reached.
-    pub severity: Option<u8>,
-    pub peak_severity: Option<u8>,
-    pub stage: Stage,
-    pub entries: usize,
-    /// What `stats` counts.
-    pub facts: Facts,
-    /// What a closed incident is remembered by, for "seen before"; `None` while open.
-    pub memory: Option<Memory>,
-    /// The incident its entries were merged into; the list shows it only when asked for every incident.
-    pub merged_into: Option<String>,
-    /// Opened by mistake; the list shows it only when asked for every incident.
-    pub discarded: bool,
-}
-
-impl Summary {
-    fn of(incident: &Incident) -> Summary {
-        let state = incident.state();
-        Summary {
-            id: incident.id.clone(),
-            uuid: incident.uuid,
-            title: state.title().to_string(),
-            status: incident.status(),
-            opened_at: incident.opened_at,
-            closed_at: incident.closed_at(),
-            severity: state.severity(),
-            peak_severity: state.peak_severity(),
-            stage: state.stage(),
-            entries: incident.entries.len(),
-            facts: Facts::of(&state),
-            memory: (incident.status() == Status::Closed).then(|| Memory::of(incident, &state)),
-            merged_into: incident
-                .merged_into()
-                .map(|merged| merged.other().to_string()),
-            discarded: incident.discarded().is_some(),
+/// Whether a cached summary could be what `Summary::of` made for the document filed under
+/// `id`: the cache is a file anyone with the folder can write, so what it says is held
+/// to what a document could say before `list` shows it.
+fn could_describe(summary: &Summary, id: &str, key: &FileKey) -> bool {
+    let year_ok = |time: &DateTime<Utc>| (0..=9999).contains(&time.year());
+    summary.id == id
+        && id::is_valid(&summary.id)
+        && summary
+            .merged_into
+            .as_deref()
+            .is_none_or(|into| id::is_valid(into) && into != id)
+        && check_text(&summary.title).is_ok()
+        && year_ok(&summary.opened_at)
+        && match (summary.severity, summary.peak_severity) {
+            (None, None) => true,
+            (Some(now), Some(peak)) => (1..=5).contains(&now) && (1..=now).contains(&peak),
+            _ => false,
         }
-    }
-
-    /// A closed incident as "seen before" compares it; `None` while it is open.
-    pub fn as_past(&self) -> Option<Past<'_>> {
-        if !self.is_history() {
-            return None;
+        && (summary.status == Status::Open) != (summary.stage == Stage::Resolved && summary.closed_at.is_some())
+        // Every entry takes well over this many bytes of the document.
+        && summary.entries as u64 * MIN_ENTRY_BYTES <= key.size
+        && match (summary.status, &summary.closed_at) {
+            (Status::Open, None) => true,
+            (Status::Closed, Some(closed_at)) => year_ok(closed_at),
+            _ => false,
         }
-        Some(Past {
-            incident: &self.id,
-            title: &self.title,
-            opened_at: self.opened_at,
-            closed_at: self.closed_at?,
-            memory: self.memory.as_ref()?,
-        })
-    }
-
-    /// `Incident::is_history`, for the summary of one: not merged away nor discarded.
-    pub fn is_history(&self) -> bool {
-        self.merged_into.is_none() && !self.discarded
-    }
-
-    /// Whether the list shows it by default: open, neither merged away nor discarded.
-    pub fn is_listed(&self) -> bool {
-        self.status == Status::Open && self.merged_into.is_none() && !self.discarded
-    }
-
-    /// Whether a cached summary could be what `of` made for the document filed under
-    /// `id`: the cache is a file anyone with the folder can write, so what it says is held
-    /// to what a document could say before `list` shows it.
-    fn could_describe(&self, id: &str, key: &FileKey) -> bool {
-        let year_ok = |time: &DateTime<Utc>| (0..=9999).contains(&time.year());
-        self.id == id
-            && id::is_valid(&self.id)
-            && self
-                .merged_into
-                .as_deref()
-                .is_none_or(|into| id::is_valid(into) && into != id)
-            && check_text(&self.title).is_ok()
-            && year_ok(&self.opened_at)
-            && match (self.severity, self.peak_severity) {
-                (None, None) => true,
-                (Some(now), Some(peak)) => (1..=5).contains(&now) && (1..=now).contains(&peak),
-                _ => false,
-            }
-            && (self.status == Status::Open) != (self.stage == Stage::Resolved && self.closed_at.is_some())
-            // Every entry takes well over this many bytes of the document.
-            && self.entries as u64 * MIN_ENTRY_BYTES <= key.size
-            && match (self.status, &self.closed_at) {
-                (Status::Open, None) => true,
-                (Status::Closed, Some(closed_at)) => year_ok(closed_at),
-                _ => false,
-            }
-            && (self.status == Status::Closed) == self.memory.is_some()
-            && self.facts.hypotheses + self.facts.tests <= self.entries
-            && self.facts.durations.iter().flatten().all(|seconds| *seconds >= 0)
-    }
+        && (summary.status == Status::Closed) == summary.memory.is_some()
+        && summary.facts.hypotheses + summary.facts.tests <= summary.entries
+        && summary.facts.durations.iter().flatten().all(|seconds| *seconds >= 0)
 }
 
 /// What tells a document changed: a save replaces the file (new inode), and an edit in
@@ -214,7 +138,7 @@ impl Store {
         let mut fresh = HashMap::with_capacity(documents.len());
         for (id, key) in documents {
             let cached = cache.documents.remove(&id).filter(|(cached_key, summary)| {
-                Some(*cached_key) == key && summary.could_describe(&id, cached_key)
+                Some(*cached_key) == key && could_describe(summary, &id, cached_key)
             });
             let summary = match (cached, key) {
                 (Some((_, summary)), _) => summary,

@@ -45,10 +45,9 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::PathBuf;
 
-pub use cache::Summary;
 pub use hooks::IN_HOOK;
 pub use output::write_file_atomically;
-pub use sync::{Sharing, Synced, spawn_background_sync};
+pub use sync::spawn_background_sync;
 
 use crate::error::{Error, Result};
 

@@ -32,7 +32,6 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 pub use background::spawn_background_sync;
-pub use state::Sharing;
 
 use super::atomic::{AtomicWrite, Durability, Placement, read_regular};
 use super::documents::{MAX_DOCUMENT_BYTES, document_bytes, parse_document};
@@ -40,6 +39,7 @@ use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
 use crate::model::{Incident, MAX_NAME_BYTES, MAX_TEXT_BYTES};
+use crate::sharing::{Relabeled, Renamed, Synced};
 use git::{Git, Pushed};
 
 /// Pushes rejected in a row before a sync gives up: each rejection means another
@@ -47,45 +47,6 @@ use git::{Git, Pushed};
 const MAX_ATTEMPTS: u32 = 60;
 /// A URL is a line; a longer one is not a URL.
 const MAX_URL_BYTES: u64 = 4096;
-
-/// What a sync did.
-#[derive(Debug, Default)]
-pub struct Synced {
-    /// Entries (and closes and reopens) the remote did not have before.
-    pub sent: usize,
-    /// Entries this machine did not have before.
-    pub received: usize,
-    /// Incidents whose documents changed here or on the remote, and by how much.
-    pub incidents: BTreeMap<String, Exchanged>,
-    pub relabeled: Vec<Relabeled>,
-    pub renamed: Vec<Renamed>,
-    /// Incidents that could not be shared, and why: the sync went on without them.
-    pub problems: Vec<String>,
-}
-
-/// Entries of one incident sent and received by a sync.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Exchanged {
-    pub sent: usize,
-    pub received: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct Relabeled {
-    pub incident: String,
-    pub from: String,
-    pub to: String,
-    /// Who recorded `from` first, elsewhere.
-    pub by: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Renamed {
-    pub from: String,
-    pub to: String,
-    /// Who opened the other incident with that id, if another one has it.
-    pub by: Option<String>,
-}
 
 /// A document on the branch that passed every check.
 struct Received {

@@ -10,9 +10,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::super::atomic::read_regular;
-use super::{Synced, count};
+use super::count;
 use crate::error::{Error, Result};
 use crate::model::Incident;
+use crate::sharing::{News, Relabeled, Renamed, Sharing, Synced};
 use crate::store::Store;
 
 pub const FILE: &str = "state.json";
@@ -38,17 +39,6 @@ struct State {
     /// Entries, closes and reopens of each incident the remote held after the last sync.
     #[serde(default)]
     shared: HashMap<String, usize>,
-}
-
-/// How far this machine is from the team, for one incident.
-pub struct Sharing {
-    pub url: String,
-    pub last_success: Option<DateTime<Utc>>,
-    /// The last sync failed (after the last success), and why.
-    pub failure: Option<(DateTime<Utc>, String)>,
-    /// Entries recorded here the remote did not have at the last sync; `None` when this
-    /// incident has never been shared.
-    pub unsent: Option<usize>,
 }
 
 impl Store {
@@ -121,7 +111,7 @@ impl Synced {
     /// once, from the label the user typed to the one it ended up with, naming who
     /// recorded the typed label first.
     pub fn collapse_relabels(&mut self) {
-        let mut collapsed: Vec<super::Relabeled> = Vec::new();
+        let mut collapsed: Vec<Relabeled> = Vec::new();
         for moved in std::mem::take(&mut self.relabeled) {
             match collapsed
                 .iter_mut()
@@ -136,32 +126,51 @@ impl Synced {
     }
 }
 
-/// What a background sync changed that the engineer must hear of before typing a label
-/// again: a label renumbered, an incident renamed. Kept one JSON line each in
-/// `sync/news` until the next command takes them.
+/// News as kept in `sync/news`, one JSON line each until the next command takes them: a
+/// label moved, or (no `from`) the incident itself renamed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct News {
-    pub incident: String,
+struct KeptNews {
+    incident: String,
     /// The label moved (`None` when the incident itself was renamed).
-    pub from: Option<String>,
-    pub to: String,
-    pub by: Option<String>,
+    from: Option<String>,
+    to: String,
+    by: Option<String>,
 }
 
-impl News {
-    /// The line a person reads.
-    pub fn line(&self) -> String {
-        let by = self.by.as_deref().unwrap_or("another machine");
-        match &self.from {
-            Some(from) => format!(
-                "{from} is now {} in {}: {by} recorded {from} first",
-                self.to, self.incident
-            ),
-            None => format!(
-                "{} is now {}: {by} opened {} first",
-                self.incident, self.to, self.incident
-            ),
+impl KeptNews {
+    fn of(news: News) -> KeptNews {
+        match news {
+            News::Relabeled(moved) => KeptNews {
+                incident: moved.incident,
+                from: Some(moved.from),
+                to: moved.to,
+                by: Some(moved.by),
+            },
+            News::Renamed(renamed) => KeptNews {
+                incident: renamed.from,
+                from: None,
+                to: renamed.to,
+                by: renamed.by,
+            },
         }
+    }
+
+    /// The news it keeps; `None` for a relabel that lost who took the label first, which
+    /// only a hand-edited file can hold.
+    fn news(self) -> Option<News> {
+        Some(match self.from {
+            Some(from) => News::Relabeled(Relabeled {
+                incident: self.incident,
+                from,
+                to: self.to,
+                by: self.by?,
+            }),
+            None => News::Renamed(Renamed {
+                from: self.incident,
+                to: self.to,
+                by: self.by,
+            }),
+        })
     }
 }
 
@@ -174,21 +183,12 @@ impl Store {
         let news = synced
             .relabeled
             .iter()
-            .map(|moved| News {
-                incident: moved.incident.clone(),
-                from: Some(moved.from.clone()),
-                to: moved.to.clone(),
-                by: Some(moved.by.clone()),
-            })
-            .chain(synced.renamed.iter().map(|renamed| News {
-                incident: renamed.from.clone(),
-                from: None,
-                to: renamed.to.clone(),
-                by: renamed.by.clone(),
-            }));
+            .cloned()
+            .map(News::Relabeled)
+            .chain(synced.renamed.iter().cloned().map(News::Renamed));
         let mut lines = Vec::new();
         for item in news {
-            lines.extend(serde_json::to_vec(&item).expect("news serializes"));
+            lines.extend(serde_json::to_vec(&KeptNews::of(item)).expect("news serializes"));
             lines.push(b'\n');
         }
         if lines.is_empty() {
@@ -219,14 +219,13 @@ impl Store {
         let _ = std::fs::remove_file(&taken);
         bytes
             .split(|byte| *byte == b'\n')
-            .filter_map(|line| serde_json::from_slice(line).ok())
+            .filter_map(|line| serde_json::from_slice::<KeptNews>(line).ok()?.news())
             .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::Relabeled;
     use super::*;
 
     fn moved(from: &str, to: &str, by: &str) -> Relabeled {
@@ -253,5 +252,26 @@ mod tests {
             .map(|moved| (moved.from.as_str(), moved.to.as_str(), moved.by.as_str()))
             .collect();
         assert_eq!(told, [("H2", "H8", "carol")]);
+    }
+
+    /// Kept between commands, news reads back as it was: a label moved, an incident
+    /// renamed with or without who took its id.
+    #[test]
+    fn news_reads_back_as_kept() {
+        let renamed = |by: Option<&str>| Renamed {
+            from: "2026-11-21-dns".into(),
+            to: "2026-11-21-dns-2".into(),
+            by: by.map(String::from),
+        };
+        let told = [
+            News::Relabeled(moved("H2", "H5", "carol")),
+            News::Renamed(renamed(Some("bob"))),
+            News::Renamed(renamed(None)),
+        ];
+        for news in told {
+            let line = serde_json::to_vec(&KeptNews::of(news.clone())).expect("it serializes");
+            let read: KeptNews = serde_json::from_slice(&line).expect("it reads back");
+            assert_eq!(format!("{:?}", read.news()), format!("{:?}", Some(news)));
+        }
     }
 }

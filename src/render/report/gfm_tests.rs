@@ -7,7 +7,7 @@ use comrak::{Arena, Options, parse_document};
 use proptest::prelude::*;
 use uuid::Uuid;
 
-use super::markdown::render;
+use super::render;
 use incident_core::model::{Body, HypothesisStatus, Incident, Kind, Label, NewEntry, Stamp};
 use incident_core::sanitize;
 
@@ -506,8 +506,8 @@ proptest! {
     fn hostile_text_stays_text(plan in plan()) {
         let incident = build(&plan);
         let now = "2026-11-21T05:00:00Z".parse().expect("a time");
-        let markdown = render(&incident, now, super::markdown::Options { chart: true });
+        let markdown = render(&incident, now, super::Options { chart: true });
         check(&incident, &markdown)?;
-        prop_assert_eq!(render(&incident, now, super::markdown::Options { chart: true }), markdown, "rendering is deterministic");
+        prop_assert_eq!(render(&incident, now, super::Options { chart: true }), markdown, "rendering is deterministic");
     }
 }

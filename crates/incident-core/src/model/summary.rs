@@ -1,0 +1,84 @@
+//! An incident as the list shows it, and what the statistics and "seen before" need of
+//! it: one row per incident, derived from its document. The store keeps these in its list
+//! cache.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::history::{Facts, Memory, Past};
+use super::{Incident, Stage, Status};
+
+/// An incident as the list shows it: one row.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: String,
+    pub uuid: Uuid,
+    pub title: String,
+    pub status: Status,
+    #[serde(deserialize_with = "super::utc::deserialize")]
+    pub opened_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::utc::deserialize_option")]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The current severity, 1 (most severe) to 5, and the most severe it reached.
+    pub severity: Option<u8>,
+    pub peak_severity: Option<u8>,
+    pub stage: Stage,
+    pub entries: usize,
+    /// What the statistics count.
+    pub facts: Facts,
+    /// What a closed incident is remembered by, for "seen before"; `None` while open.
+    pub memory: Option<Memory>,
+    /// The incident its entries were merged into; the list shows it only when asked for every incident.
+    pub merged_into: Option<String>,
+    /// Opened by mistake; the list shows it only when asked for every incident.
+    pub discarded: bool,
+}
+
+impl Summary {
+    pub fn of(incident: &Incident) -> Summary {
+        let state = incident.state();
+        Summary {
+            id: incident.id.clone(),
+            uuid: incident.uuid,
+            title: state.title().to_string(),
+            status: incident.status(),
+            opened_at: incident.opened_at,
+            closed_at: incident.closed_at(),
+            severity: state.severity(),
+            peak_severity: state.peak_severity(),
+            stage: state.stage(),
+            entries: incident.entries.len(),
+            facts: Facts::of(&state),
+            memory: (incident.status() == Status::Closed).then(|| Memory::of(incident, &state)),
+            merged_into: incident
+                .merged_into()
+                .map(|merged| merged.other().to_string()),
+            discarded: incident.discarded().is_some(),
+        }
+    }
+
+    /// A closed incident as "seen before" compares it; `None` while it is open.
+    pub fn as_past(&self) -> Option<Past<'_>> {
+        if !self.is_history() {
+            return None;
+        }
+        Some(Past {
+            incident: &self.id,
+            title: &self.title,
+            opened_at: self.opened_at,
+            closed_at: self.closed_at?,
+            memory: self.memory.as_ref()?,
+        })
+    }
+
+    /// `Incident::is_history`, for the summary of one: not merged away nor discarded.
+    pub fn is_history(&self) -> bool {
+        self.merged_into.is_none() && !self.discarded
+    }
+
+    /// Whether the list shows it by default: open, neither merged away nor discarded.
+    pub fn is_listed(&self) -> bool {
+        self.status == Status::Open && self.merged_into.is_none() && !self.discarded
+    }
+}

@@ -1,0 +1,68 @@
+//! What sharing with the team did and where it stands, as plain data: what a sync did
+//! (`Synced`), how far one incident here is from the team (`Sharing`), and what a
+//! background sync changed that the next command must tell (`News`). The store's sync
+//! returns these; the command line words them. Nothing here is worded.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+/// What a sync did.
+#[derive(Debug, Default)]
+pub struct Synced {
+    /// Entries (and closes and reopens) the remote did not have before.
+    pub sent: usize,
+    /// Entries this machine did not have before.
+    pub received: usize,
+    /// Incidents whose documents changed here or on the remote, and by how much.
+    pub incidents: BTreeMap<String, Exchanged>,
+    pub relabeled: Vec<Relabeled>,
+    pub renamed: Vec<Renamed>,
+    /// Incidents that could not be shared, and why: the sync went on without them.
+    pub problems: Vec<String>,
+}
+
+/// Entries of one incident sent and received by a sync.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Exchanged {
+    pub sent: usize,
+    pub received: usize,
+}
+
+/// A label renumbered by a sync, because another machine took it first.
+#[derive(Debug, Clone)]
+pub struct Relabeled {
+    pub incident: String,
+    pub from: String,
+    pub to: String,
+    /// Who recorded `from` first, elsewhere.
+    pub by: String,
+}
+
+/// An incident renamed by a sync, because the team holds another under its id.
+#[derive(Debug, Clone)]
+pub struct Renamed {
+    pub from: String,
+    pub to: String,
+    /// Who opened the other incident with that id, if another one has it.
+    pub by: Option<String>,
+}
+
+/// How far this machine is from the team, for one incident.
+pub struct Sharing {
+    pub url: String,
+    pub last_success: Option<DateTime<Utc>>,
+    /// The last sync failed (after the last success), and why.
+    pub failure: Option<(DateTime<Utc>, String)>,
+    /// Entries recorded here the remote did not have at the last sync; `None` when this
+    /// incident has never been shared.
+    pub unsent: Option<usize>,
+}
+
+/// What a background sync changed that the engineer must hear of before typing a label
+/// again: a label renumbered, an incident renamed.
+#[derive(Debug, Clone)]
+pub enum News {
+    Relabeled(Relabeled),
+    Renamed(Renamed),
+}

@@ -384,14 +384,24 @@ fn arrange(words: &[Word], specs: &[Spec], fixed: usize, command: &str) -> Resul
             break;
         }
     }
-    // The text ends where everything up to `--` (or the end) is options.
+    // The text ends where everything up to `--` (or the end) is options. Whether the words
+    // from a start on are all options follows from where the option at that start ends,
+    // so one pass from the right decides it for every start: trying each start afresh made
+    // a text of many short flags (`-q -q … x`) quadratic.
+    let mut options_to_the_end = vec![false; dashes + 1];
+    options_to_the_end[dashes] = true;
+    let mut scratch = Vec::new();
+    for start in (index + 1..dashes).rev() {
+        options_to_the_end[start] = take_option(&words[..dashes], start, specs, &mut scratch, true)
+            .is_some_and(|next| options_to_the_end[next]);
+        scratch.clear();
+    }
     let mut end = dashes;
-    for start in index + 1..dashes {
-        if let Some(trailing) = all_options(&words[start..dashes], specs) {
-            options.extend(trailing);
-            end = start;
-            break;
-        }
+    if let Some(start) = (index + 1..dashes).find(|start| options_to_the_end[*start])
+        && let Some(trailing) = all_options(&words[start..dashes], specs)
+    {
+        options.extend(trailing);
+        end = start;
     }
     let after_dashes = words.get(dashes + 1..).unwrap_or_default();
     let text = words[index..end].iter().chain(after_dashes);

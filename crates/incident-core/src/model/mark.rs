@@ -73,7 +73,12 @@ pub struct Mark {
 }
 
 impl Mark {
-    fn new(mark: MarkKind, incident: Option<String>, stamp: Stamp, why: Option<String>) -> Mark {
+    pub(super) fn new(
+        mark: MarkKind,
+        incident: Option<String>,
+        stamp: Stamp,
+        why: Option<String>,
+    ) -> Mark {
         Mark {
             mark,
             incident,
@@ -146,66 +151,11 @@ impl Incident {
             .filter(|mark| mark.mark == MarkKind::MergedIn)
     }
 
-    /// Whether it still takes entries and changes: not once merged away or discarded.
-    pub fn check_active(&self) -> Result<()> {
-        if let Some(merged) = self.merged_into() {
-            return Err(Error::MergedAway {
-                id: self.id.clone(),
-                into: merged.other().to_string(),
-            });
-        }
-        if self.discarded().is_some() {
-            return Err(Error::Discarded {
-                id: self.id.clone(),
-            });
-        }
-        Ok(())
-    }
-
     /// Retitles that came in with another incident's entries: they do not name this one.
     pub(super) fn merged_retitles(&self) -> HashSet<Uuid> {
         self.merged_in()
             .flat_map(|mark| mark.retitles.iter().copied())
             .collect()
-    }
-
-    /// Marks this incident as opened by mistake. Nothing is deleted.
-    pub fn discard(&mut self, stamp: Stamp, why: Option<String>) -> Result<()> {
-        if let Some(merged) = self.merged_into() {
-            return Err(Error::DiscardMerged {
-                id: self.id.clone(),
-                into: merged.other().to_string(),
-            });
-        }
-        if self.discarded().is_some() {
-            return Err(Error::AlreadyDiscarded {
-                id: self.id.clone(),
-            });
-        }
-        if let Some(why) = &why {
-            check_text(why)?;
-        }
-        self.marks
-            .push(Mark::new(MarkKind::Discarded, None, stamp, why));
-        Ok(())
-    }
-
-    /// Takes back a discard: the incident is as it was, open or closed.
-    pub fn restore(&mut self, stamp: Stamp) -> Result<()> {
-        if self.discarded().is_none() {
-            return Err(match self.merged_into() {
-                Some(merged) => Error::RestoreMerged {
-                    id: self.id.clone(),
-                    into: merged.other().to_string(),
-                },
-                None => Error::NotDiscarded {
-                    id: self.id.clone(),
-                },
-            });
-        }
-        self.marks
-            .push(Mark::new(MarkKind::Restored, None, stamp, None));
-        Ok(())
     }
 
     /// Merges `other`, the same outage opened as another incident, into this one: every
@@ -585,30 +535,6 @@ mod tests {
             .expect("merges");
         // Three of its own, three of payments, and the closed one's note.
         assert_eq!(checkout.entries.len(), 3 + 3 + dns_before.entries.len());
-    }
-
-    #[test]
-    fn a_discard_hides_nothing_of_the_log_and_a_restore_brings_back_the_status() {
-        let mut incident = diagnosis("oops", &[0]);
-        incident.close(stamp(2), None, None).expect("closes");
-        incident
-            .discard(stamp(3), Some("opened by mistake".into()))
-            .expect("discards");
-        assert!(matches!(
-            incident.accepts(Kind::Note),
-            Err(Error::Discarded { .. })
-        ));
-        assert!(matches!(
-            incident.discard(stamp(4), None),
-            Err(Error::AlreadyDiscarded { .. })
-        ));
-        incident.restore(stamp(5)).expect("restores");
-        assert_eq!(incident.status(), Status::Closed);
-        assert!(incident.accepts(Kind::Note).is_ok());
-        assert!(matches!(
-            incident.restore(stamp(6)),
-            Err(Error::NotDiscarded { .. })
-        ));
     }
 
     #[test]

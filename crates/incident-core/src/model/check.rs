@@ -1,0 +1,60 @@
+//! What typed input must hold to before it is recorded: text says something and fits a
+//! document, a ticket link is one word.
+
+use super::error::{Error, Result};
+
+/// The largest entry text accepted, in bytes. Big enough for a pasted stack trace or log
+/// excerpt, small enough that one entry cannot make the document unwieldy.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// The longest name accepted for who recorded an entry, an owner or a role holder.
+pub const MAX_NAME_BYTES: usize = 256;
+
+const MAX_LINK_BYTES: usize = 2048;
+
+/// A ticket link: one word, no control characters, a sane length. It is shown as a link
+/// only when it is an http(s) URL; anything else (`OPS-42`) is shown as text.
+pub fn check_link(link: &str) -> Result<String> {
+    let link = link.trim();
+    if link.is_empty()
+        || link.len() > MAX_LINK_BYTES
+        || link.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::Invalid(format!(
+            "{link:?} is not a link: one word, such as https://tracker.example.com/OPS-42 or OPS-42"
+        )));
+    }
+    Ok(link.to_string())
+}
+
+/// A severity as people type it: `1` to `5`, `SEV1`, `sev2`, `P1`; anything else is a
+/// typing mistake.
+pub fn parse_severity(input: &str) -> Result<u8> {
+    let trimmed = input.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    let digits = lower
+        .strip_prefix("sev")
+        .or_else(|| lower.strip_prefix('p'))
+        .unwrap_or(&lower)
+        .trim_start_matches(['-', ' ']);
+    match digits.parse::<u8>() {
+        Ok(severity @ 1..=5) => Ok(severity),
+        _ => Err(Error::Invalid(format!(
+            "{input:?} is not a severity: 1 (most severe) to 5, or SEV1, P1"
+        ))),
+    }
+}
+
+/// Text must say something, and not more than a document should hold.
+pub fn check_text(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::EmptyText);
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(Error::TextTooLong {
+            len: text.len(),
+            limit: MAX_TEXT_BYTES,
+        });
+    }
+    Ok(())
+}

@@ -9,8 +9,8 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::render::search::{self, Hit};
 use crate::ui::{Mode, Ui};
-use incident_core::model::history::{self, Query};
 use incident_core::sanitize;
+use incident_core::search::{self as history, Query};
 
 pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
     let query = Query::parse(&args.words).ok_or_else(|| {

@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use incident_core::model::history::SeenBefore;
 use incident_core::model::{
     Body, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Stage, State, Status,
     Transition, Warning,
 };
 use incident_core::sanitize;
+use incident_core::search::SeenBefore;
 
 #[derive(Serialize)]
 pub struct IncidentView<'a> {

@@ -11,8 +11,8 @@ use serde::Serialize;
 use super::json::to_json;
 use super::paint::Paint;
 use incident_core::model::Label;
-use incident_core::model::history::Query;
 use incident_core::sanitize::one_line;
+use incident_core::search::Query;
 
 /// How many characters of a text a line shows: a pasted stack trace is cut to the part
 /// around the first word found.

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::paint::Paint;
 use super::{human_duration, utc_time};
-use incident_core::model::history::{Distribution, FEW, Stats};
+use incident_core::model::{Distribution, FEW, Stats};
 
 /// What a count of too few values is called, everywhere it is shown.
 const TOO_FEW: &str = "too few to go by";

@@ -1,5 +1,6 @@
-//! `incident-core`: an incident and everything derived from it (`model`), and where
-//! incidents live on disk and how a team shares them (`store`, sync included).
+//! `incident-core`: an incident and everything derived from it (`model`), what the team
+//! has seen before (`search`), and where incidents live on disk and how a team shares
+//! them (`store`, sync included).
 //!
 //! It knows no command line and no terminal: it never prints, its messages name no
 //! option or command, and what a user should do next is the command line's to say. Data
@@ -10,6 +11,7 @@ pub mod error;
 pub mod id;
 pub mod model;
 pub mod sanitize;
+pub mod search;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -13,12 +13,14 @@
 //! - `check.rs`: what typed text, names and links must hold to;
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
-//! - `state.rs`: everything derived from the log; `postmortem.rs`: the postmortem facts.
+//! - `state.rs`: everything derived from the log; `postmortem.rs`: the postmortem facts;
+//! - `stats.rs`: statistics across incidents.
+//!
+//! Search and "seen before" are `crate::search`'s.
 
 mod check;
 mod entry;
 mod error;
-pub mod history;
 mod incident;
 mod join;
 mod label;
@@ -27,6 +29,7 @@ mod mark;
 mod postmortem;
 mod record;
 mod state;
+mod stats;
 #[cfg(test)]
 mod testing;
 pub mod utc;
@@ -39,3 +42,4 @@ pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
 pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
+pub use stats::{Counted, Distribution, FEW, Facts, Measure, Stats, nearest_rank};

@@ -17,8 +17,8 @@ use super::atomic::{
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::history::{Facts, Memory, Past};
-use crate::model::{Incident, Stage, Status, check_text};
+use crate::model::{Facts, Incident, Stage, Status, check_text};
+use crate::search::{Memory, Past};
 
 const LIST_CACHE_VERSION: u32 = 5;
 

@@ -27,24 +27,6 @@ pub fn check_link(link: &str) -> Result<String> {
     Ok(link.to_string())
 }
 
-/// A severity as people type it: `1` to `5`, `SEV1`, `sev2`, `P1`; anything else is a
-/// typing mistake.
-pub fn parse_severity(input: &str) -> Result<u8> {
-    let trimmed = input.trim();
-    let lower = trimmed.to_ascii_lowercase();
-    let digits = lower
-        .strip_prefix("sev")
-        .or_else(|| lower.strip_prefix('p'))
-        .unwrap_or(&lower)
-        .trim_start_matches(['-', ' ']);
-    match digits.parse::<u8>() {
-        Ok(severity @ 1..=5) => Ok(severity),
-        _ => Err(Error::Invalid(format!(
-            "{input:?} is not a severity: 1 (most severe) to 5, or SEV1, P1"
-        ))),
-    }
-}
-
 /// Text must say something, and not more than a document should hold.
 pub fn check_text(text: &str) -> Result<()> {
     if text.trim().is_empty() {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::label::{Kind, Label};
+use super::severity::Severity;
 
 /// What an entry is, with the links that only some kinds carry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -97,9 +98,9 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         undo: bool,
     },
-    /// The incident's severity from now on, 1 (most severe) to 5.
+    /// The incident's severity from now on.
     Severity {
-        severity: u8,
+        severity: Severity,
     },
     /// The incident's stage from now on.
     Stage {
@@ -412,7 +413,7 @@ struct StoredEntry {
     went: Option<Went>,
     undo: Option<bool>,
     option: Option<Label>,
-    severity: Option<u8>,
+    severity: Option<Severity>,
     stage: Option<Stage>,
     role: Option<String>,
     holder: Option<String>,

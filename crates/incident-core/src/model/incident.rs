@@ -292,7 +292,7 @@ impl Incident {
 mod tests {
     use super::*;
     use crate::model::testing::*;
-    use crate::model::{CauseKind, NewEntry, Run, Stage, Went, label};
+    use crate::model::{CauseKind, NewEntry, Run, Severity, Stage, Went, label};
 
     #[test]
     fn labels_are_allocated_per_kind_in_sequence() {
@@ -428,7 +428,9 @@ mod tests {
                 target: label("N1"),
                 undo: false,
             },
-            Body::Severity { severity: 2 },
+            Body::Severity {
+                severity: Severity::new(2).unwrap(),
+            },
             Body::Stage {
                 stage: Stage::Mitigated,
             },

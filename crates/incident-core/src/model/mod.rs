@@ -10,7 +10,7 @@
 //! - `incident.rs`: the document (entries, closes, reopens, marks) and lookups in it;
 //! - `entry.rs`, `label.rs`: the entries and their labels;
 //! - `record.rs`: the rules an entry is recorded by;
-//! - `check.rs`: what typed text, names and links must hold to;
+//! - `check.rs`: what typed text, names and links must hold to; `severity.rs`: severity;
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `postmortem.rs`: the postmortem facts;
@@ -28,18 +28,20 @@ mod lifecycle;
 mod mark;
 mod postmortem;
 mod record;
+mod severity;
 mod state;
 mod stats;
 #[cfg(test)]
 mod testing;
 pub mod utc;
 
-pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_text, parse_severity};
+pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_text};
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use error::{Error, Result};
 pub use incident::{Change, Incident, SCHEMA, Stamp, Status, Transition};
 pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
 pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
+pub use severity::Severity;
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
 pub use stats::{Counted, Distribution, FEW, Facts, Measure, Stats, nearest_rank};

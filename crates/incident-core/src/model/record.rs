@@ -63,13 +63,6 @@ impl Incident {
         if !kind.text_is_optional() || !new.text.is_empty() {
             check_text(&new.text)?;
         }
-        if let Body::Severity { severity } = new.body
-            && !(1..=5).contains(&severity)
-        {
-            return Err(Error::Invalid(format!(
-                "severity {severity} is out of range: 1 is the most severe, 5 the least"
-            )));
-        }
         self.accepts(kind)?;
         self.check_postmortem_fact(&new.body)?;
         if let Body::Result {

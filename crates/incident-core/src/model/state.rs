@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::entry::{Body, CauseKind, Entry, Stage};
 use super::label::{Kind, Label, LabelMap};
+use super::severity::Severity;
 use super::{Change, Incident, Status};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -92,7 +93,7 @@ pub struct Metrics {
 pub struct Situation<'a> {
     pub decision: &'a Entry,
     pub at: DateTime<Utc>,
-    pub severity: Option<u8>,
+    pub severity: Option<Severity>,
     pub stage: Stage,
     /// Hypotheses proposed by then and not ruled out by then, in recording order.
     pub standing: Vec<&'a Entry>,
@@ -428,8 +429,8 @@ impl<'a> State<'a> {
         self.live(kind).max_by_key(|entry| self.at(entry))
     }
 
-    /// The current severity, 1 (most severe) to 5, if one was set.
-    pub fn severity(&self) -> Option<u8> {
+    /// The current severity, if one was set.
+    pub fn severity(&self) -> Option<Severity> {
         self.latest(Kind::Severity)
             .and_then(|entry| match entry.body {
                 Body::Severity { severity } => Some(severity),
@@ -439,7 +440,7 @@ impl<'a> State<'a> {
 
     /// The most severe (lowest) severity ever set and not retracted: what a postmortem
     /// reports, since an incident is as severe as it got, not as it ended.
-    pub fn peak_severity(&self) -> Option<u8> {
+    pub fn peak_severity(&self) -> Option<Severity> {
         self.live(Kind::Severity)
             .filter_map(|entry| match entry.body {
                 Body::Severity { severity } => Some(severity),

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::entry::CauseKind;
 use super::incident::Status;
 use super::label::Kind;
+use super::severity::Severity;
 use super::state::{Span, State};
 
 /// What `stats` needs of one incident, from the model's own metrics and state.
@@ -121,7 +122,7 @@ pub fn nearest_rank(sorted: &[i64], percent: usize) -> Option<i64> {
 pub struct Counted<'a> {
     pub opened_at: DateTime<Utc>,
     pub status: Status,
-    pub peak_severity: Option<u8>,
+    pub peak_severity: Option<Severity>,
     pub facts: &'a Facts,
 }
 
@@ -131,7 +132,7 @@ pub struct Stats {
     pub incidents: usize,
     pub closed: usize,
     /// By the most severe severity each reached (`None`: never set).
-    pub by_severity: Vec<(Option<u8>, usize)>,
+    pub by_severity: Vec<(Option<Severity>, usize)>,
     /// By the UTC month each was opened in, `YYYY-MM`, in order.
     pub by_month: Vec<(String, usize)>,
     /// Over the closed incidents that have each, in `Measure::ALL` order.
@@ -147,9 +148,11 @@ impl Stats {
         let mut by_severity = std::collections::BTreeMap::new();
         let mut by_month = std::collections::BTreeMap::new();
         for incident in incidents {
-            // Unset sorts last: 1 to 5, then none.
-            let severity = incident.peak_severity.unwrap_or(u8::MAX);
-            *by_severity.entry(severity).or_insert(0) += 1;
+            // Unset sorts last: the most severe first, then none.
+            let severity = incident.peak_severity;
+            *by_severity
+                .entry((severity.is_none(), severity))
+                .or_insert(0) += 1;
             let month = incident.opened_at.format("%Y-%m").to_string();
             *by_month.entry(month).or_insert(0) += 1;
         }
@@ -181,7 +184,7 @@ impl Stats {
             closed: closed.len(),
             by_severity: by_severity
                 .into_iter()
-                .map(|(severity, count)| ((severity != u8::MAX).then_some(severity), count))
+                .map(|((_, severity), count)| (severity, count))
                 .collect(),
             by_month: by_month.into_iter().collect(),
             durations,

@@ -17,7 +17,7 @@ use super::atomic::{
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::{Facts, Incident, Stage, Status, check_text};
+use crate::model::{Facts, Incident, Severity, Stage, Status, check_text};
 use crate::search::{Memory, Past};
 
 const LIST_CACHE_VERSION: u32 = 5;
@@ -40,9 +40,9 @@ pub struct Summary {
     pub opened_at: DateTime<Utc>,
     #[serde(deserialize_with = "crate::model::utc::deserialize_option")]
     pub closed_at: Option<DateTime<Utc>>,
-    /// The current severity, 1 (most severe) to 5, and the most severe it reached.
-    pub severity: Option<u8>,
-    pub peak_severity: Option<u8>,
+    /// The current severity, and the most severe it reached.
+    pub severity: Option<Severity>,
+    pub peak_severity: Option<Severity>,
     pub stage: Stage,
     pub entries: usize,
     /// What `stats` counts.
@@ -117,7 +117,7 @@ impl Summary {
             && year_ok(&self.opened_at)
             && match (self.severity, self.peak_severity) {
                 (None, None) => true,
-                (Some(now), Some(peak)) => (1..=5).contains(&now) && (1..=now).contains(&peak),
+                (Some(now), Some(peak)) => peak <= now,
                 _ => false,
             }
             && (self.status == Status::Open) != (self.stage == Stage::Resolved && self.closed_at.is_some())

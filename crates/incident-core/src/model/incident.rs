@@ -47,6 +47,8 @@ pub struct Transition {
     pub by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
+    /// The root cause named at this close, in documents written before causes were
+    /// entries; a close now records it as a cause entry instead (`Incident::close`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_cause: Option<Label>,
 }
@@ -177,15 +179,6 @@ impl Incident {
             .iter()
             .rev()
             .find_map(|transition| transition.resolution.as_deref())
-    }
-
-    /// The root cause named at the latest close that named one.
-    pub fn named_root_cause(&self) -> Option<Label> {
-        self.closing()?;
-        self.lifecycle
-            .iter()
-            .rev()
-            .find_map(|transition| transition.root_cause)
     }
 
     pub fn entry(&self, label: Label) -> Option<&Entry> {

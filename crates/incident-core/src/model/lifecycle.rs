@@ -2,12 +2,23 @@
 //! opened by mistake and restored (`marks`), and whether it still takes changes at all.
 //! Merges are `mark.rs`'s.
 
+use uuid::Uuid;
+
 use super::check::check_text;
+use super::entry::{Body, CauseKind, NewEntry};
 use super::error::{Error, Result};
 use super::incident::{Change, Incident, Stamp, Status, Transition};
 use super::label::{Kind, Label};
 use super::mark::{Mark, MarkKind};
 use super::state::HypothesisStatus;
+
+/// A root cause named as the incident closes: the hypothesis, and the id of the cause
+/// entry it is recorded as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RootCause {
+    pub hypothesis: Label,
+    pub uuid: Uuid,
+}
 
 impl Incident {
     /// Whether it still takes entries and changes: not once merged away or discarded.
@@ -28,11 +39,15 @@ impl Incident {
 
     /// Closes the incident. A root cause must be a hypothesis the evidence has not ruled
     /// out, and the close cannot come before the incident was opened (or last reopened).
+    ///
+    /// A root cause named here is a root cause like any other: recorded once, as a cause
+    /// entry in the hypothesis's words at the close's time, unless that hypothesis is
+    /// recorded as the root cause already. On error nothing is changed.
     pub fn close(
         &mut self,
         stamp: Stamp,
         resolution: Option<String>,
-        root_cause: Option<Label>,
+        root_cause: Option<RootCause>,
     ) -> Result<()> {
         self.check_active()?;
         if self.status() == Status::Closed {
@@ -51,15 +66,36 @@ impl Incident {
                 since: self.opened_at,
             });
         }
-        if let Some(label) = root_cause {
-            self.expect_entry(label, Some(Kind::Hypothesis))?;
-            if let Some(verdict) = self.state().verdict(label)
+        if let Some(RootCause { hypothesis, uuid }) = root_cause {
+            let state = self.state();
+            let entry = self.expect_entry(hypothesis, Some(Kind::Hypothesis))?;
+            if let Some(verdict) = state.verdict(hypothesis)
                 && verdict.status == HypothesisStatus::RuledOut
             {
                 return Err(Error::RootCauseRuledOut {
-                    label,
+                    label: hypothesis,
                     by_result: verdict.by_result,
                 });
+            }
+            let cause = Body::Cause {
+                cause: CauseKind::Root,
+                hypothesis: Some(hypothesis),
+            };
+            let recorded = state
+                .causes(CauseKind::Root)
+                .iter()
+                .any(|entry| entry.body == cause);
+            if !recorded {
+                let text = state.text(entry).to_string();
+                // The last check that can fail: the close below cannot.
+                self.record(NewEntry {
+                    body: cause,
+                    at: stamp.at,
+                    by: stamp.by.clone(),
+                    text,
+                    uuid,
+                    recorded_at: stamp.recorded_at,
+                })?;
             }
         }
         self.lifecycle.push(Transition {
@@ -69,7 +105,8 @@ impl Incident {
             recorded_at: stamp.recorded_at,
             by: stamp.by,
             resolution,
-            root_cause,
+            // Recorded as a cause entry: `root_cause` is read from older documents only.
+            root_cause: None,
         });
         Ok(())
     }
@@ -136,15 +173,67 @@ impl Incident {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Body;
     use crate::model::testing::*;
+    use crate::model::{Body, Entry};
+
+    fn root_cause(hypothesis: &str) -> Option<RootCause> {
+        Some(RootCause {
+            hypothesis: label(hypothesis),
+            uuid: Uuid::now_v7(),
+        })
+    }
+
+    #[test]
+    fn a_root_cause_named_at_the_close_is_recorded_once_as_a_cause() {
+        let mut incident = incident();
+        incident
+            .record(new(hypothesis(), "pool exhausted"))
+            .unwrap();
+        incident.record(new(hypothesis(), "bad deploy")).unwrap();
+        let root_causes = |incident: &Incident| -> Vec<Entry> {
+            incident
+                .state()
+                .causes(CauseKind::Root)
+                .into_iter()
+                .cloned()
+                .collect()
+        };
+        incident.close(stamp(30), None, root_cause("H1")).unwrap();
+        let recorded = root_causes(&incident);
+        assert_eq!(recorded.len(), 1);
+        assert_eq!(
+            recorded[0].text, "pool exhausted",
+            "in the hypothesis's words"
+        );
+        assert_eq!(recorded[0].at, at(30));
+        assert_eq!(
+            incident.lifecycle[0].root_cause, None,
+            "the cause entry is the one record of it"
+        );
+        assert_eq!(incident.state().root_cause(), Some(label("H1")));
+
+        // Named again at a later close: still one.
+        incident.reopen(stamp(40)).unwrap();
+        incident.close(stamp(45), None, root_cause("H1")).unwrap();
+        assert_eq!(root_causes(&incident).len(), 1);
+
+        // A close that cannot be made records nothing.
+        incident.reopen(stamp(50)).unwrap();
+        let entries = incident.entries.len();
+        let mut early = stamp(0);
+        early.at = at(0) - chrono::Duration::minutes(1);
+        assert!(incident.close(early, None, root_cause("H2")).is_err());
+        assert!(incident.close(stamp(55), None, root_cause("H9")).is_err());
+        assert_eq!(incident.entries.len(), entries);
+        assert_eq!(incident.status(), Status::Open);
+    }
 
     #[test]
     fn a_closed_incident_takes_notes_and_actions_but_no_diagnosis() {
         let mut incident = incident();
         incident.record(new(hypothesis(), "db")).unwrap();
         incident
-            .close(stamp(30), Some("rolled back".into()), Some(label("H1")))
+            .close(stamp(30), Some("rolled back".into()), root_cause("H1"))
             .unwrap();
         assert_eq!(incident.status(), Status::Closed);
         assert_eq!(incident.closed_at(), Some(at(30)));
@@ -211,7 +300,7 @@ mod tests {
         };
         incident.record(new(result, "fine")).unwrap();
         assert!(matches!(
-            incident.close(stamp(30), None, Some(label("H1"))),
+            incident.close(stamp(30), None, root_cause("H1")),
             Err(Error::RootCauseRuledOut { .. })
         ));
         assert!(matches!(

@@ -41,6 +41,7 @@ pub use error::{Error, Result};
 pub use incident::{Change, Incident, SCHEMA, Stamp, Status, Transition};
 pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
+pub use lifecycle::RootCause;
 pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
 pub use severity::Severity;
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};

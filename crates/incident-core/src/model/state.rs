@@ -13,9 +13,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::entry::{Body, CauseKind, Entry, Stage};
+use super::incident::{Change, Incident, Status, Transition};
 use super::label::{Kind, Label, LabelMap};
 use super::severity::Severity;
-use super::{Change, Incident, Status};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -339,9 +339,14 @@ impl<'a> State<'a> {
             .collect()
     }
 
-    /// The root cause as recorded: the hypothesis named at close, while it still stands.
-    /// A confirmed hypothesis is only confirmed, never the root cause, until one is named:
-    /// with two confirmed, choosing one is the responders' call, not the tool's.
+    /// The root cause as recorded: the first root cause recorded that still counts (its
+    /// hypothesis, if it names one), else, in a document written before causes were
+    /// entries, the hypothesis named at the close, while it still stands. A confirmed
+    /// hypothesis is only confirmed, never the root cause, until one is recorded: with two
+    /// confirmed, choosing one is the responders' call, not the tool's.
+    ///
+    /// The one rule for whether an incident has a root cause: the board, the reports,
+    /// statistics and "seen before" all ask here.
     pub fn root_cause(&self) -> Option<Label> {
         self.root_cause_entry()
             .map(|cause| match cause.body {
@@ -352,11 +357,28 @@ impl<'a> State<'a> {
                 _ => cause.id,
             })
             .or_else(|| {
-                // Documents written before causes were entries name it at the close only.
-                self.incident
-                    .named_root_cause()
+                self.named_at_close()
+                    .and_then(|close| close.root_cause)
                     .filter(|label| self.is_standing(*label))
             })
+    }
+
+    /// Whether a root cause is recorded (`root_cause`).
+    pub fn has_root_cause(&self) -> bool {
+        self.root_cause().is_some()
+    }
+
+    /// The close that named a root cause, in a document written before causes were
+    /// entries: the latest close that named one, while the incident is closed.
+    fn named_at_close(&self) -> Option<&'a Transition> {
+        if self.incident.status() != Status::Closed {
+            return None;
+        }
+        self.incident
+            .lifecycle
+            .iter()
+            .rev()
+            .find(|transition| transition.root_cause.is_some())
     }
 
     /// The first root cause recorded (as a root cause, or named at the close) that still
@@ -513,8 +535,8 @@ impl<'a> State<'a> {
         }
     }
 
-    /// When the recorded root cause became known: its confirming result, else the close
-    /// that named it.
+    /// When the recorded root cause became known: its confirming result, else when it was
+    /// recorded (or the close that named it).
     fn root_cause_known_at(&self) -> Option<DateTime<Utc>> {
         if let Some(entry) = self.root_cause_entry() {
             return Some(self.cause_known_at(entry));
@@ -523,12 +545,7 @@ impl<'a> State<'a> {
         if let Some(result) = self.confirmed_by(cause) {
             return Some(self.at(result));
         }
-        self.incident
-            .lifecycle
-            .iter()
-            .rev()
-            .find(|transition| transition.root_cause.is_some())
-            .map(|transition| transition.at)
+        self.named_at_close().map(|close| close.at)
     }
 
     /// The entries still counting, in order of current time (ties: recording order).
@@ -713,5 +730,75 @@ impl<'a> State<'a> {
             }
         }
         warnings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Facts;
+    use crate::model::testing::*;
+
+    fn root_cause_recorded(incident: &Incident) -> (Option<Label>, bool, bool) {
+        let state = incident.state();
+        (
+            state.root_cause(),
+            state.has_root_cause(),
+            Facts::of(&state).root_cause_recorded,
+        )
+    }
+
+    #[test]
+    fn one_rule_says_whether_there_is_a_root_cause() {
+        let mut incident = incident();
+        incident
+            .record(new(hypothesis(), "pool exhausted"))
+            .unwrap();
+        let cause = Body::Cause {
+            cause: CauseKind::Root,
+            hypothesis: Some(label("H1")),
+        };
+        incident.record(new(cause, "pool exhausted")).unwrap();
+        assert_eq!(
+            root_cause_recorded(&incident),
+            (Some(label("H1")), true, true)
+        );
+
+        // Evidence that rules the hypothesis out takes the root cause with it, for the
+        // board and for statistics alike.
+        let test = Body::Test {
+            targets: vec![label("H1")],
+        };
+        incident.record(new(test, "watch the pool")).unwrap();
+        let result = Body::Result {
+            test: label("T1"),
+            rules_out: vec![label("H1")],
+            confirms: vec![],
+            run: None,
+        };
+        incident.record(new(result, "pool fine")).unwrap();
+        assert_eq!(root_cause_recorded(&incident), (None, false, false));
+    }
+
+    #[test]
+    fn a_root_cause_named_only_at_the_close_counts_while_closed() {
+        // A document written before causes were entries.
+        let mut incident = incident();
+        incident
+            .record(new(hypothesis(), "pool exhausted"))
+            .unwrap();
+        incident.close(stamp(30), None, None).unwrap();
+        incident.lifecycle[0].root_cause = Some(label("H1"));
+        assert_eq!(
+            root_cause_recorded(&incident),
+            (Some(label("H1")), true, true)
+        );
+        let metrics = incident.state().metrics();
+        assert_eq!(
+            metrics.time_to_root_cause.map(|span| span.seconds),
+            Some(30 * 60)
+        );
+        incident.reopen(stamp(40)).unwrap();
+        assert_eq!(root_cause_recorded(&incident), (None, false, false));
     }
 }

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::entry::CauseKind;
 use super::incident::Status;
 use super::label::Kind;
 use super::severity::Severity;
@@ -33,8 +32,7 @@ impl Facts {
             ],
             hypotheses: state.live(Kind::Hypothesis).count(),
             tests: state.live(Kind::Test).count(),
-            root_cause_recorded: !state.causes(CauseKind::Root).is_empty()
-                || state.root_cause().is_some(),
+            root_cause_recorded: state.has_root_cause(),
         }
     }
 }

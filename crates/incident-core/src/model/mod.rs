@@ -43,6 +43,7 @@ pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
 pub use lifecycle::RootCause;
 pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
+pub use postmortem::ImpactEnd;
 pub use severity::Severity;
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
 pub use stats::{Counted, Distribution, FEW, Facts, Measure, Stats, nearest_rank};

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::human_duration;
 use super::markdown::{Options, Report, finish, section};
-use incident_core::model::{CauseKind, Incident};
+use incident_core::model::{CauseKind, Incident, Measure};
 
 const GOOGLE: [&str; 9] = [
     "Summary",
@@ -142,8 +142,8 @@ fn resolution(report: &Report<'_>, incident: &Incident, out: &mut String) {
     }
 }
 
-/// The first symptom, when it was seen, and the time undetected: the model's time to
-/// detect (impact start to opening), formatted, never computed here.
+/// The first symptom, when it was seen, and the model's time to detect (impact start to
+/// opening), formatted, never computed here.
 fn detection(report: &Report<'_>, out: &mut String) {
     match report.first_symptom() {
         Some((label, at)) => {
@@ -156,15 +156,20 @@ fn detection(report: &Report<'_>, out: &mut String) {
         }
         None => to_record(out, "incident symptom TEXT --at TIME"),
     }
-    match report.metrics_of().time_to_detect {
-        Some(detect) if detect.clamped => out.push_str(
-            "Time undetected (impact start to opening): 0s; the impact started after the \
-             incident was opened.\n\n",
-        ),
+    match report.metrics_of()[Measure::Detect] {
+        Some(detect) if detect.clamped => {
+            let _ = writeln!(
+                out,
+                "{} (impact start to opening): 0s; the impact started after the incident \
+                 was opened.\n",
+                Measure::Detect.title()
+            );
+        }
         Some(detect) => {
             let _ = writeln!(
                 out,
-                "Time undetected (impact start to opening): {}.\n",
+                "{} (impact start to opening): {}.\n",
+                Measure::Detect.title(),
                 human_duration(detect.seconds)
             );
         }

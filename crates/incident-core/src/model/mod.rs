@@ -14,6 +14,7 @@
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `postmortem.rs`: the postmortem facts;
+//!   `metrics.rs`: the durations of the response;
 //! - `stats.rs`: statistics across incidents.
 //!
 //! Search and "seen before" are `crate::search`'s.
@@ -26,6 +27,7 @@ mod join;
 mod label;
 mod lifecycle;
 mod mark;
+mod metrics;
 mod postmortem;
 mod record;
 mod severity;
@@ -43,7 +45,8 @@ pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
 pub use lifecycle::RootCause;
 pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
+pub use metrics::{Measure, Metrics, Origin, PerMeasure, Span};
 pub use postmortem::ImpactEnd;
 pub use severity::Severity;
-pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
-pub use stats::{Counted, Distribution, FEW, Facts, Measure, Stats, nearest_rank};
+pub use state::{HypothesisStatus, Situation, State, Warning};
+pub use stats::{Counted, Distribution, FEW, Facts, Stats, nearest_rank};

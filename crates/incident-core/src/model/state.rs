@@ -40,52 +40,6 @@ pub struct Warning {
     pub message: String,
 }
 
-/// One duration of the response, in whole seconds, never negative. JSON shows only the
-/// number; `clamped` says the moment came on the other side of the opening (before it, or
-/// for detection after it), so the number is 0 and a report can say why. The JSON reader
-/// can derive the same fact from the entries' `current_at` and `opened_at`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Span {
-    pub seconds: i64,
-    #[serde(skip)]
-    pub clamped: bool,
-}
-
-impl Span {
-    /// From `from` to `to`, or 0 (clamped) when `to` comes first.
-    fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
-        let seconds = (to - from).num_seconds();
-        Span {
-            seconds: seconds.max(0),
-            clamped: seconds < 0,
-        }
-    }
-}
-
-/// How long the response took to reach each point, by the entries' current times; `None`
-/// until it happens. Detect, identify, mitigate and resolve are measured from the impact
-/// start (the earliest impact's start, else the earliest symptom; the opening when
-/// neither is known), the first hypothesis and the root cause from the opening. The only place any of these durations is computed: the JSON shows these
-/// numbers and the Markdown formats them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Metrics {
-    /// Time undetected: from the impact start to the opening.
-    pub time_to_detect: Option<Span>,
-    /// To the earliest hypothesis still standing or ruled out (not retracted).
-    pub time_to_first_hypothesis: Option<Span>,
-    /// To the first stage `identified` or later.
-    pub time_to_identify: Option<Span>,
-    /// To the moment the recorded root cause became known: the result that confirmed it
-    /// (`confirmed_by`), or, when no result did, when the cause was recorded. `None` while no
-    /// root cause is recorded, however many hypotheses are confirmed.
-    pub time_to_root_cause: Option<Span>,
-    /// To the first stage `mitigated` or later.
-    pub time_to_mitigate: Option<Span>,
-    /// To the close.
-    pub time_to_resolve: Option<Span>,
-}
-
 /// What a decision was made in: the log as it stood at the decision's (current) time,
 /// counting the entries that happened at or before it (at the same time: recorded before
 /// it), with every correction applied.
@@ -503,41 +457,9 @@ impl<'a> State<'a> {
         changes
     }
 
-    /// How long the incident has lasted: to its close, or so far at `now`.
-    pub fn elapsed(&self, now: DateTime<Utc>) -> i64 {
-        let end = self.incident.closed_at().unwrap_or(now);
-        Span::between(self.incident.opened_at, end).seconds
-    }
-
-    pub fn metrics(&self) -> Metrics {
-        let opened = self.incident.opened_at;
-        let since = |at: DateTime<Utc>| Span::between(opened, at);
-        // Detect, identify, mitigate and resolve count from when the users were hit.
-        let impact = self.impact_started_at().unwrap_or(opened);
-        let since_impact = |at: DateTime<Utc>| Span::between(impact, at);
-        let first_stage = |reached: Stage| {
-            self.live(Kind::Stage)
-                .filter(|entry| matches!(entry.body, Body::Stage { stage } if stage >= reached))
-                .map(|entry| self.at(entry))
-                .min()
-        };
-        Metrics {
-            time_to_detect: self
-                .impact_started_at()
-                .map(|started| Span::between(started, opened)),
-            time_to_first_hypothesis: self
-                .first(Kind::Hypothesis)
-                .map(|hypothesis| since(self.at(hypothesis))),
-            time_to_identify: first_stage(Stage::Identified).map(since_impact),
-            time_to_root_cause: self.root_cause_known_at().map(since),
-            time_to_mitigate: first_stage(Stage::Mitigated).map(since_impact),
-            time_to_resolve: self.incident.closed_at().map(since_impact),
-        }
-    }
-
     /// When the recorded root cause became known: its confirming result, else when it was
     /// recorded (or the close that named it).
-    fn root_cause_known_at(&self) -> Option<DateTime<Utc>> {
+    pub(super) fn root_cause_known_at(&self) -> Option<DateTime<Utc>> {
         if let Some(entry) = self.root_cause_entry() {
             return Some(self.cause_known_at(entry));
         }
@@ -736,8 +658,8 @@ impl<'a> State<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Facts;
     use crate::model::testing::*;
+    use crate::model::{Facts, Measure};
 
     fn root_cause_recorded(incident: &Incident) -> (Option<Label>, bool, bool) {
         let state = incident.state();
@@ -794,10 +716,7 @@ mod tests {
             (Some(label("H1")), true, true)
         );
         let metrics = incident.state().metrics();
-        assert_eq!(
-            metrics.time_to_root_cause.map(|span| span.seconds),
-            Some(30 * 60)
-        );
+        assert_eq!(metrics.seconds()[Measure::RootCause], Some(30 * 60));
         incident.reopen(stamp(40)).unwrap();
         assert_eq!(root_cause_recorded(&incident), (None, false, false));
     }

@@ -1,19 +1,20 @@
-//! Statistics across incidents: what `stats` needs of each one (its facts, from the
-//! model's own metrics and state) and the order statistics of durations.
+//! Statistics across incidents: what they need of each one (its facts, from the model's
+//! own metrics and state) and the order statistics of durations.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::incident::Status;
 use super::label::Kind;
+use super::metrics::{Measure, PerMeasure};
 use super::severity::Severity;
-use super::state::{Span, State};
+use super::state::State;
 
-/// What `stats` needs of one incident, from the model's own metrics and state.
+/// What statistics need of one incident, from the model's own metrics and state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
-    /// Detect, identify, mitigate and resolve, in whole seconds (`Measure::ALL` order).
-    pub durations: [Option<i64>; 4],
+    /// The measures statistics compare (`Measure::ACROSS_INCIDENTS`), in whole seconds.
+    pub durations: PerMeasure<i64>,
     pub hypotheses: usize,
     pub tests: usize,
     pub root_cause_recorded: bool,
@@ -21,55 +22,17 @@ pub struct Facts {
 
 impl Facts {
     pub fn of(state: &State<'_>) -> Facts {
-        let metrics = state.metrics();
-        let seconds = |span: Option<Span>| span.map(|span| span.seconds);
+        let seconds = state.metrics().seconds();
         Facts {
-            durations: [
-                seconds(metrics.time_to_detect),
-                seconds(metrics.time_to_identify),
-                seconds(metrics.time_to_mitigate),
-                seconds(metrics.time_to_resolve),
-            ],
+            durations: PerMeasure::from_fn(|measure| {
+                Measure::ACROSS_INCIDENTS
+                    .contains(&measure)
+                    .then(|| seconds[measure])
+                    .flatten()
+            }),
             hypotheses: state.live(Kind::Hypothesis).count(),
             tests: state.live(Kind::Test).count(),
             root_cause_recorded: state.has_root_cause(),
-        }
-    }
-}
-
-/// The durations `stats` reports, in the order of `Facts::durations`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Measure {
-    Detect,
-    Identify,
-    Mitigate,
-    Resolve,
-}
-
-impl Measure {
-    pub const ALL: [Measure; 4] = [
-        Measure::Detect,
-        Measure::Identify,
-        Measure::Mitigate,
-        Measure::Resolve,
-    ];
-
-    /// The metric's name in the JSON of reports and of statistics.
-    pub fn key(self) -> &'static str {
-        match self {
-            Measure::Detect => "time_to_detect",
-            Measure::Identify => "time_to_identify",
-            Measure::Mitigate => "time_to_mitigate",
-            Measure::Resolve => "time_to_resolve",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Measure::Detect => "time to detect",
-            Measure::Identify => "time to identify",
-            Measure::Mitigate => "time to mitigate",
-            Measure::Resolve => "time to resolve",
         }
     }
 }
@@ -116,7 +79,7 @@ pub fn nearest_rank(sorted: &[i64], percent: usize) -> Option<i64> {
     sorted.get(rank - 1).copied()
 }
 
-/// One incident as `stats` counts it.
+/// One incident as statistics count it.
 pub struct Counted<'a> {
     pub opened_at: DateTime<Utc>,
     pub status: Status,
@@ -124,7 +87,7 @@ pub struct Counted<'a> {
     pub facts: &'a Facts,
 }
 
-/// The figures of `stats`, over the incidents given.
+/// The figures of statistics over the incidents given.
 #[derive(Debug, Default)]
 pub struct Stats {
     pub incidents: usize,
@@ -133,7 +96,7 @@ pub struct Stats {
     pub by_severity: Vec<(Option<Severity>, usize)>,
     /// By the UTC month each was opened in, `YYYY-MM`, in order.
     pub by_month: Vec<(String, usize)>,
-    /// Over the closed incidents that have each, in `Measure::ALL` order.
+    /// Over the closed incidents that have each, in `Measure::ACROSS_INCIDENTS` order.
     pub durations: Vec<(Measure, Distribution)>,
     pub hypotheses: Distribution,
     pub tests: Distribution,
@@ -158,15 +121,14 @@ impl Stats {
             .iter()
             .filter(|incident| incident.status == Status::Closed)
             .collect();
-        let durations = Measure::ALL
-            .iter()
-            .enumerate()
-            .map(|(position, measure)| {
+        let durations = Measure::ACROSS_INCIDENTS
+            .into_iter()
+            .map(|measure| {
                 let values = closed
                     .iter()
-                    .filter_map(|incident| incident.facts.durations[position])
+                    .filter_map(|incident| incident.facts.durations[measure])
                     .collect();
-                (*measure, Distribution::of(values))
+                (measure, Distribution::of(values))
             })
             .collect();
         let per_incident = |count: fn(&Facts) -> usize| {

@@ -20,7 +20,7 @@ use crate::id;
 use crate::model::{Facts, Incident, Severity, Stage, Status, check_text};
 use crate::search::{Memory, Past};
 
-const LIST_CACHE_VERSION: u32 = 5;
+const LIST_CACHE_VERSION: u32 = 6;
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
 /// times, author and text fields alone take more).
@@ -130,7 +130,7 @@ impl Summary {
             }
             && (self.status == Status::Closed) == self.memory.is_some()
             && self.facts.hypotheses + self.facts.tests <= self.entries
-            && self.facts.durations.iter().flatten().all(|seconds| *seconds >= 0)
+            && self.facts.durations.iter().all(|(_, seconds)| *seconds >= 0)
     }
 }
 

@@ -1,5 +1,6 @@
 //! What typed input must hold to before it is recorded: text says something and fits a
-//! document, a ticket link is one word.
+//! document, a name (who, an owner, a role and its holder) is a name, a ticket link is one
+//! word.
 
 use super::error::{Error, Result};
 
@@ -9,6 +10,21 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
 /// The longest name accepted for who recorded an entry, an owner or a role holder.
 pub const MAX_NAME_BYTES: usize = 256;
+
+/// A person's or a role's name, trimmed: not empty, not a paragraph.
+pub fn check_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::EmptyName);
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Error::NameTooLong {
+            len: name.len(),
+            limit: MAX_NAME_BYTES,
+        });
+    }
+    Ok(name)
+}
 
 const MAX_LINK_BYTES: usize = 2048;
 
@@ -39,4 +55,23 @@ pub fn check_text(text: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_trimmed_not_empty_and_not_a_paragraph() {
+        assert_eq!(check_name("  Jane Doe ").unwrap(), "Jane Doe");
+        assert!(matches!(check_name(" \t"), Err(Error::EmptyName)));
+        assert!(check_name(&"x".repeat(MAX_NAME_BYTES)).is_ok());
+        assert!(matches!(
+            check_name(&"x".repeat(MAX_NAME_BYTES + 1)),
+            Err(Error::NameTooLong {
+                len: 257,
+                limit: MAX_NAME_BYTES
+            })
+        ));
+    }
 }

@@ -308,6 +308,37 @@ impl Body {
         }
     }
 
+    /// The names this entry holds beside its author: an action's owner, a correction's new
+    /// owner, a role and its holder; each with the field it is stored in.
+    pub fn names(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Body::Action {
+                owner: Some(owner), ..
+            }
+            | Body::Amend {
+                owner: Some(owner), ..
+            } => vec![("owner", owner)],
+            Body::Role { role, holder } => vec![("role", role), ("holder", holder)],
+            Body::Action { owner: None, .. }
+            | Body::Amend { owner: None, .. }
+            | Body::Symptom
+            | Body::Hypothesis { .. }
+            | Body::Test { .. }
+            | Body::Result { .. }
+            | Body::Note
+            | Body::Done { .. }
+            | Body::Impact { .. }
+            | Body::Cause { .. }
+            | Body::Lesson { .. }
+            | Body::Option { .. }
+            | Body::Decision { .. }
+            | Body::Retitle
+            | Body::Retract { .. }
+            | Body::Severity { .. }
+            | Body::Stage { .. } => Vec::new(),
+        }
+    }
+
     /// The entries this one points at, each with the kind it must have (`None`: any entry
     /// that is not itself a change).
     pub fn links(&self) -> Vec<(Label, Option<Kind>)> {

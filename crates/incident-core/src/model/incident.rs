@@ -144,6 +144,24 @@ impl Incident {
         self.validate_marks()
     }
 
+    /// Every name the document holds (who opened it, closed or reopened it, marked it, and
+    /// recorded each entry; owners, roles and their holders), each with the field it is
+    /// stored in.
+    pub fn names(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let people = std::iter::once(("opened_by", self.opened_by.as_str()))
+            .chain(
+                self.lifecycle
+                    .iter()
+                    .map(|change| ("by", change.by.as_str())),
+            )
+            .chain(self.marks.iter().map(|mark| ("by", mark.by.as_str())));
+        let entries = self
+            .entries
+            .iter()
+            .flat_map(|entry| std::iter::once(("by", entry.by.as_str())).chain(entry.body.names()));
+        people.chain(entries)
+    }
+
     /// Everything derived from the log.
     pub fn state(&self) -> State<'_> {
         State::of(self)

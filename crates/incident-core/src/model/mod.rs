@@ -37,7 +37,7 @@ mod stats;
 mod testing;
 pub mod utc;
 
-pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_text};
+pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_name, check_text};
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use error::{Error, Result};
 pub use incident::{Change, Incident, SCHEMA, Stamp, Status, Transition};

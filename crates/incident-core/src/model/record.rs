@@ -2,7 +2,7 @@
 //! and names must fit, links must name entries of the right kind that still count, and a
 //! postmortem fact must hold together. On error nothing is changed.
 
-use super::check::check_text;
+use super::check::{check_name, check_text};
 use super::entry::{Body, Entry, NewEntry};
 use super::error::{Error, Result};
 use super::incident::{Incident, Status};
@@ -55,13 +55,22 @@ impl Incident {
     }
 
     /// Records an entry after checking it against the rules: the incident must be open for
-    /// the diagnosis, links must name entries of the right kind, a result cannot both rule
-    /// out and confirm the same hypothesis, and a retracted entry takes no corrections.
-    /// On error nothing is changed.
-    pub fn record(&mut self, new: NewEntry) -> Result<&Entry> {
+    /// the diagnosis, text and names must fit (`check.rs`), links must name entries of the
+    /// right kind, a result cannot both rule out and confirm the same hypothesis, and a
+    /// retracted entry takes no corrections. A role is named in lower case. On error
+    /// nothing is changed.
+    pub fn record(&mut self, mut new: NewEntry) -> Result<&Entry> {
         let kind = new.body.kind();
         if !kind.text_is_optional() || !new.text.is_empty() {
             check_text(&new.text)?;
+        }
+        check_name(&new.by)?;
+        for (_, name) in new.body.names() {
+            check_name(name)?;
+        }
+        // A role is one role however it is typed: `Comms` takes over from `comms`.
+        if let Body::Role { role, .. } = &mut new.body {
+            *role = role.to_lowercase();
         }
         self.accepts(kind)?;
         self.check_postmortem_fact(&new.body)?;
@@ -377,5 +386,50 @@ mod tests {
         assert!(matches!(error, Error::TargetsRetracted { .. }), "{error:?}");
         assert_eq!(error.exit_code(), 2);
         assert!(error.to_string().contains("(H1, H2, H3)"), "{error}");
+    }
+
+    #[test]
+    fn names_are_held_to_one_rule_and_a_role_is_lower_case() {
+        let mut incident = incident();
+        let long = "x".repeat(crate::model::MAX_NAME_BYTES + 1);
+        let role = |role: &str, holder: &str| Body::Role {
+            role: role.into(),
+            holder: holder.into(),
+        };
+        let action = |owner: &str| Body::Action {
+            owner: Some(owner.into()),
+            due: None,
+            link: None,
+        };
+        let mut by_long = new(Body::Note, "paged");
+        by_long.by = long.clone();
+        for refused in [
+            by_long,
+            new(role("comms", &long), ""),
+            new(role(" ", "Jane"), ""),
+            new(action(&long), "add an alert"),
+        ] {
+            let error = incident.record(refused).unwrap_err();
+            assert!(
+                matches!(error, Error::NameTooLong { .. } | Error::EmptyName),
+                "{error:?}"
+            );
+        }
+        assert!(incident.entries.is_empty(), "nothing recorded on error");
+        incident.record(new(role("Comms", "Jane Doe"), "")).unwrap();
+        assert_eq!(incident.state().roles().get("comms"), Some(&"Jane Doe"));
+        incident.record(new(action("ben"), "add an alert")).unwrap();
+        let names: Vec<(&str, &str)> = incident.names().collect();
+        assert_eq!(
+            names,
+            [
+                ("opened_by", "ana"),
+                ("by", "ana"),
+                ("role", "comms"),
+                ("holder", "Jane Doe"),
+                ("by", "ana"),
+                ("owner", "ben"),
+            ]
+        );
     }
 }

@@ -464,7 +464,7 @@ impl Store {
                         .map(|received| received.incident.opened_by.clone());
                     let target = match other_here.filter(|id| !clashes(id)) {
                         Some(id) => id,
-                        None => next_free_id(&incident.id, &taken),
+                        None => id::next_free(&incident.id, |id| taken.contains(id)),
                     };
                     (target, by)
                 }
@@ -762,25 +762,6 @@ fn uuids(incident: &Incident) -> HashSet<Uuid> {
         .chain(incident.lifecycle.iter().map(|change| change.uuid))
         .chain(incident.marks.iter().map(|mark| mark.uuid))
         .collect()
-}
-
-/// `<id>-2`, `-3`, …: the first that neither side uses. An id that is itself a
-/// suffixed sibling (`x-2`, with `x` taken) counts on from its base: `x-3`, not `x-2-2`.
-fn next_free_id(id: &str, taken: &HashSet<String>) -> String {
-    let base = id
-        .rsplit_once('-')
-        .filter(|(base, number)| {
-            number.parse::<u32>().is_ok_and(|number| number >= 2) && taken.contains(*base)
-        })
-        .map_or(id, |(base, _)| base);
-    (2u32..)
-        .map(|number| {
-            let suffix = format!("-{number}");
-            let keep = base.len().min(63 - suffix.len());
-            format!("{}{suffix}", base[..keep].trim_end_matches('-'))
-        })
-        .find(|candidate| !taken.contains(candidate) && id::is_valid(candidate))
-        .expect("some suffix is free")
 }
 
 /// What a received document must hold to beyond what a local file is checked for: it

@@ -120,11 +120,41 @@ pub struct Merge {
     pub relabeled: Vec<Relabel>,
 }
 
+/// Where an incident stands for the team, as a whole: its status, and whether it was
+/// merged into another or discarded. Whether it is listed and whether it is part of the
+/// team's history follow from this alone, for a document and for a summary of one alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presence {
+    pub status: Status,
+    pub merged_away: bool,
+    pub discarded: bool,
+}
+
+impl Presence {
+    /// Part of the team's history, for search, "seen before" and statistics: not merged
+    /// into another (its entries are there) nor discarded.
+    pub fn is_history(self) -> bool {
+        !self.merged_away && !self.discarded
+    }
+
+    /// Listed without asking for every incident: open, and part of the history.
+    pub fn is_listed(self) -> bool {
+        self.status == Status::Open && self.is_history()
+    }
+}
+
 impl Incident {
-    /// Whether this incident is part of the team's history, for search, "seen before"
-    /// and stats: not merged into another (its entries are there) nor discarded.
+    pub fn presence(&self) -> Presence {
+        Presence {
+            status: self.status(),
+            merged_away: self.merged_into().is_some(),
+            discarded: self.discarded().is_some(),
+        }
+    }
+
+    /// `Presence::is_history`.
     pub fn is_history(&self) -> bool {
-        self.merged_into().is_none() && self.discarded().is_none()
+        self.presence().is_history()
     }
 
     /// The incident this one was merged into, if it was: the first merge made, should
@@ -535,6 +565,30 @@ mod tests {
             .expect("merges");
         // Three of its own, three of payments, and the closed one's note.
         assert_eq!(checkout.entries.len(), 3 + 3 + dns_before.entries.len());
+    }
+
+    #[test]
+    fn merged_away_or_discarded_is_neither_listed_nor_history() {
+        let presence = |status, merged_away, discarded| Presence {
+            status,
+            merged_away,
+            discarded,
+        };
+        assert!(presence(Status::Open, false, false).is_listed());
+        assert!(!presence(Status::Closed, false, false).is_listed());
+        assert!(presence(Status::Closed, false, false).is_history());
+        for (merged_away, discarded) in [(true, false), (false, true)] {
+            let away = presence(Status::Open, merged_away, discarded);
+            assert!(!away.is_listed() && !away.is_history());
+        }
+        let mut merged = opened("dns");
+        let mut survivor = opened("checkout");
+        assert!(merged.presence().is_listed());
+        survivor
+            .merge(&mut merged, stamp(5), Uuid::now_v7(), None)
+            .expect("merges");
+        assert_eq!(merged.presence(), presence(Status::Open, true, false));
+        assert!(survivor.is_history());
     }
 
     #[test]

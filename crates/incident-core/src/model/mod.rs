@@ -44,7 +44,7 @@ pub use incident::{Change, Incident, SCHEMA, Stamp, Status, Transition};
 pub use join::Joined;
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
 pub use lifecycle::RootCause;
-pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
+pub use mark::{Mark, MarkKind, Merge, MergeOutcome, Presence};
 pub use metrics::{Measure, Metrics, Origin, PerMeasure, Span};
 pub use postmortem::ImpactEnd;
 pub use severity::Severity;

@@ -17,7 +17,7 @@ use super::atomic::{
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::{Facts, Incident, Severity, Stage, Status, check_text};
+use crate::model::{Facts, Incident, Presence, Severity, Stage, Status, check_text};
 use crate::search::{Memory, Past};
 
 const LIST_CACHE_VERSION: u32 = 6;
@@ -92,14 +92,23 @@ impl Summary {
         })
     }
 
-    /// `Incident::is_history`, for the summary of one: not merged away nor discarded.
-    pub fn is_history(&self) -> bool {
-        self.merged_into.is_none() && !self.discarded
+    /// Where the incident stands for the team, as its document would say.
+    pub fn presence(&self) -> Presence {
+        Presence {
+            status: self.status,
+            merged_away: self.merged_into.is_some(),
+            discarded: self.discarded,
+        }
     }
 
-    /// Whether the list shows it by default: open, neither merged away nor discarded.
+    /// `Presence::is_history`.
+    pub fn is_history(&self) -> bool {
+        self.presence().is_history()
+    }
+
+    /// `Presence::is_listed`.
     pub fn is_listed(&self) -> bool {
-        self.status == Status::Open && self.merged_into.is_none() && !self.discarded
+        self.presence().is_listed()
     }
 
     /// Whether a cached summary could be what `of` made for the document filed under

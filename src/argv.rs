@@ -191,18 +191,9 @@ fn is_option(word: &Word, specs: &[Spec]) -> bool {
     !matches!(classify(&word.typed, specs), Role::Text)
 }
 
-/// `H1`, `h2,H3`: labels with this letter, and nothing else.
+/// `H1`, `h2,H3`: labels with this letter, and nothing else, by the model's label rule.
 fn is_label_list(word: &str, letter: char) -> bool {
-    let mut parts = word.split(',').filter(|part| !part.is_empty()).peekable();
-    parts.peek().is_some()
-        && parts.all(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .is_some_and(|first| first.eq_ignore_ascii_case(&letter))
-                && !chars.as_str().is_empty()
-                && chars.all(|c| c.is_ascii_digit())
-        })
+    incident_core::model::Label::is_list_of(word, letter)
 }
 
 /// The name in a word shaped like a long option, `--name` or `--name=value`: two hyphens,

@@ -25,7 +25,7 @@ use clap_complete::env::{EnvCompleter, Shells};
 use crate::argv;
 use crate::cli::{Cli, ColorChoice, GlobalArgs};
 use crate::context::Context;
-use incident_core::model::{Entry, Kind, State};
+use incident_core::model::{Entry, Kind, Label, State};
 use incident_core::sanitize;
 
 /// The environment variable that asks for completion, and names the shell.
@@ -348,10 +348,10 @@ fn complete_labels(current: &OsStr, wanted: Wanted) -> Vec<CompletionCandidate> 
         return Vec::new();
     };
     // Labels are case-insensitive: `h` offers `H1`.
-    let typed = current.to_string_lossy().to_ascii_uppercase();
+    let typed = current.to_string_lossy();
     labels(&context, wanted)
         .into_iter()
-        .filter(|(label, _)| label.starts_with(&typed))
+        .filter(|(label, _)| Label::parse(label).is_some_and(|label| label.is_begun_by(&typed)))
         .map(|(label, text)| candidate(label, Some(&text)))
         .collect()
 }

@@ -5,6 +5,7 @@
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::ui::Ui;
+use incident_core::model::Label;
 
 pub fn heed(context: &Context, ui: &mut Ui, args: &[String]) -> Result<()> {
     let news = context.store.take_news();
@@ -17,11 +18,10 @@ pub fn heed(context: &Context, ui: &mut Ui, args: &[String]) -> Result<()> {
         .flat_map(|arg| arg.split([',', ' ']))
         .map(str::trim);
     for word in typed {
-        let moved = news.iter().find(|item| {
-            item.from
-                .as_deref()
-                .is_some_and(|from| from.eq_ignore_ascii_case(word))
-        });
+        let label = Label::parse(word);
+        let moved = news
+            .iter()
+            .find(|item| label.is_some() && item.from.as_deref().and_then(Label::parse) == label);
         if let Some(item) = moved {
             return Err(Error::LabelMoved { line: item.line() });
         }

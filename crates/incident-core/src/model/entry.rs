@@ -92,7 +92,7 @@ pub enum Body {
     /// The incident's title from now on is this entry's text; the id stays.
     Retitle,
     /// The target no longer counts; this entry's text says why (may be empty). `undo`
-    /// marks the retractions it makes, so that the next `undo` reaches further back.
+    /// marks the retractions an undo makes, so that the next undo reaches further back.
     Retract {
         target: Label,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -254,11 +254,11 @@ impl Incident {
         Ok(Label::new(series, number))
     }
 
-    /// What `undo` takes back for `by`: the last entry they recorded (in recording order,
-    /// whatever its `at`) that still counts, neither retracted nor itself a retraction.
-    /// What an earlier
-    /// `undo` did is passed over, so each `undo` reaches further back; a `retract` typed by
-    /// hand is an entry like any other, and undoing it brings back what it took.
+    /// What an undo takes back for `by`: the last entry they recorded (in recording order,
+    /// whatever its `at`) that still counts, neither retracted nor itself an undo's
+    /// retraction. What an earlier undo did is passed over, so each undo reaches further
+    /// back; a retraction made by hand is an entry like any other, and undoing it brings
+    /// back what it took.
     pub fn latest_undoable(&self, by: &str) -> Option<&Entry> {
         let state = self.state();
         self.entries.iter().rev().find(|entry| {

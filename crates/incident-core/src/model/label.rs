@@ -156,7 +156,7 @@ impl Kind {
         )
     }
 
-    /// Anything can be taken back: a correction (`undo` after a wrong `amend`), and a
+    /// Anything can be taken back: a correction (an undo after a wrong amendment), and a
     /// retraction too, after which what it took back counts again.
     pub fn can_be_retracted(self) -> bool {
         true

@@ -27,7 +27,7 @@ pub enum MarkKind {
     MergedInto,
     /// The entries of `incident` came into this one.
     MergedIn,
-    /// Opened by mistake: hidden from `list`, read-only.
+    /// Opened by mistake: left out of the list, read-only.
     Discarded,
     /// A discard taken back.
     Restored,

@@ -84,7 +84,7 @@ impl<'a> State<'a> {
                 state.amendments.entry(*target).or_default().push(entry.id);
             }
         }
-        // A retraction can itself be taken back (`undo` after a wrong `retract`): the
+        // A retraction can itself be taken back (an undo after a wrong retraction): the
         // latest word wins. Later entries are read first, so by the time a retraction is
         // read, whatever could take it back has been.
         for entry in incident.entries.iter().rev() {

@@ -19,7 +19,7 @@ use clap::{Arg, Command};
 use crate::cli::Takes;
 use crate::error::{Error, Result};
 use crate::time;
-use incident_core::model::{Kind, Label};
+use incident_core::model::Kind;
 
 #[derive(Clone)]
 pub struct Spec {
@@ -195,14 +195,9 @@ fn is_option(word: &Word, specs: &[Spec]) -> bool {
     !matches!(classify(&word.typed, specs), Role::Text)
 }
 
-/// `H1`, `h2,H3`: labels of this kind, as the model reads a label, and nothing else.
+/// `H1`, `h2,H3`: labels of this kind, and nothing else, by the model's label rule.
 fn is_label_list(word: &str, kind: Kind) -> bool {
-    let mut parts = word.split(',').filter(|part| !part.is_empty()).peekable();
-    parts.peek().is_some()
-        && parts.all(|part| {
-            part.parse::<Label>()
-                .is_ok_and(|label| label.series == kind.series())
-        })
+    incident_core::model::Label::is_list_of(word, kind.series().letter())
 }
 
 /// The name in a word shaped like a long option, `--name` or `--name=value`: two hyphens,
@@ -384,14 +379,24 @@ fn arrange(words: &[Word], specs: &[Spec], fixed: usize, command: &str) -> Resul
             break;
         }
     }
-    // The text ends where everything up to `--` (or the end) is options.
+    // The text ends where everything up to `--` (or the end) is options. Whether the words
+    // from a start on are all options follows from where the option at that start ends,
+    // so one pass from the right decides it for every start: trying each start afresh made
+    // a text of many short flags (`-q -q … x`) quadratic.
+    let mut options_to_the_end = vec![false; dashes + 1];
+    options_to_the_end[dashes] = true;
+    let mut scratch = Vec::new();
+    for start in (index + 1..dashes).rev() {
+        options_to_the_end[start] = take_option(&words[..dashes], start, specs, &mut scratch, true)
+            .is_some_and(|next| options_to_the_end[next]);
+        scratch.clear();
+    }
     let mut end = dashes;
-    for start in index + 1..dashes {
-        if let Some(trailing) = all_options(&words[start..dashes], specs) {
-            options.extend(trailing);
-            end = start;
-            break;
-        }
+    if let Some(start) = (index + 1..dashes).find(|start| options_to_the_end[*start])
+        && let Some(trailing) = all_options(&words[start..dashes], specs)
+    {
+        options.extend(trailing);
+        end = start;
     }
     let after_dashes = words.get(dashes + 1..).unwrap_or_default();
     let text = words[index..end].iter().chain(after_dashes);

@@ -24,7 +24,7 @@ use clap_complete::{ArgValueCompleter, CompletionCandidate};
 use crate::argv;
 use crate::cli::{Cli, Entries, GlobalArgs, Takes};
 use crate::context::Context;
-use incident_core::model::{Entry, Kind, State};
+use incident_core::model::{Entry, Kind, Label, State};
 use incident_core::sanitize;
 
 /// The environment variable that asks for completion, and names the shell.
@@ -305,10 +305,10 @@ fn complete_labels(current: &OsStr, entries: Entries) -> Vec<CompletionCandidate
         return Vec::new();
     };
     // Labels are case-insensitive: `h` offers `H1`.
-    let typed = current.to_string_lossy().to_ascii_uppercase();
+    let typed = current.to_string_lossy();
     labels(&context, entries)
         .into_iter()
-        .filter(|(label, _)| label.starts_with(&typed))
+        .filter(|(label, _)| Label::parse(label).is_some_and(|label| label.is_begun_by(&typed)))
         .map(|(label, text)| candidate(label, Some(&text)))
         .collect()
 }

@@ -124,18 +124,15 @@ impl Context {
     }
 }
 
-/// A person's or role's name: trimmed, not empty, not a paragraph.
+/// A person's or role's name by the model's rule, the refusal saying where it came from.
 pub fn check_name(name: &str, what: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::Usage(format!("{what} needs a name")));
+    use incident_core::model::{self, Error as ModelError};
+    match model::check_name(name) {
+        Ok(name) => Ok(name.to_string()),
+        Err(ModelError::EmptyName) => Err(Error::Usage(format!("{what} needs a name"))),
+        Err(ModelError::NameTooLong { len, limit }) => Err(Error::Usage(format!(
+            "{what} is {len} bytes long; a name is at most {limit}"
+        ))),
+        Err(other) => Err(other.into()),
     }
-    if name.len() > incident_core::model::MAX_NAME_BYTES {
-        return Err(Error::Usage(format!(
-            "{what} is {} bytes long; a name is at most {}",
-            name.len(),
-            incident_core::model::MAX_NAME_BYTES
-        )));
-    }
-    Ok(name.to_string())
 }

@@ -6,6 +6,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::render;
 use crate::ui::Ui;
+use incident_core::model::Label;
 use incident_core::sharing::News;
 
 pub fn heed(context: &Context, ui: &mut Ui, args: &[String]) -> Result<()> {
@@ -22,9 +23,11 @@ pub fn heed(context: &Context, ui: &mut Ui, args: &[String]) -> Result<()> {
         .flat_map(|arg| arg.split([',', ' ']))
         .map(str::trim);
     for word in typed {
-        let moved = news.iter().find(
-            |item| matches!(item, News::Relabeled(moved) if moved.from.eq_ignore_ascii_case(word)),
-        );
+        let label = Label::parse(word);
+        let moved = news.iter().find(|item| {
+            matches!(item, News::Relabeled(moved)
+                if label.is_some() && Label::parse(&moved.from) == label)
+        });
         if let Some(item) = moved {
             return Err(Error::LabelMoved {
                 line: render::sync::news(item),

@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::input::read_text;
 use crate::ui::Ui;
-use incident_core::model::{Body, CauseKind, Kind, Label, NewEntry};
+use incident_core::model::{Label, RootCause};
 
 pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
     let id = context.target()?;
@@ -17,39 +17,19 @@ pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
     } else {
         Some(read_text(&args.text)?)
     };
-    let root_cause: Option<Label> = args.root_cause.as_deref().map(str::parse).transpose()?;
+    // Recorded as a root cause like any other, in the hypothesis's words, unless it is one
+    // already: the model's rule (`Incident::close`).
+    let root_cause = args
+        .root_cause
+        .as_deref()
+        .map(str::parse::<Label>)
+        .transpose()?
+        .map(|hypothesis| RootCause {
+            hypothesis,
+            uuid: Uuid::now_v7(),
+        });
     let stamp = context.stamp(&args.stamp)?;
     let saved = context.store.update(&id, |incident| {
-        // `--root-cause H` is a root cause like any `incident cause --root --hypothesis H`,
-        // recorded as the incident closes, in its words, unless one already is.
-        let recorded_already = |incident: &incident_core::model::Incident, hypothesis: Label| {
-            let state = incident.state();
-            incident.entries.iter().any(|entry| {
-                entry.body
-                    == Body::Cause {
-                        cause: CauseKind::Root,
-                        hypothesis: Some(hypothesis),
-                    }
-                    && !state.is_retracted(entry.id)
-            })
-        };
-        if let Some(hypothesis) = root_cause.filter(|h| !recorded_already(incident, *h)) {
-            let state = incident.state();
-            let text = incident
-                .expect_entry(hypothesis, Some(Kind::Hypothesis))
-                .map(|entry| state.text(entry).to_string())?;
-            incident.record(NewEntry {
-                body: Body::Cause {
-                    cause: CauseKind::Root,
-                    hypothesis: Some(hypothesis),
-                },
-                at: stamp.at,
-                by: stamp.by.clone(),
-                text,
-                uuid: Uuid::now_v7(),
-                recorded_at: stamp.recorded_at,
-            })?;
-        }
         Ok::<_, Error>(incident.close(stamp, resolution, root_cause)?)
     })?;
     let message = match saved.incident.state().root_cause() {

@@ -10,7 +10,7 @@ use crate::error::{CoreError, Result};
 use crate::input::read_text;
 use crate::ui::Ui;
 use incident_core::id;
-use incident_core::model::{Body, Incident, NewEntry, parse_severity};
+use incident_core::model::{Body, Incident, NewEntry, Severity};
 
 /// How many `-2`, `-3`, … suffixes to try before giving up on a title.
 const MAX_CLASHES: u32 = 1000;
@@ -20,7 +20,11 @@ pub fn run(context: &Context, ui: &mut Ui, args: OpenArgs) -> Result<()> {
     if let Some(chosen) = &args.id {
         id::validate(chosen)?;
     }
-    let severity = args.severity.as_deref().map(parse_severity).transpose()?;
+    let severity = args
+        .severity
+        .as_deref()
+        .map(str::parse::<Severity>)
+        .transpose()?;
     let stamp = context.stamp(&args.stamp)?;
     let opened_at = stamp.at;
     let (by, recorded_at) = (stamp.by.clone(), stamp.recorded_at);

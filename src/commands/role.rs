@@ -9,7 +9,7 @@ use incident_core::model::Body;
 
 pub fn run(context: &Context, ui: &mut Ui, args: RoleArgs) -> Result<()> {
     let id = context.target()?;
-    let role = check_name(&args.role, "the role")?.to_lowercase();
+    let role = check_name(&args.role, "the role")?;
     let holder = check_name(&args.holder.join(" "), "the role's holder")?;
     let stamp = context.stamp(&args.stamp)?;
     let body = Body::Role { role, holder };

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::render::stats;
 use crate::time;
 use crate::ui::{Mode, Ui};
-use incident_core::model::history::{Counted, Stats};
+use incident_core::model::{Counted, Stats};
 
 pub fn run(context: &Context, ui: &mut Ui, args: StatsArgs) -> Result<()> {
     let since = args

@@ -7,7 +7,7 @@ use crate::render::{board, handover, json, slack};
 use crate::ui::{Mode, Ui};
 use incident_core::model::Incident;
 use incident_core::model::Summary;
-use incident_core::model::history::{self, SeenBefore};
+use incident_core::search::{SeenBefore, seen_before};
 
 pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
     let id = context.target()?;
@@ -51,7 +51,7 @@ pub fn with_seen_before<T>(
         .map(|(summaries, _)| summaries)
         .unwrap_or_default();
     let past = summaries.iter().filter_map(Summary::as_past).collect();
-    render(&history::seen_before(incident, past))
+    render(&seen_before(incident, past))
 }
 
 /// Bare `incident`: the board, or how to begin when there is no incident yet.

@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 
 use super::paint::Paint;
 use super::{human_duration, utc_time};
-use incident_core::model::history::SeenBefore;
 use incident_core::model::{
     Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Mark, State, Status, Went,
     join_labels,
 };
 use incident_core::sanitize::one_line;
+use incident_core::search::SeenBefore;
 use incident_core::sharing::Sharing;
 
 fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {

@@ -12,7 +12,9 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use incident_core::model::{Body, Change, HypothesisStatus, Incident, Kind, Stage, State};
+use incident_core::model::{
+    Body, Change, HypothesisStatus, ImpactEnd, Incident, Kind, Stage, State,
+};
 
 /// Hypotheses drawn one per row; beyond this the least telling (ruled out, latest first)
 /// share one summary row, so a long hunt stays a readable picture.
@@ -29,7 +31,7 @@ pub fn gantt(incident: &Incident) -> Option<String> {
     }
     let end = end_of(incident, &state);
     let sections = [
-        ("Impact", impact(&state, incident, end)),
+        ("Impact", impact(&state, end)),
         ("Response", stages(&state, incident, end)),
         ("Hypotheses", hypotheses(&state, end)),
     ];
@@ -129,16 +131,16 @@ fn end_of(incident: &Incident, state: &State) -> DateTime<Utc> {
 
 /// The impact window: to its recorded end; with none, to the close (saying so), or to
 /// `end` while the incident is open.
-fn impact(state: &State, incident: &Incident, end: DateTime<Utc>) -> Vec<Task> {
+fn impact(state: &State, end: DateTime<Utc>) -> Vec<Task> {
     let Some(start) = state.impact_started_at() else {
         return Vec::new();
     };
-    let task = match (state.impact_ended_at(), incident.closed_at()) {
-        (Some(ended), _) => Task::new("Impact".into(), &["crit"], start, ended),
-        (None, Some(closed)) => {
+    let task = match state.impact_end(end) {
+        ImpactEnd::Recorded(ended) => Task::new("Impact".into(), &["crit"], start, ended),
+        ImpactEnd::Closed(closed) => {
             Task::new("Impact, end not recorded".into(), &["crit"], start, closed)
         }
-        (None, None) => Task::new("Impact".into(), &["crit"], start, end),
+        ImpactEnd::Ongoing(end) => Task::new("Impact".into(), &["crit"], start, end),
     };
     vec![task]
 }

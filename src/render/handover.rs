@@ -179,11 +179,8 @@ fn condition<'a>(incident: &'a Incident, state: &State<'a>, now: DateTime<Utc>) 
         let mut line = Line::default().own("Impact");
         if let Some(started) = state.impact_started_at() {
             let ended = state.impact_ended_at();
-            let lasted = human_duration(
-                (ended.unwrap_or_else(|| incident.closed_at().unwrap_or(now)) - started)
-                    .num_seconds()
-                    .max(0),
-            );
+            let lasted =
+                human_duration((state.impact_end(now).at() - started).num_seconds().max(0));
             line = match ended {
                 Some(ended) => line.own(format!(
                     " from {} to {} UTC ({lasted})",

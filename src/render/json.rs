@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use incident_core::model::history::SeenBefore;
 use incident_core::model::{
-    Body, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Stage, State, Status,
+    Body, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Severity, Stage, State, Status,
     Transition, Warning,
 };
 use incident_core::sanitize;
+use incident_core::search::SeenBefore;
 
 #[derive(Serialize)]
 pub struct IncidentView<'a> {
@@ -23,9 +23,9 @@ pub struct IncidentView<'a> {
     pub current_title: &'a str,
     pub status: Status,
     /// The current severity.
-    pub severity: Option<u8>,
+    pub severity: Option<Severity>,
     /// The most severe (lowest) severity set and not retracted.
-    pub peak_severity: Option<u8>,
+    pub peak_severity: Option<Severity>,
     pub stage: Stage,
     pub roles: BTreeMap<&'a str, &'a str>,
     pub opened_at: DateTime<Utc>,

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::paint::Paint;
 use super::push_utc_time;
-use incident_core::model::Status;
 use incident_core::model::Summary;
+use incident_core::model::{Severity, Status};
 use incident_core::sanitize::one_line;
 
 /// `2026-11-21 02:47 UTC`: to the minute, so the column lines up.
@@ -25,8 +25,8 @@ pub struct Row<'a> {
     pub status: Status,
     pub opened_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
-    pub severity: Option<u8>,
-    pub peak_severity: Option<u8>,
+    pub severity: Option<Severity>,
+    pub peak_severity: Option<Severity>,
     pub stage: &'static str,
     pub current: bool,
     pub entries: usize,

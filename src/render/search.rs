@@ -11,26 +11,14 @@ use serde::Serialize;
 use super::json::to_json;
 use super::paint::Paint;
 use incident_core::model::Label;
-use incident_core::model::history::Query;
 use incident_core::sanitize::one_line;
+use incident_core::search::{Hit, Query};
 
 /// How many characters of a text a line shows: a pasted stack trace is cut to the part
 /// around the first word found.
 const SHOWN_CHARS: usize = 160;
 /// How many characters before the first word found a cut text keeps.
 const LEAD_CHARS: usize = 50;
-
-/// One thing a search found.
-pub struct Hit {
-    pub incident: String,
-    pub opened_at: DateTime<Utc>,
-    /// `None` for a title or a resolution.
-    pub label: Option<Label>,
-    pub kind: &'static str,
-    pub at: DateTime<Utc>,
-    pub text: String,
-    pub score: f64,
-}
 
 #[derive(Serialize)]
 struct HitView<'a> {

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::paint::Paint;
 use super::{human_duration, utc_time};
-use incident_core::model::history::{Distribution, FEW, Stats};
+use incident_core::model::{Distribution, FEW, Severity, Stats};
 
 /// What a count of too few values is called, everywhere it is shown.
 const TOO_FEW: &str = "too few to go by";
@@ -21,11 +21,11 @@ const BAR_WIDTH: usize = 40;
 const SPREAD_EDGES: [i64; 9] = [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-fn severity_key(severity: Option<u8>) -> String {
+fn severity_key(severity: Option<Severity>) -> String {
     severity.map_or("none".to_string(), |severity| severity.to_string())
 }
 
-fn severity_name(severity: Option<u8>) -> String {
+fn severity_name(severity: Option<Severity>) -> String {
     severity.map_or("none set".to_string(), |severity| {
         format!("severity {severity}")
     })

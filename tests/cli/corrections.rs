@@ -377,6 +377,6 @@ fn the_impact_window_is_the_earliest_from_else_the_first_symptom() {
     let report = env.json(&["report", "--format", "json"]);
     assert_eq!(report["impact_started_at"], "2026-11-21T02:38:00Z");
     assert_eq!(report["impact_ended_at"], "2026-11-21T03:15:00Z");
-    // Time undetected: from the impact start to the opening.
+    // Time to detect: from the impact start to the opening.
     assert_eq!(report["metrics"]["time_to_detect"], 9 * 60);
 }

@@ -356,7 +356,7 @@ fn each_metric_is_the_same_number_in_json_and_markdown() {
     let metrics = section(&markdown, "## Metrics");
     assert_eq!(
         metrics.trim_end(),
-        "\n- Time undetected (impact start to opening): 30m\n\
+        "\n- Time to detect (impact start to opening): 30m\n\
          - Time to first hypothesis (from the opening): 0s (the first hypothesis came before \
          the incident was opened)\n\
          - Time to identify (from the impact start): not identified\n\

@@ -82,14 +82,37 @@ pub fn without_date(id: &str) -> &str {
 }
 
 /// The id for a new incident: its local opening date and the title's slug, with `-2`,
-/// `-3`, … for the `attempt`-th clash.
+/// `-3`, … for the `attempt`-th clash (`numbered`).
 pub fn candidate(date: chrono::NaiveDate, title: &str, attempt: u32) -> String {
     let base = format!("{}-{}", date.format("%Y-%m-%d"), slugify(title));
     if attempt <= 1 {
         base
     } else {
-        format!("{base}-{attempt}")
+        numbered(&base, attempt)
     }
+}
+
+/// The `number`-th of the incidents named `base` (2 and up): `base-2`, `base-3`, …; `base`
+/// cut short where the suffix would make the id longer than an id may be.
+pub fn numbered(base: &str, number: u32) -> String {
+    let suffix = format!("-{number}");
+    let keep = base.len().min(ID_MAX.saturating_sub(suffix.len()));
+    format!("{}{suffix}", base[..keep].trim_end_matches('-'))
+}
+
+/// The first `numbered` sibling of `id` that `taken` does not hold. An id that is itself
+/// a numbered sibling (`x-2`, with `x` taken) counts on from its base: `x-3`, not `x-2-2`.
+pub fn next_free(id: &str, taken: impl Fn(&str) -> bool) -> String {
+    let base = id
+        .rsplit_once('-')
+        .filter(|(base, number)| {
+            number.parse::<u32>().is_ok_and(|number| number >= 2) && taken(base)
+        })
+        .map_or(id, |(base, _)| base);
+    (2u32..)
+        .map(|number| numbered(base, number))
+        .find(|candidate| !taken(candidate) && is_valid(candidate))
+        .expect("some number is free")
 }
 
 /// Finds the one existing id a reference means: an exact id always wins; otherwise the
@@ -180,6 +203,23 @@ mod tests {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         assert_eq!(candidate(date, "DB down", 1), "2026-11-21-db-down");
         assert_eq!(candidate(date, "DB down", 3), "2026-11-21-db-down-3");
+        // A chosen id of the longest length makes room for its number.
+        let longest = "a".repeat(ID_MAX);
+        assert_eq!(
+            numbered(&longest, 12),
+            format!("{}-12", "a".repeat(ID_MAX - 3))
+        );
+        assert_eq!(numbered("db-", 2), "db-2");
+    }
+
+    #[test]
+    fn the_next_free_id_counts_on_from_the_base() {
+        let taken: Vec<&str> = vec!["db", "db-2", "db-3", "api-2"];
+        let taken = |id: &str| taken.contains(&id);
+        assert_eq!(next_free("db", taken), "db-4");
+        assert_eq!(next_free("db-2", taken), "db-4", "not db-2-2");
+        assert_eq!(next_free("api-2", taken), "api-2-2", "api itself is free");
+        assert_eq!(next_free("web", taken), "web-2");
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! `incident-core`: an incident and everything derived from it (`model`), and where
-//! incidents live on disk and how a team shares them (`store`, sync included), with what
-//! a sync did and where sharing stands as plain data (`sharing`).
+//! `incident-core`: an incident and everything derived from it (`model`), what the team
+//! has seen before (`search`), and where incidents live on disk and how a team shares
+//! them (`store`, sync included), with what a sync did and where sharing stands as plain
+//! data (`sharing`).
 //!
 //! It knows no command line and no terminal: it never prints, its messages name no
 //! option or command, and what a user should do next is the command line's to say. Data
@@ -11,6 +12,7 @@ pub mod error;
 pub mod id;
 pub mod model;
 pub mod sanitize;
+pub mod search;
 pub mod sharing;
 pub mod store;
 

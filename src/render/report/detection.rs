@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::shared::Report;
 use super::text::{PARAGRAPH, how_to_record, text};
 use crate::render::{human_duration, utc_time};
-use incident_core::model::Kind;
+use incident_core::model::{Kind, Measure};
 
 impl Report<'_> {
     pub(super) fn detection(&self, out: &mut String) {
@@ -31,15 +31,20 @@ impl Report<'_> {
                 );
             }
         }
-        match self.state.metrics().time_to_detect {
-            Some(detect) if detect.clamped => out.push_str(
-                "Time undetected (impact start to opening): 0s; the impact started after the \
-                 incident was opened.\n\n",
-            ),
+        match self.state.metrics()[Measure::Detect] {
+            Some(detect) if detect.clamped => {
+                let _ = writeln!(
+                    out,
+                    "{} (impact start to opening): 0s; the impact started after the incident \
+                     was opened.\n",
+                    Measure::Detect.title()
+                );
+            }
             Some(detect) => {
                 let _ = writeln!(
                     out,
-                    "Time undetected (impact start to opening): {}.\n",
+                    "{} (impact start to opening): {}.\n",
+                    Measure::Detect.title(),
                     human_duration(detect.seconds)
                 );
             }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::shared::Report;
 use crate::render::human_duration;
-use incident_core::model::Span;
+use incident_core::model::{Measure, Origin, Span};
 
 impl Report<'_> {
     /// The model's metrics, formatted: the same numbers as the JSON `metrics`.
@@ -18,66 +18,80 @@ impl Report<'_> {
         };
         let before = "before the incident was opened";
         let before_impact = "before the impact started";
-        // Detect, identify, mitigate and resolve count from the impact start; with no
-        // impact or symptom recorded the model counts from the opening, and says so here.
-        let base = if self.state.impact_started_at().is_some() {
-            "from the impact start"
-        } else {
-            "from the opening: no impact or symptom recorded"
+        // What counts from the impact start counts from the opening when no impact or
+        // symptom is recorded: the model's rule, said here.
+        let from = |measure: Measure| match metrics.counted_from(measure) {
+            Origin::ImpactStart => "from the impact start",
+            Origin::Opening if measure.origin() == Origin::Opening => "from the opening",
+            Origin::Opening => "from the opening: no impact or symptom recorded",
         };
         let _ = writeln!(
             out,
-            "- Time undetected (impact start to opening): {}",
+            "- {} (impact start to opening): {}",
+            Measure::Detect.title(),
             show(
-                metrics.time_to_detect,
+                metrics[Measure::Detect],
                 "the impact started after the incident was opened",
                 "no impact or symptom recorded"
             )
         );
         let _ = writeln!(
             out,
-            "- Time to first hypothesis (from the opening): {}",
+            "- {} ({}): {}",
+            Measure::FirstHypothesis.title(),
+            from(Measure::FirstHypothesis),
             show(
-                metrics.time_to_first_hypothesis,
+                metrics[Measure::FirstHypothesis],
                 &format!("the first hypothesis came {before}"),
                 "no hypothesis yet"
             )
         );
         let _ = writeln!(
             out,
-            "- Time to identify ({base}): {}",
+            "- {} ({}): {}",
+            Measure::Identify.title(),
+            from(Measure::Identify),
             show(
-                metrics.time_to_identify,
+                metrics[Measure::Identify],
                 &format!("identified {before_impact}"),
                 "not identified"
             )
         );
         let _ = writeln!(
             out,
-            "- Time to root cause (from the opening): {}",
+            "- {} ({}): {}",
+            Measure::RootCause.title(),
+            from(Measure::RootCause),
             show(
-                metrics.time_to_root_cause,
+                metrics[Measure::RootCause],
                 &format!("confirmed {before}"),
                 "no root cause recorded"
             )
         );
         let _ = writeln!(
             out,
-            "- Time to mitigate ({base}): {}",
+            "- {} ({}): {}",
+            Measure::Mitigate.title(),
+            from(Measure::Mitigate),
             show(
-                metrics.time_to_mitigate,
+                metrics[Measure::Mitigate],
                 &format!("mitigated {before_impact}"),
                 "not mitigated"
             )
         );
-        let resolve = match metrics.time_to_resolve {
+        let resolve = match metrics[Measure::Resolve] {
             Some(span) => human_duration(span.seconds),
             None => format!(
                 "still open after {}",
                 human_duration(self.state.elapsed(self.now))
             ),
         };
-        let _ = writeln!(out, "- Time to resolve ({base}): {resolve}");
+        let _ = writeln!(
+            out,
+            "- {} ({}): {resolve}",
+            Measure::Resolve.title(),
+            from(Measure::Resolve)
+        );
         out.push('\n');
     }
 }

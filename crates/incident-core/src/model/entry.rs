@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::label::{Kind, Label};
+use super::severity::Severity;
 
 /// What an entry is, with the links that only some kinds carry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -91,15 +92,15 @@ pub enum Body {
     /// The incident's title from now on is this entry's text; the id stays.
     Retitle,
     /// The target no longer counts; this entry's text says why (may be empty). `undo`
-    /// marks the retractions it makes, so that the next `undo` reaches further back.
+    /// marks the retractions an undo makes, so that the next undo reaches further back.
     Retract {
         target: Label,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         undo: bool,
     },
-    /// The incident's severity from now on, 1 (most severe) to 5.
+    /// The incident's severity from now on.
     Severity {
-        severity: u8,
+        severity: Severity,
     },
     /// The incident's stage from now on.
     Stage {
@@ -307,6 +308,37 @@ impl Body {
         }
     }
 
+    /// The names this entry holds beside its author: an action's owner, a correction's new
+    /// owner, a role and its holder; each with the field it is stored in.
+    pub fn names(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Body::Action {
+                owner: Some(owner), ..
+            }
+            | Body::Amend {
+                owner: Some(owner), ..
+            } => vec![("owner", owner)],
+            Body::Role { role, holder } => vec![("role", role), ("holder", holder)],
+            Body::Action { owner: None, .. }
+            | Body::Amend { owner: None, .. }
+            | Body::Symptom
+            | Body::Hypothesis { .. }
+            | Body::Test { .. }
+            | Body::Result { .. }
+            | Body::Note
+            | Body::Done { .. }
+            | Body::Impact { .. }
+            | Body::Cause { .. }
+            | Body::Lesson { .. }
+            | Body::Option { .. }
+            | Body::Decision { .. }
+            | Body::Retitle
+            | Body::Retract { .. }
+            | Body::Severity { .. }
+            | Body::Stage { .. } => Vec::new(),
+        }
+    }
+
     /// The entries this one points at, each with the kind it must have (`None`: any entry
     /// that is not itself a change).
     pub fn links(&self) -> Vec<(Label, Option<Kind>)> {
@@ -412,7 +444,7 @@ struct StoredEntry {
     went: Option<Went>,
     undo: Option<bool>,
     option: Option<Label>,
-    severity: Option<u8>,
+    severity: Option<Severity>,
     stage: Option<Stage>,
     role: Option<String>,
     holder: Option<String>,

@@ -14,6 +14,10 @@ pub enum Error {
     EmptyText,
     #[error("the text is {len} bytes long; the limit is {limit} bytes")]
     TextTooLong { len: usize, limit: usize },
+    #[error("the name is empty")]
+    EmptyName,
+    #[error("the name is {len} bytes long; a name is at most {limit} bytes")]
+    NameTooLong { len: usize, limit: usize },
     #[error(transparent)]
     MalformedLabel(#[from] MalformedLabel),
     #[error("one result cannot both rule out and confirm {label}")]
@@ -121,6 +125,8 @@ impl Error {
             Error::Invalid(_)
             | Error::EmptyText
             | Error::TextTooLong { .. }
+            | Error::EmptyName
+            | Error::NameTooLong { .. }
             | Error::MalformedLabel(_)
             | Error::RulesOutAndConfirms { .. }
             | Error::RulesOutWithoutTargets { .. }

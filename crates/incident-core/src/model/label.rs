@@ -156,7 +156,7 @@ impl Kind {
         )
     }
 
-    /// Anything can be taken back: a correction (`undo` after a wrong `amend`), and a
+    /// Anything can be taken back: a correction (an undo after a wrong amendment), and a
     /// retraction too, after which what it took back counts again.
     pub fn can_be_retracted(self) -> bool {
         true
@@ -212,6 +212,62 @@ impl Label {
     pub fn new(series: Series, number: u32) -> Label {
         Label { series, number }
     }
+
+    /// The label `word` is, if it is one: a series letter in either case and a number
+    /// from 1, surrounding spaces aside (`h2`, ` T10 `; not `H`, `H0`, `X1`, `H1a`). The one
+    /// rule of label syntax: `FromStr` is this with an error, and whoever only asks
+    /// whether a word is a label asks here, without making one.
+    pub fn parse(word: &str) -> Option<Label> {
+        let (letter, number) = Label::split(word)?;
+        Some(Label {
+            series: Series::from_letter(letter)?,
+            number,
+        })
+    }
+
+    /// A word's letter and number, if it is shaped like a label: one letter, then a
+    /// number from 1 in digits alone.
+    fn split(word: &str) -> Option<(char, u32)> {
+        let mut chars = word.trim().chars();
+        let letter = chars.next()?;
+        let digits = chars.as_str();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let number: u32 = digits.parse().ok()?;
+        (number != 0).then_some((letter, number))
+    }
+
+    /// Whether `word` is a label (`parse`).
+    pub fn looks_like(word: &str) -> bool {
+        Label::parse(word).is_some()
+    }
+
+    /// Whether `word` lists labels with the letter `letter`, and nothing else: `H1`,
+    /// `h2,H3`, `H1,` (as `parse_labels` reads a list), but not `,`, `H0` or `H1,S2`.
+    pub fn is_list_of(word: &str, letter: char) -> bool {
+        let mut parts = word
+            .split(',')
+            .filter(|part| !part.trim().is_empty())
+            .peekable();
+        parts.peek().is_some()
+            && parts.all(|part| {
+                Label::split(part).is_some_and(|(first, _)| first.eq_ignore_ascii_case(&letter))
+            })
+    }
+
+    /// Whether `typed`, a label being typed, could become this one: `h`, `H1` and `h12`
+    /// each begin `H12`.
+    pub fn is_begun_by(self, typed: &str) -> bool {
+        let mut chars = typed.chars();
+        match chars.next() {
+            None => true,
+            Some(letter) => {
+                Series::from_letter(letter) == Some(self.series)
+                    && self.number.to_string().starts_with(chars.as_str())
+            }
+        }
+    }
 }
 
 impl fmt::Display for Label {
@@ -228,25 +284,11 @@ impl fmt::Display for Label {
 impl FromStr for Label {
     type Err = MalformedLabel;
 
-    /// Case-insensitive: `h2` is `H2`.
+    /// `Label::parse`, saying what was not a label.
     fn from_str(input: &str) -> Result<Label> {
-        let malformed = || MalformedLabel {
+        Label::parse(input).ok_or_else(|| MalformedLabel {
             input: input.to_string(),
-        };
-        let mut chars = input.trim().chars();
-        let series = chars
-            .next()
-            .and_then(Series::from_letter)
-            .ok_or_else(malformed)?;
-        let digits = chars.as_str();
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(malformed());
-        }
-        let number: u32 = digits.parse().map_err(|_| malformed())?;
-        if number == 0 {
-            return Err(malformed());
-        }
-        Ok(Label { series, number })
+        })
     }
 }
 
@@ -382,6 +424,29 @@ mod tests {
                 matches!(bad.parse::<Label>(), Err(MalformedLabel { .. })),
                 "{bad:?} parsed"
             );
+        }
+    }
+
+    #[test]
+    fn whoever_asks_whether_a_word_is_a_label_gets_the_parsers_answer() {
+        for word in ["H1", "h2", " t10 ", "E3", "H01"] {
+            assert!(Label::looks_like(word), "{word:?}");
+        }
+        for word in ["", "H", "H0", "X1", "H1a", "-q", "H99999999999"] {
+            assert!(!Label::looks_like(word), "{word:?}");
+        }
+        assert!(Label::is_list_of("H1", 'H'));
+        assert!(Label::is_list_of("h1,H2,", 'H'));
+        assert!(Label::is_list_of("m2", 'M'), "a letter no kind has yet");
+        for word in ["", ",", "H0", "H1,S2", "S1", "H1,,x"] {
+            assert!(!Label::is_list_of(word, 'H'), "{word:?}");
+        }
+        let h12 = label("H12");
+        for typed in ["", "h", "H", "H1", "h12"] {
+            assert!(h12.is_begun_by(typed), "{typed:?}");
+        }
+        for typed in ["S", "H2", "H123", "H12x"] {
+            assert!(!h12.is_begun_by(typed), "{typed:?}");
         }
     }
 

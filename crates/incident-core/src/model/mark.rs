@@ -27,7 +27,7 @@ pub enum MarkKind {
     MergedInto,
     /// The entries of `incident` came into this one.
     MergedIn,
-    /// Opened by mistake: hidden from `list`, read-only.
+    /// Opened by mistake: left out of the list, read-only.
     Discarded,
     /// A discard taken back.
     Restored,
@@ -73,7 +73,12 @@ pub struct Mark {
 }
 
 impl Mark {
-    fn new(mark: MarkKind, incident: Option<String>, stamp: Stamp, why: Option<String>) -> Mark {
+    pub(super) fn new(
+        mark: MarkKind,
+        incident: Option<String>,
+        stamp: Stamp,
+        why: Option<String>,
+    ) -> Mark {
         Mark {
             mark,
             incident,
@@ -115,11 +120,41 @@ pub struct Merge {
     pub relabeled: Vec<Relabel>,
 }
 
+/// Where an incident stands for the team, as a whole: its status, and whether it was
+/// merged into another or discarded. Whether it is listed and whether it is part of the
+/// team's history follow from this alone, for a document and for a summary of one alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presence {
+    pub status: Status,
+    pub merged_away: bool,
+    pub discarded: bool,
+}
+
+impl Presence {
+    /// Part of the team's history, for search, "seen before" and statistics: not merged
+    /// into another (its entries are there) nor discarded.
+    pub fn is_history(self) -> bool {
+        !self.merged_away && !self.discarded
+    }
+
+    /// Listed without asking for every incident: open, and part of the history.
+    pub fn is_listed(self) -> bool {
+        self.status == Status::Open && self.is_history()
+    }
+}
+
 impl Incident {
-    /// Whether this incident is part of the team's history, for search, "seen before"
-    /// and stats: not merged into another (its entries are there) nor discarded.
+    pub fn presence(&self) -> Presence {
+        Presence {
+            status: self.status(),
+            merged_away: self.merged_into().is_some(),
+            discarded: self.discarded().is_some(),
+        }
+    }
+
+    /// `Presence::is_history`.
     pub fn is_history(&self) -> bool {
-        self.merged_into().is_none() && self.discarded().is_none()
+        self.presence().is_history()
     }
 
     /// The incident this one was merged into, if it was: the first merge made, should
@@ -146,66 +181,11 @@ impl Incident {
             .filter(|mark| mark.mark == MarkKind::MergedIn)
     }
 
-    /// Whether it still takes entries and changes: not once merged away or discarded.
-    pub fn check_active(&self) -> Result<()> {
-        if let Some(merged) = self.merged_into() {
-            return Err(Error::MergedAway {
-                id: self.id.clone(),
-                into: merged.other().to_string(),
-            });
-        }
-        if self.discarded().is_some() {
-            return Err(Error::Discarded {
-                id: self.id.clone(),
-            });
-        }
-        Ok(())
-    }
-
     /// Retitles that came in with another incident's entries: they do not name this one.
     pub(super) fn merged_retitles(&self) -> HashSet<Uuid> {
         self.merged_in()
             .flat_map(|mark| mark.retitles.iter().copied())
             .collect()
-    }
-
-    /// Marks this incident as opened by mistake. Nothing is deleted.
-    pub fn discard(&mut self, stamp: Stamp, why: Option<String>) -> Result<()> {
-        if let Some(merged) = self.merged_into() {
-            return Err(Error::DiscardMerged {
-                id: self.id.clone(),
-                into: merged.other().to_string(),
-            });
-        }
-        if self.discarded().is_some() {
-            return Err(Error::AlreadyDiscarded {
-                id: self.id.clone(),
-            });
-        }
-        if let Some(why) = &why {
-            check_text(why)?;
-        }
-        self.marks
-            .push(Mark::new(MarkKind::Discarded, None, stamp, why));
-        Ok(())
-    }
-
-    /// Takes back a discard: the incident is as it was, open or closed.
-    pub fn restore(&mut self, stamp: Stamp) -> Result<()> {
-        if self.discarded().is_none() {
-            return Err(match self.merged_into() {
-                Some(merged) => Error::RestoreMerged {
-                    id: self.id.clone(),
-                    into: merged.other().to_string(),
-                },
-                None => Error::NotDiscarded {
-                    id: self.id.clone(),
-                },
-            });
-        }
-        self.marks
-            .push(Mark::new(MarkKind::Restored, None, stamp, None));
-        Ok(())
     }
 
     /// Merges `other`, the same outage opened as another incident, into this one: every
@@ -588,27 +568,27 @@ mod tests {
     }
 
     #[test]
-    fn a_discard_hides_nothing_of_the_log_and_a_restore_brings_back_the_status() {
-        let mut incident = diagnosis("oops", &[0]);
-        incident.close(stamp(2), None, None).expect("closes");
-        incident
-            .discard(stamp(3), Some("opened by mistake".into()))
-            .expect("discards");
-        assert!(matches!(
-            incident.accepts(Kind::Note),
-            Err(Error::Discarded { .. })
-        ));
-        assert!(matches!(
-            incident.discard(stamp(4), None),
-            Err(Error::AlreadyDiscarded { .. })
-        ));
-        incident.restore(stamp(5)).expect("restores");
-        assert_eq!(incident.status(), Status::Closed);
-        assert!(incident.accepts(Kind::Note).is_ok());
-        assert!(matches!(
-            incident.restore(stamp(6)),
-            Err(Error::NotDiscarded { .. })
-        ));
+    fn merged_away_or_discarded_is_neither_listed_nor_history() {
+        let presence = |status, merged_away, discarded| Presence {
+            status,
+            merged_away,
+            discarded,
+        };
+        assert!(presence(Status::Open, false, false).is_listed());
+        assert!(!presence(Status::Closed, false, false).is_listed());
+        assert!(presence(Status::Closed, false, false).is_history());
+        for (merged_away, discarded) in [(true, false), (false, true)] {
+            let away = presence(Status::Open, merged_away, discarded);
+            assert!(!away.is_listed() && !away.is_history());
+        }
+        let mut merged = opened("dns");
+        let mut survivor = opened("checkout");
+        assert!(merged.presence().is_listed());
+        survivor
+            .merge(&mut merged, stamp(5), Uuid::now_v7(), None)
+            .expect("merges");
+        assert_eq!(merged.presence(), presence(Status::Open, true, false));
+        assert!(survivor.is_history());
     }
 
     #[test]

@@ -13,8 +13,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::entry::{Body, CauseKind, Entry, Stage};
+use super::incident::{Change, Incident, Status, Transition};
 use super::label::{Kind, Label, LabelMap};
-use super::{Change, Incident, Status};
+use super::severity::Severity;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -39,52 +40,6 @@ pub struct Warning {
     pub message: String,
 }
 
-/// One duration of the response, in whole seconds, never negative. JSON shows only the
-/// number; `clamped` says the moment came on the other side of the opening (before it, or
-/// for detection after it), so the number is 0 and a report can say why. The JSON reader
-/// can derive the same fact from the entries' `current_at` and `opened_at`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Span {
-    pub seconds: i64,
-    #[serde(skip)]
-    pub clamped: bool,
-}
-
-impl Span {
-    /// From `from` to `to`, or 0 (clamped) when `to` comes first.
-    fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
-        let seconds = (to - from).num_seconds();
-        Span {
-            seconds: seconds.max(0),
-            clamped: seconds < 0,
-        }
-    }
-}
-
-/// How long the response took to reach each point, by the entries' current times; `None`
-/// until it happens. Detect, identify, mitigate and resolve are measured from the impact
-/// start (the earliest impact's start, else the earliest symptom; the opening when
-/// neither is known), the first hypothesis and the root cause from the opening. The only place any of these durations is computed: the JSON shows these
-/// numbers and the Markdown formats them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Metrics {
-    /// Time undetected: from the impact start to the opening.
-    pub time_to_detect: Option<Span>,
-    /// To the earliest hypothesis still standing or ruled out (not retracted).
-    pub time_to_first_hypothesis: Option<Span>,
-    /// To the first stage `identified` or later.
-    pub time_to_identify: Option<Span>,
-    /// To the moment the recorded root cause became known: the result that confirmed it
-    /// (`confirmed_by`), or, when no result did, when the cause was recorded. `None` while no
-    /// root cause is recorded, however many hypotheses are confirmed.
-    pub time_to_root_cause: Option<Span>,
-    /// To the first stage `mitigated` or later.
-    pub time_to_mitigate: Option<Span>,
-    /// To the close.
-    pub time_to_resolve: Option<Span>,
-}
-
 /// What a decision was made in: the log as it stood at the decision's (current) time,
 /// counting the entries that happened at or before it (at the same time: recorded before
 /// it), with every correction applied.
@@ -92,7 +47,7 @@ pub struct Metrics {
 pub struct Situation<'a> {
     pub decision: &'a Entry,
     pub at: DateTime<Utc>,
-    pub severity: Option<u8>,
+    pub severity: Option<Severity>,
     pub stage: Stage,
     /// Hypotheses proposed by then and not ruled out by then, in recording order.
     pub standing: Vec<&'a Entry>,
@@ -129,7 +84,7 @@ impl<'a> State<'a> {
                 state.amendments.entry(*target).or_default().push(entry.id);
             }
         }
-        // A retraction can itself be taken back (`undo` after a wrong `retract`): the
+        // A retraction can itself be taken back (an undo after a wrong retraction): the
         // latest word wins. Later entries are read first, so by the time a retraction is
         // read, whatever could take it back has been.
         for entry in incident.entries.iter().rev() {
@@ -338,9 +293,14 @@ impl<'a> State<'a> {
             .collect()
     }
 
-    /// The root cause as recorded: the hypothesis named at close, while it still stands.
-    /// A confirmed hypothesis is only confirmed, never the root cause, until one is named:
-    /// with two confirmed, choosing one is the responders' call, not the tool's.
+    /// The root cause as recorded: the first root cause recorded that still counts (its
+    /// hypothesis, if it names one), else, in a document written before causes were
+    /// entries, the hypothesis named at the close, while it still stands. A confirmed
+    /// hypothesis is only confirmed, never the root cause, until one is recorded: with two
+    /// confirmed, choosing one is the responders' call, not the tool's.
+    ///
+    /// The one rule for whether an incident has a root cause: the board, the reports,
+    /// statistics and "seen before" all ask here.
     pub fn root_cause(&self) -> Option<Label> {
         self.root_cause_entry()
             .map(|cause| match cause.body {
@@ -351,11 +311,28 @@ impl<'a> State<'a> {
                 _ => cause.id,
             })
             .or_else(|| {
-                // Documents written before causes were entries name it at the close only.
-                self.incident
-                    .named_root_cause()
+                self.named_at_close()
+                    .and_then(|close| close.root_cause)
                     .filter(|label| self.is_standing(*label))
             })
+    }
+
+    /// Whether a root cause is recorded (`root_cause`).
+    pub fn has_root_cause(&self) -> bool {
+        self.root_cause().is_some()
+    }
+
+    /// The close that named a root cause, in a document written before causes were
+    /// entries: the latest close that named one, while the incident is closed.
+    fn named_at_close(&self) -> Option<&'a Transition> {
+        if self.incident.status() != Status::Closed {
+            return None;
+        }
+        self.incident
+            .lifecycle
+            .iter()
+            .rev()
+            .find(|transition| transition.root_cause.is_some())
     }
 
     /// The first root cause recorded (as a root cause, or named at the close) that still
@@ -428,8 +405,8 @@ impl<'a> State<'a> {
         self.live(kind).max_by_key(|entry| self.at(entry))
     }
 
-    /// The current severity, 1 (most severe) to 5, if one was set.
-    pub fn severity(&self) -> Option<u8> {
+    /// The current severity, if one was set.
+    pub fn severity(&self) -> Option<Severity> {
         self.latest(Kind::Severity)
             .and_then(|entry| match entry.body {
                 Body::Severity { severity } => Some(severity),
@@ -439,7 +416,7 @@ impl<'a> State<'a> {
 
     /// The most severe (lowest) severity ever set and not retracted: what a postmortem
     /// reports, since an incident is as severe as it got, not as it ended.
-    pub fn peak_severity(&self) -> Option<u8> {
+    pub fn peak_severity(&self) -> Option<Severity> {
         self.live(Kind::Severity)
             .filter_map(|entry| match entry.body {
                 Body::Severity { severity } => Some(severity),
@@ -480,41 +457,9 @@ impl<'a> State<'a> {
         changes
     }
 
-    /// How long the incident has lasted: to its close, or so far at `now`.
-    pub fn elapsed(&self, now: DateTime<Utc>) -> i64 {
-        let end = self.incident.closed_at().unwrap_or(now);
-        Span::between(self.incident.opened_at, end).seconds
-    }
-
-    pub fn metrics(&self) -> Metrics {
-        let opened = self.incident.opened_at;
-        let since = |at: DateTime<Utc>| Span::between(opened, at);
-        // Detect, identify, mitigate and resolve count from when the users were hit.
-        let impact = self.impact_started_at().unwrap_or(opened);
-        let since_impact = |at: DateTime<Utc>| Span::between(impact, at);
-        let first_stage = |reached: Stage| {
-            self.live(Kind::Stage)
-                .filter(|entry| matches!(entry.body, Body::Stage { stage } if stage >= reached))
-                .map(|entry| self.at(entry))
-                .min()
-        };
-        Metrics {
-            time_to_detect: self
-                .impact_started_at()
-                .map(|started| Span::between(started, opened)),
-            time_to_first_hypothesis: self
-                .first(Kind::Hypothesis)
-                .map(|hypothesis| since(self.at(hypothesis))),
-            time_to_identify: first_stage(Stage::Identified).map(since_impact),
-            time_to_root_cause: self.root_cause_known_at().map(since),
-            time_to_mitigate: first_stage(Stage::Mitigated).map(since_impact),
-            time_to_resolve: self.incident.closed_at().map(since_impact),
-        }
-    }
-
-    /// When the recorded root cause became known: its confirming result, else the close
-    /// that named it.
-    fn root_cause_known_at(&self) -> Option<DateTime<Utc>> {
+    /// When the recorded root cause became known: its confirming result, else when it was
+    /// recorded (or the close that named it).
+    pub(super) fn root_cause_known_at(&self) -> Option<DateTime<Utc>> {
         if let Some(entry) = self.root_cause_entry() {
             return Some(self.cause_known_at(entry));
         }
@@ -522,12 +467,7 @@ impl<'a> State<'a> {
         if let Some(result) = self.confirmed_by(cause) {
             return Some(self.at(result));
         }
-        self.incident
-            .lifecycle
-            .iter()
-            .rev()
-            .find(|transition| transition.root_cause.is_some())
-            .map(|transition| transition.at)
+        self.named_at_close().map(|close| close.at)
     }
 
     /// The entries still counting, in order of current time (ties: recording order).
@@ -712,5 +652,72 @@ impl<'a> State<'a> {
             }
         }
         warnings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::*;
+    use crate::model::{Facts, Measure};
+
+    fn root_cause_recorded(incident: &Incident) -> (Option<Label>, bool, bool) {
+        let state = incident.state();
+        (
+            state.root_cause(),
+            state.has_root_cause(),
+            Facts::of(&state).root_cause_recorded,
+        )
+    }
+
+    #[test]
+    fn one_rule_says_whether_there_is_a_root_cause() {
+        let mut incident = incident();
+        incident
+            .record(new(hypothesis(), "pool exhausted"))
+            .unwrap();
+        let cause = Body::Cause {
+            cause: CauseKind::Root,
+            hypothesis: Some(label("H1")),
+        };
+        incident.record(new(cause, "pool exhausted")).unwrap();
+        assert_eq!(
+            root_cause_recorded(&incident),
+            (Some(label("H1")), true, true)
+        );
+
+        // Evidence that rules the hypothesis out takes the root cause with it, for the
+        // board and for statistics alike.
+        let test = Body::Test {
+            targets: vec![label("H1")],
+        };
+        incident.record(new(test, "watch the pool")).unwrap();
+        let result = Body::Result {
+            test: label("T1"),
+            rules_out: vec![label("H1")],
+            confirms: vec![],
+            run: None,
+        };
+        incident.record(new(result, "pool fine")).unwrap();
+        assert_eq!(root_cause_recorded(&incident), (None, false, false));
+    }
+
+    #[test]
+    fn a_root_cause_named_only_at_the_close_counts_while_closed() {
+        // A document written before causes were entries.
+        let mut incident = incident();
+        incident
+            .record(new(hypothesis(), "pool exhausted"))
+            .unwrap();
+        incident.close(stamp(30), None, None).unwrap();
+        incident.lifecycle[0].root_cause = Some(label("H1"));
+        assert_eq!(
+            root_cause_recorded(&incident),
+            (Some(label("H1")), true, true)
+        );
+        let metrics = incident.state().metrics();
+        assert_eq!(metrics.seconds()[Measure::RootCause], Some(30 * 60));
+        incident.reopen(stamp(40)).unwrap();
+        assert_eq!(root_cause_recorded(&incident), (None, false, false));
     }
 }

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::history::{Facts, Memory, Past};
-use super::{Incident, Stage, Status};
+use super::{Facts, Incident, Presence, Severity, Stage, Status};
+use crate::search::{Memory, Past};
 
 /// An incident as the list shows it: one row.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -20,9 +20,9 @@ pub struct Summary {
     pub opened_at: DateTime<Utc>,
     #[serde(deserialize_with = "super::utc::deserialize_option")]
     pub closed_at: Option<DateTime<Utc>>,
-    /// The current severity, 1 (most severe) to 5, and the most severe it reached.
-    pub severity: Option<u8>,
-    pub peak_severity: Option<u8>,
+    /// The current severity, and the most severe it reached.
+    pub severity: Option<Severity>,
+    pub peak_severity: Option<Severity>,
     pub stage: Stage,
     pub entries: usize,
     /// What the statistics count.
@@ -72,13 +72,22 @@ impl Summary {
         })
     }
 
-    /// `Incident::is_history`, for the summary of one: not merged away nor discarded.
-    pub fn is_history(&self) -> bool {
-        self.merged_into.is_none() && !self.discarded
+    /// Where the incident stands for the team, as its document would say.
+    pub fn presence(&self) -> Presence {
+        Presence {
+            status: self.status,
+            merged_away: self.merged_into.is_some(),
+            discarded: self.discarded,
+        }
     }
 
-    /// Whether the list shows it by default: open, neither merged away nor discarded.
+    /// `Presence::is_history`.
+    pub fn is_history(&self) -> bool {
+        self.presence().is_history()
+    }
+
+    /// `Presence::is_listed`.
     pub fn is_listed(&self) -> bool {
-        self.status == Status::Open && self.merged_into.is_none() && !self.discarded
+        self.presence().is_listed()
     }
 }

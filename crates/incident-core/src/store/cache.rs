@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::id;
 use crate::model::{Stage, Status, Summary, check_text};
 
-const LIST_CACHE_VERSION: u32 = 5;
+const LIST_CACHE_VERSION: u32 = 6;
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
 /// times, author and text fields alone take more).
@@ -42,7 +42,7 @@ fn could_describe(summary: &Summary, id: &str, key: &FileKey) -> bool {
         && year_ok(&summary.opened_at)
         && match (summary.severity, summary.peak_severity) {
             (None, None) => true,
-            (Some(now), Some(peak)) => (1..=5).contains(&now) && (1..=now).contains(&peak),
+            (Some(now), Some(peak)) => peak <= now,
             _ => false,
         }
         && (summary.status == Status::Open) != (summary.stage == Stage::Resolved && summary.closed_at.is_some())
@@ -55,7 +55,7 @@ fn could_describe(summary: &Summary, id: &str, key: &FileKey) -> bool {
         }
         && (summary.status == Status::Closed) == summary.memory.is_some()
         && summary.facts.hypotheses + summary.facts.tests <= summary.entries
-        && summary.facts.durations.iter().flatten().all(|seconds| *seconds >= 0)
+        && summary.facts.durations.iter().all(|(_, seconds)| *seconds >= 0)
 }
 
 /// What tells a document changed: a save replaces the file (new inode), and an edit in

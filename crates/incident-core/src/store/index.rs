@@ -1,5 +1,5 @@
 //! `<data dir>/search-index`: every incident's searchable text, folded into terms
-//! (`model::history::Folded`), keyed like the list cache by what tells its document
+//! (`search::Folded`), keyed like the list cache by what tells its document
 //! changed, so `search` reads one file instead of parsing thousands of documents. Never
 //! trusted over a document: an incident's folded text is used only for a document with
 //! the same inode, size, modification and change times, and what a search shows is read
@@ -20,7 +20,7 @@ use super::cache::FileKey;
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::history::Folded;
+use crate::search::Folded;
 
 const MAGIC: &[u8] = b"incident search index\n";
 const VERSION: u32 = 1;

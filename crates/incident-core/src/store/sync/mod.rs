@@ -425,7 +425,7 @@ impl Store {
                         .map(|received| received.incident.opened_by.clone());
                     let target = match other_here.filter(|id| !clashes(id)) {
                         Some(id) => id,
-                        None => next_free_id(&incident.id, &taken),
+                        None => id::next_free(&incident.id, |id| taken.contains(id)),
                     };
                     (target, by)
                 }
@@ -725,25 +725,6 @@ fn uuids(incident: &Incident) -> HashSet<Uuid> {
         .collect()
 }
 
-/// `<id>-2`, `-3`, …: the first that neither side uses. An id that is itself a
-/// suffixed sibling (`x-2`, with `x` taken) counts on from its base: `x-3`, not `x-2-2`.
-fn next_free_id(id: &str, taken: &HashSet<String>) -> String {
-    let base = id
-        .rsplit_once('-')
-        .filter(|(base, number)| {
-            number.parse::<u32>().is_ok_and(|number| number >= 2) && taken.contains(*base)
-        })
-        .map_or(id, |(base, _)| base);
-    (2u32..)
-        .map(|number| {
-            let suffix = format!("-{number}");
-            let keep = base.len().min(63 - suffix.len());
-            format!("{}{suffix}", base[..keep].trim_end_matches('-'))
-        })
-        .find(|candidate| !taken.contains(candidate) && id::is_valid(candidate))
-        .expect("some suffix is free")
-}
-
 /// What a received document must hold to beyond what a local file is checked for: it
 /// was written by a machine we do not control, so each entry and change is there once,
 /// and no text or name is larger than this build would ever record.
@@ -768,26 +749,26 @@ fn check_received(incident: &Incident) -> Result<()> {
             return Err(damaged("a merge or discard is there twice".into()));
         }
     }
+    let longer = |field: &str| damaged(format!("its `{field}` is longer than incident records"));
+    // Names by the model's own list of them; any other string is held to a text's limit.
+    if let Some((field, _)) = incident
+        .names()
+        .find(|(_, name)| name.len() > MAX_NAME_BYTES)
+    {
+        return Err(longer(field));
+    }
     let document = serde_json::to_value(incident).expect("an incident serializes");
     if let Some(field) = oversized(&document, None) {
-        return Err(damaged(format!(
-            "its {field} is longer than incident records"
-        )));
+        return Err(longer(&field));
     }
     Ok(())
 }
 
-/// The first field holding a string longer than any this build records: a name (who,
-/// an owner, a role) or else a text.
+/// The first field holding a string longer than any text this build records.
 fn oversized(value: &serde_json::Value, field: Option<&str>) -> Option<String> {
     match value {
         serde_json::Value::String(text) => {
-            let field = field.unwrap_or("text");
-            let limit = match field {
-                "by" | "opened_by" | "owner" | "holder" | "role" => MAX_NAME_BYTES,
-                _ => MAX_TEXT_BYTES,
-            };
-            (text.len() > limit).then(|| format!("`{field}`"))
+            (text.len() > MAX_TEXT_BYTES).then(|| field.unwrap_or("text").to_string())
         }
         serde_json::Value::Array(items) => items.iter().find_map(|item| oversized(item, field)),
         serde_json::Value::Object(fields) => fields

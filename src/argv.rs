@@ -532,6 +532,10 @@ pub fn normalize_words(root: &Command, words: Vec<Word>) -> Result<Vec<String>> 
     else {
         return Ok(values(words));
     };
+    // Its options are added when it is built (`cli::Deferred`): this one alone, here.
+    let mut subcommand = subcommand.clone();
+    subcommand.build();
+    let subcommand = &subcommand;
     // Only commands that take free text need their words sorted; the rest are clap's
     // alone, which keeps its suggestions (`--al`: did you mean `--all`?).
     let takes_text = subcommand
@@ -842,7 +846,8 @@ mod tests {
 
     #[test]
     fn what_an_option_takes_is_read_from_its_declaration() {
-        let root = Cli::command();
+        let mut root = Cli::command();
+        root.build();
         let spec = |command: &str, long: &str| {
             let sub = find_subcommand(&root, command).expect("a subcommand");
             let arg = sub
@@ -956,7 +961,10 @@ mod tests {
                 Some(_) => arg.value_name("RENAMED"),
                 None => arg,
             };
-            Cli::command()
+            // Built, so that every subcommand's options are there to rename.
+            let mut command = Cli::command();
+            command.build();
+            command
                 .mut_args(rename)
                 .mut_subcommands(move |command| command.mut_args(rename))
         };

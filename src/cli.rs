@@ -26,8 +26,7 @@ use incident_core::model::{CauseKind, Kind};
                   Example:\n  incident open Checkout returns 502s --severity 2",
     max_term_width = 100,
     infer_subcommands = true,
-    mut_args = declared,
-    mut_subcommands = |command: clap::Command| command.mut_args(declared)
+    mut_args = declared
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -152,86 +151,86 @@ fn declared(arg: Arg) -> Arg {
 pub enum Command {
     /// Open a new incident; it becomes the current one
     #[command(after_help = "Example:\n  incident open Checkout returns 502s --at 02:47")]
-    Open(OpenArgs),
+    Open(Deferred<OpenArgs>),
     /// Record a symptom: what is observed, where, how often, the impact. Facts only
     #[command(
         visible_aliases = ["s", "sym"],
         after_help = "Example:\n  incident symptom 5% of POST /checkout return 502 --at 02:41"
     )]
-    Symptom(TextArgs),
+    Symptom(Deferred<TextArgs>),
     /// Record a hypothesis: a plausible, testable explanation, however unlikely
     #[command(
         visible_aliases = ["h", "hyp"],
         after_help = "Example:\n  incident hypothesis DB connection pool exhausted --explains S1,S2"
     )]
-    Hypothesis(HypothesisArgs),
+    Hypothesis(Deferred<HypothesisArgs>),
     /// Record a test designed to rule hypotheses out; --run records its evidence too
     #[command(
         visible_alias = "t",
         after_help = "Examples:\n  incident test read pool gauges on db-1 --for H2\n  \
                       incident test is the API up --for H1 --run 'curl -sf https://api.example.com/health'"
     )]
-    Test(TestArgs),
+    Test(Deferred<TestArgs>),
     /// Record a test's result, ruling hypotheses out or confirming them
     #[command(
         visible_aliases = ["r", "res"],
         after_help = "Examples:\n  incident result T1 502s continue after rollback --rules-out\n  \
                       incident result T2 pool at 100/100 --confirms H2"
     )]
-    Result(ResultArgs),
+    Result(Deferred<ResultArgs>),
     /// Record a note on the timeline
     #[command(
         visible_alias = "n",
         after_help = "Example:\n  incident note paged the DBA --at 02:55"
     )]
-    Note(TextArgs),
+    Note(Deferred<TextArgs>),
     /// Record a follow-up action item, with its owner, due date and ticket
     #[command(
         visible_alias = "a",
         after_help = "Examples:\n  incident action alert on pool saturation --owner ben\n  \
                       incident action load-test the pool --due 2026-12-04 --link https://tracker.example.com/OPS-42"
     )]
-    Action(ActionArgs),
+    Action(Deferred<ActionArgs>),
     /// Mark action items done
     #[command(after_help = "Example:\n  incident done A1 A3 alert shipped in OPS-42")]
-    Done(DoneArgs),
+    Done(Deferred<DoneArgs>),
     /// Record who or what was affected and how much, and the impact window
     #[command(
         after_help = "Example:\n  incident impact 12% of EU checkouts failed, about 4,100 orders --from 02:41 --to 03:10"
     )]
-    Impact(ImpactArgs),
+    Impact(Deferred<ImpactArgs>),
     /// Record a cause: the trigger, a root cause, or a contributing factor (the default)
     #[command(
         after_help = "Examples:\n  incident cause config push lowered the pool size to 20 --trigger\n  \
                       incident cause pool size was not load tested --root --hypothesis H2\n  \
                       incident cause no alert on pool saturation --contributing"
     )]
-    Cause(CauseArgs),
+    Cause(Deferred<CauseArgs>),
     /// Record a lesson: what went well, what went wrong, where the team got lucky
     #[command(
         after_help = "Example:\n  incident lesson the runbook's rollback worked first time --went well"
     )]
-    Lesson(LessonArgs),
+    Lesson(Deferred<LessonArgs>),
     /// Correct an entry's text, time, owner or consequence; the original stays in the history
     #[command(
         after_help = "Examples:\n  incident amend S1 7% of POST /checkout return 502\n  \
                       incident amend A1 --owner ben\n  incident amend N2 --time 02:55"
     )]
-    Amend(AmendArgs),
+    Amend(Deferred<AmendArgs>),
     /// Correct the incident's title; the id stays
     #[command(after_help = "Example:\n  incident retitle Checkout returns 502s in EU only")]
-    Retitle(RetitleArgs),
+    Retitle(Deferred<RetitleArgs>),
     /// Take an entry back; it stays in the history, marked retracted
     #[command(after_help = "Example:\n  incident retract H3 --why duplicate of H1")]
-    Retract(RetractArgs),
+    Retract(Deferred<RetractArgs>),
     /// Take back the latest entry you recorded that still counts; it stays, marked retracted
     #[command(after_help = "Examples:\n  incident undo\n  incident undo --by ben")]
-    Undo(UndoArgs),
+    Undo(Deferred<UndoArgs>),
     /// Close the incident, with the resolution as text
     #[command(
         after_help = "Example:\n  incident close raised the pool size to 200 --root-cause H2"
     )]
-    Close(CloseArgs),
+    Close(Deferred<CloseArgs>),
     /// Open a closed incident again
     #[command(after_help = "Example:\n  incident reopen")]
     Reopen,
@@ -239,74 +238,74 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  incident merge dns-flapping-2 --why same outage, paged twice"
     )]
-    Merge(MergeArgs),
+    Merge(Deferred<MergeArgs>),
     /// Mark this incident opened by mistake: hidden from `list`, read-only, nothing deleted
     #[command(after_help = "Example:\n  incident discard --why opened in the wrong terminal")]
-    Discard(DiscardArgs),
+    Discard(Deferred<DiscardArgs>),
     /// Bring back a discarded incident, as it was
     #[command(after_help = "Example:\n  incident restore")]
-    Restore(RestoreArgs),
+    Restore(Deferred<RestoreArgs>),
     /// Make an incident the current one
     #[command(after_help = "Example:\n  incident use checkout")]
-    Use(UseArgs),
+    Use(Deferred<UseArgs>),
     /// List open incidents, newest first
     #[command(visible_alias = "ls", after_help = "Example:\n  incident list --all")]
-    List(ListArgs),
+    List(Deferred<ListArgs>),
     /// Show the board: symptoms, hypotheses, tests awaiting results, and warnings
     #[command(
         visible_aliases = ["st", "board"],
         after_help = "Examples:\n  incident status\n  incident status --format can | pbcopy"
     )]
-    Status(StatusArgs),
+    Status(Deferred<StatusArgs>),
     /// Show the latest entries in order of time, corrections included
     #[command(
         after_help = "Examples:\n  incident log\n  incident log -n 5\n  incident log --all | less -R"
     )]
-    Log(LogArgs),
+    Log(Deferred<LogArgs>),
     /// Show one entry in full: text, times, links, corrections, and what refers to it
     #[command(after_help = "Example:\n  incident show H2")]
-    Show(ShowArgs),
+    Show(Deferred<ShowArgs>),
     /// Set the severity: 1 (most severe) to 5
     #[command(after_help = "Example:\n  incident severity 2 checkout down for all EU customers")]
-    Severity(SeverityArgs),
+    Severity(Deferred<SeverityArgs>),
     /// Set the stage: investigating, identified, mitigated or resolved
     #[command(after_help = "Example:\n  incident stage mitigated traffic moved to eu-west-2")]
-    Stage(StageArgs),
+    Stage(Deferred<StageArgs>),
     /// Hand a role to someone: primary, secondary, commander, comms, scribe, escalation…
     #[command(after_help = "Example:\n  incident role comms Jane Doe")]
-    Role(RoleArgs),
+    Role(Deferred<RoleArgs>),
     /// Record an option for a decision, with its consequence
     #[command(
         visible_alias = "o",
         after_help = "Example:\n  incident option roll back to v41 --consequence lose the new checkout flow for a day"
     )]
-    Option(OptionArgs),
+    Option(Deferred<OptionArgs>),
     /// Record the option chosen, and why
     #[command(after_help = "Example:\n  incident decide O2 fastest safe path; v41 ran for weeks")]
-    Decide(DecideArgs),
+    Decide(Deferred<DecideArgs>),
     /// Print the post-incident report
     #[command(after_help = "Example:\n  incident report -o checkout-502s.md")]
-    Report(ReportArgs),
+    Report(Deferred<ReportArgs>),
     /// Share incidents through a git remote, show it, or stop sharing
     #[command(
         after_help = "Examples:\n  incident remote git@github.com:acme/incidents.git\n  incident remote\n  incident remote --remove"
     )]
-    Remote(RemoteArgs),
+    Remote(Deferred<RemoteArgs>),
     /// Send what was recorded here, receive what others recorded
     #[command(after_help = "Example:\n  incident sync")]
-    Sync(SyncArgs),
+    Sync(Deferred<SyncArgs>),
     /// Search every incident, open or closed: entries, titles and resolutions holding all
     /// the words, in any case and with or without accents, best matches first
     #[command(
         after_help = "Examples:\n  incident search pool exhausted\n  incident search cafe --json | jq '.[0]'"
     )]
-    Search(SearchArgs),
+    Search(Deferred<SearchArgs>),
     /// Figures across incidents: counts by severity and month, the median and p90 of time
     /// to detect, identify, mitigate and resolve, hypotheses and tests per incident
     #[command(
         after_help = "Examples:\n  incident stats\n  incident stats --since 2026-01-01 --format markdown"
     )]
-    Stats(StatsArgs),
+    Stats(Deferred<StatsArgs>),
     /// A prompt of its own: type commands without `incident`, and no shell reads them
     #[command(
         long_about = "A prompt of its own: type commands without `incident`, and no shell reads \
@@ -320,15 +319,15 @@ pub enum Command {
     Shell,
     /// Print a shell completion script
     #[command(after_help = "Example:\n  source <(incident completions bash)")]
-    Completions(CompletionsArgs),
+    Completions(Deferred<CompletionsArgs>),
     /// Print the man page, or a subcommand's
     #[command(
         after_help = "Examples:\n  incident man | man -l -\n  incident man symptom | man -l -"
     )]
-    Man(ManArgs),
+    Man(Deferred<ManArgs>),
     /// Labels and ids for shell completion
     #[command(name = "__complete", hide = true)]
-    Complete(CompleteArgs),
+    Complete(Deferred<CompleteArgs>),
 }
 
 /// When an entry happened and who recorded it.
@@ -983,5 +982,62 @@ mod tests {
             }
         }
         assert!(lists >= 4, "--for, --rules-out, --confirms, --explains");
+    }
+}
+
+/// A subcommand's arguments, added to clap's tree only when clap enters that subcommand:
+/// building every subcommand's options for a command line that runs one of them was the
+/// most of what `incident` did before its first line of work.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+fn deferred<T: Args>(command: clap::Command) -> clap::Command {
+    after_inherited(command, T::augment_args)
+}
+
+fn deferred_for_update<T: Args>(command: clap::Command) -> clap::Command {
+    after_inherited(command, T::augment_args_for_update)
+}
+
+/// The subcommand's own options, declared, before the global ones it inherited while it
+/// waited to be built: the order help and completion list them in.
+fn after_inherited(
+    command: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let inherited: Vec<clap::Id> = command
+        .get_arguments()
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    // The subcommand's own help, not the doc comment of the type of its options.
+    let about = command.get_about().cloned();
+    let long_about = command.get_long_about().cloned();
+    let command = augment(command)
+        .mut_args(declared)
+        .about(clap::builder::Resettable::from(about))
+        .long_about(clap::builder::Resettable::from(long_about));
+    // `mut_arg` takes an argument out and puts it back last.
+    inherited
+        .into_iter()
+        .fold(command, |command, id| command.mut_arg(id, |arg| arg))
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        command.defer(deferred::<T>)
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        command.defer(deferred_for_update::<T>)
+    }
+}
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
     }
 }

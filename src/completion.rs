@@ -67,7 +67,10 @@ pub fn complete_if_asked() {
 /// an alias would stand in for its command: the engine keeps one candidate per command.
 /// Each argument that takes labels or an incident completes them, as it declares.
 fn command_to_complete() -> Command {
-    let mut command = Cli::command()
+    // Built first: a subcommand's options are added when it is built (`cli::Deferred`).
+    let mut command = Cli::command();
+    command.build();
+    let mut command = command
         .mut_args(with_completer)
         .mut_subcommands(|subcommand| subcommand.mut_args(with_completer));
     for subcommand in command.get_subcommands_mut() {

@@ -51,6 +51,7 @@ pub fn spawn_background_sync(store: &Store, mut command: Command) -> Result<()> 
             Ok(())
         });
     }
+    crate::store::failpoint("background-sync-start");
     let mut child = command
         .spawn()
         .map_err(|source| Error::io(command.get_program(), source))?;

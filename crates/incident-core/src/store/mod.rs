@@ -161,8 +161,8 @@ impl Store {
 /// of a change of two incidents (a merge); in a sync `sync-after-fetch`,
 /// `sync-after-rename-save`, `sync-after-rename-current`, `sync-after-rename-remove`,
 /// `sync-before-push` and `sync-after-push`; `background-sync-start` as a recording
-/// command starts a background sync. `panic` panics before any work, to test that a bug
-/// still ends in one line.
+/// command starts a background sync; `search-index-read` once a search has read its
+/// index. `panic` panics before any work, to test that a bug still ends in one line.
 ///
 /// The line on stderr first lets a test tell this stop from any other.
 #[cfg(feature = "failpoints")]

@@ -10,6 +10,7 @@ pub mod error;
 pub mod id;
 pub mod model;
 pub mod sanitize;
+pub mod signals;
 pub mod store;
 
 pub use error::{Error, Result};

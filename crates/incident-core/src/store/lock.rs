@@ -21,6 +21,7 @@ use std::time::Duration;
 use super::atomic::{kind_name, not_regular};
 use crate::error::{Error, Result};
 use crate::sanitize;
+use crate::signals::{self, Signal};
 
 /// What is told, once, when a lock has been waited on for a second: a line naming who
 /// holds it, already escaped. `None` tells nothing.
@@ -68,7 +69,10 @@ pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> 
         Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
         Err(source) => return Err(Error::io(path, source)),
     }
-    let _signals = DefaultSignals::install();
+    let _signals = signals::Guard::install(
+        &[Signal::Interrupt, Signal::Terminate],
+        signals::Action::End,
+    );
     let (done, wait) = mpsc::channel::<()>();
     let device_inode = file.metadata().ok().map(|meta| (meta.dev(), meta.ino()));
     let id = id.to_string();
@@ -101,48 +105,6 @@ fn flock(file: &File, operation: libc::c_int) -> io::Result<()> {
         Ok(())
     } else {
         Err(io::Error::last_os_error())
-    }
-}
-
-/// SIGINT and SIGTERM with their default action, for as long as this lives; what was
-/// there before (a handler, or "ignored", which is kept) comes back on drop.
-struct DefaultSignals {
-    previous: Vec<(libc::c_int, libc::sigaction)>,
-}
-
-impl DefaultSignals {
-    fn install() -> DefaultSignals {
-        let mut previous = Vec::new();
-        for signal in [libc::SIGINT, libc::SIGTERM] {
-            // SAFETY: sigaction with zeroed (valid) structures; only the disposition of
-            // the two signals changes, and it is restored on drop.
-            unsafe {
-                let mut old: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0 {
-                    continue;
-                }
-                if old.sa_sigaction == libc::SIG_IGN || old.sa_sigaction == libc::SIG_DFL {
-                    continue;
-                }
-                let mut default: libc::sigaction = std::mem::zeroed();
-                default.sa_sigaction = libc::SIG_DFL;
-                if libc::sigaction(signal, &default, std::ptr::null_mut()) == 0 {
-                    previous.push((signal, old));
-                }
-            }
-        }
-        DefaultSignals { previous }
-    }
-}
-
-impl Drop for DefaultSignals {
-    fn drop(&mut self) {
-        for (signal, old) in &self.previous {
-            // SAFETY: restores the action read in `install`.
-            unsafe {
-                libc::sigaction(*signal, old, std::ptr::null_mut());
-            }
-        }
     }
 }
 

@@ -10,9 +10,8 @@
 //! only when the command returns, too late for someone staring at a stuck command, and
 //! the store itself never prints.
 
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::sync::mpsc;
@@ -54,20 +53,18 @@ pub(super) fn open(path: &Path) -> Result<File> {
 
 /// Takes the lock on `file` if it is free: `false` when another process holds it.
 pub(super) fn try_acquire(file: &File, path: &Path) -> Result<bool> {
-    match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
+    match file.try_lock() {
         Ok(()) => Ok(true),
-        Err(error) if error.kind() == io::ErrorKind::WouldBlock => Ok(false),
-        Err(source) => Err(Error::io(path, source)),
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(source)) => Err(Error::io(path, source)),
     }
 }
 
 /// Takes the exclusive lock on `file`, the lock of `id` (an incident, or the sync),
 /// waiting as long as it takes unless the user interrupts.
 pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> Result<()> {
-    match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
-        Ok(()) => return Ok(()),
-        Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-        Err(source) => return Err(Error::io(path, source)),
+    if try_acquire(file, path)? {
+        return Ok(());
     }
     let _signals = signals::Guard::install(
         &[Signal::Interrupt, Signal::Terminate],
@@ -89,7 +86,9 @@ pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> 
         }
     });
     let taken = loop {
-        match flock(file, libc::LOCK_EX) {
+        // A signal that some handler caught (SIGHUP during a test's command) cuts the
+        // wait short: wait again, the caller checks what the handler noted.
+        match file.lock() {
             Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
             other => break other,
         }
@@ -97,15 +96,6 @@ pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> 
     drop(done);
     let _ = notice.join();
     taken.map_err(|source| Error::io(path, source))
-}
-
-fn flock(file: &File, operation: libc::c_int) -> io::Result<()> {
-    // SAFETY: a valid open descriptor, for the duration of the call.
-    if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
 }
 
 /// `, held by pid 1234 (incident note)`, from the kernel's own table of locks, which

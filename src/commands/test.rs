@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
-use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -21,11 +20,17 @@ use crate::record::{self, Draft};
 use crate::ui::Ui;
 use incident_core::model::{Body, Kind, Label, Run, parse_labels};
 use incident_core::sanitize;
-use incident_core::signals::{self, Action, Signal};
+use incident_core::signals::{self, Action, Signal, kill_group};
+use rustix::event::{PollFd, PollFlags, Timespec};
 
 /// How much of the output is kept: the last lines, and at most so many bytes of them.
 const KEPT_LINES: usize = 50;
 const KEPT_BYTES: usize = 16 * 1024;
+/// How often the output reader looks up to see whether it should stop.
+const POLL_EVERY: Timespec = Timespec {
+    tv_sec: 0,
+    tv_nsec: 50_000_000,
+};
 
 pub fn run(context: &Context, ui: &mut Ui, args: TestArgs) -> Result<()> {
     // The incident is chosen now: a `use` in another terminal while the command runs
@@ -234,16 +239,11 @@ fn show_and_keep(mut reader: io::PipeReader, stop: &AtomicBool) -> Tail {
     let mut pending: Vec<u8> = Vec::new();
     let mut stderr = io::stderr();
     loop {
-        let mut ready = libc::pollfd {
-            fd: reader.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd for a descriptor we own, for the duration of the call.
-        let polled = unsafe { libc::poll(&mut ready, 1, 50) };
+        let mut ready = [PollFd::new(&reader, PollFlags::IN)];
+        let polled = rustix::event::poll(&mut ready, Some(&POLL_EVERY));
         // Nothing to read, or a signal cut the wait short (no SA_RESTART): never block in
         // read(2), which something outside the group could hold open for ever.
-        if polled <= 0 {
+        if !matches!(polled, Ok(ready) if ready > 0) {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
@@ -273,16 +273,6 @@ fn show_and_keep(mut reader: io::PipeReader, stop: &AtomicBool) -> Tail {
         let _ = stderr.write_all(sanitize::for_terminal(&shown).as_bytes());
     }
     tail
-}
-
-fn kill_group(process: u32) {
-    if let Ok(group) = libc::pid_t::try_from(process) {
-        // SAFETY: kill(2) with a negative pid signals that process group and touches no
-        // memory of ours; a group that is already gone just gives ESRCH.
-        unsafe {
-            libc::kill(-group, libc::SIGKILL);
-        }
-    }
 }
 
 /// The last bytes of the output, enough for the last lines within the byte limit.

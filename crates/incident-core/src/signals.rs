@@ -1,4 +1,5 @@
-//! Signals, for the few moments when what they do must change.
+//! Signals, for the few moments when what they do must change, and for stopping a process
+//! we started.
 //!
 //! One guard serves every change of what a signal does: a wait for a lock that Ctrl-C must
 //! still end, a command being run that Ctrl-C must stop without recording anything, a
@@ -7,7 +8,7 @@
 //! Ctrl-C. A signal the process was started with ignored (`nohup`) stays ignored.
 //!
 //! `sigaction(2)` has no safe wrapper (rustix offers none): it is called here and nowhere
-//! else.
+//! else. Sending a signal goes through rustix.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -119,4 +120,29 @@ impl Drop for Guard {
             }
         }
     }
+}
+
+/// Kills (SIGKILL) the process group that the process `leader`, started with
+/// `process_group(0)`, leads: it and whatever it started there. A group already gone is
+/// fine.
+pub fn kill_group(leader: u32) {
+    if let Some(group) = pid(leader) {
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
+}
+
+/// Kills (SIGKILL) one process we started and have not yet waited for.
+pub fn kill_process(process: u32) {
+    if let Some(process) = pid(process) {
+        let _ = rustix::process::kill_process(process, rustix::process::Signal::KILL);
+    }
+}
+
+/// A child's id as a pid: never 0 or negative (which would signal our own group, or
+/// every process), never 1.
+fn pid(process: u32) -> Option<rustix::process::Pid> {
+    i32::try_from(process)
+        .ok()
+        .filter(|raw| *raw > 1)
+        .and_then(rustix::process::Pid::from_raw)
 }

@@ -270,24 +270,14 @@ fn link_without_replacing(temp: &Path, path: &Path) -> io::Result<()> {
                 io::ErrorKind::Unsupported | io::ErrorKind::PermissionDenied
             ) || error.raw_os_error() == Some(libc::EXDEV) =>
         {
-            use std::os::unix::ffi::OsStrExt;
-            let from = std::ffi::CString::new(temp.as_os_str().as_bytes())?;
-            let to = std::ffi::CString::new(path.as_os_str().as_bytes())?;
-            // SAFETY: two NUL-terminated paths that outlive the call.
-            let renamed = unsafe {
-                libc::renameat2(
-                    libc::AT_FDCWD,
-                    from.as_ptr(),
-                    libc::AT_FDCWD,
-                    to.as_ptr(),
-                    libc::RENAME_NOREPLACE,
-                )
-            };
-            if renamed == 0 {
-                Ok(())
-            } else {
-                Err(io::Error::last_os_error())
-            }
+            rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                temp,
+                rustix::fs::CWD,
+                path,
+                rustix::fs::RenameFlags::NOREPLACE,
+            )
+            .map_err(io::Error::from)
         }
         other => other,
     }

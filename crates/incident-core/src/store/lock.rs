@@ -102,8 +102,7 @@ pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> 
 /// knows the holder whatever it is (another `incident`, `flock`, an editor) and never
 /// names one that is gone; empty when it cannot tell.
 fn holder_of((device, inode): (u64, u64)) -> Option<String> {
-    let major = ((device >> 32) & 0xffff_f000) | ((device >> 8) & 0xfff);
-    let minor = ((device >> 12) & 0xffff_ff00) | (device & 0xff);
+    let (major, minor) = (rustix::fs::major(device), rustix::fs::minor(device));
     let table = std::fs::read_to_string("/proc/locks").ok()?;
     let pid = table.lines().find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -112,8 +111,8 @@ fn holder_of((device, inode): (u64, u64)) -> Option<String> {
             return None;
         }
         let mut place = fields[5].split(':');
-        let found_major = u64::from_str_radix(place.next()?, 16).ok()?;
-        let found_minor = u64::from_str_radix(place.next()?, 16).ok()?;
+        let found_major = u32::from_str_radix(place.next()?, 16).ok()?;
+        let found_minor = u32::from_str_radix(place.next()?, 16).ok()?;
         let found_inode: u64 = place.next()?.parse().ok()?;
         (found_major == major && found_minor == minor && found_inode == inode)
             .then(|| fields[4].parse::<u32>().ok())

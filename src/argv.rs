@@ -468,18 +468,10 @@ fn nearest_option<'s>(name: &str, specs: &'s [Spec]) -> Option<&'s str> {
         .map(|(_, long)| long)
 }
 
+/// How many single-character edits turn `a` into `b` (Levenshtein): the one measure of how
+/// near a mistyped word is to a known one.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 /// Where the subcommand stands among `words` (program name first), past the top-level

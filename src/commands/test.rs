@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
-use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -21,10 +20,17 @@ use crate::record::{self, Draft};
 use crate::ui::Ui;
 use incident_core::model::{Body, Kind, Label, Run, parse_labels};
 use incident_core::sanitize;
+use incident_core::signals::{self, Action, Signal, kill_group};
+use rustix::event::{PollFd, PollFlags, Timespec};
 
 /// How much of the output is kept: the last lines, and at most so many bytes of them.
 const KEPT_LINES: usize = 50;
 const KEPT_BYTES: usize = 16 * 1024;
+/// How often the output reader looks up to see whether it should stop.
+const POLL_EVERY: Timespec = Timespec {
+    tv_sec: 0,
+    tv_nsec: 50_000_000,
+};
 
 pub fn run(context: &Context, ui: &mut Ui, args: TestArgs) -> Result<()> {
     // The incident is chosen now: a `use` in another terminal while the command runs
@@ -86,8 +92,13 @@ fn run_and_record(
         incident.expect_entry(*target, Some(Kind::Hypothesis))?;
     }
     // From here until the evidence is saved, Ctrl-C, SIGTERM and a closed terminal stop
-    // the command, and the evidence is not recorded: the user asked to stop.
-    let _signals = StopSignals::install();
+    // the command, and the evidence is not recorded: the user asked to stop. The command
+    // runs in its own process group, so the terminal's Ctrl-C (or its hangup) reaches only
+    // us, and we stop it. Not restarted: a wait they arrive in ends, to be noticed.
+    let _signals = signals::Guard::install(
+        &[Signal::Interrupt, Signal::Terminate, Signal::Hangup],
+        Action::Remember,
+    );
     let evidence = execute(command, Duration::from_secs(args.timeout))?;
     // The result is evidence from when the command finished, to the second.
     let finished = test_at
@@ -133,64 +144,9 @@ fn run_and_record(
     })
 }
 
-/// Set by SIGINT, SIGTERM or SIGHUP from the start of the command's run until its evidence
-/// is saved: the command lives in its own process group, so the terminal's Ctrl-C (or its
-/// hangup) reaches only us, and we stop it.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_stop_signal(_signal: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
-
+/// Whether SIGINT, SIGTERM or SIGHUP came since the command started to run.
 fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
-}
-
-/// The signals that stop a run, caught while it runs and its evidence is saved; the
-/// dispositions they had are restored when this is dropped, so a later wait never
-/// swallows Ctrl-C. A signal the caller ignores (`nohup`) stays ignored.
-struct StopSignals {
-    previous: Vec<(libc::c_int, libc::sigaction)>,
-}
-
-impl StopSignals {
-    fn install() -> StopSignals {
-        // A stop asked for during an earlier run (the prompt runs many) is not this one's.
-        INTERRUPTED.store(false, Ordering::SeqCst);
-        let mut previous = Vec::new();
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            // SAFETY: sigaction(2) with zeroed, then filled, structs we own; the handler
-            // only stores to an atomic, which is async-signal-safe. No SA_RESTART: a
-            // blocking flock(2) on the incident's lock returns EINTR, so the wait ends.
-            unsafe {
-                let mut old: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
-                    || old.sa_sigaction == libc::SIG_IGN
-                {
-                    continue;
-                }
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = on_stop_signal as *const () as libc::sighandler_t;
-                action.sa_flags = 0;
-                libc::sigemptyset(&mut action.sa_mask);
-                if libc::sigaction(signal, &action, &mut old) == 0 {
-                    previous.push((signal, old));
-                }
-            }
-        }
-        StopSignals { previous }
-    }
-}
-
-impl Drop for StopSignals {
-    fn drop(&mut self) {
-        for (signal, old) in &self.previous {
-            // SAFETY: restores a disposition sigaction(2) itself returned.
-            unsafe {
-                libc::sigaction(*signal, old, std::ptr::null_mut());
-            }
-        }
-    }
+    signals::caught()
 }
 
 /// Runs the command in its own process group with stdout and stderr on one pipe, so the
@@ -269,16 +225,11 @@ fn show_and_keep(mut reader: io::PipeReader, stop: &AtomicBool) -> Tail {
     let mut pending: Vec<u8> = Vec::new();
     let mut stderr = io::stderr();
     loop {
-        let mut ready = libc::pollfd {
-            fd: reader.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd for a descriptor we own, for the duration of the call.
-        let polled = unsafe { libc::poll(&mut ready, 1, 50) };
+        let mut ready = [PollFd::new(&reader, PollFlags::IN)];
+        let polled = rustix::event::poll(&mut ready, Some(&POLL_EVERY));
         // Nothing to read, or a signal cut the wait short (no SA_RESTART): never block in
         // read(2), which something outside the group could hold open for ever.
-        if polled <= 0 {
+        if !matches!(polled, Ok(ready) if ready > 0) {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
@@ -308,16 +259,6 @@ fn show_and_keep(mut reader: io::PipeReader, stop: &AtomicBool) -> Tail {
         let _ = stderr.write_all(sanitize::for_terminal(&shown).as_bytes());
     }
     tail
-}
-
-fn kill_group(process: u32) {
-    if let Ok(group) = libc::pid_t::try_from(process) {
-        // SAFETY: kill(2) with a negative pid signals that process group and touches no
-        // memory of ours; a group that is already gone just gives ESRCH.
-        unsafe {
-            libc::kill(-group, libc::SIGKILL);
-        }
-    }
 }
 
 /// The last bytes of the output, enough for the last lines within the byte limit.

@@ -26,6 +26,7 @@ use crate::input;
 use crate::render::prompt;
 use crate::ui::{ColorChoice, Ui};
 use incident_core::model::MAX_TEXT_BYTES;
+use incident_core::signals::{self, Action, Signal};
 
 use editor::{Editor, Typed};
 
@@ -52,7 +53,12 @@ fn at_terminal(inherited: &Inherited) -> Result<()> {
         "incident shell: commands without `incident`; `help` lists them, Tab completes, \
          Ctrl-D or `exit` leaves",
     );
-    let _ctrl_c = CtrlCSparesThePrompt::install();
+    // While the prompt is open, Ctrl-C during a command (the editor open, a lock awaited
+    // briefly, a board drawn) does not end the shell: the line editor reads Ctrl-C as a
+    // key, but between prompts the terminal sends SIGINT. `test --run` still stops the
+    // command it runs with it: its own handling stands in for this one while it runs.
+    // Restarted: no read or wait of a running command is cut short.
+    let _ctrl_c = signals::Guard::install(&[Signal::Interrupt], Action::Nothing);
     loop {
         let line = match editor.read(&prompt_now(global), &mut ui)? {
             Typed::Line(line) => line,
@@ -147,44 +153,4 @@ fn replay(inherited: &Inherited) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// While the prompt is open, Ctrl-C during a command (the editor open, a lock awaited
-/// briefly, a board drawn) does not end the shell: the line editor reads Ctrl-C as a key,
-/// but between prompts the terminal sends SIGINT. `test --run` still stops the command
-/// it runs with it: its own handler stands in for this one while it runs. SIGINT
-/// ignored by whoever started the shell stays ignored.
-struct CtrlCSparesThePrompt {
-    previous: Option<libc::sigaction>,
-}
-
-extern "C" fn spare_the_prompt(_signal: libc::c_int) {}
-
-impl CtrlCSparesThePrompt {
-    fn install() -> CtrlCSparesThePrompt {
-        // SAFETY: sigaction(2) with zeroed, then filled, structs we own; the handler does
-        // nothing. SA_RESTART: no read or wait of a running command is cut short.
-        let previous = unsafe {
-            let mut old: libc::sigaction = std::mem::zeroed();
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = spare_the_prompt as *const () as libc::sighandler_t;
-            action.sa_flags = libc::SA_RESTART;
-            libc::sigemptyset(&mut action.sa_mask);
-            let ignored = libc::sigaction(libc::SIGINT, std::ptr::null(), &mut old) != 0
-                || old.sa_sigaction == libc::SIG_IGN;
-            (!ignored && libc::sigaction(libc::SIGINT, &action, &mut old) == 0).then_some(old)
-        };
-        CtrlCSparesThePrompt { previous }
-    }
-}
-
-impl Drop for CtrlCSparesThePrompt {
-    fn drop(&mut self) {
-        if let Some(previous) = &self.previous {
-            // SAFETY: restores the disposition sigaction(2) itself returned.
-            unsafe {
-                libc::sigaction(libc::SIGINT, previous, std::ptr::null_mut());
-            }
-        }
-    }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::env::{TestEnv, entry, labels};
-use crate::sync::{Remote, assert_converged, machine};
+use crate::sync::{Remote, assert_converged, killed_at, machine, paused_at, waiting_for_a_lock};
 
 /// Checkout, as ana saw it: a symptom, two hypotheses, a test that confirmed one.
 fn checkout(env: &TestEnv) -> String {
@@ -857,63 +857,89 @@ fn a_merge_made_before_a_sync_renames_its_survivor_follows_the_new_id() {
     assert_converged(&[&alice, &bob], &resolver);
 }
 
+/// A responder notes into the other incident while it is being merged. The merge is
+/// killed at each step of its two saves (the survivor's, then the other's mark), the
+/// responder's note comes in then, and the merge is made again: every note that was
+/// recorded is in the survivor once, and kept where it was recorded; a note after the
+/// other's mark landed is refused, and so is every note once the merge is made.
 #[test]
 fn entries_recorded_into_the_other_incident_while_it_is_merged_are_never_lost() {
-    let env = TestEnv::new();
-    let survivor = env.quiet(&["open", "Checkout returns 502s"]);
-    let other = env.quiet(&["open", "Payments errors"]);
-    // Four responders keep noting into the other incident until it refuses them, which
-    // happens long before they run out of steps.
-    let writers: Vec<_> = (0..4)
-        .map(|writer| {
-            env.shell(&format!(
-                "for step in $(seq 1 1000); do \
-                   \"$BIN\" -i {other} -q note w{writer} s$step || exit 0; \
-                 done"
-            ))
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("bash starts")
-        })
-        .collect();
-    std::thread::sleep(Duration::from_millis(150));
-    let merge = env.run(&["-i", &survivor, "-q", "merge", &other]);
-    assert_eq!(merge.code, 0, "{}", merge.stderr);
-    let merged = report(&env, &survivor);
-    let texts: BTreeSet<&str> = merged["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .map(|entry| entry["text"].as_str().expect("a text"))
-        .collect();
-    let kept = report(&env, &other);
-    let mut late = 0;
-    for (writer, child) in writers.into_iter().enumerate() {
-        let out = child.wait_with_output().expect("the writer ends");
-        let printed = String::from_utf8(out.stdout)
-            .expect("UTF-8")
-            .lines()
-            .count();
-        assert!(
-            printed < 1000,
-            "writer {writer} was refused once the merge was made"
+    for step in [
+        "after-temp-write",
+        "before-rename",
+        "after-rename",
+        "between-saves",
+        "after-temp-write:2",
+        "before-rename:2",
+        "after-rename:2",
+    ] {
+        let mut env = TestEnv::new();
+        let survivor = env.quiet(&["open", "Checkout returns 502s"]);
+        let other = env.quiet(&["open", "Payments errors"]);
+        env.quiet(&["-i", &other, "note", "before the merge"]);
+        killed_at(&mut env, &["-i", &survivor, "merge", &other], step);
+        let late = format!("after the merge was killed {step}");
+        let out = env.run(&["-i", &other, "-q", "note", &late]);
+        let marked = step == "after-rename:2";
+        assert_eq!(
+            out.code,
+            if marked { 1 } else { 0 },
+            "{step}: {}",
+            out.stderr
         );
-        for step in 1..=printed {
-            let text = format!("w{writer} s{step}");
-            let in_other = kept["entries"]
+        assert_eq!(env.quiet(&["-i", &survivor, "merge", &other]), survivor);
+        let refused = env.fails(&["-i", &other, "note", "after the merge"], 1);
+        assert!(
+            refused.contains(&format!("merged into {survivor}")),
+            "{refused}"
+        );
+
+        let recorded: Vec<&str> = if marked {
+            vec!["before the merge"]
+        } else {
+            vec!["before the merge", late.as_str()]
+        };
+        let texts = |report: &Value| -> Vec<String> {
+            report["entries"]
                 .as_array()
                 .expect("entries")
                 .iter()
-                .any(|entry| entry["text"] == text.as_str());
-            assert!(in_other, "{text} is kept where it was recorded");
-            if !texts.contains(text.as_str()) {
-                late += 1;
-            }
-        }
+                .map(|entry| entry["text"].as_str().expect("a text").to_string())
+                .collect()
+        };
+        assert_eq!(texts(&report(&env, &survivor)), recorded, "killed {step}");
+        assert_eq!(texts(&report(&env, &other)), recorded, "killed {step}");
+        assert_eq!(report(&env, &other)["merged_into"], survivor.as_str());
     }
-    // A note recorded after the merge could only have been refused: none is missing.
-    assert_eq!(late, 0, "notes printed as recorded but not in the survivor");
-    assert_eq!(kept["merged_into"], survivor.as_str());
+}
+
+/// A note into the other incident that comes while the merge is between its two saves
+/// waits for the merge, which holds both incidents' locks across both saves, and is then
+/// refused: nothing lands in the other incident once its entries were copied.
+#[test]
+fn a_note_that_comes_while_a_merge_is_half_saved_waits_then_is_refused() {
+    let env = TestEnv::new();
+    let survivor = env.quiet(&["open", "Checkout returns 502s"]);
+    let other = env.quiet(&["open", "Payments errors"]);
+    env.quiet(&["-i", &other, "note", "before the merge"]);
+    let merge = paused_at(
+        &env,
+        &["-i", &survivor, "-q", "merge", &other],
+        "between-saves",
+    );
+    let note = waiting_for_a_lock(&env, &["-i", &other, "-q", "note", "during the merge"]);
+    let merged = merge.finish();
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    let note = note.finish();
+    assert_eq!(note.code, 1, "{}", note.stderr);
+    assert!(
+        note.stderr.contains(&format!("merged into {survivor}")),
+        "{}",
+        note.stderr
+    );
+    for id in [&survivor, &other] {
+        assert_eq!(labels(&report(&env, id)), ["N1"], "{id}");
+    }
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use crate::env::TestEnv;
+use crate::sync::paused_at;
 
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -162,4 +163,63 @@ fn the_list_cache_is_never_trusted_over_the_documents() {
     std::fs::remove_file(env.document_path("2026-11-21-second")).unwrap();
     std::fs::write(env.data_dir().join("list-cache.json"), "{garbage").unwrap();
     assert_eq!(env.ok(&["list", "--all", "-q"]), format!("{first}\n"));
+}
+
+/// Something cuts the search index short in place (an editor saving over it, `: >` in a
+/// shell, a disk repair): the same file, shorter. A search never dies of it, as it would
+/// of SIGBUS reading a mapped file whose end is gone: it takes the short file for no
+/// index, finds what it found before, and writes the index whole again.
+#[test]
+fn a_search_index_cut_short_in_place_is_rebuilt_never_a_crash() {
+    let env = TestEnv::new();
+    env.open("Redis evictions");
+    env.quiet(&["symptom", "redis evicting keys under memory pressure"]);
+    env.open("Checkout 502s");
+    env.quiet(&["hypothesis", "redis timeouts from the checkout pods"]);
+    let before = env.ok(&["search", "redis"]);
+    let index = env.data_dir().join("search-index");
+    let whole = std::fs::metadata(&index).unwrap().len();
+    assert!(whole > 100, "the search wrote its index");
+    for kept in [0, 10, whole / 2, whole - 1] {
+        std::fs::File::options()
+            .write(true)
+            .open(&index)
+            .unwrap()
+            .set_len(kept)
+            .unwrap();
+        let out = env.run(&["search", "redis"]);
+        assert_eq!(
+            out.code, 0,
+            "cut to {kept} bytes, the search failed or died (-1 is a signal): {}",
+            out.stderr
+        );
+        assert_eq!(out.stdout, before, "cut to {kept} bytes");
+        assert_eq!(out.stderr, "", "cut to {kept} bytes");
+        assert_eq!(std::fs::metadata(&index).unwrap().len(), whole);
+    }
+}
+
+/// The moment that killed `search` with SIGBUS when it mapped its index: the index cut
+/// short in place after the search opened it and before it read what it held.
+#[test]
+fn a_search_index_cut_short_while_a_search_reads_it_never_kills_the_search() {
+    let env = TestEnv::new();
+    env.open("Redis evictions");
+    env.quiet(&["symptom", "redis evicting keys under memory pressure"]);
+    let before = env.ok(&["search", "redis"]);
+    let index = env.data_dir().join("search-index");
+    let search = paused_at(&env, &["search", "redis"], "search-index-read");
+    std::fs::File::options()
+        .write(true)
+        .open(&index)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    let out = search.finish();
+    assert_eq!(out.code, 0, "-1 is a signal: {}", out.stderr);
+    assert_eq!(out.stdout, before);
+    assert_eq!(out.stderr, "");
+    // The next search finds the index empty and writes it whole again.
+    assert_eq!(env.ok(&["search", "redis"]), before);
+    assert!(std::fs::metadata(&index).unwrap().len() > 0);
 }

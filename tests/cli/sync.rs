@@ -2,14 +2,15 @@
 //! clashing labels, the same title opened twice, many machines at once, kills mid-sync,
 //! an unreachable remote and a hostile push.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::env::{TestEnv, entry, labels, require_tool};
+use crate::env::{Output, TestEnv, entry, labels, require_tool};
 
 /// A bare repository in a temp dir: the team's remote.
 pub struct Remote {
@@ -74,6 +75,92 @@ fn git_output(dir: &Path, args: &[&str]) -> String {
         .expect("git runs");
     assert!(out.status.success(), "git {args:?} failed");
     String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Runs `incident ARGS` with the failpoint `step` (`before-rename`, `before-rename:2`),
+/// which must kill it there: a kill at a chosen instant, never by chance.
+#[track_caller]
+pub fn killed_at(env: &mut TestEnv, args: &[&str], step: &str) {
+    env.set_var("INCIDENT_FAILPOINT", step);
+    let out = env.run(args);
+    env.set_var("INCIDENT_FAILPOINT", "none");
+    let nth = nth(step);
+    assert!(
+        out.code == -1
+            && out
+                .stderr
+                .ends_with(&format!("failpoint {nth}: aborting\n")),
+        "`incident {}` was not killed at {nth} (exit {}):\n{}",
+        args.join(" "),
+        out.code,
+        out.stderr
+    );
+}
+
+/// `step`, or `step:1` for the first time it is reached: as a failpoint names itself.
+fn nth(step: &str) -> String {
+    if step.contains(':') {
+        step.to_string()
+    } else {
+        format!("{step}:1")
+    }
+}
+
+/// A command started in the background, at a known point: stopped at a failpoint, or
+/// waiting for a lock.
+pub struct Started {
+    child: Child,
+    stderr: BufReader<ChildStderr>,
+}
+
+impl Started {
+    /// Lets it go on (a failpoint's pause ends when standard input closes), to its end.
+    pub fn finish(mut self) -> Output {
+        drop(self.child.stdin.take());
+        let mut stderr = String::new();
+        self.stderr
+            .read_to_string(&mut stderr)
+            .expect("stderr is UTF-8");
+        let out = self.child.wait_with_output().expect("it ends");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr,
+        }
+    }
+}
+
+#[track_caller]
+fn start(mut command: std::process::Command, first_line: &str) -> Started {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("stderr is UTF-8");
+    assert!(
+        line.starts_with(first_line),
+        "expected {first_line:?} first on stderr, got {line:?}"
+    );
+    Started { child, stderr }
+}
+
+/// Starts `incident ARGS` and returns once it has stopped at the failpoint `step`, where
+/// it waits until `finish`: the moment to change something under it.
+#[track_caller]
+pub fn paused_at(env: &TestEnv, args: &[&str], step: &str) -> Started {
+    let mut command = env.process(args);
+    command.env("INCIDENT_FAILPOINT", format!("{step}:pause"));
+    start(command, &format!("failpoint {}: paused\n", nth(step)))
+}
+
+/// Starts `incident ARGS` and returns once it says it is waiting for a lock.
+#[track_caller]
+pub fn waiting_for_a_lock(env: &TestEnv, args: &[&str]) -> Started {
+    start(env.process(args), "waiting for the lock of ")
 }
 
 /// A responder's laptop: its own data directory, sharing through `remote`, with no git
@@ -352,49 +439,54 @@ fn eight_machines_recording_and_syncing_at_once_all_succeed_and_converge() {
     assert_eq!(texts, expected, "every note once");
 }
 
+/// Bob's sync is killed at each step where a kill could cost something: with the fetch
+/// done, while the joined document (Alice's entries, Bob's relabeled) is being saved,
+/// just before the push, and with the push landed but not yet noted. Alice goes on
+/// meanwhile. Nothing is lost or doubled, and the next syncs converge.
 #[test]
-fn a_sync_killed_at_any_instant_loses_nothing_and_the_next_one_completes() {
+fn a_sync_killed_at_each_step_loses_nothing_and_the_next_one_completes() {
     let remote = Remote::new();
     let alice = machine(&remote, "alice");
-    let bob = machine(&remote, "bob");
+    let mut bob = machine(&remote, "bob");
     let id = alice.open("Cache stampede");
     alice.ok(&["sync"]);
     bob.ok(&["sync"]);
     bob.ok(&["use", &id]);
-    for round in 0..12u64 {
-        alice.quiet(&["note", &format!("alice {round}")]);
-        bob.quiet(&["note", &format!("bob {round}")]);
-        bob.quiet(&["hypothesis", &format!("bob's idea {round}")]);
-        // Bob's sync dies at a different point each round: during the fetch, the
-        // join, the local saves, the push.
-        let mut sync = bob.process(&["sync"]);
-        let mut child = sync
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("sync starts");
-        std::thread::sleep(Duration::from_millis(3 + round * 7));
-        let _ = child.kill();
-        let _ = child.wait();
+    let steps = [
+        "sync-after-fetch",
+        "after-temp-write",
+        "before-rename",
+        "after-rename",
+        "sync-before-push",
+        "sync-after-push",
+    ];
+    let mut texts = Vec::new();
+    for step in steps {
+        // Alice's entry reaches the remote first, so Bob's sync has a document to save.
+        let alices = format!("alice before bob's sync killed {step}");
+        alice.quiet(&["note", &alices]);
         alice.ok(&["sync"]);
+        let bobs = format!("bob before his sync killed {step}");
+        bob.quiet(&["note", &bobs]);
+        let idea = format!("bob's idea before {step}");
+        bob.quiet(&["hypothesis", &idea]);
+        killed_at(&mut bob, &["sync"], step);
+        let after = format!("alice after bob's sync killed {step}");
+        alice.quiet(&["note", &after]);
+        alice.ok(&["sync"]);
+        texts.extend([alices, bobs, idea, after]);
     }
     bob.ok(&["sync"]);
     alice.ok(&["sync"]);
     let report = assert_converged(&[&alice, &bob], &id);
-    for round in 0..12 {
-        for text in [
-            format!("alice {round}"),
-            format!("bob {round}"),
-            format!("bob's idea {round}"),
-        ] {
-            let found = report["entries"]
-                .as_array()
-                .expect("entries")
-                .iter()
-                .filter(|entry| entry["text"] == text.as_str())
-                .count();
-            assert_eq!(found, 1, "{text:?} is there {found} times");
-        }
+    for text in texts {
+        let found = report["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|entry| entry["text"] == text.as_str())
+            .count();
+        assert_eq!(found, 1, "{text:?} is there {found} times");
     }
 }
 
@@ -633,16 +725,24 @@ fn a_recording_command_returns_before_a_slow_remote_answers_and_the_entry_arrive
     assert!(log.contains(&format!("{id}: sent 1")), "{log}");
 }
 
+/// With `INCIDENT_SYNC=off` a recording command starts no sync: the failpoint where a
+/// background sync starts would kill it, and does once sharing is on again.
 #[test]
 fn incident_sync_off_keeps_a_recording_command_to_itself() {
     let remote = Remote::new();
-    let alice = machine(&remote, "alice");
+    let mut alice = machine(&remote, "alice");
     alice.open("Cron storm");
     alice.ok(&["sync"]);
+    alice.set_var("INCIDENT_FAILPOINT", "background-sync-start");
     alice.quiet(&["note", "disabled the job"]);
-    std::thread::sleep(Duration::from_millis(500));
     assert_eq!(remote.commits(), 1);
     assert!(!alice.data_dir().join("sync/log").exists());
+    alice.set_var("INCIDENT_SYNC", "on");
+    killed_at(
+        &mut alice,
+        &["note", "re-enabled the job"],
+        "background-sync-start",
+    );
 }
 
 #[test]
@@ -735,41 +835,55 @@ fn a_remote_copy_that_rewrites_a_shared_entry_is_refused_and_the_local_log_kept(
     assert!(board.contains("1 entry not yet sent"), "{board}");
 }
 
-/// Bob records note after note while a sync renames his incident, whose id Alice took
-/// first: every note whose label was printed is kept, once.
+/// Bob's incident is renamed by a sync, since Alice took its id first, and the sync is
+/// killed at each step of the rename: the renamed copy being written, written, the
+/// current pointer moved, the old document removed. Bob records on each time, and the
+/// next sync finishes the rename: every note Bob was told was recorded is kept, once.
 #[test]
 fn entries_recorded_while_a_sync_renames_the_incident_are_never_lost() {
-    let remote = Remote::new();
-    let alice = machine(&remote, "alice");
-    let bob = machine(&remote, "bob");
-    alice.open("Race");
-    alice.ok(&["sync"]);
-    bob.open("Race");
-    let notes = bob
-        .shell(
-            "for i in $(seq 40); do \"$BIN\" -q note txt-$i >/dev/null 2>&1 && echo \"txt-$i\"; done",
-        )
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the notes run");
-    std::thread::sleep(Duration::from_millis(60));
-    bob.ok(&["sync"]);
-    let printed = notes.wait_with_output().expect("the notes end");
-    let printed = String::from_utf8(printed.stdout).expect("UTF-8");
-    bob.ok(&["sync"]);
-    let mut kept = Vec::new();
-    for item in bob.json(&["list", "--all"]).as_array().expect("a list") {
-        let id = item["incident"].as_str().expect("an id");
-        let report: Value = serde_json::from_str(&report_json(&bob, id)).expect("a JSON report");
-        for entry in report["entries"].as_array().expect("entries") {
-            kept.push(entry["text"].as_str().expect("text").to_string());
-        }
-    }
-    for text in printed.lines() {
+    for step in [
+        "after-temp-write",
+        "before-rename",
+        "after-rename",
+        "sync-after-rename-save",
+        "sync-after-rename-current",
+        "sync-after-rename-remove",
+    ] {
+        let remote = Remote::new();
+        let alice = machine(&remote, "alice");
+        let mut bob = machine(&remote, "bob");
+        let id = alice.open("Race");
+        alice.ok(&["sync"]);
+        bob.open("Race");
+        let texts = [
+            format!("before the sync killed {step}"),
+            format!("after the sync killed {step}"),
+            format!("after the next sync, {step}"),
+        ];
+        bob.quiet(&["note", &texts[0]]);
+        killed_at(&mut bob, &["sync"], step);
+        bob.quiet(&["note", &texts[1]]);
+        bob.ok(&["sync"]);
+        bob.quiet(&["note", &texts[2]]);
+        bob.ok(&["sync"]);
+        alice.ok(&["sync"]);
+        let renamed = format!("{id}-2");
         assert_eq!(
-            kept.iter().filter(|kept| *kept == text).count(),
-            1,
-            "{text} was printed as recorded: {kept:?}"
+            bob.ok(&["list", "--all", "-q"]),
+            format!("{renamed}\n{id}\n"),
+            "killed {step}"
+        );
+        let report = assert_converged(&[&alice, &bob], &renamed);
+        let kept: Vec<&str> = report["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|entry| entry["text"].as_str().expect("text"))
+            .collect();
+        assert_eq!(kept, texts, "killed {step}");
+        assert_eq!(
+            labels(&assert_converged(&[&alice, &bob], &id)),
+            [] as [&str; 0]
         );
     }
 }

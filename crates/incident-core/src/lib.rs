@@ -14,6 +14,7 @@ pub mod model;
 pub mod sanitize;
 pub mod search;
 pub mod sharing;
+pub mod signals;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -132,79 +132,6 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// A file of ours mapped into memory, read-only: for the search index, tens of MB that a
-/// read would copy and a fresh buffer would zero first. Opened and checked as
-/// `read_regular` does.
-///
-/// A mapping reads the file as it is on disk, so a file truncated while mapped would fault
-/// on access. Every file of ours is replaced by renaming a new one over it
-/// (`AtomicWrite`), never truncated in place, so the mapped inode stays whole for as long
-/// as it is mapped.
-pub struct Mapped {
-    start: *const u8,
-    len: usize,
-}
-
-// SAFETY: a read-only mapping owned by one value; nothing writes through it.
-unsafe impl Send for Mapped {}
-unsafe impl Sync for Mapped {}
-
-impl Mapped {
-    pub fn empty() -> Mapped {
-        Mapped {
-            start: std::ptr::NonNull::<u8>::dangling().as_ptr(),
-            len: 0,
-        }
-    }
-}
-
-impl std::ops::Deref for Mapped {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        // SAFETY: `start` is a live read-only mapping of `len` bytes (or dangling with
-        // `len` 0), unmapped only on drop.
-        unsafe { std::slice::from_raw_parts(self.start, self.len) }
-    }
-}
-
-impl Drop for Mapped {
-    fn drop(&mut self) {
-        if self.len > 0 {
-            // SAFETY: the mapping made in `map_regular`, unmapped once.
-            unsafe {
-                libc::munmap(self.start as *mut libc::c_void, self.len);
-            }
-        }
-    }
-}
-
-pub fn map_regular(path: &Path, limit: u64) -> Result<Mapped> {
-    use std::os::fd::AsRawFd;
-    let (file, len) = open_regular(path, limit)?;
-    if len == 0 {
-        return Ok(Mapped::empty());
-    }
-    // SAFETY: a read-only private mapping of an open regular file, of its size.
-    let start = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ,
-            libc::MAP_PRIVATE,
-            file.as_raw_fd(),
-            0,
-        )
-    };
-    if start == libc::MAP_FAILED {
-        return Err(Error::io(path, std::io::Error::last_os_error()));
-    }
-    Ok(Mapped {
-        start: start as *const u8,
-        len,
-    })
-}
-
 /// Opens a file of ours for reading: only a regular file, without following a symlink or
 /// blocking, checked on the open file itself, and no larger than `limit`. Returns it with
 /// its length.
@@ -343,24 +270,14 @@ fn link_without_replacing(temp: &Path, path: &Path) -> io::Result<()> {
                 io::ErrorKind::Unsupported | io::ErrorKind::PermissionDenied
             ) || error.raw_os_error() == Some(libc::EXDEV) =>
         {
-            use std::os::unix::ffi::OsStrExt;
-            let from = std::ffi::CString::new(temp.as_os_str().as_bytes())?;
-            let to = std::ffi::CString::new(path.as_os_str().as_bytes())?;
-            // SAFETY: two NUL-terminated paths that outlive the call.
-            let renamed = unsafe {
-                libc::renameat2(
-                    libc::AT_FDCWD,
-                    from.as_ptr(),
-                    libc::AT_FDCWD,
-                    to.as_ptr(),
-                    libc::RENAME_NOREPLACE,
-                )
-            };
-            if renamed == 0 {
-                Ok(())
-            } else {
-                Err(io::Error::last_os_error())
-            }
+            rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                temp,
+                rustix::fs::CWD,
+                path,
+                rustix::fs::RenameFlags::NOREPLACE,
+            )
+            .map_err(io::Error::from)
         }
         other => other,
     }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::Store;
 use super::atomic::kind_name;
+use crate::signals;
 
 /// The longest a hook may take, as the contract says.
 pub const HOOK_SECONDS: u64 = 10;
@@ -137,7 +138,7 @@ fn run(path: PathBuf, id: &str, event: &str, input: &str, limit: Duration) -> io
     };
     // Whatever it left running in its group goes too, so that nothing holds the output
     // pipe open; something that left the group may, so reading stops shortly after.
-    kill_group(child.id());
+    signals::kill_group(child.id());
     let _ = child.wait();
     let deadline = Instant::now() + Duration::from_millis(200);
     while !reading.is_finished() && Instant::now() < deadline {
@@ -170,15 +171,5 @@ fn seconds(limit: Duration) -> String {
         format!("{seconds:.0}s")
     } else {
         format!("{seconds}s")
-    }
-}
-
-fn kill_group(process: u32) {
-    if let Ok(group) = libc::pid_t::try_from(process) {
-        // SAFETY: kill(2) on a process group touches no memory of ours; a group already
-        // gone gives ESRCH, which is fine.
-        unsafe {
-            libc::kill(-group, libc::SIGKILL);
-        }
     }
 }

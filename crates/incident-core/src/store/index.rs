@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 
 use super::atomic::{
-    AtomicWrite, Durability, Mapped, Placement, map_regular, sweep_stale_temps, temp_path,
+    AtomicWrite, Durability, Placement, read_regular, sweep_stale_temps, temp_path,
 };
 use super::cache::FileKey;
 use super::{FILE_MODE, Store};
@@ -44,7 +44,11 @@ pub struct Indexed {
 
 /// Every readable incident's folded text.
 pub struct SearchIndex {
-    bytes: Mapped,
+    /// The index file as read. Read, never mapped: a mapped file that something truncates
+    /// in place (an editor, `> search-index`, a full disk's repair) kills the process
+    /// with SIGBUS on the next access, while a read file is only a short one, which
+    /// `parse` refuses and the search rebuilds.
+    bytes: Vec<u8>,
     pub incidents: Vec<Indexed>,
 }
 
@@ -119,14 +123,12 @@ impl Store {
         // Reading the index (tens of MB) and checking every document's key (thousands
         // of stats) are each most of a search's time: done side by side.
         let (bytes, documents) = std::thread::scope(|scope| {
-            let reading = scope.spawn(|| map_regular(&path, MAX_INDEX_BYTES).ok());
+            let reading = scope.spawn(|| read_regular(&path, MAX_INDEX_BYTES).ok());
             let documents = self.documents();
-            (
-                reading.join().ok().flatten().unwrap_or_else(Mapped::empty),
-                documents,
-            )
+            (reading.join().ok().flatten().unwrap_or_default(), documents)
         });
         let documents = documents?;
+        super::failpoint("search-index-read");
         let mut read = parse(&bytes).unwrap_or_default();
         let mut changed = read.len() != documents.len();
         let mut incidents = Vec::with_capacity(documents.len());

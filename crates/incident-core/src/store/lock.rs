@@ -10,9 +10,8 @@
 //! only when the command returns, too late for someone staring at a stuck command, and
 //! the store itself never prints.
 
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::sync::mpsc;
@@ -21,6 +20,7 @@ use std::time::Duration;
 use super::atomic::{kind_name, not_regular};
 use crate::error::{Error, Result};
 use crate::sanitize;
+use crate::signals::{self, Signal};
 
 /// What is told, once, when a lock has been waited on for a second: a line naming who
 /// holds it, already escaped. `None` tells nothing.
@@ -53,22 +53,23 @@ pub(super) fn open(path: &Path) -> Result<File> {
 
 /// Takes the lock on `file` if it is free: `false` when another process holds it.
 pub(super) fn try_acquire(file: &File, path: &Path) -> Result<bool> {
-    match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
+    match file.try_lock() {
         Ok(()) => Ok(true),
-        Err(error) if error.kind() == io::ErrorKind::WouldBlock => Ok(false),
-        Err(source) => Err(Error::io(path, source)),
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(source)) => Err(Error::io(path, source)),
     }
 }
 
 /// Takes the exclusive lock on `file`, the lock of `id` (an incident, or the sync),
 /// waiting as long as it takes unless the user interrupts.
 pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> Result<()> {
-    match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
-        Ok(()) => return Ok(()),
-        Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-        Err(source) => return Err(Error::io(path, source)),
+    if try_acquire(file, path)? {
+        return Ok(());
     }
-    let _signals = DefaultSignals::install();
+    let _signals = signals::Guard::install(
+        &[Signal::Interrupt, Signal::Terminate],
+        signals::Action::End,
+    );
     let (done, wait) = mpsc::channel::<()>();
     let device_inode = file.metadata().ok().map(|meta| (meta.dev(), meta.ino()));
     let id = id.to_string();
@@ -85,7 +86,9 @@ pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> 
         }
     });
     let taken = loop {
-        match flock(file, libc::LOCK_EX) {
+        // A signal that some handler caught (SIGHUP during a test's command) cuts the
+        // wait short: wait again, the caller checks what the handler noted.
+        match file.lock() {
             Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
             other => break other,
         }
@@ -95,63 +98,11 @@ pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> 
     taken.map_err(|source| Error::io(path, source))
 }
 
-fn flock(file: &File, operation: libc::c_int) -> io::Result<()> {
-    // SAFETY: a valid open descriptor, for the duration of the call.
-    if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-/// SIGINT and SIGTERM with their default action, for as long as this lives; what was
-/// there before (a handler, or "ignored", which is kept) comes back on drop.
-struct DefaultSignals {
-    previous: Vec<(libc::c_int, libc::sigaction)>,
-}
-
-impl DefaultSignals {
-    fn install() -> DefaultSignals {
-        let mut previous = Vec::new();
-        for signal in [libc::SIGINT, libc::SIGTERM] {
-            // SAFETY: sigaction with zeroed (valid) structures; only the disposition of
-            // the two signals changes, and it is restored on drop.
-            unsafe {
-                let mut old: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0 {
-                    continue;
-                }
-                if old.sa_sigaction == libc::SIG_IGN || old.sa_sigaction == libc::SIG_DFL {
-                    continue;
-                }
-                let mut default: libc::sigaction = std::mem::zeroed();
-                default.sa_sigaction = libc::SIG_DFL;
-                if libc::sigaction(signal, &default, std::ptr::null_mut()) == 0 {
-                    previous.push((signal, old));
-                }
-            }
-        }
-        DefaultSignals { previous }
-    }
-}
-
-impl Drop for DefaultSignals {
-    fn drop(&mut self) {
-        for (signal, old) in &self.previous {
-            // SAFETY: restores the action read in `install`.
-            unsafe {
-                libc::sigaction(*signal, old, std::ptr::null_mut());
-            }
-        }
-    }
-}
-
 /// `, held by pid 1234 (incident note)`, from the kernel's own table of locks, which
 /// knows the holder whatever it is (another `incident`, `flock`, an editor) and never
 /// names one that is gone; empty when it cannot tell.
 fn holder_of((device, inode): (u64, u64)) -> Option<String> {
-    let major = ((device >> 32) & 0xffff_f000) | ((device >> 8) & 0xfff);
-    let minor = ((device >> 12) & 0xffff_ff00) | (device & 0xff);
+    let (major, minor) = (rustix::fs::major(device), rustix::fs::minor(device));
     let table = std::fs::read_to_string("/proc/locks").ok()?;
     let pid = table.lines().find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -160,8 +111,8 @@ fn holder_of((device, inode): (u64, u64)) -> Option<String> {
             return None;
         }
         let mut place = fields[5].split(':');
-        let found_major = u64::from_str_radix(place.next()?, 16).ok()?;
-        let found_minor = u64::from_str_radix(place.next()?, 16).ok()?;
+        let found_major = u32::from_str_radix(place.next()?, 16).ok()?;
+        let found_minor = u32::from_str_radix(place.next()?, 16).ok()?;
         let found_inode: u64 = place.next()?.parse().ok()?;
         (found_major == major && found_minor == minor && found_inode == inode)
             .then(|| fields[4].parse::<u32>().ok())

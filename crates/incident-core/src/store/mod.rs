@@ -151,16 +151,64 @@ impl Store {
     }
 }
 
-/// Crash testing: `INCIDENT_FAILPOINT=after-temp-write|before-rename|after-rename` kills
-/// the process at that step of a save, as a power cut or `kill -9` would, and
-/// `between-saves` after the first document of a change of two (a merge) is saved;
-/// `panic` panics before any work, to test that a bug still ends in one line.
+/// Crash testing, only in a build with the `failpoints` feature (the tests' build):
+/// `INCIDENT_FAILPOINT=<step>` kills the process the first time it reaches that step, as a
+/// power cut or `kill -9` would, and `<step>:<n>` the n-th time (the second save of a
+/// merge is `before-rename:2`); `…:pause` instead stops there until standard input
+/// closes, so a test can change the disk at that very moment. The steps:
+/// `after-temp-write`, `before-rename` and `after-rename` in every save; `between-saves`
+/// of a change of two incidents (a merge); in a sync `sync-after-fetch`,
+/// `sync-after-rename-save`, `sync-after-rename-current`, `sync-after-rename-remove`,
+/// `sync-before-push` and `sync-after-push`; `background-sync-start` as a recording
+/// command starts a background sync; `search-index-read` once a search has read its
+/// index. `panic` panics before any work, to test that a bug still ends in one line.
+///
+/// The line on stderr first lets a test tell this stop from any other.
+#[cfg(feature = "failpoints")]
 pub fn failpoint(step: &str) {
-    static CHOSEN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    let chosen = CHOSEN.get_or_init(|| std::env::var("INCIDENT_FAILPOINT").ok());
-    match chosen.as_deref() {
-        Some("panic") if step == "panic" => panic!("the panic failpoint"),
-        Some(chosen) if chosen == step => std::process::abort(),
-        _ => {}
+    use std::sync::atomic::{AtomicU32, Ordering};
+    struct Chosen {
+        step: String,
+        nth: u32,
+        pause: bool,
+    }
+    static CHOSEN: std::sync::OnceLock<Option<Chosen>> = std::sync::OnceLock::new();
+    static REACHED: AtomicU32 = AtomicU32::new(0);
+    let chosen = CHOSEN.get_or_init(|| {
+        let value = std::env::var("INCIDENT_FAILPOINT").ok()?;
+        let mut parts = value.split(':');
+        let mut chosen = Chosen {
+            step: parts.next()?.to_string(),
+            nth: 1,
+            pause: false,
+        };
+        for part in parts {
+            match part {
+                "pause" => chosen.pause = true,
+                nth => chosen.nth = nth.parse().ok()?,
+            }
+        }
+        Some(chosen)
+    });
+    let Some(chosen) = chosen.as_ref().filter(|chosen| chosen.step == step) else {
+        return;
+    };
+    if step == "panic" {
+        panic!("the panic failpoint");
+    }
+    if REACHED.fetch_add(1, Ordering::SeqCst) + 1 != chosen.nth {
+        return;
+    }
+    if chosen.pause {
+        eprintln!("failpoint {step}:{}: paused", chosen.nth);
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+    } else {
+        eprintln!("failpoint {step}:{}: aborting", chosen.nth);
+        std::process::abort();
     }
 }
+
+/// Without the `failpoints` feature there are none: nothing to check, nothing to abort.
+#[cfg(not(feature = "failpoints"))]
+#[inline(always)]
+pub fn failpoint(_step: &str) {}

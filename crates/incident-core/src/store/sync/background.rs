@@ -42,15 +42,18 @@ pub fn spawn_background_sync(store: &Store, mut command: Command) -> Result<()> 
         .try_clone()
         .map_err(|source| Error::io(&log_path, source))?;
     command.stdin(Stdio::null()).stdout(log).stderr(error_log);
-    // SAFETY: setsid(2) is async-signal-safe, and the child does nothing else before exec.
+    // A session of its own, not only a process group (std has no safe way to ask for one
+    // yet): with no controlling terminal, a git that would ask for a password fails
+    // instead of stopping the sync for ever on a terminal read.
+    // SAFETY: setsid(2) is async-signal-safe and allocates nothing, and the child does
+    // nothing else before exec.
     unsafe {
         command.pre_exec(|| {
-            if libc::setsid() == -1 {
-                return Err(std::io::Error::last_os_error());
-            }
+            rustix::process::setsid()?;
             Ok(())
         });
     }
+    crate::store::failpoint("background-sync-start");
     let mut child = command
         .spawn()
         .map_err(|source| Error::io(command.get_program(), source))?;

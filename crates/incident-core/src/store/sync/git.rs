@@ -15,6 +15,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::signals;
 
 /// The branch on the remote that holds the incidents.
 pub const BRANCH: &str = "incidents";
@@ -397,14 +398,14 @@ fn reason(stderr: &str, status: std::process::ExitStatus) -> String {
 /// (or dropping it) calls that off.
 fn kill_after(child: &Child, limit: Duration, group: bool) -> mpsc::Sender<()> {
     let (stop, stopped) = mpsc::channel::<()>();
-    let pid = child.id() as libc::pid_t;
-    // A negative pid names the process group the child leads.
-    let pid = if group { -pid } else { pid };
+    let process = child.id();
     std::thread::spawn(move || {
         if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(limit) {
-            // SAFETY: kill(2) with a pid we spawned and have not yet reaped.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
+            // A child we spawned; the caller calls this off as soon as its wait returns.
+            if group {
+                signals::kill_group(process);
+            } else {
+                signals::kill_process(process);
             }
         }
     });

@@ -241,6 +241,7 @@ impl Store {
         let mut synced = Synced::default();
         for attempt in 0..MAX_ATTEMPTS {
             git.fetch()?;
+            super::failpoint("sync-after-fetch");
             let team = self.read_team(&git, url)?;
             let mut round = Round::default();
             let mut refused: Vec<&String> = team.refused.keys().collect();
@@ -267,6 +268,7 @@ impl Store {
             let commit = git.commit(team.tip.as_deref(), &round.outgoing, author, &message)?;
             match git.push(&commit)? {
                 Pushed::Accepted => {
+                    super::failpoint("sync-after-push");
                     for (id, sent) in round.sending {
                         synced.sent += sent;
                         synced.incidents.entry(id).or_default().sent += sent;
@@ -482,8 +484,10 @@ impl Store {
         if self.current().ok().flatten().as_deref() == Some(id) {
             self.set_current(target)?;
         }
+        super::failpoint("sync-after-rename-current");
         self.remove(id, &held)?;
         drop(held);
+        super::failpoint("sync-after-rename-remove");
         // A merge made here before this first sync named the old id: it follows. Such a
         // mark was never sent, since the incident it names never was.
         for other_id in self.ids()? {

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use uuid::Uuid;
 
+use crate::cli::WhyArgs;
 use crate::error::{Error, Result};
 use incident_core::model::MAX_TEXT_BYTES;
 
@@ -182,4 +183,19 @@ fn text_without_final_newline(mut bytes: Vec<u8>, what: &'static str) -> Result<
         }
     }
     String::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { what })
+}
+
+/// The reason given to `retract`, `merge` and `discard`: `--why TEXT…`, the words
+/// without it, or both; none at all is fine.
+pub fn reason(args: WhyArgs) -> Result<Option<String>> {
+    let why = match args.why {
+        Some(flag) if args.reason.is_empty() => flag,
+        Some(flag) => format!("{flag} {}", args.reason.join(" ")),
+        None => args.reason.join(" "),
+    };
+    if why.is_empty() {
+        return Ok(None);
+    }
+    incident_core::model::check_text(&why)?;
+    Ok(Some(why))
 }

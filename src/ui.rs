@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::render::json::to_json;
 use crate::render::paint::Paint;
+use incident_core::model::Incident;
 use incident_core::sanitize;
 
 /// When to colour what is printed (`--color`): with `Auto`, only on a terminal and when
@@ -111,6 +112,26 @@ impl Ui {
     /// A line for people on stderr (never part of the result), safe for the terminal.
     pub fn note(&mut self, message: &str) {
         self.stderr_line(&sanitize::one_line(message));
+    }
+
+    /// What `open`, `close`, `reopen` and `use` print: the incident id, with `message` for
+    /// people, or the incident's state for scripts.
+    pub fn print_incident(&mut self, incident: &Incident, message: &str) -> Result<()> {
+        self.print_by_mode(
+            || crate::render::receipt::incident_json(incident),
+            || format!("{}\n", incident.id),
+            || format!("{} {message}\n", incident.id),
+        )
+        .and_then(|()| self.flush())
+        .inspect_err(|error| {
+            // The change is saved: a script that retries on this error would do it twice.
+            if !error.is_broken_pipe() {
+                self.note(&format!(
+                    "note: {} {message}, but this could not be printed",
+                    incident.id
+                ));
+            }
+        })
     }
 
     fn stderr_line(&mut self, line: &str) {

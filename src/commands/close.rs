@@ -2,7 +2,6 @@
 
 use uuid::Uuid;
 
-use super::print_incident;
 use crate::cli::CloseArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -36,7 +35,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: CloseArgs) -> Result<()> {
         Some(cause) => format!("closed; root cause {cause}"),
         None => "closed".to_string(),
     };
-    let printed = print_incident(ui, &saved.incident, &message);
+    let printed = ui.print_incident(&saved.incident, &message);
     crate::record::run_incident_hook(context, ui, &saved.incident, "close");
     printed
 }

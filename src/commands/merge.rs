@@ -8,17 +8,17 @@
 
 use uuid::Uuid;
 
-use super::why;
 use crate::cli::MergeArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::input::reason;
 use crate::render::receipt;
 use crate::ui::{Mode, Ui};
 
 pub fn run(context: &Context, ui: &mut Ui, args: MergeArgs) -> Result<()> {
     let survivor = context.target()?;
     let other = context.resolve(&args.reference)?;
-    let why = why(args.why)?;
+    let why = reason(args.why)?;
     let stamp = context.stamp(&args.stamp)?;
     let (survivor, other, merge) =
         context

@@ -41,12 +41,10 @@ mod test;
 mod undo;
 mod use_;
 
-use crate::cli::{Command, WhyArgs};
+use crate::cli::Command;
 use crate::context::Context;
 use crate::error::Result;
-use crate::render::receipt;
 use crate::ui::Ui;
-use incident_core::model::{Incident, check_text};
 
 pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<()> {
     let Some(command) = command else {
@@ -94,39 +92,4 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Man(args) => man::run(ui, args.0),
         Command::Complete(args) => complete::run(context, ui, args.0),
     }
-}
-
-/// What `open`, `close`, `reopen` and `use` print: the incident id, with `message` for
-/// people, or the incident's state for scripts.
-fn print_incident(ui: &mut Ui, incident: &Incident, message: &str) -> Result<()> {
-    ui.print_by_mode(
-        || receipt::incident_json(incident),
-        || format!("{}\n", incident.id),
-        || format!("{} {message}\n", incident.id),
-    )
-    .and_then(|()| ui.flush())
-    .inspect_err(|error| {
-        // The change is saved: a script that retries on this error would do it twice.
-        if !error.is_broken_pipe() {
-            ui.note(&format!(
-                "note: {} {message}, but this could not be printed",
-                incident.id
-            ));
-        }
-    })
-}
-
-/// The reason given to `retract`, `merge` and `discard`: `--why TEXT…`, the words
-/// without it, or both; none at all is fine.
-fn why(args: WhyArgs) -> Result<Option<String>> {
-    let why = match args.why {
-        Some(flag) if args.reason.is_empty() => flag,
-        Some(flag) => format!("{flag} {}", args.reason.join(" ")),
-        None => args.reason.join(" "),
-    };
-    if why.is_empty() {
-        return Ok(None);
-    }
-    check_text(&why)?;
-    Ok(Some(why))
 }

@@ -3,7 +3,6 @@
 use chrono::Local;
 use uuid::Uuid;
 
-use super::print_incident;
 use crate::cli::OpenArgs;
 use crate::context::Context;
 use crate::error::{CoreError, Result};
@@ -62,7 +61,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: OpenArgs) -> Result<()> {
     if let Some(hint) = context.environment_override_hint() {
         ui.hint(&hint);
     }
-    let printed = print_incident(ui, &incident, "opened; it is now the current incident");
+    let printed = ui.print_incident(&incident, "opened; it is now the current incident");
     crate::record::run_incident_hook(context, ui, &incident, "open");
     printed
 }

@@ -1,6 +1,5 @@
 //! `incident reopen`: the fix did not hold, or the incident was closed too soon.
 
-use super::print_incident;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::ui::Ui;
@@ -11,7 +10,7 @@ pub fn run(context: &Context, ui: &mut Ui) -> Result<()> {
     let saved = context
         .store
         .update(&id, |incident| Ok::<_, Error>(incident.reopen(stamp)?))?;
-    let printed = print_incident(ui, &saved.incident, "reopened");
+    let printed = ui.print_incident(&saved.incident, "reopened");
     crate::record::run_incident_hook(context, ui, &saved.incident, "reopen");
     printed
 }

@@ -1,6 +1,5 @@
 //! `incident restore`: a discarded incident comes back as it was, open or closed.
 
-use super::print_incident;
 use crate::cli::RestoreArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -17,5 +16,5 @@ pub fn run(context: &Context, ui: &mut Ui, args: RestoreArgs) -> Result<()> {
         Status::Open => "restored, open as it was",
         Status::Closed => "restored, closed as it was",
     };
-    print_incident(ui, &saved.incident, message)
+    ui.print_incident(&saved.incident, message)
 }

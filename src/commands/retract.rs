@@ -12,7 +12,7 @@ use incident_core::model::{Body, Label};
 pub fn run(context: &Context, ui: &mut Ui, args: RetractArgs) -> Result<()> {
     let id = context.target()?;
     let target: Label = args.label.parse()?;
-    let why = super::why(args.why)?.unwrap_or_default();
+    let why = crate::input::reason(args.why)?.unwrap_or_default();
     let stamp = context.stamp(&args.stamp)?;
     record::record_one(
         context,

@@ -6,8 +6,8 @@ use crate::error::{Error, Result};
 use crate::render::{board, handover, json, slack};
 use crate::ui::{Mode, Ui};
 use incident_core::model::Incident;
-use incident_core::model::Summary;
 use incident_core::search::{SeenBefore, seen_before};
+use incident_core::summary::Summary;
 
 pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
     let id = context.target()?;

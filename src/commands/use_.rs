@@ -1,6 +1,5 @@
 //! `incident use REF`: switch the current incident.
 
-use super::print_incident;
 use crate::cli::UseArgs;
 use crate::context::Context;
 use crate::error::Result;
@@ -13,5 +12,5 @@ pub fn run(context: &Context, ui: &mut Ui, args: UseArgs) -> Result<()> {
     if let Some(hint) = context.environment_override_hint() {
         ui.hint(&hint);
     }
-    print_incident(ui, &incident, "is now the current incident")
+    ui.print_incident(&incident, "is now the current incident")
 }

@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::paint::Paint;
 use super::push_utc_time;
-use incident_core::model::Summary;
 use incident_core::model::{Severity, Status};
 use incident_core::sanitize::one_line;
+use incident_core::summary::Summary;
 
 /// `2026-11-21 02:47 UTC`: to the minute, so the column lines up.
 fn minute(time: DateTime<Utc>) -> String {

@@ -1,7 +1,8 @@
 //! `incident-core`: an incident and everything derived from it (`model`), what the team
 //! has seen before (`search`), and where incidents live on disk and how a team shares
 //! them (`store`, sync included), with what a sync did and where sharing stands as plain
-//! data (`sharing`).
+//! data (`sharing`), and an incident as the list, the statistics and "seen before" know it
+//! (`summary`).
 //!
 //! It knows no command line and no terminal: it never prints, its messages name no
 //! option or command, and what a user should do next is the command line's to say. Data
@@ -16,5 +17,6 @@ pub mod search;
 pub mod sharing;
 pub mod signals;
 pub mod store;
+pub mod summary;
 
 pub use error::{Error, Result};

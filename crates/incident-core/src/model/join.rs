@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 use super::entry::Entry;
+use super::incident::{Incident, Transition};
 use super::label::{Label, Series};
-use super::{Incident, Transition};
 
 /// A label an added entry could not keep: `from` was taken by an entry `by` recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,7 +165,7 @@ impl Incident {
                 return Some("one of its closes or reopens differs from the one here".into());
             }
         }
-        let marks: HashMap<Uuid, &super::Mark> =
+        let marks: HashMap<Uuid, &super::mark::Mark> =
             self.marks.iter().map(|mark| (mark.uuid, mark)).collect();
         for mark in &other.marks {
             if let Some(mine) = marks.get(&mark.uuid)

@@ -14,10 +14,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::check::check_text;
 use super::error::{Error, Result};
+use super::incident::{Incident, Stamp, Status};
 use super::join::Relabel;
 use super::label::{Kind, Label};
-use super::{Incident, Stamp, Status, check_text, utc};
+use super::utc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

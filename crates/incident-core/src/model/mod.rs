@@ -15,7 +15,7 @@
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `postmortem.rs`: the postmortem facts;
 //!   `metrics.rs`: the durations of the response;
-//! - `stats.rs`: statistics across incidents; `summary.rs`: an incident as the list shows it.
+//! - `stats.rs`: statistics across incidents.
 //!
 //! Search and "seen before" are `crate::search`'s.
 
@@ -33,7 +33,6 @@ mod record;
 mod severity;
 mod state;
 mod stats;
-mod summary;
 #[cfg(test)]
 mod testing;
 pub mod utc;
@@ -51,4 +50,3 @@ pub use postmortem::ImpactEnd;
 pub use severity::Severity;
 pub use state::{HypothesisStatus, Situation, State, Warning};
 pub use stats::{Counted, Distribution, FEW, Facts, Stats, nearest_rank};
-pub use summary::Summary;

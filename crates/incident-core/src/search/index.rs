@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::bm25::Collection;
 use super::query::Query;
-use super::rank::Collection;
 use super::terms::for_each_term;
 use crate::model::{Incident, Kind, Label, State};
 

@@ -8,17 +8,19 @@
 //! - `rank.rs`: BM25, and the hits a search makes, best first;
 //! - `seen_before.rs`: which past incidents resemble an open one.
 
+mod bm25;
 mod index;
 mod query;
 mod rank;
 mod seen_before;
 mod terms;
 
+pub use bm25::Collection;
 pub use index::{
     Findings, Folded, Found, Item, RESOLUTION_MARKER, TITLE_MARKER, push_folded, search, searchable,
 };
 pub use query::Query;
-pub use rank::{Collection, Hit, hits};
+pub use rank::{Hit, hits};
 pub use seen_before::{
     MIN_RESEMBLANCE, MIN_SHARED_TERMS, Memory, Past, SEEN_BEFORE, SeenBefore, seen_before,
 };

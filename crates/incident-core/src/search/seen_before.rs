@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::rank::Collection;
+use super::bm25::Collection;
 use super::terms::{for_each_term, is_stopword};
 use crate::model::{Incident, Kind, State};
 

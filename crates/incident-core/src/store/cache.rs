@@ -16,7 +16,8 @@ use super::atomic::{
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::{Stage, Status, Summary, check_text};
+use crate::model::{Stage, Status, check_text};
+use crate::summary::Summary;
 
 const LIST_CACHE_VERSION: u32 = 6;
 

@@ -98,7 +98,7 @@ pub(super) fn acquire(file: &File, path: &Path, id: &str, waiting: &Waiting) -> 
     taken.map_err(|source| Error::io(path, source))
 }
 
-/// `, held by pid 1234 (incident note)`, from the kernel's own table of locks, which
+/// `, held by pid 1234 (its program and subcommand)`, from the kernel's own table of locks, which
 /// knows the holder whatever it is (another `incident`, `flock`, an editor) and never
 /// names one that is gone; empty when it cannot tell.
 fn holder_of((device, inode): (u64, u64)) -> Option<String> {

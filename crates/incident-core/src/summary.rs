@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Facts, Incident, Presence, Severity, Stage, Status};
+use crate::model::{Facts, Incident, Presence, Severity, Stage, Status};
 use crate::search::{Memory, Past};
 
 /// An incident as the list shows it: one row.
@@ -16,9 +16,9 @@ pub struct Summary {
     pub uuid: Uuid,
     pub title: String,
     pub status: Status,
-    #[serde(deserialize_with = "super::utc::deserialize")]
+    #[serde(deserialize_with = "crate::model::utc::deserialize")]
     pub opened_at: DateTime<Utc>,
-    #[serde(deserialize_with = "super::utc::deserialize_option")]
+    #[serde(deserialize_with = "crate::model::utc::deserialize_option")]
     pub closed_at: Option<DateTime<Utc>>,
     /// The current severity, and the most severe it reached.
     pub severity: Option<Severity>,

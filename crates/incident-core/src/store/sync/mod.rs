@@ -20,6 +20,7 @@
 
 mod background;
 mod git;
+mod leftover;
 mod state;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -303,7 +304,7 @@ impl Store {
             let names: Vec<&str> = round.sending.keys().map(String::as_str).collect();
             let message = format!("incident sync by {author}: {}", names.join(", "));
             super::failpoint("sync-before-push");
-            let commit = git.commit(team.tip.as_deref(), &round.outgoing, author, &message)?;
+            let commit = git.commit(team.tip.as_deref(), &round.outgoing, author, &message, now)?;
             match git.push(&commit)? {
                 Pushed::Accepted => {
                     for (id, sent) in round.sending {
@@ -313,7 +314,7 @@ impl Store {
                     synced.problems.extend(round.problems);
                     return Ok((synced, round.shared));
                 }
-                Pushed::Rejected => back_off(attempt),
+                Pushed::Raced => back_off(attempt),
             }
         }
         Err(Error::Sync {
@@ -849,6 +850,16 @@ fn check_url(url: &str) -> std::result::Result<(), String> {
     }
     if url.len() as u64 > MAX_URL_BYTES {
         return Err("the remote URL is too long".into());
+    }
+    // `<transport>::<address>` runs a helper: `ext::` runs any command, and `fd::` talks
+    // over file descriptors, which a sync in the background does not have.
+    if let Some((transport, _)) = url.split_once("::")
+        && ["ext", "fd"].contains(&transport.to_ascii_lowercase().as_str())
+    {
+        return Err(format!(
+            "{url:?} names git's `{transport}::` transport, which runs a command or reads \
+             file descriptors, not a remote"
+        ));
     }
     Ok(())
 }

@@ -25,6 +25,12 @@ use crate::cli::{Cli, GlobalArgs};
 use crate::error::Error;
 
 fn main() -> ExitCode {
+    // Past a file size limit (`ulimit -f`) a write should fail with "File too large",
+    // reported and nothing saved, not kill the process without a word.
+    // SAFETY: setting a signal to be ignored, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     // A panic is a bug, but the user still gets one line, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let message = info

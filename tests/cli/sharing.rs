@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::env::{TestEnv, require_tool};
 use crate::sync::{Remote, machine};
@@ -98,6 +98,24 @@ fn by_text<'a>(report: &'a Value, text: &str) -> &'a Value {
 
 fn report(env: &TestEnv, id: &str) -> Value {
     env.json(&["report", "-i", id, "--format", "json"])
+}
+
+/// Under `ulimit -f` the write fails with "File too large", said in one line, and nothing
+/// is recorded: not a silent death by SIGXFSZ.
+#[test]
+fn a_file_size_limit_is_reported_not_a_silent_death() {
+    let env = TestEnv::new();
+    let id = env.open("Disk quota");
+    let big = "x".repeat(4000);
+    let out = env
+        .shell(&format!("ulimit -f 2; \"$BIN\" note {big}"))
+        .output()
+        .expect("bash runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert_eq!(env.document(&id)["entries"], json!([]));
 }
 
 /// `fd::` and `ext::` are git transports that run commands or read stdin, not remotes:

@@ -222,9 +222,11 @@ fn model_hint(error: &model::Error) -> Option<String> {
              the current incident)"
         ),
         E::MergeIntoMerged { into, other, .. } => format!("`incident -i {into} merge {other}`"),
-        E::AlreadyMerged { into, .. } => format!(
+        // Named with `-i`: the incident typed may not be the current one, and `merge` alone
+        // would act on the current one, perhaps `into` itself.
+        E::AlreadyMerged { into, here, .. } => format!(
             "its entries are in {into}; to bring them here, merge that one: \
-             `incident merge {into}`"
+             `incident -i {here} merge {into}`"
         ),
         E::MergeOpenIntoClosed { id, other } => format!(
             "reopen {id} first (`incident -i {id} reopen`), or merge the other way: \

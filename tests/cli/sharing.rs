@@ -100,6 +100,21 @@ fn report(env: &TestEnv, id: &str) -> Value {
     env.json(&["report", "-i", id, "--format", "json"])
 }
 
+/// `-i a merge b`, with `b` already merged into `c` and `c` the current incident: the
+/// hint names the incident to merge into, never `incident merge c` (c into itself).
+#[test]
+fn the_hint_after_merging_an_incident_merged_elsewhere_never_suggests_a_self_merge() {
+    let env = TestEnv::new();
+    for id in ["a", "b", "c"] {
+        env.ok(&["open", &format!("Outage {id}"), "--id", id, "-q"]);
+    }
+    env.ok(&["-i", "c", "merge", "b", "-q"]);
+    env.ok(&["use", "c"]);
+    let error = env.fails(&["-i", "a", "merge", "b"], 1);
+    assert!(error.contains("already merged into c"), "{error}");
+    assert!(error.contains("`incident -i a merge c`"), "{error}");
+}
+
 /// Under `ulimit -f` the write fails with "File too large", said in one line, and nothing
 /// is recorded: not a silent death by SIGXFSZ.
 #[test]

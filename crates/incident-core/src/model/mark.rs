@@ -250,6 +250,7 @@ impl Incident {
                 return Err(Error::AlreadyMerged {
                     id: other.id.clone(),
                     into: merged.other().to_string(),
+                    here: self.id.clone(),
                 });
             }
             Some(_) => true,

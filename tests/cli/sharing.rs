@@ -43,6 +43,34 @@ fn on_remote(remote: &Remote, args: &[&str]) -> String {
     git(Path::new("/"), &all)
 }
 
+/// Mallory (or a careless script) changes the team's branch straight on the remote:
+/// `change` edits a clone of it, and the result is pushed.
+#[track_caller]
+fn push_straight(remote: &Remote, change: impl FnOnce(&Path)) {
+    let scratch = tempfile::tempdir().expect("a temp dir");
+    git(
+        scratch.path(),
+        &["clone", "--quiet", "-b", "incidents", &remote.url(), "work"],
+    );
+    let work = scratch.path().join("work");
+    change(&work);
+    git(&work, &["add", "-A"]);
+    git(
+        &work,
+        &["commit", "--quiet", "-m", "straight onto the remote"],
+    );
+    git(&work, &["push", "--quiet", "origin", "incidents"]);
+}
+
+/// Reads, changes and writes a JSON document in a clone.
+#[track_caller]
+fn edit_json(path: &Path, change: impl FnOnce(&mut Value)) {
+    let mut document: Value =
+        serde_json::from_slice(&std::fs::read(path).expect("the document")).expect("JSON");
+    change(&mut document);
+    std::fs::write(path, serde_json::to_vec(&document).expect("JSON")).expect("write");
+}
+
 /// A `git` ahead of the real one on the machine's PATH: `script` runs first (`sh`, with
 /// the arguments in `"$@"`), then the real git unless the script exits.
 #[track_caller]
@@ -83,6 +111,16 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// The label the entry with this text has in a document or report.
+fn label_of(document: &Value, text: &str) -> Option<String> {
+    document["entries"]
+        .as_array()?
+        .iter()
+        .find(|entry| entry["text"] == text)
+        .and_then(|entry| entry["id"].as_str())
+        .map(str::to_string)
+}
+
 /// The one entry with this text.
 #[track_caller]
 fn by_text<'a>(report: &'a Value, text: &str) -> &'a Value {
@@ -98,6 +136,43 @@ fn by_text<'a>(report: &'a Value, text: &str) -> &'a Value {
 
 fn report(env: &TestEnv, id: &str) -> Value {
     env.json(&["report", "-i", id, "--format", "json"])
+}
+
+/// A teammate plants `N4294967295`: the next number after it does not exist, so the
+/// document is refused as damaged, naming the label, instead of clashing as "used twice".
+#[test]
+fn a_received_label_beyond_any_real_number_is_refused_as_damaged() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let id = alice.open("Slow checkout");
+    alice.quiet(&["note", "alice first"]);
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    bob.ok(&["use", &id]);
+    alice.quiet(&["note", "alice second"]);
+    alice.ok(&["sync"]);
+    push_straight(&remote, |work| {
+        edit_json(&work.join(format!("incidents/{id}.json")), |document| {
+            let mut planted = document["entries"][0].clone();
+            planted["id"] = "N4294967295".into();
+            planted["uuid"] = "0190b7a2-0000-7000-8000-00000000beef".into();
+            planted["text"] = "planted".into();
+            document["entries"]
+                .as_array_mut()
+                .expect("entries")
+                .push(planted);
+        });
+    });
+    assert_eq!(bob.quiet(&["note", "bob second"]), "N2");
+    let out = bob.run(&["sync"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("N4294967295"), "{}", out.stderr);
+    assert!(!out.stderr.contains("used twice"), "{}", out.stderr);
+    assert_eq!(
+        label_of(&bob.document(&id), "bob second").as_deref(),
+        Some("N2")
+    );
 }
 
 /// `-i a merge b`, with `b` already merged into `c` and `c` the current incident: the

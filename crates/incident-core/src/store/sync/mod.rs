@@ -48,6 +48,9 @@ use git::{Git, Pushed};
 const MAX_ATTEMPTS: u32 = 60;
 /// A URL is a line; a longer one is not a URL.
 const MAX_URL_BYTES: u64 = 4096;
+/// Far past the labels any incident reaches (a million hypotheses); a received label
+/// beyond it was planted.
+const MAX_RECEIVED_LABEL: u32 = 1_000_000;
 
 /// What a sync did.
 #[derive(Debug, Default)]
@@ -796,6 +799,14 @@ fn check_received(incident: &Incident) -> Result<()> {
     for entry in &incident.entries {
         if !seen.insert(entry.uuid) {
             return Err(damaged(format!("entry {} is there twice", entry.id)));
+        }
+        // A clash is renumbered past the highest label in use: past this one there would
+        // be no number left.
+        if entry.id.number > MAX_RECEIVED_LABEL {
+            return Err(damaged(format!(
+                "its label {} is beyond any label recorded",
+                entry.id
+            )));
         }
     }
     for change in &incident.lifecycle {

@@ -28,8 +28,15 @@ pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &GlobalArg
     let mut ui = Ui::new(cli.global.color, cli.global.json, cli.global.quiet);
     let context = Context::new(&cli.global)?;
     let syncing = matches!(cli.command, Some(crate::cli::Command::Sync(_)));
-    let outcome = news::heed(&context, &mut ui, &typed)
-        .and_then(|()| commands::run(cli.command, &context, &mut ui));
+    let background =
+        matches!(&cli.command, Some(crate::cli::Command::Sync(sync)) if sync.background);
+    news::watch(&context, &typed);
+    let outcome = commands::run(cli.command, &context, &mut ui).map_err(news::explain);
+    // What syncs renumbered is told by the next command that works (a failed one says only
+    // why it failed); never into the log of a sync in the background, which nobody reads.
+    if outcome.is_ok() && !background {
+        news::tell(&context, &mut ui);
+    }
     // What was recorded is shared after the command is done, by a sync of its own that
     // the engineer does not wait for: once, for the process and every line of the prompt.
     if !syncing

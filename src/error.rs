@@ -56,6 +56,8 @@ pub enum Error {
     InsideDataDirectory { path: PathBuf },
     #[error("the last sync renumbered a label this command names ({line}); nothing was done")]
     LabelMoved { line: String },
+    #[error("a sync renamed the incident this command names ({line}); nothing was done")]
+    IdMoved { line: String },
     #[error("{} could not be shared", if problems.len() == 1 { "1 document".to_string() } else { format!("{} documents", problems.len()) })]
     NotShared { problems: Vec<String> },
     #[error(transparent)]
@@ -146,6 +148,9 @@ impl Error {
             Error::CurrentIncidentGone { .. } => "pick another with `incident use REF`".into(),
             Error::LabelMoved { .. } => {
                 "type the command again with the label you mean (`incident log` lists them)".into()
+            }
+            Error::IdMoved { .. } => {
+                "type the command again with the id you mean (`incident list` lists them)".into()
             }
             Error::NotShared { .. } => {
                 "everything else was shared; nothing recorded here was lost".into()

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use incident_core::sanitize;
-use incident_core::store::Synced;
+use incident_core::store::{Moved, Synced};
 
 pub fn lines(synced: &Synced) -> String {
     if synced.incidents.is_empty() && synced.renamed.is_empty() && synced.problems.is_empty() {
@@ -68,4 +68,27 @@ pub fn json(synced: &Synced) -> String {
         })).collect::<Vec<_>>(),
     });
     crate::render::json::to_json(&value)
+}
+
+/// A label or id a sync changed, as the next command tells it or refuses it:
+/// `H1 is now H3 in 2026-11-21-dns: bob recorded H1 first`.
+pub fn moved(moved: &Moved) -> String {
+    match moved {
+        Moved::Label {
+            incident,
+            from,
+            to,
+            by,
+        } => format!(
+            "{from} is now {to} in {incident}: {} recorded {from} first",
+            sanitize::one_line(by)
+        ),
+        Moved::Id { from, to, by } => match by {
+            Some(by) => format!(
+                "{from} is now {to}: {} opened {from} first",
+                sanitize::one_line(by)
+            ),
+            None => format!("{from} is now {to}: the team holds it under that id"),
+        },
+    }
 }

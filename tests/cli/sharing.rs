@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::env::{TestEnv, require_tool};
-use crate::sync::{Remote, machine};
+use crate::env::{TestEnv, entry, require_tool};
+use crate::sync::{Remote, assert_converged, machine};
 
 /// Runs the real git in `dir` as Mallory, with no system configuration.
 #[track_caller]
@@ -111,6 +111,12 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// The stored document as it is now, if it can be read whole.
+fn stored(env: &TestEnv, id: &str) -> Option<Value> {
+    let bytes = std::fs::read(env.document_path(id)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 /// The label the entry with this text has in a document or report.
 fn label_of(document: &Value, text: &str) -> Option<String> {
     document["entries"]
@@ -134,8 +140,326 @@ fn by_text<'a>(report: &'a Value, text: &str) -> &'a Value {
     found[0]
 }
 
+/// A sync that must succeed; the news of earlier syncs it tells on stderr is not checked.
+#[track_caller]
+fn sync_ok(env: &TestEnv) {
+    let out = env.run(&["sync"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+/// A recording command that must succeed, `-q`: its label. The news of syncs it tells on
+/// stderr is not checked.
+#[track_caller]
+fn record(env: &TestEnv, args: &[&str]) -> String {
+    let mut words = args.to_vec();
+    words.push("-q");
+    let out = env.run(&words);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    out.stdout.trim().to_string()
+}
+
 fn report(env: &TestEnv, id: &str) -> Value {
     env.json(&["report", "-i", id, "--format", "json"])
+}
+
+/// What an error says `typed` became: `… H1 is now H3 in …` gives `H3`.
+fn moved_to(stderr: &str, typed: &str) -> Option<String> {
+    let said = format!("{typed} is now ");
+    let at = stderr.find(&said)? + said.len();
+    let rest = &stderr[at..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ':' || c == ')')
+        .unwrap_or(rest.len());
+    Some(rest[..end].to_string())
+}
+
+/// Alice and Bob share one incident; Alice has recorded and pushed H1, and Bob, who has
+/// not heard of it, records a hypothesis of his own: his H1 too.
+fn both_recorded_h1() -> (Remote, TestEnv, TestEnv, String) {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let id = alice.open("DNS flapping");
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    bob.ok(&["use", &id]);
+    assert_eq!(alice.quiet(&["hypothesis", "coredns is OOM-killed"]), "H1");
+    alice.ok(&["sync"]);
+    (remote, alice, bob, id)
+}
+
+/// Repro 1: Bob's `hypothesis` prints H1; his background sync renumbers it to H2 and is
+/// still pushing when he types `test --for H1`. The test is refused, naming H2, before the
+/// push ends, and nothing is recorded; typed again with H2, it is.
+#[test]
+fn a_label_renumbered_while_the_push_is_still_going_is_refused_at_once() {
+    let (_remote, alice, mut bob, id) = both_recorded_h1();
+    // Bob's pushes take four seconds, as over a far VPN.
+    wrap_git(&mut bob, "case \"$*\" in *' push '*) sleep 4;; esac");
+    bob.set_var("INCIDENT_SYNC", "on");
+    assert_eq!(bob.quiet(&["hypothesis", "conntrack table is full"]), "H1");
+    wait_for("the background sync saves the renumbering", || {
+        stored(&bob, &id).and_then(|doc| label_of(&doc, "conntrack table is full"))
+            == Some("H2".into())
+    });
+    bob.set_var("INCIDENT_SYNC", "off");
+    let started = Instant::now();
+    let error = bob.fails(&["test", "count conntrack drops", "--for", "H1"], 1);
+    assert!(
+        error.contains(&format!("H1 is now H2 in {id}: alice recorded H1 first")),
+        "{error}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "it waited on the push"
+    );
+    assert_eq!(label_of(&bob.document(&id), "count conntrack drops"), None);
+    assert_eq!(
+        bob.quiet(&["test", "count conntrack drops", "--for", "H2"]),
+        "T1"
+    );
+    unwrap_git(&mut bob);
+    // The background sync may still be pushing: this one waits for it, and says so.
+    sync_ok(&bob);
+    alice.ok(&["sync"]);
+    let report = assert_converged(&[&alice, &bob], &id);
+    assert_eq!(
+        by_text(&report, "count conntrack drops")["for"],
+        json!([label_of(&report, "conntrack table is full")])
+    );
+}
+
+/// Repro 1: the background sync dies on its way to the push. The renumbering it saved is
+/// told once by the next command, in any terminal; the first command that types the old
+/// label is refused, however many commands ran in between.
+#[test]
+fn a_renumbering_by_a_background_sync_killed_before_its_push_is_told_and_refused_once() {
+    let (_remote, alice, mut bob, id) = both_recorded_h1();
+    bob.set_var("INCIDENT_SYNC", "on");
+    bob.set_var("INCIDENT_FAILPOINT", "sync-before-push");
+    assert_eq!(bob.quiet(&["hypothesis", "conntrack table is full"]), "H1");
+    wait_for("the background sync saves the renumbering", || {
+        stored(&bob, &id).and_then(|doc| label_of(&doc, "conntrack table is full"))
+            == Some("H2".into())
+    });
+    bob.set_var("INCIDENT_SYNC", "off");
+    bob.set_var("INCIDENT_FAILPOINT", "none");
+    let status = bob.run(&["status"]);
+    assert!(
+        status.stderr.contains("H1 is now H2"),
+        "told by the next command: {}",
+        status.stderr
+    );
+    let again = bob.run(&["log"]);
+    assert!(!again.stderr.contains("H1 is now H2"), "told once");
+    let error = bob.fails(&["amend", "H1", "conntrack table is full on node 3"], 1);
+    assert!(
+        error.contains(&format!("H1 is now H2 in {id}: alice recorded H1 first")),
+        "{error}"
+    );
+    assert!(error.contains("nothing was done"), "{error}");
+    assert_eq!(
+        bob.quiet(&["amend", "H2", "conntrack table is full on node 3"]),
+        "E1"
+    );
+    bob.ok(&["sync"]);
+    alice.ok(&["sync"]);
+    let report = assert_converged(&[&alice, &bob], &id);
+    assert_eq!(entry(&report, "H1")["text"], "coredns is OOM-killed");
+    assert_eq!(
+        entry(&report, "H2")["current_text"],
+        "conntrack table is full on node 3"
+    );
+}
+
+/// Repro 1, at every step: Bob's sync is killed at each failpoint of a renumbering, and
+/// then he types the label he was shown. Whatever the step, the test he records ends up
+/// on his own hypothesis: refused and typed again with the new label, or recorded on his
+/// H1 while it was still his.
+#[test]
+fn a_sync_killed_at_any_step_of_a_renumbering_never_lets_the_old_label_name_a_teammates_entry() {
+    for failpoint in ["sync-after-news", "sync-before-push"] {
+        let (_remote, alice, mut bob, id) = both_recorded_h1();
+        assert_eq!(bob.quiet(&["hypothesis", "conntrack table is full"]), "H1");
+        bob.set_var("INCIDENT_FAILPOINT", failpoint);
+        let killed = bob.run(&["sync"]);
+        assert_ne!(killed.code, 0, "{failpoint} kills the sync");
+        bob.set_var("INCIDENT_FAILPOINT", "none");
+        let out = bob.run(&["test", "count conntrack drops", "--for", "H1", "-q"]);
+        if out.code != 0 {
+            assert_eq!(out.code, 1, "{failpoint}: {}", out.stderr);
+            let to = moved_to(&out.stderr, "H1").expect("the new label is named");
+            record(&bob, &["test", "count conntrack drops", "--for", &to]);
+        } else {
+            assert_eq!(
+                failpoint, "sync-after-news",
+                "after the renumbering was saved the old label is refused"
+            );
+        }
+        sync_ok(&bob);
+        sync_ok(&alice);
+        let report = assert_converged(&[&alice, &bob], &id);
+        assert_eq!(
+            by_text(&report, "count conntrack drops")["for"],
+            json!([label_of(&report, "conntrack table is full")]),
+            "{failpoint}: the test is on Bob's hypothesis"
+        );
+    }
+}
+
+/// Repro 4, at every step: Bob's incident takes the id Alice's has on the remote, so his
+/// sync renames it `…-2`, and is killed at each step of the rename. Whatever the step,
+/// what he then records with `-i` and the old id never lands in Alice's incident.
+#[test]
+fn a_sync_killed_at_any_step_of_a_rename_never_lets_the_old_id_name_a_teammates_incident() {
+    for failpoint in [
+        "sync-after-news",
+        "sync-after-rename-save",
+        "sync-mid-rename",
+        "sync-before-push",
+    ] {
+        let remote = Remote::new();
+        let alice = machine(&remote, "alice");
+        let mut bob = machine(&remote, "bob");
+        alice.ok(&["open", "Payments down", "--id", "payments", "-q"]);
+        alice.quiet(&["note", "alice paged the PSP"]);
+        alice.ok(&["sync"]);
+        bob.ok(&["open", "Payments down", "--id", "payments", "-q"]);
+        bob.quiet(&["note", "bob rolled back"]);
+        bob.set_var("INCIDENT_FAILPOINT", failpoint);
+        let killed = bob.run(&["sync"]);
+        assert_ne!(killed.code, 0, "{failpoint} kills the sync");
+        bob.set_var("INCIDENT_FAILPOINT", "none");
+        let out = bob.run(&["-i", "payments", "note", "bob drained the queue", "-q"]);
+        if out.code != 0 {
+            assert_eq!(out.code, 1, "{failpoint}: {}", out.stderr);
+            assert!(
+                out.stderr
+                    .contains("payments is now payments-2: alice opened payments first"),
+                "{failpoint}: {}",
+                out.stderr
+            );
+            record(&bob, &["-i", "payments-2", "note", "bob drained the queue"]);
+        }
+        sync_ok(&bob);
+        sync_ok(&alice);
+        sync_ok(&bob);
+        // Told by the sync, the rename still refuses the old id once, if nothing typed it
+        // yet: then it names Alice's incident.
+        let once = bob.run(&["-i", "payments", "log"]);
+        if once.code != 0 {
+            assert!(
+                once.stderr.contains("payments is now payments-2"),
+                "{}",
+                once.stderr
+            );
+        }
+        let alices = assert_converged(&[&alice, &bob], "payments");
+        let texts: Vec<&str> = alices["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|entry| entry["text"].as_str().expect("text"))
+            .collect();
+        assert_eq!(texts, ["alice paged the PSP"], "{failpoint}");
+        let bobs = assert_converged(&[&alice, &bob], "payments-2");
+        by_text(&bobs, "bob rolled back");
+        by_text(&bobs, "bob drained the queue");
+    }
+}
+
+/// Repro 4: a background sync renames Bob's incident (Alice opened that id first).
+/// `INCIDENT=<old id>` is refused once, naming the new id; so is `-i <old id>` on Carol's
+/// machine after a foreground sync that printed the rename itself.
+#[test]
+fn an_id_a_sync_renamed_is_refused_once_under_incident_and_dash_i() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let mut bob = machine(&remote, "bob");
+    let carol = machine(&remote, "carol");
+    let id = alice.open("Payments down");
+    alice.quiet(&["note", "alice paged the PSP"]);
+    alice.ok(&["sync"]);
+    assert_eq!(bob.open("Payments down"), id);
+    assert_eq!(carol.open("Payments down"), id);
+    let renamed = format!("{id}-2");
+    bob.set_var("INCIDENT_SYNC", "on");
+    bob.quiet(&["note", "bob rolled back"]);
+    wait_for("the background sync renames Bob's incident", || {
+        bob.document_path(&renamed).exists()
+            && stored(&bob, &id).is_some_and(|doc| label_of(&doc, "alice paged the PSP").is_some())
+    });
+    bob.set_var("INCIDENT_SYNC", "off");
+    bob.set_var("INCIDENT", &id);
+    let error = bob.fails(&["note", "bob drained the queue"], 1);
+    assert!(
+        error.contains(&format!("{id} is now {renamed}: alice opened {id} first")),
+        "{error}"
+    );
+    bob.set_var("INCIDENT", &renamed);
+    bob.quiet(&["note", "bob drained the queue"]);
+    assert_eq!(
+        label_of(&bob.document(&id), "bob drained the queue"),
+        None,
+        "nothing of Bob's is in Alice's incident"
+    );
+
+    let said = carol.ok(&["sync"]);
+    assert!(said.contains(&format!("{id} is now {id}-")), "{said}");
+    let carols = said
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{id} is now ")))
+        .and_then(|rest| rest.split(':').next())
+        .expect("Carol's new id")
+        .to_string();
+    let error = carol.fails(&["-i", &id, "note", "carol checked the PSP status page"], 1);
+    assert!(error.contains(&format!("{id} is now {carols}")), "{error}");
+    carol.quiet(&["-i", &carols, "note", "carol checked the PSP status page"]);
+    for env in [&alice, &bob, &carol, &alice, &bob] {
+        sync_ok(env);
+    }
+    let alices = assert_converged(&[&alice, &bob, &carol], &id);
+    assert_eq!(alices["entries"].as_array().map(Vec::len), Some(1));
+}
+
+/// Repro 5: the remote refuses the push (a pre-receive hook declines, as a protected
+/// branch does). The sync fails at once, in one attempt, with the remote's reason; the
+/// renumbering it saved stays and is refused once like any other.
+#[test]
+fn a_push_the_remote_refuses_fails_at_once_with_its_reason() {
+    let (remote, _alice, bob, id) = both_recorded_h1();
+    assert_eq!(bob.quiet(&["hypothesis", "conntrack table is full"]), "H1");
+    let calls = bob.home().join("hook-calls");
+    let hook = PathBuf::from(remote.url()).join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho called >> '{}'\necho 'GL-HOOK-ERR: pushes to incidents need a review' >&2\nexit 1\n",
+            calls.display()
+        ),
+    )
+    .expect("write");
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let started = Instant::now();
+    let error = bob.fails(&["sync"], 1);
+    assert!(started.elapsed() < Duration::from_secs(10), "it retried");
+    assert!(error.contains("pre-receive hook declined"), "{error}");
+    assert!(
+        error.contains("GL-HOOK-ERR: pushes to incidents need a review"),
+        "{error}"
+    );
+    assert!(
+        error.lines().count() <= 2,
+        "one error line and a hint: {error}"
+    );
+    let tries = std::fs::read_to_string(&calls).expect("the hook ran");
+    assert_eq!(tries.lines().count(), 1, "one attempt");
+    let error = bob.fails(&["test", "count conntrack drops", "--for", "H1"], 1);
+    assert!(
+        error.contains(&format!("H1 is now H2 in {id}: alice recorded H1 first")),
+        "{error}"
+    );
 }
 
 /// A teammate plants `N4294967295`: the next number after it does not exist, so the

@@ -21,6 +21,7 @@
 mod background;
 mod git;
 mod leftover;
+mod news;
 mod state;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -33,6 +34,7 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 pub use background::spawn_background_sync;
+pub use news::{Moved, Typed};
 pub use state::Sharing;
 
 use super::atomic::{AtomicWrite, Durability, Placement, read_regular};
@@ -256,9 +258,10 @@ impl Store {
                     [first, rest @ ..] => Some(format!("{first} (and {} more)", rest.len())),
                 };
                 self.note_success(now, shared, problem)?;
-                if background {
-                    // Nobody saw it happen: the next command tells.
-                    self.add_news(&synced)?;
+                if !background {
+                    // Printed by the caller: only a command typing an old label or id
+                    // still needs the news, to be refused once.
+                    self.note_journaled()?;
                 }
                 Ok(Some(synced))
             }
@@ -284,6 +287,7 @@ impl Store {
         let mut synced = Synced::default();
         for attempt in 0..MAX_ATTEMPTS {
             git.fetch()?;
+            super::failpoint("sync-after-fetch");
             let team = self.read_team(&git, url)?;
             let mut round = Round::default();
             let mut refused: Vec<&String> = team.refused.keys().collect();
@@ -487,7 +491,7 @@ impl Store {
                 ));
                 continue;
             }
-            self.move_incident(&incident.id, &target)?;
+            self.move_incident(&incident.id, &target, by.clone())?;
             taken.insert(target.clone());
             moved_to.insert(incident.uuid, target.clone());
             homes
@@ -506,12 +510,16 @@ impl Store {
 
     /// Moves an incident to another id: joined into the document there if one exists
     /// (a rename cut short), else saved there; then the current pointer follows, then
-    /// the old document goes. The old id's lock is held from its last read to its
-    /// removal, so an entry recorded meanwhile waits, and then finds it gone, rather
-    /// than being saved into a document about to be removed.
-    fn move_incident(&self, id: &str, target: &str) -> Result<()> {
+    /// the merges that name the old id, and only then does the old document go: a kill
+    /// before that leaves the incident under both ids, which the next sync finds by its
+    /// UUID and finishes. The news of the rename is journaled first. The old id's lock
+    /// is held from its last read to its removal, so an entry recorded meanwhile waits,
+    /// and then finds it gone, rather than being saved into a document about to be
+    /// removed.
+    fn move_incident(&self, id: &str, target: &str, by: Option<String>) -> Result<()> {
         let held = self.lock(id)?;
         let mut moved = self.load(id)?;
+        self.journal(vec![news::rename(&moved, target, by)])?;
         moved.id = target.to_string();
         if self.exists(target) {
             self.replace(target, |mut there| {
@@ -525,11 +533,13 @@ impl Store {
         if self.current().ok().flatten().as_deref() == Some(id) {
             self.set_current(target)?;
         }
-        self.remove(id, &held)?;
-        drop(held);
         // A merge made here before this first sync named the old id: it follows. Such a
         // mark was never sent, since the incident it names never was.
         for other_id in self.ids()? {
+            if other_id == id {
+                // Its lock is held here; it is about to go.
+                continue;
+            }
             let followed = self.replace(&other_id, |mut other| {
                 Ok(other.follow_rename(id, target).then_some(other))
             });
@@ -538,6 +548,9 @@ impl Store {
                 Err(error) => return Err(error),
             }
         }
+        super::failpoint("sync-mid-rename");
+        self.remove(id, &held)?;
+        drop(held);
         Ok(())
     }
 
@@ -582,6 +595,11 @@ impl Store {
                     return Ok(None);
                 }
                 let changed_here = document_bytes(&log) != before;
+                if changed_here {
+                    // Told before it is saved: a kill between the two leaves news not
+                    // in force, never a renumbering untold.
+                    self.journal(news::relabels(&log, &joined.relabeled))?;
+                }
                 outcome = Outcome::Joined {
                     joined,
                     new_here,
@@ -664,6 +682,11 @@ impl Store {
             let Ok(there) = self.load(&survivor) else {
                 continue;
             };
+            // Only into an incident that recorded this merge: an id that names another
+            // incident now (a rename cut short) never takes these entries.
+            if !there.merged_in().any(|mark| mark.other() == id) {
+                continue;
+            }
             let have: HashSet<Uuid> = there.entries.iter().map(|entry| entry.uuid).collect();
             if merged
                 .entries
@@ -679,7 +702,9 @@ impl Store {
                 by: author.to_string(),
             };
             let outcome = self.update_both(&survivor, &id, |survivor, merged| {
-                Ok::<_, Error>(survivor.merge(merged, stamp, Uuid::now_v7(), None)?)
+                let merge = survivor.merge(merged, stamp, Uuid::now_v7(), None)?;
+                self.journal(news::relabels(survivor, &merge.relabeled))?;
+                Ok::<_, Error>(merge)
             });
             // A merge refused now (the survivor discarded since, say) leaves both as
             // they are; the merge says why.

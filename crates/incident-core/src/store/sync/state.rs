@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -133,94 +132,6 @@ impl Synced {
             }
         }
         self.relabeled = collapsed;
-    }
-}
-
-/// What a background sync changed that the engineer must hear of before typing a label
-/// again: a label renumbered, an incident renamed. Kept one JSON line each in
-/// `sync/news` until the next command takes them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct News {
-    pub incident: String,
-    /// The label moved (`None` when the incident itself was renamed).
-    pub from: Option<String>,
-    pub to: String,
-    pub by: Option<String>,
-}
-
-impl News {
-    /// The line a person reads.
-    pub fn line(&self) -> String {
-        let by = self.by.as_deref().unwrap_or("another machine");
-        match &self.from {
-            Some(from) => format!(
-                "{from} is now {} in {}: {by} recorded {from} first",
-                self.to, self.incident
-            ),
-            None => format!(
-                "{} is now {}: {by} opened {} first",
-                self.incident, self.to, self.incident
-            ),
-        }
-    }
-}
-
-/// The most news kept: a machine offline for days need not hear every label.
-const MAX_NEWS_BYTES: u64 = 256 * 1024;
-
-impl Store {
-    /// Keeps what a background sync changed, for the next command to tell.
-    pub(super) fn add_news(&self, synced: &Synced) -> Result<()> {
-        let news = synced
-            .relabeled
-            .iter()
-            .map(|moved| News {
-                incident: moved.incident.clone(),
-                from: Some(moved.from.clone()),
-                to: moved.to.clone(),
-                by: Some(moved.by.clone()),
-            })
-            .chain(synced.renamed.iter().map(|renamed| News {
-                incident: renamed.from.clone(),
-                from: None,
-                to: renamed.to.clone(),
-                by: renamed.by.clone(),
-            }));
-        let mut lines = Vec::new();
-        for item in news {
-            lines.extend(serde_json::to_vec(&item).expect("news serializes"));
-            lines.push(b'\n');
-        }
-        if lines.is_empty() {
-            return Ok(());
-        }
-        let path = self.sync_dir().join("news");
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(crate::store::FILE_MODE)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-            .open(&path)
-            .map_err(|source| Error::io(&path, source))?;
-        std::io::Write::write_all(&mut file, &lines).map_err(|source| Error::io(&path, source))
-    }
-
-    /// Takes the news background syncs left, oldest first; each is told once. Taken by
-    /// renaming the file away, so two commands never both tell the same news.
-    pub fn take_news(&self) -> Vec<News> {
-        let path = self.sync_dir().join("news");
-        let taken = self
-            .sync_dir()
-            .join(format!("news.taken.{}", std::process::id()));
-        if std::fs::rename(&path, &taken).is_err() {
-            return Vec::new();
-        }
-        let bytes = read_regular(&taken, MAX_NEWS_BYTES).unwrap_or_default();
-        let _ = std::fs::remove_file(&taken);
-        bytes
-            .split(|byte| *byte == b'\n')
-            .filter_map(|line| serde_json::from_slice(line).ok())
-            .collect()
     }
 }
 

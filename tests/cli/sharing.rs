@@ -462,6 +462,36 @@ fn a_push_the_remote_refuses_fails_at_once_with_its_reason() {
     );
 }
 
+/// Repro 6: Bob's sync renames his `payments` (Alice opened that id first) while his `dup`
+/// is merged into it, and is killed between pointing the merge at the new id and removing
+/// the old document. The next sync never folds Bob's `dup` into Alice's `payments`.
+#[test]
+fn a_rename_killed_halfway_never_folds_a_merged_incident_into_a_teammates() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let mut bob = machine(&remote, "bob");
+    alice.ok(&["open", "Payments down", "--id", "payments", "-q"]);
+    alice.quiet(&["note", "alice paged the PSP"]);
+    alice.ok(&["sync"]);
+    bob.ok(&["open", "Payments down", "--id", "payments", "-q"]);
+    bob.quiet(&["note", "bob rolled back"]);
+    bob.ok(&["open", "Card declines", "--id", "dup", "-q"]);
+    bob.quiet(&["note", "bob saw declines"]);
+    bob.ok(&["-i", "payments", "merge", "dup", "-q"]);
+    bob.set_var("INCIDENT_FAILPOINT", "sync-mid-rename");
+    assert_ne!(bob.run(&["sync"]).code, 0, "the failpoint kills the sync");
+    bob.set_var("INCIDENT_FAILPOINT", "none");
+    sync_ok(&bob);
+    sync_ok(&alice);
+    sync_ok(&bob);
+    let alices = assert_converged(&[&alice, &bob], "payments");
+    assert_eq!(alices["entries"].as_array().map(Vec::len), Some(1));
+    let bobs = assert_converged(&[&alice, &bob], "payments-2");
+    by_text(&bobs, "bob saw declines");
+    let dup = assert_converged(&[&alice, &bob], "dup");
+    assert_eq!(dup["merged_into"], "payments-2");
+}
+
 /// A teammate plants `N4294967295`: the next number after it does not exist, so the
 /// document is refused as damaged, naming the label, instead of clashing as "used twice".
 #[test]

@@ -229,6 +229,51 @@ fn a_label_renumbered_while_the_push_is_still_going_is_refused_at_once() {
     );
 }
 
+/// Repro 1, and the board: Bob's push fails (`unable to access`). The renumbering his
+/// sync saved stays and is told by his next command; `test --for H1` is refused; the
+/// board counts his own hypothesis as unsent, not Alice's that he received.
+#[test]
+fn a_push_that_fails_keeps_the_renumbering_tells_it_and_counts_only_what_is_unsent() {
+    let (_remote, alice, mut bob, id) = both_recorded_h1();
+    assert_eq!(bob.quiet(&["hypothesis", "conntrack table is full"]), "H1");
+    wrap_git(
+        &mut bob,
+        "case \"$*\" in *' push '*) echo \"fatal: unable to access 'https://git.example.com/team.git/': Could not resolve host\" >&2; exit 128;; esac",
+    );
+    let error = bob.fails(&["sync"], 1);
+    assert!(error.contains("unable to access"), "{error}");
+    let status = bob.run(&["status"]);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(
+        status
+            .stderr
+            .contains(&format!("H1 is now H2 in {id}: alice recorded H1 first")),
+        "the next command tells the renumbering: {}",
+        status.stderr
+    );
+    assert!(
+        status.stdout.contains("1 entry not yet sent"),
+        "{}",
+        status.stdout
+    );
+    let error = bob.fails(&["test", "count conntrack drops", "--for", "H1"], 1);
+    assert!(error.contains("H1 is now H2"), "{error}");
+    assert_eq!(label_of(&bob.document(&id), "count conntrack drops"), None);
+    assert_eq!(
+        bob.quiet(&["test", "count conntrack drops", "--for", "H2"]),
+        "T1"
+    );
+    unwrap_git(&mut bob);
+    bob.ok(&["sync"]);
+    alice.ok(&["sync"]);
+    let report = assert_converged(&[&alice, &bob], &id);
+    assert_eq!(
+        by_text(&report, "count conntrack drops")["for"],
+        json!(["H2"])
+    );
+    assert_eq!(by_text(&report, "conntrack table is full")["id"], "H2");
+}
+
 /// Repro 1: the background sync dies on its way to the push. The renumbering it saved is
 /// told once by the next command, in any terminal; the first command that types the old
 /// label is refused, however many commands ran in between.

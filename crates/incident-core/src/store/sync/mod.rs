@@ -249,7 +249,10 @@ impl Store {
         // Running now, and reading the documents afresh: whatever is recorded from here
         // on needs the next sync, which may now queue.
         drop(queued);
-        match self.sync_locked(&url, author, now, background) {
+        // What the remote holds of each incident, as far as this sync got: after a push
+        // that failed, the entries received are shared all the same.
+        let mut held_there = HashMap::new();
+        match self.sync_locked(&url, author, now, background, &mut held_there) {
             Ok((mut synced, shared)) => {
                 synced.collapse_relabels();
                 let problem = match synced.problems.as_slice() {
@@ -270,7 +273,7 @@ impl Store {
                     Error::Sync { reason } => reason.clone(),
                     other => other.to_string(),
                 };
-                self.note_failure(now, &reason)?;
+                self.note_failure(now, &reason, held_there)?;
                 Err(error)
             }
         }
@@ -282,6 +285,7 @@ impl Store {
         author: &str,
         now: chrono::DateTime<chrono::Utc>,
         background: bool,
+        held_there: &mut HashMap<String, usize>,
     ) -> Result<(Synced, HashMap<String, usize>)> {
         let git = Git::open(self.sync_dir().join("repo.git"), url, background)?;
         let mut synced = Synced::default();
@@ -304,6 +308,7 @@ impl Store {
             if self.fold_late_entries(author, now, &mut synced)? {
                 continue;
             }
+            held_there.extend(round.held_there.drain());
             if round.outgoing.is_empty() {
                 synced.problems.extend(round.problems);
                 return Ok((synced, round.shared));
@@ -567,7 +572,8 @@ impl Store {
             if let Some(received) = received
                 && self.raw_document(&id).ok().as_deref() == Some(received.bytes.as_slice())
             {
-                round.shared.insert(id, count(&received.incident));
+                round.shared.insert(id.clone(), count(&received.incident));
+                round.held_there.insert(id, count(&received.incident));
                 continue;
             }
             let mut outcome = Outcome::Unreadable;
@@ -650,6 +656,11 @@ impl Store {
                             by: moved.by.clone(),
                         }));
                     round.shared.insert(id.clone(), count(&log));
+                    if let Some(received) = received {
+                        round
+                            .held_there
+                            .insert(id.clone(), count(&received.incident));
+                    }
                     if joined.changed() {
                         round.sending.insert(id.clone(), joined.added);
                         round
@@ -740,6 +751,7 @@ impl Store {
                     synced.received += count(&incident);
                     synced.incidents.entry(id.clone()).or_default().received += count(&incident);
                     round.shared.insert(id.clone(), count(&incident));
+                    round.held_there.insert(id.clone(), count(&incident));
                 }
                 // Opened here a moment ago with the same id: the next sync renames it.
                 Err(Error::IncidentExists { .. }) => {}
@@ -775,6 +787,8 @@ struct Round {
     /// Entries each incident sends, if the push lands.
     sending: BTreeMap<String, usize>,
     shared: HashMap<String, usize>,
+    /// What the remote holds of each incident joined here, push or no push.
+    held_there: HashMap<String, usize>,
     problems: Vec<String>,
 }
 

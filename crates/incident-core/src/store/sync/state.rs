@@ -90,10 +90,18 @@ impl Store {
         self.write_state(&state)
     }
 
-    pub(super) fn note_failure(&self, now: DateTime<Utc>, error: &str) -> Result<()> {
+    /// A sync that failed; `held_there` is what the remote was seen to hold of each
+    /// incident before it did (what was received from it is not unsent).
+    pub(super) fn note_failure(
+        &self,
+        now: DateTime<Utc>,
+        error: &str,
+        held_there: HashMap<String, usize>,
+    ) -> Result<()> {
         let mut state = self.read_state();
         state.last_failure = Some(now);
         state.last_error = Some(error.to_string());
+        state.shared.extend(held_there);
         self.write_state(&state)
     }
 

@@ -162,6 +162,23 @@ fn report(env: &TestEnv, id: &str) -> Value {
     env.json(&["report", "-i", id, "--format", "json"])
 }
 
+/// The ids `list` (or `list --all`) shows.
+fn listed(env: &TestEnv, all: bool) -> Vec<String> {
+    let mut args = vec!["list"];
+    if all {
+        args.push("--all");
+    }
+    let list = env.json(&args);
+    let mut ids: Vec<String> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|item| item["incident"].as_str().expect("an id").to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
 /// What an error says `typed` became: `… H1 is now H3 in …` gives `H3`.
 fn moved_to(stderr: &str, typed: &str) -> Option<String> {
     let said = format!("{typed} is now ");
@@ -465,6 +482,129 @@ fn an_id_a_sync_renamed_is_refused_once_under_incident_and_dash_i() {
     }
     let alices = assert_converged(&[&alice, &bob, &carol], &id);
     assert_eq!(alices["entries"].as_array().map(Vec::len), Some(1));
+}
+
+/// Repro 2: one pair merged both ways on two machines before either synced. Every
+/// machine ends with the same survivor: the merge made first stands, the later one is
+/// void (marked so in the log). Exactly one of the two is listed, it takes entries, the
+/// other refuses them naming it; the outage never leaves `list`. Made in the same second,
+/// the two merges still resolve the same way everywhere.
+#[test]
+fn a_pair_merged_both_ways_on_two_machines_ends_with_one_survivor_on_every_machine() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let mut bob = machine(&remote, "bob");
+    for (id, title) in [
+        ("dns", "DNS down"),
+        ("resolver", "Resolver errors"),
+        ("cache", "Cache misses"),
+        ("redis", "Redis evictions"),
+    ] {
+        alice.ok(&["open", title, "--id", id, "-q"]);
+        alice.quiet(&["note", &format!("paged for {id}")]);
+    }
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    // Alice merges first; Bob, a minute later, the other way round.
+    alice.ok(&["-i", "dns", "merge", "resolver", "-q"]);
+    bob.set_now("2026-11-21T03:31:00Z");
+    bob.ok(&["-i", "resolver", "merge", "dns", "-q"]);
+    // In the same second, both ways.
+    alice.ok(&["-i", "cache", "merge", "redis", "-q"]);
+    bob.set_now("2026-11-21T03:30:00Z");
+    bob.ok(&["-i", "redis", "merge", "cache", "-q"]);
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    alice.ok(&["sync"]);
+
+    let survivors: Vec<Vec<String>> = [&alice, &bob]
+        .into_iter()
+        .map(|env| listed(env, false))
+        .collect();
+    assert_eq!(survivors[0], survivors[1], "the same survivors everywhere");
+    let listed_now = &survivors[0];
+    assert_eq!(listed_now.len(), 2, "{listed_now:?}");
+    assert!(listed_now.contains(&"dns".to_string()), "{listed_now:?}");
+    let second = if listed_now.contains(&"cache".to_string()) {
+        ("cache", "redis")
+    } else {
+        ("redis", "cache")
+    };
+    for env in [&alice, &bob] {
+        for (survivor, away) in [("dns", "resolver"), second] {
+            env.quiet(&["-i", survivor, "note", "still going"]);
+            let error = env.fails(&["-i", away, "note", "wrong place"], 1);
+            assert!(
+                error.contains(&format!("merged into {survivor}")),
+                "{error}"
+            );
+            assert!(error.contains(&format!("-i {survivor}")), "{error}");
+            let log = env.ok(&["-i", survivor, "log", "--all"]);
+            assert!(log.contains("not applied"), "{log}");
+        }
+        assert_eq!(listed(env, true).len(), 4);
+    }
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    alice.ok(&["sync"]);
+    for id in ["dns", "resolver", "cache", "redis"] {
+        assert_converged(&[&alice, &bob], id);
+    }
+}
+
+/// Repro 2: what a hostile push plants is refused by name: two incidents merged into each
+/// other, three in a ring, a merge into an incident that does not exist. Every one of
+/// them stays listed, and takes entries, on every machine.
+#[test]
+fn merges_planted_on_the_remote_that_cycle_or_name_no_incident_are_refused_by_name() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let ids = ["a", "b", "c", "x", "y", "z"];
+    for id in ids {
+        alice.ok(&["open", &format!("Outage {id}"), "--id", id, "-q"]);
+        alice.quiet(&["note", &format!("first look at {id}")]);
+    }
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    let planted = [
+        ("a", "b"),
+        ("b", "a"),
+        ("x", "y"),
+        ("y", "z"),
+        ("z", "x"),
+        ("c", "ghost"),
+    ];
+    push_straight(&remote, |work| {
+        for (number, (id, into)) in planted.iter().enumerate() {
+            edit_json(&work.join(format!("incidents/{id}.json")), |document| {
+                document["marks"] = json!([{
+                    "mark": "merged-into",
+                    "incident": into,
+                    "uuid": format!("0190b7a2-0000-7000-8000-00000000000{number}"),
+                    "at": "2026-11-21T03:00:00Z",
+                    "recorded_at": "2026-11-21T03:00:00Z",
+                    "by": "mallory",
+                }]);
+            });
+        }
+    });
+    alice.quiet(&["-i", "a", "note", "alice goes on"]);
+    for env in [&alice, &bob] {
+        let out = env.run(&["sync"]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        for id in ids {
+            assert!(
+                out.stderr.contains(&format!("incidents/{id}.json")),
+                "{id} not named: {}",
+                out.stderr
+            );
+        }
+        assert_eq!(listed(env, false), ids);
+        for id in ids {
+            env.quiet(&["-i", id, "note", "still taking entries"]);
+        }
+    }
 }
 
 /// Repro 5: the remote refuses the push (a pre-receive hook declines, as a protected

@@ -19,7 +19,7 @@ pub mod utc;
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use join::{Joined, Relabel};
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
-pub use mark::{Mark, MarkKind, Merge, MergeOutcome};
+pub use mark::{Mark, MarkKind, Merge, MergeOutcome, merged_into_among};
 pub use state::{HypothesisStatus, Metrics, Situation, Span, State, Warning};
 
 use chrono::{DateTime, Utc};

@@ -20,7 +20,7 @@ use crate::id;
 use crate::model::history::{Facts, Memory, Past};
 use crate::model::{Incident, Stage, Status, check_text};
 
-const LIST_CACHE_VERSION: u32 = 5;
+const LIST_CACHE_VERSION: u32 = 6;
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
 /// times, author and text fields alone take more).

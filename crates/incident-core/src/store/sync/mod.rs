@@ -21,6 +21,7 @@
 mod background;
 mod git;
 mod leftover;
+mod merges;
 mod news;
 mod state;
 
@@ -292,7 +293,9 @@ impl Store {
         for attempt in 0..MAX_ATTEMPTS {
             git.fetch()?;
             super::failpoint("sync-after-fetch");
-            let team = self.read_team(&git, url)?;
+            let mut team = self.read_team(&git, url)?;
+            let here = self.merges_here(&team)?;
+            merges::refuse_impossible(&mut team, &here, url);
             let mut round = Round::default();
             let mut refused: Vec<&String> = team.refused.keys().collect();
             refused.sort();
@@ -332,6 +335,26 @@ impl Store {
         Err(Error::Sync {
             reason: format!("the remote rejected {MAX_ATTEMPTS} pushes in a row"),
         })
+    }
+
+    /// The merges of the local incidents, for what the remote's would make of them.
+    fn merges_here(&self, team: &Team) -> Result<merges::Here> {
+        let mut here = merges::Here::default();
+        for id in self.ids()? {
+            // An unreadable document is reported by `join_each`.
+            let incident = self.load(&id).ok();
+            let into = incident
+                .as_ref()
+                .and_then(Incident::merged_into)
+                .map(|mark| mark.other().to_string());
+            if let Some(incident) = incident
+                && team.documents.contains_key(&id)
+            {
+                here.marks.insert(id.clone(), incident.marks);
+            }
+            here.into.insert(id, into);
+        }
+        Ok(here)
     }
 
     /// Every document on the fetched branch, checked; those that fail are refused.

@@ -607,6 +607,106 @@ fn merges_planted_on_the_remote_that_cycle_or_name_no_incident_are_refused_by_na
     }
 }
 
+/// Repro 3: the remote is rewound under three machines (a force-push of older history),
+/// then restored from an old backup, then replaced by a new empty one. Bob, holding
+/// Alice's H2 that the rewound remote lacks, renumbers it H3 behind Carol's new H2; Alice
+/// joins that instead of refusing it forever, is told once, and every link follows.
+/// Every machine keeps syncing, and all end identical.
+#[test]
+fn a_remote_rewound_restored_or_replaced_leaves_no_machine_unable_to_sync() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let carol = machine(&remote, "carol");
+    let id = alice.open("Queue backlog");
+    assert_eq!(alice.quiet(&["hypothesis", "consumer lag"]), "H1");
+    alice.ok(&["sync"]);
+    for env in [&bob, &carol] {
+        env.ok(&["sync"]);
+        env.ok(&["use", &id]);
+    }
+    let old_tip = on_remote(&remote, &["rev-parse", "incidents"]);
+    let backup = tempfile::tempdir().expect("a temp dir");
+    let copy = Command::new("cp")
+        .arg("-a")
+        .arg(remote.url())
+        .arg(backup.path().join("team.git"))
+        .status()
+        .expect("cp runs");
+    assert!(copy.success());
+    assert_eq!(alice.quiet(&["hypothesis", "a poison message"]), "H2");
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+
+    // Someone force-pushes the branch back to before Alice's H2.
+    on_remote(
+        &remote,
+        &["update-ref", "refs/heads/incidents", old_tip.trim()],
+    );
+    assert_eq!(carol.quiet(&["hypothesis", "broker disk full"]), "H2");
+    carol.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    let out = alice.run(&["sync"]);
+    assert_eq!(out.code, 0, "Alice is not stranded: {}", out.stderr);
+    let error = alice.fails(&["test", "replay the poison message", "--for", "H2"], 1);
+    assert!(
+        error.contains(&format!("H2 is now H3 in {id}: carol recorded H2 first")),
+        "{error}"
+    );
+    assert_eq!(
+        alice.quiet(&["test", "replay the poison message", "--for", "H3"]),
+        "T1"
+    );
+    for env in [&alice, &bob, &carol, &alice, &bob] {
+        sync_ok(env);
+    }
+    let report = assert_converged(&[&alice, &bob, &carol], &id);
+    assert_eq!(by_text(&report, "a poison message")["id"], "H3");
+    assert_eq!(by_text(&report, "broker disk full")["id"], "H2");
+    assert_eq!(
+        by_text(&report, "replay the poison message")["for"],
+        json!(["H3"])
+    );
+
+    // Restored from last night's backup: everything since is gone from the remote.
+    std::fs::remove_dir_all(remote.url()).expect("remove");
+    let copy = Command::new("cp")
+        .arg("-a")
+        .arg(backup.path().join("team.git"))
+        .arg(remote.url())
+        .status()
+        .expect("cp runs");
+    assert!(copy.success());
+    for (env, name) in [(&alice, "alice"), (&bob, "bob"), (&carol, "carol")] {
+        env.quiet(&["note", &format!("{name} after the restore")]);
+    }
+    for env in [&carol, &bob, &alice, &carol, &bob] {
+        sync_ok(env);
+    }
+    let report = assert_converged(&[&alice, &bob, &carol], &id);
+    for name in ["alice", "bob", "carol"] {
+        by_text(&report, &format!("{name} after the restore"));
+    }
+
+    // Moved to a new, empty remote.
+    let new = Remote::new();
+    for env in [&alice, &bob, &carol] {
+        env.ok(&["remote", &new.url()]);
+        env.quiet(&["note", "on the new remote"]);
+    }
+    for env in [&bob, &alice, &carol, &bob, &alice] {
+        sync_ok(env);
+    }
+    let report = assert_converged(&[&alice, &bob, &carol], &id);
+    let moved = report["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|entry| entry["text"] == "on the new remote")
+        .count();
+    assert_eq!(moved, 3);
+}
+
 /// Repro 5: the remote refuses the push (a pre-receive hook declines, as a protected
 /// branch does). The sync fails at once, in one attempt, with the remote's reason; the
 /// renumbering it saved stays and is refused once like any other.

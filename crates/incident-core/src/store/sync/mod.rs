@@ -627,7 +627,13 @@ impl Store {
                 if changed_here {
                     // Told before it is saved: a kill between the two leaves news not
                     // in force, never a renumbering untold.
-                    self.journal(news::relabels(&log, &joined.relabeled))?;
+                    let moves: Vec<_> = joined
+                        .relabeled
+                        .iter()
+                        .chain(&joined.followed)
+                        .cloned()
+                        .collect();
+                    self.journal(news::relabels(&log, &moves))?;
                 }
                 outcome = Outcome::Joined {
                     joined,
@@ -670,14 +676,24 @@ impl Store {
                         synced.received += new_here;
                         synced.incidents.entry(id.clone()).or_default().received += new_here;
                     }
+                    if !joined.followed.is_empty() {
+                        // The remote's labels won: said, as any renumbering is.
+                        synced.incidents.entry(id.clone()).or_default();
+                    }
                     synced
                         .relabeled
-                        .extend(joined.relabeled.iter().map(|moved| Relabeled {
-                            incident: id.clone(),
-                            from: moved.from.to_string(),
-                            to: moved.to.to_string(),
-                            by: moved.by.clone(),
-                        }));
+                        .extend(
+                            joined
+                                .relabeled
+                                .iter()
+                                .chain(&joined.followed)
+                                .map(|moved| Relabeled {
+                                    incident: id.clone(),
+                                    from: moved.from.to_string(),
+                                    to: moved.to.to_string(),
+                                    by: moved.by.clone(),
+                                }),
+                        );
                     round.shared.insert(id.clone(), count(&log));
                     if let Some(received) = received {
                         round

@@ -950,3 +950,54 @@ fn the_commit_is_dated_by_the_commands_clock() {
     let dates = on_remote(&remote, &["log", "-1", "--format=%ct %at", "incidents"]);
     assert_eq!(dates.trim(), "1795231800 1795231800");
 }
+
+/// A sync with nothing new on either side costs what the fetch costs: it runs no git but
+/// the fetch, and reads no document. When a teammate changed one incident, that one is
+/// received; a file of what was shared that cannot be read costs only a full read.
+#[test]
+fn a_sync_with_nothing_new_runs_only_the_fetch() {
+    let remote = Remote::new();
+    let mut alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let ids: Vec<String> = ["DNS flapping", "Disk full", "Cert expired"]
+        .iter()
+        .map(|title| {
+            let id = alice.open(title);
+            alice.quiet(&["note", &format!("first look at {title}")]);
+            id
+        })
+        .collect();
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    let calls = alice.home().join("git-calls");
+    wrap_git(&mut alice, &format!("echo \"$*\" >> '{}'", calls.display()));
+    assert_eq!(
+        alice.ok(&["sync"]),
+        "up to date: nothing to send or receive\n"
+    );
+    let ran = std::fs::read_to_string(&calls).expect("git ran");
+    assert_eq!(ran.lines().count(), 1, "{ran}");
+    assert!(ran.contains(" fetch "), "{ran}");
+
+    bob.quiet(&["-i", &ids[1], "note", "bob freed 20 GB"]);
+    bob.ok(&["sync"]);
+    let said = alice.ok(&["sync"]);
+    assert_eq!(said, format!("{}: sent 0, received 1\n", ids[1]));
+    assert_eq!(
+        alice.ok(&["sync"]),
+        "up to date: nothing to send or receive\n"
+    );
+
+    std::fs::write(
+        alice.data_dir().join("sync/held.json"),
+        "{\"version\": 1, \"tip\": 7",
+    )
+    .expect("write");
+    assert_eq!(
+        alice.ok(&["sync"]),
+        "up to date: nothing to send or receive\n"
+    );
+    for id in &ids {
+        assert_converged(&[&alice, &bob], id);
+    }
+}

@@ -47,12 +47,6 @@ pub struct TreeFile {
     pub object: String,
 }
 
-/// The branch as fetched: its commit, if it exists yet, and the files of its folder.
-pub struct Branch {
-    pub tip: Option<String>,
-    pub files: Vec<TreeFile>,
-}
-
 pub enum Pushed {
     Accepted,
     /// Someone pushed first: fetch, join and try again. Any other refusal is an error,
@@ -177,32 +171,38 @@ impl Git {
         }
     }
 
-    /// Reads the fetched branch: its tip and the files of its incidents folder.
-    pub fn read_branch(&self) -> Result<(Branch, Reader)> {
+    /// The fetched branch's tip as the fetch wrote it, read from its ref's own file, with
+    /// no git started: `None` when it is not there that way (packed, or no branch), and
+    /// then `read_tip` says.
+    pub fn tip_as_written(&self) -> Option<String> {
+        let bytes = std::fs::read(self.repo.join(TRACKING)).ok()?;
+        let tip = std::str::from_utf8(&bytes).ok()?.trim();
+        ((40..=64).contains(&tip.len()) && tip.bytes().all(|byte| byte.is_ascii_hexdigit()))
+            .then(|| tip.to_string())
+    }
+
+    /// Starts reading our repository: the fetched branch's tip, if the branch exists.
+    pub fn read_tip(&self) -> Result<(Option<String>, Reader)> {
         let mut reader = Reader::start(self.command())?;
         let tip = reader
             .info(TRACKING)
-            .map_err(|error| self.unreadable(error))?;
-        let Some((tip, _)) = tip else {
-            return Ok((
-                Branch {
-                    tip: None,
-                    files: Vec::new(),
-                },
-                reader,
-            ));
-        };
-        let files = match reader.info(&format!("{tip}:{FOLDER}"))? {
+            .map_err(|error| self.unreadable(error))?
+            .map(|(tip, _)| tip);
+        Ok((tip, reader))
+    }
+
+    /// The files of the incidents folder at `commit`, each with its blob id (as
+    /// `git ls-tree` lists them).
+    pub fn files(reader: &mut Reader, commit: &str) -> Result<Vec<TreeFile>> {
+        Ok(match reader.info(&format!("{commit}:{FOLDER}"))? {
             Some((tree, kind)) if kind == "tree" => parse_tree(&reader.contents(&tree)?),
             _ => Vec::new(),
-        };
-        Ok((
-            Branch {
-                tip: Some(tip),
-                files,
-            },
-            reader,
-        ))
+        })
+    }
+
+    /// A reader of our repository as it is now (after a commit was built in it).
+    pub fn reader(&self) -> Result<Reader> {
+        Reader::start(self.command())
     }
 
     /// Builds a commit on `parent` (the fetched tip) that replaces or adds these files of

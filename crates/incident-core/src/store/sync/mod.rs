@@ -2,8 +2,11 @@
 //! the branch `incidents`, and a sync joins them with the local ones.
 //!
 //! A sync, under a lock so that one runs at a time in a data directory:
-//! 1. fetches the branch and reads every document on it, each checked as strictly as a
-//!    local file; one that fails is refused, named, and blocks only its own incident;
+//! 1. fetches the branch and reads every document on it that changed since the last
+//!    sync (`held.rs`: nothing at all when neither side changed), each checked as
+//!    strictly as a local file; one that fails is refused, named, and blocks only its
+//!    own incident, and so does a merge that would close a cycle or names no incident
+//!    (`merges.rs`);
 //! 2. renames a local incident whose id the remote gives to another incident (same id,
 //!    other UUID) to the next free id, and finishes any rename a kill interrupted;
 //! 3. joins each local document with the remote copy of the same incident: the remote's
@@ -20,6 +23,7 @@
 
 mod background;
 mod git;
+mod held;
 mod leftover;
 mod merges;
 mod news;
@@ -39,12 +43,14 @@ pub use news::{Moved, Typed};
 pub use state::Sharing;
 
 use super::atomic::{AtomicWrite, Durability, Placement, read_regular};
+use super::cache::FileKey;
 use super::documents::{MAX_DOCUMENT_BYTES, document_bytes, parse_document};
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
 use crate::model::{Incident, MAX_NAME_BYTES, MAX_TEXT_BYTES};
-use git::{Git, Pushed};
+use git::{Git, Pushed, Reader};
+use held::{Held, Shared};
 
 /// Pushes rejected in a row before a sync gives up: each rejection means another
 /// machine's push landed, so this many means a remote that refuses us, not a busy one.
@@ -100,11 +106,16 @@ struct Received {
     bytes: Vec<u8>,
 }
 
-/// The branch as read: documents that passed, and the ids whose documents did not.
+/// The branch as read: documents that passed, and the ids whose documents did not;
+/// documents the same on both sides as after the last sync are not read again.
 struct Team {
     tip: Option<String>,
     documents: HashMap<String, Received>,
     refused: HashMap<String, String>,
+    /// Incidents unchanged on both sides since the last sync (`held.rs`).
+    unchanged: HashMap<String, Shared>,
+    /// The blob id of each document on the branch, by incident id.
+    blobs: HashMap<String, String>,
 }
 
 impl Store {
@@ -160,6 +171,7 @@ impl Store {
     /// Returns whether a remote was set.
     pub fn remove_remote(&self) -> Result<bool> {
         let had = self.remote()?.is_some();
+        self.forget_held();
         for path in [self.remote_path(), self.sync_dir().join(state::FILE)] {
             match fs::remove_file(&path) {
                 Ok(()) => {}
@@ -289,11 +301,28 @@ impl Store {
         held_there: &mut HashMap<String, usize>,
     ) -> Result<(Synced, HashMap<String, usize>)> {
         let git = Git::open(self.sync_dir().join("repo.git"), url, background)?;
+        let held = self.read_held();
         let mut synced = Synced::default();
         for attempt in 0..MAX_ATTEMPTS {
-            git.fetch()?;
+            // The local documents are looked at while the network is waited on.
+            let (fetched, local) = std::thread::scope(|scope| {
+                let fetching = scope.spawn(|| git.fetch());
+                let local = self.documents();
+                (fetching.join(), local)
+            });
+            fetched.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let local = local?;
             super::failpoint("sync-after-fetch");
-            let mut team = self.read_team(&git, url)?;
+            if held.clean
+                && held.tip.is_some()
+                && git.tip_as_written() == held.tip
+                && unchanged_here(&held, &local)
+            {
+                // Neither side changed since the last sync.
+                return Ok((synced, HashMap::new()));
+            }
+            let (tip, mut reader) = git.read_tip()?;
+            let mut team = self.read_team(&mut reader, tip, url, &held, &local)?;
             let here = self.merges_here(&team)?;
             merges::refuse_impossible(&mut team, &here, url);
             let mut round = Round::default();
@@ -308,12 +337,13 @@ impl Store {
             self.receive_new(&team, &mut synced, &mut round)?;
             // Entries that came into an incident already merged away belong in the one
             // it was merged into: folded in there, then read and sent afresh.
-            if self.fold_late_entries(author, now, &mut synced)? {
+            if self.fold_late_entries(&team, author, now, &mut synced)? {
                 continue;
             }
             held_there.extend(round.held_there.drain());
             if round.outgoing.is_empty() {
-                synced.problems.extend(round.problems);
+                synced.problems.extend(std::mem::take(&mut round.problems));
+                self.keep_held(&held, &team, &round, team.tip.clone(), &team.blobs, &synced)?;
                 return Ok((synced, round.shared));
             }
             let names: Vec<&str> = round.sending.keys().map(String::as_str).collect();
@@ -322,11 +352,21 @@ impl Store {
             let commit = git.commit(team.tip.as_deref(), &round.outgoing, author, &message, now)?;
             match git.push(&commit)? {
                 Pushed::Accepted => {
-                    for (id, sent) in round.sending {
-                        synced.sent += sent;
-                        synced.incidents.entry(id).or_default().sent += sent;
+                    for (id, sent) in &round.sending {
+                        if *sent > 0 {
+                            synced.sent += sent;
+                            synced.incidents.entry(id.clone()).or_default().sent += sent;
+                        }
                     }
-                    synced.problems.extend(round.problems);
+                    synced.problems.extend(std::mem::take(&mut round.problems));
+                    let blobs = Git::files(&mut git.reader()?, &commit)?
+                        .into_iter()
+                        .filter_map(|file| {
+                            let id = file.name.strip_suffix(".json")?.to_string();
+                            Some((id, file.object))
+                        })
+                        .collect();
+                    self.keep_held(&held, &team, &round, Some(commit), &blobs, &synced)?;
                     return Ok((synced, round.shared));
                 }
                 Pushed::Raced => back_off(attempt),
@@ -341,6 +381,10 @@ impl Store {
     fn merges_here(&self, team: &Team) -> Result<merges::Here> {
         let mut here = merges::Here::default();
         for id in self.ids()? {
+            if let Some(shared) = team.unchanged.get(&id) {
+                here.into.insert(id, shared.into.clone());
+                continue;
+            }
             // An unreadable document is reported by `join_each`.
             let incident = self.load(&id).ok();
             let into = incident
@@ -357,16 +401,42 @@ impl Store {
         Ok(here)
     }
 
-    /// Every document on the fetched branch, checked; those that fail are refused.
-    fn read_team(&self, git: &Git, url: &str) -> Result<Team> {
-        let (branch, mut reader) = git.read_branch()?;
+    /// Every document on the fetched branch that changed on either side since the last
+    /// sync, checked; those that fail are refused.
+    fn read_team(
+        &self,
+        reader: &mut Reader,
+        tip: Option<String>,
+        url: &str,
+        held: &Held,
+        local: &[(String, Option<FileKey>)],
+    ) -> Result<Team> {
+        let mut files = match &tip {
+            Some(tip) => Git::files(reader, tip)?,
+            None => Vec::new(),
+        };
         let mut team = Team {
-            tip: branch.tip,
+            tip,
             documents: HashMap::new(),
             refused: HashMap::new(),
+            unchanged: HashMap::new(),
+            blobs: HashMap::new(),
         };
-        let mut uuids = HashSet::new();
-        let mut files = branch.files;
+        let keys: HashMap<&str, FileKey> = local
+            .iter()
+            .filter_map(|(id, key)| Some((id.as_str(), (*key)?)))
+            .collect();
+        for file in &files {
+            if let Some(id) = file.name.strip_suffix(".json")
+                && let Some(shared) = held.incidents.get(id)
+                && file.mode == "100644"
+                && shared.blob == file.object
+                && keys.get(id) == Some(&shared.key)
+            {
+                team.unchanged.insert(id.to_string(), shared.clone());
+            }
+        }
+        let mut uuids: HashSet<Uuid> = team.unchanged.values().map(|shared| shared.uuid).collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
         for file in files {
             // Only `.json` files are documents; anything else on the branch is not ours
@@ -374,6 +444,12 @@ impl Store {
             let Some(id) = file.name.strip_suffix(".json") else {
                 continue;
             };
+            if id::is_valid(id) {
+                team.blobs.insert(id.to_string(), file.object.clone());
+            }
+            if team.unchanged.contains_key(id) {
+                continue;
+            }
             let shown = PathBuf::from(format!("{url} {}/{}", git::FOLDER, file.name));
             let refuse = |team: &mut Team, reason: String| {
                 let key = if id::is_valid(id) {
@@ -442,10 +518,19 @@ impl Store {
             .documents
             .iter()
             .map(|(id, received)| (received.incident.uuid, id.as_str()))
+            .chain(
+                team.unchanged
+                    .iter()
+                    .map(|(id, shared)| (shared.uuid, id.as_str())),
+            )
             .collect();
         let ids = self.ids()?;
         let mut local: Vec<Incident> = Vec::new();
         for id in &ids {
+            // The same incident on both sides, and as it was at the last sync.
+            if team.unchanged.contains_key(id) {
+                continue;
+            }
             // Byte for byte the remote's copy: the same incident, under the same id.
             if let Some(received) = team.documents.get(id)
                 && self.raw_document(id).ok().as_deref() == Some(received.bytes.as_slice())
@@ -586,14 +671,18 @@ impl Store {
     /// stages it to push when the remote lacked anything.
     fn join_each(&self, team: &Team, synced: &mut Synced, round: &mut Round) -> Result<()> {
         for id in self.ids()? {
+            if team.unchanged.contains_key(&id) {
+                continue;
+            }
             if team.refused.contains_key(&id) {
                 // Told once, with every refused document.
                 continue;
             }
             let received = team.documents.get(&id);
+            let raw = self.raw_document(&id).ok();
             // Unchanged on both sides: nothing to read or write.
             if let Some(received) = received
-                && self.raw_document(&id).ok().as_deref() == Some(received.bytes.as_slice())
+                && raw.as_deref() == Some(received.bytes.as_slice())
             {
                 round.shared.insert(id.clone(), count(&received.incident));
                 round.held_there.insert(id, count(&received.incident));
@@ -635,12 +724,16 @@ impl Store {
                         .collect();
                     self.journal(news::relabels(&log, &moves))?;
                 }
+                // A document not as this build writes it (written by hand, by an older
+                // build, or by a script) is saved as it is pushed: byte for byte the
+                // remote's, so the next sync finds it unchanged (`held.rs`).
+                let written_elsewhere = raw.as_deref() != Some(before.as_slice());
                 outcome = Outcome::Joined {
                     joined,
                     new_here,
                     log: Box::new(log.clone()),
                 };
-                Ok(changed_here.then_some(log))
+                Ok((changed_here || written_elsewhere).then_some(log))
             });
             match saved {
                 Ok(_) => {}
@@ -660,9 +753,12 @@ impl Store {
                 )),
                 Outcome::OnlyHere(number) => {
                     // Read again: the lock was released, and entries may have come since.
-                    let here = self.load(&id)?;
+                    // Sent as this build writes it, as every save here does.
+                    let mut here = self.load(&id)?;
+                    here.schema = crate::model::SCHEMA;
                     round.sending.insert(id.clone(), number.max(count(&here)));
                     round.shared.insert(id.clone(), count(&here));
+                    round.landing.insert(id.clone(), landing(&here));
                     round
                         .outgoing
                         .push((format!("{id}.json"), document_bytes(&here)));
@@ -700,8 +796,14 @@ impl Store {
                             .held_there
                             .insert(id.clone(), count(&received.incident));
                     }
-                    if joined.changed() {
+                    // The remote's copy not as this build writes it (an older build's, a
+                    // script's) is sent again as it is written here, once, so that both
+                    // sides hold the same bytes and the next sync reads neither.
+                    let canonical_there =
+                        received.is_some_and(|received| document_bytes(&log) == received.bytes);
+                    if joined.changed() || !canonical_there {
                         round.sending.insert(id.clone(), joined.added);
+                        round.landing.insert(id.clone(), landing(&log));
                         round
                             .outgoing
                             .push((format!("{id}.json"), document_bytes(&log)));
@@ -717,12 +819,17 @@ impl Store {
     /// a merge does when run again. Returns whether anything was folded in.
     fn fold_late_entries(
         &self,
+        team: &Team,
         author: &str,
         now: chrono::DateTime<chrono::Utc>,
         synced: &mut Synced,
     ) -> Result<bool> {
         let mut folded = false;
         for id in self.ids()? {
+            // Unchanged on both sides since the last sync, which folded what it could.
+            if team.unchanged.contains_key(&id) {
+                continue;
+            }
             let Ok(merged) = self.load(&id) else {
                 continue;
             };
@@ -828,7 +935,27 @@ struct Round {
     shared: HashMap<String, usize>,
     /// What the remote holds of each incident joined here, push or no push.
     held_there: HashMap<String, usize>,
+    /// Of each document in `outgoing`: its incident's UUID and merge.
+    landing: HashMap<String, (Uuid, Option<String>)>,
     problems: Vec<String>,
+}
+
+/// What `held.rs` keeps of an incident sent: its UUID and the incident it is merged into.
+fn landing(incident: &Incident) -> (Uuid, Option<String>) {
+    (
+        incident.uuid,
+        incident.merged_into().map(|mark| mark.other().to_string()),
+    )
+}
+
+/// Whether every local document is as the last sync left it, and no other is here.
+fn unchanged_here(held: &Held, local: &[(String, Option<FileKey>)]) -> bool {
+    local.len() == held.incidents.len()
+        && local.iter().all(|(id, key)| {
+            held.incidents
+                .get(id)
+                .is_some_and(|shared| Some(shared.key) == *key)
+        })
 }
 
 /// Entries, closes and reopens, merges and discards: what a sync counts.

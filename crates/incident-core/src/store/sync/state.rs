@@ -8,7 +8,8 @@ use std::io;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::super::atomic::read_regular;
+use super::super::FILE_MODE;
+use super::super::atomic::{AtomicWrite, Durability, Placement, read_regular, temp_path};
 use super::{Synced, count};
 use crate::error::{Error, Result};
 use crate::model::Incident;
@@ -62,12 +63,24 @@ impl Store {
         }
     }
 
+    /// Written like a cache, not synced to the disk: after a power cut the board may
+    /// show an older last sync, and the next sync writes it again. Syncing it cost a
+    /// sync with nothing to do half its time.
     fn write_state(&self, state: &State) -> Result<()> {
         let bytes = serde_json::to_vec(state).expect("the state serializes");
-        self.write_sync_file(&self.sync_dir().join(FILE), &bytes)
+        let path = self.sync_dir().join(FILE);
+        let write = AtomicWrite {
+            target: &path,
+            temp: temp_path(&self.sync_dir(), std::ffi::OsStr::new(FILE)),
+            mode: FILE_MODE,
+            placement: Placement::Replace,
+            durability: Durability::Cache,
+        };
+        write.write(&bytes).map(drop)
     }
 
     pub(super) fn forget_sharing(&self) -> Result<()> {
+        self.forget_held();
         match std::fs::remove_file(self.sync_dir().join(FILE)) {
             Ok(()) => Ok(()),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),

@@ -1001,3 +1001,154 @@ fn a_sync_with_nothing_new_runs_only_the_fetch() {
         assert_converged(&[&alice, &bob], id);
     }
 }
+
+const MACHINES: [&str; 4] = ["alice", "bob", "carol", "dave"];
+const ROUNDS: usize = 4;
+/// Runs of each variant: a race missed once is caught another time.
+const RUNS: usize = 3;
+/// Where a background sync is made to die, chosen per command.
+const FAILPOINTS: [&str; 5] = [
+    "none",
+    "sync-after-news",
+    "sync-before-push",
+    "none",
+    "sync-after-fetch",
+];
+
+/// Records `args(label)`, `-q`; when a sync moved `label` meanwhile, reads the new
+/// label from the refusal and types the command again, as a person would.
+#[track_caller]
+fn record_following(env: &TestEnv, args: impl Fn(&str) -> Vec<String>, typed: &str) -> String {
+    let mut label = typed.to_string();
+    for _ in 0..20 {
+        let mut words = args(&label);
+        words.push("-q".into());
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let out = env.run(&words);
+        if out.code == 0 {
+            return out.stdout.trim().to_string();
+        }
+        assert_eq!(out.code, 1, "{words:?}: {}", out.stderr);
+        label = moved_to(&out.stderr, &label)
+            .unwrap_or_else(|| panic!("{words:?} failed: {}", out.stderr));
+    }
+    panic!("{typed} kept moving");
+}
+
+/// One responder's part: a hypothesis, a test meant to rule it out (`--for` the label just
+/// printed), and its result ruling it out (`--rules-out`, the test's own), round after round.
+fn respond(number: usize, env: &mut TestEnv, kills: bool) {
+    let name = MACHINES[number];
+    for round in 1..=ROUNDS {
+        // Before each command: a moment to read what the last one printed (so commands
+        // fall inside the background syncs' steps), and where its sync is to die.
+        let die = |env: &mut TestEnv, step: usize| {
+            // Hypotheses at once (labels clash), then long enough for the background
+            // syncs to renumber them before the label printed is typed again.
+            let think = if step == 0 {
+                0
+            } else {
+                60 + 40 * ((number * 7 + round * 13 + step * 5) % 5)
+            };
+            std::thread::sleep(Duration::from_millis(think as u64));
+            if kills {
+                let at = FAILPOINTS[(number + round * 3 + step) % FAILPOINTS.len()];
+                env.set_var("INCIDENT_FAILPOINT", at);
+            }
+        };
+        die(env, 0);
+        let hypothesis = record(env, &["hypothesis", &format!("{name}-h{round}")]);
+        die(env, 1);
+        let test = record_following(
+            env,
+            |label| {
+                vec![
+                    "test".into(),
+                    format!("test for {name}-h{round}"),
+                    "--for".into(),
+                    label.into(),
+                ]
+            },
+            &hypothesis,
+        );
+        die(env, 2);
+        record_following(
+            env,
+            |label| {
+                vec![
+                    "result".into(),
+                    label.into(),
+                    format!("result of {name}-t{round}"),
+                    "--rules-out".into(),
+                ]
+            },
+            &test,
+        );
+    }
+}
+
+/// Four machines record into one incident at once, each a real process after another,
+/// with background syncs on (and, with `kills`, dying at named points). After a final
+/// quiet sync everywhere, every test is for its own machine's hypothesis, every result is
+/// of its own test and rules out that hypothesis, and every machine is byte-identical.
+fn four_machines_recording_at_once(kills: bool) {
+    let remote = Remote::new();
+    let mut machines: Vec<TestEnv> = MACHINES.iter().map(|name| machine(&remote, name)).collect();
+    let id = machines[0].open("Checkout 502s");
+    machines[0].ok(&["sync"]);
+    for env in &mut machines {
+        env.ok(&["sync"]);
+        env.ok(&["use", &id]);
+        env.set_var("INCIDENT_SYNC", "on");
+    }
+    std::thread::scope(|scope| {
+        for (number, env) in machines.iter_mut().enumerate() {
+            scope.spawn(move || respond(number, env, kills));
+        }
+    });
+    for env in &mut machines {
+        env.set_var("INCIDENT_SYNC", "off");
+        env.set_var("INCIDENT_FAILPOINT", "none");
+    }
+    for _ in 0..2 {
+        for env in &machines {
+            sync_ok(env);
+        }
+    }
+    let all: Vec<&TestEnv> = machines.iter().collect();
+    let report = assert_converged(&all, &id);
+    for name in MACHINES {
+        for round in 1..=ROUNDS {
+            let hypothesis = by_text(&report, &format!("{name}-h{round}"));
+            let test = by_text(&report, &format!("test for {name}-h{round}"));
+            let result = by_text(&report, &format!("result of {name}-t{round}"));
+            assert_eq!(
+                test["for"],
+                json!([hypothesis["id"]]),
+                "{name} round {round}"
+            );
+            assert_eq!(result["test"], test["id"], "{name} round {round}");
+            assert_eq!(
+                result["rules_out"],
+                json!([hypothesis["id"]]),
+                "{name} round {round}"
+            );
+        }
+    }
+    let entries = report["entries"].as_array().map(Vec::len);
+    assert_eq!(entries, Some(MACHINES.len() * ROUNDS * 3));
+}
+
+#[test]
+fn four_machines_recording_at_once_keep_every_link_on_their_own_side() {
+    for _ in 0..RUNS {
+        four_machines_recording_at_once(false);
+    }
+}
+
+#[test]
+fn four_machines_recording_at_once_with_background_syncs_killed_keep_every_link() {
+    for _ in 0..RUNS {
+        four_machines_recording_at_once(true);
+    }
+}

@@ -13,15 +13,18 @@
 //! could not have written, is ignored: the next sync reads everything, as the first did.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::super::atomic::{AtomicWrite, Durability, Placement, read_regular, temp_path};
 use super::super::cache::FileKey;
+use super::super::documents::{document_bytes, parse_document};
 use super::{Round, Synced, Team};
 use crate::error::Result;
 use crate::id;
+use crate::model::SCHEMA;
 use crate::store::{FILE_MODE, Store};
 
 const FILE: &str = "held.json";
@@ -110,18 +113,31 @@ impl Store {
         let _ = std::fs::remove_file(self.sync_dir().join(FILE));
     }
 
-    /// The key of the document `id` if it holds exactly `bytes`, read under its lock so
-    /// that no save falls between the read and the key.
+    /// The key of the document `id` if it holds what `bytes` hold, read under its lock
+    /// so that no save falls between the read and the key. Byte for byte, or else the
+    /// same incident written otherwise (an older build's schema number, a script's
+    /// layout): what matters is that neither side has anything the other lacks.
     pub(super) fn settled_key(&self, id: &str, bytes: &[u8]) -> Option<FileKey> {
         let _lock = self.lock(id).ok()?;
         let here = self.raw_document(id).ok()?;
-        if here != bytes {
+        if here != bytes && !same_incident(id, &here, bytes) {
             return None;
         }
         let path = self.incidents_dir().join(format!("{id}.json"));
         let metadata = std::fs::symlink_metadata(path).ok()?;
         metadata.is_file().then(|| FileKey::of(&metadata))
     }
+}
+
+/// Whether two documents of `id` hold the same incident, whatever their layout and
+/// schema number.
+fn same_incident(id: &str, a: &[u8], b: &[u8]) -> bool {
+    let read = |bytes: &[u8]| {
+        let mut incident = parse_document(bytes, Path::new(id), id).ok()?;
+        incident.schema = SCHEMA;
+        Some(document_bytes(&incident))
+    };
+    matches!((read(a), read(b)), (Some(a), Some(b)) if a == b)
 }
 
 impl Store {

@@ -353,10 +353,8 @@ impl Store {
             match git.push(&commit)? {
                 Pushed::Accepted => {
                     for (id, sent) in &round.sending {
-                        if *sent > 0 {
-                            synced.sent += sent;
-                            synced.incidents.entry(id.clone()).or_default().sent += sent;
-                        }
+                        synced.sent += sent;
+                        synced.incidents.entry(id.clone()).or_default().sent += sent;
                     }
                     synced.problems.extend(std::mem::take(&mut round.problems));
                     let blobs = Git::files(&mut git.reader()?, &commit)?
@@ -679,10 +677,9 @@ impl Store {
                 continue;
             }
             let received = team.documents.get(&id);
-            let raw = self.raw_document(&id).ok();
             // Unchanged on both sides: nothing to read or write.
             if let Some(received) = received
-                && raw.as_deref() == Some(received.bytes.as_slice())
+                && self.raw_document(&id).ok().as_deref() == Some(received.bytes.as_slice())
             {
                 round.shared.insert(id.clone(), count(&received.incident));
                 round.held_there.insert(id, count(&received.incident));
@@ -724,16 +721,12 @@ impl Store {
                         .collect();
                     self.journal(news::relabels(&log, &moves))?;
                 }
-                // A document not as this build writes it (written by hand, by an older
-                // build, or by a script) is saved as it is pushed: byte for byte the
-                // remote's, so the next sync finds it unchanged (`held.rs`).
-                let written_elsewhere = raw.as_deref() != Some(before.as_slice());
                 outcome = Outcome::Joined {
                     joined,
                     new_here,
                     log: Box::new(log.clone()),
                 };
-                Ok((changed_here || written_elsewhere).then_some(log))
+                Ok(changed_here.then_some(log))
             });
             match saved {
                 Ok(_) => {}
@@ -796,12 +789,7 @@ impl Store {
                             .held_there
                             .insert(id.clone(), count(&received.incident));
                     }
-                    // The remote's copy not as this build writes it (an older build's, a
-                    // script's) is sent again as it is written here, once, so that both
-                    // sides hold the same bytes and the next sync reads neither.
-                    let canonical_there =
-                        received.is_some_and(|received| document_bytes(&log) == received.bytes);
-                    if joined.changed() || !canonical_there {
+                    if joined.changed() {
                         round.sending.insert(id.clone(), joined.added);
                         round.landing.insert(id.clone(), landing(&log));
                         round

@@ -746,9 +746,7 @@ impl Store {
                 )),
                 Outcome::OnlyHere(number) => {
                     // Read again: the lock was released, and entries may have come since.
-                    // Sent as this build writes it, as every save here does.
-                    let mut here = self.load(&id)?;
-                    here.schema = crate::model::SCHEMA;
+                    let here = self.load(&id)?;
                     round.sending.insert(id.clone(), number.max(count(&here)));
                     round.shared.insert(id.clone(), count(&here));
                     round.landing.insert(id.clone(), landing(&here));

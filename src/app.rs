@@ -98,13 +98,18 @@ pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &Inherited
     let context = Context::new(&global)?;
     let prompt = matches!(command, Some(cli::Command::Shell));
     let syncing = matches!(command, Some(cli::Command::Sync(_)));
-    let outcome = news::heed(&context, &mut ui, &typed).and_then(|()| {
-        if prompt {
-            Ok(())
-        } else {
-            commands::run(command, &context, &mut ui)
-        }
-    });
+    let background = matches!(&command, Some(cli::Command::Sync(sync)) if sync.0.background);
+    news::watch(&context, &typed);
+    let outcome = if prompt {
+        Ok(())
+    } else {
+        commands::run(command, &context, &mut ui).map_err(news::explain)
+    };
+    // What syncs renumbered is told by the next command that works (a failed one says only
+    // why it failed); never into the log of a sync in the background, which nobody reads.
+    if outcome.is_ok() && !background {
+        news::tell(&context, &mut ui);
+    }
     // What was recorded is shared after the command is done, by a sync of its own that
     // the engineer does not wait for: once, for the process and every line of the prompt.
     if !syncing

@@ -56,6 +56,8 @@ pub enum Error {
     InsideDataDirectory { path: PathBuf },
     #[error("the last sync renumbered a label this command names ({line}); nothing was done")]
     LabelMoved { line: String },
+    #[error("a sync renamed the incident this command names ({line}); nothing was done")]
+    IdMoved { line: String },
     #[error("{} could not be shared", if problems.len() == 1 { "1 document".to_string() } else { format!("{} documents", problems.len()) })]
     NotShared { problems: Vec<String> },
     #[error(transparent)]
@@ -147,6 +149,9 @@ impl Error {
             Error::LabelMoved { .. } => {
                 "type the command again with the label you mean (`incident log` lists them)".into()
             }
+            Error::IdMoved { .. } => {
+                "type the command again with the id you mean (`incident list` lists them)".into()
+            }
             Error::NotShared { .. } => {
                 "everything else was shared; nothing recorded here was lost".into()
             }
@@ -222,9 +227,11 @@ fn model_hint(error: &model::Error) -> Option<String> {
              the current incident)"
         ),
         E::MergeIntoMerged { into, other, .. } => format!("`incident -i {into} merge {other}`"),
-        E::AlreadyMerged { into, .. } => format!(
+        // Named with `-i`: the incident typed may not be the current one, and `merge` alone
+        // would act on the current one, perhaps `into` itself.
+        E::AlreadyMerged { into, here, .. } => format!(
             "its entries are in {into}; to bring them here, merge that one: \
-             `incident merge {into}`"
+             `incident -i {here} merge {into}`"
         ),
         E::MergeOpenIntoClosed { id, other } => format!(
             "reopen {id} first (`incident -i {id} reopen`), or merge the other way: \

@@ -27,6 +27,7 @@ use crate::cli::Cli;
 use crate::error::Error;
 
 fn main() -> ExitCode {
+    incident_core::signals::ignore_file_size_limit();
     // A panic is a bug, but the user still gets one line, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let message = info

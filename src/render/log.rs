@@ -98,6 +98,11 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
             Line::Entry(entry) => entry,
             Line::Mark(mark) => {
                 line.push_str(&paint.yellow(&describe_mark(mark)));
+                if !state.incident().applies(mark) {
+                    line.push_str(
+                        &paint.dim(" (not applied: the same two were merged the other way first)"),
+                    );
+                }
                 text.push_str(&line);
                 text.push('\n');
                 continue;

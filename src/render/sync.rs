@@ -5,7 +5,8 @@
 use serde_json::json;
 
 use incident_core::sanitize;
-use incident_core::sharing::{News, Relabeled, Renamed, Synced};
+use incident_core::sharing::{Relabeled, Renamed, Synced};
+use incident_core::store::Moved;
 
 pub fn lines(synced: &Synced) -> String {
     if synced.incidents.is_empty() && synced.renamed.is_empty() && synced.problems.is_empty() {
@@ -32,12 +33,30 @@ pub fn lines(synced: &Synced) -> String {
     out
 }
 
-/// What a background sync changed, told before the next command: the same words as a
-/// sync's own lines, the relabeled label's incident named, as no line above names it.
-pub fn news(news: &News) -> String {
-    match news {
-        News::Relabeled(moved) => relabeled_line(moved, &format!(" in {}", moved.incident)),
-        News::Renamed(renamed) => renamed_line(renamed),
+/// A label or id a sync changed, as the next command tells it or refuses it: the same
+/// words as a sync's own lines, the relabeled label's incident named, as no line above
+/// names it (`H1 is now H3 in 2026-11-21-dns: bob recorded H1 first`).
+pub fn moved(moved: &Moved) -> String {
+    match moved {
+        Moved::Label {
+            incident,
+            from,
+            to,
+            by,
+        } => relabeled_line(
+            &Relabeled {
+                incident: incident.clone(),
+                from: from.to_string(),
+                to: to.to_string(),
+                by: by.clone(),
+            },
+            &format!(" in {incident}"),
+        ),
+        Moved::Id { from, to, by } => renamed_line(&Renamed {
+            from: from.clone(),
+            to: to.clone(),
+            by: by.clone(),
+        }),
     }
 }
 
@@ -127,17 +146,28 @@ mod tests {
              2026-11-21-dns: sent 0, received 0\n  \
              H2 is now H5: carol recorded H2 first\n"
         );
+        let label = |text: &str| text.parse().expect("a label");
         assert_eq!(
-            news(&News::Relabeled(moved())),
+            super::moved(&Moved::Label {
+                incident: "2026-11-21-dns".into(),
+                from: label("H2"),
+                to: label("H5"),
+                by: "carol".into(),
+            }),
             "H2 is now H5 in 2026-11-21-dns: carol recorded H2 first"
         );
-        assert_eq!(
-            news(&News::Renamed(renamed(Some("bob")))),
-            "2026-11-21-dns is now 2026-11-21-dns-2: bob opened 2026-11-21-dns first"
-        );
-        assert_eq!(
-            news(&News::Renamed(renamed(None))),
-            "2026-11-21-dns is now 2026-11-21-dns-2: the team holds it under that id"
-        );
+        for (by, reason) in [
+            (Some("bob"), "bob opened 2026-11-21-dns first"),
+            (None, "the team holds it under that id"),
+        ] {
+            assert_eq!(
+                super::moved(&Moved::Id {
+                    from: "2026-11-21-dns".into(),
+                    to: "2026-11-21-dns-2".into(),
+                    by: by.map(String::from),
+                }),
+                format!("2026-11-21-dns is now 2026-11-21-dns-2: {reason}")
+            );
+        }
     }
 }

@@ -163,6 +163,25 @@ impl TestEnv {
         self.ok(&with_quiet).trim_end().to_string()
     }
 
+    /// `-q` output, trimmed, of a command that may first be told on stderr what a sync
+    /// renumbered or renamed (after a sync killed midway, say): every line of its stderr
+    /// is such a note.
+    #[track_caller]
+    pub fn quiet_told(&self, args: &[&str]) -> String {
+        let mut with_quiet = args.to_vec();
+        with_quiet.push("-q");
+        let out = self.run(&with_quiet);
+        assert_eq!(out.code, 0, "{with_quiet:?} failed: {}", out.stderr);
+        for line in out.stderr.lines() {
+            assert!(
+                line.starts_with("note: after a sync, ") && line.contains(" is now "),
+                "{with_quiet:?} wrote more than news to stderr: {}",
+                out.stderr
+            );
+        }
+        out.stdout.trim_end().to_string()
+    }
+
     /// Runs a command that must fail with `code`, print nothing on stdout and one
     /// `error: ` line first on stderr; returns stderr.
     #[track_caller]

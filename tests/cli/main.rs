@@ -22,6 +22,7 @@ mod report;
 mod responders;
 mod review;
 mod selection;
+mod sharing;
 mod shell;
 mod storage;
 mod story;

@@ -441,7 +441,7 @@ fn merges_that_cannot_be_done_are_refused_with_the_reason_and_change_nothing() {
         format!(
             "error: incident {payments} was already merged into {checkout}\n\
              hint: its entries are in {checkout}; to bring them here, merge that one: \
-             `incident merge {checkout}`\n"
+             `incident -i {dns} merge {checkout}`\n"
         )
     );
     // Into an incident merged away: named, with where to merge instead.

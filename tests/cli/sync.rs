@@ -467,16 +467,16 @@ fn a_sync_killed_at_each_step_loses_nothing_and_the_next_one_completes() {
         alice.quiet(&["note", &alices]);
         alice.ok(&["sync"]);
         let bobs = format!("bob before his sync killed {step}");
-        bob.quiet(&["note", &bobs]);
+        bob.quiet_told(&["note", &bobs]);
         let idea = format!("bob's idea before {step}");
-        bob.quiet(&["hypothesis", &idea]);
+        bob.quiet_told(&["hypothesis", &idea]);
         killed_at(&mut bob, &["sync"], step);
         let after = format!("alice after bob's sync killed {step}");
-        alice.quiet(&["note", &after]);
+        alice.quiet_told(&["note", &after]);
         alice.ok(&["sync"]);
         texts.extend([alices, bobs, idea, after]);
     }
-    bob.ok(&["sync"]);
+    assert_eq!(bob.run(&["sync"]).code, 0);
     alice.ok(&["sync"]);
     let report = assert_converged(&[&alice, &bob], &id);
     for text in texts {
@@ -860,11 +860,11 @@ fn entries_recorded_while_a_sync_renames_the_incident_are_never_lost() {
             format!("after the sync killed {step}"),
             format!("after the next sync, {step}"),
         ];
-        bob.quiet(&["note", &texts[0]]);
+        bob.quiet_told(&["note", &texts[0]]);
         killed_at(&mut bob, &["sync"], step);
-        bob.quiet(&["note", &texts[1]]);
+        bob.quiet_told(&["note", &texts[1]]);
         bob.ok(&["sync"]);
-        bob.quiet(&["note", &texts[2]]);
+        bob.quiet_told(&["note", &texts[2]]);
         bob.ok(&["sync"]);
         alice.ok(&["sync"]);
         let renamed = format!("{id}-2");

@@ -58,6 +58,10 @@ pub enum Error {
     NoRemote,
     #[error("sync failed: {reason}")]
     Sync { reason: String },
+    /// A label or an incident id the command typed was renumbered or renamed by a sync
+    /// since it was printed; nothing was changed.
+    #[error("a sync changed what this command names: {moved:?}")]
+    Moved { moved: crate::store::Moved },
     #[error(transparent)]
     Model(#[from] crate::model::Error),
 }

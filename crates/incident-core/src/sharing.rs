@@ -58,11 +58,3 @@ pub struct Sharing {
     /// incident has never been shared.
     pub unsent: Option<usize>,
 }
-
-/// What a background sync changed that the engineer must hear of before typing a label
-/// again: a label renumbered, an incident renamed.
-#[derive(Debug, Clone)]
-pub enum News {
-    Relabeled(Relabeled),
-    Renamed(Renamed),
-}

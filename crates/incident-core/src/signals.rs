@@ -122,6 +122,20 @@ impl Drop for Guard {
     }
 }
 
+/// Past a file size limit (`ulimit -f`) a write fails with "File too large", which is
+/// reported and saves nothing, instead of SIGXFSZ ending the process without a word. For
+/// the whole process, and the programs it starts (git, a hook, the editor) inherit it.
+pub fn ignore_file_size_limit() {
+    // SAFETY: sigaction(2) with a zeroed (valid) structure we own, setting SIG_IGN: no
+    // handler runs.
+    unsafe {
+        let mut ignore: libc::sigaction = std::mem::zeroed();
+        libc::sigemptyset(&mut ignore.sa_mask);
+        ignore.sa_sigaction = libc::SIG_IGN;
+        libc::sigaction(libc::SIGXFSZ, &ignore, std::ptr::null_mut());
+    }
+}
+
 /// Kills (SIGKILL) the process group that the process `leader`, started with
 /// `process_group(0)`, leads: it and whatever it started there. A group already gone is
 /// fine.

@@ -64,13 +64,18 @@ impl<'a> Report<'a> {
             text: change.resolution.as_deref(),
             by: &change.by,
         });
-        let marks = incident.marks.iter().map(|mark| Moment {
-            at: mark.at,
-            recorded: mark.uuid,
-            what: What::Mark(mark),
-            text: mark.why.as_deref(),
-            by: &mark.by,
-        });
+        // A merge made void by the same pair merged the other way first is no part of it.
+        let marks = incident
+            .marks
+            .iter()
+            .filter(|mark| incident.applies(mark))
+            .map(|mark| Moment {
+                at: mark.at,
+                recorded: mark.uuid,
+                what: What::Mark(mark),
+                text: mark.why.as_deref(),
+                by: &mark.by,
+            });
         let mut moments: Vec<Moment> = std::iter::once(opening)
             .chain(entries)
             .chain(windows)

@@ -96,8 +96,13 @@ pub enum Error {
         into: String,
         other: String,
     },
+    /// `here` is the incident that was to take `id`'s entries.
     #[error("incident {id} was already merged into {into}")]
-    AlreadyMerged { id: String, into: String },
+    AlreadyMerged {
+        id: String,
+        into: String,
+        here: String,
+    },
     #[error("incident {other} is still open and {id} is closed")]
     MergeOpenIntoClosed { id: String, other: String },
     #[error("incident {id} is already discarded")]

@@ -26,6 +26,12 @@ pub struct Joined {
     /// Entries and lifecycle changes added.
     pub added: usize,
     pub relabeled: Vec<Relabel>,
+    /// Entries both logs hold under different labels (a remote that lost history, where
+    /// another machine renumbered one): each keeps this log's label, and `other`'s copy
+    /// follows, from its label to this log's.
+    pub followed: Vec<Relabel>,
+    /// The label each entry of `other` has in this log.
+    labels: HashMap<Label, Label>,
 }
 
 impl Joined {
@@ -39,7 +45,8 @@ impl Incident {
     /// and in `other`'s order. An added entry keeps its label unless an entry here holds
     /// it: then it takes the next number past every label in use on either side, so no
     /// label that is not clashing moves. Links of the added entries follow their targets:
-    /// to the new label, or to the label this log gives an entry both logs hold.
+    /// to the new label, or to the label this log gives an entry both logs hold (which
+    /// may differ from `other`'s: `followed`).
     pub fn join_entries(&mut self, other: &[Entry]) -> Joined {
         let here: HashMap<Uuid, Label> = self
             .entries
@@ -60,9 +67,19 @@ impl Incident {
         let mut relabeled = Vec::new();
         let mut seen = HashSet::new();
         let mut added = Vec::new();
+        let mut followed = Vec::new();
         for entry in other {
             if let Some(label) = here.get(&entry.uuid) {
                 labels.insert(entry.id, *label);
+                if *label != entry.id {
+                    followed.push(Relabel {
+                        from: entry.id,
+                        to: *label,
+                        by: taken
+                            .get(&entry.id)
+                            .map_or_else(|| "another machine".to_string(), |by| (*by).to_string()),
+                    });
+                }
                 continue;
             }
             if !seen.insert(entry.uuid) {
@@ -99,13 +116,15 @@ impl Incident {
         Joined {
             added: count,
             relabeled,
+            followed,
+            labels,
         }
     }
 
     /// Adds the closes and reopens of `other` that this log does not hold, with the
-    /// labels `relabeled` gave their root causes, and orders them by when they were made:
+    /// labels `joined` gave their root causes, and orders them by when they were made:
     /// the status follows the last change made, on whichever machine.
-    pub fn join_lifecycle(&mut self, other: &[Transition], relabeled: &[Relabel]) -> usize {
+    pub fn join_lifecycle(&mut self, other: &[Transition], joined: &Joined) -> usize {
         let mut here: HashSet<Uuid> = self.lifecycle.iter().map(|change| change.uuid).collect();
         let mut added = 0;
         for change in other {
@@ -114,9 +133,9 @@ impl Incident {
             }
             let mut change = change.clone();
             if let Some(label) = change.root_cause
-                && let Some(moved) = relabeled.iter().find(|moved| moved.from == label)
+                && let Some(to) = joined.labels.get(&label)
             {
-                change.root_cause = Some(moved.to);
+                change.root_cause = Some(*to);
             }
             self.lifecycle.push(change);
             added += 1;
@@ -130,8 +149,11 @@ impl Incident {
 
     /// The first thing `other`, the same incident as recorded elsewhere, says otherwise
     /// than this log about what both hold. Entries, closes and reopens never change once
-    /// recorded, and keep their labels once shared, so any difference is damage or
-    /// tampering: a join would carry it into this log.
+    /// recorded, so any difference is damage or tampering: a join would carry it into
+    /// this log. Labels are the exception: a remote that lost history (rewound, restored,
+    /// replaced) can come back with an entry another machine renumbered, so an entry both
+    /// hold may carry another label there, and its links other labels for the same
+    /// entries; that is no disagreement, and the join follows this log's labels.
     pub fn disagreement(&self, other: &Incident) -> Option<String> {
         if (self.uuid, self.opened_at, &self.opened_by, &self.title)
             != (other.uuid, other.opened_at, &other.opened_by, &other.title)
@@ -143,10 +165,28 @@ impl Incident {
             .iter()
             .map(|entry| (entry.uuid, entry))
             .collect();
+        // `other`'s label of each entry both hold, to this log's.
+        let labels: HashMap<Label, Label> = other
+            .entries
+            .iter()
+            .filter_map(|entry| Some((entry.id, here.get(&entry.uuid)?.id)))
+            .collect();
+        let same_labels = labels.iter().all(|(theirs, mine)| theirs == mine);
         for entry in &other.entries {
-            if let Some(mine) = here.get(&entry.uuid)
-                && !stored_alike(*mine, entry)
-            {
+            let Some(mine) = here.get(&entry.uuid) else {
+                continue;
+            };
+            let alike = if same_labels {
+                stored_alike(*mine, entry)
+            } else {
+                let mut theirs = entry.clone();
+                theirs.id = mine.id;
+                theirs
+                    .body
+                    .relink(|label| labels.get(&label).copied().unwrap_or(label));
+                stored_alike(*mine, &theirs)
+            };
+            if !alike {
                 return Some(format!(
                     "its entry {} differs from {} recorded here",
                     entry.id, mine.id
@@ -159,9 +199,14 @@ impl Incident {
             .map(|change| (change.uuid, change))
             .collect();
         for change in &other.lifecycle {
-            if let Some(mine) = changes.get(&change.uuid)
-                && !stored_alike(*mine, change)
-            {
+            let Some(mine) = changes.get(&change.uuid) else {
+                continue;
+            };
+            let mut theirs = change.clone();
+            theirs.root_cause = theirs
+                .root_cause
+                .map(|label| labels.get(&label).copied().unwrap_or(label));
+            if !stored_alike(*mine, &theirs) {
                 return Some("one of its closes or reopens differs from the one here".into());
             }
         }
@@ -181,7 +226,7 @@ impl Incident {
     /// one: entries, then closes and reopens, then merges and discards.
     pub fn join(&mut self, other: &Incident) -> Joined {
         let mut joined = self.join_entries(&other.entries);
-        joined.added += self.join_lifecycle(&other.lifecycle, &joined.relabeled);
+        joined.added += self.join_lifecycle(&other.lifecycle, &joined);
         joined.added += self.join_marks(&other.marks);
         joined
     }
@@ -343,6 +388,71 @@ mod tests {
         assert_eq!(joined.relabeled[0].to, label("H4"));
         assert_eq!(team.entry(label("H3")).expect("H3").text, "b3");
         assert_eq!(team.entry(label("H4")).expect("H4").text, "b2");
+    }
+
+    /// The remote lost Alice's H2, Carol took H2, and Bob, holding Alice's, pushed it back
+    /// as H3. Alice's copy of the remote is no disagreement: joined, her entry is H3 as
+    /// the remote has it, Carol's is H2, and Alice's test follows her entry to H3.
+    #[test]
+    fn an_entry_renumbered_on_a_remote_that_lost_history_is_joined_and_links_follow() {
+        let mut shared = opened();
+        record(
+            &mut shared,
+            Body::Hypothesis { explains: vec![] },
+            "ana",
+            "h1",
+        );
+        let mut alice = shared.clone();
+        let h2 = record(
+            &mut alice,
+            Body::Hypothesis { explains: vec![] },
+            "alice",
+            "alice's",
+        );
+        record(
+            &mut alice,
+            Body::Test { targets: vec![h2] },
+            "alice",
+            "test of alice's",
+        );
+        let mut remote = shared;
+        record(
+            &mut remote,
+            Body::Hypothesis { explains: vec![] },
+            "carol",
+            "carol's",
+        );
+        let mut renumbered = alice.entry(h2).expect("alice's H2").clone();
+        renumbered.id = label("H3");
+        remote.entries.push(renumbered);
+        assert_eq!(alice.disagreement(&remote), None);
+        let mut log = remote.clone();
+        let joined = log.join(&alice);
+        assert_eq!(
+            joined.followed,
+            [Relabel {
+                from: label("H2"),
+                to: label("H3"),
+                by: "carol".into(),
+            }]
+        );
+        log.validate().expect("the joined log is valid");
+        let test = log
+            .entries
+            .iter()
+            .find(|entry| entry.text == "test of alice's")
+            .expect("the test");
+        assert_eq!(
+            test.body,
+            Body::Test {
+                targets: vec![label("H3")]
+            }
+        );
+        assert_eq!(log.entry(label("H2")).expect("H2").text, "carol's");
+        // A real difference is still one.
+        let mut rewritten = remote.clone();
+        rewritten.entries.last_mut().expect("an entry").text = "rewritten".into();
+        assert!(alice.disagreement(&rewritten).is_some());
     }
 
     proptest! {

@@ -7,6 +7,13 @@
 //! an incident is open follows from those alone, so a restore brings back exactly the
 //! status it had. Nothing is ever deleted: a merged or discarded incident keeps its log,
 //! read-only.
+//!
+//! Two machines can merge one pair both ways before either hears of the other's merge;
+//! joined, each incident then holds both. The merge made first stands and the later one
+//! is void, by a rule each document decides alone, the same on every machine: among one
+//! incident's merge marks naming the same other incident, the earliest by (time recorded,
+//! survivor's id) gives the direction, and a mark of the other direction does not apply
+//! (`applies`). Both documents of a merge hold its time and both ids, so they agree.
 
 use std::collections::{HashMap, HashSet};
 
@@ -160,11 +167,16 @@ impl Incident {
     }
 
     /// The incident this one was merged into, if it was: the first merge made, should
-    /// two machines each have merged it into another.
+    /// two machines each have merged it into another; never a merge made void by the
+    /// same pair merged the other way first.
     pub fn merged_into(&self) -> Option<&Mark> {
-        self.marks
-            .iter()
-            .find(|mark| mark.mark == MarkKind::MergedInto)
+        merged_into_among(&self.id, &self.marks)
+    }
+
+    /// Whether a mark is in force: every mark is but a merge made void by the same pair
+    /// merged the other way first (module doc).
+    pub fn applies(&self, mark: &Mark) -> bool {
+        applies(&self.id, &self.marks, mark)
     }
 
     /// The discard in force: the latest discard or restore, if it is a discard.
@@ -176,16 +188,20 @@ impl Incident {
             .filter(|mark| mark.mark == MarkKind::Discarded)
     }
 
-    /// The incidents merged into this one, in the order they were merged.
+    /// The incidents merged into this one, in the order they were merged (not a merge
+    /// made void by the same pair merged the other way first).
     pub fn merged_in(&self) -> impl Iterator<Item = &Mark> {
         self.marks
             .iter()
-            .filter(|mark| mark.mark == MarkKind::MergedIn)
+            .filter(|mark| mark.mark == MarkKind::MergedIn && self.applies(mark))
     }
 
-    /// Retitles that came in with another incident's entries: they do not name this one.
+    /// Retitles that came in with another incident's entries: they do not name this one,
+    /// even when that merge was made void (the entries came in all the same).
     pub(super) fn merged_retitles(&self) -> HashSet<Uuid> {
-        self.merged_in()
+        self.marks
+            .iter()
+            .filter(|mark| mark.mark == MarkKind::MergedIn)
             .flat_map(|mark| mark.retitles.iter().copied())
             .collect()
     }
@@ -232,6 +248,7 @@ impl Incident {
                 return Err(Error::AlreadyMerged {
                     id: other.id.clone(),
                     into: merged.other().to_string(),
+                    here: self.id.clone(),
                 });
             }
             Some(_) => true,
@@ -380,6 +397,41 @@ impl Incident {
         }
         Ok(())
     }
+}
+
+/// Whether a merge mark is the merge `incident` made into another, or of another into it.
+fn is_merge(mark: &Mark) -> bool {
+    matches!(mark.mark, MarkKind::MergedInto | MarkKind::MergedIn)
+}
+
+/// The order in which two merges of one pair were made, the same in both documents: the
+/// time it was recorded, then the survivor's id (a second alone cannot tell them apart).
+fn made<'a>(incident: &'a str, mark: &'a Mark) -> (DateTime<Utc>, &'a str) {
+    let survivor = match mark.mark {
+        MarkKind::MergedInto => mark.other(),
+        _ => incident,
+    };
+    (mark.recorded_at, survivor)
+}
+
+/// `Incident::applies` for the incident `id` holding `marks`.
+pub fn applies(id: &str, marks: &[Mark], mark: &Mark) -> bool {
+    if !is_merge(mark) {
+        return true;
+    }
+    marks
+        .iter()
+        .filter(|first| is_merge(first) && first.other() == mark.other())
+        .min_by(|a, b| made(id, a).cmp(&made(id, b)))
+        .is_none_or(|first| first.mark == mark.mark)
+}
+
+/// `Incident::merged_into` for the incident `id` holding `marks` (a sync asks it of the
+/// marks a join would give, before joining).
+pub fn merged_into_among<'a>(id: &str, marks: &'a [Mark]) -> Option<&'a Mark> {
+    marks
+        .iter()
+        .find(|mark| mark.mark == MarkKind::MergedInto && applies(id, marks, mark))
 }
 
 #[cfg(test)]
@@ -610,5 +662,50 @@ mod tests {
             serde_json::to_string(&team).expect("serializes"),
             serde_json::to_string(&other_way).expect("serializes")
         );
+    }
+
+    /// Alice merges resolver into dns while Bob merges dns into resolver; each document
+    /// then holds both merges. Joined in any order, on any machine, the merge made first
+    /// stands: one survivor that takes entries, the other merged into it. In the same
+    /// second, the survivor's id decides, the same way in both documents.
+    #[test]
+    fn a_pair_merged_both_ways_keeps_the_merge_made_first_in_both_documents() {
+        for (alices_minute, bobs_minute, survivor) in
+            [(5, 6, "dns"), (6, 5, "resolver"), (5, 5, "dns")]
+        {
+            let (dns, resolver) = (diagnosis("dns", &[0]), diagnosis("resolver", &[0]));
+            let (mut alices_dns, mut alices_resolver) = (dns.clone(), resolver.clone());
+            alices_dns
+                .merge(
+                    &mut alices_resolver,
+                    stamp(alices_minute),
+                    Uuid::now_v7(),
+                    None,
+                )
+                .expect("merges");
+            let (mut bobs_dns, mut bobs_resolver) = (dns, resolver);
+            bobs_resolver
+                .merge(&mut bobs_dns, stamp(bobs_minute), Uuid::now_v7(), None)
+                .expect("merges");
+            alices_dns.join_marks(&bobs_dns.marks);
+            alices_resolver.join_marks(&bobs_resolver.marks);
+            bobs_dns.join_marks(&alices_dns.marks);
+            bobs_resolver.join_marks(&alices_resolver.marks);
+            for (dns, resolver) in [(&alices_dns, &alices_resolver), (&bobs_dns, &bobs_resolver)] {
+                let (kept, away) = if survivor == "dns" {
+                    (dns, resolver)
+                } else {
+                    (resolver, dns)
+                };
+                assert!(kept.check_active().is_ok(), "{survivor} takes entries");
+                assert_eq!(away.merged_into().map(Mark::other), Some(survivor));
+                assert_eq!(kept.merged_in().count(), 1);
+                assert_eq!(away.merged_in().count(), 0);
+                assert_eq!(
+                    kept.marks.iter().filter(|mark| !kept.applies(mark)).count(),
+                    1
+                );
+            }
+        }
     }
 }

@@ -41,10 +41,10 @@ pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_name, check_te
 pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use error::{Error, Result};
 pub use incident::{Change, Incident, SCHEMA, Stamp, Status, Transition};
-pub use join::Joined;
+pub use join::{Joined, Relabel};
 pub use label::{Kind, Label, LabelMap, MalformedLabel, join_labels, parse_labels};
 pub use lifecycle::RootCause;
-pub use mark::{Mark, MarkKind, Merge, MergeOutcome, Presence};
+pub use mark::{Mark, MarkKind, Merge, MergeOutcome, Presence, merged_into_among};
 pub use metrics::{Measure, Metrics, Origin, PerMeasure, Span};
 pub use postmortem::ImpactEnd;
 pub use severity::Severity;

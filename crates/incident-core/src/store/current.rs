@@ -44,6 +44,7 @@ impl Store {
     /// silently: the warning says what was there and that it was replaced, since the
     /// error that reported it said it was left untouched.
     pub fn set_current(&self, id: &str) -> Result<()> {
+        self.check_reference(id)?;
         self.ensure_dirs()?;
         let path = self.current_path();
         let unreadable = self.current().err();

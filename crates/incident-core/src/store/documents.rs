@@ -123,6 +123,7 @@ impl Store {
         self.check_incidents_dir()?;
         let lock = self.lock(id)?;
         let mut incident = self.load(id)?;
+        self.check_typed(&incident)?;
         let value = change(&mut incident)?;
         // Written in this build's format, which reads every older one.
         incident.schema = SCHEMA;
@@ -155,6 +156,8 @@ impl Store {
             }
         }
         let (mut one, mut two) = (self.load(first)?, self.load(second)?);
+        self.check_typed(&one)?;
+        self.check_typed(&two)?;
         let before = (document_bytes(&one), document_bytes(&two));
         let value = change(&mut one, &mut two)?;
         self.save_if_changed(&mut one, &before.0)?;

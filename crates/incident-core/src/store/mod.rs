@@ -19,6 +19,8 @@
 //! sync/repo.git               a bare repository: the team's branch as last fetched
 //! sync/state.json             the last sync, and what the remote held then (the board)
 //! sync/run.lock               held by the running sync; sync/queue.lock by the next
+//! sync/news                   what syncs renumbered and renamed, until told and heeded
+//! sync/news.lock              held across every change of sync/news
 //! sync/log                    what background syncs said
 //! ```
 //!
@@ -47,7 +49,7 @@ use std::path::PathBuf;
 
 pub use hooks::IN_HOOK;
 pub use output::write_file_atomically;
-pub use sync::spawn_background_sync;
+pub use sync::{Moved, Typed, spawn_background_sync};
 
 use crate::error::{Error, Result};
 
@@ -62,6 +64,10 @@ pub struct Store {
     saved: std::cell::Cell<bool>,
     /// Told when a lock is slow to come.
     waiting: lock::Waiting,
+    /// What the command typed that a sync may have renumbered or renamed (`sync/news.rs`).
+    typed: RefCell<sync::Typed>,
+    /// The news this process's sync journaled, by key.
+    journaled: RefCell<Vec<(uuid::Uuid, String)>>,
 }
 
 /// An incident as a change left it on disk, and what the change returned.
@@ -91,6 +97,8 @@ impl Store {
             warnings: RefCell::new(Vec::new()),
             saved: std::cell::Cell::new(false),
             waiting: None,
+            typed: RefCell::new(sync::Typed::default()),
+            journaled: RefCell::new(Vec::new()),
         }
     }
 

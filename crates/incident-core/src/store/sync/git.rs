@@ -5,6 +5,9 @@
 //! Plumbing only, so no working tree, index or merge is involved and no git identity is
 //! needed: `fetch` into `refs/sync/incidents`, one `cat-file --batch-command` to read the
 //! branch, one `fast-import` to build a commit on top of it, and `push`, never forced.
+//!
+//! git runs with `LC_ALL=C`: what it prints is read (a missing branch, why a push was
+//! refused), so it must be the words it prints everywhere.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -45,17 +48,15 @@ pub struct TreeFile {
     pub object: String,
 }
 
-/// The branch as fetched: its commit, if it exists yet, and the files of its folder.
-pub struct Branch {
-    pub tip: Option<String>,
-    pub files: Vec<TreeFile>,
-}
-
 pub enum Pushed {
     Accepted,
-    /// Someone pushed first: fetch, join and try again.
-    Rejected,
+    /// Someone pushed first: fetch, join and try again. Any other refusal is an error,
+    /// with the remote's reason: trying again would be refused again.
+    Raced,
 }
+
+/// Oldest git with `cat-file --batch-command`.
+const OLDEST_GIT: (u32, u32) = (2, 36);
 
 impl Git {
     /// Our repository under `repo`, created on first use. Created under a temp name and
@@ -82,19 +83,14 @@ impl Git {
         Ok(git)
     }
 
-    /// A git process killed with the sync leaves its lock files; only one sync runs at a
-    /// time (the caller holds the sync lock), so any lock found now is stale.
+    /// A sync killed mid-fetch or mid-push leaves its git running (it is not always in
+    /// the sync's process group), still holding or about to take its locks, and a git
+    /// killed leaves its lock files. Only one sync runs at a time (the caller holds the
+    /// sync lock), so a git recorded as running is a leftover, stopped now, and any lock
+    /// file found is stale.
     fn clear_stale_locks(&self) {
-        for path in [
-            "refs/sync/incidents.lock",
-            "refs/sync/outgoing.lock",
-            "packed-refs.lock",
-            "shallow.lock",
-            "config.lock",
-            "HEAD.lock",
-        ] {
-            let _ = std::fs::remove_file(self.repo.join(path));
-        }
+        super::leftover::stop(&self.repo);
+        super::leftover::remove_locks(&self.repo);
     }
 
     fn command(&self) -> Command {
@@ -112,6 +108,7 @@ impl Git {
         ] {
             command.env_remove(variable);
         }
+        command.env("LC_ALL", "C").env_remove("LANGUAGE");
         if self.background {
             command.env("GIT_TERMINAL_PROMPT", "0");
             command.env("GIT_ASKPASS", "true");
@@ -131,63 +128,96 @@ impl Git {
         command
     }
 
-    /// Fetches the team's branch. A remote that has no branch yet (an empty repository)
-    /// is no error: the glob matches nothing, and the tracking ref is pruned.
+    /// Fetches the team's branch, and only it (not `incidents-old` beside it). A remote
+    /// that has no branch (an empty repository, or one replaced by an empty one) is no
+    /// error: then the tracking ref is dropped.
     pub fn fetch(&self) -> Result<()> {
         let mut command = self.command();
         command
-            .args([
-                "fetch",
-                "--quiet",
-                "--prune",
-                "--no-tags",
-                "--no-write-fetch-head",
-            ])
+            .args(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"])
             .arg("--")
             .arg(&self.url)
-            .arg(format!("+refs/heads/{BRANCH}*:refs/sync/{BRANCH}*"));
-        self.run_network(command, "fetch")
-            .map(drop)
-            .map_err(Error::from)
+            .arg(format!("+refs/heads/{BRANCH}:{TRACKING}"));
+        match self.run_network(command, "fetch") {
+            Ok(_) => Ok(()),
+            Err(failed) if failed.stderr.contains("couldn't find remote ref") => {
+                let mut command = self.command();
+                command.args(["update-ref", "-d", TRACKING]);
+                run(command, None, "git update-ref").map(drop)
+            }
+            Err(failed) => Err(failed.into()),
+        }
     }
 
-    /// Reads the fetched branch: its tip and the files of its incidents folder.
-    pub fn read_branch(&self) -> Result<(Branch, Reader)> {
-        let mut reader = Reader::start(self.command())?;
-        let Some((tip, _)) = reader.info(TRACKING)? else {
-            return Ok((
-                Branch {
-                    tip: None,
-                    files: Vec::new(),
-                },
-                reader,
-            ));
+    /// Why the branch could not be read: a git too old for `cat-file --batch-command`
+    /// is named, with the version sharing needs.
+    fn unreadable(&self, error: Error) -> Error {
+        let mut command = Command::new("git");
+        command.arg("version").env("LC_ALL", "C");
+        let Ok(printed) = run(command, None, "git version") else {
+            return error;
         };
-        let files = match reader.info(&format!("{tip}:{FOLDER}"))? {
+        let version = printed.split_whitespace().nth(2).unwrap_or_default();
+        let mut numbers = version.split('.').map(|part| part.parse::<u32>().ok());
+        let found = (numbers.next().flatten(), numbers.next().flatten());
+        match found {
+            (Some(major), Some(minor)) if (major, minor) < OLDEST_GIT => Error::Sync {
+                reason: format!(
+                    "sharing needs git {}.{} or later (for `cat-file --batch-command`); the \
+                     git on PATH is {version}",
+                    OLDEST_GIT.0, OLDEST_GIT.1
+                ),
+            },
+            _ => error,
+        }
+    }
+
+    /// The fetched branch's tip as the fetch wrote it, read from its ref's own file, with
+    /// no git started: `None` when it is not there that way (packed, or no branch), and
+    /// then `read_tip` says.
+    pub fn tip_as_written(&self) -> Option<String> {
+        let bytes = std::fs::read(self.repo.join(TRACKING)).ok()?;
+        let tip = std::str::from_utf8(&bytes).ok()?.trim();
+        ((40..=64).contains(&tip.len()) && tip.bytes().all(|byte| byte.is_ascii_hexdigit()))
+            .then(|| tip.to_string())
+    }
+
+    /// Starts reading our repository: the fetched branch's tip, if the branch exists.
+    pub fn read_tip(&self) -> Result<(Option<String>, Reader)> {
+        let mut reader = Reader::start(self.command())?;
+        let tip = reader
+            .info(TRACKING)
+            .map_err(|error| self.unreadable(error))?
+            .map(|(tip, _)| tip);
+        Ok((tip, reader))
+    }
+
+    /// The files of the incidents folder at `commit`, each with its blob id (as
+    /// `git ls-tree` lists them).
+    pub fn files(reader: &mut Reader, commit: &str) -> Result<Vec<TreeFile>> {
+        Ok(match reader.info(&format!("{commit}:{FOLDER}"))? {
             Some((tree, kind)) if kind == "tree" => parse_tree(&reader.contents(&tree)?),
             _ => Vec::new(),
-        };
-        Ok((
-            Branch {
-                tip: Some(tip),
-                files,
-            },
-            reader,
-        ))
+        })
+    }
+
+    /// A reader of our repository as it is now (after a commit was built in it).
+    pub fn reader(&self) -> Result<Reader> {
+        Reader::start(self.command())
     }
 
     /// Builds a commit on `parent` (the fetched tip) that replaces or adds these files of
-    /// the incidents folder, leaving every other file as it was.
+    /// the incidents folder, leaving every other file as it was. It is dated `now`, the
+    /// clock the entries are recorded by.
     pub fn commit(
         &self,
         parent: Option<&str>,
         files: &[(String, Vec<u8>)],
         author: &str,
         message: &str,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<String> {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |since| since.as_secs());
+        let seconds = now.timestamp();
         // No email: git needs none, and the tool knows only the responder's name.
         let author: String = author.chars().filter(|c| !"<>\n".contains(*c)).collect();
         let mut stream = b"feature done\n".to_vec();
@@ -222,7 +252,9 @@ impl Git {
     }
 
     /// Pushes `commit` as the team's branch, never forced: if someone pushed first, the
-    /// push is rejected and the caller joins their work and tries again.
+    /// push is rejected and the caller joins their work and tries again. Any other
+    /// refusal (a protected branch, a hook, a full disk, a checked-out branch) fails now
+    /// with the remote's reason.
     pub fn push(&self, commit: &str) -> Result<Pushed> {
         let mut command = self.command();
         command
@@ -232,16 +264,22 @@ impl Git {
             .arg(format!("{commit}:refs/heads/{BRANCH}"));
         match self.run_network(command, "push") {
             Ok(_) => Ok(Pushed::Accepted),
-            Err(Failed { stdout, message }) => {
-                // `!` marks a ref that was not updated; whatever the reason given (behind,
-                // a lock held by a concurrent push), joining and trying again is the cure.
-                let rejected = stdout
+            Err(failed) => {
+                // `!` marks a ref that was not updated, with git's status of it.
+                let Some(status) = failed
+                    .stdout
                     .lines()
-                    .any(|line| line.starts_with('!') && line.contains("rejected"));
-                if rejected {
-                    Ok(Pushed::Rejected)
+                    .find(|line| line.starts_with('!'))
+                    .map(|line| line.rsplit('\t').next().unwrap_or(line).trim())
+                else {
+                    return Err(failed.into());
+                };
+                if lost_race(status, &failed.stderr) {
+                    Ok(Pushed::Raced)
                 } else {
-                    Err(Error::Sync { reason: message })
+                    Err(Error::Sync {
+                        reason: refusal(status, &failed.stderr),
+                    })
                 }
             }
         }
@@ -255,6 +293,7 @@ impl Git {
         let what = format!("git {what}");
         let failed = |message: String| Failed {
             stdout: String::new(),
+            stderr: String::new(),
             message,
         };
         let open = |name: &str| {
@@ -271,9 +310,11 @@ impl Git {
         let mut child = command
             .spawn()
             .map_err(|error| spawn_failed(&what, &error))?;
+        super::leftover::record(&self.repo, child.id(), self.background);
         let stop = kill_after(&child, NETWORK_TIMEOUT, self.background);
         let status = child.wait();
         let _ = stop.send(());
+        super::leftover::forget(&self.repo);
         let status = status.map_err(|error| failed(format!("{what} failed: {error}")))?;
         let read = |name: &str| {
             let bytes = std::fs::read(self.repo.join(name)).unwrap_or_default();
@@ -283,9 +324,11 @@ impl Git {
         if status.success() {
             return Ok(stdout);
         }
+        let stderr = read("incident-git.err");
         Err(Failed {
             stdout,
-            message: format!("{what}: {}", reason(&read("incident-git.err"), status)),
+            message: format!("{what}: {}", reason(&stderr, status)),
+            stderr,
         })
     }
 
@@ -303,10 +346,58 @@ fn data(stream: &mut Vec<u8>, bytes: &[u8]) {
     stream.push(b'\n');
 }
 
-/// A git command that failed: what it printed on stdout, and a one-line reason.
+/// A git command that failed: what it printed, and a one-line reason.
 pub struct Failed {
     stdout: String,
+    stderr: String,
     message: String,
+}
+
+/// Whether a push's status (`[rejected] (fetch first)`) says another machine pushed
+/// first: the one refusal that fetching, joining and pushing again cures. A remote that
+/// took a concurrent push a moment earlier may say it lost the ref's lock instead.
+fn lost_race(status: &str, stderr: &str) -> bool {
+    if status.starts_with("[rejected]") {
+        return status.contains("(fetch first)") || status.contains("(non-fast-forward)");
+    }
+    if status.starts_with("[remote rejected]")
+        && (status.contains("failed to update ref") || status.contains("cannot lock ref"))
+    {
+        return stderr.lines().any(|line| {
+            line.contains("cannot lock ref")
+                && (line.contains("but expected") || line.contains("File exists"))
+        });
+    }
+    status.contains("incorrect old value provided")
+}
+
+/// A refused push in one line: git's status of it and what the remote said, as a hook
+/// or a hosting service says why (`remote: …` lines).
+fn refusal(status: &str, stderr: &str) -> String {
+    let why = status
+        .split_once('(')
+        .map_or(status, |(_, why)| why.trim_end_matches(')'));
+    let said: Vec<String> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("remote:"))
+        // git clears the rest of each sideband line with an escape.
+        .map(|line| line.replace("\u{1b}[K", "").trim().to_string())
+        .filter(|line| !line.is_empty())
+        .collect();
+    let mut reason = format!("git push: the remote refused it ({why})");
+    if !said.is_empty() {
+        reason.push_str(": ");
+        reason.push_str(&said.join(" / "));
+    }
+    if reason.len() > 600 {
+        let mut cut = 600;
+        while !reason.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        reason.truncate(cut);
+        reason.push('…');
+    }
+    reason
 }
 
 impl From<Failed> for Error {
@@ -326,6 +417,7 @@ fn run(command: Command, input: Option<&[u8]>, what: &str) -> Result<String> {
 fn run_capturing(mut command: Command, input: Option<&[u8]>, what: &str) -> Result<String, Failed> {
     let failed = |message: String| Failed {
         stdout: String::new(),
+        stderr: String::new(),
         message,
     };
     command
@@ -355,18 +447,18 @@ fn run_capturing(mut command: Command, input: Option<&[u8]>, what: &str) -> Resu
     if output.status.success() {
         return Ok(stdout);
     }
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     Err(Failed {
         stdout,
-        message: format!(
-            "{what}: {}",
-            reason(&String::from_utf8_lossy(&output.stderr), output.status)
-        ),
+        message: format!("{what}: {}", reason(&stderr, output.status)),
+        stderr,
     })
 }
 
 fn spawn_failed(what: &str, error: &std::io::Error) -> Failed {
     Failed {
         stdout: String::new(),
+        stderr: String::new(),
         message: if error.kind() == std::io::ErrorKind::NotFound {
             "git is not installed (or not on PATH); sharing needs it".to_string()
         } else {

@@ -2,8 +2,11 @@
 //! the branch `incidents`, and a sync joins them with the local ones.
 //!
 //! A sync, under a lock so that one runs at a time in a data directory:
-//! 1. fetches the branch and reads every document on it, each checked as strictly as a
-//!    local file; one that fails is refused, named, and blocks only its own incident;
+//! 1. fetches the branch and reads every document on it that changed since the last
+//!    sync (`held.rs`: nothing at all when neither side changed), each checked as
+//!    strictly as a local file; one that fails is refused, named, and blocks only its
+//!    own incident, and so does a merge that would close a cycle or names no incident
+//!    (`merges.rs`);
 //! 2. renames a local incident whose id the remote gives to another incident (same id,
 //!    other UUID) to the next free id, and finishes any rename a kill interrupted;
 //! 3. joins each local document with the remote copy of the same incident: the remote's
@@ -20,6 +23,10 @@
 
 mod background;
 mod git;
+mod held;
+mod leftover;
+mod merges;
+mod news;
 mod state;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -32,21 +39,27 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 pub use background::spawn_background_sync;
+pub use news::{Moved, Typed};
 
 use super::atomic::{AtomicWrite, Durability, Placement, read_regular};
+use super::cache::FileKey;
 use super::documents::{MAX_DOCUMENT_BYTES, document_bytes, parse_document};
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
 use crate::model::{Incident, MAX_NAME_BYTES, MAX_TEXT_BYTES};
 use crate::sharing::{Relabeled, Renamed, Synced};
-use git::{Git, Pushed};
+use git::{Git, Pushed, Reader};
+use held::{Held, Shared};
 
 /// Pushes rejected in a row before a sync gives up: each rejection means another
 /// machine's push landed, so this many means a remote that refuses us, not a busy one.
 const MAX_ATTEMPTS: u32 = 60;
 /// A URL is a line; a longer one is not a URL.
 const MAX_URL_BYTES: u64 = 4096;
+/// Far past the labels any incident reaches (a million hypotheses); a received label
+/// beyond it was planted.
+const MAX_RECEIVED_LABEL: u32 = 1_000_000;
 
 /// A document on the branch that passed every check.
 struct Received {
@@ -54,11 +67,16 @@ struct Received {
     bytes: Vec<u8>,
 }
 
-/// The branch as read: documents that passed, and the ids whose documents did not.
+/// The branch as read: documents that passed, and the ids whose documents did not;
+/// documents the same on both sides as after the last sync are not read again.
 struct Team {
     tip: Option<String>,
     documents: HashMap<String, Received>,
     refused: HashMap<String, String>,
+    /// Incidents unchanged on both sides since the last sync (`held.rs`).
+    unchanged: HashMap<String, Shared>,
+    /// The blob id of each document on the branch, by incident id.
+    blobs: HashMap<String, String>,
 }
 
 impl Store {
@@ -114,6 +132,7 @@ impl Store {
     /// Returns whether a remote was set.
     pub fn remove_remote(&self) -> Result<bool> {
         let had = self.remote()?.is_some();
+        self.forget_held();
         for path in [self.remote_path(), self.sync_dir().join(state::FILE)] {
             match fs::remove_file(&path) {
                 Ok(()) => {}
@@ -204,7 +223,10 @@ impl Store {
         // Running now, and reading the documents afresh: whatever is recorded from here
         // on needs the next sync, which may now queue.
         drop(queued);
-        match self.sync_locked(&url, author, now, background) {
+        // What the remote holds of each incident, as far as this sync got: after a push
+        // that failed, the entries received are shared all the same.
+        let mut held_there = HashMap::new();
+        match self.sync_locked(&url, author, now, background, &mut held_there) {
             Ok((mut synced, shared)) => {
                 synced.collapse_relabels();
                 let problem = match synced.problems.as_slice() {
@@ -213,9 +235,10 @@ impl Store {
                     [first, rest @ ..] => Some(format!("{first} (and {} more)", rest.len())),
                 };
                 self.note_success(now, shared, problem)?;
-                if background {
-                    // Nobody saw it happen: the next command tells.
-                    self.add_news(&synced)?;
+                if !background {
+                    // Printed by the caller: only a command typing an old label or id
+                    // still needs the news, to be refused once.
+                    self.note_journaled()?;
                 }
                 Ok(Some(synced))
             }
@@ -224,7 +247,7 @@ impl Store {
                     Error::Sync { reason } => reason.clone(),
                     other => other.to_string(),
                 };
-                self.note_failure(now, &reason)?;
+                self.note_failure(now, &reason, held_there)?;
                 Err(error)
             }
         }
@@ -236,13 +259,33 @@ impl Store {
         author: &str,
         now: chrono::DateTime<chrono::Utc>,
         background: bool,
+        held_there: &mut HashMap<String, usize>,
     ) -> Result<(Synced, HashMap<String, usize>)> {
         let git = Git::open(self.sync_dir().join("repo.git"), url, background)?;
+        let held = self.read_held();
         let mut synced = Synced::default();
         for attempt in 0..MAX_ATTEMPTS {
-            git.fetch()?;
+            // The local documents are looked at while the network is waited on.
+            let (fetched, local) = std::thread::scope(|scope| {
+                let fetching = scope.spawn(|| git.fetch());
+                let local = self.documents();
+                (fetching.join(), local)
+            });
+            fetched.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let local = local?;
             super::failpoint("sync-after-fetch");
-            let team = self.read_team(&git, url)?;
+            if held.clean
+                && held.tip.is_some()
+                && git.tip_as_written() == held.tip
+                && unchanged_here(&held, &local)
+            {
+                // Neither side changed since the last sync.
+                return Ok((synced, HashMap::new()));
+            }
+            let (tip, mut reader) = git.read_tip()?;
+            let mut team = self.read_team(&mut reader, tip, url, &held, &local)?;
+            let here = self.merges_here(&team)?;
+            merges::refuse_impossible(&mut team, &here, url);
             let mut round = Round::default();
             let mut refused: Vec<&String> = team.refused.keys().collect();
             refused.sort();
@@ -255,28 +298,38 @@ impl Store {
             self.receive_new(&team, &mut synced, &mut round)?;
             // Entries that came into an incident already merged away belong in the one
             // it was merged into: folded in there, then read and sent afresh.
-            if self.fold_late_entries(author, now, &mut synced)? {
+            if self.fold_late_entries(&team, author, now, &mut synced)? {
                 continue;
             }
+            held_there.extend(round.held_there.drain());
             if round.outgoing.is_empty() {
-                synced.problems.extend(round.problems);
+                synced.problems.extend(std::mem::take(&mut round.problems));
+                self.keep_held(&held, &team, &round, team.tip.clone(), &team.blobs, &synced)?;
                 return Ok((synced, round.shared));
             }
             let names: Vec<&str> = round.sending.keys().map(String::as_str).collect();
             let message = format!("incident sync by {author}: {}", names.join(", "));
             super::failpoint("sync-before-push");
-            let commit = git.commit(team.tip.as_deref(), &round.outgoing, author, &message)?;
+            let commit = git.commit(team.tip.as_deref(), &round.outgoing, author, &message, now)?;
             match git.push(&commit)? {
                 Pushed::Accepted => {
                     super::failpoint("sync-after-push");
-                    for (id, sent) in round.sending {
+                    for (id, sent) in &round.sending {
                         synced.sent += sent;
-                        synced.incidents.entry(id).or_default().sent += sent;
+                        synced.incidents.entry(id.clone()).or_default().sent += sent;
                     }
-                    synced.problems.extend(round.problems);
+                    synced.problems.extend(std::mem::take(&mut round.problems));
+                    let blobs = Git::files(&mut git.reader()?, &commit)?
+                        .into_iter()
+                        .filter_map(|file| {
+                            let id = file.name.strip_suffix(".json")?.to_string();
+                            Some((id, file.object))
+                        })
+                        .collect();
+                    self.keep_held(&held, &team, &round, Some(commit), &blobs, &synced)?;
                     return Ok((synced, round.shared));
                 }
-                Pushed::Rejected => back_off(attempt),
+                Pushed::Raced => back_off(attempt),
             }
         }
         Err(Error::Sync {
@@ -284,16 +337,66 @@ impl Store {
         })
     }
 
-    /// Every document on the fetched branch, checked; those that fail are refused.
-    fn read_team(&self, git: &Git, url: &str) -> Result<Team> {
-        let (branch, mut reader) = git.read_branch()?;
+    /// The merges of the local incidents, for what the remote's would make of them.
+    fn merges_here(&self, team: &Team) -> Result<merges::Here> {
+        let mut here = merges::Here::default();
+        for id in self.ids()? {
+            if let Some(shared) = team.unchanged.get(&id) {
+                here.into.insert(id, shared.into.clone());
+                continue;
+            }
+            // An unreadable document is reported by `join_each`.
+            let incident = self.load(&id).ok();
+            let into = incident
+                .as_ref()
+                .and_then(Incident::merged_into)
+                .map(|mark| mark.other().to_string());
+            if let Some(incident) = incident
+                && team.documents.contains_key(&id)
+            {
+                here.marks.insert(id.clone(), incident.marks);
+            }
+            here.into.insert(id, into);
+        }
+        Ok(here)
+    }
+
+    /// Every document on the fetched branch that changed on either side since the last
+    /// sync, checked; those that fail are refused.
+    fn read_team(
+        &self,
+        reader: &mut Reader,
+        tip: Option<String>,
+        url: &str,
+        held: &Held,
+        local: &[(String, Option<FileKey>)],
+    ) -> Result<Team> {
+        let mut files = match &tip {
+            Some(tip) => Git::files(reader, tip)?,
+            None => Vec::new(),
+        };
         let mut team = Team {
-            tip: branch.tip,
+            tip,
             documents: HashMap::new(),
             refused: HashMap::new(),
+            unchanged: HashMap::new(),
+            blobs: HashMap::new(),
         };
-        let mut uuids = HashSet::new();
-        let mut files = branch.files;
+        let keys: HashMap<&str, FileKey> = local
+            .iter()
+            .filter_map(|(id, key)| Some((id.as_str(), (*key)?)))
+            .collect();
+        for file in &files {
+            if let Some(id) = file.name.strip_suffix(".json")
+                && let Some(shared) = held.incidents.get(id)
+                && file.mode == "100644"
+                && shared.blob == file.object
+                && keys.get(id) == Some(&shared.key)
+            {
+                team.unchanged.insert(id.to_string(), shared.clone());
+            }
+        }
+        let mut uuids: HashSet<Uuid> = team.unchanged.values().map(|shared| shared.uuid).collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
         for file in files {
             // Only `.json` files are documents; anything else on the branch is not ours
@@ -301,6 +404,12 @@ impl Store {
             let Some(id) = file.name.strip_suffix(".json") else {
                 continue;
             };
+            if id::is_valid(id) {
+                team.blobs.insert(id.to_string(), file.object.clone());
+            }
+            if team.unchanged.contains_key(id) {
+                continue;
+            }
             let shown = PathBuf::from(format!("{url} {}/{}", git::FOLDER, file.name));
             let refuse = |team: &mut Team, reason: String| {
                 let key = if id::is_valid(id) {
@@ -369,10 +478,19 @@ impl Store {
             .documents
             .iter()
             .map(|(id, received)| (received.incident.uuid, id.as_str()))
+            .chain(
+                team.unchanged
+                    .iter()
+                    .map(|(id, shared)| (shared.uuid, id.as_str())),
+            )
             .collect();
         let ids = self.ids()?;
         let mut local: Vec<Incident> = Vec::new();
         for id in &ids {
+            // The same incident on both sides, and as it was at the last sync.
+            if team.unchanged.contains_key(id) {
+                continue;
+            }
             // Byte for byte the remote's copy: the same incident, under the same id.
             if let Some(received) = team.documents.get(id)
                 && self.raw_document(id).ok().as_deref() == Some(received.bytes.as_slice())
@@ -446,7 +564,7 @@ impl Store {
                 ));
                 continue;
             }
-            self.move_incident(&incident.id, &target)?;
+            self.move_incident(&incident.id, &target, by.clone())?;
             taken.insert(target.clone());
             moved_to.insert(incident.uuid, target.clone());
             homes
@@ -465,12 +583,16 @@ impl Store {
 
     /// Moves an incident to another id: joined into the document there if one exists
     /// (a rename cut short), else saved there; then the current pointer follows, then
-    /// the old document goes. The old id's lock is held from its last read to its
-    /// removal, so an entry recorded meanwhile waits, and then finds it gone, rather
-    /// than being saved into a document about to be removed.
-    fn move_incident(&self, id: &str, target: &str) -> Result<()> {
+    /// the merges that name the old id, and only then does the old document go: a kill
+    /// before that leaves the incident under both ids, which the next sync finds by its
+    /// UUID and finishes. The news of the rename is journaled first. The old id's lock
+    /// is held from its last read to its removal, so an entry recorded meanwhile waits,
+    /// and then finds it gone, rather than being saved into a document about to be
+    /// removed.
+    fn move_incident(&self, id: &str, target: &str, by: Option<String>) -> Result<()> {
         let held = self.lock(id)?;
         let mut moved = self.load(id)?;
+        self.journal(vec![news::rename(&moved, target, by)])?;
         moved.id = target.to_string();
         if self.exists(target) {
             self.replace(target, |mut there| {
@@ -485,12 +607,13 @@ impl Store {
             self.set_current(target)?;
         }
         super::failpoint("sync-after-rename-current");
-        self.remove(id, &held)?;
-        drop(held);
-        super::failpoint("sync-after-rename-remove");
         // A merge made here before this first sync named the old id: it follows. Such a
         // mark was never sent, since the incident it names never was.
         for other_id in self.ids()? {
+            if other_id == id {
+                // Its lock is held here; it is about to go.
+                continue;
+            }
             let followed = self.replace(&other_id, |mut other| {
                 Ok(other.follow_rename(id, target).then_some(other))
             });
@@ -499,6 +622,10 @@ impl Store {
                 Err(error) => return Err(error),
             }
         }
+        super::failpoint("sync-mid-rename");
+        self.remove(id, &held)?;
+        drop(held);
+        super::failpoint("sync-after-rename-remove");
         Ok(())
     }
 
@@ -506,6 +633,9 @@ impl Store {
     /// stages it to push when the remote lacked anything.
     fn join_each(&self, team: &Team, synced: &mut Synced, round: &mut Round) -> Result<()> {
         for id in self.ids()? {
+            if team.unchanged.contains_key(&id) {
+                continue;
+            }
             if team.refused.contains_key(&id) {
                 // Told once, with every refused document.
                 continue;
@@ -515,7 +645,8 @@ impl Store {
             if let Some(received) = received
                 && self.raw_document(&id).ok().as_deref() == Some(received.bytes.as_slice())
             {
-                round.shared.insert(id, count(&received.incident));
+                round.shared.insert(id.clone(), count(&received.incident));
+                round.held_there.insert(id, count(&received.incident));
                 continue;
             }
             let mut outcome = Outcome::Unreadable;
@@ -543,6 +674,17 @@ impl Store {
                     return Ok(None);
                 }
                 let changed_here = document_bytes(&log) != before;
+                if changed_here {
+                    // Told before it is saved: a kill between the two leaves news not
+                    // in force, never a renumbering untold.
+                    let moves: Vec<_> = joined
+                        .relabeled
+                        .iter()
+                        .chain(&joined.followed)
+                        .cloned()
+                        .collect();
+                    self.journal(news::relabels(&log, &moves))?;
+                }
                 outcome = Outcome::Joined {
                     joined,
                     new_here,
@@ -571,6 +713,7 @@ impl Store {
                     let here = self.load(&id)?;
                     round.sending.insert(id.clone(), number.max(count(&here)));
                     round.shared.insert(id.clone(), count(&here));
+                    round.landing.insert(id.clone(), landing(&here));
                     round
                         .outgoing
                         .push((format!("{id}.json"), document_bytes(&here)));
@@ -584,17 +727,33 @@ impl Store {
                         synced.received += new_here;
                         synced.incidents.entry(id.clone()).or_default().received += new_here;
                     }
+                    if !joined.followed.is_empty() {
+                        // The remote's labels won: said, as any renumbering is.
+                        synced.incidents.entry(id.clone()).or_default();
+                    }
                     synced
                         .relabeled
-                        .extend(joined.relabeled.iter().map(|moved| Relabeled {
-                            incident: id.clone(),
-                            from: moved.from.to_string(),
-                            to: moved.to.to_string(),
-                            by: moved.by.clone(),
-                        }));
+                        .extend(
+                            joined
+                                .relabeled
+                                .iter()
+                                .chain(&joined.followed)
+                                .map(|moved| Relabeled {
+                                    incident: id.clone(),
+                                    from: moved.from.to_string(),
+                                    to: moved.to.to_string(),
+                                    by: moved.by.clone(),
+                                }),
+                        );
                     round.shared.insert(id.clone(), count(&log));
+                    if let Some(received) = received {
+                        round
+                            .held_there
+                            .insert(id.clone(), count(&received.incident));
+                    }
                     if joined.changed() {
                         round.sending.insert(id.clone(), joined.added);
+                        round.landing.insert(id.clone(), landing(&log));
                         round
                             .outgoing
                             .push((format!("{id}.json"), document_bytes(&log)));
@@ -610,12 +769,17 @@ impl Store {
     /// a merge does when run again. Returns whether anything was folded in.
     fn fold_late_entries(
         &self,
+        team: &Team,
         author: &str,
         now: chrono::DateTime<chrono::Utc>,
         synced: &mut Synced,
     ) -> Result<bool> {
         let mut folded = false;
         for id in self.ids()? {
+            // Unchanged on both sides since the last sync, which folded what it could.
+            if team.unchanged.contains_key(&id) {
+                continue;
+            }
             let Ok(merged) = self.load(&id) else {
                 continue;
             };
@@ -625,6 +789,11 @@ impl Store {
             let Ok(there) = self.load(&survivor) else {
                 continue;
             };
+            // Only into an incident that recorded this merge: an id that names another
+            // incident now (a rename cut short) never takes these entries.
+            if !there.merged_in().any(|mark| mark.other() == id) {
+                continue;
+            }
             let have: HashSet<Uuid> = there.entries.iter().map(|entry| entry.uuid).collect();
             if merged
                 .entries
@@ -640,7 +809,9 @@ impl Store {
                 by: author.to_string(),
             };
             let outcome = self.update_both(&survivor, &id, |survivor, merged| {
-                Ok::<_, Error>(survivor.merge(merged, stamp, Uuid::now_v7(), None)?)
+                let merge = survivor.merge(merged, stamp, Uuid::now_v7(), None)?;
+                self.journal(news::relabels(survivor, &merge.relabeled))?;
+                Ok::<_, Error>(merge)
             });
             // A merge refused now (the survivor discarded since, say) leaves both as
             // they are; the merge says why.
@@ -676,6 +847,7 @@ impl Store {
                     synced.received += count(&incident);
                     synced.incidents.entry(id.clone()).or_default().received += count(&incident);
                     round.shared.insert(id.clone(), count(&incident));
+                    round.held_there.insert(id.clone(), count(&incident));
                 }
                 // Opened here a moment ago with the same id: the next sync renames it.
                 Err(Error::IncidentExists { .. }) => {}
@@ -711,7 +883,29 @@ struct Round {
     /// Entries each incident sends, if the push lands.
     sending: BTreeMap<String, usize>,
     shared: HashMap<String, usize>,
+    /// What the remote holds of each incident joined here, push or no push.
+    held_there: HashMap<String, usize>,
+    /// Of each document in `outgoing`: its incident's UUID and merge.
+    landing: HashMap<String, (Uuid, Option<String>)>,
     problems: Vec<String>,
+}
+
+/// What `held.rs` keeps of an incident sent: its UUID and the incident it is merged into.
+fn landing(incident: &Incident) -> (Uuid, Option<String>) {
+    (
+        incident.uuid,
+        incident.merged_into().map(|mark| mark.other().to_string()),
+    )
+}
+
+/// Whether every local document is as the last sync left it, and no other is here.
+fn unchanged_here(held: &Held, local: &[(String, Option<FileKey>)]) -> bool {
+    local.len() == held.incidents.len()
+        && local.iter().all(|(id, key)| {
+            held.incidents
+                .get(id)
+                .is_some_and(|shared| Some(shared.key) == *key)
+        })
 }
 
 /// Entries, closes and reopens, merges and discards: what a sync counts.
@@ -741,6 +935,14 @@ fn check_received(incident: &Incident) -> Result<()> {
     for entry in &incident.entries {
         if !seen.insert(entry.uuid) {
             return Err(damaged(format!("entry {} is there twice", entry.id)));
+        }
+        // A clash is renumbered past the highest label in use: past this one there would
+        // be no number left.
+        if entry.id.number > MAX_RECEIVED_LABEL {
+            return Err(damaged(format!(
+                "its label {} is beyond any label recorded",
+                entry.id
+            )));
         }
     }
     for change in &incident.lifecycle {
@@ -795,6 +997,16 @@ fn check_url(url: &str) -> std::result::Result<(), String> {
     }
     if url.len() as u64 > MAX_URL_BYTES {
         return Err("the remote URL is too long".into());
+    }
+    // `<transport>::<address>` runs a helper: `ext::` runs any command, and `fd::` talks
+    // over file descriptors, which a sync in the background does not have.
+    if let Some((transport, _)) = url.split_once("::")
+        && ["ext", "fd"].contains(&transport.to_ascii_lowercase().as_str())
+    {
+        return Err(format!(
+            "{url:?} names git's `{transport}::` transport, which runs a command or reads \
+             file descriptors, not a remote"
+        ));
     }
     Ok(())
 }

@@ -4,16 +4,16 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::super::atomic::read_regular;
+use super::super::FILE_MODE;
+use super::super::atomic::{AtomicWrite, Durability, Placement, read_regular, temp_path};
 use super::count;
 use crate::error::{Error, Result};
 use crate::model::Incident;
-use crate::sharing::{News, Relabeled, Renamed, Sharing, Synced};
+use crate::sharing::{Relabeled, Sharing, Synced};
 use crate::store::Store;
 
 pub const FILE: &str = "state.json";
@@ -53,12 +53,24 @@ impl Store {
         }
     }
 
+    /// Written like a cache, not synced to the disk: after a power cut the board may
+    /// show an older last sync, and the next sync writes it again. Syncing it cost a
+    /// sync with nothing to do half its time.
     fn write_state(&self, state: &State) -> Result<()> {
         let bytes = serde_json::to_vec(state).expect("the state serializes");
-        self.write_sync_file(&self.sync_dir().join(FILE), &bytes)
+        let path = self.sync_dir().join(FILE);
+        let write = AtomicWrite {
+            target: &path,
+            temp: temp_path(&self.sync_dir(), std::ffi::OsStr::new(FILE)),
+            mode: FILE_MODE,
+            placement: Placement::Replace,
+            durability: Durability::Cache,
+        };
+        write.write(&bytes).map(drop)
     }
 
     pub(super) fn forget_sharing(&self) -> Result<()> {
+        self.forget_held();
         match std::fs::remove_file(self.sync_dir().join(FILE)) {
             Ok(()) => Ok(()),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -81,10 +93,18 @@ impl Store {
         self.write_state(&state)
     }
 
-    pub(super) fn note_failure(&self, now: DateTime<Utc>, error: &str) -> Result<()> {
+    /// A sync that failed; `held_there` is what the remote was seen to hold of each
+    /// incident before it did (what was received from it is not unsent).
+    pub(super) fn note_failure(
+        &self,
+        now: DateTime<Utc>,
+        error: &str,
+        held_there: HashMap<String, usize>,
+    ) -> Result<()> {
         let mut state = self.read_state();
         state.last_failure = Some(now);
         state.last_error = Some(error.to_string());
+        state.shared.extend(held_there);
         self.write_state(&state)
     }
 
@@ -126,104 +146,6 @@ impl Synced {
     }
 }
 
-/// News as kept in `sync/news`, one JSON line each until the next command takes them: a
-/// label moved, or (no `from`) the incident itself renamed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct KeptNews {
-    incident: String,
-    /// The label moved (`None` when the incident itself was renamed).
-    from: Option<String>,
-    to: String,
-    by: Option<String>,
-}
-
-impl KeptNews {
-    fn of(news: News) -> KeptNews {
-        match news {
-            News::Relabeled(moved) => KeptNews {
-                incident: moved.incident,
-                from: Some(moved.from),
-                to: moved.to,
-                by: Some(moved.by),
-            },
-            News::Renamed(renamed) => KeptNews {
-                incident: renamed.from,
-                from: None,
-                to: renamed.to,
-                by: renamed.by,
-            },
-        }
-    }
-
-    /// The news it keeps; `None` for a relabel that lost who took the label first, which
-    /// only a hand-edited file can hold.
-    fn news(self) -> Option<News> {
-        Some(match self.from {
-            Some(from) => News::Relabeled(Relabeled {
-                incident: self.incident,
-                from,
-                to: self.to,
-                by: self.by?,
-            }),
-            None => News::Renamed(Renamed {
-                from: self.incident,
-                to: self.to,
-                by: self.by,
-            }),
-        })
-    }
-}
-
-/// The most news kept: a machine offline for days need not hear every label.
-const MAX_NEWS_BYTES: u64 = 256 * 1024;
-
-impl Store {
-    /// Keeps what a background sync changed, for the next command to tell.
-    pub(super) fn add_news(&self, synced: &Synced) -> Result<()> {
-        let news = synced
-            .relabeled
-            .iter()
-            .cloned()
-            .map(News::Relabeled)
-            .chain(synced.renamed.iter().cloned().map(News::Renamed));
-        let mut lines = Vec::new();
-        for item in news {
-            lines.extend(serde_json::to_vec(&KeptNews::of(item)).expect("news serializes"));
-            lines.push(b'\n');
-        }
-        if lines.is_empty() {
-            return Ok(());
-        }
-        let path = self.sync_dir().join("news");
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(crate::store::FILE_MODE)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-            .open(&path)
-            .map_err(|source| Error::io(&path, source))?;
-        std::io::Write::write_all(&mut file, &lines).map_err(|source| Error::io(&path, source))
-    }
-
-    /// Takes the news background syncs left, oldest first; each is told once. Taken by
-    /// renaming the file away, so two commands never both tell the same news.
-    pub fn take_news(&self) -> Vec<News> {
-        let path = self.sync_dir().join("news");
-        let taken = self
-            .sync_dir()
-            .join(format!("news.taken.{}", std::process::id()));
-        if std::fs::rename(&path, &taken).is_err() {
-            return Vec::new();
-        }
-        let bytes = read_regular(&taken, MAX_NEWS_BYTES).unwrap_or_default();
-        let _ = std::fs::remove_file(&taken);
-        bytes
-            .split(|byte| *byte == b'\n')
-            .filter_map(|line| serde_json::from_slice::<KeptNews>(line).ok()?.news())
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,26 +174,5 @@ mod tests {
             .map(|moved| (moved.from.as_str(), moved.to.as_str(), moved.by.as_str()))
             .collect();
         assert_eq!(told, [("H2", "H8", "carol")]);
-    }
-
-    /// Kept between commands, news reads back as it was: a label moved, an incident
-    /// renamed with or without who took its id.
-    #[test]
-    fn news_reads_back_as_kept() {
-        let renamed = |by: Option<&str>| Renamed {
-            from: "2026-11-21-dns".into(),
-            to: "2026-11-21-dns-2".into(),
-            by: by.map(String::from),
-        };
-        let told = [
-            News::Relabeled(moved("H2", "H5", "carol")),
-            News::Renamed(renamed(Some("bob"))),
-            News::Renamed(renamed(None)),
-        ];
-        for news in told {
-            let line = serde_json::to_vec(&KeptNews::of(news.clone())).expect("it serializes");
-            let read: KeptNews = serde_json::from_slice(&line).expect("it reads back");
-            assert_eq!(format!("{:?}", read.news()), format!("{:?}", Some(news)));
-        }
     }
 }

@@ -21,10 +21,12 @@ use uuid::Uuid;
 use super::super::atomic::{AtomicWrite, Durability, Placement, read_regular, temp_path};
 use super::super::cache::FileKey;
 use super::super::documents::{document_bytes, parse_document};
-use super::{Round, Synced, Team};
+use super::Round;
+use super::receive::Team;
 use crate::error::Result;
 use crate::id;
 use crate::model::SCHEMA;
+use crate::sharing::Synced;
 use crate::store::{FILE_MODE, Store};
 
 const FILE: &str = "held.json";

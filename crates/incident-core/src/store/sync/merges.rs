@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use super::Team;
+use super::receive::Team;
 use crate::error::Error;
 use crate::model::{Mark, merged_into_among};
 

@@ -10,7 +10,8 @@ use crate::error::{CoreError, Error};
 use crate::render;
 use crate::ui::Ui;
 use incident_core::model::Label;
-use incident_core::store::{Moved, Typed};
+use incident_core::sharing::Moved;
+use incident_core::store::Typed;
 
 /// Before the command runs: what it typed, for the store to check.
 pub fn watch(context: &Context, args: &[String]) {

@@ -5,8 +5,8 @@
 use serde_json::json;
 
 use incident_core::sanitize;
+use incident_core::sharing::Moved;
 use incident_core::sharing::{Relabeled, Renamed, Synced};
-use incident_core::store::Moved;
 
 pub fn lines(synced: &Synced) -> String {
     if synced.incidents.is_empty() && synced.renamed.is_empty() && synced.problems.is_empty() {

@@ -61,7 +61,7 @@ pub enum Error {
     /// A label or an incident id the command typed was renumbered or renamed by a sync
     /// since it was printed; nothing was changed.
     #[error("a sync changed what this command names: {moved:?}")]
-    Moved { moved: crate::store::Moved },
+    Moved { moved: crate::sharing::Moved },
     #[error(transparent)]
     Model(#[from] crate::model::Error),
 }

@@ -1,11 +1,13 @@
 //! What sharing with the team did and where it stands, as plain data: what a sync did
-//! (`Synced`), how far one incident here is from the team (`Sharing`), and what a
-//! background sync changed that the next command must tell (`News`). The store's sync
+//! (`Synced`), how far one incident here is from the team (`Sharing`), and a label or
+//! id a sync changed, which the next command tells or refuses once (`Moved`). The store's sync
 //! returns these; the command line words them. Nothing here is worded.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+
+use crate::model::Label;
 
 /// What a sync did.
 #[derive(Debug, Default)]
@@ -57,4 +59,23 @@ pub struct Sharing {
     /// Entries recorded here the remote did not have at the last sync; `None` when this
     /// incident has never been shared.
     pub unsent: Option<usize>,
+}
+
+/// A label or an incident id that a sync changed, as it stands now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Moved {
+    /// Label `from` of `incident` names another entry now; the entry it named is `to`.
+    /// `by` recorded `from` first.
+    Label {
+        incident: String,
+        from: Label,
+        to: Label,
+        by: String,
+    },
+    /// Incident `from` is `to` now; `by`, when known, opened `from` first.
+    Id {
+        from: String,
+        to: String,
+        by: Option<String>,
+    },
 }

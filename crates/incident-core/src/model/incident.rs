@@ -10,8 +10,6 @@ use uuid::Uuid;
 use super::entry::{Body, Entry};
 use super::error::{Error, Result};
 use super::label::{Kind, Label, LabelMap};
-use super::mark::Mark;
-use super::state::State;
 use super::utc;
 
 /// The document format version this build writes; it reads every version up to it.
@@ -162,11 +160,6 @@ impl Incident {
         people.chain(entries)
     }
 
-    /// Everything derived from the log.
-    pub fn state(&self) -> State<'_> {
-        State::of(self)
-    }
-
     fn closing(&self) -> Option<&Transition> {
         self.lifecycle
             .last()
@@ -254,20 +247,6 @@ impl Incident {
         Ok(Label::new(series, number))
     }
 
-    /// What an undo takes back for `by`: the last entry they recorded (in recording order,
-    /// whatever its `at`) that still counts, neither retracted nor itself an undo's
-    /// retraction. What an earlier undo did is passed over, so each undo reaches further
-    /// back; a retraction made by hand is an entry like any other, and undoing it brings
-    /// back what it took.
-    pub fn latest_undoable(&self, by: &str) -> Option<&Entry> {
-        let state = self.state();
-        self.entries.iter().rev().find(|entry| {
-            entry.by == by
-                && !matches!(entry.body, Body::Retract { undo: true, .. })
-                && !state.is_retracted(entry.id)
-        })
-    }
-
     /// The amendments and retractions of `label`, in recording order.
     pub fn corrections_of(&self, label: Label) -> Vec<&Entry> {
         self.entries
@@ -289,13 +268,106 @@ impl Incident {
             .filter(|entry| entry.body.links().iter().any(|(link, _)| *link == label))
             .collect()
     }
+}
 
-    /// Every entry in order of when it happened, as last corrected; ties in recording
-    /// order.
-    pub fn in_time_order<'a>(&'a self, state: &State<'a>) -> Vec<&'a Entry> {
-        let mut entries: Vec<&Entry> = self.entries.iter().collect();
-        entries.sort_by_key(|entry| state.at(entry));
-        entries
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MarkKind {
+    /// This incident's entries went into `incident`, which carries on; this one is
+    /// read-only from then on.
+    MergedInto,
+    /// The entries of `incident` came into this one.
+    MergedIn,
+    /// Opened by mistake: left out of the list, read-only.
+    Discarded,
+    /// A discard taken back.
+    Restored,
+}
+
+impl MarkKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MarkKind::MergedInto => "merged into",
+            MarkKind::MergedIn => "merged in",
+            MarkKind::Discarded => "discarded",
+            MarkKind::Restored => "restored",
+        }
+    }
+}
+
+/// A merge, a discard or a restore: who, when, why, and the other incident of a merge.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mark {
+    pub mark: MarkKind,
+    /// The other incident of a merge: the survivor, or the incident merged in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
+    pub uuid: Uuid,
+    #[serde(
+        serialize_with = "utc::serialize",
+        deserialize_with = "utc::deserialize"
+    )]
+    pub at: DateTime<Utc>,
+    #[serde(
+        serialize_with = "utc::serialize",
+        deserialize_with = "utc::deserialize"
+    )]
+    pub recorded_at: DateTime<Utc>,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Of a merge in: the retitles that came with the other incident's entries. They name
+    /// that incident, so they never retitle this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retitles: Vec<Uuid>,
+}
+
+impl Mark {
+    pub(super) fn new(
+        mark: MarkKind,
+        incident: Option<String>,
+        stamp: Stamp,
+        why: Option<String>,
+    ) -> Mark {
+        Mark {
+            mark,
+            incident,
+            uuid: stamp.uuid,
+            at: stamp.at,
+            recorded_at: stamp.recorded_at,
+            by: stamp.by,
+            why,
+            retitles: Vec::new(),
+        }
+    }
+
+    /// The other incident of a merge.
+    pub fn other(&self) -> &str {
+        self.incident.as_deref().unwrap_or_default()
+    }
+}
+
+/// Where an incident stands for the team, as a whole: its status, and whether it was
+/// merged into another or discarded. Whether it is listed and whether it is part of the
+/// team's history follow from this alone, for a document and for a summary of one alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presence {
+    pub status: Status,
+    pub merged_away: bool,
+    pub discarded: bool,
+}
+
+impl Presence {
+    /// Part of the team's history, for search, "seen before" and statistics: not merged
+    /// into another (its entries are there) nor discarded.
+    pub fn is_history(self) -> bool {
+        !self.merged_away && !self.discarded
+    }
+
+    /// Listed without asking for every incident: open, and part of the history.
+    pub fn is_listed(self) -> bool {
+        self.status == Status::Open && self.is_history()
     }
 }
 

@@ -210,7 +210,7 @@ impl Incident {
                 return Some("one of its closes or reopens differs from the one here".into());
             }
         }
-        let marks: HashMap<Uuid, &super::mark::Mark> =
+        let marks: HashMap<Uuid, &super::incident::Mark> =
             self.marks.iter().map(|mark| (mark.uuid, mark)).collect();
         for mark in &other.marks {
             if let Some(mine) = marks.get(&mark.uuid)

@@ -8,8 +8,8 @@ use super::check::check_text;
 use super::entry::{Body, CauseKind, NewEntry};
 use super::error::{Error, Result};
 use super::incident::{Change, Incident, Stamp, Status, Transition};
+use super::incident::{Mark, MarkKind};
 use super::label::{Kind, Label};
-use super::mark::{Mark, MarkKind};
 use super::state::HypothesisStatus;
 
 /// A root cause named as the incident closes: the hypothesis, and the id of the cause

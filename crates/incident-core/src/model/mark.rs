@@ -6,7 +6,8 @@
 //! every machine. They are kept apart from the closes and reopens of `lifecycle`: whether
 //! an incident is open follows from those alone, so a restore brings back exactly the
 //! status it had. Nothing is ever deleted: a merged or discarded incident keeps its log,
-//! read-only.
+//! read-only. The marks themselves are part of the document (`incident.rs`); the rules
+//! of merging, and which marks apply, are here.
 //!
 //! Two machines can merge one pair both ways before either hears of the other's merge;
 //! joined, each incident then holds both. The merge made first stands and the later one
@@ -18,93 +19,13 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::check::check_text;
 use super::error::{Error, Result};
-use super::incident::{Incident, Stamp, Status};
+use super::incident::{Incident, Mark, MarkKind, Presence, Stamp, Status};
 use super::join::Relabel;
 use super::label::{Kind, Label};
-use super::utc;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MarkKind {
-    /// This incident's entries went into `incident`, which carries on; this one is
-    /// read-only from then on.
-    MergedInto,
-    /// The entries of `incident` came into this one.
-    MergedIn,
-    /// Opened by mistake: left out of the list, read-only.
-    Discarded,
-    /// A discard taken back.
-    Restored,
-}
-
-impl MarkKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            MarkKind::MergedInto => "merged into",
-            MarkKind::MergedIn => "merged in",
-            MarkKind::Discarded => "discarded",
-            MarkKind::Restored => "restored",
-        }
-    }
-}
-
-/// A merge, a discard or a restore: who, when, why, and the other incident of a merge.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Mark {
-    pub mark: MarkKind,
-    /// The other incident of a merge: the survivor, or the incident merged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incident: Option<String>,
-    pub uuid: Uuid,
-    #[serde(
-        serialize_with = "utc::serialize",
-        deserialize_with = "utc::deserialize"
-    )]
-    pub at: DateTime<Utc>,
-    #[serde(
-        serialize_with = "utc::serialize",
-        deserialize_with = "utc::deserialize"
-    )]
-    pub recorded_at: DateTime<Utc>,
-    pub by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub why: Option<String>,
-    /// Of a merge in: the retitles that came with the other incident's entries. They name
-    /// that incident, so they never retitle this one.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub retitles: Vec<Uuid>,
-}
-
-impl Mark {
-    pub(super) fn new(
-        mark: MarkKind,
-        incident: Option<String>,
-        stamp: Stamp,
-        why: Option<String>,
-    ) -> Mark {
-        Mark {
-            mark,
-            incident,
-            uuid: stamp.uuid,
-            at: stamp.at,
-            recorded_at: stamp.recorded_at,
-            by: stamp.by,
-            why,
-            retitles: Vec::new(),
-        }
-    }
-
-    /// The other incident of a merge.
-    pub fn other(&self) -> &str {
-        self.incident.as_deref().unwrap_or_default()
-    }
-}
 
 /// How a merge went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,29 +48,6 @@ pub struct Merge {
     pub added: usize,
     /// The other incident's labels that were taken here, and the labels they have now.
     pub relabeled: Vec<Relabel>,
-}
-
-/// Where an incident stands for the team, as a whole: its status, and whether it was
-/// merged into another or discarded. Whether it is listed and whether it is part of the
-/// team's history follow from this alone, for a document and for a summary of one alike.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Presence {
-    pub status: Status,
-    pub merged_away: bool,
-    pub discarded: bool,
-}
-
-impl Presence {
-    /// Part of the team's history, for search, "seen before" and statistics: not merged
-    /// into another (its entries are there) nor discarded.
-    pub fn is_history(self) -> bool {
-        !self.merged_away && !self.discarded
-    }
-
-    /// Listed without asking for every incident: open, and part of the history.
-    pub fn is_listed(self) -> bool {
-        self.status == Status::Open && self.is_history()
-    }
 }
 
 impl Incident {

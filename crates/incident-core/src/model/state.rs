@@ -655,6 +655,35 @@ impl<'a> State<'a> {
     }
 }
 
+impl Incident {
+    /// Everything derived from the log.
+    pub fn state(&self) -> State<'_> {
+        State::of(self)
+    }
+
+    /// What an undo takes back for `by`: the last entry they recorded (in recording order,
+    /// whatever its `at`) that still counts, neither retracted nor itself an undo's
+    /// retraction. What an earlier undo did is passed over, so each undo reaches further
+    /// back; a retraction made by hand is an entry like any other, and undoing it brings
+    /// back what it took.
+    pub fn latest_undoable(&self, by: &str) -> Option<&Entry> {
+        let state = self.state();
+        self.entries.iter().rev().find(|entry| {
+            entry.by == by
+                && !matches!(entry.body, Body::Retract { undo: true, .. })
+                && !state.is_retracted(entry.id)
+        })
+    }
+
+    /// Every entry in order of when it happened, as last corrected; ties in recording
+    /// order.
+    pub fn in_time_order<'a>(&'a self, state: &State<'a>) -> Vec<&'a Entry> {
+        let mut entries: Vec<&Entry> = self.entries.iter().collect();
+        entries.sort_by_key(|entry| state.at(entry));
+        entries
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,7 +49,7 @@ use std::path::PathBuf;
 
 pub use hooks::IN_HOOK;
 pub use output::write_file_atomically;
-pub use sync::{Moved, Typed, spawn_background_sync};
+pub use sync::{Typed, spawn_background_sync};
 
 use crate::error::{Error, Result};
 

@@ -44,7 +44,7 @@ use std::fs::File;
 use uuid::Uuid;
 
 pub use background::spawn_background_sync;
-pub use news::{Moved, Typed};
+pub use news::Typed;
 
 use super::Store;
 use super::cache::FileKey;

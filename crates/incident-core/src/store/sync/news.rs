@@ -31,6 +31,7 @@ use super::super::atomic::read_regular;
 use crate::error::{Error, Result};
 use crate::id;
 use crate::model::{Incident, Label, MAX_NAME_BYTES, Relabel};
+use crate::sharing::Moved;
 use crate::store::Store;
 
 const FILE: &str = "news";
@@ -149,25 +150,6 @@ pub(super) fn rename(incident: &Incident, to: &str, by: Option<String>) -> Item 
 struct Journal {
     version: u32,
     items: Vec<Item>,
-}
-
-/// A label or an incident id that a sync changed, as it stands now.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Moved {
-    /// Label `from` of `incident` names another entry now; the entry it named is `to`.
-    /// `by` recorded `from` first.
-    Label {
-        incident: String,
-        from: Label,
-        to: Label,
-        by: String,
-    },
-    /// Incident `from` is `to` now; `by`, when known, opened `from` first.
-    Id {
-        from: String,
-        to: String,
-        by: Option<String>,
-    },
 }
 
 /// What a command typed that a sync may have changed: the labels among its words, and

@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::super::atomic::{AtomicWrite, Durability, Placement, read_regular, temp_path};
+use super::super::atomic::read_regular;
 use super::super::cache::FileKey;
 use super::super::documents::{document_bytes, parse_document};
 use super::Round;
@@ -27,7 +27,7 @@ use crate::error::Result;
 use crate::id;
 use crate::model::SCHEMA;
 use crate::sharing::Synced;
-use crate::store::{FILE_MODE, Store};
+use crate::store::Store;
 
 const FILE: &str = "held.json";
 const VERSION: u32 = 1;
@@ -99,15 +99,7 @@ impl Store {
     /// costs only a full read on the next sync.
     pub(super) fn write_held(&self, held: &Held) -> Result<()> {
         let bytes = serde_json::to_vec(held).expect("what is held serializes");
-        let path = self.sync_dir().join(FILE);
-        let write = AtomicWrite {
-            target: &path,
-            temp: temp_path(&self.sync_dir(), std::ffi::OsStr::new(FILE)),
-            mode: FILE_MODE,
-            placement: Placement::Replace,
-            durability: Durability::Cache,
-        };
-        write.write(&bytes).map(drop)
+        self.write_sync_cache(FILE, &bytes)
     }
 
     /// Forgets what was shared: another remote shares nothing yet.

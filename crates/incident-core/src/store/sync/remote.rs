@@ -105,6 +105,17 @@ impl Store {
     }
 
     pub(super) fn write_sync_file(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.write_in_sync_dir(path, bytes, Durability::Synced)
+    }
+
+    /// Writes a file of the sync folder that only saves work (what the board shows, what
+    /// the last sync held): not synced to the disk, since losing it to a power cut costs
+    /// only a fuller next sync.
+    pub(super) fn write_sync_cache(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.write_in_sync_dir(&self.sync_dir().join(name), bytes, Durability::Cache)
+    }
+
+    fn write_in_sync_dir(&self, path: &Path, bytes: &[u8], durability: Durability) -> Result<()> {
         let name = path
             .file_name()
             .unwrap_or_else(|| OsStr::new("sync"))
@@ -114,7 +125,7 @@ impl Store {
             temp: atomic::temp_path(&self.sync_dir(), &name),
             mode: FILE_MODE,
             placement: Placement::Replace,
-            durability: Durability::Synced,
+            durability,
         };
         if let Some(warning) = write.write(bytes)? {
             self.warn(warning);

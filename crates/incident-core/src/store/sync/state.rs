@@ -8,8 +8,7 @@ use std::io;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::super::FILE_MODE;
-use super::super::atomic::{AtomicWrite, Durability, Placement, read_regular, temp_path};
+use super::super::atomic::read_regular;
 use super::count;
 use crate::error::{Error, Result};
 use crate::model::Incident;
@@ -58,15 +57,7 @@ impl Store {
     /// sync with nothing to do half its time.
     fn write_state(&self, state: &State) -> Result<()> {
         let bytes = serde_json::to_vec(state).expect("the state serializes");
-        let path = self.sync_dir().join(FILE);
-        let write = AtomicWrite {
-            target: &path,
-            temp: temp_path(&self.sync_dir(), std::ffi::OsStr::new(FILE)),
-            mode: FILE_MODE,
-            placement: Placement::Replace,
-            durability: Durability::Cache,
-        };
-        write.write(&bytes).map(drop)
+        self.write_sync_cache(FILE, &bytes)
     }
 
     pub(super) fn forget_sharing(&self) -> Result<()> {

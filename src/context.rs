@@ -61,14 +61,17 @@ impl Context {
 
     /// The id of the incident to act on: `-i`, else `INCIDENT`, else the current one.
     pub fn target(&self) -> Result<String> {
-        if let Some(reference) = &self.reference {
-            return self.resolve(reference);
-        }
-        match self.store.current()? {
-            Some(current) if self.store.exists(&current) => Ok(current),
-            Some(current) => Err(Error::CurrentIncidentGone { id: current }),
-            None => Err(Error::NoCurrentIncident),
-        }
+        let id = match &self.reference {
+            Some(reference) => self.resolve(reference)?,
+            None => match self.store.current()? {
+                Some(current) if self.store.exists(&current) => current,
+                Some(current) => return Err(Error::CurrentIncidentGone { id: current }),
+                None => return Err(Error::NoCurrentIncident),
+            },
+        };
+        // Chosen now, changed under its lock later: a sync may rename it in between.
+        self.store.watch_target(&id);
+        Ok(id)
     }
 
     /// Whether the incident was chosen with `-i` or `INCIDENT` rather than being the

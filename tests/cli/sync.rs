@@ -888,6 +888,41 @@ fn entries_recorded_while_a_sync_renames_the_incident_are_never_lost() {
     }
 }
 
+/// Bob's note, on the incident he just opened (the current one: no id typed), waits for
+/// its lock while his sync renames that incident away, because Alice opened the
+/// same id first: once the lock is free, the id is Alice's incident. The note is refused,
+/// naming where Bob's incident went, and Alice's incident gets nothing.
+#[test]
+fn a_note_waiting_while_a_sync_renames_its_incident_never_lands_in_a_teammates() {
+    {
+        let remote = Remote::new();
+        let alice = machine(&remote, "alice");
+        let bob = machine(&remote, "bob");
+        let id = alice.open("Race");
+        alice.ok(&["sync"]);
+        bob.open("Race");
+        // The sync holds the lock of Bob's `id`, its renamed copy saved.
+        let sync = paused_at(&bob, &["sync"], "sync-after-rename-save");
+        let note = waiting_for_a_lock(&bob, &["note", "typed during the rename"]);
+        let synced = sync.finish();
+        assert_eq!(synced.code, 0, "{}", synced.stderr);
+        let refused = note.finish();
+        assert_eq!(refused.code, 1, "{}", refused.stderr);
+        assert!(
+            refused
+                .stderr
+                .contains(&format!("{id} is now {id}-2: alice opened {id} first")),
+            "{}",
+            refused.stderr
+        );
+        assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+        let alices = bob.json(&["report", "-i", &id, "--format", "json"]);
+        assert_eq!(labels(&alices), [] as [&str; 0]);
+        let bobs = bob.json(&["report", "-i", &format!("{id}-2"), "--format", "json"]);
+        assert_eq!(labels(&bobs), [] as [&str; 0]);
+    }
+}
+
 /// A sync of Bob's is killed mid-rename; Carol meanwhile takes the next ids too. The
 /// next sync finishes the rename into one incident, never two copies of it.
 #[test]

@@ -122,8 +122,15 @@ impl Store {
     ) -> Result<Saved<T>, E> {
         self.check_incidents_dir()?;
         let lock = self.lock(id)?;
-        let mut incident = self.load(id)?;
-        self.check_typed(&incident)?;
+        let mut incident = match self.load(id) {
+            Ok(incident) => incident,
+            // Gone while this waited for its lock: a sync renamed it, perhaps.
+            Err(error) => {
+                self.check_typed(id, None)?;
+                return Err(error.into());
+            }
+        };
+        self.check_typed(id, Some(&incident))?;
         let value = change(&mut incident)?;
         // Written in this build's format, which reads every older one.
         incident.schema = SCHEMA;
@@ -156,8 +163,8 @@ impl Store {
             }
         }
         let (mut one, mut two) = (self.load(first)?, self.load(second)?);
-        self.check_typed(&one)?;
-        self.check_typed(&two)?;
+        self.check_typed(first, Some(&one))?;
+        self.check_typed(second, Some(&two))?;
         let before = (document_bytes(&one), document_bytes(&two));
         let value = change(&mut one, &mut two)?;
         self.save_if_changed(&mut one, &before.0)?;

@@ -251,6 +251,17 @@ impl Store {
         *self.typed.borrow_mut() = typed;
     }
 
+    /// The incident a command is about to change, however it was chosen (typed, a
+    /// prefix, the current one): if a sync moves it away from this id while the command
+    /// waits for its lock, the change is refused rather than made in whatever incident
+    /// holds the id by then.
+    pub fn watch_target(&self, id: &str) {
+        let mut typed = self.typed.borrow_mut();
+        if !typed.references.iter().any(|reference| reference == id) {
+            typed.references.push(id.to_string());
+        }
+    }
+
     /// After a command: the changes made by syncs that are in force and not told yet,
     /// each told once from now on.
     pub fn heed_news(&self) -> Result<Vec<Moved>> {
@@ -304,10 +315,11 @@ impl Store {
         Err(Error::Moved { moved })
     }
 
-    /// Under the lock of `incident`, read just now to be changed: refuses the change if
-    /// the command typed a label that a sync renumbered in it, or the id a sync moved it
-    /// away from, since the news was heeded (the item is used up, as there).
-    pub(crate) fn check_typed(&self, incident: &Incident) -> Result<()> {
+    /// Under the lock of `id`, whose document was read just now to be changed (`None`: it
+    /// is gone): refuses the change if the command typed a label that a sync renumbered
+    /// in it, or chose the id a sync moved its incident away from, since the news was
+    /// heeded (the item is used up, as there).
+    pub(crate) fn check_typed(&self, id: &str, incident: Option<&Incident>) -> Result<()> {
         let typed = self.typed.borrow().clone();
         if typed.is_empty() || !self.news_exists() {
             return Ok(());
@@ -323,7 +335,10 @@ impl Store {
                     entry_uuid,
                     by,
                     ..
-                } if *incident_uuid == incident.uuid && typed.labels.contains(from) => {
+                } if incident.is_some_and(|incident| *incident_uuid == incident.uuid)
+                    && typed.labels.contains(from) =>
+                {
+                    let incident = incident?;
                     let now = relabeled_now(incident, *entry_uuid, *from)?;
                     Moved::Label {
                         incident: incident.id.clone(),
@@ -336,8 +351,8 @@ impl Store {
                     from,
                     incident_uuid,
                     ..
-                } if *from == incident.id
-                    && *incident_uuid != incident.uuid
+                } if *from == id
+                    && incident.is_none_or(|incident| *incident_uuid != incident.uuid)
                     && typed.references.contains(from) =>
                 {
                     documents.in_force(self, item, &journal.items)?

@@ -51,4 +51,4 @@ pub use postmortem::ImpactEnd;
 pub use severity::Severity;
 pub use state::{HypothesisStatus, Situation, State, Warning};
 pub use stats::{Counted, Distribution, FEW, Facts, Stats, nearest_rank};
-pub use summary::Summary;
+pub use summary::{Summarized, Summary};

@@ -61,7 +61,8 @@ impl Store {
                 items.push((id.to_string(), item));
             }
         }
-        items.sort_by(|a, b| a.0.cmp(&b.0));
+        // Names in a folder are distinct: no order among equals to keep.
+        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if !with_keys {
             return Ok(items.into_iter().map(|(id, _)| (id, None)).collect());
         }

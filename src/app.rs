@@ -76,7 +76,21 @@ impl Inherited {
     }
 }
 
-/// Runs one command line, program name first, parsed with `tree`: `Cli::command()` as
+/// The tree to parse `words` (program name first) with, never parsed with before: when
+/// they name a subcommand (as the argument sorter finds it), the top level with that one
+/// alone (`Cli::command_with`); else, for help, a mistyped subcommand or none, the whole
+/// tree.
+pub fn tree_for(words: &[Word]) -> clap::Command {
+    let whole = Cli::command();
+    let named = argv::subcommand_index(&whole, words)
+        .and_then(|index| argv::find_subcommand(&whole, &words[index].value));
+    match named {
+        Some(subcommand) => Cli::command_with(subcommand.clone()),
+        None => whole,
+    }
+}
+
+/// Runs one command line, program name first, parsed with `tree`: `tree_for(&words)` as
 /// built, never parsed with before (clap adds to it as it parses, its `help` for one, and
 /// the argument sorter must see it as the command line's parse does). `inherited`: the
 /// global options the prompt was opened with, which each of its lines takes unless it
@@ -258,6 +272,59 @@ mod tests {
         let (tree, matches) = parsed(line);
         let global = GlobalArgs::from_arg_matches(&matches).expect("global options");
         Inherited::of(&tree, &matches, global)
+    }
+
+    /// What clap makes of `line` with `tree`: the command line it read, or its help or
+    /// error, rendered.
+    fn clap_says(mut tree: clap::Command, line: &[&str]) -> String {
+        match tree.try_get_matches_from_mut(line) {
+            Ok(matches) => format!("{:?}", Cli::from_arg_matches(&matches)),
+            Err(error) => error.render().to_string(),
+        }
+    }
+
+    #[test]
+    fn a_line_naming_a_subcommand_is_parsed_as_the_whole_tree_parses_it() {
+        let whole = Cli::command();
+        for subcommand in whole.get_subcommands() {
+            let name = subcommand.get_name();
+            let lines: [&[&str]; 4] = [
+                &["incident", name, "--help"],
+                &["incident", name, "-h"],
+                &["incident", "--json", name, "--no-such-option"],
+                &["incident", name, "--dir", "/srv", "-i", "db"],
+            ];
+            for line in lines {
+                let words: Vec<Word> = line
+                    .iter()
+                    .map(|word| Word::plain(word.to_string()))
+                    .collect();
+                let pruned = tree_for(&words);
+                assert_eq!(pruned.get_subcommands().count(), 1, "{line:?}");
+                assert_eq!(
+                    clap_says(pruned, line),
+                    clap_says(Cli::command(), line),
+                    "{line:?}"
+                );
+            }
+        }
+        // No subcommand, or none that one word names: the whole tree.
+        for line in [
+            &["incident"][..],
+            &["incident", "--help"],
+            &["incident", "bogus"],
+            &["incident", "help"],
+        ] {
+            let words: Vec<Word> = line
+                .iter()
+                .map(|word| Word::plain(word.to_string()))
+                .collect();
+            assert_eq!(
+                tree_for(&words).get_subcommands().count(),
+                whole.get_subcommands().count(),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

@@ -20,10 +20,7 @@ mod ui;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::CommandFactory;
-
 use crate::app::{Inherited, Ran};
-use crate::cli::Cli;
 use crate::error::Error;
 
 fn main() -> ExitCode {
@@ -64,7 +61,7 @@ fn run() -> Result<(), Error> {
         words.push(argv::Word::plain(arg));
     }
     // Leaked: the process ends soon, and freeing clap's tree costs more than parsing.
-    let tree = Box::leak(Box::new(Cli::command()));
+    let tree = Box::leak(Box::new(app::tree_for(&words)));
     match app::execute(tree, words, &Inherited::default())? {
         Ran::Done => Ok(()),
         Ran::Prompt(inherited) => shell::run(&inherited),

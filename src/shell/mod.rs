@@ -15,9 +15,11 @@ mod line;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 
+use clap::CommandFactory;
+
 use crate::app::{self, Inherited, Ran};
 use crate::argv::Word;
-use crate::cli::GlobalArgs;
+use crate::cli::{Cli, GlobalArgs};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::input;
@@ -99,7 +101,9 @@ fn prompt_now(global: &GlobalArgs) -> String {
 /// Runs a line as the process runs its arguments, with a tree of its own: the command
 /// line's parse never saw an earlier line. `shell` typed inside the prompt is refused.
 fn run_line(words: Vec<Word>, inherited: &Inherited) -> Result<()> {
-    match app::execute(&mut app::tree_for(&words), words, inherited)? {
+    let mut whole = Cli::command();
+    let mut pruned = app::pruned(&whole, &words);
+    match app::execute(pruned.as_mut().unwrap_or(&mut whole), words, inherited)? {
         Ran::Done => Ok(()),
         Ran::Prompt(_) => Err(Error::Usage(
             "this is the incident shell already: type the command itself (Ctrl-D leaves)".into(),

@@ -76,8 +76,18 @@ impl Inherited {
     }
 }
 
-/// Runs one command line, program name first, parsed with `tree`: `Cli::command()` as
-/// built, never parsed with before (clap adds to it as it parses, its `help` for one, and
+/// The tree to parse `words` (program name first) with, when they name a subcommand (as
+/// the argument sorter finds it in `whole`, `Cli::command()` as built): the top level with
+/// that one alone (`Cli::command_with`). `None`, for help, a mistyped subcommand or none:
+/// then `whole` is the tree.
+pub fn pruned(whole: &clap::Command, words: &[Word]) -> Option<clap::Command> {
+    let index = argv::subcommand_index(whole, words)?;
+    let subcommand = argv::find_subcommand(whole, &words[index].value)?;
+    Some(Cli::command_with(subcommand.clone()))
+}
+
+/// Runs one command line, program name first, parsed with `tree`: `pruned` (or the whole
+/// tree) as built, never parsed with before (clap adds to it as it parses, its `help` for one, and
 /// the argument sorter must see it as the command line's parse does). `inherited`: the
 /// global options the prompt was opened with, which each of its lines takes unless it
 /// gives its own; for the process, none.
@@ -263,6 +273,55 @@ mod tests {
         let (tree, matches) = parsed(line);
         let global = GlobalArgs::from_arg_matches(&matches).expect("global options");
         Inherited::of(&tree, &matches, global)
+    }
+
+    /// What clap makes of `line` with `tree`: the command line it read, or its help or
+    /// error, rendered.
+    fn clap_says(mut tree: clap::Command, line: &[&str]) -> String {
+        match tree.try_get_matches_from_mut(line) {
+            Ok(matches) => format!("{:?}", Cli::from_arg_matches(&matches)),
+            Err(error) => error.render().to_string(),
+        }
+    }
+
+    #[test]
+    fn a_line_naming_a_subcommand_is_parsed_as_the_whole_tree_parses_it() {
+        let whole = Cli::command();
+        for subcommand in whole.get_subcommands() {
+            let name = subcommand.get_name();
+            let lines: [&[&str]; 4] = [
+                &["incident", name, "--help"],
+                &["incident", name, "-h"],
+                &["incident", "--json", name, "--no-such-option"],
+                &["incident", name, "--dir", "/srv", "-i", "db"],
+            ];
+            for line in lines {
+                let words: Vec<Word> = line
+                    .iter()
+                    .map(|word| Word::plain(word.to_string()))
+                    .collect();
+                let pruned = pruned(&whole, &words).expect("a subcommand is named");
+                assert_eq!(pruned.get_subcommands().count(), 1, "{line:?}");
+                assert_eq!(
+                    clap_says(pruned, line),
+                    clap_says(Cli::command(), line),
+                    "{line:?}"
+                );
+            }
+        }
+        // No subcommand, or none that one word names: no pruned tree, the whole one.
+        for line in [
+            &["incident"][..],
+            &["incident", "--help"],
+            &["incident", "bogus"],
+            &["incident", "help"],
+        ] {
+            let words: Vec<Word> = line
+                .iter()
+                .map(|word| Word::plain(word.to_string()))
+                .collect();
+            assert!(pruned(&whole, &words).is_none(), "{line:?}");
+        }
     }
 
     #[test]

@@ -11,29 +11,64 @@
 
 use std::path::PathBuf;
 
-use clap::{Arg, Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, Args, Subcommand, ValueEnum};
 
 use crate::ui::ColorChoice;
 use incident_core::model::{CauseKind, Kind};
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "incident",
-    version,
-    about = "Keep a clear head during a production incident: symptoms, hypotheses, tests, \
-             results, and a post-incident report at the end.",
-    after_help = "Start with `incident open TITLE`; every command then acts on that incident.\n\n\
-                  Example:\n  incident open Checkout returns 502s --severity 2",
-    max_term_width = 100,
-    infer_subcommands = true,
-    mut_args = declared
-)]
+/// The command line: the global options, and the subcommand if one was typed. Its tree is
+/// `top_level` around them, built whole by `Cli::command()`, or with only the subcommand a
+/// command line names by `Cli::command_with`.
+#[derive(Debug, Args)]
+#[group(skip)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The program's name, as clap shows it in help and errors.
+const NAME: &str = "incident";
+
+/// What the whole command line is, around its options and subcommands: its help, its
+/// version, how it reads subcommands and what its options declare. The one place these
+/// are said, for the whole tree and for a pruned one alike.
+fn top_level(root: clap::Command) -> clap::Command {
+    root.version(env!("CARGO_PKG_VERSION"))
+        .about(
+            "Keep a clear head during a production incident: symptoms, hypotheses, tests, \
+             results, and a post-incident report at the end.",
+        )
+        .after_help(
+            "Start with `incident open TITLE`; every command then acts on that incident.\n\n\
+             Example:\n  incident open Checkout returns 502s --severity 2",
+        )
+        .max_term_width(100)
+        .infer_subcommands(true)
+        .mut_args(declared)
+}
+
+impl clap::CommandFactory for Cli {
+    fn command() -> clap::Command {
+        top_level(Cli::augment_args(clap::Command::new(NAME)))
+    }
+
+    fn command_for_update() -> clap::Command {
+        top_level(Cli::augment_args_for_update(clap::Command::new(NAME)))
+    }
+}
+
+impl Cli {
+    /// The tree with `subcommand` (one of `Cli::command()`'s, as built there) as its only
+    /// subcommand: for a command line that names it, clap then propagates the global
+    /// options into one subcommand instead of some forty, which was a fifth of a short
+    /// command's instructions. Parsing, help and errors within that subcommand are the
+    /// whole tree's.
+    pub fn command_with(subcommand: clap::Command) -> clap::Command {
+        top_level(GlobalArgs::augment_args(clap::Command::new(NAME)).subcommand(subcommand))
+    }
 }
 
 #[derive(Clone, Debug, Default, Args)]

@@ -64,8 +64,12 @@ fn run() -> Result<(), Error> {
         })?;
         words.push(argv::Word::plain(arg));
     }
-    // Leaked: the process ends soon, and freeing clap's tree costs more than parsing.
-    let tree = Box::leak(Box::new(Cli::command()));
+    // Leaked: the process ends soon, and freeing clap's trees costs more than parsing.
+    let whole = Box::leak(Box::new(Cli::command()));
+    let tree = match app::pruned(whole, &words) {
+        Some(pruned) => Box::leak(Box::new(pruned)),
+        None => whole,
+    };
     match app::execute(tree, words, &Inherited::default())? {
         Ran::Done => Ok(()),
         Ran::Prompt(inherited) => shell::run(&inherited),

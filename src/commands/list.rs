@@ -5,20 +5,24 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::render::list::{self, Row};
 use crate::ui::{Mode, Ui};
+use incident_core::summary::Summary;
 
 pub fn run(context: &Context, ui: &mut Ui, args: ListArgs) -> Result<()> {
-    let (mut incidents, damaged) = context.store.summaries()?;
+    let (summaries, damaged) = context.store.summaries()?;
     for error in &damaged {
         ui.warn(&error.to_string());
     }
-    incidents.retain(|incident| args.all || incident.is_listed());
+    let mut incidents: Vec<&Summary> = summaries
+        .iter()
+        .filter(|incident| args.all || incident.is_listed())
+        .collect();
     // Newest first; incidents opened in the same second in the order they were opened.
     incidents.sort_by_key(|incident| std::cmp::Reverse((incident.opened_at, incident.uuid)));
     // A damaged pointer should not stop the listing; it is reported by commands that use it.
     let current = context.store.current().ok().flatten();
     let rows: Vec<Row> = incidents
         .iter()
-        .map(|incident| Row::of(incident, current.as_deref()))
+        .map(|&incident| Row::of(incident, current.as_deref()))
         .collect();
     match ui.mode() {
         Mode::Json => ui.print_json(&rows),

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::render::stats;
 use crate::time;
 use crate::ui::{Mode, Ui};
-use incident_core::model::{Counted, Stats};
+use incident_core::model::{Counted, Facts, Stats};
 
 pub fn run(context: &Context, ui: &mut Ui, args: StatsArgs) -> Result<()> {
     let since = args
@@ -27,19 +27,19 @@ pub fn run(context: &Context, ui: &mut Ui, args: StatsArgs) -> Result<()> {
         (None, true) => StatsFormat::Json,
         (None, false) => StatsFormat::Text,
     };
-    let (summaries, damaged) = context.store.summaries()?;
+    let (summaries, damaged) = context.store.summaries_with::<Facts>()?;
     for error in &damaged {
         ui.warn(&error.to_string());
     }
     let counted: Vec<Counted> = summaries
         .iter()
-        .filter(|summary| summary.is_history())
-        .filter(|summary| since.is_none_or(|since| summary.opened_at >= since))
-        .map(|summary| Counted {
+        .filter(|(summary, _)| summary.is_history())
+        .filter(|(summary, _)| since.is_none_or(|since| summary.opened_at >= since))
+        .map(|(summary, facts)| Counted {
             opened_at: summary.opened_at,
             status: summary.status,
             peak_severity: summary.peak_severity,
-            facts: &summary.facts,
+            facts,
         })
         .collect();
     let figures = Stats::of(&counted);

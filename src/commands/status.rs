@@ -6,8 +6,7 @@ use crate::error::{Error, Result};
 use crate::render::{board, handover, json, slack};
 use crate::ui::{Mode, Ui};
 use incident_core::model::Incident;
-use incident_core::search::{SeenBefore, seen_before};
-use incident_core::summary::Summary;
+use incident_core::search::{Memory, SeenBefore, seen_before};
 
 pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
     let id = context.target()?;
@@ -47,10 +46,13 @@ pub fn with_seen_before<T>(
 ) -> T {
     let summaries = context
         .store
-        .summaries()
+        .summaries_with::<Option<Memory>>()
         .map(|(summaries, _)| summaries)
         .unwrap_or_default();
-    let past = summaries.iter().filter_map(Summary::as_past).collect();
+    let past = summaries
+        .iter()
+        .filter_map(|(summary, memory)| summary.as_past(memory.as_ref()))
+        .collect();
     render(&seen_before(incident, past))
 }
 

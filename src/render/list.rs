@@ -1,5 +1,7 @@
 //! `list`: one line an incident, for people and for scripts.
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Timelike, Utc};
 use serde::Serialize;
 
@@ -8,14 +10,6 @@ use super::push_utc_time;
 use incident_core::model::{Severity, Status};
 use incident_core::sanitize::one_line;
 use incident_core::summary::Summary;
-
-/// `2026-11-21 02:47 UTC`: to the minute, so the column lines up.
-fn minute(time: DateTime<Utc>) -> String {
-    let mut text = String::with_capacity(20);
-    push_utc_time(&mut text, time.with_second(0).unwrap_or(time));
-    text.push_str(" UTC");
-    text
-}
 
 /// An incident as `list` shows it.
 #[derive(Serialize)]
@@ -55,32 +49,52 @@ impl<'a> Row<'a> {
     }
 }
 
-/// The lines people read: the current incident starred, ids in a column.
+/// The lines people read: the current incident starred, ids in a column. Written piece
+/// by piece: with 10,000 incidents, `format!` per row was a sixth of `list --all`.
 pub fn human(rows: &[Row<'_>], paint: &Paint) -> String {
     let width = rows.iter().map(|row| row.incident.len()).max().unwrap_or(0);
-    let mut text = String::new();
+    let (open, closed) = (paint.yellow("open  "), paint.dim("closed"));
+    let mut text = String::with_capacity(rows.len() * (width + 80));
     for row in rows {
-        let marker = if row.current { "*" } else { " " };
-        let status = match row.status {
-            Status::Open => paint.yellow("open  "),
-            Status::Closed => paint.dim("closed"),
-        };
-        let severity = row
-            .severity
-            .map_or_else(|| "    ".to_string(), |severity| format!("SEV{severity}"));
+        text.push_str(if row.current { "* " } else { "  " });
+        push_padded(&mut text, &one_line(row.incident), width);
+        text.push_str("  ");
+        text.push_str(match row.status {
+            Status::Open => &open,
+            Status::Closed => &closed,
+        });
+        text.push_str("  ");
+        match row.severity {
+            Some(severity) => {
+                let _ = write!(text, "SEV{severity}");
+            }
+            None => text.push_str("    "),
+        }
+        text.push_str("  ");
+        push_padded(&mut text, row.stage, 13);
+        text.push_str("  ");
+        push_utc_time(
+            &mut text,
+            row.opened_at.with_second(0).unwrap_or(row.opened_at),
+        );
+        text.push_str(" UTC  ");
+        text.push_str(&one_line(row.title));
         // Shown only by `list --all`: what became of an incident that is no longer one.
-        let mark = match (row.merged_into, row.discarded) {
-            (Some(into), _) => paint.dim(&format!("  [merged into {}]", one_line(into))),
-            (None, true) => paint.dim("  [discarded]"),
-            (None, false) => String::new(),
-        };
-        text.push_str(&format!(
-            "{marker} {:<width$}  {status}  {severity}  {:<13}  {}  {}{mark}\n",
-            one_line(row.incident),
-            row.stage,
-            minute(row.opened_at),
-            one_line(row.title),
-        ));
+        match (row.merged_into, row.discarded) {
+            (Some(into), _) => {
+                text.push_str(&paint.dim(&format!("  [merged into {}]", one_line(into))));
+            }
+            (None, true) => text.push_str(&paint.dim("  [discarded]")),
+            (None, false) => {}
+        }
+        text.push('\n');
     }
     text
+}
+
+/// `text`, then spaces up to `width` characters, as `{:<width$}` pads.
+fn push_padded(out: &mut String, text: &str, width: usize) {
+    out.push_str(text);
+    let shown = text.chars().count();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(shown)));
 }

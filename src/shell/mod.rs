@@ -101,7 +101,9 @@ fn prompt_now(global: &GlobalArgs) -> String {
 /// Runs a line as the process runs its arguments, with a tree of its own: the command
 /// line's parse never saw an earlier line. `shell` typed inside the prompt is refused.
 fn run_line(words: Vec<Word>, inherited: &Inherited) -> Result<()> {
-    match app::execute(&mut Cli::command(), words, inherited)? {
+    let mut whole = Cli::command();
+    let mut pruned = app::pruned(&whole, &words);
+    match app::execute(pruned.as_mut().unwrap_or(&mut whole), words, inherited)? {
         Ran::Done => Ok(()),
         Ran::Prompt(_) => Err(Error::Usage(
             "this is the incident shell already: type the command itself (Ctrl-D leaves)".into(),

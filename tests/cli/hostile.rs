@@ -1,7 +1,9 @@
-//! A hostile or broken data directory: FIFOs and devices where files should be, forged
-//! caches, aliases of the data directory, saves that could not be read back, temp files
-//! left by kills, a damaged current pointer, and a lock held by someone else. None of it
-//! may hang a command, eat memory, lie, or cost the user an entry.
+//! A hostile or broken data directory: FIFOs and devices where files should be, aliases
+//! of the data directory, saves that could not be read back, temp files left by kills, a
+//! damaged current pointer, and a lock held by someone else. None of it may hang a
+//! command, eat memory, lie, or cost the user an entry. (A forged list cache is
+//! incident-core's test, in `store/cache.rs`, which knows its format; a forged search
+//! index is `history.rs`'s.)
 
 use std::ffi::CString;
 use std::fs;
@@ -139,7 +141,7 @@ fn a_symlinked_document_is_refused_not_detached_from_its_target() {
 fn a_fifo_or_dev_zero_as_the_list_cache_is_ignored_and_rebuilt() {
     let env = TestEnv::new();
     let id = env.open("db down");
-    let cache = env.data_dir().join("list-cache.json");
+    let cache = env.data_dir().join("list-cache");
     let _ = fs::remove_file(&cache);
     mkfifo(&cache);
     let (code, stdout, stderr) = run_bounded(&env, &["list"]);
@@ -166,59 +168,6 @@ fn a_fifo_as_the_lock_file_is_refused_at_once() {
     mkfifo(&lock);
     refuses_naming(&env, &["note", "replica lag 30s"], &lock);
     assert!(is_fifo(&lock), "the FIFO was replaced");
-}
-
-#[test]
-fn a_forged_list_cache_cannot_make_list_lie_or_reach_the_terminal() {
-    let env = TestEnv::new();
-    let id = env.open("db down");
-    env.ok(&["list"]);
-    let cache = env.data_dir().join("list-cache.json");
-    let mut forged: serde_json::Value = serde_json::from_slice(&fs::read(&cache).unwrap()).unwrap();
-    // The entry keeps the real document's key: only what it says is forged.
-    let summary = &mut forged["documents"][&id][1];
-    summary["id"] = "\u{1b}]0;pwned\u{7}\u{1b}[2J".into();
-    summary["title"] = "all good, nothing happened".into();
-    summary["status"] = "closed".into();
-    summary["closed_at"] = "2026-11-21T03:00:00Z".into();
-    fs::write(&cache, serde_json::to_vec(&forged).unwrap()).unwrap();
-
-    let shown = env.ok(&["list", "--all"]);
-    assert!(!shown.contains('\u{1b}'), "{shown:?}");
-    assert!(shown.contains(&id) && shown.contains("db down"), "{shown}");
-    assert!(!shown.contains("nothing happened"), "{shown}");
-    let open = env.ok(&["list"]);
-    assert!(
-        open.contains("db down"),
-        "list hid an open incident: {open}"
-    );
-
-    // The right id, a different story: a title no document could hold.
-    env.ok(&["list"]);
-    let mut forged: serde_json::Value = serde_json::from_slice(&fs::read(&cache).unwrap()).unwrap();
-    forged["documents"][&id][1]["title"] = "  ".into();
-    fs::write(&cache, serde_json::to_vec(&forged).unwrap()).unwrap();
-    let shown = env.ok(&["list"]);
-    assert!(shown.contains("db down"), "{shown}");
-
-    // Plausible fields in an impossible combination: a severity with no peak, a peak
-    // with no severity, more entries than the document has room for.
-    for (field, value) in [
-        ("severity", serde_json::json!(1)),
-        ("peak_severity", serde_json::json!(2)),
-        ("entries", serde_json::json!(999)),
-    ] {
-        env.ok(&["list"]);
-        let mut forged: serde_json::Value =
-            serde_json::from_slice(&fs::read(&cache).unwrap()).unwrap();
-        forged["documents"][&id][1]["title"] = "db fine".into();
-        forged["documents"][&id][1][field] = value;
-        fs::write(&cache, serde_json::to_vec(&forged).unwrap()).unwrap();
-        let listed = env.json(&["list"]);
-        assert_eq!(listed[0]["title"], "db down", "{field}: {listed}");
-        assert_eq!(listed[0]["stage"], "investigating", "{field}: {listed}");
-        assert_eq!(listed[0]["entries"], 0, "{field}: {listed}");
-    }
 }
 
 /// Runs `body` on a thread of its own in a private mount namespace, so a bind mount made
@@ -382,7 +331,7 @@ fn temp_files_left_by_kills_are_cleaned_up_by_the_next_write() {
     env.open("second");
     leftovers_are_swept(&env, &["use", &id], &env.data_dir());
     // `list` writes its cache when there is none.
-    let _ = fs::remove_file(env.data_dir().join("list-cache.json"));
+    let _ = fs::remove_file(env.data_dir().join("list-cache"));
     leftovers_are_swept(&env, &["list"], &env.data_dir());
     let reports = env.home().join("reports");
     fs::create_dir(&reports).unwrap();

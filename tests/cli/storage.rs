@@ -134,7 +134,7 @@ fn the_list_cache_is_never_trusted_over_the_documents() {
     let first = env.open("First");
     env.open("Second");
     assert_eq!(env.ok(&["list", "-q"]).lines().count(), 2);
-    assert!(env.data_dir().join("list-cache.json").is_file());
+    assert!(env.data_dir().join("list-cache").is_file());
     // A save replaces the document: the cached summary is stale and not used.
     env.ok(&["close", "-i", &first]);
     assert_eq!(env.ok(&["list", "-q"]), "2026-11-21-second\n");
@@ -161,7 +161,7 @@ fn the_list_cache_is_never_trusted_over_the_documents() {
     assert!(listed.contains("Renamed by HAND"), "{listed}");
     // A removed incident disappears; a damaged cache is rebuilt.
     std::fs::remove_file(env.document_path("2026-11-21-second")).unwrap();
-    std::fs::write(env.data_dir().join("list-cache.json"), "{garbage").unwrap();
+    std::fs::write(env.data_dir().join("list-cache"), "garbage").unwrap();
     assert_eq!(env.ok(&["list", "--all", "-q"]), format!("{first}\n"));
 }
 

@@ -1,6 +1,7 @@
 //! An incident as the list shows it, and what the statistics and "seen before" need of
-//! it: one row per incident, derived from its document. The store keeps these in its list
-//! cache.
+//! it besides: one row per incident, derived from its document. The store keeps all of
+//! it in its list cache, and reads of it only what the caller asks for: `list` reads the
+//! rows alone.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -25,20 +26,29 @@ pub struct Summary {
     pub peak_severity: Option<Severity>,
     pub stage: Stage,
     pub entries: usize,
-    /// What the statistics count.
-    pub facts: Facts,
-    /// What a closed incident is remembered by, for "seen before"; `None` while open.
-    pub memory: Option<Memory>,
     /// The incident its entries were merged into; the list shows it only when asked for every incident.
     pub merged_into: Option<String>,
     /// Opened by mistake; the list shows it only when asked for every incident.
     pub discarded: bool,
 }
 
+/// Everything the list cache keeps of one incident: its row, what the statistics count
+/// and what a closed incident is remembered by.
+#[derive(Clone, Debug)]
+pub struct Summarized {
+    pub summary: Summary,
+    /// What the statistics count.
+    pub facts: Facts,
+    /// What a closed incident is remembered by, for "seen before"; `None` while open.
+    pub memory: Option<Memory>,
+}
+
 impl Summary {
-    pub fn of(incident: &Incident) -> Summary {
+    /// The incident's row, what the statistics count and what it is remembered by, from
+    /// one reading of its state.
+    pub fn of(incident: &Incident) -> Summarized {
         let state = incident.state();
-        Summary {
+        let summary = Summary {
             id: incident.id.clone(),
             uuid: incident.uuid,
             title: state.title().to_string(),
@@ -49,17 +59,21 @@ impl Summary {
             peak_severity: state.peak_severity(),
             stage: state.stage(),
             entries: incident.entries.len(),
-            facts: Facts::of(&state),
-            memory: (incident.status() == Status::Closed).then(|| Memory::of(incident, &state)),
             merged_into: incident
                 .merged_into()
                 .map(|merged| merged.other().to_string()),
             discarded: incident.discarded().is_some(),
+        };
+        Summarized {
+            summary,
+            facts: Facts::of(&state),
+            memory: (incident.status() == Status::Closed).then(|| Memory::of(incident, &state)),
         }
     }
 
-    /// A closed incident as "seen before" compares it; `None` while it is open.
-    pub fn as_past(&self) -> Option<Past<'_>> {
+    /// A closed incident, remembered by `memory`, as "seen before" compares it; `None`
+    /// while it is open.
+    pub fn as_past<'a>(&'a self, memory: Option<&'a Memory>) -> Option<Past<'a>> {
         if !self.is_history() {
             return None;
         }
@@ -68,7 +82,7 @@ impl Summary {
             title: &self.title,
             opened_at: self.opened_at,
             closed_at: self.closed_at?,
-            memory: self.memory.as_ref()?,
+            memory: memory?,
         })
     }
 

@@ -111,7 +111,7 @@ impl Measure {
         self as usize
     }
 
-    fn by_key(key: &str) -> Option<Measure> {
+    pub(crate) fn by_key(key: &str) -> Option<Measure> {
         Measure::ALL
             .into_iter()
             .find(|measure| measure.key() == key)

@@ -20,22 +20,25 @@ pub fn serialize<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     use chrono::{Datelike, Timelike};
-    if time.nanosecond() != 0 || !(0..=9999).contains(&time.year()) {
+    // The fields of the UTC time itself: each of `DateTime`'s own accessors first works
+    // out the local time, which is the most of writing a time six fields over.
+    let utc = time.naive_utc();
+    if utc.nanosecond() != 0 || !(0..=9999).contains(&utc.year()) {
         return serde::Serialize::serialize(time, serializer);
     }
     let mut text = [0u8; 20];
-    let mut put = |at: usize, value: u32, width: usize| {
-        for place in 0..width {
-            let digit = value / 10u32.pow((width - 1 - place) as u32) % 10;
-            text[at + place] = b'0' + digit as u8;
+    let mut put = |at: usize, mut value: u32, width: usize| {
+        for place in (at..at + width).rev() {
+            text[place] = b'0' + (value % 10) as u8;
+            value /= 10;
         }
     };
-    put(0, time.year() as u32, 4);
-    put(5, time.month(), 2);
-    put(8, time.day(), 2);
-    put(11, time.hour(), 2);
-    put(14, time.minute(), 2);
-    put(17, time.second(), 2);
+    put(0, utc.year() as u32, 4);
+    put(5, utc.month(), 2);
+    put(8, utc.day(), 2);
+    put(11, utc.hour(), 2);
+    put(14, utc.minute(), 2);
+    put(17, utc.second(), 2);
     for (at, byte) in [
         (4, b'-'),
         (7, b'-'),

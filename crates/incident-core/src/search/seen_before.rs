@@ -95,8 +95,6 @@ pub struct Past<'a> {
 /// ranked by BM25 over their remembered terms with the incident's own as the query, and
 /// shown only when they share enough of it (`MIN_RESEMBLANCE`, `MIN_SHARED_TERMS`).
 pub fn seen_before<'a>(incident: &Incident, past: Vec<Past<'a>>) -> Vec<SeenBefore<'a>> {
-    let state = incident.state();
-    let query = symptom_terms(&state);
     let closed_at = incident.closed_at();
     let past: Vec<(Past<'a>, Vec<&str>)> = past
         .into_iter()
@@ -108,7 +106,13 @@ pub fn seen_before<'a>(incident: &Incident, past: Vec<Past<'a>>) -> Vec<SeenBefo
             (past, terms)
         })
         .collect();
-    if query.is_empty() || past.is_empty() {
+    // With nothing to compare, the incident's own terms are not needed: reading them from
+    // a long incident's symptoms was a sixth of its board.
+    if past.is_empty() {
+        return Vec::new();
+    }
+    let query = symptom_terms(&incident.state());
+    if query.is_empty() {
         return Vec::new();
     }
     let collection = Collection {

@@ -1,36 +1,49 @@
-//! `<data dir>/list-cache.json`: what `list` shows of each incident, and what `stats` and
+//! `<data dir>/list-cache`: what `list` shows of each incident, and what `stats` and
 //! "seen before" need of it, keyed by what tells its document changed. Never trusted over
 //! a document: a summary is used only for a document with the same inode, size,
-//! modification and change times.
+//! modification and change times, and only if it could be what a document says.
+//!
+//! Its own compact format (`bytes.rs`), because parsing it as JSON was most of `list`'s
+//! time: a header line and version, then per incident, sorted by id, its id, file key and
+//! row, then what the statistics count and what it is remembered by, each a block of its
+//! own. A reader decodes the rows and only the block it asks for (`Detail`): `list` reads
+//! none of them. Anything else, or a file that ends early, is ignored and rebuilt.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::fs;
 
 use chrono::{DateTime, Datelike, Utc};
-use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::atomic::{
     AtomicWrite, Durability, Placement, read_regular, sweep_stale_temps, temp_path,
 };
+use super::bytes::{Reader, push_block, push_bool, push_i64, push_option, push_u32};
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
-use crate::model::{Stage, Status, check_text};
-use crate::summary::Summary;
+use crate::model::{Facts, Measure, PerMeasure, Severity, Stage, Status, check_text};
+use crate::search::Memory;
+use crate::summary::{Summarized, Summary};
 
-const LIST_CACHE_VERSION: u32 = 6;
+const MAGIC: &[u8] = b"incident list cache\n";
+const VERSION: u32 = 1;
+const FILE_NAME: &str = "list-cache";
+/// Where earlier versions kept it, as JSON: removed when the cache is written.
+const OLD_FILE_NAME: &str = "list-cache.json";
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
 /// times, author and text fields alone take more).
 const MIN_ENTRY_BYTES: u64 = 64;
 
-/// The largest cache read: 10,000 incidents make about 3 MB. A bigger one is ignored.
+/// The largest cache read: 10,000 incidents make about 5 MB. A bigger one is ignored.
 const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Whether a cached summary could be what `Summary::of` made for the document filed under
+/// Whether a cached row could be what `Summary::of` made for the document filed under
 /// `id`: the cache is a file anyone with the folder can write, so what it says is held
-/// to what a document could say before `list` shows it.
+/// to what a document could say before `list` shows it (and each `Detail` holds its own
+/// part to the same).
 fn could_describe(summary: &Summary, id: &str, key: &FileKey) -> bool {
     let year_ok = |time: &DateTime<Utc>| (0..=9999).contains(&time.year());
     summary.id == id
@@ -54,14 +67,11 @@ fn could_describe(summary: &Summary, id: &str, key: &FileKey) -> bool {
             (Status::Closed, Some(closed_at)) => year_ok(closed_at),
             _ => false,
         }
-        && (summary.status == Status::Closed) == summary.memory.is_some()
-        && summary.facts.hypotheses + summary.facts.tests <= summary.entries
-        && summary.facts.durations.iter().all(|(_, seconds)| *seconds >= 0)
 }
 
 /// What tells a document changed: a save replaces the file (new inode), and an edit in
 /// place changes its size or modification time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileKey {
     inode: u64,
     size: u64,
@@ -112,10 +122,210 @@ impl FileKey {
     pub(super) const BYTES: usize = 48;
 }
 
-#[derive(Default, Serialize, Deserialize)]
-struct ListCache {
-    version: u32,
-    documents: HashMap<String, (FileKey, Summary)>,
+/// What a reader of the summaries needs of each incident beyond its row: nothing (`()`,
+/// for `list`), what the statistics count (`Facts`) or what "seen before" compares
+/// (`Option<Memory>`). The cache decodes that block alone.
+pub trait Detail: Sized {
+    /// The part as the cache holds it, or `None` when it could not be what a document
+    /// says of an incident with this row: the document is read again.
+    fn from_cache(summary: &Summary, blocks: &Blocks<'_>) -> Option<Self>;
+
+    /// The part, from a document just read.
+    fn from_document(summarized: &Summarized) -> Self;
+}
+
+impl Detail for () {
+    fn from_cache(_: &Summary, _: &Blocks<'_>) -> Option<()> {
+        Some(())
+    }
+
+    fn from_document(_: &Summarized) {}
+}
+
+impl Detail for Facts {
+    fn from_cache(summary: &Summary, blocks: &Blocks<'_>) -> Option<Facts> {
+        let mut reader = Reader::new(&blocks.facts);
+        let mut durations = PerMeasure::default();
+        for _ in 0..reader.u8()? {
+            let measure = Measure::by_key(reader.str()?)?;
+            let seconds = reader.i64()?;
+            if !Measure::ACROSS_INCIDENTS.contains(&measure)
+                || seconds < 0
+                || durations[measure].replace(seconds).is_some()
+            {
+                return None;
+            }
+        }
+        let facts = Facts {
+            durations,
+            hypotheses: reader.u32()? as usize,
+            tests: reader.u32()? as usize,
+            root_cause_recorded: reader.bool()?,
+        };
+        (reader.at_end() && facts.hypotheses + facts.tests <= summary.entries).then_some(facts)
+    }
+
+    fn from_document(summarized: &Summarized) -> Facts {
+        summarized.facts.clone()
+    }
+}
+
+impl Detail for Option<Memory> {
+    fn from_cache(summary: &Summary, blocks: &Blocks<'_>) -> Option<Option<Memory>> {
+        let mut reader = Reader::new(&blocks.memory);
+        let text = |reader: &mut Reader<'_>| reader.str().map(str::to_string);
+        let memory = reader.option(|reader| {
+            Some(Memory {
+                terms: text(reader)?,
+                root_cause: reader.option(text)?,
+                resolution: reader.option(text)?,
+            })
+        })?;
+        (reader.at_end() && (summary.status == Status::Closed) == memory.is_some())
+            .then_some(memory)
+    }
+
+    fn from_document(summarized: &Summarized) -> Option<Memory> {
+        summarized.memory.clone()
+    }
+}
+
+/// What the statistics count and what the incident is remembered by, encoded, as the
+/// cache holds them: read from it, or encoded from a document just read.
+pub struct Blocks<'a> {
+    facts: Cow<'a, [u8]>,
+    memory: Cow<'a, [u8]>,
+}
+
+impl Blocks<'_> {
+    fn of(summarized: &Summarized) -> Blocks<'static> {
+        let mut facts = Vec::with_capacity(64);
+        let durations: Vec<(Measure, &i64)> = summarized.facts.durations.iter().collect();
+        facts.push(durations.len() as u8);
+        for (measure, seconds) in durations {
+            push_block(&mut facts, measure.key().as_bytes());
+            push_i64(&mut facts, *seconds);
+        }
+        push_u32(&mut facts, summarized.facts.hypotheses);
+        push_u32(&mut facts, summarized.facts.tests);
+        push_bool(&mut facts, summarized.facts.root_cause_recorded);
+        let mut memory = Vec::new();
+        let text = |out: &mut Vec<u8>, text: &String| push_block(out, text.as_bytes());
+        push_option(&mut memory, summarized.memory.as_ref(), |out, memory| {
+            text(out, &memory.terms);
+            push_option(out, memory.root_cause.as_ref(), text);
+            push_option(out, memory.resolution.as_ref(), text);
+        });
+        Blocks {
+            facts: Cow::Owned(facts),
+            memory: Cow::Owned(memory),
+        }
+    }
+}
+
+/// Every readable incident's summary with the detail asked for, and an error for each
+/// incident that could not be read.
+pub type Summaries<D> = (Vec<(Summary, D)>, Vec<Error>);
+
+/// One incident as the cache holds it.
+struct Cached<'a> {
+    id: &'a str,
+    key: FileKey,
+    summary: Summary,
+    blocks: Blocks<'a>,
+}
+
+fn read_time(reader: &mut Reader<'_>) -> Option<DateTime<Utc>> {
+    let seconds = reader.i64()?;
+    let nanos = reader.u32()?;
+    DateTime::from_timestamp(seconds, nanos)
+}
+
+fn push_time(out: &mut Vec<u8>, time: DateTime<Utc>) {
+    push_i64(out, time.timestamp());
+    push_u32(out, time.timestamp_subsec_nanos() as usize);
+}
+
+fn read_severity(reader: &mut Reader<'_>) -> Option<Option<Severity>> {
+    match reader.u8()? {
+        0 => Some(None),
+        number => Severity::new(number).map(Some),
+    }
+}
+
+fn push_severity(out: &mut Vec<u8>, severity: Option<Severity>) {
+    out.push(severity.map_or(0, Severity::number));
+}
+
+fn read_record<'a>(reader: &mut Reader<'a>) -> Option<Cached<'a>> {
+    let id = reader.str()?;
+    let key = FileKey::from_bytes(reader.array()?);
+    let summary = Summary {
+        id: id.to_string(),
+        uuid: Uuid::from_bytes(reader.array()?),
+        title: reader.str()?.to_string(),
+        status: if reader.bool()? {
+            Status::Closed
+        } else {
+            Status::Open
+        },
+        opened_at: read_time(reader)?,
+        closed_at: reader.option(read_time)?,
+        severity: read_severity(reader)?,
+        peak_severity: read_severity(reader)?,
+        stage: *Stage::ALL.get(usize::from(reader.u8()?))?,
+        entries: reader.u32()? as usize,
+        merged_into: reader.option(|reader| reader.str().map(str::to_string))?,
+        discarded: reader.bool()?,
+    };
+    let blocks = Blocks {
+        facts: Cow::Borrowed(reader.block()?),
+        memory: Cow::Borrowed(reader.block()?),
+    };
+    Some(Cached {
+        id,
+        key,
+        summary,
+        blocks,
+    })
+}
+
+fn push_record(out: &mut Vec<u8>, key: FileKey, summary: &Summary, blocks: &Blocks<'_>) {
+    push_block(out, summary.id.as_bytes());
+    out.extend_from_slice(&key.to_bytes());
+    out.extend_from_slice(summary.uuid.as_bytes());
+    push_block(out, summary.title.as_bytes());
+    push_bool(out, summary.status == Status::Closed);
+    push_time(out, summary.opened_at);
+    push_option(out, summary.closed_at, push_time);
+    push_severity(out, summary.severity);
+    push_severity(out, summary.peak_severity);
+    let stage = Stage::ALL.iter().position(|stage| *stage == summary.stage);
+    out.push(stage.unwrap_or(0) as u8);
+    push_u32(out, summary.entries);
+    push_option(out, summary.merged_into.as_ref(), |out, into| {
+        push_block(out, into.as_bytes())
+    });
+    push_bool(out, summary.discarded);
+    push_block(out, &blocks.facts);
+    push_block(out, &blocks.memory);
+}
+
+/// The records of a cache file, sorted by id as written, or nothing if it is not one of
+/// ours (or not sorted: the merge with the folder's listing needs the order).
+fn parse(bytes: &[u8]) -> Option<Vec<Cached<'_>>> {
+    let mut reader = Reader::new(bytes);
+    if reader.take(MAGIC.len())? != MAGIC || reader.u32()? != VERSION {
+        return None;
+    }
+    let count = reader.u32()? as usize;
+    // Each record takes well over 64 bytes: a count the file has no room for is a lie.
+    let mut records = Vec::with_capacity(count.min(bytes.len() / 64));
+    for _ in 0..count {
+        records.push(read_record(&mut reader)?);
+    }
+    let sorted = records.is_sorted_by(|a, b| a.id < b.id);
+    (reader.at_end() && sorted).then_some(records)
 }
 
 impl Store {
@@ -124,70 +334,240 @@ impl Store {
     /// summarized; any other document is read again. A cache that cannot be read is
     /// simply rebuilt.
     pub fn summaries(&self) -> Result<(Vec<Summary>, Vec<Error>)> {
-        let cache_path = self.root.join("list-cache.json");
-        // A cache that is not a regular file, too big or unreadable is ignored, and the
-        // rename of the rebuilt one replaces it.
-        let mut cache: ListCache = read_regular(&cache_path, MAX_CACHE_BYTES)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .filter(|cache: &ListCache| cache.version == LIST_CACHE_VERSION)
-            .unwrap_or_default();
-        let documents = self.documents()?;
-        let mut changed = cache.documents.len() != documents.len();
+        let (summaries, failures) = self.summaries_with::<()>()?;
+        let summaries = summaries.into_iter().map(|(summary, ())| summary).collect();
+        Ok((summaries, failures))
+    }
+
+    /// [`Store::summaries`], each with the `Detail` asked for.
+    pub fn summaries_with<D: Detail>(&self) -> Result<Summaries<D>> {
+        let path = self.root.join(FILE_NAME);
+        // Reading the cache and checking every document's key (thousands of stats) are
+        // done side by side. A cache that is not a regular file, too big or unreadable
+        // is ignored, and the rename of the rebuilt one replaces it.
+        let (bytes, documents) = std::thread::scope(|scope| {
+            let reading = scope.spawn(|| read_regular(&path, MAX_CACHE_BYTES).ok());
+            let documents = self.documents();
+            (reading.join().ok().flatten().unwrap_or_default(), documents)
+        });
+        let documents = documents?;
+        let cached = parse(&bytes).unwrap_or_default();
+        let mut changed = cached.len() != documents.len();
         let mut summaries = Vec::with_capacity(documents.len());
+        let mut kept = Vec::with_capacity(documents.len());
         let mut failures = Vec::new();
-        let mut fresh = HashMap::with_capacity(documents.len());
+        let mut cached = cached.into_iter().peekable();
         for (id, key) in documents {
-            let cached = cache.documents.remove(&id).filter(|(cached_key, summary)| {
-                Some(*cached_key) == key && could_describe(summary, &id, cached_key)
-            });
-            let summary = match (cached, key) {
-                (Some((_, summary)), _) => summary,
-                (None, key) => {
-                    changed = true;
-                    match self.load(&id) {
-                        Ok(incident) => {
-                            let summary = Summary::of(&incident);
-                            if let Some(key) = key {
-                                fresh.insert(id.clone(), (key, summary.clone()));
-                            }
-                            summaries.push(summary);
-                            continue;
-                        }
-                        Err(error) => {
-                            failures.push(error);
-                            continue;
-                        }
-                    }
+            // Both are sorted by id: this document's record, if the cache has one, is next.
+            while cached.next_if(|record| record.id < id.as_str()).is_some() {}
+            let hit = cached
+                .next_if(|record| record.id == id)
+                .filter(|record| {
+                    Some(record.key) == key && could_describe(&record.summary, &id, &record.key)
+                })
+                .and_then(|record| {
+                    let detail = D::from_cache(&record.summary, &record.blocks)?;
+                    Some((record, detail))
+                });
+            if let Some((record, detail)) = hit {
+                summaries.push((record.summary, detail));
+                kept.push(Some((record.key, record.blocks)));
+                continue;
+            }
+            changed = true;
+            match self.load(&id) {
+                Ok(incident) => {
+                    let summarized = Summary::of(&incident);
+                    let detail = D::from_document(&summarized);
+                    kept.push(key.map(|key| (key, Blocks::of(&summarized))));
+                    summaries.push((summarized.summary, detail));
                 }
-            };
-            fresh.insert(
-                id,
-                (
-                    key.expect("a cached summary matched a key"),
-                    summary.clone(),
-                ),
-            );
-            summaries.push(summary);
+                Err(error) => failures.push(error),
+            }
         }
         if changed && self.incidents_dir().is_dir() {
-            let cache = ListCache {
-                version: LIST_CACHE_VERSION,
-                documents: fresh,
-            };
-            let bytes = serde_json::to_vec(&cache).expect("summaries always serialize");
-            let purpose = OsStr::new("list-cache.json");
-            sweep_stale_temps(&self.root, purpose);
-            let write = AtomicWrite {
-                target: &cache_path,
-                temp: temp_path(&self.root, purpose),
-                mode: FILE_MODE,
-                placement: Placement::Replace,
-                durability: Durability::Cache,
-            };
-            // A failure to write the cache only costs the next `list`.
-            let _ = write.write(&bytes);
+            self.write_cache(&summaries, &kept);
         }
         Ok((summaries, failures))
+    }
+
+    /// A failure to write the cache only costs the next `list`.
+    fn write_cache<D>(&self, summaries: &[(Summary, D)], kept: &[Option<(FileKey, Blocks<'_>)>]) {
+        let records: Vec<(&Summary, FileKey, &Blocks<'_>)> = summaries
+            .iter()
+            .zip(kept)
+            .filter_map(|((summary, _), kept)| {
+                let (key, blocks) = kept.as_ref()?;
+                Some((summary, *key, blocks))
+            })
+            .collect();
+        let size: usize = records
+            .iter()
+            .map(|(summary, _, blocks)| {
+                summary.id.len() + summary.title.len() + blocks.facts.len() + blocks.memory.len()
+            })
+            .sum();
+        let mut out = Vec::with_capacity(MAGIC.len() + 8 + size + records.len() * 128);
+        out.extend_from_slice(MAGIC);
+        push_u32(&mut out, VERSION as usize);
+        push_u32(&mut out, records.len());
+        for (summary, key, blocks) in records {
+            push_record(&mut out, key, summary, blocks);
+        }
+        let purpose = OsStr::new(FILE_NAME);
+        sweep_stale_temps(&self.root, purpose);
+        let write = AtomicWrite {
+            target: &self.root.join(FILE_NAME),
+            temp: temp_path(&self.root, purpose),
+            mode: FILE_MODE,
+            placement: Placement::Replace,
+            durability: Durability::Cache,
+        };
+        if write.write(&out).is_ok() {
+            let _ = fs::remove_file(self.root.join(OLD_FILE_NAME));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Incident, Stamp};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_the_reader(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let mut file = MAGIC.to_vec();
+            file.extend_from_slice(&VERSION.to_le_bytes());
+            file.extend_from_slice(&bytes);
+            let _ = parse(&file);
+            let _ = parse(&bytes);
+        }
+    }
+
+    /// A store holding one open incident, "db down", with its cache written.
+    fn store_with_one_incident() -> (tempfile::TempDir, Store, String) {
+        let folder = tempfile::tempdir().expect("a temp folder");
+        let store = Store::at(folder.path().join("data"));
+        let at = "2026-11-21T03:30:00Z".parse().expect("a time");
+        let stamp = Stamp {
+            uuid: Uuid::nil(),
+            at,
+            recorded_at: at,
+            by: "ana".into(),
+        };
+        let incident = Incident::new("2026-11-21-db-down".into(), "db down".into(), stamp);
+        store.create(&incident).expect("created");
+        store.summaries().expect("listed");
+        (folder, store, incident.id)
+    }
+
+    /// Rewrites the one record of the cache as `forge` makes it, the document's key kept.
+    fn forge(store: &Store, forge: impl FnOnce(&mut Summary, &mut Blocks<'static>)) {
+        let path = store.root.join(FILE_NAME);
+        let bytes = fs::read(&path).expect("the cache");
+        let mut records = parse(&bytes).expect("a cache of ours");
+        let record = records.pop().expect("one record");
+        let mut summary = record.summary;
+        let mut blocks = Blocks {
+            facts: Cow::Owned(record.blocks.facts.into_owned()),
+            memory: Cow::Owned(record.blocks.memory.into_owned()),
+        };
+        forge(&mut summary, &mut blocks);
+        let mut out = MAGIC.to_vec();
+        push_u32(&mut out, VERSION as usize);
+        push_u32(&mut out, 1);
+        push_record(&mut out, record.key, &summary, &blocks);
+        fs::write(&path, out).expect("forged");
+    }
+
+    #[track_caller]
+    fn tells_the_truth(store: &Store, id: &str) {
+        let (summaries, failures) = store.summaries().expect("listed");
+        assert!(failures.is_empty());
+        let [summary] = &summaries[..] else {
+            panic!("one summary: {summaries:?}")
+        };
+        assert_eq!(summary.id, id);
+        assert_eq!(summary.title, "db down");
+        assert_eq!(summary.status, Status::Open);
+        assert_eq!(summary.closed_at, None);
+        assert_eq!((summary.severity, summary.peak_severity), (None, None));
+        assert_eq!(summary.stage, Stage::Investigating);
+        assert_eq!(summary.entries, 0);
+    }
+
+    #[test]
+    fn a_written_cache_reads_back_with_every_part() {
+        let (_folder, store, id) = store_with_one_incident();
+        tells_the_truth(&store, &id);
+        let (with_facts, _) = store.summaries_with::<Facts>().expect("listed");
+        assert_eq!(with_facts[0].1, Facts::default());
+        let (with_memory, _) = store.summaries_with::<Option<Memory>>().expect("listed");
+        assert_eq!(with_memory[0].1, None);
+    }
+
+    #[test]
+    fn a_forged_cache_cannot_make_list_lie_or_reach_the_terminal() {
+        let (_folder, store, id) = store_with_one_incident();
+        forge(&store, |summary, _| {
+            summary.id = "\u{1b}]0;pwned\u{7}\u{1b}[2J".into();
+            summary.title = "all good, nothing happened".into();
+            summary.status = Status::Closed;
+            summary.closed_at = Some(summary.opened_at);
+        });
+        tells_the_truth(&store, &id);
+
+        // The right id, a different story: a title no document could hold.
+        forge(&store, |summary, _| summary.title = "  ".into());
+        tells_the_truth(&store, &id);
+
+        // Plausible fields in an impossible combination: a severity with no peak, a peak
+        // with no severity, more entries than the document has room for.
+        type Forgery = fn(&mut Summary);
+        let forgeries: [Forgery; 3] = [
+            |summary| summary.severity = Severity::new(1),
+            |summary| summary.peak_severity = Severity::new(2),
+            |summary| summary.entries = 999,
+        ];
+        for forgery in forgeries {
+            forge(&store, |summary, _| {
+                summary.title = "db fine".into();
+                forgery(summary);
+            });
+            tells_the_truth(&store, &id);
+        }
+    }
+
+    #[test]
+    fn a_forged_part_is_read_from_the_document_instead() {
+        let (_folder, store, _) = store_with_one_incident();
+        // More hypotheses than entries.
+        forge(&store, |summary, blocks| {
+            let summarized = Summarized {
+                summary: summary.clone(),
+                facts: Facts {
+                    hypotheses: 3,
+                    ..Facts::default()
+                },
+                memory: None,
+            };
+            blocks.facts = Blocks::of(&summarized).facts;
+        });
+        let (with_facts, _) = store.summaries_with::<Facts>().expect("listed");
+        assert_eq!(with_facts[0].1, Facts::default());
+
+        // A memory for an incident still open.
+        forge(&store, |summary, blocks| {
+            let summarized = Summarized {
+                summary: summary.clone(),
+                facts: Facts::default(),
+                memory: Some(Memory::default()),
+            };
+            blocks.memory = Blocks::of(&summarized).memory;
+        });
+        let (with_memory, _) = store.summaries_with::<Option<Memory>>().expect("listed");
+        assert_eq!(with_memory[0].1, None);
     }
 }

@@ -53,47 +53,53 @@ impl Store {
         let mut items = Vec::new();
         for item in listing {
             let item = item.map_err(|source| Error::io(&dir, source))?;
-            let name = item.file_name();
-            let Some(id) = name.to_str().and_then(|name| name.strip_suffix(".json")) else {
+            // The name's own allocation becomes the id's.
+            let Ok(mut id) = item.file_name().into_string() else {
                 continue;
             };
-            if id::is_valid(id) {
-                items.push((id.to_string(), item));
+            let Some(length) = id.strip_suffix(".json").map(str::len) else {
+                continue;
+            };
+            id.truncate(length);
+            if id::is_valid(&id) {
+                items.push((id, item));
             }
         }
-        items.sort_by(|a, b| a.0.cmp(&b.0));
+        // Names in a folder are distinct: no order among equals to keep.
+        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if !with_keys {
             return Ok(items.into_iter().map(|(id, _)| (id, None)).collect());
         }
         // Thousands of stats are most of `list`'s time: share them among the cores.
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
         let chunk = items.len().div_ceil(threads).max(1);
-        let keyed = std::thread::scope(|scope| {
+        let keys: Vec<Option<FileKey>> = std::thread::scope(|scope| {
             let workers: Vec<_> = items
                 .chunks(chunk)
                 .map(|part| {
-                    scope.spawn(move || {
+                    let worker = scope.spawn(move || {
                         part.iter()
-                            .map(|(id, item)| {
+                            .map(|(_, item)| {
                                 // Only a regular file gets a key: anything else (a symlink,
                                 // which `load` refuses, a FIFO) is read, so its error shows.
-                                let key = item
-                                    .metadata()
+                                item.metadata()
                                     .ok()
                                     .filter(fs::Metadata::is_file)
-                                    .map(|metadata| FileKey::of(&metadata));
-                                (id.clone(), key)
+                                    .map(|metadata| FileKey::of(&metadata))
                             })
                             .collect::<Vec<_>>()
-                    })
+                    });
+                    (part.len(), worker)
                 })
                 .collect();
+            // A worker that died keyed none of its part: those documents are read, as any
+            // unkeyed one is.
             workers
                 .into_iter()
-                .flat_map(|worker| worker.join().unwrap_or_default())
+                .flat_map(|(length, worker)| worker.join().unwrap_or_else(|_| vec![None; length]))
                 .collect()
         });
-        Ok(keyed)
+        Ok(items.into_iter().map(|(id, _)| id).zip(keys).collect())
     }
 
     /// Reads one incident. Saves replace documents atomically, so no lock is needed.

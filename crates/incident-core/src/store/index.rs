@@ -16,6 +16,7 @@ use std::ffi::OsStr;
 use super::atomic::{
     AtomicWrite, Durability, Placement, read_regular, sweep_stale_temps, temp_path,
 };
+use super::bytes::{Reader, push_u32};
 use super::cache::FileKey;
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
@@ -64,7 +65,7 @@ impl SearchIndex {
 
 /// Reads the records of an index file, or nothing if it is not one of ours.
 fn parse(bytes: &[u8]) -> Option<HashMap<String, (FileKey, Indexed)>> {
-    let mut reader = Reader { bytes, at: 0 };
+    let mut reader = Reader::new(bytes);
     if reader.take(MAGIC.len())? != MAGIC || reader.u32()? != VERSION {
         return None;
     }
@@ -77,7 +78,7 @@ fn parse(bytes: &[u8]) -> Option<HashMap<String, (FileKey, Indexed)>> {
         let items = reader.u32()? as usize;
         let terms = reader.u32()? as usize;
         let length = reader.u32()? as usize;
-        let start = reader.at;
+        let start = reader.at();
         if !id::is_valid(id) || !reader.take(length)?.is_ascii() {
             return None;
         }
@@ -89,29 +90,7 @@ fn parse(bytes: &[u8]) -> Option<HashMap<String, (FileKey, Indexed)>> {
         };
         records.insert(id.to_string(), (key, indexed));
     }
-    (reader.at == bytes.len()).then_some(records)
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, length: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(length)?;
-        let taken = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(taken)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-}
-
-fn push_u32(out: &mut Vec<u8>, value: usize) {
-    out.extend_from_slice(&u32::try_from(value).unwrap_or(u32::MAX).to_le_bytes());
+    reader.at_end().then_some(records)
 }
 
 impl Store {

@@ -6,14 +6,15 @@
 //!
 //! ```text
 //! current                     the current incident's id            (current.rs)
-//! list-cache.json             summaries for `list` and `stats`, never trusted  (cache.rs)
+//! list-cache                  summaries for `list`, `stats` and "seen before", never
+//!                             trusted  (cache.rs)
 //! search-index                folded text for `search`, never trusted  (index.rs)
 //! hooks/on-record             run after every recorded entry, if executable  (hooks.rs)
 //! incidents/<id>.json         one document per incident            (documents.rs)
 //! incidents/<id>.lock         held across every read-modify-write; never replaced
 //! incidents/.<id>.tmp         a save in progress; never ends in .json
 //! .current.<…>.tmp            a write of `current` or the cache in progress, or left by
-//! .list-cache.json.<…>.tmp    a kill; swept a minute later (atomic.rs, `temp_path`);
+//! .list-cache.<…>.tmp         a kill; swept a minute later (atomic.rs, `temp_path`);
 //! .search-index.<…>.tmp       the same for the search index
 //! sync/remote                 the git remote incidents are shared through   (sync/)
 //! sync/repo.git               a bare repository: the team's branch as last fetched
@@ -32,6 +33,7 @@
 //! user names (`report -o`), which must never land inside the data directory.
 
 mod atomic;
+mod bytes;
 mod cache;
 mod current;
 mod documents;

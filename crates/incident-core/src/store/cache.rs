@@ -19,7 +19,7 @@ use crate::id;
 use crate::model::{Stage, Status, check_text};
 use crate::summary::Summary;
 
-const LIST_CACHE_VERSION: u32 = 6;
+const LIST_CACHE_VERSION: u32 = 7;
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
 /// times, author and text fields alone take more).

@@ -448,6 +448,11 @@ pub struct HypothesisArgs {
     )]
     pub explains: Vec<String>,
 
+    /// Weigh a hypothesis of an earlier incident here (`2026-09-02-checkout:H1`): its
+    /// text, unless TEXT is given, and where it came from
+    #[arg(long, value_name = "INCIDENT:LABEL", add = Takes::Word)]
+    pub from: Option<String>,
+
     #[command(flatten)]
     pub entry: TextArgs,
 }
@@ -640,6 +645,11 @@ pub struct TestArgs {
         add = Takes::Word
     )]
     pub timeout: u64,
+
+    /// Run a test of an earlier incident again here (`2026-09-02-checkout:T1`): its text,
+    /// unless TEXT is given, and where it came from
+    #[arg(long, value_name = "INCIDENT:LABEL", add = Takes::Word)]
+    pub from: Option<String>,
 
     #[command(flatten)]
     pub entry: TextArgs,

@@ -582,6 +582,61 @@ fn seen_before_shows_from_the_first_symptom_and_keeps_showing_as_symptoms_come()
     }
 }
 
+#[test]
+fn hypothesis_and_test_from_an_earlier_incident_are_recorded_here_with_their_origin() {
+    let env = TestEnv::new();
+    a_history(&env);
+    env.quiet(&["open", "Checkout errors", "--at", "2026-11-21 03:00"]);
+    assert_eq!(
+        env.quiet(&[
+            "hypothesis",
+            "--from",
+            "2026-09-02-checkout-returns-502s:h1"
+        ]),
+        "H1"
+    );
+    assert_eq!(
+        env.quiet(&["test", "--from", "2026-09-02:T1", "--for", "H1"]),
+        "T1"
+    );
+    let report = env.json(&["status"]);
+    let entries = report["entries"].as_array().unwrap();
+    assert_eq!(
+        entries[0]["text"],
+        "DB connection pool exhausted (from 2026-09-02-checkout-returns-502s H1)"
+    );
+    assert_eq!(
+        entries[1]["text"],
+        "read the pool gauges on db-1 (from 2026-09-02-checkout-returns-502s T1)"
+    );
+    assert_eq!(entries[1]["for"], json!(["H1"]));
+    // Words typed stand for the text; the origin is named still.
+    let json = env.json(&[
+        "hypothesis",
+        "pool",
+        "too",
+        "small",
+        "--from",
+        "2026-09-02-checkout:H1",
+    ]);
+    assert_eq!(json["id"], "H2");
+    assert_eq!(
+        json["text"],
+        "pool too small (from 2026-09-02-checkout-returns-502s H1)"
+    );
+    // The wrong kind, an entry that is not there, no label, or this incident itself.
+    let err = env.fails(&["hypothesis", "--from", "2026-09-02-checkout:T1"], 1);
+    assert!(err.contains("T1"), "{err}");
+    env.fails(&["hypothesis", "--from", "2026-09-02-checkout:H9"], 1);
+    env.fails(&["hypothesis", "--from", "2026-09-02-checkout"], 2);
+    env.fails(&["hypothesis", "--from", "2026-09-02-checkout:X"], 2);
+    env.fails(&["hypothesis", "--from", "nowhere:H1"], 1);
+    env.fails(
+        &["hypothesis", "--from", "2026-11-21-checkout-errors:H1"],
+        2,
+    );
+}
+
 /// Six closed incidents with durations chosen by hand, and one still open.
 ///
 /// | incident | severity (peak) | detect | mitigate | resolve | hypotheses | root cause |

@@ -17,11 +17,14 @@ use super::synonyms::Synonyms;
 use super::terms::{for_each_term, is_stopword};
 use crate::model::{Body, CauseKind, HypothesisStatus, Incident, Kind, Label, State};
 
-/// How alike a past incident must be to be shown: the weight of about one and a half rare
-/// words said once at typical length. Calibrated on the synthetic history of this file's
-/// tests: every pair of the same kind of failure above it from the title and the first
-/// symptom on, no pair of different kinds.
-pub const MIN_RESEMBLANCE: f64 = 1.5;
+/// How alike a past incident must be to be shown: the weight of two and a half rare
+/// words, each said once at typical length. Calibrated on the synthetic history of this
+/// file's tests (`calibration`): from the title and first symptom on, a past incident of
+/// the same kind that shared two words or more scored 3.2 or more; an incident of a kind
+/// never seen resembled one of another kind by 2.44 at most, bar one (a checkout
+/// feature flag and a checkout deploy, 3.37). The threshold sits at the low end of that
+/// gap: a miss at 3AM costs more than a wrong guess that shows the words it shares.
+pub const MIN_RESEMBLANCE: f64 = 2.5;
 /// How many of the open incident's concepts a past incident must share (one, when the
 /// open incident has only one).
 pub const MIN_SHARED: usize = 2;
@@ -230,6 +233,16 @@ pub fn seen_before<'a>(
     past: Vec<Past<'a>>,
     synonyms: &Synonyms,
 ) -> Resemblances<'a> {
+    ranked(incident, past, synonyms, MIN_RESEMBLANCE)
+}
+
+/// `seen_before`, with the threshold given.
+fn ranked<'a>(
+    incident: &Incident,
+    past: Vec<Past<'a>>,
+    synonyms: &Synonyms,
+    threshold: f64,
+) -> Resemblances<'a> {
     let state = incident.state();
     let closed_at = incident.closed_at();
     let past: Vec<Past<'a>> = past
@@ -304,7 +317,7 @@ pub fn seen_before<'a>(
         }
         let score: f64 = shared.iter().map(|(weight, _)| weight).sum();
         let resemblance = score / unit;
-        if shared.len() < needed || resemblance < MIN_RESEMBLANCE {
+        if shared.len() < needed || resemblance < threshold {
             continue;
         }
         shared.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -423,5 +436,641 @@ impl SeenBefore {
             closed_at: past.closed_at().unwrap_or(past.opened_at),
             resemblance: resembling.resemblance,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Body, CauseKind, NewEntry, Stamp};
+    use uuid::Uuid;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        let month = 1 + day / 28;
+        let day = 1 + day % 28;
+        format!("2026-{month:02}-{day:02}T02:00:00Z")
+            .parse()
+            .unwrap()
+    }
+
+    fn stamp(day: u32) -> Stamp {
+        Stamp {
+            uuid: Uuid::nil(),
+            at: at(day),
+            recorded_at: at(day),
+            by: "ana".into(),
+        }
+    }
+
+    fn record(incident: &mut Incident, body: Body, text: &str, day: u32) {
+        incident
+            .record(NewEntry {
+                body,
+                at: at(day),
+                by: "ana".into(),
+                text: text.into(),
+                uuid: Uuid::nil(),
+                recorded_at: at(day),
+            })
+            .unwrap();
+    }
+
+    /// A past incident: its title, a symptom, a root cause and its resolution.
+    fn past(day: u32, [title, symptom, cause, resolution]: [&str; 4]) -> Incident {
+        let mut incident = Incident::new(format!("past-{day}"), title.into(), stamp(day));
+        record(&mut incident, Body::Symptom, symptom, day);
+        let cause_body = Body::Cause {
+            cause: CauseKind::Root,
+            hypothesis: None,
+        };
+        record(&mut incident, cause_body, cause, day);
+        incident
+            .close(stamp(day), Some(resolution.into()), None)
+            .unwrap();
+        incident
+    }
+
+    /// A synthetic history written for this calibration (not the evaluation's corpus):
+    /// sixteen kinds of failure, one past incident each.
+    const HISTORY: [[&str; 4]; 16] = [
+        [
+            "Payments API certificate expired",
+            "browsers show NET::ERR_CERT_DATE_INVALID on pay.example.com",
+            "the TLS certificate was never renewed: the reminder went to a former employee",
+            "renewed the certificate and added expiry monitoring",
+        ],
+        [
+            "Internal DNS outage",
+            "lookups for service names time out in every cluster",
+            "CoreDNS pods were evicted after a node pool change",
+            "rescheduled CoreDNS with a priority class",
+        ],
+        [
+            "Logging volume filled up",
+            "writes fail with ENOSPC on the log hosts",
+            "debug logging was left on after a release",
+            "rotated the logs and turned debug logging off",
+        ],
+        [
+            "Database failover lost writes",
+            "the primary crashed and the standby was promoted",
+            "asynchronous replication lagged 30 seconds behind at the failover",
+            "replayed the lost writes from the queue",
+        ],
+        [
+            "Image service memory leak",
+            "containers killed by the OOM killer every hour",
+            "a cache without eviction grew without bound",
+            "bounded the cache size",
+        ],
+        [
+            "Global configuration push broke the edge",
+            "every edge server rejected the new configuration and restarted",
+            "a malformed rule passed validation",
+            "rolled back the configuration",
+        ],
+        [
+            "Load balancer dropping connections",
+            "intermittent 502 responses from the load balancer",
+            "the health check timeout was shorter than the backend warm-up",
+            "raised the health check timeout",
+        ],
+        [
+            "Partner API rate limited us",
+            "the partner returned 429 Too Many Requests",
+            "a batch job sent every request at once",
+            "spread the batch job over an hour",
+        ],
+        [
+            "Cache stampede after a flush",
+            "database CPU at 100% right after the cache flush",
+            "every client refilled the cache at the same moment",
+            "added request coalescing in front of the database",
+        ],
+        [
+            "Datacenter power loss",
+            "a rack lost power and its hosts went offline",
+            "a UPS failed during a utility power cut",
+            "moved the load to the other zone",
+        ],
+        [
+            "Clock skew broke token validation",
+            "tokens rejected as not yet valid",
+            "the NTP daemon had stopped on half of the fleet",
+            "restarted ntpd everywhere and alerted on drift",
+        ],
+        [
+            "Kubernetes upgrade broke pod networking",
+            "pods cannot reach each other after the control plane upgrade",
+            "the CNI plugin was incompatible with the new version",
+            "pinned the CNI plugin version",
+        ],
+        [
+            "Bad deploy of the checkout service",
+            "checkout returns 500 after version 2.4 went out",
+            "a null pointer in the new discount code",
+            "rolled back to 2.3",
+        ],
+        [
+            "Customer data deleted by a cleanup script",
+            "accounts missing rows in production",
+            "the cleanup job ran against production instead of staging",
+            "restored from the nightly backup",
+        ],
+        [
+            "Packet loss on the backbone",
+            "cross-region calls time out now and then",
+            "a faulty optic on a core router",
+            "replaced the optic",
+        ],
+        [
+            "Kafka consumer lag on order events",
+            "order events delayed by twenty minutes",
+            "consumers kept rebalancing after a deploy",
+            "pinned the partition assignment",
+        ],
+    ];
+
+    /// New incidents of the same kinds, in the words of an alert: title, first symptom,
+    /// and two more; and the past incident (by position) they are of.
+    const SAME_KIND: [(&str, [&str; 3], usize); 20] = [
+        (
+            "HTTPS errors on the payments endpoint",
+            [
+                "x509: certificate has expired or is not yet valid",
+                "mobile clients fail the handshake",
+                "started at midnight UTC",
+            ],
+            0,
+        ),
+        (
+            "Service discovery failing",
+            [
+                "SERVFAIL for internal names from the cluster resolver",
+                "connection errors in every service",
+                "began after the node pool change",
+            ],
+            1,
+        ),
+        (
+            "Writes failing on the log hosts",
+            [
+                "no space left on device",
+                "disk usage alert at 100%",
+                "debug lines everywhere",
+            ],
+            2,
+        ),
+        (
+            "Primary DB switched over",
+            [
+                "replica promoted and recent orders missing",
+                "replication lag alert fired first",
+                "customers report lost orders",
+            ],
+            3,
+        ),
+        (
+            "Workers restarting all day",
+            [
+                "OOMKilled pods with exit code 137",
+                "memory grows steadily until the kill",
+                "started after the image library upgrade",
+            ],
+            4,
+        ),
+        (
+            "Edge servers crash looping",
+            [
+                "started right after a configuration rollout",
+                "502 and 503 from every region",
+                "all nodes restarted within a minute",
+            ],
+            5,
+        ),
+        (
+            "Errors from the LB",
+            [
+                "5xx from the load balancer while backends look healthy",
+                "health checks flapping",
+                "a minority of requests affected",
+            ],
+            6,
+        ),
+        (
+            "Third-party calls throttled",
+            [
+                "HTTP 429 from the partner API",
+                "our request rate tripled at 02:00",
+                "the nightly batch is running",
+            ],
+            7,
+        ),
+        (
+            "Database overloaded after cache restart",
+            [
+                "thundering herd of cache misses",
+                "database CPU pegged",
+                "latency up tenfold",
+            ],
+            8,
+        ),
+        (
+            "Hosts offline in one zone",
+            [
+                "power failure reported by the colo provider",
+                "hundreds of hosts stopped reporting",
+                "storage volumes degraded",
+            ],
+            9,
+        ),
+        (
+            "Auth tokens rejected",
+            [
+                "clock drift of several minutes on some hosts",
+                "token not yet valid errors",
+                "ntp alerts firing",
+            ],
+            10,
+        ),
+        (
+            "k8s networking broken",
+            [
+                "pods unreachable after the cluster upgrade",
+                "network plugin errors in kubelet logs",
+                "only new nodes affected",
+            ],
+            11,
+        ),
+        // Harder: the first symptom says the kind in one or two words.
+        (
+            "Login page broken on Android",
+            [
+                "SSL handshake error in the app logs",
+                "iOS works",
+                "began at midnight",
+            ],
+            0,
+        ),
+        (
+            "Database writes rejected",
+            [
+                "disk full on the primary volume",
+                "inserts fail, reads work",
+                "a table grew overnight",
+            ],
+            2,
+        ),
+        (
+            "Orders missing after the night",
+            [
+                "the standby took over at 03:00",
+                "last orders before it are gone",
+                "replication was behind",
+            ],
+            3,
+        ),
+        (
+            "Partner sync stuck",
+            [
+                "their API keeps answering too many requests",
+                "sync retries every second",
+                "a backfill started tonight",
+            ],
+            7,
+        ),
+        (
+            "Rack 12 dark",
+            [
+                "every host in rack 12 went offline at once",
+                "the facility reports a power event",
+                "nothing in the logs",
+            ],
+            9,
+        ),
+        (
+            "Cross-region replication slow",
+            [
+                "packet loss between regions",
+                "retransmits up",
+                "one router flapping",
+            ],
+            14,
+        ),
+        (
+            "Order emails late",
+            [
+                "order events reach the mailer twenty minutes late",
+                "consumer lag growing",
+                "a deploy went out at 02:00",
+            ],
+            15,
+        ),
+        (
+            "Checkout errors after the release",
+            [
+                "HTTP 500 on checkout since version 2.5",
+                "only the discount path fails",
+                "rolled out at 02:10",
+            ],
+            12,
+        ),
+    ];
+
+    /// New incidents of kinds the history has never seen, in the same operations words
+    /// (queues, jobs, orders, customers, deploys) that make chance resemblances.
+    const NEW_KIND: [(&str, [&str; 3]); 12] = [
+        (
+            "Printer jam in the office",
+            [
+                "the third floor printer is out of toner",
+                "jobs stuck in the queue",
+                "nobody can print invoices",
+            ],
+        ),
+        (
+            "Chat bot posting duplicates",
+            [
+                "each message appears twice in the channel",
+                "the bot restarted twice today",
+                "users complain about noise",
+            ],
+        ),
+        (
+            "Typo on the marketing site",
+            [
+                "the pricing page says Entreprise",
+                "found by a customer",
+                "the copy came from an old draft",
+            ],
+        ),
+        (
+            "Build agents missing",
+            [
+                "the CI queue is stuck behind one job",
+                "agents never picked up the builds",
+                "the runner token was rotated",
+            ],
+        ),
+        (
+            "Search results stale",
+            [
+                "the search index was not updated for six hours",
+                "the indexer job fails without a word",
+                "customers see old prices",
+            ],
+        ),
+        (
+            "Email delivery delayed",
+            [
+                "outbound mail queue at 50k messages",
+                "the mail relay answers slowly",
+                "bounces rising since the morning",
+            ],
+        ),
+        (
+            "Wrong currency on invoices",
+            [
+                "invoices show dollars for euro customers",
+                "started with the new billing release",
+                "finance found it in the monthly report",
+            ],
+        ),
+        (
+            "Feature flag stuck on",
+            [
+                "the new checkout flow shows for every user",
+                "the flag service ignores updates",
+                "the flag was meant for 5% of users",
+            ],
+        ),
+        (
+            "Customers charged twice",
+            [
+                "payments captured twice for some orders",
+                "the payment provider retried a webhook",
+                "support tickets piling up",
+            ],
+        ),
+        (
+            "Analytics dashboards empty",
+            [
+                "no events in the warehouse since midnight",
+                "the export job reports success",
+                "yesterday's numbers are missing too",
+            ],
+        ),
+        (
+            "Push notifications missing",
+            [
+                "the push provider answers BadDeviceToken",
+                "only iOS users affected",
+                "the signing key was replaced last week",
+            ],
+        ),
+        (
+            "Slow admin pages",
+            [
+                "the admin order list takes 40 seconds to load",
+                "one query scans the whole orders table",
+                "only the admin pages are slow",
+            ],
+        ),
+    ];
+
+    fn history() -> Vec<(Incident, Memory)> {
+        HISTORY
+            .iter()
+            .enumerate()
+            .map(|(day, record)| {
+                let incident = past(day as u32, *record);
+                let memory = Memory::of(&incident, &incident.state());
+                (incident, memory)
+            })
+            .collect()
+    }
+
+    fn pasts(history: &[(Incident, Memory)]) -> Vec<Past<'_>> {
+        history
+            .iter()
+            .map(|(incident, memory)| Past {
+                incident: &incident.id,
+                title: &incident.title,
+                opened_at: incident.opened_at,
+                closed_at: incident.closed_at().unwrap(),
+                memory,
+            })
+            .collect()
+    }
+
+    /// A new incident with its title and `symptoms`, opened after the whole history.
+    fn open(title: &str, symptoms: &[&str]) -> Incident {
+        let mut incident = Incident::new("now".into(), title.into(), stamp(300));
+        for symptom in symptoms {
+            record(&mut incident, Body::Symptom, symptom, 300);
+        }
+        incident
+    }
+
+    /// The resemblance of each past incident shown, by position in the history.
+    fn shown(incident: &Incident, history: &[(Incident, Memory)]) -> Vec<(usize, f64)> {
+        seen_before(incident, pasts(history), &Synonyms::built_in())
+            .alike
+            .iter()
+            .map(|alike| {
+                let position = history
+                    .iter()
+                    .position(|(past, _)| past.id == alike.incident)
+                    .unwrap();
+                (position, alike.resemblance)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_threshold_shows_the_same_kind_from_the_first_symptom_and_hardly_another_kind() {
+        let history = history();
+        let mut missed = Vec::new();
+        for (title, symptoms, kind) in SAME_KIND {
+            for stage in 1..=3 {
+                let shown = shown(&open(title, &symptoms[..stage]), &history);
+                let top: Vec<usize> = shown.iter().take(SEEN_BEFORE).map(|(p, _)| *p).collect();
+                if !top.contains(&kind) {
+                    missed.push((title, stage));
+                }
+            }
+        }
+        // These share one word only with the past record (`OOM`, `SSL`, `standby`), which
+        // is never enough: the next symptom brings the first and the third.
+        assert_eq!(
+            missed,
+            [
+                ("Workers restarting all day", 1),
+                ("Login page broken on Android", 1),
+                ("Login page broken on Android", 2),
+                ("Login page broken on Android", 3),
+                ("Orders missing after the night", 1),
+                ("Orders missing after the night", 2),
+            ]
+        );
+        let mut wrong = Vec::new();
+        for (title, symptoms) in NEW_KIND {
+            for stage in 1..=3 {
+                let shown = shown(&open(title, &symptoms[..stage]), &history);
+                if !shown.is_empty() {
+                    wrong.push((title, stage, shown[0].0));
+                }
+            }
+        }
+        // A checkout feature flag that shows a new flow to everyone does look like a bad
+        // checkout deploy.
+        assert_eq!(
+            wrong,
+            [
+                ("Feature flag stuck on", 2, 12),
+                ("Feature flag stuck on", 3, 12)
+            ]
+        );
+    }
+
+    /// The resemblances of the calibration, threshold aside: `cargo test -p incident-core
+    /// calibration -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "prints the figures MIN_RESEMBLANCE was chosen from"]
+    fn calibration() {
+        let history = history();
+        let all = |incident: &Incident| -> Vec<(usize, f64)> {
+            ranked(incident, pasts(&history), &Synonyms::built_in(), 0.0)
+                .alike
+                .iter()
+                .map(|alike| {
+                    let position = history
+                        .iter()
+                        .position(|(p, _)| p.id == alike.incident)
+                        .unwrap();
+                    (position, alike.resemblance)
+                })
+                .collect()
+        };
+        for (title, symptoms, kind) in SAME_KIND {
+            for stage in 1..=3 {
+                let shown = all(&open(title, &symptoms[..stage]));
+                let own = shown.iter().position(|(p, _)| *p == kind);
+                let other = shown
+                    .iter()
+                    .filter(|(p, _)| *p != kind)
+                    .map(|(_, r)| *r)
+                    .fold(0.0, f64::max);
+                eprintln!(
+                    "same {title:40} +{stage}: rank {own:?} {:?}, best other {other}",
+                    own.map(|o| shown[o].1)
+                );
+            }
+        }
+        for (title, symptoms) in NEW_KIND {
+            for stage in 1..=3 {
+                let shown = all(&open(title, &symptoms[..stage]));
+                eprintln!("new  {title:40} +{stage}: {:?}", shown.first());
+            }
+        }
+    }
+
+    #[test]
+    fn recording_more_never_lowers_a_resemblance() {
+        let history = history();
+        for (title, symptoms, _) in SAME_KIND {
+            let mut before: Vec<(usize, f64)> = Vec::new();
+            for stage in 0..=3 {
+                let now = shown(&open(title, &symptoms[..stage]), &history);
+                for (position, resemblance) in &before {
+                    let after = now.iter().find(|(p, _)| p == position);
+                    assert!(
+                        after.is_some_and(|(_, r)| r >= resemblance),
+                        "{title} + {stage}: {position} fell from {resemblance} to {after:?}"
+                    );
+                }
+                before = now;
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_resembles_among_no_past_and_an_incident_is_never_its_own() {
+        let history = history();
+        let incident = &history[0].0;
+        let found = seen_before(incident, pasts(&history[..1]), &Synonyms::built_in());
+        assert_eq!(
+            found,
+            Resemblances {
+                compared: 0,
+                alike: Vec::new()
+            }
+        );
+        let none = seen_before(
+            &open("Certificate expired", &[]),
+            Vec::new(),
+            &Synonyms::built_in(),
+        );
+        assert_eq!(none.compared, 0);
+    }
+
+    #[test]
+    fn a_memory_keeps_weighed_terms_and_the_tables_phrases_whole() {
+        let mut incident = Incident::new("x".into(), "Out of memory".into(), stamp(0));
+        record(
+            &mut incident,
+            Body::Symptom,
+            "the load balancer ran out of memory",
+            0,
+        );
+        let memory = Memory::of(&incident, &incident.state());
+        let weights = memory.weights();
+        let weight = |term: &str| weights.iter().find(|(t, _)| *t == term).map(|(_, w)| *w);
+        // The title counts twice a symptom (in half units: 4 and 2).
+        assert_eq!(weight("memori"), Some(6));
+        assert_eq!(weight("out_of_memori"), Some(6));
+        assert_eq!(weight("load_balanc"), Some(2));
+        assert_eq!(weight("the"), None);
+        assert_eq!(memory.length, 4 + 2 * 4);
     }
 }

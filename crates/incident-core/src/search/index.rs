@@ -2,6 +2,7 @@
 //! terms, one line per text, and the scan of those lines for a query. How the index is
 //! kept on disk is the store's (`store/index.rs`).
 
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use chrono::{DateTime, Utc};
 
 use super::bm25::Collection;
@@ -172,32 +173,104 @@ pub(super) fn score(
         .sum()
 }
 
-/// How an alternative is looked for in folded text.
-enum Needle {
-    /// A sequence of terms (or a term's beginning) side by side.
+/// What a pattern of the query's automaton stands for.
+#[derive(Clone, Copy)]
+enum Use {
+    /// An alternative said side by side: a whole sequence of terms, or a term's beginning.
     Side {
-        finder: Box<memchr::memmem::Finder<'static>>,
+        concept: usize,
+        alternative: usize,
         prefix: bool,
+        weight: f64,
     },
-    /// Terms anywhere in one item.
-    Apart(Vec<memchr::memmem::Finder<'static>>),
+    /// One word of an alternative said apart.
+    Apart {
+        concept: usize,
+        alternative: usize,
+        word: usize,
+    },
 }
 
-/// Where in `bytes` a finder's needle is a whole term (or, for a prefix, begins a
-/// longer one).
-fn places<'b>(
-    bytes: &'b [u8],
-    finder: &'b memchr::memmem::Finder<'static>,
-    prefix: bool,
-) -> impl Iterator<Item = usize> + 'b {
-    finder.find_iter(bytes).filter(move |at| {
-        if *at == 0 || !matches!(bytes[at - 1], b' ' | b'\t') {
-            return false;
+/// Every needle of a query, found in one pass over a folded text (Aho-Corasick, with
+/// its vectorized prefilter for a handful of patterns).
+struct Needles {
+    automaton: AhoCorasick,
+    /// For each pattern, what it stands for.
+    uses: Vec<Vec<Use>>,
+    /// For each concept, its alternatives' weights and, for those said apart, how many
+    /// words they have (zero for the others).
+    alternatives: Vec<Vec<(f64, usize)>>,
+    /// Each pattern's length, and the patterns it begins with (itself included).
+    lengths: Vec<usize>,
+    prefixes: Vec<Vec<usize>>,
+}
+
+impl Needles {
+    fn of(query: &Query) -> Needles {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut uses: Vec<Vec<Use>> = Vec::new();
+        let mut add = |pattern: String, used: Use| match patterns.iter().position(|p| *p == pattern)
+        {
+            Some(known) => uses[known].push(used),
+            None => {
+                patterns.push(pattern);
+                uses.push(vec![used]);
+            }
+        };
+        let mut alternatives = Vec::new();
+        for (concept, own) in query.concepts.iter().enumerate() {
+            let mut weights = Vec::new();
+            for (alternative, said) in own.alternatives.iter().enumerate() {
+                let weight = said.how.weight();
+                if said.how == How::Apart {
+                    for (word, term) in said.terms.iter().enumerate() {
+                        add(
+                            term.clone(),
+                            Use::Apart {
+                                concept,
+                                alternative,
+                                word,
+                            },
+                        );
+                    }
+                    weights.push((weight, said.terms.len()));
+                } else {
+                    let prefix = said.how == How::Prefix;
+                    add(
+                        said.terms.join(" "),
+                        Use::Side {
+                            concept,
+                            alternative,
+                            prefix,
+                            weight,
+                        },
+                    );
+                    weights.push((weight, 0));
+                }
+            }
+            alternatives.push(weights);
         }
-        let after = bytes.get(at + finder.needle().len()).copied();
-        let longer = after.is_some_and(|byte| byte.is_ascii_alphanumeric());
-        longer == prefix
-    })
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("a handful of short patterns always build");
+        // Each pattern with those it begins with (itself included).
+        let prefixes = patterns
+            .iter()
+            .map(|pattern| {
+                (0..patterns.len())
+                    .filter(|other| pattern.starts_with(patterns[*other].as_str()))
+                    .collect()
+            })
+            .collect();
+        Needles {
+            automaton,
+            uses,
+            alternatives,
+            lengths: patterns.iter().map(String::len).collect(),
+            prefixes,
+        }
+    }
 }
 
 /// Searches the folded texts of every incident (`Folded`: the text, its items and terms)
@@ -225,30 +298,7 @@ pub fn search<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings
 /// each alternative, and the collection of items.
 fn scan<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
     let concepts = query.concepts.len();
-    let needles: Vec<Vec<(Needle, f64)>> = query
-        .concepts
-        .iter()
-        .map(|concept| {
-            concept
-                .alternatives
-                .iter()
-                .map(|alternative| {
-                    let finder =
-                        |needle: &str| memchr::memmem::Finder::new(needle.as_bytes()).into_owned();
-                    let needle = match alternative.how {
-                        How::Apart => {
-                            Needle::Apart(alternative.terms.iter().map(|t| finder(t)).collect())
-                        }
-                        how => Needle::Side {
-                            finder: Box::new(finder(&alternative.terms.join(" "))),
-                            prefix: how == How::Prefix,
-                        },
-                    };
-                    (needle, alternative.how.weight())
-                })
-                .collect()
-        })
-        .collect();
+    let needles = Needles::of(query);
     let every: u64 = if concepts == 64 {
         u64::MAX
     } else {
@@ -257,17 +307,26 @@ fn scan<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
     let mut items = Collection::default();
     let mut incidents = Collection::default();
     let zero: Vec<Vec<usize>> = needles
+        .alternatives
         .iter()
-        .map(|needles| vec![0; needles.len()])
+        .map(|alternatives| vec![0; alternatives.len()])
         .collect();
     let mut item_df = zero.clone();
     let mut incident_df = zero;
     // Per incident found: its found entry, its weighed term frequencies and length.
     let mut scanned: Vec<(Found<'a>, Vec<Vec<f64>>, usize)> = Vec::new();
-    let mut starts: Vec<usize> = Vec::new();
-    let mut masks: Vec<u64> = Vec::new();
-    let mut at_places: Vec<(usize, usize, f64)> = Vec::new();
-    // Per line, the alternatives that matched there: (line, concept, alternative).
+    // The lines of an incident that a pattern is found in, in order: where each starts
+    // and ends, and a bit for each concept said there.
+    let mut lines: Vec<(usize, usize, u64)> = Vec::new();
+    // Where each pattern is a whole term (or begins a longer one): (line, place, pattern,
+    // longer).
+    let mut hits: Vec<(usize, usize, usize, bool)> = Vec::new();
+    // Per concept, the places of its alternatives said side by side: (line, place,
+    // alternative, weight).
+    let mut side: Vec<Vec<(usize, usize, usize, f64)>> = vec![Vec::new(); concepts];
+    // The words of alternatives said apart: (concept, alternative, line, word).
+    let mut apart: Vec<(usize, usize, usize, usize)> = Vec::new();
+    // The alternatives said in each line: (line, concept, alternative).
     let mut lines_said: Vec<(usize, usize, usize)> = Vec::new();
     for (incident, (text, item_count, terms)) in folded.iter().enumerate() {
         items.documents += item_count;
@@ -275,89 +334,106 @@ fn scan<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
         incidents.documents += 1;
         incidents.terms += terms;
         let bytes = text.as_bytes();
-        let mut tf: Option<Vec<Vec<f64>>> = None;
-        lines_said.clear();
-        for (position, needles) in needles.iter().enumerate() {
-            // The best alternative at each place: a prefix and a whole term may both match.
-            at_places.clear();
-            for (alternative, (needle, weight)) in needles.iter().enumerate() {
-                if let Needle::Side { finder, prefix } = needle {
-                    at_places.extend(
-                        places(bytes, finder, *prefix).map(|at| (at, alternative, *weight)),
-                    );
-                }
-            }
-            let apart = needles.iter().any(|(needle, _)| match needle {
-                Needle::Apart(finders) => finders
-                    .iter()
-                    .all(|finder| places(bytes, finder, false).next().is_some()),
-                Needle::Side { .. } => false,
-            });
-            if at_places.is_empty() && !apart {
+        hits.clear();
+        lines.clear();
+        let mut from = 0;
+        // The longest pattern at each place where one begins, and the patterns it begins
+        // with; then on from the next byte, so that no place is passed over.
+        while let Some(found) = needles
+            .automaton
+            .find(Input::new(bytes).span(from..bytes.len()))
+        {
+            let at = found.start();
+            from = at + 1;
+            // A term begins after a space, or after the tab that ends the marker (a marker
+            // is never matched: it is upper case or punctuation, a query lower case).
+            if at == 0 || !matches!(bytes[at - 1], b' ' | b'\t') {
                 continue;
             }
-            let tf = tf.get_or_insert_with(|| {
-                starts.clear();
-                starts.push(0);
-                starts.extend(memchr::memchr_iter(b'\n', bytes).map(|end| end + 1));
-                masks.clear();
-                masks.resize(starts.len(), 0);
-                vec![Vec::new(); concepts]
-            });
-            if tf[position].is_empty() {
-                tf[position] = vec![0.0; needles.len()];
+            if lines.last().is_none_or(|(_, end, _)| at >= *end) {
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |end| end + 1);
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |end| at + end);
+                lines.push((start, end, 0));
             }
-            at_places.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)));
-            at_places.dedup_by_key(|place| place.0);
-            let line_of = |at: usize| starts.partition_point(|start| *start <= at) - 1;
-            let boost = |line: usize| {
-                if bytes[starts[line]..].starts_with(b"#\t") {
-                    TITLE_BOOST
-                } else {
-                    1.0
-                }
-            };
-            for (at, alternative, weight) in at_places.iter().copied() {
-                let line = line_of(at);
-                masks[line] |= 1 << position;
-                tf[position][alternative] += weight * boost(line);
-                lines_said.push((line, position, alternative));
-            }
-            // Words apart: in a line no other alternative of the concept matched.
-            for (alternative, (needle, weight)) in needles.iter().enumerate() {
-                let Needle::Apart(finders) = needle else {
-                    continue;
-                };
-                let mut found_in: Option<Vec<usize>> = None;
-                for finder in finders {
-                    let mut lines: Vec<usize> = places(bytes, finder, false).map(line_of).collect();
-                    lines.dedup();
-                    found_in = Some(match found_in {
-                        None => lines,
-                        Some(known) => known
-                            .into_iter()
-                            .filter(|line| lines.binary_search(line).is_ok())
-                            .collect(),
-                    });
-                }
-                for line in found_in.unwrap_or_default() {
-                    if masks[line] & (1 << position) == 0 {
-                        masks[line] |= 1 << position;
-                        tf[position][alternative] += weight * boost(line);
-                        lines_said.push((line, position, alternative));
-                    }
-                }
+            let line = lines.len() - 1;
+            for pattern in &needles.prefixes[found.pattern().as_usize()] {
+                let end = at + needles.lengths[*pattern];
+                let longer = bytes.get(end).is_some_and(u8::is_ascii_alphanumeric);
+                hits.push((line, at, *pattern, longer));
             }
         }
-        let Some(mut tf) = tf else {
+        if hits.is_empty() {
             continue;
+        }
+        // The title counts `TITLE_BOOST` times.
+        let title = lines
+            .first()
+            .filter(|(start, _, _)| bytes[*start..].starts_with(b"#\t"))
+            .map(|_| 0);
+        let boost = |line: usize| {
+            if title == Some(line) {
+                TITLE_BOOST
+            } else {
+                1.0
+            }
         };
-        if masks.iter().all(|mask| *mask == 0) {
-            continue;
+        for places in &mut side {
+            places.clear();
         }
-        for (position, tf) in tf.iter_mut().enumerate() {
-            if tf.is_empty() {
-                *tf = vec![0.0; needles[position].len()];
+        apart.clear();
+        lines_said.clear();
+        for (line, at, pattern, longer) in hits.iter().copied() {
+            for used in &needles.uses[pattern] {
+                match *used {
+                    Use::Side {
+                        concept,
+                        alternative,
+                        prefix,
+                        weight,
+                    } if prefix == longer => {
+                        side[concept].push((line, at, alternative, weight));
+                    }
+                    Use::Apart {
+                        concept,
+                        alternative,
+                        word,
+                    } if !longer => {
+                        apart.push((concept, alternative, line, word));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut tf: Vec<Vec<f64>> = needles
+            .alternatives
+            .iter()
+            .map(|alternatives| vec![0.0; alternatives.len()])
+            .collect();
+        for (concept, places) in side.iter().enumerate() {
+            // The best alternative at each place (in order already): a prefix and a whole
+            // term may both match there.
+            for same in places.chunk_by(|a, b| a.1 == b.1) {
+                let best = same
+                    .iter()
+                    .max_by(|a, b| a.3.total_cmp(&b.3))
+                    .expect("a chunk is never empty");
+                let (line, _, alternative, weight) = *best;
+                lines[line].2 |= 1 << concept;
+                tf[concept][alternative] += weight * boost(line);
+                lines_said.push((line, concept, alternative));
+            }
+        }
+        // Words apart: every word in a line that no other alternative of the concept
+        // says.
+        apart.sort_unstable();
+        apart.dedup();
+        for group in apart.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+            let (concept, alternative, line, _) = group[0];
+            let (weight, words) = needles.alternatives[concept][alternative];
+            if group.len() == words && lines[line].2 & (1 << concept) == 0 {
+                lines[line].2 |= 1 << concept;
+                tf[concept][alternative] += weight * boost(line);
+                lines_said.push((line, concept, alternative));
             }
         }
         let mut found = Found {
@@ -368,25 +444,27 @@ fn scan<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
             score: 0.0,
         };
         let mut said = 0u64;
-        for (line, mask) in masks.iter().enumerate() {
-            if *mask == 0 {
+        for (start, _, mask) in lines.iter().copied() {
+            if mask == 0 {
                 continue;
             }
-            let start = starts[line];
             let marker_end =
                 memchr::memchr(b'\t', &bytes[start..]).map_or(start, |end| start + end);
-            found.items.push((&text[start..marker_end], *mask));
-            found.whole |= *mask == every;
+            found.items.push((&text[start..marker_end], mask));
+            found.whole |= mask == every;
             said |= mask;
+        }
+        if said == 0 {
+            continue;
         }
         lines_said.sort_unstable();
         lines_said.dedup();
-        for (_, position, alternative) in &lines_said {
-            item_df[*position][*alternative] += 1;
+        for (_, concept, alternative) in &lines_said {
+            item_df[*concept][*alternative] += 1;
         }
-        for (position, tf) in tf.iter().enumerate() {
+        for (concept, tf) in tf.iter().enumerate() {
             for (alternative, tf) in tf.iter().enumerate() {
-                incident_df[position][alternative] += usize::from(*tf > 0.0);
+                incident_df[concept][alternative] += usize::from(*tf > 0.0);
             }
         }
         found.covered = said.count_ones();

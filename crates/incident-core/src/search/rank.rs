@@ -74,7 +74,15 @@ pub fn hits(findings: &Findings<'_>, mut load: impl FnMut(usize) -> Option<Incid
         let state = incident.state();
         let mut shown = Vec::new();
         for item in searchable(&incident, &state) {
-            if !found.items.iter().any(|(marker, _)| *marker == item.marker) {
+            // Only the items the index found; of an incident with a whole one, only those.
+            let Some((_, mask)) = found
+                .items
+                .iter()
+                .find(|(marker, _)| *marker == item.marker)
+            else {
+                continue;
+            };
+            if found.whole && mask.count_ones() as usize != concepts {
                 continue;
             }
             let (said, length) = query.said(item.text);

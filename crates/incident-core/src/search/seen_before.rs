@@ -116,6 +116,7 @@ impl Memory {
     }
 
     /// The terms and their weights, sorted by term; anything malformed is skipped.
+    #[cfg(test)]
     fn weights(&self) -> Vec<(&str, u32)> {
         self.terms
             .split(' ')
@@ -192,35 +193,105 @@ fn own_concepts(incident: &Incident, state: &State<'_>, synonyms: &Synonyms) -> 
     all
 }
 
-/// How much a past incident says each alternative of a concept: its weight there (in
-/// half units), weighed by how it matches. A phrase the memory keeps whole (the built-in
-/// table's) counts as kept; a team's own phrase, and words apart, by the least said of
-/// its telling words.
-fn said(concept: &Concept, weights: &[(&str, u32)], synonyms: &Synonyms) -> Vec<f64> {
-    let find = |term: &str| {
-        weights
-            .binary_search_by(|(known, _)| (*known).cmp(term))
-            .map_or(0, |at| weights[at].1)
-    };
-    concept
-        .alternatives
-        .iter()
-        .map(|alternative| {
-            let said = match alternative.terms.as_slice() {
-                [term] => find(term),
-                phrase if alternative.how != How::Apart && synonyms.is_built_in(phrase) => {
-                    find(&phrase.join("_"))
-                }
-                phrase => phrase
-                    .iter()
-                    .filter(|term| remembered(term))
-                    .map(|term| find(term))
-                    .min()
-                    .unwrap_or(0),
+/// How a past incident's memory is read for one alternative of a concept.
+enum Lookup {
+    /// The weight of one remembered term (a phrase of the built-in table is one).
+    Term(usize),
+    /// The least weight of several (a team's own phrase, or words apart).
+    Least(Vec<usize>),
+}
+
+/// What the memories are read for: the distinct terms looked up, sorted (each memory is
+/// sorted too, so one pass over it finds them all), and per concept, how each
+/// alternative is read from them and how much it counts.
+struct Plan {
+    terms: Vec<String>,
+    alternatives: Vec<Vec<(Lookup, f64)>>,
+}
+
+impl Plan {
+    fn of(concepts: &[Concept], synonyms: &Synonyms) -> Plan {
+        let mut terms: Vec<String> = Vec::new();
+        let mut lookups: Vec<Vec<(Vec<String>, bool, f64)>> = Vec::new();
+        for concept in concepts {
+            let mut own = Vec::new();
+            for alternative in &concept.alternatives {
+                let wanted: Vec<String> = match alternative.terms.as_slice() {
+                    [term] => vec![term.clone()],
+                    phrase if alternative.how != How::Apart && synonyms.is_built_in(phrase) => {
+                        vec![phrase.join("_")]
+                    }
+                    phrase => phrase
+                        .iter()
+                        .filter(|term| remembered(term))
+                        .cloned()
+                        .collect(),
+                };
+                terms.extend(wanted.iter().cloned());
+                let single = wanted.len() == 1;
+                own.push((wanted, single, alternative.how.weight()));
+            }
+            lookups.push(own);
+        }
+        terms.sort();
+        terms.dedup();
+        let slot = |term: &String| terms.binary_search(term).expect("every term was added");
+        let alternatives = lookups
+            .into_iter()
+            .map(|own| {
+                own.into_iter()
+                    .map(|(wanted, single, weight)| {
+                        let lookup = if single {
+                            Lookup::Term(slot(&wanted[0]))
+                        } else {
+                            Lookup::Least(wanted.iter().map(slot).collect())
+                        };
+                        (lookup, weight)
+                    })
+                    .collect()
+            })
+            .collect();
+        Plan {
+            terms,
+            alternatives,
+        }
+    }
+
+    /// The weight (in half units) of each looked-up term in a memory, into `found`.
+    fn read(&self, memory: &Memory, found: &mut [u32]) {
+        found.fill(0);
+        let mut next = 0;
+        for pair in memory.terms.split(' ') {
+            let Some((term, weight)) = pair.split_once(':') else {
+                continue;
             };
-            f64::from(said) / 2.0 * alternative.how.weight()
-        })
-        .collect()
+            while next < self.terms.len() && self.terms[next].as_str() < term {
+                next += 1;
+            }
+            if next == self.terms.len() {
+                break;
+            }
+            if self.terms[next] == term {
+                found[next] = weight.parse().unwrap_or(0);
+            }
+        }
+    }
+
+    /// How much a past incident says each alternative of each concept, weighed by how it
+    /// matches, from what `read` found, appended to `tf`.
+    fn said(&self, found: &[u32], tf: &mut Vec<f64>) {
+        for alternatives in &self.alternatives {
+            for (lookup, weight) in alternatives {
+                let said = match lookup {
+                    Lookup::Term(slot) => found[*slot],
+                    Lookup::Least(slots) => {
+                        slots.iter().map(|slot| found[*slot]).min().unwrap_or(0)
+                    }
+                };
+                tf.push(f64::from(said) / 2.0 * weight);
+            }
+        }
+    }
 }
 
 /// The past incidents that resemble `incident`, most alike first: closed incidents other
@@ -262,55 +333,50 @@ fn ranked<'a>(
         documents: past.len(),
         terms: 0,
     };
-    let mut df: Vec<Vec<usize>> = concepts
-        .iter()
-        .map(|concept| vec![0; concept.alternatives.len()])
-        .collect();
-    let said: Vec<(Vec<Vec<f64>>, usize)> = past
-        .iter()
-        .map(|past| {
-            let weights = past.memory.weights();
-            let tf: Vec<Vec<f64>> = concepts
-                .iter()
-                .map(|concept| said(concept, &weights, synonyms))
-                .collect();
-            for (df, tf) in df.iter_mut().zip(&tf) {
-                for (df, tf) in df.iter_mut().zip(tf) {
-                    *df += usize::from(*tf > 0.0);
-                }
-            }
-            let length = (past.memory.length / 2) as usize;
-            collection.terms += length;
-            (tf, length)
-        })
-        .collect();
+    // Every past incident's term frequencies, alternative after alternative, in one row.
+    let plan = Plan::of(&concepts, synonyms);
+    let width: usize = plan.alternatives.iter().map(Vec::len).sum();
+    let mut tf: Vec<f64> = Vec::with_capacity(width * past.len());
+    let mut found = vec![0; plan.terms.len()];
+    for past in &past {
+        plan.read(past.memory, &mut found);
+        plan.said(&found, &mut tf);
+        collection.terms += (past.memory.length / 2) as usize;
+    }
+    let mut df = vec![0usize; width];
+    for row in tf.chunks(width.max(1)) {
+        for (df, tf) in df.iter_mut().zip(row) {
+            *df += usize::from(*tf > 0.0);
+        }
+    }
     // A word said by more than half of the past incidents tells nothing of any of them.
-    let idf: Vec<Vec<f64>> = df
+    let idf: Vec<f64> = df
         .iter()
         .map(|df| {
-            df.iter()
-                .map(|df| {
-                    if *df * 2 > collection.documents {
-                        0.0
-                    } else {
-                        collection.idf(*df)
-                    }
-                })
-                .collect()
+            if *df * 2 > collection.documents {
+                0.0
+            } else {
+                collection.idf(*df)
+            }
         })
         .collect();
     // One rare word: said once, at typical length, by one past incident.
     let unit = collection.idf(1);
     let needed = MIN_SHARED.min(concepts.len());
     let mut alike: Vec<(Resembling<'a>, DateTime<Utc>)> = Vec::new();
-    for (past, (tf, length)) in past.iter().zip(said) {
-        let mut shared: Vec<(f64, &str)> = Vec::new();
-        for ((tf, idf), concept) in tf.iter().zip(&idf).zip(&concepts) {
-            let weight = tf
-                .iter()
-                .zip(idf)
-                .map(|(tf, idf)| collection.weight(*idf, *tf, length))
-                .fold(0.0, f64::max);
+    let mut shared: Vec<(f64, &str)> = Vec::new();
+    for (past, row) in past.iter().zip(tf.chunks(width.max(1))) {
+        let length = (past.memory.length / 2) as usize;
+        shared.clear();
+        let mut at = 0;
+        for (alternatives, concept) in plan.alternatives.iter().zip(&concepts) {
+            let mut weight: f64 = 0.0;
+            for (tf, idf) in row[at..at + alternatives.len()].iter().zip(&idf[at..]) {
+                if *tf > 0.0 {
+                    weight = weight.max(collection.weight(*idf, *tf, length));
+                }
+            }
+            at += alternatives.len();
             if weight > 0.0 {
                 shared.push((weight, &concept.word));
             }
@@ -322,7 +388,7 @@ fn ranked<'a>(
         }
         shared.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut words: Vec<String> = Vec::new();
-        for (_, word) in shared {
+        for (_, word) in &shared {
             if !words.iter().any(|known| known.eq_ignore_ascii_case(word)) {
                 words.push(word.to_string());
             }

@@ -32,6 +32,9 @@ pub const MIN_SHARED: usize = 2;
 pub const SEEN_BEFORE: usize = 3;
 /// How many distinct terms of a past incident are kept to compare it by: the weightiest.
 const MAX_MEMORY_TERMS: usize = 300;
+/// How many concepts of an incident are compared: those of its first texts (a board of
+/// 10,000 entries compares its first few hundred words, as a 3AM one does).
+const MAX_OWN_CONCEPTS: usize = 200;
 /// How many of the hypotheses tried in a past incident are shown.
 const MAX_TRIED: usize = 6;
 
@@ -165,7 +168,7 @@ pub struct Resemblances<'a> {
 }
 
 /// The concepts an incident is compared by: those of its title, symptoms, hypotheses
-/// not ruled out, causes and resolution, each once.
+/// not ruled out, causes and resolution, each once, the first `MAX_OWN_CONCEPTS`.
 fn own_concepts(incident: &Incident, state: &State<'_>, synonyms: &Synonyms) -> Vec<Concept> {
     let mut texts = vec![state.title()];
     for kind in [Kind::Symptom, Kind::Hypothesis, Kind::Cause] {
@@ -187,6 +190,9 @@ fn own_concepts(incident: &Incident, state: &State<'_>, synonyms: &Synonyms) -> 
                 .any(|known| known.alternatives == concept.alternatives)
             {
                 all.push(concept);
+            }
+            if all.len() == MAX_OWN_CONCEPTS {
+                return all;
             }
         }
     }
@@ -322,8 +328,14 @@ fn ranked<'a>(
         .filter(|past| closed_at.is_none_or(|closed_at| past.closed_at < closed_at))
         .collect();
     let compared = past.len();
+    if past.is_empty() {
+        return Resemblances {
+            compared,
+            alike: Vec::new(),
+        };
+    }
     let concepts = own_concepts(incident, &state, synonyms);
-    if concepts.is_empty() || past.is_empty() {
+    if concepts.is_empty() {
         return Resemblances {
             compared,
             alike: Vec::new(),

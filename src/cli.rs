@@ -294,8 +294,8 @@ pub enum Command {
     /// Send what was recorded here, receive what others recorded
     #[command(after_help = "Example:\n  incident sync")]
     Sync(Deferred<SyncArgs>),
-    /// Search every incident, open or closed: entries, titles and resolutions holding all
-    /// the words, in any case and with or without accents, best matches first
+    /// Search every incident, open or closed: entries, titles and resolutions saying the
+    /// words in any form, synonym or one-letter misspelling, every word first, then some
     #[command(
         after_help = "Examples:\n  incident search pool exhausted\n  incident search cafe --json | jq '.[0]'"
     )]
@@ -883,7 +883,7 @@ pub enum Template {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The words to find; all must begin words of a matching text
+    /// The words to find: texts saying all of them come first, then those saying some
     #[arg(value_name = "WORDS", required = true)]
     pub words: Vec<String>,
 }

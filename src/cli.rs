@@ -329,8 +329,8 @@ pub enum Command {
     /// Send what was recorded here, receive what others recorded
     #[command(after_help = "Example:\n  incident sync")]
     Sync(Deferred<SyncArgs>),
-    /// Search every incident, open or closed: entries, titles and resolutions holding all
-    /// the words, in any case and with or without accents, best matches first
+    /// Search every incident, open or closed: entries, titles and resolutions saying the
+    /// words in any form, synonym or one-letter misspelling, every word first, then some
     #[command(
         after_help = "Examples:\n  incident search pool exhausted\n  incident search cafe --json | jq '.[0]'"
     )]
@@ -482,6 +482,11 @@ pub struct HypothesisArgs {
         add = Takes::Labels(Entries::Symptoms)
     )]
     pub explains: Vec<String>,
+
+    /// Weigh a hypothesis of an earlier incident here (`2026-09-02-checkout:H1`): its
+    /// text, unless TEXT is given, and where it came from
+    #[arg(long, value_name = "INCIDENT:LABEL", add = Takes::Word)]
+    pub from: Option<String>,
 
     #[command(flatten)]
     pub entry: TextArgs,
@@ -675,6 +680,11 @@ pub struct TestArgs {
         add = Takes::Word
     )]
     pub timeout: u64,
+
+    /// Run a test of an earlier incident again here (`2026-09-02-checkout:T1`): its text,
+    /// unless TEXT is given, and where it came from
+    #[arg(long, value_name = "INCIDENT:LABEL", add = Takes::Word)]
+    pub from: Option<String>,
 
     #[command(flatten)]
     pub entry: TextArgs,
@@ -908,7 +918,7 @@ pub enum Template {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The words to find; all must begin words of a matching text
+    /// The words to find: texts saying all of them come first, then those saying some
     #[arg(value_name = "WORDS", required = true)]
     pub words: Vec<String>,
 }

@@ -62,6 +62,11 @@ pub struct Typed {
 }
 
 impl Typed {
+    /// Text that came from no editor (checked by whoever made it).
+    pub fn given(text: String) -> Typed {
+        Typed { text, file: None }
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

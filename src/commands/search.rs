@@ -1,7 +1,8 @@
 //! `incident search WORDS…`: every incident, open or closed, searched for entries, titles
-//! and resolutions holding all the words, best matches first. The search index narrows
-//! the incidents down; what is shown, and how it ranks, is read from their documents
-//! (`incident_core::search::hits`).
+//! and resolutions that say the words, in any of their forms, misspelt by a letter or by
+//! a synonym: those that say every word first, grouped by incident, then those that say
+//! some, marked partial. The search index narrows the incidents down and ranks them; what
+//! is shown is read from their documents (`incident_core::search::hits`).
 
 use crate::cli::SearchArgs;
 use crate::context::Context;
@@ -12,7 +13,8 @@ use incident_core::sanitize;
 use incident_core::search::{self as core_search, Query};
 
 pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
-    let query = Query::parse(&args.words).ok_or_else(|| {
+    let synonyms = context.store.synonyms();
+    let query = Query::parse(&args.words, &synonyms).ok_or_else(|| {
         Error::Usage("search needs a word with at least one letter or digit".into())
     })?;
     let (index, damaged) = context.store.search_index()?;
@@ -25,7 +27,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
         .map(|indexed| (index.text(indexed), indexed.items, indexed.terms))
         .collect();
     let findings = core_search::search(&folded, &query);
-    let hits = core_search::hits(&findings, &query, |position| {
+    let found = core_search::hits(&findings, |position| {
         match context.store.load(&index.incidents[position].id) {
             Ok(incident) => Some(incident),
             // Changed or damaged since the index was read: say so, search the rest.
@@ -35,17 +37,31 @@ pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
             }
         }
     });
-    if hits.is_empty() {
+    if found.hits.is_empty() {
         return Err(Error::NoMatch {
             words: sanitize::one_line(&args.words.join(" ")),
         });
     }
+    for misspelling in &found.misspellings {
+        ui.hint(&format!(
+            "did you mean {}? nothing says {}; shown are the texts one letter away",
+            misspelling.meant, misspelling.typed
+        ));
+    }
+    // The incident commands act on, marked among the others; none is no error here.
+    let current = context.target().ok();
+    let current = current.as_deref();
     match ui.mode() {
-        Mode::Json => ui.print(&search::json(&hits)),
-        Mode::Quiet => ui.print(&search::incidents(&hits)),
+        Mode::Json => ui.print(&search::json(&found.hits, current)),
+        Mode::Quiet => ui.print(&search::incidents(&found.hits)),
         Mode::Human => {
             let paint = ui.paint();
-            ui.print(&search::human(&hits, &query, &paint))
+            ui.print(&search::human(
+                &found.hits,
+                &findings.query,
+                current,
+                &paint,
+            ))
         }
     }
 }

@@ -6,14 +6,14 @@ use crate::error::{Error, Result};
 use crate::render::{board, handover, json, slack};
 use crate::ui::{Mode, Ui};
 use incident_core::model::Incident;
-use incident_core::search::{Memory, SeenBefore, seen_before};
+use incident_core::search::{Memory, SEEN_BEFORE, SeenBefore, seen_before};
 
 pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
     let id = context.target()?;
     let incident = context.store.load(&id)?;
     match (ui.mode(), format) {
         (Mode::Json, None | Some(BoardFormat::Board)) => {
-            let report = with_seen_before(context, &incident, |seen_before| {
+            let report = with_seen_before(context, &incident, |seen_before, _| {
                 json::render(&incident, seen_before)
             });
             ui.print(&report)
@@ -24,8 +24,8 @@ pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Resul
         ))),
         (_, None | Some(BoardFormat::Board)) => {
             let paint = ui.paint();
-            let mut board = with_seen_before(context, &incident, |seen_before| {
-                board::render(&incident, context.now, seen_before, &paint)
+            let mut board = with_seen_before(context, &incident, |seen_before, compared| {
+                board::render(&incident, context.now, (seen_before, compared), &paint)
             });
             if let Some(sharing) = context.store.sharing(&incident) {
                 board.push_str(&board::sharing(&sharing, context.now, &paint));
@@ -37,12 +37,14 @@ pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Resul
     }
 }
 
-/// What `render` makes of `incident` and the past incidents that resemble it. The board
-/// is about this incident: a damaged other one is `list`'s to report, not the board's.
+/// What `render` makes of `incident`, the past incidents that resemble it (read from
+/// their documents, for what was tried there) and how many closed incidents were
+/// compared. The board is about this incident: a damaged other one is `list`'s to
+/// report, not the board's, and is passed over.
 pub fn with_seen_before<T>(
     context: &Context,
     incident: &Incident,
-    render: impl FnOnce(&[SeenBefore<'_>]) -> T,
+    render: impl FnOnce(&[SeenBefore], usize) -> T,
 ) -> T {
     let summaries = context
         .store
@@ -53,7 +55,17 @@ pub fn with_seen_before<T>(
         .iter()
         .filter_map(|(summary, memory)| summary.as_past(memory.as_ref()))
         .collect();
-    render(&seen_before(incident, past))
+    let found = seen_before(incident, past, &context.store.synonyms());
+    let shown: Vec<SeenBefore> = found
+        .alike
+        .iter()
+        .filter_map(|alike| {
+            let past = context.store.load(alike.incident).ok()?;
+            Some(SeenBefore::of(&past, alike))
+        })
+        .take(SEEN_BEFORE)
+        .collect();
+    render(&shown, found.compared)
 }
 
 /// Bare `incident`: the board, or how to begin when there is no incident yet.

@@ -1,5 +1,5 @@
-//! `incident test TEXT… [--for H…] [--run CMD [--timeout SECS]]`: a test designed to rule
-//! hypotheses out. With `--run`, the command runs through `sh -c`, its output is shown as
+//! `incident test TEXT… [--for H…] [--run CMD [--timeout SECS]] [--from INCIDENT:LABEL]`: a
+//! test designed to rule hypotheses out, or one of an earlier incident run again here. With `--run`, the command runs through `sh -c`, its output is shown as
 //! it comes (escaped, on stderr, so stdout keeps only the labels), and what it did is
 //! recorded as the test's first result: evidence, not a verdict, which stays the
 //! engineer's to give with `incident result`.
@@ -37,7 +37,16 @@ pub fn run(context: &Context, ui: &mut Ui, args: TestArgs) -> Result<()> {
     // must not send its evidence elsewhere.
     let id = context.target()?;
     let targets = parse_labels(&args.targets)?;
-    let typed = read_typed(&args.entry.text)?;
+    let typed = match &args.from {
+        Some(from) => Typed::given(super::hypothesis::from_earlier(
+            context,
+            &id,
+            from,
+            Kind::Test,
+            &args.entry.text,
+        )?),
+        None => read_typed(&args.entry.text)?,
+    };
     let Some(command) = args.run.as_deref() else {
         return record_test(context, ui, &id, &args.entry.stamp, targets, typed);
     };

@@ -11,7 +11,7 @@ use incident_core::model::{
     join_labels,
 };
 use incident_core::sanitize::one_line;
-use incident_core::search::SeenBefore;
+use incident_core::search::{SeenBefore, Tried};
 use incident_core::sharing::Sharing;
 
 fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
@@ -21,7 +21,7 @@ fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 pub fn render(
     incident: &Incident,
     now: DateTime<Utc>,
-    seen_before: &[SeenBefore<'_>],
+    seen_before: (&[SeenBefore], usize),
     paint: &Paint,
 ) -> String {
     let state = incident.state();
@@ -291,35 +291,81 @@ fn postmortem(text: &mut String, state: &State<'_>, paint: &Paint, width: usize)
     }
 }
 
-/// Past incidents that resemble this one, with what they turned out to be; nothing at all
-/// when none does.
-fn seen(text: &mut String, seen_before: &[SeenBefore<'_>], paint: &Paint) {
+/// Past incidents that resemble this one: what they turned out to be, the words they share
+/// and what was tried there; or how many closed incidents were compared, when none does.
+fn seen(text: &mut String, (seen_before, compared): (&[SeenBefore], usize), paint: &Paint) {
+    section(text, paint, "Seen before");
     if seen_before.is_empty() {
+        let _ = match compared {
+            0 => writeln!(text, "  nothing to compare with: no closed incident yet"),
+            1 => writeln!(text, "  nothing similar among 1 closed incident"),
+            n => writeln!(text, "  nothing similar among {n} closed incidents"),
+        };
         return;
     }
-    section(text, paint, "Seen before");
     for past in seen_before {
         let _ = writeln!(
             text,
             "  {}  {}  {}",
             past.incident,
-            paint.bold(&one_line(past.title)),
+            paint.bold(&one_line(&past.title)),
             paint.dim(&format!(
                 "(opened {} UTC, closed after {})",
                 utc_time(past.opened_at),
                 human_duration((past.closed_at - past.opened_at).num_seconds().max(0))
             ))
         );
-        match past.root_cause {
+        if !past.shared.is_empty() {
+            let _ = writeln!(text, "    shared: {}", one_line(&past.shared.join(", ")));
+        }
+        match &past.root_cause {
             Some(cause) => {
                 let _ = writeln!(text, "    root cause: {}", paint.green(&one_line(cause)));
             }
             None => text.push_str("    root cause: none recorded\n"),
         }
-        if let Some(resolution) = past.resolution {
+        if let Some(resolution) = &past.resolution {
             let _ = writeln!(text, "    resolution: {}", one_line(resolution));
         }
+        for tried in &past.tried {
+            let _ = writeln!(text, "    tried {}", tried_line(tried, paint));
+        }
+        if let Some(first) = past.tried.first() {
+            let _ = writeln!(
+                text,
+                "    {}",
+                paint.dim(&format!(
+                    "to weigh one here: incident hypothesis --from {}:{}",
+                    past.incident, first.id
+                ))
+            );
+        }
     }
+}
+
+/// A hypothesis tried in a past incident: how it ended, and the test and result that
+/// settled it.
+fn tried_line(tried: &Tried, paint: &Paint) -> String {
+    let verdict = match tried.status {
+        HypothesisStatus::Confirmed => paint.green("confirmed"),
+        _ => paint.dim("ruled out"),
+    };
+    let mut line = format!("{} {verdict}: {}", tried.id, one_line(&tried.text));
+    match (&tried.test, &tried.result) {
+        (Some(test), Some(result)) => line.push_str(&format!(
+            " (test {} {} → {})",
+            test.id,
+            one_line(&test.text),
+            one_line(&result.text)
+        )),
+        (None, Some(result)) => line.push_str(&format!(
+            " (result {} {})",
+            result.id,
+            one_line(&result.text)
+        )),
+        _ => {}
+    }
+    line
 }
 
 /// What became of the incident: merged away or discarded (read-only, and where to go

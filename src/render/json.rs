@@ -40,8 +40,8 @@ pub struct IncidentView<'a> {
     pub impact_ended_at: Option<DateTime<Utc>>,
     pub metrics: Metrics,
     pub warnings: Vec<Warning>,
-    /// Closed incidents whose symptoms resemble this one's, most alike first.
-    pub seen_before: &'a [SeenBefore<'a>],
+    /// Closed incidents that resemble this one, most alike first.
+    pub seen_before: &'a [SeenBefore],
     pub entries: Vec<EntryView<'a>>,
     pub lifecycle: &'a [Transition],
     /// The incident this one was merged into: read-only since, its entries are there.
@@ -183,7 +183,7 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
 }
 
 /// The report as pretty JSON, ending in a newline, with the past incidents it resembles.
-pub fn render(incident: &Incident, seen_before: &[SeenBefore<'_>]) -> String {
+pub fn render(incident: &Incident, seen_before: &[SeenBefore]) -> String {
     let state = incident.state();
     let mut view = incident_view(incident, &state);
     view.seen_before = seen_before;

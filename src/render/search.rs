@@ -1,6 +1,7 @@
-//! What `search` found: a line per entry, title or resolution, for people (the words
-//! found highlighted when colour is on, a long text cut to the part around them), for
-//! scripts (JSON), or the incidents alone (`-q`).
+//! What `search` found: a line per entry, title or resolution, for people (the current
+//! incident marked, a partial match marked, the words found highlighted when colour is
+//! on, a long text cut to the part around them), for scripts (JSON), or the incidents
+//! alone (`-q`).
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -27,11 +28,15 @@ struct HitView<'a> {
     kind: &'a str,
     text: &'a str,
     at: DateTime<Utc>,
-    /// BM25, to three decimals: higher is better.
+    /// BM25 of this text, to three decimals: higher is better.
     score: f64,
+    /// Not every word of the search is said here.
+    partial: bool,
+    /// The incident commands act on.
+    current: bool,
 }
 
-pub fn json(hits: &[Hit]) -> String {
+pub fn json(hits: &[Hit], current: Option<&str>) -> String {
     let views: Vec<HitView> = hits
         .iter()
         .map(|hit| HitView {
@@ -41,6 +46,8 @@ pub fn json(hits: &[Hit]) -> String {
             text: &hit.text,
             at: hit.at,
             score: (hit.score * 1000.0).round() / 1000.0,
+            partial: hit.partial,
+            current: Some(hit.incident.as_str()) == current,
         })
         .collect();
     to_json(&views)
@@ -55,16 +62,35 @@ pub fn incidents(hits: &[Hit]) -> String {
         .collect()
 }
 
-pub fn human(hits: &[Hit], query: &Query, paint: &Paint) -> String {
+/// How the current incident is marked after its id.
+const CURRENT: &str = " (current)";
+
+pub fn human(hits: &[Hit], query: &Query, current: Option<&str>, paint: &Paint) -> String {
     let label = |hit: &Hit| hit.label.map_or("-".to_string(), |label| label.to_string());
-    let id_width = hits.iter().map(|hit| hit.incident.len()).max().unwrap_or(0);
+    let incident = |hit: &Hit| {
+        if Some(hit.incident.as_str()) == current {
+            format!("{}{CURRENT}", hit.incident)
+        } else {
+            hit.incident.clone()
+        }
+    };
+    let id_width = hits
+        .iter()
+        .map(|hit| incident(hit).len())
+        .max()
+        .unwrap_or(0);
     let label_width = hits.iter().map(|hit| label(hit).len()).max().unwrap_or(0);
     let kind_width = hits.iter().map(|hit| hit.kind.len()).max().unwrap_or(0);
     let mut text = String::new();
     for hit in hits {
+        let partial = if hit.partial {
+            format!("  {}", paint.dim("(partial)"))
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "{:<id_width$}  {:<label_width$}  {:<kind_width$}  {}\n",
-            hit.incident,
+            "{:<id_width$}  {:<label_width$}  {:<kind_width$}  {}{partial}\n",
+            incident(hit),
             label(hit),
             hit.kind,
             highlighted(&hit.text, query, paint)
@@ -131,10 +157,11 @@ fn inline(piece: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use incident_core::search::Synonyms;
 
     fn query(words: &str) -> Query {
         let words: Vec<String> = words.split(' ').map(str::to_string).collect();
-        Query::parse(&words).expect("a query")
+        Query::parse(&words, &Synonyms::built_in()).expect("a query")
     }
 
     #[test]

@@ -422,7 +422,7 @@ fn commands_and_options_complete_as_clap_reads_them() {
         );
         assert_eq!(
             complete_in(&env, shell, &["incident", "test", "x", "--f"]),
-            ["--for"],
+            ["--for", "--from"],
             "{shell:?}"
         );
         assert_eq!(

@@ -17,15 +17,27 @@ fn incident(env: &TestEnv, title: &str, at: &str, entries: &[&[&str]]) -> String
     id
 }
 
-/// What `search --json` found, as `incident label` pairs in rank order.
+/// What `search --json` found saying every word, as `incident label` pairs in rank order.
 #[track_caller]
 fn found(env: &TestEnv, words: &[&str]) -> Vec<String> {
+    found_where(env, words, |hit| hit["partial"] == false)
+}
+
+/// What `search --json` found, partial matches too, as `incident label` pairs.
+#[track_caller]
+fn found_all(env: &TestEnv, words: &[&str]) -> Vec<String> {
+    found_where(env, words, |_| true)
+}
+
+#[track_caller]
+fn found_where(env: &TestEnv, words: &[&str], keep: impl Fn(&Value) -> bool) -> Vec<String> {
     let mut args = vec!["search"];
     args.extend(words);
     env.json(&args)
         .as_array()
         .expect("an array")
         .iter()
+        .filter(|hit| keep(hit))
         .map(|hit| {
             format!(
                 "{} {}",
@@ -227,12 +239,14 @@ fn search_finds_every_word_in_any_case_and_accent_best_first() {
         position("2026-11-21-cafe-ordering-page-slow N1")
             < position("2026-11-21-cafe-ordering-page-slow N2")
     );
-    // Titles and resolutions are searched too; the shortest text that says it is first.
+    // Titles and resolutions are searched too, and synonyms (`TLS` is a certificate's);
+    // the shortest text that says it is first.
     assert_eq!(
         found(&env, &["certificate"]),
         [
             "2026-10-01-certificate-expired-on-the-api-gateway H1",
             "2026-10-01-certificate-expired-on-the-api-gateway resolution",
+            "2026-10-01-certificate-expired-on-the-api-gateway S1",
             "2026-10-01-certificate-expired-on-the-api-gateway title",
         ]
     );
@@ -252,12 +266,18 @@ fn search_lines_name_the_incident_label_and_kind_and_escape_the_text() {
         &[&["symptom", "checkout \u{1b}[31mred\u{1b}[0m and 502s"]],
     );
     let plain = env.ok(&["search", "checkout", "502"]);
+    // The incident commands act on is marked.
     assert_eq!(
         plain,
         format!(
-            "{id}  -   title    Checkout returns 502s\n\
-             {id}  S1  symptom  checkout \\x1b[31mred\\x1b[0m and 502s\n"
+            "{id} (current)  -   title    Checkout returns 502s\n\
+             {id} (current)  S1  symptom  checkout \\x1b[31mred\\x1b[0m and 502s\n"
         )
+    );
+    env.quiet(&["open", "Another"]);
+    assert!(
+        env.ok(&["search", "checkout"])
+            .starts_with(&format!("{id}  -"))
     );
     // With colour, the words found are painted, and stored escapes still are not raw.
     let coloured = env.ok(&["search", "502", "--color", "always"]);
@@ -331,8 +351,11 @@ fn seen_before_shows_closed_incidents_whose_symptoms_resemble_this_one() {
         board.contains(
             "Seen before\n  2026-09-02-checkout-returns-502s  Checkout returns 502s  \
              (opened 2026-09-02 02:00 UTC, closed after 40m)\n    \
+             shared: Checkout, returns, 502, POST\n    \
              root cause: DB connection pool exhausted\n    \
-             resolution: raised the pool to 200\n"
+             resolution: raised the pool to 200\n    \
+             tried H1 confirmed: DB connection pool exhausted \
+             (test T1 read the pool gauges on db-1 → pool at 100/100, 340 waiting)\n"
         ),
         "{board}"
     );
@@ -343,6 +366,21 @@ fn seen_before_shows_closed_incidents_whose_symptoms_resemble_this_one() {
     assert_eq!(seen[0]["title"], "Checkout returns 502s");
     assert_eq!(seen[0]["root_cause"], "DB connection pool exhausted");
     assert_eq!(seen[0]["closed_at"], "2026-09-02T02:40:00Z");
+    assert_eq!(seen[0]["resolution"], "raised the pool to 200");
+    assert_eq!(
+        seen[0]["shared"],
+        json!(["Checkout", "returns", "502", "POST"])
+    );
+    assert_eq!(
+        seen[0]["tried"],
+        json!([{
+            "id": "H1",
+            "text": "DB connection pool exhausted",
+            "status": "confirmed",
+            "test": {"id": "T1", "text": "read the pool gauges on db-1"},
+            "result": {"id": "R1", "text": "pool at 100/100, 340 waiting"},
+        }])
+    );
     // `status --json` is what `report --format json` prints; Markdown does not say it.
     assert_eq!(report, env.json(&["report", "--format", "json"]));
     assert!(!env.ok(&["report"]).contains("Seen before"));
@@ -378,7 +416,11 @@ fn nothing_is_seen_before_when_nothing_resembles_and_never_the_incident_itself()
         "2026-11-21 03:00",
         &[&["symptom", "the office printer is out of toner"]],
     );
-    assert!(!env.ok(&["status"]).contains("Seen before"));
+    // Nothing similar is not the same as never checked: the board says how many it compared.
+    assert!(
+        env.ok(&["status"])
+            .contains("Seen before\n  nothing similar among 4 closed incidents\n")
+    );
     assert_eq!(env.json(&["status"])["seen_before"], json!([]));
     // A closed incident is never its own memory, and only what closed before it counts.
     let report = env.json(&["report", "-i", "2026-09-02-checkout", "--format", "json"]);
@@ -386,6 +428,213 @@ fn nothing_is_seen_before_when_nothing_resembles_and_never_the_incident_itself()
     env.quiet(&["close", "-i", &id, "--at", "2026-11-21 03:10"]);
     let report = env.json(&["report", "-i", &id, "--format", "json"]);
     assert_eq!(report["seen_before"], json!([]));
+}
+
+#[test]
+fn a_word_finds_its_other_forms_its_synonyms_and_its_misspelling() {
+    let env = TestEnv::new();
+    a_history(&env);
+    let certificate = "2026-10-01-certificate-expired-on-the-api-gateway";
+    // A plural finds its singular, and every other form: `certificates`, `expiring`.
+    let hits = found(&env, &["certificates"]);
+    assert!(hits.contains(&format!("{certificate} title")), "{hits:?}");
+    assert!(found(&env, &["expiring"]).contains(&format!("{certificate} title")));
+    // `x509` is a certificate's: it finds "Certificate expired", and so do `cert` and `ssl`.
+    for word in ["x509", "cert", "ssl", "TLS"] {
+        let hits = found(&env, &[word]);
+        assert!(
+            hits.contains(&format!("{certificate} title")),
+            "{word}: {hits:?}"
+        );
+    }
+    // `db` is a database.
+    env.quiet(&[
+        "open",
+        "Database primary failed over",
+        "--at",
+        "2026-11-01 03:00",
+    ]);
+    assert!(
+        found(&env, &["db"])
+            .iter()
+            .any(|hit| hit.ends_with("failed-over title"))
+    );
+    // A misspelling by one letter, in a word of five letters or more, finds what nothing
+    // spelt so would, and says what it meant.
+    let out = env.run(&["search", "certifcate", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let hits: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(hits[0]["incident"], certificate);
+    assert_eq!(
+        out.stderr,
+        "hint: did you mean certificate? nothing says certifcate; shown are the texts one letter away\n"
+    );
+    // Not in a shorter word: `tlss` is no `tls`.
+    env.fails(&["search", "tlss"], 1);
+}
+
+#[test]
+fn a_short_word_begins_nothing_and_partial_matches_are_marked() {
+    let env = TestEnv::new();
+    a_history(&env);
+    // `i` is no prefix: it finds no `incident`, `is`, `increase`.
+    env.quiet(&["open", "Ingest increase", "--at", "2026-11-01 03:00"]);
+    env.quiet(&["symptom", "ingest is slow, it is increasing"]);
+    let err = env.fails(&["search", "i"], 1);
+    assert_eq!(err, "error: nothing matches i\n");
+    // A word of three letters or more begins longer ones: `ingest` is found by `inges`
+    // (no whole word of its own), and `kafk` finds `Kafka`.
+    assert_eq!(
+        found(&env, &["kafk"]),
+        ["2026-10-20-kafka-consumer-lag-on-orders title"]
+    );
+    // Texts that say every word first; then, marked partial, those that say some.
+    let hits = env.json(&["search", "checkout", "pool"]);
+    let rows: Vec<(String, bool)> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| {
+            (
+                hit["id"]
+                    .as_str()
+                    .unwrap_or(hit["kind"].as_str().unwrap())
+                    .to_string(),
+                hit["partial"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(rows.iter().all(|(_, partial)| *partial), "{rows:?}");
+    assert_eq!(hits[0]["incident"], "2026-09-02-checkout-returns-502s");
+    assert!(hits[0]["score"].as_f64().unwrap() > 0.0);
+    let plain = env.ok(&["search", "checkout", "pool"]);
+    assert!(
+        plain.lines().all(|line| line.ends_with("  (partial)")),
+        "{plain}"
+    );
+    // A text that says both is whole, and comes first.
+    env.quiet(&["symptom", "checkout pool at 100%"]);
+    let hits = found_all(&env, &["checkout", "pool"]);
+    assert_eq!(hits[0], "2026-11-01-ingest-increase S2");
+    assert_eq!(
+        found(&env, &["checkout", "pool"]),
+        ["2026-11-01-ingest-increase S2"]
+    );
+}
+
+#[test]
+fn the_teams_synonyms_file_extends_the_built_in_table_and_says_what_it_left_out() {
+    let env = TestEnv::new();
+    a_history(&env);
+    std::fs::write(
+        env.data_dir().join("synonyms"),
+        "# ours\nwal, write-ahead log\nlonely\n",
+    )
+    .unwrap();
+    let out = env.run(&["search", "write-ahead", "log", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let hits: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(hits[0]["incident"], "2026-09-10-disk-full-on-db-2");
+    assert_eq!(hits[0]["partial"], false);
+    assert!(
+        out.stderr
+            .contains("synonyms: line 3: a group needs two words or phrases or more"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn seen_before_shows_from_the_first_symptom_and_keeps_showing_as_symptoms_come() {
+    let env = TestEnv::new();
+    a_history(&env);
+    let certificate = "2026-10-01-certificate-expired-on-the-api-gateway";
+    env.quiet(&[
+        "open",
+        "Gateway handshake errors",
+        "--at",
+        "2026-11-21 03:00",
+    ]);
+    let seen = |env: &TestEnv| -> Vec<String> {
+        env.json(&["status"])["seen_before"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|seen| seen["incident"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // One symptom, in other words than the past incident's: x509 is its certificate.
+    env.quiet(&["symptom", "clients report x509: certificate has expired"]);
+    assert_eq!(seen(&env).first().map(String::as_str), Some(certificate));
+    let report = env.json(&["status"]);
+    let shared = report["seen_before"][0]["shared"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(shared.contains(&json!("x509")), "{shared:?}");
+    // More symptoms, however wordy, never hide it.
+    for symptom in [
+        "synthetic HTTPS check for api.example.com failing since 00:00 UTC with many retries",
+        "mobile app logins erroring in client logs across every region we serve",
+    ] {
+        env.quiet(&["symptom", symptom]);
+        assert!(seen(&env).contains(&certificate.to_string()), "{symptom}");
+    }
+}
+
+#[test]
+fn hypothesis_and_test_from_an_earlier_incident_are_recorded_here_with_their_origin() {
+    let env = TestEnv::new();
+    a_history(&env);
+    env.quiet(&["open", "Checkout errors", "--at", "2026-11-21 03:00"]);
+    assert_eq!(
+        env.quiet(&[
+            "hypothesis",
+            "--from",
+            "2026-09-02-checkout-returns-502s:h1"
+        ]),
+        "H1"
+    );
+    assert_eq!(
+        env.quiet(&["test", "--from", "2026-09-02:T1", "--for", "H1"]),
+        "T1"
+    );
+    let report = env.json(&["status"]);
+    let entries = report["entries"].as_array().unwrap();
+    assert_eq!(
+        entries[0]["text"],
+        "DB connection pool exhausted (from 2026-09-02-checkout-returns-502s H1)"
+    );
+    assert_eq!(
+        entries[1]["text"],
+        "read the pool gauges on db-1 (from 2026-09-02-checkout-returns-502s T1)"
+    );
+    assert_eq!(entries[1]["for"], json!(["H1"]));
+    // Words typed stand for the text; the origin is named still.
+    let json = env.json(&[
+        "hypothesis",
+        "pool",
+        "too",
+        "small",
+        "--from",
+        "2026-09-02-checkout:H1",
+    ]);
+    assert_eq!(json["id"], "H2");
+    assert_eq!(
+        json["text"],
+        "pool too small (from 2026-09-02-checkout-returns-502s H1)"
+    );
+    // The wrong kind, an entry that is not there, no label, or this incident itself.
+    let err = env.fails(&["hypothesis", "--from", "2026-09-02-checkout:T1"], 1);
+    assert!(err.contains("T1"), "{err}");
+    env.fails(&["hypothesis", "--from", "2026-09-02-checkout:H9"], 1);
+    env.fails(&["hypothesis", "--from", "2026-09-02-checkout"], 2);
+    env.fails(&["hypothesis", "--from", "2026-09-02-checkout:X"], 2);
+    env.fails(&["hypothesis", "--from", "nowhere:H1"], 1);
+    env.fails(
+        &["hypothesis", "--from", "2026-11-21-checkout-errors:H1"],
+        2,
+    );
 }
 
 /// Six closed incidents with durations chosen by hand, and one still open.

@@ -19,10 +19,10 @@ impl Collection {
         (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// One query term's share of a document's score: `tf` occurrences in a document of
-    /// `length` terms.
-    pub fn weight(&self, idf: f64, tf: usize, length: usize) -> f64 {
-        if tf == 0 {
+    /// One query term's share of a document's score: `tf` occurrences (weighed by how
+    /// they match, and where) in a document of `length` terms.
+    pub fn weight(&self, idf: f64, tf: f64, length: usize) -> f64 {
+        if tf <= 0.0 {
             return 0.0;
         }
         let typical = if self.documents == 0 {
@@ -30,7 +30,6 @@ impl Collection {
         } else {
             (self.terms as f64 / self.documents as f64).max(1.0)
         };
-        let tf = tf as f64;
         idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length as f64 / typical))
     }
 }

@@ -2,10 +2,11 @@
 //! terms, one line per text, and the scan of those lines for a query. How the index is
 //! kept on disk is the store's (`store/index.rs`).
 
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use chrono::{DateTime, Utc};
 
 use super::bm25::Collection;
-use super::query::Query;
+use super::query::{Concept, How, Query};
 use super::terms::for_each_term;
 use crate::model::{Incident, Kind, Label, State};
 
@@ -36,6 +37,10 @@ pub fn push_folded(out: &mut String, marker: &str, text: &str) -> usize {
 pub const TITLE_MARKER: &str = "#";
 /// The marker of an incident's resolution (the text it was closed with).
 pub const RESOLUTION_MARKER: &str = "=";
+
+/// How much more a word in an incident's title counts than one in its entries: the title
+/// says what the incident was about.
+pub const TITLE_BOOST: f64 = 2.0;
 
 /// One searchable text of an incident: an entry, its title or its resolution.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,115 +115,485 @@ impl Folded {
     }
 }
 
-/// An item of one incident's folded text in which every query term begins a term.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An incident that says at least one word of the query.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Found<'a> {
     /// Which of the folded texts searched.
     pub incident: usize,
-    pub marker: &'a str,
+    /// The items that say a word, each with a bit for each concept it says.
+    pub items: Vec<(&'a str, u64)>,
+    /// Whether one item says every word.
+    pub whole: bool,
+    /// How many of the query's concepts the incident says, in any of its items.
+    pub covered: u32,
+    /// BM25 of the incident as one text (its title counting `TITLE_BOOST` times).
+    pub score: f64,
 }
 
-/// What a search of folded texts found: the items matching every term, how many items
-/// each query term is in (its document frequency), and the collection's size.
-#[derive(Debug, Default)]
+/// What a search of folded texts found: the incidents that say any word, best first (those
+/// with an item saying every word, then by how many words they say, then by score); the
+/// query as searched (with the misspellings it was widened to); how many items say each
+/// alternative of each concept, and the collection of items, for each item's own score.
+#[derive(Debug)]
 pub struct Findings<'a> {
     pub found: Vec<Found<'a>>,
-    pub df: Vec<usize>,
-    pub collection: Collection,
+    pub query: Query,
+    /// By concept, then by alternative.
+    pub item_df: Vec<Vec<usize>>,
+    pub items: Collection,
 }
 
-/// Searches the folded texts of every incident (`Folded`: the text, its items and terms).
-pub fn search<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
-    let finders: Vec<memchr::memmem::Finder<'_>> = query
-        .terms
-        .iter()
-        .map(|term| memchr::memmem::Finder::new(term.as_bytes()))
-        .collect();
-    let mut findings = Findings {
-        df: vec![0; query.terms.len()],
-        ..Findings::default()
-    };
-    for (incident, (text, items, terms)) in folded.iter().enumerate() {
-        findings.collection.documents += items;
-        findings.collection.terms += terms;
-        let bytes = text.as_bytes();
-        let mut everywhere = true;
-        for (position, finder) in finders.iter().enumerate() {
-            let lines = lines_with(bytes, finder);
-            findings.df[position] += lines;
-            everywhere &= lines > 0;
+impl Findings<'_> {
+    /// The concepts found only through a misspelling: a "did you mean".
+    pub fn misspelt(&self) -> impl Iterator<Item = (usize, &Concept)> {
+        self.query
+            .concepts
+            .iter()
+            .enumerate()
+            .filter(|(_, concept)| concept.by_misspelling())
+    }
+}
+
+/// BM25 of a text for a query: for each concept, its most telling alternative (each
+/// weighed by its own rarity), summed.
+pub(super) fn score(
+    collection: &Collection,
+    idf: &[Vec<f64>],
+    tf: &[Vec<f64>],
+    length: usize,
+) -> f64 {
+    tf.iter()
+        .zip(idf)
+        .map(|(tf, idf)| {
+            tf.iter()
+                .zip(idf)
+                .map(|(tf, idf)| collection.weight(*idf, *tf, length))
+                .fold(0.0, f64::max)
+        })
+        .sum()
+}
+
+/// What a pattern of the query's automaton stands for.
+#[derive(Clone, Copy)]
+enum Use {
+    /// An alternative said side by side: a whole sequence of terms, or a term's beginning.
+    Side {
+        concept: usize,
+        alternative: usize,
+        prefix: bool,
+        weight: f64,
+    },
+    /// One word of an alternative said apart.
+    Apart {
+        concept: usize,
+        alternative: usize,
+        word: usize,
+    },
+}
+
+/// Every needle of a query, found in one pass over a folded text (Aho-Corasick, with
+/// its vectorized prefilter for a handful of patterns).
+struct Needles {
+    automaton: AhoCorasick,
+    /// For each pattern, what it stands for.
+    uses: Vec<Vec<Use>>,
+    /// For each concept, its alternatives' weights and, for those said apart, how many
+    /// words they have (zero for the others).
+    alternatives: Vec<Vec<(f64, usize)>>,
+    /// Each pattern's length, and the patterns it begins with (itself included).
+    lengths: Vec<usize>,
+    prefixes: Vec<Vec<usize>>,
+}
+
+impl Needles {
+    fn of(query: &Query) -> Needles {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut uses: Vec<Vec<Use>> = Vec::new();
+        let mut add = |pattern: String, used: Use| match patterns.iter().position(|p| *p == pattern)
+        {
+            Some(known) => uses[known].push(used),
+            None => {
+                patterns.push(pattern);
+                uses.push(vec![used]);
+            }
+        };
+        let mut alternatives = Vec::new();
+        for (concept, own) in query.concepts.iter().enumerate() {
+            let mut weights = Vec::new();
+            for (alternative, said) in own.alternatives.iter().enumerate() {
+                let weight = said.how.weight();
+                if said.how == How::Apart {
+                    for (word, term) in said.terms.iter().enumerate() {
+                        add(
+                            term.clone(),
+                            Use::Apart {
+                                concept,
+                                alternative,
+                                word,
+                            },
+                        );
+                    }
+                    weights.push((weight, said.terms.len()));
+                } else {
+                    let prefix = said.how == How::Prefix;
+                    add(
+                        said.terms.join(" "),
+                        Use::Side {
+                            concept,
+                            alternative,
+                            prefix,
+                            weight,
+                        },
+                    );
+                    weights.push((weight, 0));
+                }
+            }
+            alternatives.push(weights);
         }
-        if !everywhere {
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("a handful of short patterns always build");
+        // Each pattern with those it begins with (itself included).
+        let prefixes = patterns
+            .iter()
+            .map(|pattern| {
+                (0..patterns.len())
+                    .filter(|other| pattern.starts_with(patterns[*other].as_str()))
+                    .collect()
+            })
+            .collect();
+        Needles {
+            automaton,
+            uses,
+            alternatives,
+            lengths: patterns.iter().map(String::len).collect(),
+            prefixes,
+        }
+    }
+}
+
+/// Searches the folded texts of every incident (`Folded`: the text, its items and terms)
+/// for each word of `query`. A word of five letters or more that no text says is looked
+/// for again by the terms one letter away from it.
+pub fn search<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
+    let mut query = query.clone();
+    let mut findings = scan(folded, &query);
+    let mut widened = false;
+    for (position, concept) in query.concepts.iter_mut().enumerate() {
+        let nothing = findings.item_df[position].iter().all(|df| *df == 0);
+        if let (true, Some((term, word))) = (nothing, &concept.misspelt) {
+            let near = misspellings(folded, term, word);
+            widened |= !near.is_empty();
+            concept.add_misspellings(near);
+        }
+    }
+    if widened {
+        findings = scan(folded, &query);
+    }
+    Findings { query, ..findings }
+}
+
+/// One pass over every folded text: the incidents found and ranked, how many items say
+/// each alternative, and the collection of items.
+fn scan<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
+    let concepts = query.concepts.len();
+    let needles = Needles::of(query);
+    let every: u64 = if concepts == 64 {
+        u64::MAX
+    } else {
+        (1 << concepts) - 1
+    };
+    let mut items = Collection::default();
+    let mut incidents = Collection::default();
+    let zero: Vec<Vec<usize>> = needles
+        .alternatives
+        .iter()
+        .map(|alternatives| vec![0; alternatives.len()])
+        .collect();
+    let mut item_df = zero.clone();
+    let mut incident_df = zero;
+    // Per incident found: its found entry, its weighed term frequencies and length.
+    let mut scanned: Vec<(Found<'a>, Vec<Vec<f64>>, usize)> = Vec::new();
+    // The lines of an incident that a pattern is found in, in order: where each starts
+    // and ends, and a bit for each concept said there.
+    let mut lines: Vec<(usize, usize, u64)> = Vec::new();
+    // Where each pattern is a whole term (or begins a longer one): (line, place, pattern,
+    // longer).
+    let mut hits: Vec<(usize, usize, usize, bool)> = Vec::new();
+    // Per concept, the places of its alternatives said side by side: (line, place,
+    // alternative, weight).
+    let mut side: Vec<Vec<(usize, usize, usize, f64)>> = vec![Vec::new(); concepts];
+    // The words of alternatives said apart: (concept, alternative, line, word).
+    let mut apart: Vec<(usize, usize, usize, usize)> = Vec::new();
+    // The alternatives said in each line: (line, concept, alternative).
+    let mut lines_said: Vec<(usize, usize, usize)> = Vec::new();
+    for (incident, (text, item_count, terms)) in folded.iter().enumerate() {
+        items.documents += item_count;
+        items.terms += terms;
+        incidents.documents += 1;
+        incidents.terms += terms;
+        let bytes = text.as_bytes();
+        hits.clear();
+        lines.clear();
+        let mut from = 0;
+        // The longest pattern at each place where one begins, and the patterns it begins
+        // with; then on from the next byte, so that no place is passed over.
+        while let Some(found) = needles
+            .automaton
+            .find(Input::new(bytes).span(from..bytes.len()))
+        {
+            let at = found.start();
+            from = at + 1;
+            // A term begins after a space, or after the tab that ends the marker (a marker
+            // is never matched: it is upper case or punctuation, a query lower case).
+            if at == 0 || !matches!(bytes[at - 1], b' ' | b'\t') {
+                continue;
+            }
+            if lines.last().is_none_or(|(_, end, _)| at >= *end) {
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |end| end + 1);
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |end| at + end);
+                lines.push((start, end, 0));
+            }
+            let line = lines.len() - 1;
+            for pattern in &needles.prefixes[found.pattern().as_usize()] {
+                let end = at + needles.lengths[*pattern];
+                let longer = bytes.get(end).is_some_and(u8::is_ascii_alphanumeric);
+                hits.push((line, at, *pattern, longer));
+            }
+        }
+        if hits.is_empty() {
             continue;
         }
-        for line in text.lines() {
-            let Some((marker, terms)) = line.split_once('\t') else {
+        // The title counts `TITLE_BOOST` times.
+        let title = lines
+            .first()
+            .filter(|(start, _, _)| bytes[*start..].starts_with(b"#\t"))
+            .map(|_| 0);
+        let boost = |line: usize| {
+            if title == Some(line) {
+                TITLE_BOOST
+            } else {
+                1.0
+            }
+        };
+        for places in &mut side {
+            places.clear();
+        }
+        apart.clear();
+        lines_said.clear();
+        for (line, at, pattern, longer) in hits.iter().copied() {
+            for used in &needles.uses[pattern] {
+                match *used {
+                    Use::Side {
+                        concept,
+                        alternative,
+                        prefix,
+                        weight,
+                    } if prefix == longer => {
+                        side[concept].push((line, at, alternative, weight));
+                    }
+                    Use::Apart {
+                        concept,
+                        alternative,
+                        word,
+                    } if !longer => {
+                        apart.push((concept, alternative, line, word));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut tf: Vec<Vec<f64>> = needles
+            .alternatives
+            .iter()
+            .map(|alternatives| vec![0.0; alternatives.len()])
+            .collect();
+        for (concept, places) in side.iter().enumerate() {
+            // The best alternative at each place (in order already): a prefix and a whole
+            // term may both match there.
+            for same in places.chunk_by(|a, b| a.1 == b.1) {
+                let best = same
+                    .iter()
+                    .max_by(|a, b| a.3.total_cmp(&b.3))
+                    .expect("a chunk is never empty");
+                let (line, _, alternative, weight) = *best;
+                lines[line].2 |= 1 << concept;
+                tf[concept][alternative] += weight * boost(line);
+                lines_said.push((line, concept, alternative));
+            }
+        }
+        // Words apart: every word in a line that no other alternative of the concept
+        // says.
+        apart.sort_unstable();
+        apart.dedup();
+        for group in apart.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+            let (concept, alternative, line, _) = group[0];
+            let (weight, words) = needles.alternatives[concept][alternative];
+            if group.len() == words && lines[line].2 & (1 << concept) == 0 {
+                lines[line].2 |= 1 << concept;
+                tf[concept][alternative] += weight * boost(line);
+                lines_said.push((line, concept, alternative));
+            }
+        }
+        let mut found = Found {
+            incident,
+            items: Vec::new(),
+            whole: false,
+            covered: 0,
+            score: 0.0,
+        };
+        let mut said = 0u64;
+        for (start, _, mask) in lines.iter().copied() {
+            if mask == 0 {
                 continue;
-            };
-            let every = finders
-                .iter()
-                .all(|finder| lines_with(terms.as_bytes(), finder) > 0);
-            if every {
-                findings.found.push(Found { incident, marker });
+            }
+            let marker_end =
+                memchr::memchr(b'\t', &bytes[start..]).map_or(start, |end| start + end);
+            found.items.push((&text[start..marker_end], mask));
+            found.whole |= mask == every;
+            said |= mask;
+        }
+        if said == 0 {
+            continue;
+        }
+        lines_said.sort_unstable();
+        lines_said.dedup();
+        for (_, concept, alternative) in &lines_said {
+            item_df[*concept][*alternative] += 1;
+        }
+        for (concept, tf) in tf.iter().enumerate() {
+            for (alternative, tf) in tf.iter().enumerate() {
+                incident_df[concept][alternative] += usize::from(*tf > 0.0);
+            }
+        }
+        found.covered = said.count_ones();
+        scanned.push((found, tf, *terms));
+    }
+    let idf: Vec<Vec<f64>> = incident_df
+        .iter()
+        .map(|df| df.iter().map(|df| incidents.idf(*df)).collect())
+        .collect();
+    let mut found: Vec<Found<'a>> = scanned
+        .into_iter()
+        .map(|(mut found, tf, length)| {
+            found.score = score(&incidents, &idf, &tf, length);
+            found
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.whole
+            .cmp(&a.whole)
+            .then(b.covered.cmp(&a.covered))
+            .then(b.score.total_cmp(&a.score))
+            .then(b.incident.cmp(&a.incident))
+    });
+    Findings {
+        found,
+        query: Query {
+            concepts: Vec::new(),
+        },
+        item_df,
+        items,
+    }
+}
+
+/// The terms of the folded texts one letter (added, left out, changed, or two swapped) away
+/// from a word's term or from the word as typed, of four letters or more.
+fn misspellings(folded: &[(&str, usize, usize)], term: &str, word: &str) -> Vec<String> {
+    let mut near: Vec<String> = Vec::new();
+    let close = |candidate: &str, to: &str| {
+        candidate.len().abs_diff(to.len()) <= 1 && strsim::osa_distance(candidate, to) == 1
+    };
+    for (text, _, _) in folded {
+        for line in text.lines() {
+            let terms = line.split_once('\t').map_or("", |(_, terms)| terms);
+            for candidate in terms.split(' ') {
+                if candidate.len() < 4
+                    || !candidate.bytes().all(|byte| byte.is_ascii_alphabetic())
+                    || near.iter().any(|known| known == candidate)
+                {
+                    continue;
+                }
+                if close(candidate, term) || close(candidate, word) {
+                    near.push(candidate.to_string());
+                }
             }
         }
     }
-    findings
-}
-
-/// How many lines of a folded text have a term that begins with the finder's needle.
-fn lines_with(bytes: &[u8], finder: &memchr::memmem::Finder<'_>) -> usize {
-    let mut lines = 0;
-    let mut line_end = 0;
-    for at in finder.find_iter(bytes) {
-        if at < line_end {
-            continue;
-        }
-        // A term begins after a space, or after the tab that ends the marker (a marker is
-        // never matched: it is upper case or punctuation, a query lower case).
-        if at > 0 && !matches!(bytes[at - 1], b' ' | b'\t') {
-            continue;
-        }
-        lines += 1;
-        line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |end| at + end);
-    }
-    lines
+    near
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Synonyms;
 
     fn query(words: &str) -> Query {
         let words: Vec<String> = words.split(' ').map(str::to_string).collect();
-        Query::parse(&words).expect("a query")
+        Query::parse(&words, &Synonyms::built_in()).expect("a query")
+    }
+
+    fn folded(items: &[(&str, &str)]) -> String {
+        let mut text = String::new();
+        for (marker, item) in items {
+            push_folded(&mut text, marker, item);
+        }
+        text
     }
 
     #[test]
-    fn search_finds_items_with_every_word_and_counts_document_frequency() {
-        let mut first = String::new();
-        push_folded(&mut first, "#", "Checkout returns 502s");
-        push_folded(&mut first, "S1", "502 on checkout since 02:41");
-        push_folded(&mut first, "H1", "DB pool exhausted");
-        let mut second = String::new();
-        push_folded(&mut second, "S1", "checkout slow");
-        let folded = [(first.as_str(), 3, 11), (second.as_str(), 1, 2)];
-        let findings = search(&folded, &query("checkout 502"));
-        let found: Vec<(usize, &str)> = findings
+    fn search_ranks_incidents_saying_every_word_first_then_those_saying_most() {
+        let first = folded(&[
+            ("#", "Checkout returns 502s"),
+            ("S1", "502 on checkout since 02:41"),
+            ("H1", "DB pool exhausted"),
+        ]);
+        let second = folded(&[("#", "Payments slow"), ("S1", "checkout slow")]);
+        let third = folded(&[
+            ("#", "Gateway errors"),
+            ("S1", "checkout page"),
+            ("S2", "HTTP 503"),
+        ]);
+        let texts = [
+            (first.as_str(), 3, 11),
+            (second.as_str(), 2, 4),
+            (third.as_str(), 3, 6),
+        ];
+        let findings = search(&texts, &query("checkout 502"));
+        let order: Vec<(usize, bool, u32)> = findings
             .found
             .iter()
-            .map(|found| (found.incident, found.marker))
+            .map(|found| (found.incident, found.whole, found.covered))
             .collect();
-        assert_eq!(found, [(0, "#"), (0, "S1")]);
-        assert_eq!(findings.df, [3, 2]);
+        // The third says both (503 is a 5xx) but in two items; the second says one.
+        assert_eq!(order, [(0, true, 2), (2, false, 2), (1, false, 1)]);
+        assert_eq!(findings.found[0].items, [("#", 0b11), ("S1", 0b11)]);
+        let item_df: Vec<usize> = findings.item_df.iter().map(|df| df.iter().sum()).collect();
+        assert_eq!(item_df, [4, 3]);
         assert_eq!(
-            findings.collection,
+            findings.items,
             Collection {
-                documents: 4,
-                terms: 13
+                documents: 8,
+                terms: 21
             }
         );
         // The marker is never matched: labels are upper case, terms lower.
-        assert!(search(&folded, &query("s1")).found.is_empty());
+        assert!(search(&texts, &query("s1")).found.is_empty());
+    }
+
+    #[test]
+    fn a_word_nothing_says_is_looked_for_one_letter_away() {
+        let text = folded(&[("#", "Certificate expired"), ("S1", "TLS handshake fails")]);
+        let texts = [(text.as_str(), 2, 5)];
+        let findings = search(&texts, &query("certifcate"));
+        assert_eq!(findings.found.len(), 1);
+        let misspelt: Vec<&str> = findings.misspelt().map(|(_, c)| c.word.as_str()).collect();
+        assert_eq!(misspelt, ["certifcate"]);
+        // A word that something says is never widened.
+        let findings = search(&texts, &query("handshake"));
+        assert_eq!(findings.misspelt().count(), 0);
+        // Nor one of fewer than five letters.
+        assert!(search(&texts, &query("tlss")).found.is_empty());
     }
 }

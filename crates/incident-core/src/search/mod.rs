@@ -1,11 +1,13 @@
 //! Incidents as memory: finding what the team has seen before. Pure: the store keeps what
 //! this builds, commands hand it back, renderers show the results.
 //!
-//! - `terms.rs`: how a text is cut into the terms it is searched by;
-//! - `query.rs`: the words of a search, and which terms they match;
+//! - `terms.rs`: how a text is cut into the terms it is searched by (folded, stemmed);
+//! - `synonyms.rs`: the words that mean one thing in operations, built in and the team's;
+//! - `query.rs`: the words of a search as concepts, and where a text says them;
 //! - `index.rs`: each incident's searchable text, folded as the store's search index
 //!   keeps it, and the scan of it for a query;
-//! - `rank.rs`: BM25, and the hits a search makes, best first;
+//! - `bm25.rs`: how much a word found says, given the whole collection;
+//! - `rank.rs`: the hits a search shows, read from the documents;
 //! - `seen_before.rs`: which past incidents resemble an open one.
 
 mod bm25;
@@ -13,15 +15,19 @@ mod index;
 mod query;
 mod rank;
 mod seen_before;
+mod synonyms;
 mod terms;
 
 pub use bm25::Collection;
 pub use index::{
-    Findings, Folded, Found, Item, RESOLUTION_MARKER, TITLE_MARKER, push_folded, search, searchable,
+    Findings, Folded, Found, Item, RESOLUTION_MARKER, TITLE_BOOST, TITLE_MARKER, push_folded,
+    search, searchable,
 };
-pub use query::Query;
-pub use rank::{Hit, hits};
+pub use query::{Concept, How, MAX_CONCEPTS, Query, Said as Place};
+pub use rank::{Hit, Hits, Misspelling, PARTIAL_INCIDENTS, hits};
 pub use seen_before::{
-    MIN_RESEMBLANCE, MIN_SHARED_TERMS, Memory, Past, SEEN_BEFORE, SeenBefore, seen_before,
+    MIN_RESEMBLANCE, MIN_SHARED, Memory, Past, Resemblances, Resembling, SEEN_BEFORE, Said,
+    SeenBefore, Tried, seen_before,
 };
-pub use terms::{for_each_term, terms};
+pub use synonyms::{MAX_SYNONYMS_BYTES, SYNONYMS_FILE, Synonyms};
+pub use terms::{for_each_term, for_each_word, is_stopword, stem, terms};

@@ -1,26 +1,15 @@
-//! Ranking: BM25 over the terms of what was found, and the hits it makes, best first.
-
-use std::collections::BTreeMap;
+//! The hits a search makes, read from the documents of the incidents the index found:
+//! first the items that say every word, grouped by incident, the best incident first;
+//! then, marked partial, the items of the best incidents that say only some.
 
 use chrono::{DateTime, Utc};
 
-use super::index::{Findings, searchable};
-use super::query::Query;
+use super::index::{Findings, score, searchable};
+use super::query::How;
 use crate::model::{Incident, Label};
 
-impl Findings<'_> {
-    /// The BM25 score of a text found, counted afresh from the text itself.
-    pub fn score(&self, query: &Query, text: &str) -> f64 {
-        let (tf, length) = query.counts(text);
-        tf.iter()
-            .zip(&self.df)
-            .map(|(tf, df)| {
-                self.collection
-                    .weight(self.collection.idf(*df), *tf, length)
-            })
-            .sum()
-    }
-}
+/// How many incidents with no item saying every word have their partial items shown.
+pub const PARTIAL_INCIDENTS: usize = 10;
 
 /// One thing a search found: an entry, a title or a resolution.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,69 +21,121 @@ pub struct Hit {
     pub kind: &'static str,
     pub at: DateTime<Utc>,
     pub text: String,
-    /// BM25: higher is better.
+    /// BM25 of this item: higher is better.
     pub score: f64,
+    /// Not every word of the search is said here.
+    pub partial: bool,
+}
+
+/// A word that nothing says, found by the terms one letter away from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Misspelling {
+    /// As typed.
+    pub typed: String,
+    /// What the texts found say instead, as they say it (lower case).
+    pub meant: String,
+}
+
+/// What a search shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hits {
+    pub hits: Vec<Hit>,
+    pub misspellings: Vec<Misspelling>,
 }
 
 /// What a search of the index found, read from the incidents' documents and ranked: each
-/// incident found is fetched with `load` (`None`: it could not be read, and is left out),
-/// and only the items whose current text still holds every word count, since the
-/// document has the last word over the index. An incident merged into another (its
-/// entries are found there) or discarded is not part of the history, and is left out.
+/// incident shown is fetched with `load` (`None`: it could not be read, and is left out),
+/// and only items whose current text still says a word count, since the document has
+/// the last word over the index. An incident merged into another (its entries are found
+/// there) or discarded is not part of the history, and is left out.
 ///
-/// Best first; at equal scores, the latest incident first, then in the order recorded.
-pub fn hits(
-    findings: &Findings<'_>,
-    query: &Query,
-    mut load: impl FnMut(usize) -> Option<Incident>,
-) -> Vec<Hit> {
-    let mut markers_by_incident: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+/// First every item that says every word, the incidents in the index's order (the items
+/// of one incident together, best first); then the partial items of the first
+/// `PARTIAL_INCIDENTS` incidents that have no such item.
+pub fn hits(findings: &Findings<'_>, mut load: impl FnMut(usize) -> Option<Incident>) -> Hits {
+    let query = &findings.query;
+    let concepts = query.concepts().len();
+    let idf: Vec<Vec<f64>> = findings
+        .item_df
+        .iter()
+        .map(|df| df.iter().map(|df| findings.items.idf(*df)).collect())
+        .collect();
+    let mut whole = Vec::new();
+    let mut partial = Vec::new();
+    let mut partial_incidents = 0;
+    let mut misspellings: Vec<Misspelling> = Vec::new();
     for found in &findings.found {
-        markers_by_incident
-            .entry(found.incident)
-            .or_default()
-            .push(found.marker);
-    }
-    let mut hits = Vec::new();
-    for (position, markers) in markers_by_incident {
-        let Some(incident) = load(position).filter(Incident::is_history) else {
+        if !found.whole && partial_incidents == PARTIAL_INCIDENTS {
+            break;
+        }
+        let Some(incident) = load(found.incident).filter(Incident::is_history) else {
             continue;
         };
         let state = incident.state();
+        let mut shown = Vec::new();
         for item in searchable(&incident, &state) {
-            if !markers.contains(&item.marker.as_str()) {
+            // Only the items the index found; of an incident with a whole one, only those.
+            let Some((_, mask)) = found
+                .items
+                .iter()
+                .find(|(marker, _)| *marker == item.marker)
+            else {
+                continue;
+            };
+            if found.whole && mask.count_ones() as usize != concepts {
                 continue;
             }
-            let (tf, _) = query.counts(item.text);
-            if tf.contains(&0) {
+            let (said, length) = query.said(item.text);
+            let mut tf: Vec<Vec<f64>> = idf.iter().map(|idf| vec![0.0; idf.len()]).collect();
+            for said in &said {
+                tf[said.concept][said.alternative] += said.weight;
+                if said.how == How::Typo {
+                    let concept = &query.concepts()[said.concept];
+                    if !misspellings.iter().any(|known| known.typed == concept.word) {
+                        misspellings.push(Misspelling {
+                            typed: concept.word.clone(),
+                            meant: item.text[said.span.clone()].to_lowercase(),
+                        });
+                    }
+                }
+            }
+            let says = tf.iter().filter(|tf| tf.iter().any(|tf| *tf > 0.0)).count();
+            if says == 0 || (found.whole != (says == concepts)) {
                 continue;
             }
-            hits.push(Hit {
+            let score = score(&findings.items, &idf, &tf, length);
+            shown.push(Hit {
                 incident: incident.id.clone(),
                 opened_at: incident.opened_at,
                 label: item.label,
                 kind: item.kind,
                 at: item.at,
                 text: item.text.to_string(),
-                score: findings.score(query, item.text),
+                score,
+                partial: says < concepts,
             });
         }
+        // Best first, then in the order recorded (the sort is stable).
+        shown.sort_by(|a, b| b.score.total_cmp(&a.score));
+        if found.whole {
+            whole.extend(shown);
+        } else if !shown.is_empty() {
+            partial_incidents += 1;
+            partial.extend(shown);
+        }
     }
-    hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(b.opened_at.cmp(&a.opened_at))
-            .then(a.incident.cmp(&b.incident))
-    });
-    hits
+    whole.extend(partial);
+    Hits {
+        hits: whole,
+        misspellings,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Body, NewEntry, Stamp};
-    use crate::search::Collection;
-    use crate::search::{Folded, search};
+    use crate::search::{Collection, Folded, Query, Synonyms, search};
     use uuid::Uuid;
 
     fn opened(id: &str, title: &str, day: u32, symptoms: &[&str]) -> Incident {
@@ -121,44 +162,58 @@ mod tests {
         incident
     }
 
+    fn shown(hits: &Hits) -> Vec<(&str, String, bool)> {
+        hits.hits
+            .iter()
+            .map(|hit| {
+                (
+                    hit.incident.as_str(),
+                    hit.label.map_or(hit.kind.to_string(), |l| l.to_string()),
+                    hit.partial,
+                )
+            })
+            .collect()
+    }
+
     #[test]
-    fn hits_are_read_from_the_documents_and_ranked_best_first() {
+    fn hits_are_read_from_the_documents_whole_ones_first_then_partial_ones() {
         let incidents = [
             opened("old", "Checkout down", 1, &["checkout 502s", "db slow"]),
             opened("new", "Checkout down", 2, &["checkout 502s"]),
             opened("gone", "Checkout", 3, &["checkout 502s"]),
+            opened("other", "Payments", 4, &["HTTP 502 on payments"]),
         ];
         let folded: Vec<Folded> = incidents.iter().map(Folded::of).collect();
         let texts: Vec<(&str, usize, usize)> = folded
             .iter()
             .map(|folded| (folded.text.as_str(), folded.items, folded.terms))
             .collect();
-        let query = Query::parse(&["checkout".into(), "502".into()]).unwrap();
+        let query =
+            Query::parse(&["checkout".into(), "502".into()], &Synonyms::built_in()).unwrap();
         let findings = search(&texts, &query);
-        let hits = hits(&findings, &query, |position| {
+        let hits = hits(&findings, |position| {
             // The third could not be read since the index was.
-            (position < 2).then(|| incidents[position].clone())
+            (position != 2).then(|| incidents[position].clone())
         });
-        let found: Vec<(&str, String)> = hits
-            .iter()
-            .map(|hit| {
-                (
-                    hit.incident.as_str(),
-                    hit.label.map(|l| l.to_string()).unwrap_or_default(),
-                )
-            })
-            .collect();
-        // Equal scores: the latest incident first.
-        assert_eq!(found, [("new", "S1".into()), ("old", "S1".into())]);
-        assert!(hits[0].score > 0.0 && hits[0].score == hits[1].score);
+        // The shorter incident first; then the partial items, of every incident
+        // with no whole one.
+        assert_eq!(
+            shown(&hits),
+            [
+                ("new", "S1".into(), false),
+                ("old", "S1".into(), false),
+                ("other", "S1".into(), true),
+            ]
+        );
+        assert!(hits.hits[0].score > 0.0 && hits.hits[0].score == hits.hits[1].score);
 
         // A document that no longer says what the index found is not a hit.
         let mut changed = incidents[0].clone();
         changed.entries[0].text = "all fine".into();
-        let hits = super::hits(&findings, &query, |position| {
+        let hits = super::hits(&findings, |position| {
             (position == 0).then(|| changed.clone())
         });
-        assert!(hits.is_empty(), "{hits:?}");
+        assert!(hits.hits.is_empty(), "{hits:?}");
     }
 
     #[test]
@@ -168,10 +223,10 @@ mod tests {
             terms: 1000,
         };
         assert!(collection.idf(1) > collection.idf(50));
-        let short = collection.weight(collection.idf(5), 1, 3);
-        let long = collection.weight(collection.idf(5), 1, 30);
+        let short = collection.weight(collection.idf(5), 1.0, 3);
+        let long = collection.weight(collection.idf(5), 1.0, 30);
         assert!(short > long);
-        assert!(collection.weight(1.0, 3, 10) > collection.weight(1.0, 1, 10));
-        assert_eq!(collection.weight(1.0, 0, 10), 0.0);
+        assert!(collection.weight(1.0, 3.0, 10) > collection.weight(1.0, 1.0, 10));
+        assert_eq!(collection.weight(1.0, 0.0, 10), 0.0);
     }
 }

@@ -1,19 +1,28 @@
 //! Text is searched by its terms: runs of letters and digits, folded to lowercase ASCII
-//! (`Café` is `cafe`, `支付` is `zhi fu`), a plural `s` dropped from words of four letters
-//! or more (`errors` is `error`, `502s` is `502`).
+//! (`Café` is `cafe`, `支付` is `zhi fu`), each word reduced to its English stem by the
+//! Snowball algorithm (`failing`, `failed` and `fails` are `fail`; `expired` and
+//! `expiration` are `expir`), and a number's plural `s` dropped (`502s` is `502`).
 
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
 
-/// Calls `emit` with each term of `text` and the bytes of `text` it came from. A character
-/// that folds to several words (`支付` is `Zhi Fu`) gives a term for each.
-pub fn for_each_term(text: &str, mut emit: impl FnMut(Range<usize>, &str)) {
-    let mut term = String::new();
+use rust_stemmers::{Algorithm, Stemmer};
+
+static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Calls `emit` with each word of `text` as its bytes in `text`, folded (lowercase ASCII)
+/// and as its term (the folded word's stem). A character that folds to several words
+/// (`支付` is `Zhi Fu`) gives a word for each.
+pub fn for_each_word(text: &str, mut emit: impl FnMut(Range<usize>, &str, &str)) {
+    let mut word = String::new();
     let mut start = 0;
     let mut end = 0;
-    let mut flush = |term: &mut String, start: usize, end: usize| {
-        if !term.is_empty() {
-            emit(start..end, stem(term));
-            term.clear();
+    let mut flush = |word: &mut String, start: usize, end: usize| {
+        if !word.is_empty() {
+            emit(start..end, word, &stem(word));
+            word.clear();
         }
     };
     let mut one = [0u8; 4];
@@ -21,7 +30,7 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Range<usize>, &str)) {
         let after = at + c.len_utf8();
         // Combining accents (`e` + U+0301) belong to the letter before them.
         if ('\u{300}'..='\u{36f}').contains(&c) {
-            if !term.is_empty() {
+            if !word.is_empty() {
                 end = after;
             }
             continue;
@@ -29,35 +38,48 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(Range<usize>, &str)) {
         let ascii = if c.is_ascii() {
             &*c.encode_utf8(&mut one)
         } else {
-            // Unknown characters fold to nothing, and end the term.
+            // Unknown characters fold to nothing, and end the word.
             deunicode::deunicode_char(c).unwrap_or_default()
         };
         if ascii.is_empty() {
-            flush(&mut term, start, end);
+            flush(&mut word, start, end);
         }
         for folded in ascii.chars() {
             if folded.is_ascii_alphanumeric() {
-                if term.is_empty() {
+                if word.is_empty() {
                     start = at;
                 }
-                term.push(folded.to_ascii_lowercase());
+                word.push(folded.to_ascii_lowercase());
                 end = after;
             } else {
-                flush(&mut term, start, end);
+                flush(&mut word, start, end);
             }
         }
     }
-    flush(&mut term, start, end);
+    flush(&mut word, start, end);
 }
 
-/// A plural's `s` dropped, so `errors` and `error` are one term: only from words of four
-/// letters or more (`dns`, `4s` stay) and never from a double `s` (`pass`).
-fn stem(term: &str) -> &str {
-    if term.len() >= 4 && term.ends_with('s') && !term.ends_with("ss") {
-        &term[..term.len() - 1]
-    } else {
-        term
+/// Calls `emit` with each term of `text` and the bytes of `text` it came from.
+pub fn for_each_term(text: &str, mut emit: impl FnMut(Range<usize>, &str)) {
+    for_each_word(text, |range, _, term| emit(range, term));
+}
+
+/// The term of a folded word (lowercase ASCII letters and digits): its Snowball English
+/// stem; a word with a digit is no English word, and only loses the plural `s` of a
+/// number of three digits or more (`502s`, `1990s`; `k8s` and `4s` stay).
+pub fn stem(word: &str) -> Cow<'_, str> {
+    if word.bytes().any(|byte| byte.is_ascii_digit()) {
+        let bytes = word.as_bytes();
+        let plural = bytes.len() >= 4
+            && bytes[bytes.len() - 1] == b's'
+            && bytes[..bytes.len() - 1].iter().all(u8::is_ascii_digit);
+        return Cow::Borrowed(if plural {
+            &word[..word.len() - 1]
+        } else {
+            word
+        });
     }
+    ENGLISH.stem(word)
 }
 
 /// The terms of `text`, in order.
@@ -67,17 +89,32 @@ pub fn terms(text: &str) -> Vec<String> {
     terms
 }
 
-/// Words so common in symptoms that sharing them says nothing about two incidents.
+/// Words so common that sharing them says nothing about two incidents, and that a search
+/// of other words leaves out. Not `down` or `over`, which mean something in operations.
 const STOPWORDS: &[&str] = &[
-    "a", "after", "all", "an", "and", "are", "as", "at", "be", "been", "before", "but", "by",
-    "for", "from", "had", "has", "have", "in", "into", "is", "it", "its", "no", "not", "of", "on",
-    "or", "since", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these",
-    "they", "thi", "those", "to", "too", "up", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "will", "with",
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could",
+    "did", "do", "does", "doing", "during", "each", "few", "for", "from", "further", "had", "has",
+    "have", "having", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is",
+    "it", "its", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on",
+    "once", "only", "or", "other", "our", "out", "own", "same", "she", "should", "since", "so",
+    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "through", "to", "too", "under", "until", "up", "us", "very", "was", "we",
+    "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+    "would", "you", "your",
 ];
 
-pub(super) fn is_stopword(term: &str) -> bool {
-    STOPWORDS.binary_search(&term).is_ok()
+/// The stopwords as terms (`since` is `sinc`).
+static STOP_TERMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    STOPWORDS
+        .iter()
+        .map(|word| stem(word).into_owned())
+        .collect()
+});
+
+/// Whether a term is a stopword's.
+pub fn is_stopword(term: &str) -> bool {
+    STOP_TERMS.contains(term)
 }
 
 #[cfg(test)]
@@ -85,14 +122,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn terms_fold_case_accents_and_plurals() {
+    fn terms_fold_case_and_accents_and_stem_every_form() {
         assert_eq!(
             terms("Café CRÈME, déjà-vu"),
             ["cafe", "creme", "deja", "vu"]
         );
         assert_eq!(
-            terms("502s on db-1: errors, 4s"),
-            ["502", "on", "db", "1", "error", "4s"]
+            terms("502s on db-1: errors, 4s, k8s x509 1990s"),
+            ["502", "on", "db", "1", "error", "4s", "k8s", "x509", "1990"]
         );
         assert_eq!(terms("Cafe\u{301} pass dns"), ["cafe", "pass", "dns"]);
         assert_eq!(terms("支付 失败"), ["zhi", "fu", "shi", "bai"]);
@@ -100,9 +137,23 @@ mod tests {
     }
 
     #[test]
-    fn stopwords_are_sorted_for_binary_search() {
-        assert!(STOPWORDS.windows(2).all(|pair| pair[0] < pair[1]));
-        // Stopwords are compared as terms, plural `s` dropped (`this` is `thi`).
-        assert!(STOPWORDS.iter().all(|word| stem(word) == *word));
+    fn a_word_and_its_other_forms_are_one_term() {
+        for forms in [
+            &["fail", "fails", "failed", "failing"][..],
+            &["expire", "expired", "expires", "expiration"],
+            &["certificate", "certificates"],
+            &["database", "databases"],
+            &["restart", "restarted", "restarting", "restarts"],
+            &["connection", "connections", "connected"],
+        ] {
+            let stems: Vec<String> = forms.iter().map(|word| stem(word).into_owned()).collect();
+            assert!(stems.windows(2).all(|pair| pair[0] == pair[1]), "{stems:?}");
+        }
+    }
+
+    #[test]
+    fn stopwords_are_known_by_their_terms() {
+        assert!(is_stopword("the") && is_stopword(&stem("since")) && is_stopword(&stem("this")));
+        assert!(!is_stopword("down") && !is_stopword("dns"));
     }
 }

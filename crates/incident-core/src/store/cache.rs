@@ -28,7 +28,7 @@ use crate::search::Memory;
 use crate::summary::{Summarized, Summary};
 
 const MAGIC: &[u8] = b"incident list cache\n";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const FILE_NAME: &str = "list-cache";
 /// Where earlier versions kept it, as JSON: removed when the cache is written.
 const OLD_FILE_NAME: &str = "list-cache.json";
@@ -177,8 +177,7 @@ impl Detail for Option<Memory> {
         let memory = reader.option(|reader| {
             Some(Memory {
                 terms: text(reader)?,
-                root_cause: reader.option(text)?,
-                resolution: reader.option(text)?,
+                length: reader.u32()?,
             })
         })?;
         (reader.at_end() && (summary.status == Status::Closed) == memory.is_some())
@@ -213,8 +212,7 @@ impl Blocks<'_> {
         let text = |out: &mut Vec<u8>, text: &String| push_block(out, text.as_bytes());
         push_option(&mut memory, summarized.memory.as_ref(), |out, memory| {
             text(out, &memory.terms);
-            push_option(out, memory.root_cause.as_ref(), text);
-            push_option(out, memory.resolution.as_ref(), text);
+            push_u32(out, memory.length as usize);
         });
         Blocks {
             facts: Cow::Owned(facts),

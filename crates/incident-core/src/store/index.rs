@@ -24,7 +24,7 @@ use crate::id;
 use crate::search::Folded;
 
 const MAGIC: &[u8] = b"incident search index\n";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const FILE_NAME: &str = "search-index";
 
 /// The largest index read: 10,000 incidents of 100 entries make about 80 MB.

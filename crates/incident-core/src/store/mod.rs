@@ -9,6 +9,7 @@
 //! list-cache                  summaries for `list`, `stats` and "seen before", never
 //!                             trusted  (cache.rs)
 //! search-index                folded text for `search`, never trusted  (index.rs)
+//! synonyms                    the team's own synonyms, one group a line   (synonyms.rs)
 //! hooks/on-record             run after every recorded entry, if executable  (hooks.rs)
 //! incidents/<id>.json         one document per incident            (documents.rs)
 //! incidents/<id>.lock         held across every read-modify-write; never replaced
@@ -42,6 +43,7 @@ mod index;
 mod lock;
 mod output;
 mod sync;
+mod synonyms;
 
 use std::cell::RefCell;
 use std::fs;

@@ -1051,48 +1051,6 @@ mod tests {
         );
     }
 
-    /// The resemblances of the calibration, threshold aside: `cargo test -p incident-core
-    /// calibration -- --ignored --nocapture`.
-    #[test]
-    #[ignore = "prints the figures MIN_RESEMBLANCE was chosen from"]
-    fn calibration() {
-        let history = history();
-        let all = |incident: &Incident| -> Vec<(usize, f64)> {
-            ranked(incident, pasts(&history), &Synonyms::built_in(), 0.0)
-                .alike
-                .iter()
-                .map(|alike| {
-                    let position = history
-                        .iter()
-                        .position(|(p, _)| p.id == alike.incident)
-                        .unwrap();
-                    (position, alike.resemblance)
-                })
-                .collect()
-        };
-        for (title, symptoms, kind) in SAME_KIND {
-            for stage in 1..=3 {
-                let shown = all(&open(title, &symptoms[..stage]));
-                let own = shown.iter().position(|(p, _)| *p == kind);
-                let other = shown
-                    .iter()
-                    .filter(|(p, _)| *p != kind)
-                    .map(|(_, r)| *r)
-                    .fold(0.0, f64::max);
-                eprintln!(
-                    "same {title:40} +{stage}: rank {own:?} {:?}, best other {other}",
-                    own.map(|o| shown[o].1)
-                );
-            }
-        }
-        for (title, symptoms) in NEW_KIND {
-            for stage in 1..=3 {
-                let shown = all(&open(title, &symptoms[..stage]));
-                eprintln!("new  {title:40} +{stage}: {:?}", shown.first());
-            }
-        }
-    }
-
     #[test]
     fn recording_more_never_lowers_a_resemblance() {
         let history = history();

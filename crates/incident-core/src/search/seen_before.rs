@@ -1051,8 +1051,8 @@ mod tests {
         );
     }
 
-    /// The resemblances of the calibration, threshold aside: `cargo test -p incident-core
-    /// calibration -- --ignored --nocapture`.
+    /// The resemblances of the calibration, threshold aside: run ignored tests by this
+    /// name with their output shown to see them.
     #[test]
     #[ignore = "prints the figures MIN_RESEMBLANCE was chosen from"]
     fn calibration() {

@@ -501,27 +501,67 @@ fn scan<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
 /// The terms of the folded texts one letter (added, left out, changed, or two swapped) away
 /// from a word's term or from the word as typed, of four letters or more.
 fn misspellings(folded: &[(&str, usize, usize)], term: &str, word: &str) -> Vec<String> {
-    let mut near: Vec<String> = Vec::new();
-    let close = |candidate: &str, to: &str| {
-        candidate.len().abs_diff(to.len()) <= 1 && strsim::osa_distance(candidate, to) == 1
+    let targets = [term, word];
+    let shortest = term.len().min(word.len()).saturating_sub(1).max(4);
+    let longest = term.len().max(word.len()) + 1;
+    // One letter away keeps the first letter or the second in place, or swaps them.
+    let may_be_near = |candidate: &[u8]| {
+        targets.iter().any(|target| {
+            let target = target.as_bytes();
+            candidate[0] == target[0]
+                || candidate[1] == target[1]
+                || candidate[0] == target[1]
+                || candidate[1] == target[0]
+        })
     };
+    let mut near: Vec<String> = Vec::new();
     for (text, _, _) in folded {
-        for line in text.lines() {
-            let terms = line.split_once('\t').map_or("", |(_, terms)| terms);
-            for candidate in terms.split(' ') {
-                if candidate.len() < 4
-                    || !candidate.bytes().all(|byte| byte.is_ascii_alphabetic())
-                    || near.iter().any(|known| known == candidate)
-                {
-                    continue;
-                }
-                if close(candidate, term) || close(candidate, word) {
-                    near.push(candidate.to_string());
-                }
+        let text = text.as_bytes();
+        let mut start = 0;
+        for end in 0..=text.len() {
+            if end < text.len() && !matches!(text[end], b' ' | b'\t' | b'\n') {
+                continue;
             }
+            let bytes = &text[start..end];
+            start = end + 1;
+            // Markers (labels, `#`, `=`) are never lower case letters alone.
+            if !(shortest..=longest).contains(&bytes.len())
+                || !may_be_near(bytes)
+                || !targets
+                    .iter()
+                    .any(|target| one_edit_apart(bytes, target.as_bytes()))
+                || !bytes.iter().all(u8::is_ascii_lowercase)
+                || near.iter().any(|known| known.as_bytes() == bytes)
+            {
+                continue;
+            }
+            near.push(String::from_utf8_lossy(bytes).into_owned());
         }
     }
     near
+}
+
+/// Whether one letter added, left out, changed, or two side by side swapped, turns `a`
+/// into `b` (the optimal string alignment distance is 1), without a table: a text of
+/// millions of terms is checked against a misspelt word in one pass.
+fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let first = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        // One letter changed, or two swapped.
+        let rest = first + 1;
+        short[rest..] == long[rest..]
+            || (rest < short.len()
+                && short[first] == long[rest]
+                && short[rest] == long[first]
+                && short[rest + 1..] == long[rest + 1..])
+    } else {
+        // One letter added.
+        short[first..] == long[first + 1..]
+    }
 }
 
 #[cfg(test)]
@@ -580,6 +620,29 @@ mod tests {
         );
         // The marker is never matched: labels are upper case, terms lower.
         assert!(search(&texts, &query("s1")).found.is_empty());
+    }
+
+    #[test]
+    fn one_edit_apart_is_the_optimal_string_alignment_distance_of_one() {
+        for (a, b) in [
+            ("certificate", "certifcate"),
+            ("expired", "expried"),
+            ("deploy", "deplot"),
+            ("rollback", "rollbacks"),
+            ("abc", "bac"),
+        ] {
+            assert!(one_edit_apart(a.as_bytes(), b.as_bytes()), "{a} {b}");
+            assert_eq!(strsim::osa_distance(a, b), 1);
+        }
+        for (a, b) in [
+            ("deploy", "deploy"),
+            ("deploy", "delpoyed"),
+            ("abcd", "badc"),
+            ("ab", "abcd"),
+        ] {
+            assert!(!one_edit_apart(a.as_bytes(), b.as_bytes()), "{a} {b}");
+            assert_ne!(strsim::osa_distance(a, b), 1);
+        }
     }
 
     #[test]

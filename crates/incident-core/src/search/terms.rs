@@ -4,7 +4,8 @@
 //! `expiration` are `expir`), and a number's plural `s` dropped (`502s` is `502`).
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -21,7 +22,7 @@ pub fn for_each_word(text: &str, mut emit: impl FnMut(Range<usize>, &str, &str))
     let mut end = 0;
     let mut flush = |word: &mut String, start: usize, end: usize| {
         if !word.is_empty() {
-            emit(start..end, word, &stem(word));
+            with_stem(word, |term| emit(start..end, word, term));
             word.clear();
         }
     };
@@ -80,6 +81,31 @@ pub fn stem(word: &str) -> Cow<'_, str> {
         });
     }
     ENGLISH.stem(word)
+}
+
+/// How many words' stems a thread remembers: a history says the same few thousand words
+/// over and over, and the Snowball algorithm takes a hundred times a lookup.
+const REMEMBERED_STEMS: usize = 50_000;
+
+thread_local! {
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Calls `emit` with the stem of `word`, remembered when it was stemmed before.
+fn with_stem<T>(word: &str, emit: impl FnOnce(&str) -> T) -> T {
+    STEMS.with(|stems| {
+        let Ok(mut stems) = stems.try_borrow_mut() else {
+            return emit(&stem(word));
+        };
+        if let Some(known) = stems.get(word) {
+            return emit(known);
+        }
+        let term = stem(word).into_owned();
+        if stems.len() < REMEMBERED_STEMS {
+            stems.insert(word.to_string(), term.clone());
+        }
+        emit(&term)
+    })
 }
 
 /// The terms of `text`, in order.

@@ -23,6 +23,7 @@ use super::atomic::{
     temp_path,
 };
 use super::bytes::{Reader, push_block, push_bool, push_i64, push_option, push_u32};
+use super::documents::Listing;
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
@@ -451,19 +452,24 @@ impl Store {
     pub fn summaries_with<D: Detail>(&self) -> Result<Summaries<D>> {
         let path = self.root.join(FILE_NAME);
         // Reading the cache and checking every document's key (thousands of stats) are
-        // done side by side. A cache that is not a regular file, too big or unreadable
-        // is ignored, and the rename of the rebuilt one replaces it.
-        let (bytes, documents) = std::thread::scope(|scope| {
-            let reading = scope.spawn(|| {
-                read_regular_prefix(&path, MAX_CACHE_BYTES, HEADER, |header| {
-                    extent(header, D::SECTIONS)
-                })
-                .ok()
-            });
-            let documents = self.documents();
-            (reading.join().ok().flatten().unwrap_or_default(), documents)
-        });
-        let documents = documents?;
+        // done side by side when there are many. A cache that is not a regular file, too
+        // big or unreadable is ignored, and the rename of the rebuilt one replaces it.
+        let read = || {
+            read_regular_prefix(&path, MAX_CACHE_BYTES, HEADER, |header| {
+                extent(header, D::SECTIONS)
+            })
+            .unwrap_or_default()
+        };
+        let listing = self.listing()?;
+        let (bytes, documents) = if listing.len() < Listing::PARALLEL_FROM {
+            (read(), listing.keyed())
+        } else {
+            std::thread::scope(|scope| {
+                let reading = scope.spawn(read);
+                let documents = listing.keyed();
+                (reading.join().unwrap_or_default(), documents)
+            })
+        };
         if let Some(summaries) =
             parse(&bytes, D::SECTIONS).and_then(|cached| unchanged::<D>(cached, &documents))
         {

@@ -626,6 +626,17 @@ mod tests {
     }
 
     #[test]
+    fn the_json_cache_of_earlier_versions_goes_when_the_cache_is_written() {
+        let (_folder, store, id) = store_with_one_incident();
+        let old = store.root.join(OLD_FILE_NAME);
+        fs::write(&old, "{}").expect("an old cache");
+        fs::remove_file(store.root.join(FILE_NAME)).expect("the cache");
+        tells_the_truth(&store, &id);
+        assert!(store.root.join(FILE_NAME).is_file());
+        assert!(!old.exists());
+    }
+
+    #[test]
     fn a_cache_rewritten_by_list_keeps_every_section_of_what_still_holds() {
         let (_folder, store, _) = store_with_one_incident();
         let at = "2026-11-21T04:00:00Z".parse().expect("a time");

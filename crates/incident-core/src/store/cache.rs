@@ -35,7 +35,8 @@ use crate::search::Memory;
 const MAGIC: &[u8] = b"incident list cache\n";
 const VERSION: u32 = 2;
 const FILE_NAME: &str = "list-cache";
-/// Where earlier versions kept it, as JSON: removed when the cache is written.
+/// Where earlier versions kept it, as JSON: removed when the cache is written, with any
+/// temp file a kill left of it.
 const OLD_FILE_NAME: &str = "list-cache.json";
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
@@ -543,6 +544,7 @@ impl Store {
         };
         if write.write(&out).is_ok() {
             let _ = fs::remove_file(self.root.join(OLD_FILE_NAME));
+            sweep_stale_temps(&self.root, OsStr::new(OLD_FILE_NAME));
         }
     }
 }

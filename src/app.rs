@@ -78,10 +78,22 @@ impl Inherited {
 
 /// The tree to parse `words` (program name first) with, when they name a subcommand (as
 /// the argument sorter finds it in `whole`, `Cli::command()` as built): the top level with
-/// that one alone (`Cli::command_with`). `None`, for help, a mistyped subcommand or none:
-/// then `whole` is the tree.
+/// that one alone (`Cli::command_with`). `None`, for a mistyped subcommand or none, or
+/// help asked for before the subcommand (the top level's, which lists every one): then
+/// `whole` is the tree.
 pub fn pruned(whole: &clap::Command, words: &[Word]) -> Option<clap::Command> {
     let index = argv::subcommand_index(whole, words)?;
+    // `-h` in a cluster of short flags too (`-qh`); a value that holds an `h` (`-ih`)
+    // only costs the pruning.
+    let asks_help = |word: &str| {
+        word == "--help" || (!word.starts_with("--") && word.starts_with('-') && word.contains('h'))
+    };
+    if words[1..index]
+        .iter()
+        .any(|word| asks_help(&word.typed) || asks_help(&word.value))
+    {
+        return None;
+    }
     let subcommand = argv::find_subcommand(whole, &words[index].value)?;
     Some(Cli::command_with(subcommand.clone()))
 }
@@ -309,12 +321,17 @@ mod tests {
                 );
             }
         }
-        // No subcommand, or none that one word names: no pruned tree, the whole one.
+        // No subcommand, none that one word names, or the top level's help: no pruned
+        // tree, the whole one.
         for line in [
             &["incident"][..],
             &["incident", "--help"],
             &["incident", "bogus"],
             &["incident", "help"],
+            &["incident", "--help", "symptom"],
+            &["incident", "-h", "note"],
+            &["incident", "--json", "-qh", "list"],
+            &["incident", "--dir", "/srv", "--help", "status"],
         ] {
             let words: Vec<Word> = line
                 .iter()

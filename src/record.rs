@@ -92,13 +92,9 @@ pub fn record(
     let printed = printed.and_then(|()| ui.flush());
     // After the receipt, and with the lock long released: a slow hook delays only the
     // end of the command, and its failure changes nothing recorded.
-    run_hook(
-        context,
-        ui,
-        &incident.id,
-        "entry",
-        &receipt::entries_json(incident, &labels),
-    );
+    run_hook(context, ui, &incident.id, "entry", || {
+        receipt::entries_json(incident, &labels)
+    });
     printed.inspect_err(|error| {
         if error.is_broken_pipe() {
             return;
@@ -113,10 +109,17 @@ pub fn record(
     })
 }
 
-/// Runs `hooks/on-record`, if there is one, with `json` (what the command's `--json`
-/// prints) on its standard input; shows what it printed and any failure on stderr. A
-/// command that a hook runs runs no hook itself, so a hook that records cannot loop.
-pub fn run_hook(context: &Context, ui: &mut Ui, id: &str, event: &str, json: &str) {
+/// Runs `hooks/on-record`, if there is one, with what `json` makes (what the command's
+/// `--json` prints; not made when there is no hook) on its standard input; shows what it
+/// printed and any failure on stderr. A command that a hook runs runs no hook itself, so
+/// a hook that records cannot loop.
+pub fn run_hook(
+    context: &Context,
+    ui: &mut Ui,
+    id: &str,
+    event: &str,
+    json: impl FnOnce() -> String,
+) {
     if std::env::var_os(incident_core::store::IN_HOOK).is_some() {
         return;
     }
@@ -133,13 +136,9 @@ pub fn run_hook(context: &Context, ui: &mut Ui, id: &str, event: &str, json: &st
 
 /// `run_hook` after `open`, `close` or `reopen`, with what their `--json` prints.
 pub fn run_incident_hook(context: &Context, ui: &mut Ui, incident: &Incident, event: &str) {
-    run_hook(
-        context,
-        ui,
-        &incident.id,
-        event,
-        &receipt::incident_json(incident),
-    );
+    run_hook(context, ui, &incident.id, event, || {
+        receipt::incident_json(incident)
+    });
 }
 
 /// Whether an incident other than `id` is open, so a receipt must say where it went.

@@ -132,6 +132,42 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads the start of a file of ours, as `read_regular` reads a whole one: its first
+/// `header` bytes, then up to the length `extent` finds in them (`None`: the whole file).
+/// What it returns may be shorter than asked, for a file shorter than its header says.
+pub fn read_regular_prefix(
+    path: &Path,
+    limit: u64,
+    header: usize,
+    extent: impl FnOnce(&[u8]) -> Option<u64>,
+) -> Result<Vec<u8>> {
+    let (file, len) = open_regular(path, limit)?;
+    let mut bytes = Vec::with_capacity(header.min(len));
+    let mut reading = (&file).take(header as u64);
+    reading
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::io(path, source))?;
+    // One byte past the limit tells a file that grew since the stat.
+    let wanted = extent(&bytes).unwrap_or(limit + 1).min(limit + 1);
+    bytes.reserve(
+        usize::try_from(wanted)
+            .unwrap_or(len)
+            .min(len)
+            .saturating_sub(bytes.len()),
+    );
+    (&file)
+        .take(wanted.saturating_sub(bytes.len() as u64))
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::io(path, source))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Opens a file of ours for reading: only a regular file, without following a symlink or
 /// blocking, checked on the open file itself, and no larger than `limit`. Returns it with
 /// its length.

@@ -4,10 +4,12 @@
 //! modification and change times, and only if it could be what a document says.
 //!
 //! Its own compact format (`bytes.rs`), because parsing it as JSON was most of `list`'s
-//! time: a header line and version, then per incident, sorted by id, its id, file key and
-//! row, then what the statistics count and what it is remembered by, each a block of its
-//! own. A reader decodes the rows and only the block it asks for (`Detail`): `list` reads
-//! none of them. Anything else, or a file that ends early, is ignored and rebuilt.
+//! time: a header line, the version, the count and the length of the first two sections;
+//! then three sections, each holding every incident in the order of their ids: the rows
+//! (id, file key and what `list` shows), what the statistics count, and what each is
+//! remembered by. A reader reads the file only as far as the sections it needs
+//! (`Detail::SECTIONS`): `list` reads the rows alone, a third of the file. Anything else,
+//! or a file that ends early, is ignored and rebuilt.
 
 use std::borrow::Cow;
 use std::ffi::OsStr;
@@ -17,9 +19,11 @@ use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
 use super::atomic::{
-    AtomicWrite, Durability, Placement, read_regular, sweep_stale_temps, temp_path,
+    AtomicWrite, Durability, Placement, read_regular, read_regular_prefix, sweep_stale_temps,
+    temp_path,
 };
 use super::bytes::{Reader, push_block, push_bool, push_i64, push_option, push_u32};
+use super::documents::Listing;
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
@@ -30,7 +34,8 @@ use crate::summary::{Summarized, Summary};
 const MAGIC: &[u8] = b"incident list cache\n";
 const VERSION: u32 = 2;
 const FILE_NAME: &str = "list-cache";
-/// Where earlier versions kept it, as JSON: removed when the cache is written.
+/// Where earlier versions kept it, as JSON: removed when the cache is written, with any
+/// temp file a kill left of it.
 const OLD_FILE_NAME: &str = "list-cache.json";
 
 /// Fewer bytes than the smallest entry a document can hold (its label, kind, uuid, two
@@ -122,10 +127,22 @@ impl FileKey {
     pub(super) const BYTES: usize = 48;
 }
 
+/// How far into the cache a reader reads: the rows, then what the statistics count, then
+/// what each incident is remembered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Sections {
+    Rows,
+    Facts,
+    All,
+}
+
 /// What a reader of the summaries needs of each incident beyond its row: nothing (`()`,
 /// for `list`), what the statistics count (`Facts`) or what "seen before" compares
-/// (`Option<Memory>`). The cache decodes that block alone.
+/// (`Option<Memory>`). The cache is read as far as its section, and decodes that alone.
 pub trait Detail: Sized {
+    /// The sections of the cache it is read from.
+    const SECTIONS: Sections;
+
     /// The part as the cache holds it, or `None` when it could not be what a document
     /// says of an incident with this row: the document is read again.
     fn from_cache(summary: &Summary, blocks: &Blocks<'_>) -> Option<Self>;
@@ -135,6 +152,8 @@ pub trait Detail: Sized {
 }
 
 impl Detail for () {
+    const SECTIONS: Sections = Sections::Rows;
+
     fn from_cache(_: &Summary, _: &Blocks<'_>) -> Option<()> {
         Some(())
     }
@@ -143,6 +162,8 @@ impl Detail for () {
 }
 
 impl Detail for Facts {
+    const SECTIONS: Sections = Sections::Facts;
+
     fn from_cache(summary: &Summary, blocks: &Blocks<'_>) -> Option<Facts> {
         let mut reader = Reader::new(&blocks.facts);
         let mut durations = PerMeasure::default();
@@ -171,6 +192,8 @@ impl Detail for Facts {
 }
 
 impl Detail for Option<Memory> {
+    const SECTIONS: Sections = Sections::All;
+
     fn from_cache(summary: &Summary, blocks: &Blocks<'_>) -> Option<Option<Memory>> {
         let mut reader = Reader::new(&blocks.memory);
         let text = |reader: &mut Reader<'_>| reader.str().map(str::to_string);
@@ -190,7 +213,8 @@ impl Detail for Option<Memory> {
 }
 
 /// What the statistics count and what the incident is remembered by, encoded, as the
-/// cache holds them: read from it, or encoded from a document just read.
+/// cache holds them: read from it (empty when its section was not read), or encoded from
+/// a document just read.
 pub struct Blocks<'a> {
     facts: Cow<'a, [u8]>,
     memory: Cow<'a, [u8]>,
@@ -255,7 +279,8 @@ fn push_severity(out: &mut Vec<u8>, severity: Option<Severity>) {
     out.push(severity.map_or(0, Severity::number));
 }
 
-fn read_record<'a>(reader: &mut Reader<'a>) -> Option<Cached<'a>> {
+/// One incident's row, its blocks not yet read.
+fn read_row<'a>(reader: &mut Reader<'a>) -> Option<Cached<'a>> {
     let id = reader.str()?;
     let key = FileKey::from_bytes(reader.array()?);
     let summary = Summary {
@@ -277,8 +302,8 @@ fn read_record<'a>(reader: &mut Reader<'a>) -> Option<Cached<'a>> {
         discarded: reader.bool()?,
     };
     let blocks = Blocks {
-        facts: Cow::Borrowed(reader.block()?),
-        memory: Cow::Borrowed(reader.block()?),
+        facts: Cow::Borrowed(&[]),
+        memory: Cow::Borrowed(&[]),
     };
     Some(Cached {
         id,
@@ -288,7 +313,7 @@ fn read_record<'a>(reader: &mut Reader<'a>) -> Option<Cached<'a>> {
     })
 }
 
-fn push_record(out: &mut Vec<u8>, key: FileKey, summary: &Summary, blocks: &Blocks<'_>) {
+fn push_row(out: &mut Vec<u8>, key: FileKey, summary: &Summary) {
     push_block(out, summary.id.as_bytes());
     out.extend_from_slice(&key.to_bytes());
     out.extend_from_slice(summary.uuid.as_bytes());
@@ -305,25 +330,109 @@ fn push_record(out: &mut Vec<u8>, key: FileKey, summary: &Summary, blocks: &Bloc
         push_block(out, into.as_bytes())
     });
     push_bool(out, summary.discarded);
-    push_block(out, &blocks.facts);
-    push_block(out, &blocks.memory);
 }
 
-/// The records of a cache file, sorted by id as written, or nothing if it is not one of
-/// ours (or not sorted: the merge with the folder's listing needs the order).
-fn parse(bytes: &[u8]) -> Option<Vec<Cached<'_>>> {
+/// The bytes of the first header fields: the magic line, the version, the count and the
+/// lengths of the rows and of the facts.
+const HEADER: usize = MAGIC.len() + 16;
+
+/// How many bytes from the start of the file hold `sections`, as its header says; `None`
+/// for a header that is not ours.
+fn extent(header: &[u8], sections: Sections) -> Option<u64> {
+    let mut reader = Reader::new(header);
+    if reader.take(MAGIC.len())? != MAGIC || reader.u32()? != VERSION {
+        return None;
+    }
+    let _count = reader.u32()?;
+    let (rows, facts) = (u64::from(reader.u32()?), u64::from(reader.u32()?));
+    match sections {
+        Sections::Rows => Some(HEADER as u64 + rows),
+        Sections::Facts => Some(HEADER as u64 + rows + facts),
+        Sections::All => None,
+    }
+}
+
+/// A cache file holding `records`, each with its key and blocks, in the order given.
+fn encode(records: &[(&Summary, FileKey, &Blocks<'_>)]) -> Vec<u8> {
+    let mut rows = Vec::with_capacity(records.len() * 160);
+    let mut facts = Vec::with_capacity(records.len() * 64);
+    let mut memory = Vec::with_capacity(records.len() * 256);
+    for (summary, key, blocks) in records {
+        push_row(&mut rows, *key, summary);
+        push_block(&mut facts, &blocks.facts);
+        push_block(&mut memory, &blocks.memory);
+    }
+    let mut out = Vec::with_capacity(HEADER + rows.len() + facts.len() + memory.len());
+    out.extend_from_slice(MAGIC);
+    push_u32(&mut out, VERSION as usize);
+    push_u32(&mut out, records.len());
+    push_u32(&mut out, rows.len());
+    push_u32(&mut out, facts.len());
+    out.extend_from_slice(&rows);
+    out.extend_from_slice(&facts);
+    out.extend_from_slice(&memory);
+    out
+}
+
+/// The records of a cache file, or of its start as far as `sections`, sorted by id as
+/// written, or nothing if it is not one of ours (or not sorted: the merge with the
+/// folder's listing needs the order).
+fn parse(bytes: &[u8], sections: Sections) -> Option<Vec<Cached<'_>>> {
     let mut reader = Reader::new(bytes);
     if reader.take(MAGIC.len())? != MAGIC || reader.u32()? != VERSION {
         return None;
     }
     let count = reader.u32()? as usize;
-    // Each record takes well over 64 bytes: a count the file has no room for is a lie.
-    let mut records = Vec::with_capacity(count.min(bytes.len() / 64));
+    let (rows_length, facts_length) = (reader.u32()? as usize, reader.u32()? as usize);
+    let mut rows = Reader::new(reader.take(rows_length)?);
+    // Each row takes well over 64 bytes: a count the file has no room for is a lie.
+    let mut records = Vec::with_capacity(count.min(rows_length / 64));
     for _ in 0..count {
-        records.push(read_record(&mut reader)?);
+        records.push(read_row(&mut rows)?);
     }
-    let sorted = records.is_sorted_by(|a, b| a.id < b.id);
-    (reader.at_end() && sorted).then_some(records)
+    if !rows.at_end() || !records.is_sorted_by(|a, b| a.id < b.id) {
+        return None;
+    }
+    if sections >= Sections::Facts {
+        let mut facts = Reader::new(reader.take(facts_length)?);
+        for record in &mut records {
+            record.blocks.facts = Cow::Borrowed(facts.block()?);
+        }
+        if !facts.at_end() {
+            return None;
+        }
+    }
+    if sections == Sections::All {
+        for record in &mut records {
+            record.blocks.memory = Cow::Borrowed(reader.block()?);
+        }
+        if !reader.at_end() {
+            return None;
+        }
+    }
+    Some(records)
+}
+
+/// The summaries, when the cache holds every document unchanged: the common case, with
+/// no document to read and nothing to write.
+fn unchanged<'a, D: Detail>(
+    cached: Vec<Cached<'a>>,
+    documents: &[(String, Option<FileKey>)],
+) -> Option<Vec<(Summary, D)>> {
+    if cached.len() != documents.len() {
+        return None;
+    }
+    cached
+        .into_iter()
+        .zip(documents)
+        .map(|(record, (id, key))| {
+            let holds = record.id == id
+                && Some(record.key) == *key
+                && could_describe(&record.summary, id, &record.key);
+            let detail = D::from_cache(&record.summary, &record.blocks).filter(|_| holds)?;
+            Some((record.summary, detail))
+        })
+        .collect()
 }
 
 impl Store {
@@ -341,15 +450,36 @@ impl Store {
     pub fn summaries_with<D: Detail>(&self) -> Result<Summaries<D>> {
         let path = self.root.join(FILE_NAME);
         // Reading the cache and checking every document's key (thousands of stats) are
-        // done side by side. A cache that is not a regular file, too big or unreadable
-        // is ignored, and the rename of the rebuilt one replaces it.
-        let (bytes, documents) = std::thread::scope(|scope| {
-            let reading = scope.spawn(|| read_regular(&path, MAX_CACHE_BYTES).ok());
-            let documents = self.documents();
-            (reading.join().ok().flatten().unwrap_or_default(), documents)
-        });
-        let documents = documents?;
-        let cached = parse(&bytes).unwrap_or_default();
+        // done side by side when there are many. A cache that is not a regular file, too
+        // big or unreadable is ignored, and the rename of the rebuilt one replaces it.
+        let read = || {
+            read_regular_prefix(&path, MAX_CACHE_BYTES, HEADER, |header| {
+                extent(header, D::SECTIONS)
+            })
+            .unwrap_or_default()
+        };
+        let listing = self.listing()?;
+        let (bytes, documents) = if listing.len() < Listing::PARALLEL_FROM {
+            (read(), listing.keyed())
+        } else {
+            std::thread::scope(|scope| {
+                let reading = scope.spawn(read);
+                let documents = listing.keyed();
+                (reading.join().unwrap_or_default(), documents)
+            })
+        };
+        if let Some(summaries) =
+            parse(&bytes, D::SECTIONS).and_then(|cached| unchanged::<D>(cached, &documents))
+        {
+            return Ok((summaries, Vec::new()));
+        }
+        // Some document changed: what still holds is kept, every section of it, so the
+        // cache is read whole (as it is now: it may have been rewritten meanwhile).
+        let bytes = match D::SECTIONS {
+            Sections::All => bytes,
+            _ => read_regular(&path, MAX_CACHE_BYTES).unwrap_or_default(),
+        };
+        let cached = parse(&bytes, Sections::All).unwrap_or_default();
         let mut changed = cached.len() != documents.len();
         let mut summaries = Vec::with_capacity(documents.len());
         let mut kept = Vec::with_capacity(documents.len());
@@ -399,19 +529,7 @@ impl Store {
                 Some((summary, *key, blocks))
             })
             .collect();
-        let size: usize = records
-            .iter()
-            .map(|(summary, _, blocks)| {
-                summary.id.len() + summary.title.len() + blocks.facts.len() + blocks.memory.len()
-            })
-            .sum();
-        let mut out = Vec::with_capacity(MAGIC.len() + 8 + size + records.len() * 128);
-        out.extend_from_slice(MAGIC);
-        push_u32(&mut out, VERSION as usize);
-        push_u32(&mut out, records.len());
-        for (summary, key, blocks) in records {
-            push_record(&mut out, key, summary, blocks);
-        }
+        let out = encode(&records);
         let purpose = OsStr::new(FILE_NAME);
         sweep_stale_temps(&self.root, purpose);
         let write = AtomicWrite {
@@ -423,6 +541,7 @@ impl Store {
         };
         if write.write(&out).is_ok() {
             let _ = fs::remove_file(self.root.join(OLD_FILE_NAME));
+            sweep_stale_temps(&self.root, OsStr::new(OLD_FILE_NAME));
         }
     }
 }
@@ -439,8 +558,11 @@ mod tests {
             let mut file = MAGIC.to_vec();
             file.extend_from_slice(&VERSION.to_le_bytes());
             file.extend_from_slice(&bytes);
-            let _ = parse(&file);
-            let _ = parse(&bytes);
+            for sections in [Sections::Rows, Sections::Facts, Sections::All] {
+                let _ = parse(&file, sections);
+                let _ = parse(&bytes, sections);
+                let _ = extent(&file, sections);
+            }
         }
     }
 
@@ -465,7 +587,7 @@ mod tests {
     fn forge(store: &Store, forge: impl FnOnce(&mut Summary, &mut Blocks<'static>)) {
         let path = store.root.join(FILE_NAME);
         let bytes = fs::read(&path).expect("the cache");
-        let mut records = parse(&bytes).expect("a cache of ours");
+        let mut records = parse(&bytes, Sections::All).expect("a cache of ours");
         let record = records.pop().expect("one record");
         let mut summary = record.summary;
         let mut blocks = Blocks {
@@ -473,11 +595,7 @@ mod tests {
             memory: Cow::Owned(record.blocks.memory.into_owned()),
         };
         forge(&mut summary, &mut blocks);
-        let mut out = MAGIC.to_vec();
-        push_u32(&mut out, VERSION as usize);
-        push_u32(&mut out, 1);
-        push_record(&mut out, record.key, &summary, &blocks);
-        fs::write(&path, out).expect("forged");
+        fs::write(&path, encode(&[(&summary, record.key, &blocks)])).expect("forged");
     }
 
     #[track_caller]
@@ -504,6 +622,49 @@ mod tests {
         assert_eq!(with_facts[0].1, Facts::default());
         let (with_memory, _) = store.summaries_with::<Option<Memory>>().expect("listed");
         assert_eq!(with_memory[0].1, None);
+    }
+
+    #[test]
+    fn the_json_cache_of_earlier_versions_goes_when_the_cache_is_written() {
+        let (_folder, store, id) = store_with_one_incident();
+        let old = store.root.join(OLD_FILE_NAME);
+        fs::write(&old, "{}").expect("an old cache");
+        fs::remove_file(store.root.join(FILE_NAME)).expect("the cache");
+        tells_the_truth(&store, &id);
+        assert!(store.root.join(FILE_NAME).is_file());
+        assert!(!old.exists());
+    }
+
+    #[test]
+    fn a_cache_rewritten_by_list_keeps_every_section_of_what_still_holds() {
+        let (_folder, store, _) = store_with_one_incident();
+        let at = "2026-11-21T04:00:00Z".parse().expect("a time");
+        let stamp = Stamp {
+            uuid: Uuid::nil(),
+            at,
+            recorded_at: at,
+            by: "ben".into(),
+        };
+        store
+            .create(&Incident::new("2026-11-21-api".into(), "api".into(), stamp))
+            .expect("created");
+        // `list` reads the rows alone; a new document makes it write the cache again.
+        let (summaries, _) = store.summaries().expect("listed");
+        assert_eq!(summaries.len(), 2);
+        let bytes = fs::read(store.root.join(FILE_NAME)).expect("the cache");
+        let records = parse(&bytes, Sections::All).expect("a cache of ours");
+        assert_eq!(records.len(), 2);
+        for record in &records {
+            assert!(Facts::from_cache(&record.summary, &record.blocks).is_some());
+            assert!(<Option<Memory>>::from_cache(&record.summary, &record.blocks).is_some());
+        }
+        // And `list` reads no further than the rows.
+        let rows = extent(&bytes, Sections::Rows).expect("a header of ours");
+        assert!(rows < extent(&bytes, Sections::Facts).expect("a header of ours"));
+        assert_eq!(
+            parse(&bytes[..rows as usize], Sections::Rows).map(|rows| rows.len()),
+            Some(2)
+        );
     }
 
     #[test]

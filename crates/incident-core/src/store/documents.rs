@@ -21,6 +21,61 @@ use crate::model::{Incident, SCHEMA};
 /// 2.4 MB), small enough that a runaway file or `/dev/zero` cannot eat the memory.
 pub(super) const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The documents of the incidents folder, sorted by id, each with its folder entry: a
+/// stat relative to the folder is much cheaper than by full path when there are
+/// thousands.
+pub(super) struct Listing(Vec<(String, fs::DirEntry)>);
+
+impl Listing {
+    /// From how many documents a listing is worth more than one core: below, a thread
+    /// costs more than the stats it would share, and on a busy machine waiting for one to
+    /// be scheduled costs more still.
+    pub(super) const PARALLEL_FROM: usize = 256;
+
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Each id with what tells its document changed.
+    pub(super) fn keyed(self) -> Vec<(String, Option<FileKey>)> {
+        // Only a regular file gets a key: anything else (a symlink, which `load` refuses,
+        // a FIFO) is read, so its error shows.
+        let key = |item: &fs::DirEntry| {
+            item.metadata()
+                .ok()
+                .filter(fs::Metadata::is_file)
+                .map(|metadata| FileKey::of(&metadata))
+        };
+        let items = self.0;
+        if items.len() < Listing::PARALLEL_FROM {
+            return items
+                .into_iter()
+                .map(|(id, item)| (id, key(&item)))
+                .collect();
+        }
+        // Thousands of stats are most of `list`'s time: share them among the cores.
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let chunk = items.len().div_ceil(threads).max(1);
+        let keys: Vec<Option<FileKey>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = items
+                .chunks(chunk)
+                .map(|part| {
+                    let worker = scope
+                        .spawn(move || part.iter().map(|(_, item)| key(item)).collect::<Vec<_>>());
+                    (part.len(), worker)
+                })
+                .collect();
+            // A worker that died keyed none of its part: those documents are read, as any
+            // unkeyed one is.
+            workers
+                .into_iter()
+                .flat_map(|(length, worker)| worker.join().unwrap_or_else(|_| vec![None; length]))
+                .collect()
+        });
+        items.into_iter().map(|(id, _)| id).zip(keys).collect()
+    }
+}
+
 impl Store {
     fn document_path(&self, id: &str) -> PathBuf {
         debug_assert!(id::is_valid(id), "ids are checked before they name a file");
@@ -33,21 +88,17 @@ impl Store {
 
     /// Every incident id in the store, sorted.
     pub fn ids(&self) -> Result<Vec<String>> {
-        Ok(self.listing(false)?.into_iter().map(|(id, _)| id).collect())
+        Ok(self.listing()?.0.into_iter().map(|(id, _)| id).collect())
     }
 
-    /// Every incident id in the store, sorted, with what tells its document changed.
-    pub(super) fn documents(&self) -> Result<Vec<(String, Option<FileKey>)>> {
-        self.listing(true)
-    }
-
-    /// The folder's documents; `with_keys` stats each, relative to the folder, which is
-    /// much cheaper than by full path when there are thousands.
-    fn listing(&self, with_keys: bool) -> Result<Vec<(String, Option<FileKey>)>> {
+    /// The folder's documents, by id.
+    pub(super) fn listing(&self) -> Result<Listing> {
         let dir = self.incidents_dir();
         let listing = match fs::read_dir(&dir) {
             Ok(listing) => listing,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return Ok(Listing(Vec::new()));
+            }
             Err(source) => return Err(Error::io(dir, source)),
         };
         let mut items = Vec::new();
@@ -67,39 +118,7 @@ impl Store {
         }
         // Names in a folder are distinct: no order among equals to keep.
         items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if !with_keys {
-            return Ok(items.into_iter().map(|(id, _)| (id, None)).collect());
-        }
-        // Thousands of stats are most of `list`'s time: share them among the cores.
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        let chunk = items.len().div_ceil(threads).max(1);
-        let keys: Vec<Option<FileKey>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = items
-                .chunks(chunk)
-                .map(|part| {
-                    let worker = scope.spawn(move || {
-                        part.iter()
-                            .map(|(_, item)| {
-                                // Only a regular file gets a key: anything else (a symlink,
-                                // which `load` refuses, a FIFO) is read, so its error shows.
-                                item.metadata()
-                                    .ok()
-                                    .filter(fs::Metadata::is_file)
-                                    .map(|metadata| FileKey::of(&metadata))
-                            })
-                            .collect::<Vec<_>>()
-                    });
-                    (part.len(), worker)
-                })
-                .collect();
-            // A worker that died keyed none of its part: those documents are read, as any
-            // unkeyed one is.
-            workers
-                .into_iter()
-                .flat_map(|(length, worker)| worker.join().unwrap_or_else(|_| vec![None; length]))
-                .collect()
-        });
-        Ok(items.into_iter().map(|(id, _)| id).zip(keys).collect())
+        Ok(Listing(items))
     }
 
     /// Reads one incident. Saves replace documents atomically, so no lock is needed.

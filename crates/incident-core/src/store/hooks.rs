@@ -38,10 +38,16 @@ impl Store {
         self.root.join("hooks").join(name)
     }
 
-    /// Runs `hooks/on-record` with `input` on its standard input and `INCIDENT_ID` and
-    /// `INCIDENT_EVENT` set, if there is one; `None` when there is none. A hook that is
-    /// no regular file or not executable is not run, and said so.
-    pub fn run_on_record(&self, id: &str, event: &str, input: &str) -> Option<HookRun> {
+    /// Runs `hooks/on-record` with what `input` makes on its standard input and
+    /// `INCIDENT_ID` and `INCIDENT_EVENT` set, if there is one; `None` when there is none
+    /// (and `input` is not made). A hook that is no regular file or not executable is not
+    /// run, and said so.
+    pub fn run_on_record(
+        &self,
+        id: &str,
+        event: &str,
+        input: impl FnOnce() -> String,
+    ) -> Option<HookRun> {
         let path = self.hook_path("on-record");
         let shown = path.display().to_string();
         let problem = |problem: String| {
@@ -74,7 +80,7 @@ impl Store {
         }
         let limit = hook_limit();
         Some(
-            run(path, id, event, input, limit).unwrap_or_else(|error| HookRun {
+            run(path, id, event, &input(), limit).unwrap_or_else(|error| HookRun {
                 output: String::new(),
                 problem: Some(format!("hook {shown} could not be run: {error}")),
             }),

@@ -18,6 +18,7 @@ use super::atomic::{
 };
 use super::bytes::{Reader, push_u32};
 use super::cache::FileKey;
+use super::documents::Listing;
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::id;
@@ -100,13 +101,19 @@ impl Store {
     pub fn search_index(&self) -> Result<(SearchIndex, Vec<Error>)> {
         let path = self.root.join(FILE_NAME);
         // Reading the index (tens of MB) and checking every document's key (thousands
-        // of stats) are each most of a search's time: done side by side.
-        let (bytes, documents) = std::thread::scope(|scope| {
-            let reading = scope.spawn(|| read_regular(&path, MAX_INDEX_BYTES).ok());
-            let documents = self.documents();
-            (reading.join().ok().flatten().unwrap_or_default(), documents)
-        });
-        let documents = documents?;
+        // of stats) are each most of a search's time: done side by side when there are
+        // many documents.
+        let read = || read_regular(&path, MAX_INDEX_BYTES).unwrap_or_default();
+        let listing = self.listing()?;
+        let (bytes, documents) = if listing.len() < Listing::PARALLEL_FROM {
+            (read(), listing.keyed())
+        } else {
+            std::thread::scope(|scope| {
+                let reading = scope.spawn(read);
+                let documents = listing.keyed();
+                (reading.join().unwrap_or_default(), documents)
+            })
+        };
         super::failpoint("search-index-read");
         let mut read = parse(&bytes).unwrap_or_default();
         let mut changed = read.len() != documents.len();

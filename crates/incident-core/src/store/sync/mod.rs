@@ -142,7 +142,7 @@ impl Store {
             // The local documents are looked at while the network is waited on.
             let (fetched, local) = std::thread::scope(|scope| {
                 let fetching = scope.spawn(|| git.fetch());
-                let local = self.documents();
+                let local = self.listing().map(|listing| listing.keyed());
                 (fetching.join(), local)
             });
             fetched.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;

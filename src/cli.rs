@@ -146,6 +146,7 @@ pub enum Entries {
     Hypotheses,
     Tests,
     Options,
+    Situations,
     /// Entries a correction can amend.
     Amendable,
     /// Entries that can still be taken back.
@@ -162,6 +163,7 @@ impl Entries {
             Entries::Hypotheses => Some(Kind::Hypothesis),
             Entries::Tests => Some(Kind::Test),
             Entries::Options => Some(Kind::Option),
+            Entries::Situations => Some(Kind::Situation),
             Entries::Amendable | Entries::Retractable | Entries::Any => None,
         }
     }
@@ -375,6 +377,10 @@ pub struct StampArgs {
     /// Who recorded it [default: $INCIDENT_USER, else $USER]
     #[arg(long, value_name = "NAME", add = Takes::Word)]
     pub by: Option<String>,
+
+    /// A key event: one a reader outside the team needs, in the report's Key events
+    #[arg(long)]
+    pub key: bool,
 }
 
 #[derive(Debug, Args)]
@@ -506,9 +512,49 @@ pub struct AmendArgs {
     #[arg(long, value_name = "NAME", add = Takes::Word)]
     pub owner: Option<String>,
 
+    /// An action's due date: YYYY-MM-DD
+    #[arg(long, value_name = "DATE", add = Takes::Word)]
+    pub due: Option<String>,
+
+    /// An action's ticket
+    #[arg(long, value_name = "URL", add = Takes::Word)]
+    pub link: Option<String>,
+
     /// An option's consequence
     #[arg(long, value_name = "TEXT", add = Takes::Text)]
     pub consequence: Option<String>,
+
+    /// The situation an option belongs to
+    #[arg(long = "for", value_name = "Q", add = Takes::Label(Entries::Situations))]
+    pub situation: Option<String>,
+
+    /// An impact's start
+    #[arg(long, value_name = "TIME", add = Takes::Time)]
+    pub from: Option<String>,
+
+    /// An impact's end
+    #[arg(long, value_name = "TIME", add = Takes::Time)]
+    pub to: Option<String>,
+
+    #[command(flatten)]
+    pub cause: CauseFlags,
+
+    /// How a lesson's part went: well, wrong or lucky
+    #[arg(long, value_name = "HOW", add = Takes::Word)]
+    pub went: Option<String>,
+
+    /// The symptoms a hypothesis explains (replacing those it was recorded with)
+    #[arg(
+        long,
+        value_name = "S",
+        action = clap::ArgAction::Append,
+        add = Takes::Labels(Entries::Symptoms)
+    )]
+    pub explains: Vec<String>,
+
+    /// No longer a key event (`--key` makes it one)
+    #[arg(long, conflicts_with = "key")]
+    pub no_key: bool,
 
     #[command(flatten)]
     pub entry: TextArgs,
@@ -790,6 +836,11 @@ impl CauseFlags {
     /// The kind given; a contributing factor when none is.
     pub fn kind(self) -> CauseKind {
         self.given.unwrap_or(CauseKind::Contributing)
+    }
+
+    /// The kind given, if one was.
+    pub fn given(self) -> Option<CauseKind> {
+        self.given
     }
 
     /// The flag that gives `kind`, and its help.

@@ -256,6 +256,7 @@ fn offers(entries: Entries, state: &State, entry: &Entry) -> bool {
         Entries::Hypotheses => kind == Kind::Hypothesis && state.is_standing(entry.id),
         Entries::Tests => kind == Kind::Test && live,
         Entries::Options => kind == Kind::Option && live,
+        Entries::Situations => kind == Kind::Situation && live,
         Entries::Amendable => kind.can_be_amended() && live,
         Entries::Retractable => kind.can_be_retracted() && live,
         Entries::Any => true,

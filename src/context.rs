@@ -100,6 +100,7 @@ impl Context {
             at: self.at(args)?,
             recorded_at: self.now,
             by: self.author(args)?,
+            key: args.key,
         })
     }
 

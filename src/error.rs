@@ -208,7 +208,18 @@ fn model_hint(error: &model::Error) -> Option<String> {
         E::RulesOutWithoutTargets { .. } | E::TargetsRetracted { .. } => {
             "name the hypotheses it rules out: `--rules-out H1,H2`".into()
         }
-        E::DoesNotApply { .. } => "`--owner` corrects an action, `--consequence` an option".into(),
+        E::DoesNotApply { kind, .. } => {
+            let flags = incident_core::model::Amendment::flags_for(*kind);
+            let options = if flags.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", flags.join(", "))
+            };
+            format!(
+                "a correction of {} takes its text, --time, --key or --no-key{options}",
+                kind.with_article()
+            )
+        }
         E::NoSuchEntry { .. } | E::WrongKind { .. } => {
             "`incident status` shows the labels in use".into()
         }

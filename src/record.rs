@@ -59,6 +59,7 @@ pub fn record(
                 text: draft.text,
                 uuid,
                 recorded_at: stamp.recorded_at,
+                key: position == 0 && stamp.key,
             })?;
             labels.push(entry.id);
         }

@@ -37,6 +37,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: OpenArgs) -> Result<()> {
             text: String::new(),
             uuid: Uuid::now_v7(),
             recorded_at,
+            key: false,
         })?;
     }
     if let Some(chosen) = args.id {

@@ -20,5 +20,15 @@ pub fn run(context: &Context, ui: &mut Ui, args: OptionArgs) -> Result<()> {
     };
     let text = read_text(&args.entry.text)?;
     let stamp = context.stamp(&args.entry.stamp)?;
-    record::record_one(context, ui, &id, stamp, Body::Option { consequence }, text)
+    record::record_one(
+        context,
+        ui,
+        &id,
+        stamp,
+        Body::Option {
+            consequence,
+            situation: None,
+        },
+        text,
+    )
 }

@@ -324,6 +324,7 @@ mod tests {
             at: at(time),
             recorded_at: at(time),
             by: "ana".into(),
+            key: false,
         }
     }
 
@@ -348,6 +349,7 @@ mod tests {
                 text: text.into(),
                 uuid: stamp.uuid,
                 recorded_at: stamp.recorded_at,
+                key: false,
             };
             self.0.record(new).expect("the entry is accepted");
             self

@@ -69,6 +69,8 @@ pub struct EntryView<'a> {
     pub current_text: &'a str,
     /// When it happened, as last corrected.
     pub current_at: DateTime<Utc>,
+    /// A key event (`--key`), as last corrected.
+    pub key: bool,
     /// For an action, its owner as last corrected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_owner: Option<Option<&'a str>>,
@@ -112,6 +114,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         text: &entry.text,
         current_text: state.text(entry),
         current_at: state.at(entry),
+        key: state.is_key(entry),
         current_owner: None,
         current_consequence: None,
         amended_by: state.amendments(entry.id),

@@ -85,15 +85,49 @@ pub fn human_duration(seconds: i64) -> String {
     format!("{sign}{text}")
 }
 
+/// What a correction sets, field by field, each as `(name, value)`: how `show` lists
+/// them and `amendment` words them.
+pub fn amended_fields(change: &incident_core::model::Amendment) -> Vec<(&'static str, String)> {
+    use incident_core::sanitize::one_line;
+    let utc = |time: &chrono::DateTime<chrono::Utc>| format!("{} UTC", utc_time(*time));
+    let mut fields = Vec::new();
+    let mut put = |name: &'static str, value: Option<String>| {
+        if let Some(value) = value {
+            fields.push((name, value));
+        }
+    };
+    put("time", change.time.as_ref().map(utc));
+    put("owner", change.owner.as_deref().map(one_line));
+    put("due", change.due.map(|due| due.to_string()));
+    put("link", change.link.as_deref().map(one_line));
+    put("consequence", change.consequence.as_deref().map(one_line));
+    put("situation", change.situation.map(|label| label.to_string()));
+    put("from", change.from.as_ref().map(utc));
+    put("to", change.to.as_ref().map(utc));
+    put("cause", change.cause.map(|cause| cause.name().to_string()));
+    put("went", change.went.map(|went| went.name().to_string()));
+    put(
+        "explains",
+        change.explains.as_ref().map(|explains| {
+            if explains.is_empty() {
+                "nothing".to_string()
+            } else {
+                incident_core::model::join_labels(explains)
+            }
+        }),
+    );
+    put(
+        "key event",
+        change
+            .key
+            .map(|key| if key { "yes" } else { "no" }.to_string()),
+    );
+    fields
+}
+
 /// What an amendment changed, the one wording of it everywhere (receipt, log, show): `now reads: …; time now 2026-11-21 02:40 UTC`.
 pub fn amendment(correction: &incident_core::model::Entry) -> String {
-    let incident_core::model::Body::Amend {
-        time,
-        owner,
-        consequence,
-        ..
-    } = &correction.body
-    else {
+    let incident_core::model::Body::Amend { change, .. } = &correction.body else {
         return incident_core::sanitize::one_line(&correction.text);
     };
     let mut changes = Vec::new();
@@ -103,20 +137,8 @@ pub fn amendment(correction: &incident_core::model::Entry) -> String {
             incident_core::sanitize::one_line(&correction.text)
         ));
     }
-    if let Some(time) = time {
-        changes.push(format!("time now {} UTC", utc_time(*time)));
-    }
-    if let Some(owner) = owner {
-        changes.push(format!(
-            "owner now {}",
-            incident_core::sanitize::one_line(owner)
-        ));
-    }
-    if let Some(consequence) = consequence {
-        changes.push(format!(
-            "consequence now {}",
-            incident_core::sanitize::one_line(consequence)
-        ));
+    for (name, value) in amended_fields(change) {
+        changes.push(format!("{name} now {value}"));
     }
     changes.join("; ")
 }

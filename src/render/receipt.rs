@@ -148,6 +148,7 @@ where
             }
             Body::Option {
                 consequence: Some(consequence),
+                ..
             } => {
                 human.push_str(&format!("  consequence: {}\n", one_line(consequence)));
             }
@@ -286,6 +287,7 @@ mod tests {
                 at: opened,
                 recorded_at: opened,
                 by: "ana".into(),
+                key: false,
             },
         );
         let at: DateTime<Utc> = "2026-11-21T03:00:00Z".parse().expect("a time");
@@ -300,6 +302,7 @@ mod tests {
                 text: "checkouts failed".into(),
                 uuid: Uuid::nil(),
                 recorded_at: "2026-11-21T03:30:00Z".parse().expect("a time"),
+                key: false,
             })
             .expect("a valid entry")
             .id;

@@ -168,7 +168,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
                 field(text, "done", &labelled(&[done.id], state));
             }
         }
-        Body::Option { consequence } => {
+        Body::Option { consequence, .. } => {
             if let Some(current) = state.consequence(entry) {
                 field(text, "consequence", &one_line(current));
             }
@@ -183,21 +183,10 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
             }
         }
         Body::Decision { option } => field(text, "option", &labelled(&[*option], state)),
-        Body::Amend {
-            target,
-            time,
-            owner,
-            consequence,
-        } => {
+        Body::Amend { target, change } => {
             field(text, "corrects", &labelled(&[*target], state));
-            if let Some(time) = time {
-                field(text, "time", &format!("{} UTC", utc_time(*time)));
-            }
-            if let Some(owner) = owner {
-                field(text, "owner", &one_line(owner));
-            }
-            if let Some(consequence) = consequence {
-                field(text, "consequence", &one_line(consequence));
+            for (name, value) in super::amended_fields(change) {
+                field(text, name, &value);
             }
         }
         Body::Retract { target, .. } => field(text, "takes back", &labelled(&[*target], state)),
@@ -223,6 +212,18 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
             }
         }
         Body::Lesson { went } => field(text, "went", went.name()),
+        Body::Situation | Body::Summary => {}
+        Body::Update { to } => field(text, "to", &one_line(to)),
+        Body::Escalation { name } => field(text, "called", &one_line(name)),
+        Body::Cadence { every } => field(
+            text,
+            "cadence",
+            &if *every == 0 {
+                "off".to_string()
+            } else {
+                super::human_duration(*every as i64)
+            },
+        ),
     }
 }
 

@@ -285,7 +285,7 @@ fn bash_completion_completes_commands_ids_and_labels() {
     assert_eq!(complete("incident hyp"), "hypothesis");
     assert_eq!(
         complete("incident result ''"),
-        "T1 --rules-out --dir --confirms --incident --symptom --json --at --quiet --by --color --help"
+        "T1 --rules-out --dir --confirms --incident --symptom --json --at --quiet --by --color --key --help"
     );
     assert_eq!(
         complete("incident test x --for ''"),
@@ -300,7 +300,7 @@ fn bash_completion_completes_commands_ids_and_labels() {
     env.ok(&["option", "roll back"]);
     assert_eq!(
         complete("incident decide ''"),
-        "O1 --at --dir --by --incident --json --quiet --color --help"
+        "O1 --at --dir --by --incident --key --json --quiet --color --help"
     );
     env.quiet(&["open", "Other"]);
     assert_eq!(

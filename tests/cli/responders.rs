@@ -267,9 +267,11 @@ fn changes_of_state_can_be_taken_back_but_not_rewritten() {
     assert_eq!(report["stage"], "investigating");
     assert_eq!(report["metrics"]["time_to_identify"], Value::Null);
     assert_eq!(report["roles"], json!({"primary": "ana"}));
-    let stderr = env.fails(&["amend", "E1", "severity 2"], 1);
+    // A change of state is corrected in its time (and its note); its value changes by a
+    // new change of state, and an option it does not have is refused.
+    let stderr = env.fails(&["amend", "E1", "--owner", "ben"], 2);
     assert!(
-        stderr.contains("E1 is a severity, which cannot be amended"),
+        stderr.contains("does not apply to E1, which is a severity"),
         "{stderr}"
     );
     // A retraction taken back brings back what it took: E2's stage counts again.

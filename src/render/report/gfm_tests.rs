@@ -219,6 +219,7 @@ fn build(plan: &Plan) -> Incident {
         at,
         recorded_at: at,
         by: plan.names[0].clone(),
+        key: false,
     };
     let mut incident = Incident::new("2026-11-21-x".into(), plan.title.clone(), stamp(start));
     let record = |incident: &mut Incident, body: Body, text: &str, at: DateTime<Utc>| {
@@ -231,6 +232,7 @@ fn build(plan: &Plan) -> Incident {
                 text: text.to_string(),
                 uuid: Uuid::nil(),
                 recorded_at: at,
+                key: false,
             })
             .expect("a valid entry")
             .id

@@ -170,6 +170,7 @@ mod tests {
             at,
             recorded_at: at,
             by: "ana".into(),
+            key: false,
         };
         let mut incident =
             Incident::new("2026-11-21-x".into(), "Checkout down".into(), stamp(opened));
@@ -198,6 +199,7 @@ mod tests {
                     text: text.into(),
                     uuid: Uuid::nil(),
                     recorded_at: opened,
+                    key: false,
                 })
                 .expect("a valid entry");
         }

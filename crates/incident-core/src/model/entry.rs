@@ -67,27 +67,23 @@ pub enum Body {
     Lesson {
         went: Went,
     },
-    /// A possible course of action, weighed before a decision.
+    /// A possible course of action, weighed before a decision: of `situation`, when one
+    /// was undecided as it was recorded (or named with `--for`).
     Option {
         consequence: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        situation: Option<Label>,
     },
     /// The option chosen; the text is the rationale (may be empty).
     Decision {
         option: Label,
     },
-    /// A correction of the target: its text (this entry's text, when not empty), the time
-    /// it happened, an action's owner, an option's consequence, from now on.
+    /// A correction of the target: its text (this entry's text, when not empty), and what
+    /// `change` sets, from now on.
     Amend {
         target: Label,
-        #[serde(
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "super::utc::serialize_option"
-        )]
-        time: Option<DateTime<Utc>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        owner: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        consequence: Option<String>,
+        #[serde(flatten)]
+        change: Amendment,
     },
     /// The incident's title from now on is this entry's text; the id stays.
     Retitle,
@@ -111,6 +107,149 @@ pub enum Body {
         role: String,
         holder: String,
     },
+    /// A decision to make: the question and what forces it (S.O.C.S.'s Situation).
+    Situation,
+    /// A stakeholder update, as sent, to `to` (`stakeholders`, `executives`, …).
+    Update {
+        to: String,
+    },
+    /// `name` was called in; the text says why (may be empty).
+    Escalation {
+        name: String,
+    },
+    /// The summary a person wrote for the report; the latest counts.
+    Summary,
+    /// How often stakeholder updates are due from now on, in seconds; 0: not at all.
+    Cadence {
+        every: u64,
+    },
+}
+
+/// What a correction sets on its target, each `None` left as it was: the time it happened,
+/// and each option the target was recorded with, by the option's name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Amendment {
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::utc::serialize_option"
+    )]
+    pub time: Option<DateTime<Utc>>,
+    /// An action's owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// An action's due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// An action's ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// An option's consequence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consequence: Option<String>,
+    /// The situation an option belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub situation: Option<Label>,
+    /// An impact window's start.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::utc::serialize_option"
+    )]
+    pub from: Option<DateTime<Utc>>,
+    /// An impact window's end.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::utc::serialize_option"
+    )]
+    pub to: Option<DateTime<Utc>>,
+    /// A cause's kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<CauseKind>,
+    /// How a lesson's part went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub went: Option<Went>,
+    /// The symptoms a hypothesis explains (replacing the list; empty: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explains: Option<Vec<Label>>,
+    /// Whether the target is a key event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<bool>,
+}
+
+impl Amendment {
+    /// Each option a correction may set beyond the time and the key mark: its flag, what
+    /// it is, whether this correction sets it, and the kinds of entry that have it. The
+    /// one table of which option fits which kind.
+    pub fn options(&self) -> [(&'static str, &'static str, bool, &'static [Kind]); 12] {
+        [
+            ("--owner", "an owner", self.owner.is_some(), &[Kind::Action]),
+            ("--due", "a due date", self.due.is_some(), &[Kind::Action]),
+            ("--link", "a link", self.link.is_some(), &[Kind::Action]),
+            (
+                "--consequence",
+                "a consequence",
+                self.consequence.is_some(),
+                &[Kind::Option],
+            ),
+            (
+                "--for",
+                "a situation",
+                self.situation.is_some(),
+                &[Kind::Option],
+            ),
+            (
+                "--from",
+                "an impact start",
+                self.from.is_some(),
+                &[Kind::Impact],
+            ),
+            ("--to", "an impact end", self.to.is_some(), &[Kind::Impact]),
+            (
+                "--trigger",
+                "a kind of cause",
+                self.cause.is_some(),
+                &[Kind::Cause],
+            ),
+            (
+                "--root",
+                "a kind of cause",
+                self.cause.is_some(),
+                &[Kind::Cause],
+            ),
+            (
+                "--contributing",
+                "a kind of cause",
+                self.cause.is_some(),
+                &[Kind::Cause],
+            ),
+            (
+                "--went",
+                "how it went",
+                self.went.is_some(),
+                &[Kind::Lesson],
+            ),
+            (
+                "--explains",
+                "the symptoms explained",
+                self.explains.is_some(),
+                &[Kind::Hypothesis],
+            ),
+        ]
+    }
+
+    /// The options a correction of `kind` takes, beside its text, `--time` and `--key`.
+    pub fn flags_for(kind: Kind) -> Vec<&'static str> {
+        Amendment::default()
+            .options()
+            .into_iter()
+            .filter(|(_, _, _, kinds)| kinds.contains(&kind))
+            .map(|(flag, ..)| flag)
+            .collect()
+    }
+
+    /// Whether it sets nothing but, perhaps, the text.
+    pub fn is_empty(&self) -> bool {
+        *self == Amendment::default()
+    }
 }
 
 /// Where the response stands.
@@ -267,6 +406,11 @@ impl Body {
             Body::Severity { .. } => Kind::Severity,
             Body::Stage { .. } => Kind::Stage,
             Body::Role { .. } => Kind::Role,
+            Body::Situation => Kind::Situation,
+            Body::Update { .. } => Kind::Update,
+            Body::Escalation { .. } => Kind::Escalation,
+            Body::Summary => Kind::Summary,
+            Body::Cadence { .. } => Kind::Cadence,
         }
     }
 
@@ -293,11 +437,29 @@ impl Body {
                 hypothesis: Some(hypothesis),
                 ..
             } => *hypothesis = to(*hypothesis),
-            Body::Amend { target, .. } | Body::Retract { target, .. } => *target = to(*target),
+            Body::Amend { target, change } => {
+                *target = to(*target);
+                if let Some(explains) = &mut change.explains {
+                    each(explains);
+                }
+                if let Some(situation) = &mut change.situation {
+                    *situation = to(*situation);
+                }
+            }
+            Body::Retract { target, .. } => *target = to(*target),
+            Body::Option {
+                situation: Some(situation),
+                ..
+            } => *situation = to(*situation),
             Body::Symptom
             | Body::Note
             | Body::Action { .. }
             | Body::Option { .. }
+            | Body::Situation
+            | Body::Update { .. }
+            | Body::Escalation { .. }
+            | Body::Summary
+            | Body::Cadence { .. }
             | Body::Severity { .. }
             | Body::Stage { .. }
             | Body::Role { .. }
@@ -316,11 +478,19 @@ impl Body {
                 owner: Some(owner), ..
             }
             | Body::Amend {
-                owner: Some(owner), ..
+                change: Amendment {
+                    owner: Some(owner), ..
+                },
+                ..
             } => vec![("owner", owner)],
             Body::Role { role, holder } => vec![("role", role), ("holder", holder)],
+            Body::Escalation { name } => vec![("name", name)],
             Body::Action { owner: None, .. }
-            | Body::Amend { owner: None, .. }
+            | Body::Amend { .. }
+            | Body::Situation
+            | Body::Update { .. }
+            | Body::Summary
+            | Body::Cadence { .. }
             | Body::Symptom
             | Body::Hypothesis { .. }
             | Body::Test { .. }
@@ -361,11 +531,33 @@ impl Body {
                 ..
             } => vec![(*hypothesis, Some(Kind::Hypothesis))],
             // Which entries can be corrected is the record's rule, not a link kind.
-            Body::Amend { target, .. } | Body::Retract { target, .. } => vec![(*target, None)],
+            Body::Amend { target, change } => std::iter::once((*target, None))
+                .chain(
+                    change
+                        .explains
+                        .iter()
+                        .flat_map(|explains| of(explains, Kind::Symptom)),
+                )
+                .chain(
+                    change
+                        .situation
+                        .map(|situation| (situation, Some(Kind::Situation))),
+                )
+                .collect(),
+            Body::Retract { target, .. } => vec![(*target, None)],
+            Body::Option {
+                situation: Some(situation),
+                ..
+            } => vec![(*situation, Some(Kind::Situation))],
             Body::Symptom
             | Body::Note
             | Body::Action { .. }
             | Body::Option { .. }
+            | Body::Situation
+            | Body::Update { .. }
+            | Body::Escalation { .. }
+            | Body::Summary
+            | Body::Cadence { .. }
             | Body::Severity { .. }
             | Body::Stage { .. }
             | Body::Role { .. }
@@ -393,6 +585,9 @@ pub struct Entry {
     pub recorded_at: DateTime<Utc>,
     pub by: String,
     pub text: String,
+    /// A key event: one a reader outside the team needs (`--key`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub key: bool,
 }
 
 impl Entry {
@@ -409,6 +604,7 @@ pub struct NewEntry {
     pub text: String,
     pub uuid: Uuid,
     pub recorded_at: DateTime<Utc>,
+    pub key: bool,
 }
 
 /// An entry as stored: every field any kind may have. Unknown fields, or fields that do
@@ -437,8 +633,8 @@ struct StoredEntry {
     actions: Option<Vec<Label>>,
     #[serde(default, deserialize_with = "super::utc::deserialize_option")]
     from: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "super::utc::deserialize_option")]
-    to: Option<DateTime<Utc>>,
+    /// An impact's end (a time), or an update's audience.
+    to: Option<String>,
     cause: Option<CauseKind>,
     hypothesis: Option<Label>,
     went: Option<Went>,
@@ -448,6 +644,10 @@ struct StoredEntry {
     stage: Option<Stage>,
     role: Option<String>,
     holder: Option<String>,
+    situation: Option<Label>,
+    name: Option<String>,
+    every: Option<u64>,
+    key: Option<bool>,
     command: Option<String>,
     #[serde(default, deserialize_with = "present")]
     exit_code: Option<Option<i32>>,
@@ -502,6 +702,10 @@ impl TryFrom<StoredEntry> for Entry {
             mut stage,
             mut role,
             mut holder,
+            mut situation,
+            mut name,
+            mut every,
+            key,
             mut command,
             mut exit_code,
             mut timed_out,
@@ -517,6 +721,15 @@ impl TryFrom<StoredEntry> for Entry {
             field
                 .take()
                 .ok_or_else(|| format!("entry {id} has no `{name}`"))
+        }
+        fn time_of(field: &mut Option<String>, id: Label) -> Result<Option<DateTime<Utc>>, String> {
+            field
+                .take()
+                .map(|text| {
+                    super::utc::parse(&text)
+                        .ok_or_else(|| format!("entry {id}: `to` {text:?} is not an RFC 3339 time"))
+                })
+                .transpose()
         }
         let body = match kind {
             Kind::Symptom => Body::Symptom,
@@ -552,7 +765,7 @@ impl TryFrom<StoredEntry> for Entry {
             },
             Kind::Impact => Body::Impact {
                 from: from.take(),
-                to: to.take(),
+                to: time_of(&mut to, id)?,
             },
             Kind::Cause => Body::Cause {
                 cause: required(&mut cause, id, "cause")?,
@@ -563,15 +776,27 @@ impl TryFrom<StoredEntry> for Entry {
             },
             Kind::Option => Body::Option {
                 consequence: consequence.take().flatten(),
+                situation: situation.take(),
             },
             Kind::Decision => Body::Decision {
                 option: required(&mut option, id, "option")?,
             },
             Kind::Amend => Body::Amend {
                 target: required(&mut target, id, "target")?,
-                time: time.take(),
-                owner: owner.take().flatten(),
-                consequence: consequence.take().flatten(),
+                change: Amendment {
+                    time: time.take(),
+                    owner: owner.take().flatten(),
+                    due: due.take(),
+                    link: link.take(),
+                    consequence: consequence.take().flatten(),
+                    situation: situation.take(),
+                    from: from.take(),
+                    to: time_of(&mut to, id)?,
+                    cause: cause.take(),
+                    went: went.take(),
+                    explains: explains.take(),
+                    key,
+                },
             },
             Kind::Retitle => Body::Retitle,
             Kind::Retract => Body::Retract {
@@ -587,6 +812,17 @@ impl TryFrom<StoredEntry> for Entry {
             Kind::Role => Body::Role {
                 role: required(&mut role, id, "role")?,
                 holder: required(&mut holder, id, "holder")?,
+            },
+            Kind::Situation => Body::Situation,
+            Kind::Update => Body::Update {
+                to: required(&mut to, id, "to")?,
+            },
+            Kind::Escalation => Body::Escalation {
+                name: required(&mut name, id, "name")?,
+            },
+            Kind::Summary => Body::Summary,
+            Kind::Cadence => Body::Cadence {
+                every: required(&mut every, id, "every")?,
             },
         };
         let stray = [
@@ -613,6 +849,9 @@ impl TryFrom<StoredEntry> for Entry {
             ("stage", stage.is_some()),
             ("role", role.is_some()),
             ("holder", holder.is_some()),
+            ("situation", situation.is_some()),
+            ("name", name.is_some()),
+            ("every", every.is_some()),
             ("exit_code", exit_code.is_some()),
             ("timed_out", timed_out.is_some()),
             ("duration_ms", duration_ms.is_some()),
@@ -624,6 +863,12 @@ impl TryFrom<StoredEntry> for Entry {
                 body.kind().name()
             ));
         }
+        // On a correction, `key` is what it sets on its target; on any other entry, whether
+        // the entry itself is a key event.
+        let key = match body {
+            Body::Amend { .. } => false,
+            _ => key.unwrap_or(false),
+        };
         Ok(Entry {
             id,
             body,
@@ -632,6 +877,7 @@ impl TryFrom<StoredEntry> for Entry {
             recorded_at,
             by,
             text,
+            key,
         })
     }
 }
@@ -671,9 +917,18 @@ mod tests {
             },
             Body::Amend {
                 target: l(Series::S, 1),
-                time: None,
-                owner: None,
+                change: Amendment::default(),
+            },
+            Body::Amend {
+                target: l(Series::H, 1),
+                change: Amendment {
+                    explains: Some(vec![l(Series::S, 2)]),
+                    ..Amendment::default()
+                },
+            },
+            Body::Option {
                 consequence: None,
+                situation: Some(l(Series::Q, 1)),
             },
             Body::Retract {
                 target: l(Series::N, 1),

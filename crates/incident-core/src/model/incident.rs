@@ -57,6 +57,8 @@ pub struct Stamp {
     pub at: DateTime<Utc>,
     pub recorded_at: DateTime<Utc>,
     pub by: String,
+    /// Whether the entry recorded with it is a key event (`--key`).
+    pub key: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -375,7 +377,7 @@ impl Presence {
 mod tests {
     use super::*;
     use crate::model::testing::*;
-    use crate::model::{CauseKind, NewEntry, Run, Severity, Stage, Went, label};
+    use crate::model::{Amendment, CauseKind, NewEntry, Run, Severity, Stage, Went, label};
 
     #[test]
     fn labels_are_allocated_per_kind_in_sequence() {
@@ -487,25 +489,80 @@ mod tests {
                 hypothesis: None,
             },
             Body::Lesson { went: Went::Lucky },
-            Body::Option { consequence: None },
+            Body::Situation,
+            Body::Option {
+                consequence: None,
+                situation: None,
+            },
             Body::Option {
                 consequence: Some("an hour of orders".into()),
+                situation: Some(label("Q1")),
             },
             Body::Decision {
                 option: label("O1"),
             },
             Body::Amend {
                 target: label("S1"),
-                time: Some(at(2)),
-                owner: None,
-                consequence: None,
+                change: Amendment {
+                    time: Some(at(2)),
+                    ..Amendment::default()
+                },
             },
             Body::Amend {
                 target: label("A2"),
-                time: None,
-                owner: Some("kim".into()),
-                consequence: None,
+                change: Amendment {
+                    owner: Some("kim".into()),
+                    due: Some("2026-12-01".parse().unwrap()),
+                    link: Some("OPS-1".into()),
+                    key: Some(true),
+                    ..Amendment::default()
+                },
             },
+            Body::Amend {
+                target: label("I1"),
+                change: Amendment {
+                    from: Some(at(1)),
+                    to: Some(at(3)),
+                    ..Amendment::default()
+                },
+            },
+            Body::Amend {
+                target: label("H1"),
+                change: Amendment {
+                    explains: Some(vec![]),
+                    ..Amendment::default()
+                },
+            },
+            Body::Amend {
+                target: label("C1"),
+                change: Amendment {
+                    cause: Some(CauseKind::Trigger),
+                    ..Amendment::default()
+                },
+            },
+            Body::Amend {
+                target: label("L1"),
+                change: Amendment {
+                    went: Some(Went::Well),
+                    ..Amendment::default()
+                },
+            },
+            Body::Amend {
+                target: label("O1"),
+                change: Amendment {
+                    situation: Some(label("Q1")),
+                    consequence: Some("slow".into()),
+                    ..Amendment::default()
+                },
+            },
+            Body::Update {
+                to: "executives".into(),
+            },
+            Body::Escalation {
+                name: "Dana".into(),
+            },
+            Body::Summary,
+            Body::Cadence { every: 1800 },
             Body::Retitle,
             Body::Retract {
                 target: label("N1"),
@@ -578,6 +635,7 @@ mod tests {
             at: at(0),
             recorded_at: at(0),
             by: "ana".into(),
+            key: false,
         };
         let mut incident = Incident::new("x".into(), "X".into(), opened);
         incident

@@ -258,6 +258,7 @@ mod tests {
             at: at(0),
             recorded_at: at(0),
             by: "ana".into(),
+            key: false,
         };
         Incident::new("2026-11-21-dns".into(), "DNS".into(), stamp)
     }
@@ -271,6 +272,7 @@ mod tests {
                 text: text.into(),
                 uuid: Uuid::now_v7(),
                 recorded_at: at(1),
+                key: false,
             })
             .expect("a valid entry")
             .id

@@ -33,10 +33,12 @@ pub enum Series {
     I,
     C,
     L,
+    Q,
+    U,
 }
 
 impl Series {
-    const ALL: [Series; 12] = [
+    const ALL: [Series; 14] = [
         Series::S,
         Series::H,
         Series::T,
@@ -49,6 +51,8 @@ impl Series {
         Series::I,
         Series::C,
         Series::L,
+        Series::Q,
+        Series::U,
     ];
 
     pub fn letter(self) -> char {
@@ -65,6 +69,8 @@ impl Series {
             Series::I => 'I',
             Series::C => 'C',
             Series::L => 'L',
+            Series::Q => 'Q',
+            Series::U => 'U',
         }
     }
 
@@ -97,6 +103,11 @@ pub enum Kind {
     Impact,
     Cause,
     Lesson,
+    Situation,
+    Update,
+    Escalation,
+    Summary,
+    Cadence,
 }
 
 impl Kind {
@@ -116,7 +127,12 @@ impl Kind {
             | Kind::Stage
             | Kind::Role
             | Kind::Retitle
-            | Kind::Done => Series::E,
+            | Kind::Done
+            | Kind::Escalation
+            | Kind::Summary
+            | Kind::Cadence => Series::E,
+            Kind::Situation => Series::Q,
+            Kind::Update => Series::U,
             Kind::Impact => Series::I,
             Kind::Cause => Series::C,
             Kind::Lesson => Series::L,
@@ -143,6 +159,11 @@ impl Kind {
             Kind::Impact => "impact",
             Kind::Cause => "cause",
             Kind::Lesson => "lesson",
+            Kind::Situation => "situation",
+            Kind::Update => "update",
+            Kind::Escalation => "escalation",
+            Kind::Summary => "summary",
+            Kind::Cadence => "cadence",
         }
     }
 
@@ -162,9 +183,11 @@ impl Kind {
         true
     }
 
-    /// Only what has text worth correcting: not the changes of state.
+    /// Every entry but a correction itself (a wrong correction is retracted, or amended
+    /// again through its target): a stage, a severity or a role change can be set to the
+    /// time it really happened.
     pub fn can_be_amended(self) -> bool {
-        !self.is_change()
+        !matches!(self, Kind::Amend | Kind::Retract)
     }
 
     /// `a symptom`, `an option`.
@@ -196,6 +219,8 @@ impl Kind {
                 | Kind::Role
                 | Kind::Amend
                 | Kind::Done
+                | Kind::Escalation
+                | Kind::Cadence
         )
     }
 }

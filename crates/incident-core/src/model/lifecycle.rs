@@ -95,6 +95,7 @@ impl Incident {
                     text,
                     uuid,
                     recorded_at: stamp.recorded_at,
+                    key: false,
                 })?;
             }
         }

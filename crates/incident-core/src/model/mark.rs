@@ -188,6 +188,7 @@ impl Incident {
                     at: stamp.at,
                     recorded_at: stamp.recorded_at,
                     by: stamp.by.clone(),
+                    key: false,
                 },
                 why.clone(),
             );
@@ -351,6 +352,7 @@ mod tests {
             at: at(minute),
             recorded_at: at(minute),
             by: "ana".into(),
+            key: false,
         }
     }
 
@@ -367,6 +369,7 @@ mod tests {
                 text: text.into(),
                 uuid: Uuid::now_v7(),
                 recorded_at: at(1),
+                key: false,
             })
             .expect("a valid entry")
             .id

@@ -38,7 +38,7 @@ mod testing;
 pub mod utc;
 
 pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_name, check_text};
-pub use entry::{Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
+pub use entry::{Amendment, Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use error::{Error, Result};
 pub use incident::{Change, Incident, Mark, MarkKind, Presence, SCHEMA, Stamp, Status, Transition};
 pub use join::{Joined, Relabel};

@@ -128,6 +128,7 @@ impl Incident {
             recorded_at: new.recorded_at,
             by: new.by,
             text: new.text,
+            key: new.key,
         });
         Ok(self.entries.last().expect("an entry was just pushed"))
     }
@@ -173,36 +174,33 @@ impl Incident {
     }
 }
 
-/// An amendment must correct something, and only what the target has: an owner is an
-/// action's, a consequence an option's.
+/// An amendment must correct something, and only what the target has: each option by the
+/// kinds recorded with it (an owner is an action's, a consequence an option's, a window an
+/// impact's); the time and the key mark fit every kind.
 fn check_amendment(amendment: &NewEntry, target: &Entry) -> Result<()> {
-    let Body::Amend {
-        time,
-        owner,
-        consequence,
-        ..
-    } = &amendment.body
-    else {
+    let Body::Amend { change, .. } = &amendment.body else {
         return Ok(());
     };
-    let fits = [
-        ("an owner", owner.is_some(), Kind::Action),
-        ("a consequence", consequence.is_some(), Kind::Option),
-    ];
-    for (what, given, kind) in fits {
-        if given && target.kind() != kind {
+    let kind = target.kind();
+    for (_, what, given, kinds) in change.options() {
+        if given && !kinds.contains(&kind) {
             return Err(Error::DoesNotApply {
                 what,
                 label: target.id,
-                kind: target.kind(),
+                kind,
             });
         }
     }
-    if let Some(consequence) = consequence {
+    if let Some(consequence) = &change.consequence {
         check_text(consequence)?;
     }
-    let nothing = time.is_none() && owner.is_none() && consequence.is_none();
-    if nothing && amendment.text.trim().is_empty() {
+    if let Some(link) = &change.link {
+        super::check::check_link(link)?;
+    }
+    if let Some(owner) = &change.owner {
+        check_name(owner)?;
+    }
+    if change.is_empty() && amendment.text.trim().is_empty() {
         return Err(Error::EmptyText);
     }
     Ok(())

@@ -8,11 +8,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use serde::Serialize;
 
-use super::entry::{Body, CauseKind, Entry, Stage};
+use super::entry::{Amendment, Body, CauseKind, Entry, Stage, Went};
 use super::incident::{Change, Incident, Status, Transition};
 use super::label::{Kind, Label, LabelMap};
 use super::severity::Severity;
@@ -187,37 +187,113 @@ impl<'a> State<'a> {
         .unwrap_or(&entry.text)
     }
 
-    /// When the entry happened, as last corrected.
-    pub fn at(&self, entry: &Entry) -> DateTime<Utc> {
-        self.corrected(entry, |amendment| match amendment.body {
-            Body::Amend { time, .. } => time,
+    /// What the latest correction of `entry` that sets it says, through `pick`.
+    fn changed<T>(&self, entry: &Entry, pick: impl Fn(&'a Amendment) -> Option<T>) -> Option<T> {
+        self.corrected(entry, |amendment| match &amendment.body {
+            Body::Amend { change, .. } => pick(change),
             _ => None,
         })
-        .unwrap_or(entry.at)
+    }
+
+    /// When the entry happened, as last corrected.
+    pub fn at(&self, entry: &Entry) -> DateTime<Utc> {
+        self.changed(entry, |change| change.time)
+            .unwrap_or(entry.at)
     }
 
     /// An action's owner, as last corrected.
     pub fn owner(&self, entry: &'a Entry) -> Option<&'a str> {
-        let corrected = self.corrected(entry, |amendment| match &amendment.body {
-            Body::Amend { owner, .. } => owner.as_deref(),
-            _ => None,
-        });
         match &entry.body {
-            Body::Action { owner, .. } => corrected.or(owner.as_deref()),
+            Body::Action { owner, .. } => self
+                .changed(entry, |change| change.owner.as_deref())
+                .or(owner.as_deref()),
+            _ => None,
+        }
+    }
+
+    /// An action's due date, as last corrected.
+    pub fn due(&self, entry: &'a Entry) -> Option<NaiveDate> {
+        match &entry.body {
+            Body::Action { due, .. } => self.changed(entry, |change| change.due).or(*due),
+            _ => None,
+        }
+    }
+
+    /// An action's ticket, as last corrected.
+    pub fn link(&self, entry: &'a Entry) -> Option<&'a str> {
+        match &entry.body {
+            Body::Action { link, .. } => self
+                .changed(entry, |change| change.link.as_deref())
+                .or(link.as_deref()),
             _ => None,
         }
     }
 
     /// An option's consequence, as last corrected.
     pub fn consequence(&self, entry: &'a Entry) -> Option<&'a str> {
-        let corrected = self.corrected(entry, |amendment| match &amendment.body {
-            Body::Amend { consequence, .. } => consequence.as_deref(),
-            _ => None,
-        });
         match &entry.body {
-            Body::Option { consequence } => corrected.or(consequence.as_deref()),
+            Body::Option { consequence, .. } => self
+                .changed(entry, |change| change.consequence.as_deref())
+                .or(consequence.as_deref()),
             _ => None,
         }
+    }
+
+    /// The situation an option belongs to, as last corrected.
+    pub fn situation_of(&self, entry: &'a Entry) -> Option<Label> {
+        match &entry.body {
+            Body::Option { situation, .. } => self
+                .changed(entry, |change| change.situation)
+                .or(*situation),
+            _ => None,
+        }
+    }
+
+    /// An impact's window, each end as last corrected.
+    pub fn window(&self, entry: &'a Entry) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        match &entry.body {
+            Body::Impact { from, to } => (
+                self.changed(entry, |change| change.from).or(*from),
+                self.changed(entry, |change| change.to).or(*to),
+            ),
+            _ => (None, None),
+        }
+    }
+
+    /// A cause's kind, as last corrected.
+    pub fn cause_kind(&self, entry: &'a Entry) -> Option<CauseKind> {
+        match &entry.body {
+            Body::Cause { cause, .. } => {
+                Some(self.changed(entry, |change| change.cause).unwrap_or(*cause))
+            }
+            _ => None,
+        }
+    }
+
+    /// How a lesson's part went, as last corrected.
+    pub fn went(&self, entry: &'a Entry) -> Option<Went> {
+        match &entry.body {
+            Body::Lesson { went } => {
+                Some(self.changed(entry, |change| change.went).unwrap_or(*went))
+            }
+            _ => None,
+        }
+    }
+
+    /// The symptoms a hypothesis explains, as last corrected.
+    pub fn explains(&self, entry: &'a Entry) -> &'a [Label] {
+        match &entry.body {
+            Body::Hypothesis { explains } => self
+                .changed(entry, |change| change.explains.as_deref())
+                .unwrap_or(explains),
+            _ => &[],
+        }
+    }
+
+    /// Whether the entry is a key event (`--key`), as last corrected (`--no-key`).
+    pub fn is_key(&self, entry: &'a Entry) -> bool {
+        self.changed(entry, |change| change.key)
+            .unwrap_or(entry.key)
     }
 
     /// Whether a correction that still counts changed the entry.

@@ -16,6 +16,7 @@ pub fn stamp(minute: u32) -> Stamp {
         at: at(minute),
         recorded_at: at(minute),
         by: "ana".into(),
+        key: false,
     }
 }
 
@@ -31,6 +32,7 @@ pub fn new(body: Body, text: &str) -> NewEntry {
         text: text.into(),
         uuid: Uuid::nil(),
         recorded_at: at(1),
+        key: false,
     }
 }
 

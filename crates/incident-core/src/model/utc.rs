@@ -92,7 +92,7 @@ pub fn deserialize_option<'de, D: Deserializer<'de>>(
     deserializer.deserialize_option(Visitor)
 }
 
-fn parse(text: &str) -> Option<DateTime<Utc>> {
+pub fn parse(text: &str) -> Option<DateTime<Utc>> {
     fast(text.as_bytes()).or_else(|| {
         DateTime::parse_from_rfc3339(text)
             .ok()

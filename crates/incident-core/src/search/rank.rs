@@ -145,6 +145,7 @@ mod tests {
             at,
             recorded_at: at,
             by: "ana".into(),
+            key: false,
         };
         let mut incident = Incident::new(id.into(), title.into(), stamp);
         for symptom in symptoms {
@@ -156,6 +157,7 @@ mod tests {
                     text: symptom.to_string(),
                     uuid: Uuid::nil(),
                     recorded_at: at,
+                    key: false,
                 })
                 .unwrap();
         }

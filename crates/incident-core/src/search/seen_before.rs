@@ -537,6 +537,7 @@ mod tests {
             at: at(day),
             recorded_at: at(day),
             by: "ana".into(),
+            key: false,
         }
     }
 
@@ -549,6 +550,7 @@ mod tests {
                 text: text.into(),
                 uuid: Uuid::nil(),
                 recorded_at: at(day),
+                key: false,
             })
             .unwrap();
     }

@@ -576,6 +576,7 @@ mod tests {
             at,
             recorded_at: at,
             by: "ana".into(),
+            key: false,
         };
         let incident = Incident::new("2026-11-21-db-down".into(), "db down".into(), stamp);
         store.create(&incident).expect("created");
@@ -644,6 +645,7 @@ mod tests {
             at,
             recorded_at: at,
             by: "ben".into(),
+            key: false,
         };
         store
             .create(&Incident::new("2026-11-21-api".into(), "api".into(), stamp))

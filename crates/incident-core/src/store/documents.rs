@@ -422,6 +422,7 @@ mod tests {
             at,
             recorded_at: at,
             by: "ana".into(),
+            key: false,
         };
         let mut incident = Incident::new("2026-11-21-x".into(), "X".into(), stamp);
         for body in [
@@ -439,6 +440,7 @@ mod tests {
                     text: "text".into(),
                     uuid: uuid::Uuid::nil(),
                     recorded_at: at,
+                    key: false,
                 })
                 .expect("a valid entry");
         }

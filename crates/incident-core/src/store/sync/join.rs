@@ -199,6 +199,7 @@ impl Store {
                 at: now,
                 recorded_at: now,
                 by: author.to_string(),
+                key: false,
             };
             let outcome = self.update_both(&survivor, &id, |survivor, merged| {
                 let merge = survivor.merge(merged, stamp, Uuid::now_v7(), None)?;

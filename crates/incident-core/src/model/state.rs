@@ -626,6 +626,40 @@ impl<'a> State<'a> {
         situations
     }
 
+    /// The situation a decision decides: its chosen option's, as last corrected; `None`
+    /// for an option weighed while no situation was open, whose decision stands alone.
+    pub fn situation_decided(&self, decision: &'a Entry) -> Option<Label> {
+        match &decision.body {
+            Body::Decision { option } => self
+                .entry(*option)
+                .and_then(|option| self.situation_of(option)),
+            _ => None,
+        }
+    }
+
+    /// The decisions in force, in order of time: not retracted, and not replaced by a later
+    /// decision of the same situation. A decision of no situation stays in force until it
+    /// is retracted.
+    pub fn decisions_in_force(&self) -> Vec<&'a Entry> {
+        let mut decisions: Vec<&'a Entry> = self.live(Kind::Decision).collect();
+        decisions.sort_by_key(|decision| (self.at(decision), decision.uuid));
+        let mut latest: LabelMap<usize> = LabelMap::default();
+        for (position, decision) in decisions.iter().enumerate() {
+            if let Some(situation) = self.situation_decided(decision) {
+                latest.insert(situation, position);
+            }
+        }
+        decisions
+            .iter()
+            .enumerate()
+            .filter(|(position, decision)| {
+                self.situation_decided(decision)
+                    .is_none_or(|situation| latest.get(&situation) == Some(position))
+            })
+            .map(|(_, decision)| *decision)
+            .collect()
+    }
+
     /// The decisions, not retracted, that chose an option.
     pub fn decisions_for(&self, option: Label) -> Vec<Label> {
         self.live(Kind::Decision)
@@ -765,6 +799,56 @@ mod tests {
     use super::*;
     use crate::model::testing::*;
     use crate::model::{Facts, Measure};
+    use uuid::Uuid;
+
+    /// A decision is in force until a later one of its situation replaces it or it is
+    /// retracted; one of no situation stands alone.
+    #[test]
+    fn decisions_stay_in_force_until_replaced_in_their_situation() {
+        let mut incident = incident();
+        let mut at_minute = |body: Body, minute: u32| {
+            let mut entry = new(body, "text");
+            entry.at = at(minute);
+            entry.uuid = Uuid::now_v7();
+            incident.record(entry).unwrap().id
+        };
+        let option = |situation: Option<&str>| Body::Option {
+            consequence: None,
+            situation: situation.map(label),
+        };
+        let decide = |option: &str| Body::Decision {
+            option: label(option),
+        };
+        at_minute(Body::Situation, 1); // Q1: pause webhooks?
+        at_minute(option(Some("Q1")), 2); // O1 pause
+        at_minute(option(Some("Q1")), 3); // O2 keep running
+        at_minute(Body::Situation, 4); // Q2: restore from backup?
+        at_minute(option(Some("Q2")), 5); // O3 restore
+        at_minute(option(None), 6); // O4, of no situation
+        at_minute(decide("O1"), 7); // D1 pause
+        at_minute(decide("O3"), 8); // D2 restore
+        at_minute(decide("O4"), 9); // D3 stands alone
+        at_minute(decide("O2"), 10); // D4 resume: replaces D1
+        let in_force = |incident: &Incident| -> Vec<String> {
+            let state = incident.state();
+            state
+                .decisions_in_force()
+                .iter()
+                .map(|decision| decision.id.to_string())
+                .collect()
+        };
+        assert_eq!(in_force(&incident), ["D2", "D3", "D4"]);
+        incident
+            .record(new(
+                Body::Retract {
+                    target: label("D4"),
+                    undo: false,
+                },
+                "",
+            ))
+            .unwrap();
+        assert_eq!(in_force(&incident), ["D1", "D2", "D3"]);
+    }
 
     fn root_cause_recorded(incident: &Incident) -> (Option<Label>, bool, bool) {
         let state = incident.state();

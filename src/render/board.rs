@@ -232,13 +232,13 @@ fn postmortem(text: &mut String, state: &State<'_>, paint: &Paint, width: usize)
     if !impacts.is_empty() {
         section(text, paint, "Impact");
         for impact in impacts {
-            let window = match impact.body {
-                Body::Impact { from, to } if from.is_some() || to.is_some() => format!(
+            let window = match state.window(impact) {
+                (None, None) => String::new(),
+                (from, to) => format!(
                     "  ({} to {})",
                     from.map_or("?".to_string(), utc_time),
                     to.map_or("ongoing".to_string(), utc_time)
                 ),
-                _ => String::new(),
             };
             let _ = writeln!(
                 text,

@@ -115,10 +115,8 @@ fn end_of(incident: &Incident, state: &State) -> DateTime<Utc> {
         .iter()
         .filter(|entry| !state.is_retracted(entry.id))
         .flat_map(|entry| {
-            let window = match entry.body {
-                Body::Impact { from, to } => [from, to],
-                _ => [None, None],
-            };
+            let (from, to) = state.window(entry);
+            let window = [from, to];
             std::iter::once(state.at(entry)).chain(window.into_iter().flatten())
         });
     let transitions = incident.lifecycle.iter().map(|transition| transition.at);

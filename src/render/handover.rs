@@ -478,15 +478,12 @@ fn follow_ups<'a>(state: &State<'a>, now: DateTime<Utc>) -> Vec<Line<'a>> {
                 Some(owner) => line.own(" (owner: ").user(owner).own(")"),
                 None => line.own(" (no owner yet)"),
             };
-            let Body::Action { due, link, .. } = &action.body else {
-                unreachable!("an action entry has an action body");
-            };
-            line = match due {
-                Some(due) if *due < now.date_naive() => line.own(format!(", due {due}, overdue")),
+            line = match state.due(action) {
+                Some(due) if due < now.date_naive() => line.own(format!(", due {due}, overdue")),
                 Some(due) => line.own(format!(", due {due}")),
                 None => line.own(", no due date"),
             };
-            if let Some(link) = link {
+            if let Some(link) = state.link(action) {
                 line = line.own(", ticket ").user(link);
             }
             line

@@ -3,13 +3,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
 use incident_core::model::{
-    Body, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Severity, Stage, State, Status,
-    Transition, Warning,
+    Body, CauseKind, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Severity, Stage,
+    State, Status, Transition, Warning, Went,
 };
 use incident_core::sanitize;
 use incident_core::search::SeenBefore;
@@ -74,9 +74,32 @@ pub struct EntryView<'a> {
     /// For an action, its owner as last corrected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_owner: Option<Option<&'a str>>,
+    /// For an action, its due date as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_due: Option<Option<NaiveDate>>,
+    /// For an action, its ticket as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_link: Option<Option<&'a str>>,
     /// For an option, its consequence as last corrected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_consequence: Option<Option<&'a str>>,
+    /// For an option, the situation it belongs to as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_situation: Option<Option<Label>>,
+    /// For an impact, its window as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_from: Option<Option<DateTime<Utc>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_to: Option<Option<DateTime<Utc>>>,
+    /// For a cause, its kind as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_cause: Option<CauseKind>,
+    /// For a lesson, how it went as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_went: Option<Went>,
+    /// For a hypothesis, the symptoms it explains as last corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_explains: Option<&'a [Label]>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub amended_by: &'a [Label],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,7 +139,15 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         current_at: state.at(entry),
         key: state.is_key(entry),
         current_owner: None,
+        current_due: None,
+        current_link: None,
         current_consequence: None,
+        current_situation: None,
+        current_from: None,
+        current_to: None,
+        current_cause: None,
+        current_went: None,
+        current_explains: None,
         amended_by: state.amendments(entry.id),
         retracted_by: state.retraction(entry.id).map(|retraction| retraction.id),
         status: None,
@@ -130,6 +161,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
     match &entry.body {
         Body::Hypothesis { .. } => {
             view.status = Some(state.status(entry.id));
+            view.current_explains = Some(state.explains(entry));
             view.standing = Some(state.is_standing(entry.id));
             view.evidence = Some(state.evidence(entry.id));
         }
@@ -141,11 +173,21 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         Body::Option { .. } => {
             view.chosen_by = Some(state.decisions_for(entry.id));
             view.current_consequence = Some(state.consequence(entry));
+            view.current_situation = Some(state.situation_of(entry));
         }
         Body::Action { .. } => {
             view.current_owner = Some(state.owner(entry));
+            view.current_due = Some(state.due(entry));
+            view.current_link = Some(state.link(entry));
             view.done_by = Some(state.done_by(entry.id).map(|done| done.id));
         }
+        Body::Impact { .. } => {
+            let (from, to) = state.window(entry);
+            view.current_from = Some(from);
+            view.current_to = Some(to);
+        }
+        Body::Cause { .. } => view.current_cause = state.cause_kind(entry),
+        Body::Lesson { .. } => view.current_went = state.went(entry),
         _ => {}
     }
     view

@@ -85,7 +85,7 @@ fn marks(entry: &Entry, state: &State<'_>, paint: &Paint) -> String {
 fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
     match &entry.body {
         Body::Symptom | Body::Note | Body::Retitle => {}
-        Body::Hypothesis { explains } => {
+        Body::Hypothesis { .. } => {
             let status = match state.verdict(entry.id) {
                 None => "open".to_string(),
                 Some(verdict) => {
@@ -103,6 +103,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
                 ""
             };
             field(text, "status", &format!("{status}{root}"));
+            let explains = state.explains(entry);
             if !explains.is_empty() {
                 field(text, "explains", &labelled(explains, state));
             }
@@ -149,7 +150,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
                 }
             }
         }
-        Body::Action { owner, due, link } => {
+        Body::Action { owner, .. } => {
             let current = state
                 .owner(entry)
                 .map_or("nobody yet".to_string(), one_line);
@@ -158,10 +159,10 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
                 let first = owner.as_deref().map_or("nobody".to_string(), one_line);
                 field(text, "first owner", &first);
             }
-            if let Some(due) = due {
+            if let Some(due) = state.due(entry) {
                 field(text, "due", &due.to_string());
             }
-            if let Some(link) = link {
+            if let Some(link) = state.link(entry) {
                 field(text, "link", &one_line(link));
             }
             if let Some(done) = state.done_by(entry.id) {
@@ -197,21 +198,26 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
             field(text, "holder", &one_line(holder));
         }
         Body::Done { actions } => field(text, "done", &labelled(actions, state)),
-        Body::Impact { from, to } => {
+        Body::Impact { .. } => {
+            let (from, to) = state.window(entry);
             if let Some(from) = from {
-                field(text, "from", &format!("{} UTC", utc_time(*from)));
+                field(text, "from", &format!("{} UTC", utc_time(from)));
             }
             if let Some(to) = to {
-                field(text, "to", &format!("{} UTC", utc_time(*to)));
+                field(text, "to", &format!("{} UTC", utc_time(to)));
             }
         }
         Body::Cause { cause, hypothesis } => {
-            field(text, "cause", cause.name());
+            field(
+                text,
+                "cause",
+                state.cause_kind(entry).unwrap_or(*cause).name(),
+            );
             if let Some(hypothesis) = hypothesis {
                 field(text, "hypothesis", &labelled(&[*hypothesis], state));
             }
         }
-        Body::Lesson { went } => field(text, "went", went.name()),
+        Body::Lesson { went } => field(text, "went", state.went(entry).unwrap_or(*went).name()),
         Body::Situation | Body::Summary => {}
         Body::Update { to } => field(text, "to", &one_line(to)),
         Body::Escalation { name } => field(text, "called", &one_line(name)),

@@ -380,3 +380,130 @@ fn the_impact_window_is_the_earliest_from_else_the_first_symptom() {
     // Time to detect: from the impact start to the opening.
     assert_eq!(report["metrics"]["time_to_detect"], 9 * 60);
 }
+
+/// `amend` corrects every option an entry was recorded with, by the same option, and the
+/// time of a change of state; every view then reads the corrected value. Expected values
+/// written before the run: each `current_*` the amended one, the first typed kept.
+#[test]
+fn amend_corrects_every_option_of_every_kind_and_every_view_follows() {
+    let env = TestEnv::new();
+    let id = env.open("Pages builds stuck");
+    env.ok(&["symptom", "builds queue for 40 minutes", "--at", "02:41"]);
+    env.ok(&["symptom", "webhooks delayed", "--at", "02:42"]);
+    env.ok(&["hypothesis", "queue workers down", "--explains", "S1"]);
+    env.ok(&["stage", "mitigated", "--at", "03:20"]);
+    env.ok(&["action", "add a queue-depth alert", "--due", "2026-12-01"]);
+    env.ok(&["impact", "all Pages builds delayed", "--from", "02:41"]);
+    env.ok(&["cause", "a worker pool drained by a deploy"]);
+    env.ok(&["lesson", "the runbook was out of date", "--went", "well"]);
+    env.ok(&["option", "restore"]);
+    env.ok(&["note", "status page updated"]);
+
+    // E1: the stage happened earlier than it was typed (the shell ate the rest of the line).
+    assert_eq!(env.quiet(&["amend", "E1", "--time", "03:05"]), "E2");
+    env.ok(&[
+        "amend",
+        "A1",
+        "--due",
+        "2026-12-04",
+        "--link",
+        "https://tracker.example.com/OPS-7",
+    ]);
+    env.ok(&["amend", "I1", "--from", "02:38", "--to", "03:10"]);
+    env.ok(&["amend", "C1", "--trigger"]);
+    env.ok(&["amend", "L1", "--went", "wrong"]);
+    env.ok(&["amend", "H1", "--explains", "S1,S2"]);
+    env.ok(&["amend", "O1", "--consequence", "lose 40 minutes of writes"]);
+    env.ok(&["amend", "N1", "--key"]);
+
+    let report = env.json(&["report", "--format", "json"]);
+    let stage = report["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["id"] == "E1")
+        .unwrap();
+    assert_eq!(stage["current_at"], "2026-11-21T03:05:00Z");
+    assert_eq!(report["metrics"]["time_to_mitigate"], json!(27 * 60));
+    let action = entry(&report, "A1");
+    assert_eq!(action["current_due"], "2026-12-04");
+    assert_eq!(action["due"], "2026-12-01", "what was first typed stays");
+    assert_eq!(action["current_link"], "https://tracker.example.com/OPS-7");
+    let impact = entry(&report, "I1");
+    assert_eq!(impact["current_from"], "2026-11-21T02:38:00Z");
+    assert_eq!(impact["current_to"], "2026-11-21T03:10:00Z");
+    assert_eq!(report["impact_started_at"], "2026-11-21T02:38:00Z");
+    assert_eq!(report["impact_ended_at"], "2026-11-21T03:10:00Z");
+    assert_eq!(entry(&report, "C1")["current_cause"], "trigger");
+    assert_eq!(entry(&report, "L1")["current_went"], "wrong");
+    assert_eq!(
+        entry(&report, "H1")["current_explains"],
+        json!(["S1", "S2"])
+    );
+    assert_eq!(
+        entry(&report, "O1")["current_consequence"],
+        "lose 40 minutes of writes"
+    );
+    assert_eq!(entry(&report, "N1")["key"], true);
+    // The board no longer asks for a hypothesis that explains S2.
+    let codes: Vec<&Value> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|warning| &warning["code"])
+        .collect();
+    assert!(!codes.contains(&&json!("unexplained-symptom")), "{codes:?}");
+    env.ok(&["amend", "N1", "--no-key"]);
+    assert_eq!(
+        entry(&env.json(&["report", "--format", "json"]), "N1")["key"],
+        false
+    );
+
+    let markdown = env.ok(&["report"]);
+    assert!(markdown.contains("due 2026-12-04"), "{markdown}");
+    assert!(markdown.contains("02:38"), "{markdown}");
+    let show = env.ok(&["show", "L1"]);
+    assert!(show.contains("wrong"), "{show}");
+
+    // An option the entry was not recorded with is refused, naming what the kind takes,
+    // and nothing is recorded.
+    let before = std::fs::read(env.document_path(&id)).unwrap();
+    for (args, said) in [
+        (
+            &["amend", "E1", "--due", "2026-12-04"][..],
+            "a due date does not apply to E1",
+        ),
+        (
+            &["amend", "S1", "--went", "well"],
+            "how it went does not apply to S1",
+        ),
+        (
+            &["amend", "I1", "--root"],
+            "a kind of cause does not apply to I1",
+        ),
+        (
+            &["amend", "C1", "--from", "02:00"],
+            "an impact start does not apply to C1",
+        ),
+        (
+            &["amend", "L1", "--explains", "S1"],
+            "the symptoms explained does not apply to L1",
+        ),
+        (
+            &["amend", "A1", "--for", "Q1"],
+            "a situation does not apply to A1",
+        ),
+    ] {
+        let stderr = env.fails(args, 2);
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+    }
+    let stderr = env.fails(&["amend", "E1", "--owner", "kim"], 2);
+    assert!(
+        stderr.contains("a correction of a stage takes its text, --time, --key or --no-key"),
+        "{stderr}"
+    );
+    env.fails(&["amend", "L1", "--went", "sideways"], 2);
+    env.fails(&["amend", "H1", "--explains", "S9"], 1);
+    env.fails(&["amend", "N1", "--key", "--no-key"], 2);
+    assert_eq!(std::fs::read(env.document_path(&id)).unwrap(), before);
+}

@@ -20,13 +20,11 @@ impl Report<'_> {
                 || "no owner yet".to_string(),
                 |owner| format!("owner: {}", text(owner, TASK)),
             )];
-            if let Body::Action { due, link, .. } = &action.body {
-                if let Some(due) = due {
-                    facts.push(format!("due {}", due.format("%Y-%m-%d")));
-                }
-                if let Some(link) = link {
-                    facts.push(format!("ticket {}", ticket(link)));
-                }
+            if let Some(due) = self.state.due(action) {
+                facts.push(format!("due {}", due.format("%Y-%m-%d")));
+            }
+            if let Some(link) = self.state.link(action) {
+                facts.push(format!("ticket {}", ticket(link)));
             }
             let done = self.state.done_by(action.id);
             let _ = write!(

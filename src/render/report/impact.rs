@@ -9,7 +9,7 @@ use super::shared::Report;
 use super::text::{cell, how_to_record};
 use crate::render::escape::Place;
 use crate::render::utc_time;
-use incident_core::model::{Body, Entry, Kind};
+use incident_core::model::{Entry, Kind};
 
 /// What records an impact and its window.
 pub(super) const RECORDING: &str = "incident impact TEXT --from TIME --to TIME";
@@ -33,10 +33,7 @@ impl Report<'_> {
                 "| Label | Who or what was affected | From | To |\n| --- | --- | --- | --- |\n",
             );
             for impact in &impacts {
-                let (from, to) = match impact.body {
-                    Body::Impact { from, to } => (from, to),
-                    _ => (None, None),
-                };
+                let (from, to) = self.state.window(impact);
                 let when = |at: Option<DateTime<Utc>>| {
                     at.map_or_else(
                         || "not recorded".to_string(),

@@ -39,10 +39,7 @@ impl<'a> Report<'a> {
                 by: &entry.by,
             });
         let windows = self.state.live(Kind::Impact).flat_map(|impact| {
-            let (from, to) = match impact.body {
-                Body::Impact { from, to } => (from, to),
-                _ => (None, None),
-            };
+            let (from, to) = self.state.window(impact);
             let moment = |at: DateTime<Utc>, what| Moment {
                 at,
                 recorded: impact.uuid,

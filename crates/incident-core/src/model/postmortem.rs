@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::entry::{Body, CauseKind, Entry, Went};
+use super::entry::{CauseKind, Entry, Went};
 use super::label::Kind;
 use super::state::State;
 
@@ -32,10 +32,7 @@ impl<'a> State<'a> {
     pub fn impact_started_at(&self) -> Option<DateTime<Utc>> {
         let from = self
             .live(Kind::Impact)
-            .filter_map(|impact| match impact.body {
-                Body::Impact { from, .. } => from,
-                _ => None,
-            })
+            .filter_map(|impact| self.window(impact).0)
             .min();
         from.or_else(|| {
             self.live(Kind::Symptom)
@@ -47,10 +44,7 @@ impl<'a> State<'a> {
     /// When the impact ended: the latest impact's end, if any impact says.
     pub fn impact_ended_at(&self) -> Option<DateTime<Utc>> {
         self.live(Kind::Impact)
-            .filter_map(|impact| match impact.body {
-                Body::Impact { to, .. } => to,
-                _ => None,
-            })
+            .filter_map(|impact| self.window(impact).1)
             .max()
     }
 
@@ -68,7 +62,7 @@ impl<'a> State<'a> {
     pub fn causes(&self, kind: CauseKind) -> Vec<&'a Entry> {
         let mut causes: Vec<&Entry> = self
             .live(Kind::Cause)
-            .filter(|entry| matches!(entry.body, Body::Cause { cause, .. } if cause == kind))
+            .filter(|entry| self.cause_kind(entry) == Some(kind))
             .collect();
         causes.sort_by_key(|entry| self.at(entry));
         causes
@@ -78,7 +72,7 @@ impl<'a> State<'a> {
     pub fn lessons(&self, kind: Went) -> Vec<&'a Entry> {
         let mut lessons: Vec<&Entry> = self
             .live(Kind::Lesson)
-            .filter(|entry| matches!(entry.body, Body::Lesson { went } if went == kind))
+            .filter(|entry| self.went(entry) == Some(kind))
             .collect();
         lessons.sort_by_key(|entry| self.at(entry));
         lessons
@@ -88,6 +82,7 @@ impl<'a> State<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Body;
     use crate::model::testing::*;
 
     #[test]

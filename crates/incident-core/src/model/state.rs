@@ -736,17 +736,14 @@ impl<'a> State<'a> {
                 "no test targets these hypotheses yet",
             );
         }
-        let explains_in_use = self.live(Kind::Hypothesis).any(
-            |entry| matches!(&entry.body, Body::Hypothesis { explains } if !explains.is_empty()),
-        );
+        let explains_in_use = self
+            .live(Kind::Hypothesis)
+            .any(|entry| !self.explains(entry).is_empty());
         if explains_in_use {
             let explained: HashSet<Label> = self
                 .live(Kind::Hypothesis)
                 .filter(|entry| self.is_standing(entry.id))
-                .flat_map(|entry| match &entry.body {
-                    Body::Hypothesis { explains } => explains.clone(),
-                    _ => Vec::new(),
-                })
+                .flat_map(|entry| self.explains(entry).iter().copied())
                 .collect();
             let unexplained: Vec<Label> = self
                 .live(Kind::Symptom)

@@ -353,7 +353,7 @@ pub enum Command {
                       line, Ctrl-D leaves. `incident` alone, at a terminal, opens it too. With \
                       standard input not a terminal, runs each line in turn and stops at the \
                       first that fails, with its exit code.",
-        after_help = "Examples:\n  incident\n  incident shell < timeline.txt"
+        after_help = "Examples:\n  incident shell\n  incident shell < timeline.txt"
     )]
     Shell,
     /// Print a shell completion script

@@ -1,10 +1,10 @@
 //! One command line, from its words to what it did, and its error as one line on stderr
 //! and an exit code: the process runs one (`main.rs`), the prompt runs one per line
 //! (`shell/`), through the same two functions, so a line behaves exactly as the command.
-//! `incident shell` is the one command run elsewhere: what it asks for is handed back,
-//! and `main.rs` opens the prompt, whose lines come back here.
+//! `incident shell`, and `incident` alone at a terminal, are run elsewhere: what they ask
+//! for is handed back, and `main.rs` opens the prompt, whose lines come back here.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
@@ -21,7 +21,8 @@ use incident_core::{sanitize, store};
 pub enum Ran {
     /// It did it.
     Done,
-    /// `incident shell`: the prompt, with the global options it was given.
+    /// `incident shell`, or `incident` alone at a terminal: the prompt, with the global
+    /// options it was given.
     Prompt(Inherited),
 }
 
@@ -118,7 +119,13 @@ pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &Inherited
     let Cli { global, command } = Cli::from_arg_matches(&matches).map_err(Error::Clap)?;
     let mut ui = Ui::new(global.color, global.json, global.quiet);
     let context = Context::new(&global)?;
-    let prompt = matches!(command, Some(cli::Command::Shell));
+    let prompt = match command {
+        Some(cli::Command::Shell) => true,
+        // `incident` alone: the prompt, for a person at a terminal; for anything else, how
+        // to start (`commands::run`).
+        None => io::stdin().is_terminal() && io::stdout().is_terminal(),
+        Some(_) => false,
+    };
     let syncing = matches!(command, Some(cli::Command::Sync(_)));
     let background = matches!(&command, Some(cli::Command::Sync(sync)) if sync.0.background);
     news::watch(&context, &typed);

@@ -42,7 +42,8 @@ fn top_level(root: clap::Command) -> clap::Command {
              results, and a post-incident report at the end.",
         )
         .after_help(
-            "Start with `incident open TITLE`; every command then acts on that incident.\n\n\
+            "Start with `incident open TITLE`; every command then acts on that incident. \
+             `incident` alone, at a terminal, opens the prompt (`incident shell`).\n\n\
              Example:\n  incident open Checkout returns 502s --severity 2",
         )
         .max_term_width(100)
@@ -349,8 +350,9 @@ pub enum Command {
                       them, so ; ' \" $(…) ` | & # ! in the text are kept as typed. A line is \
                       split at spaces; a value in quotes is one word (--run 'df -h | tail -1'). \
                       Tab completes, the arrow keys walk the history, Ctrl-C abandons the \
-                      line, Ctrl-D leaves. With standard input not a terminal, runs each line \
-                      in turn and stops at the first that fails, with its exit code.",
+                      line, Ctrl-D leaves. `incident` alone, at a terminal, opens it too. With \
+                      standard input not a terminal, runs each line in turn and stops at the \
+                      first that fails, with its exit code.",
         after_help = "Examples:\n  incident shell\n  incident shell < timeline.txt"
     )]
     Shell,

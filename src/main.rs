@@ -1,6 +1,6 @@
 //! `incident`: read the arguments, run them, and turn any error into one line on stderr and
 //! an exit code (`app.rs` does both, for this process and for each line of the prompt);
-//! `incident shell` opens the prompt here.
+//! `incident shell`, and `incident` alone at a terminal, open the prompt here.
 
 mod app;
 mod argv;

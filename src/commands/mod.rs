@@ -46,9 +46,19 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::ui::Ui;
 
+/// What `incident` alone prints where it opens no prompt (standard input or output not a
+/// terminal: a script, a pipe, a cron job): how to start. It is help, not a result, so
+/// like `--help` it is the same whatever the output mode, and nothing is read or made.
+const HOW_TO_START: &str = "\
+incident opens its prompt at a terminal; to start:
+  incident open TITLE   open an incident; every command then acts on it
+  incident shell        the prompt: each line a command, read by no shell
+  incident --help       every command
+";
+
 pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<()> {
     let Some(command) = command else {
-        return status::run_or_introduce(context, ui);
+        return ui.print(HOW_TO_START);
     };
     match command {
         Command::Open(args) => open::run(context, ui, args.0),

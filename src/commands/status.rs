@@ -67,17 +67,3 @@ pub fn with_seen_before<T>(
         .collect();
     render(&shown, found.compared)
 }
-
-/// Bare `incident`: the board, or how to begin when there is no incident yet.
-pub fn run_or_introduce(context: &Context, ui: &mut Ui) -> Result<()> {
-    match run(context, ui, None) {
-        // Scripts get the error; people get a way in.
-        Err(Error::NoCurrentIncident) if ui.mode() == Mode::Human => ui.print(
-            "No current incident.\n\
-             Start one:     incident open Checkout returns 502s\n\
-             Or pick one:   incident list --all, then incident use REF\n\
-             All commands:  incident --help\n",
-        ),
-        other => other,
-    }
-}

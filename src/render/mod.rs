@@ -55,35 +55,8 @@ pub fn push_utc_time(out: &mut String, time: DateTime<Utc>) {
     }
 }
 
-/// A duration as people say it: `45s`, `9m 30s`, `1h 7m`, `2d 3h`: the two largest units.
-pub fn human_duration(seconds: i64) -> String {
-    let sign = if seconds < 0 { "-" } else { "" };
-    let seconds = seconds.unsigned_abs();
-    let (days, hours, minutes) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60);
-    let text = if days > 0 {
-        if hours > 0 {
-            format!("{days}d {hours}h")
-        } else {
-            format!("{days}d")
-        }
-    } else if hours > 0 {
-        if minutes > 0 {
-            format!("{hours}h {minutes}m")
-        } else {
-            format!("{hours}h")
-        }
-    } else if minutes > 0 {
-        let seconds = seconds % 60;
-        if seconds > 0 {
-            format!("{minutes}m {seconds}s")
-        } else {
-            format!("{minutes}m")
-        }
-    } else {
-        format!("{seconds}s")
-    };
-    format!("{sign}{text}")
-}
+/// Every duration in every view reads by the core's one rule (`24h 11m`, `3d 4h`).
+pub use incident_core::duration::{human_duration, human_duration_ms};
 
 /// What a correction sets, field by field, each as `(name, value)`: how `show` lists
 /// them and `amendment` words them.
@@ -146,18 +119,6 @@ pub fn amendment(correction: &incident_core::model::Entry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_as_people_say_them() {
-        assert_eq!(human_duration(0), "0s");
-        assert_eq!(human_duration(45), "45s");
-        assert_eq!(human_duration(12 * 60 + 5), "12m 5s");
-        assert_eq!(human_duration(570), "9m 30s");
-        assert_eq!(human_duration(3600 + 7 * 60), "1h 7m");
-        assert_eq!(human_duration(7200), "2h");
-        assert_eq!(human_duration(2 * 86_400 + 3 * 3600 + 60), "2d 3h");
-        assert_eq!(human_duration(-300), "-5m");
-    }
 
     #[test]
     fn times_show_seconds_only_when_they_matter() {

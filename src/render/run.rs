@@ -1,8 +1,9 @@
 //! How a command run as a test ended, in words: the one reading of a `Run`'s exit code
-//! and time-out, and the one way its duration is said. The result's text (`exited with 0
-//! after 1.2s`), the evidence block's last line (`[exit 0 after 1.2s]`) and `show`'s
-//! exit code field all read it here.
+//! and time-out. The result's text (`exited with 0 after 1m 5s`), the evidence block's
+//! last line (`[exit 0 after 5ms]`) and `show`'s exit code field all read it here; the
+//! duration reads as every duration does (`human_duration_ms`).
 
+use incident_core::duration::human_duration_ms;
 use incident_core::model::Run;
 
 /// How a run ended.
@@ -24,9 +25,9 @@ impl Ending {
     }
 }
 
-/// `exited with 0 after 1.2s`, `timed out after 30.0s`: the text of a run's result.
+/// `exited with 0 after 120ms`, `timed out after 30s`: the text of a run's result.
 pub fn result_text(run: &Run) -> String {
-    let took = took(run.duration_ms);
+    let took = human_duration_ms(run.duration_ms);
     match Ending::of(run) {
         Ending::Exited(code) => format!("exited with {code} after {took}"),
         Ending::TimedOut => format!("timed out after {took}"),
@@ -37,17 +38,10 @@ pub fn result_text(run: &Run) -> String {
 /// `[exit 0 after 5ms]`: the last line of a run's evidence block, under its output.
 pub fn evidence_line(run: &Run) -> String {
     match Ending::of(run) {
-        Ending::Exited(code) => format!("[exit {code} after {}]", took(run.duration_ms)),
+        Ending::Exited(code) => {
+            format!("[exit {code} after {}]", human_duration_ms(run.duration_ms))
+        }
         Ending::TimedOut | Ending::Killed => format!("[{}]", result_text(run)),
-    }
-}
-
-/// `120ms`, `1.5s`: how long a run took.
-fn took(milliseconds: u64) -> String {
-    if milliseconds < 1000 {
-        format!("{milliseconds}ms")
-    } else {
-        format!("{:.1}s", milliseconds as f64 / 1000.0)
     }
 }
 
@@ -73,12 +67,9 @@ mod tests {
         );
         assert_eq!(
             result_text(&run(Some(7), false, 1500)),
-            "exited with 7 after 1.5s"
+            "exited with 7 after 1s"
         );
-        assert_eq!(
-            result_text(&run(None, true, 30_000)),
-            "timed out after 30.0s"
-        );
+        assert_eq!(result_text(&run(None, true, 30_000)), "timed out after 30s");
         assert_eq!(
             result_text(&run(None, false, 10)),
             "killed by a signal after 10ms"
@@ -90,11 +81,11 @@ mod tests {
         assert_eq!(evidence_line(&run(Some(0), false, 5)), "[exit 0 after 5ms]");
         assert_eq!(
             evidence_line(&run(Some(2), false, 61_234)),
-            "[exit 2 after 61.2s]"
+            "[exit 2 after 1m 1s]"
         );
         assert_eq!(
             evidence_line(&run(None, true, 30_000)),
-            "[timed out after 30.0s]"
+            "[timed out after 30s]"
         );
         assert_eq!(
             evidence_line(&run(None, false, 10)),

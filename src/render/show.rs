@@ -140,7 +140,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
                     Ending::Killed => "none: killed".to_string(),
                 };
                 field(text, "exit code", &exit);
-                field(text, "duration", &format!("{} ms", run.duration_ms));
+                field(text, "duration", &super::human_duration_ms(run.duration_ms));
                 if !run.output.is_empty() {
                     field(
                         text,

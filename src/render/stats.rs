@@ -138,7 +138,12 @@ pub fn text(stats: &Stats, since: Option<DateTime<Utc>>, paint: &Paint) -> Strin
             let _ = writeln!(out, "  {month:<11} {count:>5}  {}", bar(*count));
         }
     }
-    header(&mut out, paint, "Closed incidents", "  spread: <1m … >1d");
+    let spread_scale = format!(
+        "  spread: <{} … >{}",
+        human_duration(SPREAD_EDGES[0]),
+        human_duration(SPREAD_EDGES[SPREAD_EDGES.len() - 1])
+    );
+    header(&mut out, paint, "Closed incidents", &spread_scale);
     for (measure, distribution) in &stats.durations {
         let note = if distribution.too_few() {
             paint.dim(&format!("  {TOO_FEW}"))

@@ -246,11 +246,16 @@ fn clap_errors_are_one_line_with_hints() {
     }
 }
 
+/// `incident` alone in a script opens no prompt and shows no board: it says how to start,
+/// as help does, whatever the output mode, and exits 0 (contract: "A prompt of its own").
 #[test]
-fn scripts_get_an_error_not_an_introduction() {
+fn scripts_get_how_to_start_whatever_the_output_mode() {
     let env = TestEnv::new();
-    env.fails(&["--json"], 1);
-    env.fails(&["-q"], 1);
+    env.open("Checkout returns 502s");
+    let said = env.ok(&[]);
+    assert!(said.contains("incident open TITLE"), "{said}");
+    assert_eq!(env.ok(&["--json"]), said);
+    assert_eq!(env.ok(&["-q"]), said);
 }
 
 #[test]

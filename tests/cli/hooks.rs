@@ -1,9 +1,16 @@
 //! `<data dir>/hooks/on-record`: how a team posts each entry to a chat channel. It gets
 //! the entry as `--json` prints it, at most ten seconds, and its failure is a warning.
+//! The README's example hooks (`examples/hooks/`) run for real, against stand-ins: a
+//! Slack webhook on 127.0.0.1, and a `gh` first on `PATH`.
 
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
 
 use crate::env::{Output, TestEnv};
 
@@ -234,4 +241,288 @@ fn a_hook_may_record_without_a_deadlock_or_a_loop() {
     assert_eq!(std::fs::read_to_string(&log).unwrap(), "run\n");
     let report = env.json(&["report", "-i", &id, "--format", "json"]);
     assert_eq!(crate::env::labels(&report), ["S1", "N1"]);
+}
+
+/// One of the hooks the README shows, `examples/hooks/NAME`, installed as the hook.
+fn install_example(env: &TestEnv, name: &str) -> PathBuf {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/hooks")
+        .join(name);
+    let hooks = env.data_dir().join("hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    let hook = hooks.join("on-record");
+    std::fs::copy(&example, &hook).expect("the example hook is there");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    hook
+}
+
+/// Text a responder pastes, with what would break a payload, a shell line or a channel:
+/// quotes, a backslash, a line break, a command substitution, Slack's own mentions and
+/// links, and JSON of its own.
+const PASTED: &str = "Rolled back; \"db-1\" is \\ back\nnext update 04:00 $(reboot) `id` \
+                      <!channel> <@U024BE7LH> <https://evil.example|docs> & {\"text\": \"pwned\"}";
+
+/// How long the stand-in waits for the hook to post.
+const POST_DEADLINE: Duration = Duration::from_secs(15);
+
+/// Slack's incoming webhook, stood in for on 127.0.0.1 and served from the test's own
+/// thread: it takes one POST at a time and answers `ok`, as Slack does.
+struct Webhook {
+    listener: TcpListener,
+}
+
+/// What the stand-in received: the request line and headers, and the body.
+struct Posted {
+    head: String,
+    body: String,
+}
+
+impl Webhook {
+    fn new() -> Webhook {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
+        listener
+            .set_nonblocking(true)
+            .expect("the listener does not block");
+        Webhook { listener }
+    }
+
+    fn url(&self) -> String {
+        let port = self.listener.local_addr().expect("bound").port();
+        format!("http://127.0.0.1:{port}/services/T000/B000/XXXX")
+    }
+
+    /// The next POST, while `poster` runs: read whole and answered. The test fails if
+    /// `poster` ends without posting, or nothing comes in time.
+    #[track_caller]
+    fn next_post(&self, poster: &mut Child) -> Posted {
+        let started = Instant::now();
+        let mut stream = loop {
+            match self.listener.accept() {
+                Ok((stream, _)) => break stream,
+                Err(error) if error.kind() == ErrorKind::WouldBlock => {}
+                Err(error) => panic!("the stand-in could not accept: {error}"),
+            }
+            if let Some(status) = poster.try_wait().expect("the poster is there") {
+                panic!("it ended ({status}) without posting");
+            }
+            assert!(started.elapsed() < POST_DEADLINE, "nothing was posted");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        stream.set_nonblocking(false).unwrap();
+        stream.set_read_timeout(Some(POST_DEADLINE)).unwrap();
+        let mut received = Vec::new();
+        let mut buffer = [0u8; 8192];
+        let head_end = loop {
+            if let Some(at) = received.windows(4).position(|four| four == b"\r\n\r\n") {
+                break at + 4;
+            }
+            let read = stream.read(&mut buffer).expect("the request comes");
+            assert!(read > 0, "the request ended before its headers did");
+            received.extend_from_slice(&buffer[..read]);
+        };
+        let head = String::from_utf8(received[..head_end].to_vec()).expect("UTF-8 headers");
+        let header = |name: &str| {
+            head.lines().find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                key.eq_ignore_ascii_case(name)
+                    .then(|| value.trim().to_string())
+            })
+        };
+        if header("Expect").is_some_and(|expect| expect.eq_ignore_ascii_case("100-continue")) {
+            stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").unwrap();
+        }
+        let length: usize = header("Content-Length")
+            .expect("a body of known length")
+            .parse()
+            .expect("a length");
+        while received.len() < head_end + length {
+            let read = stream.read(&mut buffer).expect("the body comes");
+            assert!(read > 0, "the request ended before its body did");
+            received.extend_from_slice(&buffer[..read]);
+        }
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            .unwrap();
+        let body = String::from_utf8(received[head_end..].to_vec()).expect("a UTF-8 body");
+        Posted { head, body }
+    }
+
+    /// Whether anything connected. Asked once the hook has ended, so nothing still to
+    /// come is missed: a hook that posted is done with its connection.
+    fn anything_posted(&self) -> bool {
+        match self.listener.accept() {
+            Ok(_) => true,
+            Err(error) if error.kind() == ErrorKind::WouldBlock => false,
+            Err(error) => panic!("the stand-in could not accept: {error}"),
+        }
+    }
+}
+
+/// Text as Slack reads it: `&`, `<` and `>` as entities, so nothing typed makes a mention,
+/// a link or a broadcast.
+fn slack_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[test]
+#[ignore = "needs curl; .ci/run installs it"]
+fn the_slack_example_posts_each_update_and_nothing_else() {
+    crate::env::require_tool("curl");
+    let mut env = TestEnv::new();
+    let id = env.open("Checkout returns 502s");
+    let webhook = Webhook::new();
+    install_example(&env, "slack-updates");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    env.set_var("PATH", &path);
+    env.set_var("SLACK_WEBHOOK_URL", webhook.url());
+
+    // A note runs the hook too, end to end: it is no update, so nothing is posted.
+    let out = env.run(&["note", PASTED, "--json"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{}", out.stdout);
+    assert!(!webhook.anything_posted(), "a note was posted to Slack");
+
+    // An update, as `incident update --to executives` records it: the note's entry, made
+    // one.
+    let update = out
+        .stdout
+        .replace("\"id\": \"N1\"", "\"id\": \"U1\"")
+        .replace(
+            "  \"kind\": \"note\",\n",
+            "  \"kind\": \"update\",\n  \"to\": \"executives\",\n",
+        );
+    assert!(update.contains("\"kind\": \"update\""), "{update}");
+    let mut hook = std::process::Command::new(env.data_dir().join("hooks/on-record"))
+        .env_clear()
+        .env("PATH", &path)
+        .env("INCIDENT_ID", &id)
+        .env("SLACK_WEBHOOK_URL", webhook.url())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the hook runs");
+    hook.stdin
+        .take()
+        .expect("its input")
+        .write_all(update.as_bytes())
+        .expect("the entry is written");
+    let posted = webhook.next_post(&mut hook);
+    let ran = hook.wait_with_output().expect("the hook ends");
+    assert!(ran.status.success(), "{ran:?}");
+    assert_eq!(
+        (ran.stdout.as_slice(), ran.stderr.as_slice()),
+        (&b""[..], &b""[..])
+    );
+
+    assert!(
+        posted
+            .head
+            .starts_with("POST /services/T000/B000/XXXX HTTP/1.1\r\n"),
+        "{}",
+        posted.head
+    );
+    assert!(
+        posted
+            .head
+            .to_ascii_lowercase()
+            .contains("\r\ncontent-type: application/json\r\n"),
+        "{}",
+        posted.head
+    );
+    // One JSON object with one key, its text the update as typed: nothing in it broke out.
+    let payload: Value = serde_json::from_str(&posted.body)
+        .unwrap_or_else(|error| panic!("not JSON ({error}): {}", posted.body));
+    assert_eq!(
+        payload,
+        json!({ "text": format!("Update on {id}: {}", slack_escaped(PASTED)) })
+    );
+    assert!(!webhook.anything_posted(), "posted twice");
+}
+
+#[test]
+fn the_github_example_files_each_action_as_an_issue_and_nothing_else() {
+    let mut env = TestEnv::new();
+    let id = env.open("Checkout returns 502s");
+    // A stand-in `gh`, first on PATH: it writes down each call, the repository gh would
+    // read from `GH_REPO` and then its arguments, apart, and answers with the new issue's
+    // URL, as gh does.
+    let bin = env.home().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let calls = env.home().join("gh-calls");
+    std::fs::write(
+        bin.join("gh"),
+        format!(
+            "#!/bin/sh\nprintf '%s\\0' \"$GH_REPO\" \"$@\" >> '{}'\nprintf '\\n' >> '{0}'\n\
+             echo https://github.com/acme/shop/issues/1\n",
+            calls.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("gh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    env.set_var("PATH", path);
+    env.set_var("GH_REPO", "acme/shop");
+    install_example(&env, "github-issues");
+
+    // A title with everything a shell would act on, quotes and a backslash: on one line,
+    // as an issue title is.
+    let title = "Pin \"pgbouncer\" to 1.21; $(reboot) `id` | tee & it's \\ done 100%s é";
+    let out = env.run(&["action", title, "--owner", "ben", "-q"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "A1\n");
+    assert_eq!(out.stderr, "hook: https://github.com/acme/shop/issues/1\n");
+    // Every other kind passes by.
+    assert_eq!(env.ok(&["note", "paged the DBA", "-q"]), "N1\n");
+    assert_eq!(env.ok(&["symptom", PASTED, "-q"]), "S1\n");
+
+    let calls = std::fs::read_to_string(&calls).expect("gh was called");
+    let calls: Vec<Vec<&str>> = calls
+        .lines()
+        .map(|call| call.trim_end_matches('\0').split('\0').collect())
+        .collect();
+    assert_eq!(
+        calls,
+        [[
+            "acme/shop",
+            "issue",
+            "create",
+            "--title",
+            title,
+            "--body",
+            &format!("Follow-up A1 of incident {id}."),
+        ]]
+    );
+}
+
+/// The README shows the example hooks in part: every line it shows is a line of one of
+/// them, so what a newcomer copies from it is what the tests above ran.
+#[test]
+fn the_readme_shows_the_example_hooks_as_they_are() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("the README");
+    let (_, section) = readme.split_once("\n## Hooks\n").expect("a Hooks section");
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let examples: Vec<String> = ["slack-updates", "github-issues"]
+        .iter()
+        .map(|name| std::fs::read_to_string(root.join("examples/hooks").join(name)).unwrap())
+        .collect();
+    let shown: Vec<&str> = section
+        .split("```sh\n")
+        .skip(1)
+        .flat_map(|block| block.split("\n```").next().unwrap_or_default().lines())
+        .collect();
+    assert!(shown.len() >= 8, "{section}");
+    for line in shown {
+        assert!(
+            examples
+                .iter()
+                .any(|example| example.lines().any(|have| have == line)),
+            "the README shows a line no example hook has: {line}"
+        );
+    }
 }

@@ -6,6 +6,7 @@ mod chart;
 mod completion;
 mod corrections;
 mod durability;
+mod durations;
 mod ergonomics;
 mod errors;
 mod evidence;

@@ -27,9 +27,46 @@ struct Terminal {
 }
 
 impl Terminal {
-    /// `incident ARGS` in a pane, with the test's clean environment and `vars`.
+    /// `incident ARGS` in a pane, with the test's clean environment and `vars`; returns
+    /// once its prompt shows.
     #[track_caller]
     fn open(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Terminal {
+        // The shell around the program survives the Ctrl-C a test sends while a line
+        // runs, to say how it ended; the program itself gets SIGINT as usual.
+        let terminal = Terminal::start(
+            env,
+            &format!(
+                "trap true INT; {}; echo \"{EXIT_STATUS}$?]\"",
+                command_line(args)
+            ),
+            vars,
+        );
+        terminal.next_prompt();
+        terminal
+    }
+
+    /// A login shell's prompt (`sh`, `$ `) in a pane, `incident` on its `PATH`, as an
+    /// engineer paged at 3AM has it: what they type there, a shell reads.
+    #[track_caller]
+    fn at_a_shell(env: &TestEnv) -> Terminal {
+        let bin = crate::env::binary();
+        let dir = bin.parent().expect("the binary is in a folder");
+        let path = std::env::join_paths(std::iter::once(dir.to_path_buf()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))
+        .expect("a PATH");
+        let path = path.to_str().expect("a UTF-8 PATH");
+        // The prompt set on the line itself: tmux starts it through a `bash -c`, which
+        // drops a `PS1` from the environment, and `sh` as root would say `# `.
+        let terminal = Terminal::start(env, "PS1='$ ' exec sh", &[("PATH", path)]);
+        terminal.wait_for("$ ");
+        terminal
+    }
+
+    /// `command` run by `sh -c` in a pane of a tmux server of its own, with the test's
+    /// clean environment, `PATH` and `vars`.
+    #[track_caller]
+    fn start(env: &TestEnv, command: &str, vars: &[(&str, &str)]) -> Terminal {
         let tmux = require_tool("tmux");
         let config = env.home().join("tmux.conf");
         // The pane stays when the program ends, so what it said can be read.
@@ -51,23 +88,17 @@ impl Terminal {
             .tmux()
             .env_clear()
             .envs(env.vars())
-            .envs(vars.iter().copied())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(vars.iter().copied())
             .env("TERM", "xterm-256color")
             .current_dir(env.home())
             .arg("-f")
             .arg(&config)
             .args(["new-session", "-d", "-s", "night", "-x", "120", "-y", "40"])
-            // The shell around the program survives the Ctrl-C a test sends while a line
-            // runs, to say how it ended; the program itself gets SIGINT as usual.
-            .arg(format!(
-                "trap true INT; {}; echo \"{EXIT_STATUS}$?]\"",
-                command_line(args)
-            ))
+            .arg(command)
             .status()
             .expect("tmux runs");
         assert!(started.success(), "tmux could not start a session");
-        terminal.next_prompt();
         terminal
     }
 
@@ -629,4 +660,109 @@ fn exit_leaves_the_prompt() {
     terminal.press("Enter");
     assert_eq!(terminal.exit_status(), 0);
     assert_eq!(labels(&report(&env)), ["N1"]);
+}
+
+/// `incident` alone, typed at the shell a pager woke: the prompt opens, so the 3AM path is
+/// the one no shell stands in. A line a shell would cut at the `;` (and run the rest of as
+/// a command) is recorded whole, Ctrl-D leaves back to the shell, and global options
+/// alone open it too, passed on to every line.
+#[test]
+#[ignore = "needs tmux; .ci/run installs it"]
+fn incident_alone_typed_at_a_shell_opens_the_prompt() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let terminal = Terminal::at_a_shell(&env);
+    shows(&terminal.enter("incident"), PROMPT);
+    let typed = r#"failover done; reboot db-1 later "carefully", it's 'fine' $(id) | tee"#;
+    shows(&terminal.enter(&format!("note {typed}")), "N1 recorded");
+    terminal.press("C-d");
+    terminal.wait_for_times("$ ", 2);
+    // The words apart, so that the line typed does not read as what it prints.
+    terminal.type_text(r#"echo "[exit" "status $?]""#);
+    terminal.press("Enter");
+    assert_eq!(terminal.exit_status(), 0);
+    let recorded = report(&env);
+    assert_eq!(labels(&recorded), ["N1"]);
+    assert_eq!(entry(&recorded, "N1")["text"], typed);
+
+    // Global options alone: the prompt, each line taking them.
+    terminal.wait_for_times("$ ", 3);
+    shows(&terminal.enter("incident --dir elsewhere"), "incident> ");
+    shows(&terminal.enter("open Payments slow"), "opened");
+    terminal.press("C-d");
+    terminal.wait_for_times("$ ", 4);
+    assert!(
+        env.home()
+            .join("elsewhere/incidents/2026-11-21-payments-slow.json")
+            .is_file()
+    );
+    assert_eq!(
+        labels(&report(&env)),
+        ["N1"],
+        "the first data directory is untouched"
+    );
+}
+
+/// `incident` alone where no one can type at a prompt (a script, a pipe, a cron job): how to
+/// start, exit 0, and nothing read or made, with or without an incident, with global
+/// options alone too. Standard input and output must both be a terminal for the prompt.
+#[test]
+fn incident_alone_without_a_terminal_says_how_to_start() {
+    let env = TestEnv::new();
+    let how_to_start = |said: &str| {
+        let lines: Vec<&str> = said.lines().collect();
+        assert!(lines.len() <= 5, "a couple of lines, not a page:\n{said}");
+        for command in ["incident open TITLE", "incident shell", "incident --help"] {
+            assert!(
+                lines
+                    .iter()
+                    .any(|line| line.trim_start().starts_with(command)),
+                "no line starts with {command:?}:\n{said}"
+            );
+        }
+    };
+    // On a fresh machine: the data directory is not even made.
+    let said = env.ok(&[]);
+    how_to_start(&said);
+    assert!(
+        !env.data_dir().exists(),
+        "`incident` alone made the data directory"
+    );
+    let elsewhere = env.home().join("elsewhere");
+    let dir = elsewhere.to_str().expect("a UTF-8 path");
+    assert_eq!(env.ok(&["--dir", dir]), said);
+    assert!(!elsewhere.exists(), "`incident --dir X` made X");
+
+    // With an incident going, the same: no board, nothing changed on disk.
+    let id = env.open("Checkout returns 502s");
+    let before = std::fs::read(env.document_path(&id)).expect("the document");
+    assert_eq!(env.ok(&[]), said);
+    assert_eq!(env.ok(&["-i", "checkout", "--color", "always"]), said);
+    assert_eq!(
+        std::fs::read(env.document_path(&id)).expect("the document"),
+        before
+    );
+
+    // Half a terminal is no terminal: the pipe after it, or a file before it.
+    for line in [
+        format!("{} | cat", command_line(&[])),
+        format!("{} < /dev/null", command_line(&[])),
+    ] {
+        let out = std::process::Command::new(require_tool("script"))
+            .env_clear()
+            .envs(env.vars())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(env.home())
+            .args(["-qec", &line, "/dev/null"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("script runs");
+        assert_eq!(out.status.code(), Some(0), "{line}");
+        let shown = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+        assert_eq!(shown, said, "{line}");
+    }
+    assert_eq!(
+        std::fs::read(env.document_path(&id)).expect("the document"),
+        before
+    );
 }

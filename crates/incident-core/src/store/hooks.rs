@@ -158,7 +158,9 @@ fn run(path: PathBuf, id: &str, event: &str, input: &str, limit: Duration) -> io
     let problem = match status {
         None => Some(format!(
             "hook {shown} took longer than {} and was stopped",
-            seconds(limit)
+            crate::duration::human_duration_ms(
+                u64::try_from(limit.as_millis()).unwrap_or(u64::MAX)
+            )
         )),
         Some(status) if status.success() => None,
         Some(status) => Some(match (status.code(), status.signal()) {
@@ -168,14 +170,4 @@ fn run(path: PathBuf, id: &str, event: &str, input: &str, limit: Duration) -> io
         }),
     };
     Ok(HookRun { output, problem })
-}
-
-/// `10s`, `0.5s`.
-fn seconds(limit: Duration) -> String {
-    let seconds = limit.as_secs_f64();
-    if seconds.fract() == 0.0 {
-        format!("{seconds:.0}s")
-    } else {
-        format!("{seconds}s")
-    }
 }

@@ -67,6 +67,25 @@ pub struct ToDecide {
     pub options: Vec<Label>,
 }
 
+/// The incident when a decision was raised: its severity, its stage and the hypotheses
+/// still standing, as the log stood at that time.
+#[derive(Serialize)]
+pub struct RaisedIn {
+    pub severity: Option<Severity>,
+    pub stage: Stage,
+    pub standing: Vec<Label>,
+}
+
+impl RaisedIn {
+    fn of(state: &State<'_>, label: Label) -> Option<RaisedIn> {
+        state.raised_in(label).map(|situation| RaisedIn {
+            severity: situation.severity,
+            stage: situation.stage,
+            standing: situation.standing.iter().map(|entry| entry.id).collect(),
+        })
+    }
+}
+
 /// One entry as stored (`kind` and the fields of its kind), with its derived fields.
 /// `text` is always what was first typed; a correction shows in `current_text` and
 /// `amended_by`, a retraction in `retracted_by`.
@@ -133,6 +152,9 @@ pub struct EntryView<'a> {
     /// For a situation, the decision in force (null: not decided).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<Option<Label>>,
+    /// For a situation, and a decision of no situation, the incident when it was raised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raised_in: Option<RaisedIn>,
     /// For an action item, the `done` entry that marked it done (null while open).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub done_by: Option<Option<Label>>,
@@ -168,6 +190,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         options: None,
         on_the_table: None,
         decided_by: None,
+        raised_in: None,
         done_by: None,
     };
     match &entry.body {
@@ -200,6 +223,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
                     .and_then(|choice| choice.replaced_by(entry.id))
                     .map(|later| later.id),
             );
+            view.raised_in = RaisedIn::of(state, entry.id);
         }
         Body::Situation => {
             let choice = state.choice_of(entry.id);
@@ -219,6 +243,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
                     .and_then(|choice| choice.in_force())
                     .map(|decision| decision.id),
             );
+            view.raised_in = RaisedIn::of(state, entry.id);
         }
         Body::Action { .. } => {
             view.current_owner = Some(state.owner(entry));

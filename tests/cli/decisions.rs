@@ -229,7 +229,13 @@ fn for_names_a_situation_that_still_counts_or_nothing_is_recorded() {
     let stderr = env.fails(&["option", "x", "--for", "Q2"], 1);
     assert!(stderr.contains("Q2 was retracted by E2"), "{stderr}");
     let stderr = env.fails(&["decide", "O4"], 1);
-    assert!(stderr.contains("Q2 was retracted by E2"), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: Q2 was retracted by E2\n\
+             hint: `incident retract E2` brings Q2 back, if taking it back was wrong\n"
+        ),
+        "{stderr}"
+    );
     let report = env.ok(&["report"]);
     let decisions = section(&report, "## Decisions");
     assert!(!decisions.contains("### Q2"), "{decisions}");
@@ -432,11 +438,27 @@ fn json_carries_every_link_between_situations_options_and_decisions() {
     assert_eq!(entry(&json, "D2")["in_force"], true);
     assert_eq!(json_labels(&json["decisions_in_force"]), ["D1", "D2"]);
     assert_eq!(json["decisions_to_make"], json!([]));
+    // The incident when each was raised: Q2 before the stage changed.
+    assert_eq!(
+        entry(&json, "Q2")["raised_in"],
+        json!({"severity": 1, "stage": "investigating", "standing": ["H1"]})
+    );
+    assert!(entry(&json, "D2").get("raised_in").is_none(), "Q2 was");
+    // A decision among options of no situation stands for its own.
+    env.ok(&["option", "drain the West replicas", "--at", "23:20"]);
+    env.ok(&["decide", "O5", "--at", "23:21"]);
+    let json = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&json, "D3")["situation"], Value::Null);
+    assert_eq!(
+        entry(&json, "D3")["raised_in"],
+        json!({"severity": 1, "stage": "identified", "standing": ["H1"]})
+    );
     // What an entry command prints for scripts says where the option went.
     let printed = env.json(&["situation", "resume builds?"]);
     assert_eq!(printed["id"], "Q3");
     assert_eq!(printed["kind"], "situation");
     let printed = env.json(&["option", "resume Pages builds only"]);
+    assert_eq!(printed["id"], "O6");
     assert_eq!(printed["situation"], "Q3");
 }
 

@@ -79,6 +79,17 @@ impl<'a> Choice<'a> {
 pub(super) struct Decisions {
     choices: Vec<Places>,
     by_label: LabelMap<usize>,
+    /// The incident when each situation (or decision of no situation) was raised.
+    moments: LabelMap<Moment>,
+}
+
+/// A `Situation`, each entry by its place in the log.
+struct Moment {
+    raised_by: usize,
+    at: DateTime<Utc>,
+    severity: Option<Severity>,
+    stage: Stage,
+    standing: Vec<usize>,
 }
 
 /// A `Choice`, each entry by its place in the log.
@@ -153,8 +164,37 @@ impl<'a> State<'a> {
                     on_the_table: each(&choice.on_the_table),
                 });
             }
-            Decisions { choices, by_label }
+            let moments = self
+                .work_out_situations()
+                .into_iter()
+                .map(|(label, situation)| {
+                    let moment = Moment {
+                        raised_by: place(situation.raised_by),
+                        at: situation.at,
+                        severity: situation.severity,
+                        stage: situation.stage,
+                        standing: each(&situation.standing),
+                    };
+                    (label, moment)
+                })
+                .collect();
+            Decisions {
+                choices,
+                by_label,
+                moments,
+            }
         })
+    }
+
+    fn situation_at(&self, moment: &Moment) -> Situation<'a> {
+        let entries = &self.incident().entries;
+        Situation {
+            raised_by: &entries[moment.raised_by],
+            at: moment.at,
+            severity: moment.severity,
+            stage: moment.stage,
+            standing: moment.standing.iter().map(|at| &entries[*at]).collect(),
+        }
     }
 
     fn work_out_choices(&self) -> Vec<Choice<'a>> {
@@ -298,11 +338,28 @@ impl<'a> State<'a> {
             .collect()
     }
 
-    /// The incident when each decision was raised, in one pass over the log in order of
-    /// time: for each situation still counting, and each decision of no situation. What a
-    /// report's Decisions section shows, without rebuilding the incident once per
-    /// decision.
+    /// The incident when each decision was raised: for each situation still counting, and
+    /// each decision of no situation, by its label. What a report's Decisions section
+    /// shows.
     pub fn situations(&self) -> LabelMap<Situation<'a>> {
+        self.decisions()
+            .moments
+            .iter()
+            .map(|(label, moment)| (*label, self.situation_at(moment)))
+            .collect()
+    }
+
+    /// The incident when a situation, or a decision of no situation, was raised.
+    pub fn raised_in(&self, label: Label) -> Option<Situation<'a>> {
+        self.decisions()
+            .moments
+            .get(&label)
+            .map(|moment| self.situation_at(moment))
+    }
+
+    /// `situations`, in one pass over the log in order of time, without rebuilding the
+    /// incident once per decision.
+    fn work_out_situations(&self) -> LabelMap<Situation<'a>> {
         let mut situations = LabelMap::default();
         let mut severity = None;
         let mut stage = None;

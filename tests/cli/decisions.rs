@@ -570,3 +570,27 @@ fn decisions_and_the_handover_stay_lint_clean_and_links_stay_links() {
         assert!(plain.contains(said), "{said:?} in {plain}");
     }
 }
+
+/// Tab after `--for` offers the situations, with their questions (fish's protocol, the
+/// plainest: one `label<Tab>help` a line).
+#[test]
+fn for_completes_the_situations() {
+    let env = two_situations();
+    env.ok(&["retract", "Q2"]);
+    for line in [
+        &["incident", "option", "x", "--for", ""][..],
+        &["incident", "amend", "O1", "--for", ""],
+    ] {
+        let output = env
+            .process(&[&["--"], line].concat())
+            .env("COMPLETE", "fish")
+            .output()
+            .expect("the binary runs");
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "Q1\tpause webhooks and Pages builds while West and East disagree…\n",
+            "{line:?}: not the retracted Q2"
+        );
+    }
+}

@@ -312,13 +312,19 @@ pub enum Command {
     /// Hand a role to someone: primary, secondary, commander, comms, scribe, escalation…
     #[command(after_help = "Example:\n  incident role comms Jane Doe")]
     Role(Deferred<RoleArgs>),
-    /// Record an option for a decision, with its consequence
+    /// Open a decision to make: the question, and what forces it
+    #[command(
+        after_help = "Example:\n  incident situation pause webhooks and Pages builds while West and East disagree?"
+    )]
+    Situation(Deferred<TextArgs>),
+    /// Record an option of the latest undecided situation (or of --for Q), with its consequence
     #[command(
         visible_alias = "o",
-        after_help = "Example:\n  incident option roll back to v41 --consequence lose the new checkout flow for a day"
+        after_help = "Examples:\n  incident option roll back to v41 --consequence lose the new checkout flow for a day\n  \
+                      incident option resume Pages builds --for Q1"
     )]
     Option(Deferred<OptionArgs>),
-    /// Record the option chosen, and why
+    /// Choose an option, and say why: it decides the option's situation
     #[command(after_help = "Example:\n  incident decide O2 fastest safe path; v41 ran for weeks")]
     Decide(Deferred<DecideArgs>),
     /// Print the post-incident report
@@ -451,6 +457,10 @@ pub struct OptionArgs {
     /// What happens if this option is chosen
     #[arg(long, value_name = "TEXT", add = Takes::Text)]
     pub consequence: Option<String>,
+
+    /// The situation it is an option of [default: the latest still undecided, if any]
+    #[arg(long = "for", value_name = "Q", add = Takes::Label(Entries::Situations))]
+    pub situation: Option<String>,
 
     #[command(flatten)]
     pub entry: TextArgs,

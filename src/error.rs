@@ -223,6 +223,9 @@ fn model_hint(error: &model::Error) -> Option<String> {
         E::NoSuchEntry { .. } | E::WrongKind { .. } => {
             "`incident status` shows the labels in use".into()
         }
+        E::Retracted { label, by } => {
+            format!("`incident retract {by}` brings {label} back, if taking it back was wrong")
+        }
         E::NothingToUndo { .. } => "`incident log` shows who recorded what; \
                                    `incident retract LABEL` takes back anyone's entry"
             .into(),

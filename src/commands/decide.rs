@@ -1,5 +1,5 @@
-//! `incident decide OPTION [TEXT…]`: the Solution chosen, with its rationale; the report
-//! reconstructs the Situation it was chosen in.
+//! `incident decide OPTION [TEXT…]`: the Solution chosen, with its rationale. It decides
+//! the situation the option belongs to, replacing any earlier decision of it.
 
 use crate::cli::DecideArgs;
 use crate::context::Context;

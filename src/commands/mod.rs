@@ -32,6 +32,7 @@ mod role;
 mod search;
 mod severity;
 mod show;
+mod situation;
 mod stage;
 mod stats;
 mod status;
@@ -83,6 +84,7 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Severity(args) => severity::run(context, ui, args.0),
         Command::Stage(args) => stage::run(context, ui, args.0),
         Command::Role(args) => role::run(context, ui, args.0),
+        Command::Situation(args) => situation::run(context, ui, args.0),
         Command::Option(args) => option::run(context, ui, args.0),
         Command::Decide(args) => decide::run(context, ui, args.0),
         Command::Report(args) => report::run(context, ui, args.0),

@@ -181,28 +181,7 @@ pub fn render(
         }
     }
 
-    let options: Vec<_> = incident.entries_of(Kind::Option).collect();
-    if !options.is_empty() {
-        section(&mut text, paint, "Options");
-        for option in options {
-            let chosen = state.decisions_for(option.id);
-            let chosen = if chosen.is_empty() {
-                String::new()
-            } else {
-                paint.green(&format!("  (chosen: {})", join_labels(&chosen)))
-            };
-            let consequence = state
-                .consequence(option)
-                .map(|consequence| format!(" → {}", one_line(consequence)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                text,
-                "  {:<width$}  {}{consequence}{chosen}",
-                option.id,
-                line(option)
-            );
-        }
-    }
+    decisions(&mut text, &state, now, paint, width);
 
     postmortem(&mut text, &state, paint, width);
 
@@ -223,6 +202,80 @@ pub fn render(
         }
     }
     text
+}
+
+/// The decisions to make (each situation not decided yet, or reconsidered, with the
+/// options on its table, and the options of no situation waiting), then the decisions in
+/// force, briefly. Options chosen or passed over are not on the table any more.
+fn decisions(
+    text: &mut String,
+    state: &State<'_>,
+    now: DateTime<Utc>,
+    paint: &Paint,
+    width: usize,
+) {
+    let to_make = state.decisions_to_make();
+    if !to_make.is_empty() {
+        section(text, paint, "Decisions to make");
+    }
+    for choice in &to_make {
+        // Options sit under their situation's text; those of no situation stand alone.
+        let indent = match choice.situation {
+            Some(situation) => {
+                let reconsidered = choice
+                    .in_force()
+                    .map(|decision| paint.dim(&format!("  ({} in force)", decision.id)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    text,
+                    "  {:<width$}  {}{reconsidered}",
+                    situation.id,
+                    one_line(state.text(situation))
+                );
+                " ".repeat(width + 4)
+            }
+            None => "  ".to_string(),
+        };
+        if choice.on_the_table.is_empty() {
+            let _ = writeln!(text, "{indent}{}", paint.dim("no options yet"));
+        }
+        for option in &choice.on_the_table {
+            let consequence = state
+                .consequence(option)
+                .map(|consequence| format!(" → {}", one_line(consequence)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                text,
+                "{indent}{:<width$}  {}{consequence}",
+                option.id,
+                one_line(state.text(option))
+            );
+        }
+    }
+    let in_force = state.decisions_in_force();
+    if !in_force.is_empty() {
+        section(text, paint, "Decisions in force");
+    }
+    for decision in in_force {
+        let Body::Decision { option } = decision.body else {
+            continue;
+        };
+        let chosen = state
+            .entry(option)
+            .map(|chosen| format!(" {}", one_line(state.text(chosen))))
+            .unwrap_or_default();
+        let situation = state
+            .situation_decided(decision)
+            .map(|situation| format!("{situation}, "))
+            .unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "  {:<width$}  {}  ({situation}{})",
+            decision.id,
+            paint.green(&format!("{option}{chosen}")),
+            ago(now, state.at(decision))
+        );
+    }
 }
 
 /// The postmortem facts recorded so far: the impact, the causes and the lessons, so the

@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::report::text::{ITEM, finish, heading, text};
+use super::report::text::{ITEM, finish, heading, text, ticket};
 use super::{human_duration, utc_time};
 use incident_core::model::{
     Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Label, State, Status, Warning,
@@ -30,6 +30,9 @@ pub enum Piece<'a> {
     User(&'a str),
     /// A command to type, shown as code: the tool's own words only.
     Command(String),
+    /// A ticket link someone typed: a link where the format can make it one safely, else
+    /// text through the format's escaper.
+    Link(&'a str),
 }
 
 /// One list item.
@@ -51,6 +54,11 @@ impl<'a> Line<'a> {
 
     fn command(mut self, command: impl Into<String>) -> Self {
         self.pieces.push(Piece::Command(command.into()));
+        self
+    }
+
+    fn link(mut self, link: &'a str) -> Self {
+        self.pieces.push(Piece::Link(link));
         self
     }
 }
@@ -108,6 +116,7 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
                     Piece::Command(command) => {
                         let _ = write!(out, "`{command}`");
                     }
+                    Piece::Link(link) => out.push_str(&ticket(link, ITEM)),
                 }
             }
             out.push('\n');
@@ -331,29 +340,35 @@ fn actions<'a>(state: &State<'a>) -> Vec<Line<'a>> {
         );
     }
 
-    match state
-        .live(Kind::Decision)
-        .max_by_key(|decision| state.at(decision))
-    {
-        Some(decision) => {
-            let Body::Decision { option } = &decision.body else {
-                unreachable!("a decision entry has a decision body");
-            };
-            let mut line = Line::default().own(format!("Last decision {}: {option}", decision.id));
-            if let Some(chosen) = state.entry(*option) {
-                line = line.own(" (").user(state.text(chosen)).own(")");
-            }
-            line = line
-                .own(", by ")
-                .user(&decision.by)
-                .own(format!(" at {} UTC", utc_time(state.at(decision))));
-            let rationale = state.text(decision);
-            if !rationale.trim().is_empty() {
-                line = line.own(": ").user(rationale);
-            }
-            lines.push(line);
+    // Every decision still in force, however long ago: what a joiner must not undo.
+    let in_force = state.decisions_in_force();
+    if in_force.is_empty() {
+        lines.push(Line::default().own("No decision in force"));
+    }
+    for decision in in_force {
+        let Body::Decision { option } = &decision.body else {
+            unreachable!("a decision entry has a decision body");
+        };
+        let situation = state
+            .situation_decided(decision)
+            .map(|situation| format!(" ({situation})"))
+            .unwrap_or_default();
+        let mut line = Line::default().own(format!(
+            "Decision in force {}{situation}: {option}",
+            decision.id
+        ));
+        if let Some(chosen) = state.entry(*option) {
+            line = line.own(" (").user(state.text(chosen)).own(")");
         }
-        None => lines.push(Line::default().own("No decision yet")),
+        line = line
+            .own(", by ")
+            .user(&decision.by)
+            .own(format!(" at {} UTC", utc_time(state.at(decision))));
+        let rationale = state.text(decision);
+        if !rationale.trim().is_empty() {
+            line = line.own(": ").user(rationale);
+        }
+        lines.push(line);
     }
 
     let mut notes: Vec<&Entry> = state.live(Kind::Note).collect();
@@ -403,22 +418,34 @@ fn needs_now<'a>(incident: &'a Incident, state: &State<'a>) -> Vec<Line<'a>> {
         )));
     }
 
-    // Options weighed since the last decision and not chosen: a decision is pending.
-    let decided_at = state
-        .live(Kind::Decision)
-        .map(|decision| state.at(decision))
-        .max();
-    for option in state.live(Kind::Option).filter(|option| {
-        state.decisions_for(option.id).is_empty()
-            && decided_at.is_none_or(|decided_at| state.at(option) > decided_at)
-    }) {
-        let mut line = Line::default()
-            .own(format!("A decision on option {}: ", option.id))
-            .user(state.text(option));
-        if let Some(consequence) = state.consequence(option) {
-            line = line.own(" (consequence: ").user(consequence).own(")");
+    // Each situation to decide, with the options on its table; the options of no
+    // situation waiting for a decision, each on its own.
+    for choice in state.decisions_to_make() {
+        if let Some(situation) = choice.situation {
+            let mut line = Line::default()
+                .own(format!("A decision on {}: ", situation.id))
+                .user(state.text(situation));
+            if let Some(decision) = choice.in_force() {
+                line = line.own(format!(" ({} in force, reconsidered)", decision.id));
+            }
+            if choice.on_the_table.is_empty() {
+                line = line.own("; no options yet");
+            }
+            lines.push(line);
         }
-        lines.push(line);
+        for option in &choice.on_the_table {
+            let mut line = match choice.situation {
+                Some(situation) => {
+                    Line::default().own(format!("Option {} of {}: ", option.id, situation.id))
+                }
+                None => Line::default().own(format!("A decision on option {}: ", option.id)),
+            };
+            line = line.user(state.text(option));
+            if let Some(consequence) = state.consequence(option) {
+                line = line.own(" (consequence: ").user(consequence).own(")");
+            }
+            lines.push(line);
+        }
     }
 
     for warning in state.warnings() {
@@ -484,7 +511,7 @@ fn follow_ups<'a>(state: &State<'a>, now: DateTime<Utc>) -> Vec<Line<'a>> {
                 None => line.own(", no due date"),
             };
             if let Some(link) = state.link(action) {
-                line = line.own(", ticket ").user(link);
+                line = line.own(", ticket ").link(link);
             }
             line
         })

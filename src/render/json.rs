@@ -8,8 +8,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use incident_core::model::{
-    Body, CauseKind, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Severity, Stage,
-    State, Status, Transition, Warning, Went,
+    Body, CauseKind, Choice, Entry, HypothesisStatus, Incident, Label, Mark, Metrics, Severity,
+    Stage, State, Status, Transition, Warning, Went,
 };
 use incident_core::sanitize;
 use incident_core::search::SeenBefore;
@@ -40,6 +40,11 @@ pub struct IncidentView<'a> {
     pub impact_ended_at: Option<DateTime<Utc>>,
     pub metrics: Metrics,
     pub warnings: Vec<Warning>,
+    /// The decisions in force, in order of time.
+    pub decisions_in_force: Vec<Label>,
+    /// What is still to decide: each situation not decided (or reconsidered) with the
+    /// options on its table, and the options of no situation waiting.
+    pub decisions_to_make: Vec<ToDecide>,
     /// Closed incidents that resemble this one, most alike first.
     pub seen_before: &'a [SeenBefore],
     pub entries: Vec<EntryView<'a>>,
@@ -51,6 +56,34 @@ pub struct IncidentView<'a> {
     /// Merges, discards and restores, as stored.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub marks: &'a [Mark],
+}
+
+/// A decision to make: its situation (null for options of no situation), the decision in
+/// force it would replace (null: none), and the options on the table.
+#[derive(Serialize)]
+pub struct ToDecide {
+    pub situation: Option<Label>,
+    pub in_force: Option<Label>,
+    pub options: Vec<Label>,
+}
+
+/// The incident when a decision was raised: its severity, its stage and the hypotheses
+/// still standing, as the log stood at that time.
+#[derive(Serialize)]
+pub struct RaisedIn {
+    pub severity: Option<Severity>,
+    pub stage: Stage,
+    pub standing: Vec<Label>,
+}
+
+impl RaisedIn {
+    fn of(state: &State<'_>, label: Label) -> Option<RaisedIn> {
+        state.raised_in(label).map(|situation| RaisedIn {
+            severity: situation.severity,
+            stage: situation.stage,
+            standing: situation.standing.iter().map(|entry| entry.id).collect(),
+        })
+    }
 }
 
 /// One entry as stored (`kind` and the fields of its kind), with its derived fields.
@@ -120,6 +153,28 @@ pub struct EntryView<'a> {
     /// For an option, the decisions that chose it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chosen_by: Option<Vec<Label>>,
+    /// For a decision, the situation it decides (null: its option has none). Never set
+    /// on an option, whose stored `situation` has the same name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub situation: Option<Option<Label>>,
+    /// For a decision: not retracted, nor replaced by a later one of its situation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force: Option<bool>,
+    /// For a decision, the later decision of its situation that replaced it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<Option<Label>>,
+    /// For a situation, its options, as last corrected, in recording order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<Label>>,
+    /// For a situation, the options still to decide on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_the_table: Option<Vec<Label>>,
+    /// For a situation, the decision in force (null: not decided).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<Option<Label>>,
+    /// For a situation, and a decision of no situation, the incident when it was raised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raised_in: Option<RaisedIn>,
     /// For an action item, the `done` entry that marked it done (null while open).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub done_by: Option<Option<Label>>,
@@ -156,6 +211,13 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         results: None,
         awaiting_result: None,
         chosen_by: None,
+        situation: None,
+        in_force: None,
+        replaced_by: None,
+        options: None,
+        on_the_table: None,
+        decided_by: None,
+        raised_in: None,
         done_by: None,
     };
     match &entry.body {
@@ -174,6 +236,42 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
             view.chosen_by = Some(state.decisions_for(entry.id));
             view.current_consequence = Some(state.consequence(entry));
             view.current_situation = Some(state.situation_of(entry));
+        }
+        Body::Decision { .. } => {
+            view.situation = Some(state.situation_decided(entry));
+            let choice = state.choice_of(entry.id);
+            view.in_force = Some(
+                choice
+                    .as_ref()
+                    .and_then(Choice::in_force)
+                    .is_some_and(|in_force| in_force.id == entry.id),
+            );
+            view.replaced_by = Some(
+                choice
+                    .and_then(|choice| choice.replaced_by(entry.id))
+                    .map(|later| later.id),
+            );
+            view.raised_in = RaisedIn::of(state, entry.id);
+        }
+        Body::Situation => {
+            let choice = state.choice_of(entry.id);
+            let labels = |entries: &[&Entry]| entries.iter().map(|entry| entry.id).collect();
+            view.options = Some(
+                choice
+                    .as_ref()
+                    .map_or_else(Vec::new, |choice| labels(&choice.options)),
+            );
+            view.on_the_table = Some(
+                choice
+                    .as_ref()
+                    .map_or_else(Vec::new, |choice| labels(&choice.on_the_table)),
+            );
+            view.decided_by = Some(
+                choice
+                    .and_then(|choice| choice.in_force())
+                    .map(|decision| decision.id),
+            );
+            view.raised_in = RaisedIn::of(state, entry.id);
         }
         Body::Action { .. } => {
             view.current_owner = Some(state.owner(entry));
@@ -214,6 +312,20 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
         impact_ended_at: state.impact_ended_at(),
         metrics: state.metrics(),
         warnings: state.warnings(),
+        decisions_in_force: state
+            .decisions_in_force()
+            .iter()
+            .map(|decision| decision.id)
+            .collect(),
+        decisions_to_make: state
+            .decisions_to_make()
+            .iter()
+            .map(|choice| ToDecide {
+                situation: choice.situation.map(|situation| situation.id),
+                in_force: choice.in_force().map(|decision| decision.id),
+                options: choice.on_the_table.iter().map(|option| option.id).collect(),
+            })
+            .collect(),
         seen_before: &[],
         entries: incident
             .entries

@@ -147,10 +147,47 @@ where
                 human.push_str(&format!("  went {}\n", went.name()));
             }
             Body::Option {
-                consequence: Some(consequence),
-                ..
+                consequence,
+                situation,
             } => {
-                human.push_str(&format!("  consequence: {}\n", one_line(consequence)));
+                if let Some(consequence) = consequence {
+                    human.push_str(&format!("  consequence: {}\n", one_line(consequence)));
+                }
+                if let Some(situation) = situation {
+                    let decided = state
+                        .choice_of(*situation)
+                        .and_then(|choice| choice.in_force());
+                    human.push_str(&match decided {
+                        Some(decision) => format!(
+                            "  for {situation}, decided by {}: deciding again replaces it\n",
+                            decision.id
+                        ),
+                        None => format!("  for {situation}\n"),
+                    });
+                }
+            }
+            Body::Decision { .. } => {
+                if let Some(choice) = state
+                    .situation_decided(entry)
+                    .and_then(|situation| state.choice_of(situation))
+                    && let Some(situation) = choice.situation
+                {
+                    human.push_str(&format!(
+                        "  decides {}: {}\n",
+                        situation.id,
+                        one_line(state.text(situation))
+                    ));
+                    match choice.in_force() {
+                        Some(in_force) if in_force.id != entry.id => {
+                            human.push_str(&format!("  {}, later, stays in force\n", in_force.id))
+                        }
+                        _ => {
+                            if let Some(replaced) = choice.decisions.iter().rev().nth(1) {
+                                human.push_str(&format!("  replaces {}\n", replaced.id));
+                            }
+                        }
+                    }
+                }
             }
             _ => {}
         }

@@ -178,12 +178,43 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
             {
                 field(text, "first said", &one_line(first));
             }
+            if let Some(situation) = state.situation_of(entry) {
+                field(text, "situation", &labelled(&[situation], state));
+            }
             let chosen = state.decisions_for(entry.id);
             if !chosen.is_empty() {
                 field(text, "chosen by", &join_labels(&chosen));
             }
         }
-        Body::Decision { option } => field(text, "option", &labelled(&[*option], state)),
+        Body::Decision { option } => {
+            field(text, "option", &labelled(&[*option], state));
+            if let Some(situation) = state.situation_decided(entry) {
+                field(text, "decides", &labelled(&[situation], state));
+            }
+            if let Some(choice) = state.choice_of(entry.id) {
+                match choice.replaced_by(entry.id) {
+                    Some(later) => field(text, "replaced by", &labelled(&[later.id], state)),
+                    None => field(text, "in force", "yes"),
+                }
+            }
+        }
+        Body::Situation => {
+            let choice = state.choice_of(entry.id);
+            let options: Vec<Label> = choice
+                .iter()
+                .flat_map(|choice| &choice.options)
+                .map(|option| option.id)
+                .collect();
+            if options.is_empty() {
+                field(text, "options", "none yet");
+            } else {
+                field(text, "options", &labelled(&options, state));
+            }
+            match choice.as_ref().and_then(|choice| choice.in_force()) {
+                Some(decision) => field(text, "decided by", &labelled(&[decision.id], state)),
+                None => field(text, "decided by", "nothing yet"),
+            }
+        }
         Body::Amend { target, change } => {
             field(text, "corrects", &labelled(&[*target], state));
             for (name, value) in super::amended_fields(change) {
@@ -218,7 +249,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
             }
         }
         Body::Lesson { went } => field(text, "went", state.went(entry).unwrap_or(*went).name()),
-        Body::Situation | Body::Summary => {}
+        Body::Summary => {}
         Body::Update { to } => field(text, "to", &one_line(to)),
         Body::Escalation { name } => field(text, "called", &one_line(name)),
         Body::Cadence { every } => field(
@@ -242,6 +273,7 @@ fn relation(referrer: &Entry, label: Label) -> &'static str {
         Body::Test { .. } => "tests it",
         Body::Hypothesis { .. } => "explains it",
         Body::Decision { .. } => "chose it",
+        Body::Option { .. } => "option of it",
         _ => "refers to it",
     }
 }

@@ -59,6 +59,8 @@ pub fn render(incident: &Incident, now: DateTime<Utc>) -> String {
                     Piece::Command(command) => {
                         let _ = write!(out, "`{command}`");
                     }
+                    // Slack links a web address by itself; escaped, it still does.
+                    Piece::Link(link) => out.push_str(&text(link)),
                 }
             }
             out.push('\n');

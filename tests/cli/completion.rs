@@ -410,7 +410,15 @@ fn commands_and_options_complete_as_clap_reads_them() {
         assert_eq!(
             values(&env, shell, &["incident", "s"]),
             [
-                "symptom", "status", "show", "severity", "stage", "sync", "search", "stats",
+                "symptom",
+                "status",
+                "show",
+                "severity",
+                "stage",
+                "situation",
+                "sync",
+                "search",
+                "stats",
                 "shell"
             ],
             "{shell:?}"

@@ -260,7 +260,11 @@ fn each_decision_lists_what_was_on_the_table_not_every_option_ever() {
         .expect("a section for D2");
     assert!(second.contains("**O3** fail over"), "{second}");
     assert!(
-        second.contains("**O1** roll back the config **Chosen.**"),
+        second.contains("- **O1** roll back the config — **chosen**\n"),
+        "{second}"
+    );
+    assert!(
+        second.contains("- **O3** fail over to eu-west-2 — not chosen\n"),
         "{second}"
     );
     assert!(!second.contains("**O2**"), "decided on before: {second}");

@@ -72,7 +72,7 @@ fn what_was_taken_back_is_never_counted_and_always_marked() {
     let handover = env.ok(&["status", "--format", "can"]);
     assert!(!handover.contains("A1"), "{handover}");
     assert!(!handover.contains("S2"), "{handover}");
-    assert!(handover.contains("- No decision yet"), "{handover}");
+    assert!(handover.contains("- No decision in force"), "{handover}");
     let report = env.json(&["report", "--format", "json"]);
     assert_eq!(entry(&report, "O1")["chosen_by"], serde_json::json!([]));
     assert_eq!(report["metrics"]["time_to_detect"], 0);
@@ -121,7 +121,7 @@ fn amended_entries_show_their_current_text_time_owner_and_consequence_everywhere
         "{markdown}"
     );
     assert!(
-        markdown.contains("Solution: O1, chosen by ana at 2026-11-21 02:58 UTC: fastest"),
+        markdown.contains("Solution: O1, chosen by ana at 2026-11-21 02:58 UTC (D1): fastest"),
         "{markdown}"
     );
     let google = env.ok(&["report", "--template", "google"]);
@@ -132,7 +132,11 @@ fn amended_entries_show_their_current_text_time_owner_and_consequence_everywhere
 
     let board = env.ok(&["status"]);
     assert!(board.contains("(owner: kim)"), "{board}");
-    assert!(board.contains("→ an hour of lag"), "{board}");
+    // The decision in force, at its corrected time; its options are off the table.
+    assert!(
+        board.contains("D1  O1 restart consumers  (32m ago)"),
+        "{board}"
+    );
     assert!(board.contains("(45m ago)"), "T1 started at 02:45: {board}");
     let handover = env.ok(&["status", "--format", "can"]);
     assert!(handover.contains("(owner: kim)"), "{handover}");

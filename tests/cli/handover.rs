@@ -76,7 +76,7 @@ fn needs_now_are_apart_from_the_follow_ups() {
     let later = after(&can, "### After the incident\n");
     assert_eq!(
         later,
-        "\n- Action A1: add a config canary (owner: ben), due 2026-11-28, ticket https\\://jira.example.com/OPS-12\n\
+        "\n- Action A1: add a config canary (owner: ben), due 2026-11-28, ticket <https://jira.example.com/OPS-12>\n\
          - Action A2: alert on timeout changes (no owner yet), no due date\n"
     );
     assert!(!can.contains("status page update"), "done: {can}");

@@ -5,6 +5,7 @@ mod env;
 mod chart;
 mod completion;
 mod corrections;
+mod decisions;
 mod durability;
 mod durations;
 mod ergonomics;

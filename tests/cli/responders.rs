@@ -357,7 +357,7 @@ fn the_can_handover_is_ready_to_paste() {
         "- Hypothesis H1: bad config push",
         "## Actions\n",
         "- Test in progress T1 (for H1): diff the config",
-        "- Last decision D1: O1 (roll back), by ana",
+        "- Decision in force D1: O1 (roll back), by ana",
         "## Needs\n",
         "- Action A1: add a config canary (owner: ben)",
     ] {

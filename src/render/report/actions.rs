@@ -3,10 +3,9 @@
 use std::fmt::Write;
 
 use super::shared::Report;
-use super::text::{TASK, text};
+use super::text::{TASK, text, ticket};
 use crate::render::utc_time;
 use incident_core::model::{Body, Kind};
-use incident_core::sanitize;
 
 impl Report<'_> {
     /// The follow-ups as a task list: owner, due date and ticket, the done ones checked
@@ -24,7 +23,7 @@ impl Report<'_> {
                 facts.push(format!("due {}", due.format("%Y-%m-%d")));
             }
             if let Some(link) = self.state.link(action) {
-                facts.push(format!("ticket {}", ticket(link)));
+                facts.push(format!("ticket {}", ticket(link, TASK)));
             }
             let done = self.state.done_by(action.id);
             let _ = write!(
@@ -78,26 +77,5 @@ impl Report<'_> {
                 other.join(", ")
             );
         }
-    }
-}
-
-/// A ticket link as given: a real link only when it is a plain http(s) URL that cannot
-/// break out of an autolink; anything else (`OPS-42`) is text, escaped like all user text.
-fn ticket(link: &str) -> String {
-    let lower = link.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    let safe = rest.is_some_and(|rest| !rest.is_empty())
-        && !link.chars().any(|c| {
-            c.is_whitespace()
-                || c.is_control()
-                || sanitize::is_hidden(c)
-                || matches!(c, '<' | '>' | '\\' | '`')
-        });
-    if safe {
-        format!("<{link}>")
-    } else {
-        text(link, TASK)
     }
 }

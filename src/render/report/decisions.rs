@@ -1,74 +1,63 @@
-//! `## Decisions`: each decision as S.O.C.S. weighs it (situation, options, consequences,
-//! solution), and the options weighed but not yet decided.
+//! `## Decisions`: each situation as S.O.C.S. weighs it: the Situation (the question, and
+//! the incident when it was raised), the Options with their Consequences, each marked
+//! chosen or not chosen, and the Solution: the decision, by whom, when and why.
 
 use std::fmt::Write;
 
 use super::shared::Report;
-use super::text::{ITEM, PARAGRAPH, text};
+use super::text::{ITEM, PARAGRAPH, SUBITEM, heading, how_to_record, text};
 use crate::render::utc_time;
-use incident_core::model::{Body, Entry, Kind, Label, Situation};
+use incident_core::model::{Body, Choice, Entry, Kind, Situation, Status};
+
+/// How an option of a decided situation is marked.
+const CHOSEN: &str = "**chosen**";
+const NOT_CHOSEN: &str = "not chosen";
 
 impl<'a> Report<'a> {
     pub(super) fn has_decisions(&self) -> bool {
-        self.state.live(Kind::Option).next().is_some()
-            || self.state.live(Kind::Decision).next().is_some()
+        [Kind::Situation, Kind::Option, Kind::Decision]
+            .into_iter()
+            .any(|kind| self.state.live(kind).next().is_some())
     }
 
-    /// Each decision as S.O.C.S. weighs it: the situation when it was made, the options
-    /// with their consequences, and the solution chosen, by whom, when and why. A retracted
-    /// decision is no decision: it is left out here, and the timeline shows it retracted.
-    /// Each lists the options recorded before it (what there was to choose from); the
-    /// situation is the log as it stood at the decision's time, from the model.
+    /// Every situation, in order of when it was raised, with the incident as it stood
+    /// then, its options and its solution; a decision among options of no situation (as
+    /// recorded before situations existed) stands for its own situation. A retracted
+    /// situation or decision is no decision: it is left out here, and named.
     pub(super) fn decisions(&self, out: &mut String) {
         let situations = self.state.situations();
-        // Each decision lists the options weighed since the one before it, and the option
-        // it chose if that came earlier: what was on the table, not every option ever, so
-        // thousands of decisions stay a report a person can read. Retracted options stay
-        // in the lists they were weighed in, marked retracted.
-        let mut weighed: Vec<&Entry> = Vec::new();
-        let mut undecided: Vec<&Entry> = Vec::new();
-        for entry in &self.incident.entries {
-            match &entry.body {
-                Body::Option { .. } => {
-                    weighed.push(entry);
-                    if !self.state.is_retracted(entry.id) {
-                        undecided.push(entry);
+        for choice in self.state.choices() {
+            match choice.raised_by() {
+                Some(raised) => {
+                    if let Some(situation) = situations.get(&raised.id) {
+                        self.choice(out, &choice, situation);
                     }
                 }
-                Body::Decision { option: chosen } => {
-                    if let Some(situation) = situations.get(&entry.id) {
-                        let mut options = weighed.clone();
-                        if !options.iter().any(|option| option.id == *chosen)
-                            && let Some(option) = self.state.entry(*chosen)
-                        {
-                            options.insert(0, option);
+                None => {
+                    if !choice.on_the_table.is_empty() {
+                        out.push_str("Options weighed, not yet decided:\n\n");
+                        for option in &choice.on_the_table {
+                            self.option_item(out, option, None);
                         }
-                        self.decision(out, situation, *chosen, &options);
-                        weighed.clear();
-                        undecided.clear();
+                        out.push('\n');
                     }
                 }
-                _ => {}
             }
         }
-        if !undecided.is_empty() {
-            out.push_str("Options weighed, not yet decided:\n\n");
-            for option in undecided {
-                let _ = writeln!(out, "- {}", self.option_item(option, ""));
-            }
-            out.push('\n');
-        }
+        self.left_out(out, Kind::Situation);
     }
 
-    fn decision(
-        &self,
-        out: &mut String,
-        situation: &Situation<'a>,
-        chosen: Label,
-        options: &[&'a Entry],
-    ) {
-        let decision = situation.decision;
-        let _ = writeln!(out, "### {}\n", decision.id);
+    fn choice(&self, out: &mut String, choice: &Choice<'a>, situation: &Situation<'a>) {
+        let raised = situation.raised_by;
+        match choice.situation {
+            Some(question) => {
+                let title = format!("{} {}", question.id, self.state.text(question));
+                let _ = writeln!(out, "### {}\n", heading(&title, &[]));
+            }
+            None => {
+                let _ = writeln!(out, "### {}\n", raised.id);
+            }
+        }
         let severity = situation
             .severity
             .map_or_else(|| "not set".to_string(), |severity| severity.to_string());
@@ -90,9 +79,14 @@ impl<'a> Report<'a> {
         if situation.standing.len() > NAMED {
             standing.push(format!("and {} more", situation.standing.len() - NAMED));
         }
+        let corrections = match choice.situation {
+            Some(question) => self.corrections(question, PARAGRAPH),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "Situation at {} UTC: severity {severity}, stage {}; standing hypotheses: {}.\n",
+            "Situation at {} UTC{corrections}: severity {severity}, stage {}; standing \
+             hypotheses: {}.\n",
             utc_time(situation.at),
             situation.stage.name(),
             if standing.is_empty() {
@@ -101,44 +95,104 @@ impl<'a> Report<'a> {
                 standing.join(", ")
             }
         );
-        out.push_str("Options:\n\n");
-        for option in options {
-            let mark = if option.id == chosen {
-                " **Chosen.**"
-            } else {
-                ""
-            };
-            let _ = writeln!(out, "- {}", self.option_item(option, mark));
-        }
-        let _ = write!(
-            out,
-            "\nSolution: {chosen}, chosen by {} at {} UTC",
-            text(&decision.by, PARAGRAPH),
-            utc_time(situation.at)
-        );
-        let rationale = self.state.text(decision);
-        if !rationale.trim().is_empty() {
-            let _ = write!(out, ": {}", text(rationale, PARAGRAPH));
-        }
-        let corrections = self.corrections(decision, PARAGRAPH);
-        if corrections.is_empty() {
-            out.push_str(".\n\n");
+        if choice.options.is_empty() {
+            let _ = writeln!(
+                out,
+                "No options recorded yet. {}\n",
+                how_to_record(&[&format!("incident option TEXT --for {}", raised.id)])
+            );
         } else {
-            let _ = writeln!(out, "{corrections}\n");
+            out.push_str("Options:\n\n");
+            for option in &choice.options {
+                self.option_item(out, option, Some(choice));
+            }
+            out.push('\n');
+        }
+        let Some(in_force) = choice.in_force() else {
+            let closed = self.incident.status() == Status::Closed;
+            let _ = writeln!(
+                out,
+                "Solution: {}. {}\n",
+                if closed {
+                    "none was decided"
+                } else {
+                    "not decided yet"
+                },
+                how_to_record(&["incident decide OPTION TEXT"])
+            );
+            return;
+        };
+        for decision in &choice.decisions {
+            let replaced = choice.replaced_by(decision.id);
+            let lead = if replaced.is_some() {
+                "At first"
+            } else {
+                "Solution"
+            };
+            let _ = write!(out, "{lead}: {}", self.solution(decision));
+            match replaced {
+                Some(by) => {
+                    let _ = writeln!(out, "; replaced by {}.\n", by.id);
+                }
+                None => {
+                    debug_assert_eq!(decision.id, in_force.id);
+                    out.push_str(".\n\n");
+                }
+            }
         }
     }
 
-    /// `**O1** roll back to v41 **Chosen.**` and its consequence, for a list item.
-    fn option_item(&self, option: &'a Entry, mark: &str) -> String {
-        let mut item = format!(
-            "**{}** {}{mark}",
-            option.id,
-            text(self.state.text(option), ITEM)
+    /// `O1, chosen by ana at 2026-11-21 02:24 UTC (D1): why`, with its corrections.
+    fn solution(&self, decision: &'a Entry) -> String {
+        let Body::Decision { option } = &decision.body else {
+            return decision.id.to_string();
+        };
+        let mut said = format!(
+            "{option}, chosen by {} at {} UTC ({})",
+            text(&decision.by, PARAGRAPH),
+            utc_time(self.state.at(decision)),
+            decision.id
         );
-        if let Some(consequence) = self.state.consequence(option) {
-            let _ = write!(item, "\\\n  Consequence: {}", text(consequence, ITEM));
+        let rationale = self.state.text(decision);
+        if !rationale.trim().is_empty() {
+            let _ = write!(said, ": {}", text(rationale, PARAGRAPH));
         }
-        item.push_str(&self.corrections(option, ITEM));
-        item
+        said.push_str(&self.corrections(decision, PARAGRAPH));
+        said
+    }
+
+    /// `- **O1** roll back to v41 — **chosen**` and its consequence under it. Options of a
+    /// decided choice are marked: chosen by the decision in force, chosen by one it
+    /// replaced, or not chosen.
+    fn option_item(&self, out: &mut String, option: &'a Entry, choice: Option<&Choice<'a>>) {
+        let _ = write!(
+            out,
+            "- **{}** {}{}",
+            option.id,
+            text(self.state.text(option), ITEM),
+            self.corrections(option, ITEM)
+        );
+        if let Some(choice) = choice
+            && let Some(in_force) = choice.in_force()
+            && !self.state.is_retracted(option.id)
+        {
+            let chose = |decision: &&&Entry| matches!(decision.body, Body::Decision { option: chosen } if chosen == option.id);
+            match choice.decisions.iter().rev().find(chose) {
+                Some(decision) if decision.id == in_force.id => {
+                    let _ = write!(out, " — {CHOSEN}");
+                }
+                Some(decision) => {
+                    let by = choice.replaced_by(decision.id).unwrap_or(in_force);
+                    let _ = write!(out, " — chosen by {}, replaced by {}", decision.id, by.id);
+                }
+                None => {
+                    let _ = write!(out, " — {NOT_CHOSEN}");
+                }
+            }
+        }
+        out.push('\n');
+        if let Some(consequence) = self.state.consequence(option) {
+            let _ = writeln!(out, "  - Consequence: {}", text(consequence, SUBITEM));
+        }
     }
 }

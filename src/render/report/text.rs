@@ -7,11 +7,35 @@ use std::fmt::Write;
 use crate::render::escape::{self, Place};
 
 pub const ITEM: Place<'static> = Place::Block { indent: "  " };
+/// A list item nested in another.
+pub const SUBITEM: Place<'static> = Place::Block { indent: "    " };
 pub const TASK: Place<'static> = Place::Block { indent: "      " };
 pub const PARAGRAPH: Place<'static> = Place::Block { indent: "" };
 
 pub fn text(text: &str, place: Place<'_>) -> String {
     escape::markdown(text, place)
+}
+
+/// A ticket link as given: a real link (`<https://…>`) only when it is a plain http(s)
+/// URL that cannot break out of an autolink; anything else (`OPS-42`) is text, escaped
+/// like all user text for its place.
+pub fn ticket(link: &str, place: Place<'_>) -> String {
+    let lower = link.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let safe = rest.is_some_and(|rest| !rest.is_empty())
+        && !link.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || incident_core::sanitize::is_hidden(c)
+                || matches!(c, '<' | '>' | '\\' | '`')
+        });
+    if safe {
+        format!("<{link}>")
+    } else {
+        text(link, place)
+    }
 }
 
 pub fn cell(value: &str) -> String {

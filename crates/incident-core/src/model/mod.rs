@@ -13,13 +13,15 @@
 //! - `check.rs`: what typed text, names and links must hold to; `severity.rs`: severity;
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
-//! - `state.rs`: everything derived from the log; `postmortem.rs`: the postmortem facts;
+//! - `state.rs`: everything derived from the log; `decisions.rs`: situations, options and
+//!   decisions; `postmortem.rs`: the postmortem facts;
 //!   `metrics.rs`: the durations of the response;
 //! - `stats.rs`: statistics across incidents.
 //!
 //! Search and "seen before" are `crate::search`'s.
 
 mod check;
+mod decisions;
 mod entry;
 mod error;
 mod incident;
@@ -38,6 +40,7 @@ mod testing;
 pub mod utc;
 
 pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_name, check_text};
+pub use decisions::{Choice, Situation};
 pub use entry::{Amendment, Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use error::{Error, Result};
 pub use incident::{Change, Incident, Mark, MarkKind, Presence, SCHEMA, Stamp, Status, Transition};
@@ -48,5 +51,5 @@ pub use mark::{Merge, MergeOutcome, merged_into_among};
 pub use metrics::{Measure, Metrics, Origin, PerMeasure, Span};
 pub use postmortem::ImpactEnd;
 pub use severity::Severity;
-pub use state::{HypothesisStatus, Situation, State, Warning};
+pub use state::{HypothesisStatus, State, Warning};
 pub use stats::{Counted, Distribution, FEW, Facts, Stats, nearest_rank};

@@ -119,6 +119,18 @@ impl Incident {
                 });
             }
         }
+        // A decision decides its option's situation, which must still count.
+        if let Body::Decision { option } = &new.body
+            && let Some(situation) = state
+                .entry(*option)
+                .and_then(|option| state.situation_of(option))
+            && let Some(retraction) = state.retraction(situation)
+        {
+            return Err(Error::Retracted {
+                label: situation,
+                by: retraction.id,
+            });
+        }
         let id = self.next_label(kind)?;
         self.entries.push(Entry {
             id,

@@ -1,7 +1,7 @@
 //! Everything derived from the log, worked out in one pass and never stored: where each
 //! hypothesis stands, which tests await results, the current text of corrected entries,
-//! what was retracted, the root cause, the metrics, the situation each decision was made
-//! in, and the warnings that keep the method on track.
+//! what was retracted, the root cause, the metrics, and the warnings that keep the method
+//! on track; `decisions.rs` adds what the decisions derive.
 //!
 //! Every view reads facts from here, never from an entry's stored fields: a retracted
 //! entry counts nowhere, and an amended one counts with its current text and time.
@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::entry::{Amendment, Body, CauseKind, Entry, Stage, Went};
-use super::incident::{Change, Incident, Status, Transition};
+use super::incident::{Incident, Status, Transition};
 use super::label::{Kind, Label, LabelMap};
 use super::severity::Severity;
 
@@ -40,19 +40,6 @@ pub struct Warning {
     pub message: String,
 }
 
-/// What a decision was made in: the log as it stood at the decision's (current) time,
-/// counting the entries that happened at or before it (at the same time: recorded before
-/// it), with every correction applied.
-#[derive(Clone, Debug)]
-pub struct Situation<'a> {
-    pub decision: &'a Entry,
-    pub at: DateTime<Utc>,
-    pub severity: Option<Severity>,
-    pub stage: Stage,
-    /// Hypotheses proposed by then and not ruled out by then, in recording order.
-    pub standing: Vec<&'a Entry>,
-}
-
 pub struct State<'a> {
     incident: &'a Incident,
     index: LabelMap<usize>,
@@ -63,6 +50,8 @@ pub struct State<'a> {
     retractions: LabelMap<Label>,
     /// Each action item done, and the first `done` that still counts and marked it.
     done: LabelMap<Label>,
+    /// The decisions, worked out the first time a view asks (`decisions.rs`).
+    pub(super) decisions: std::sync::OnceLock<super::decisions::Decisions>,
 }
 
 impl<'a> State<'a> {
@@ -76,6 +65,7 @@ impl<'a> State<'a> {
             amendments: LabelMap::default(),
             retractions: LabelMap::default(),
             done: LabelMap::default(),
+            decisions: std::sync::OnceLock::new(),
         };
         // Corrections first: a retraction recorded later still takes back a result.
         for (position, entry) in incident.entries.iter().enumerate() {
@@ -158,6 +148,11 @@ impl<'a> State<'a> {
         self.index
             .get(&label)
             .map(|position| &self.incident.entries[*position])
+    }
+
+    /// Where the entry stands in recording order.
+    pub(super) fn position(&self, label: Label) -> Option<usize> {
+        self.index.get(&label).copied()
     }
 
     /// Entries of a kind that have not been retracted, in recording order.
@@ -546,128 +541,6 @@ impl<'a> State<'a> {
         self.named_at_close().map(|close| close.at)
     }
 
-    /// The entries still counting, in order of current time (ties: recording order).
-    fn live_by_time(&self) -> Vec<&'a Entry> {
-        let mut entries: Vec<&Entry> = self
-            .incident
-            .entries
-            .iter()
-            .filter(|entry| !self.is_retracted(entry.id))
-            .collect();
-        entries.sort_by_key(|entry| self.at(entry));
-        entries
-    }
-
-    /// Whether the incident was closed at the moment `decision` happened: a close at or
-    /// before it (at the same time: recorded before it) not yet followed by a reopen.
-    fn closed_at_moment(&self, at: DateTime<Utc>, decision: &Entry) -> bool {
-        let moment = (at, decision.uuid);
-        let lifecycle = &self.incident.lifecycle;
-        lifecycle.iter().enumerate().any(|(position, transition)| {
-            transition.change == Change::Closed
-                && (transition.at, transition.uuid) <= moment
-                && lifecycle
-                    .get(position + 1)
-                    .is_none_or(|reopen| moment < (reopen.at, reopen.uuid))
-        })
-    }
-
-    /// The situation of every decision still counting, in one pass over the log in order
-    /// of time: what a report's Decisions section shows, without rebuilding the incident
-    /// once per decision.
-    pub fn situations(&self) -> LabelMap<Situation<'a>> {
-        let mut situations = LabelMap::default();
-        let mut severity = None;
-        let mut stage = None;
-        // Hypotheses proposed so far, by recording position, and their verdicts so far.
-        let mut proposed: BTreeMap<usize, &'a Entry> = BTreeMap::new();
-        let mut ruled_out: HashSet<Label> = HashSet::new();
-        for entry in self.live_by_time() {
-            match &entry.body {
-                Body::Severity { severity: set } => severity = Some(*set),
-                Body::Stage { stage: set } => stage = Some(*set),
-                Body::Hypothesis { .. } => {
-                    proposed.insert(self.index[&entry.id], entry);
-                }
-                Body::Result {
-                    rules_out,
-                    confirms,
-                    ..
-                } => {
-                    ruled_out.extend(rules_out);
-                    for hypothesis in confirms {
-                        ruled_out.remove(hypothesis);
-                    }
-                }
-                Body::Decision { .. } => {
-                    let at = self.at(entry);
-                    let stage = if self.closed_at_moment(at, entry) {
-                        Stage::Resolved
-                    } else {
-                        stage.unwrap_or(Stage::Investigating)
-                    };
-                    let standing = proposed
-                        .values()
-                        .copied()
-                        .filter(|hypothesis| !ruled_out.contains(&hypothesis.id))
-                        .collect();
-                    let situation = Situation {
-                        decision: entry,
-                        at,
-                        severity,
-                        stage,
-                        standing,
-                    };
-                    situations.insert(entry.id, situation);
-                }
-                _ => {}
-            }
-        }
-        situations
-    }
-
-    /// The situation a decision decides: its chosen option's, as last corrected; `None`
-    /// for an option weighed while no situation was open, whose decision stands alone.
-    pub fn situation_decided(&self, decision: &'a Entry) -> Option<Label> {
-        match &decision.body {
-            Body::Decision { option } => self
-                .entry(*option)
-                .and_then(|option| self.situation_of(option)),
-            _ => None,
-        }
-    }
-
-    /// The decisions in force, in order of time: not retracted, and not replaced by a later
-    /// decision of the same situation. A decision of no situation stays in force until it
-    /// is retracted.
-    pub fn decisions_in_force(&self) -> Vec<&'a Entry> {
-        let mut decisions: Vec<&'a Entry> = self.live(Kind::Decision).collect();
-        decisions.sort_by_key(|decision| (self.at(decision), decision.uuid));
-        let mut latest: LabelMap<usize> = LabelMap::default();
-        for (position, decision) in decisions.iter().enumerate() {
-            if let Some(situation) = self.situation_decided(decision) {
-                latest.insert(situation, position);
-            }
-        }
-        decisions
-            .iter()
-            .enumerate()
-            .filter(|(position, decision)| {
-                self.situation_decided(decision)
-                    .is_none_or(|situation| latest.get(&situation) == Some(position))
-            })
-            .map(|(_, decision)| *decision)
-            .collect()
-    }
-
-    /// The decisions, not retracted, that chose an option.
-    pub fn decisions_for(&self, option: Label) -> Vec<Label> {
-        self.live(Kind::Decision)
-            .filter(|decision| matches!(decision.body, Body::Decision { option: chosen } if chosen == option))
-            .map(|decision| decision.id)
-            .collect()
-    }
-
     /// Standing hypotheses, in recording order.
     pub fn standing(&self) -> Vec<&'a Entry> {
         self.live(Kind::Hypothesis)
@@ -796,56 +669,6 @@ mod tests {
     use super::*;
     use crate::model::testing::*;
     use crate::model::{Facts, Measure};
-    use uuid::Uuid;
-
-    /// A decision is in force until a later one of its situation replaces it or it is
-    /// retracted; one of no situation stands alone.
-    #[test]
-    fn decisions_stay_in_force_until_replaced_in_their_situation() {
-        let mut incident = incident();
-        let mut at_minute = |body: Body, minute: u32| {
-            let mut entry = new(body, "text");
-            entry.at = at(minute);
-            entry.uuid = Uuid::now_v7();
-            incident.record(entry).unwrap().id
-        };
-        let option = |situation: Option<&str>| Body::Option {
-            consequence: None,
-            situation: situation.map(label),
-        };
-        let decide = |option: &str| Body::Decision {
-            option: label(option),
-        };
-        at_minute(Body::Situation, 1); // Q1: pause webhooks?
-        at_minute(option(Some("Q1")), 2); // O1 pause
-        at_minute(option(Some("Q1")), 3); // O2 keep running
-        at_minute(Body::Situation, 4); // Q2: restore from backup?
-        at_minute(option(Some("Q2")), 5); // O3 restore
-        at_minute(option(None), 6); // O4, of no situation
-        at_minute(decide("O1"), 7); // D1 pause
-        at_minute(decide("O3"), 8); // D2 restore
-        at_minute(decide("O4"), 9); // D3 stands alone
-        at_minute(decide("O2"), 10); // D4 resume: replaces D1
-        let in_force = |incident: &Incident| -> Vec<String> {
-            let state = incident.state();
-            state
-                .decisions_in_force()
-                .iter()
-                .map(|decision| decision.id.to_string())
-                .collect()
-        };
-        assert_eq!(in_force(&incident), ["D2", "D3", "D4"]);
-        incident
-            .record(new(
-                Body::Retract {
-                    target: label("D4"),
-                    undo: false,
-                },
-                "",
-            ))
-            .unwrap();
-        assert_eq!(in_force(&incident), ["D1", "D2", "D3"]);
-    }
 
     fn root_cause_recorded(incident: &Incident) -> (Option<Label>, bool, bool) {
         let state = incident.state();

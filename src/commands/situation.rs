@@ -1,0 +1,17 @@
+//! `incident situation TEXT…`: a decision to make, as S.O.C.S. opens one: the Situation,
+//! the question and what forces it. Options recorded next are its options.
+
+use crate::cli::TextArgs;
+use crate::context::Context;
+use crate::error::Result;
+use crate::input::read_text;
+use crate::record;
+use crate::ui::Ui;
+use incident_core::model::Body;
+
+pub fn run(context: &Context, ui: &mut Ui, args: TextArgs) -> Result<()> {
+    let id = context.target()?;
+    let text = read_text(&args.text)?;
+    let stamp = context.stamp(&args.stamp)?;
+    record::record_one(context, ui, &id, stamp, Body::Situation, text)
+}

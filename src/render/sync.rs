@@ -10,7 +10,7 @@ use incident_core::sharing::Moved;
 use incident_core::sharing::{Relabeled, Renamed, Synced};
 
 pub fn lines(synced: &Synced) -> String {
-    let contacts = synced.contacts.sent + synced.contacts.received > 0;
+    let contacts = !synced.contacts.is_empty();
     if synced.incidents.is_empty()
         && synced.renamed.is_empty()
         && synced.problems.is_empty()
@@ -102,7 +102,7 @@ pub fn ids(synced: &Synced) -> String {
 }
 
 pub fn json(synced: &Synced) -> String {
-    let value = json!({
+    let mut value = json!({
         "sent": synced.sent,
         "received": synced.received,
         "incidents": synced.incidents.keys().collect::<Vec<_>>(),
@@ -116,11 +116,14 @@ pub fn json(synced: &Synced) -> String {
             "from": renamed.from,
             "to": renamed.to,
         })).collect::<Vec<_>>(),
-        "contacts": {
+    });
+    // Only when the directory moved: a sync of incidents alone prints what it always did.
+    if !synced.contacts.is_empty() {
+        value["contacts"] = json!({
             "sent": synced.contacts.sent,
             "received": synced.contacts.received,
-        },
-    });
+        });
+    }
     crate::render::json::to_json(&value)
 }
 

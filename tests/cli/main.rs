@@ -5,6 +5,7 @@ mod env;
 mod chart;
 mod completion;
 mod corrections;
+mod directory;
 mod durability;
 mod ergonomics;
 mod errors;

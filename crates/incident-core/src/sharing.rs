@@ -33,6 +33,13 @@ pub struct Exchanged {
     pub received: usize,
 }
 
+impl Exchanged {
+    /// Whether nothing was sent or received.
+    pub fn is_empty(&self) -> bool {
+        self.sent == 0 && self.received == 0
+    }
+}
+
 /// A label renumbered by a sync, because another machine took it first.
 #[derive(Debug, Clone)]
 pub struct Relabeled {

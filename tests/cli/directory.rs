@@ -278,6 +278,106 @@ fn who_finds_the_contact_as_search_finds_an_entry() {
     env.fails(&["who", "--", "%"], 2);
 }
 
+#[test]
+fn eight_people_adding_contacts_at_once_lose_none() {
+    let env = TestEnv::new();
+    let writers: Vec<std::process::Child> = (0..8)
+        .map(|writer| {
+            let script = format!(
+                r##"for n in 1 2 3 4 5; do "$BIN" contact "person {writer}-$n" --reach "#team-{writer}" -q || exit 1; done"##
+            );
+            env.shell(&script)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("a writer starts")
+        })
+        .collect();
+    for writer in writers {
+        let output = writer.wait_with_output().expect("a writer ends");
+        assert!(output.status.success());
+    }
+    let names: Vec<String> = directory(&env).into_iter().map(|(name, ..)| name).collect();
+    let mut expected: Vec<String> = (0..8)
+        .flat_map(|writer| (1..=5).map(move |n| format!("person {writer}-{n}")))
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn a_crash_while_saving_the_directory_leaves_the_old_one_or_the_new_one() {
+    for (step, survives) in [
+        ("after-temp-write", false),
+        ("before-rename", false),
+        ("after-rename", true),
+    ] {
+        let env = TestEnv::new();
+        env.quiet(&["contact", "Ana", "--reach", "+1 555 0100"]);
+        let before = directory_file(&env);
+        let mut crashing = env.command(&["contact", "Ben", "--reach", "#ben"]);
+        crashing.env("INCIDENT_FAILPOINT", step);
+        let output = crashing.output().expect("it runs");
+        assert!(!output.status.success(), "{step}: the process was killed");
+        let names: Vec<String> = directory(&env).into_iter().map(|(name, ..)| name).collect();
+        if survives {
+            assert_eq!(names, ["Ana", "Ben"], "{step}");
+        } else {
+            assert_eq!(
+                directory_file(&env),
+                before,
+                "{step}: the old one, byte for byte"
+            );
+        }
+        // The next change goes through, over whatever the crash left.
+        env.quiet(&["contact", "Cara", "--reach", "pager"]);
+        assert!(!env.data_dir().join(".contacts.tmp").exists(), "{step}");
+    }
+}
+
+#[test]
+fn a_directory_here_that_cannot_be_read_is_never_replaced_and_blocks_only_itself() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let id = alice.open("Queue backlog");
+    alice.quiet(&["contact", "Ana", "--reach", "+1 555 0100"]);
+    alice.ok(&["sync"]);
+    bob.ok(&["sync"]);
+    let path = bob.data_dir().join("contacts.json");
+    for (damage, says) in [
+        ("{\"schema\": 1, \"contacts\": [", "the file is truncated"),
+        (
+            "{\"schema\": 7, \"contacts\": []}",
+            "written by a newer version",
+        ),
+    ] {
+        std::fs::write(&path, damage).expect("write");
+        for args in [
+            &["contacts"][..],
+            &["who", "ana"],
+            &["contact", "Ben", "--reach", "#ben"],
+            &["contact", "Ana", "--remove"],
+        ] {
+            let error = bob.fails(args, 1);
+            assert!(
+                error.contains("contacts.json") && error.contains(says),
+                "{error}"
+            );
+        }
+        // A sync says so, and still shares the incidents.
+        alice.quiet(&["-i", &id, "note", &format!("after {says}")]);
+        alice.ok(&["sync"]);
+        let out = bob.run(&["sync"]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(out.stderr.contains(says), "{}", out.stderr);
+        assert!(
+            bob.ok(&["log", "-i", &id])
+                .contains(&format!("after {says}"))
+        );
+        assert_eq!(std::fs::read_to_string(&path).expect("kept"), damage);
+    }
+}
+
 /// Runs `sync --json` and returns its `contacts` counts, which it has only when the
 /// directory moved.
 #[track_caller]

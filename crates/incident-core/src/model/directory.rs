@@ -123,13 +123,19 @@ pub fn covers_of(text: &str) -> Result<Vec<String>> {
         }
         covers.push(check_name(word)?.to_string());
     }
+    check_covers(&covers)?;
+    Ok(covers)
+}
+
+/// No more than `MAX_COVERS` words.
+fn check_covers(covers: &[String]) -> Result<()> {
     if covers.len() > MAX_COVERS {
         return Err(Error::Invalid(format!(
             "a contact covers at most {MAX_COVERS} words; {} were given",
             covers.len()
         )));
     }
-    Ok(covers)
+    Ok(())
 }
 
 impl Record {
@@ -182,15 +188,13 @@ impl Record {
             (None, false) => return Err(said("has no way to reach them")),
             (Some(_), true) => return Err(said("is removed but still has a way to reach them")),
             (Some(reach), false) => check_text(reach)
-                .map_err(|error| said(&format!("cannot be reached so: {error}")))?,
+                .map_err(|error| said(&format!("has a reach that is refused: {error}")))?,
             (None, true) => {}
         }
         if self.removed && !self.covers.is_empty() {
             return Err(said("is removed but still covers words"));
         }
-        if self.covers.len() > MAX_COVERS {
-            return Err(said(&format!("covers more than {MAX_COVERS} words")));
-        }
+        check_covers(&self.covers).map_err(|error| said(&format!("covers too much: {error}")))?;
         if let Some(word) = self.covers.iter().find(|word| !name_ok(word)) {
             return Err(said(&format!(
                 "covers a word that is empty, not trimmed or longer than {MAX_NAME_BYTES} \
@@ -257,13 +261,8 @@ impl Directory {
         if let Some(reach) = &reach {
             check_text(reach)?;
         }
-        if let Some(covers) = &covers
-            && covers.len() > MAX_COVERS
-        {
-            return Err(Error::Invalid(format!(
-                "a contact covers at most {MAX_COVERS} words; {} were given",
-                covers.len()
-            )));
+        if let Some(covers) = &covers {
+            check_covers(covers)?;
         }
         let key = key(&name);
         let at = self.position(&key);

@@ -18,8 +18,9 @@
 //! 4. saves the documents only the remote has (`receive.rs`), and joins the team's
 //!    directory of contacts with the one here, checked and refused like a document
 //!    (`directory.rs`);
-//! 5. commits the staged documents (and the directory) on top of the fetched tip and pushes, never forced. A
-//!    rejected push means someone pushed first: back to 1, with their entries.
+//! 5. commits the staged documents (and the directory) on top of the fetched tip and
+//!    pushes, never forced. A rejected push means someone pushed first: back to 1, with
+//!    their entries.
 //!
 //! Every local save is atomic and a join never drops an entry, so a kill at any instant
 //! leaves documents that the next sync completes. What is pushed is exactly what was

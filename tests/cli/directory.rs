@@ -334,6 +334,70 @@ fn a_crash_while_saving_the_directory_leaves_the_old_one_or_the_new_one() {
     }
 }
 
+/// A directory written straight to the data directory: `count` contacts, `PREFIX 00000`
+/// on, each covering `database`.
+fn write_contacts(env: &TestEnv, prefix: &str, count: usize) {
+    let records: Vec<Value> = (0..count)
+        .map(|number| {
+            json!({
+                "name": format!("{prefix} {number:05}"),
+                "reach": format!("+1 555 {number:04}"),
+                "covers": ["database"],
+                "changed_at": "2026-11-21T03:00:00Z",
+                "changed_by": "ana",
+                "change": format!("0190b7a2-0000-7000-8000-{number:012}"),
+            })
+        })
+        .collect();
+    std::fs::create_dir_all(env.data_dir()).expect("the data directory");
+    std::fs::write(
+        env.data_dir().join("contacts.json"),
+        json!({ "schema": 1, "contacts": records }).to_string(),
+    )
+    .expect("write");
+}
+
+#[test]
+fn a_full_directory_refuses_one_more_and_stays_readable() {
+    let env = TestEnv::new();
+    write_contacts(&env, "person", 10_000);
+    let before = directory_file(&env);
+    let error = env.fails(&["contact", "one more", "--reach", "x"], 1);
+    assert!(
+        error.contains("10001 contacts are more than the 10000 a directory may hold"),
+        "{error}"
+    );
+    assert_eq!(directory_file(&env), before);
+    // What is there still changes, and is still found.
+    env.quiet(&["contact", "person 09999", "--reach", "pager"]);
+    assert_eq!(who(&env, &["person", "09999"])[0], "person 09999");
+    assert_eq!(env.quiet(&["contacts"]).lines().count(), 10_000);
+}
+
+/// Two laptops of 6,000 contacts each would join into more than a directory may hold:
+/// the sync says so, each keeps its own, and the incidents still go through.
+#[test]
+fn directories_too_large_to_join_stay_as_they_are_and_the_incidents_still_sync() {
+    let remote = Remote::new();
+    let alice = machine(&remote, "alice");
+    let bob = machine(&remote, "bob");
+    let id = alice.open("Queue backlog");
+    write_contacts(&alice, "alice's", 6_000);
+    write_contacts(&bob, "bob's", 6_000);
+    assert_eq!(synced_contacts(&alice), (6_000, 0));
+    let before = directory_file(&bob);
+    let out = bob.run(&["sync"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("12000 contacts are more than the 10000"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(directory_file(&bob), before);
+    assert!(bob.ok(&["list", "-q"]).contains(&id));
+}
+
 #[test]
 fn a_directory_here_that_cannot_be_read_is_never_replaced_and_blocks_only_itself() {
     let remote = Remote::new();

@@ -363,6 +363,19 @@ impl Directory {
         joined
     }
 
+    /// Why the directory holds more records than a directory may (`MAX_CONTACTS`,
+    /// removed ones included), if it does: what a save must refuse, since it could not be
+    /// read back.
+    pub fn too_many(&self) -> Option<String> {
+        (self.contacts.len() > MAX_CONTACTS).then(|| {
+            format!(
+                "{} contacts are more than the {MAX_CONTACTS} a directory may hold (removed \
+                 ones included)",
+                self.contacts.len()
+            )
+        })
+    }
+
     /// Checks what serde cannot, on a directory read from a file or received: the format
     /// version, each record by the rules of a typed one, each contact once, and no more
     /// than `MAX_CONTACTS`. The records are then put in the order of their keys.
@@ -373,11 +386,8 @@ impl Directory {
                 self.schema
             ));
         }
-        if self.contacts.len() > MAX_CONTACTS {
-            return Err(format!(
-                "it holds {} contacts, more than the {MAX_CONTACTS} a directory may",
-                self.contacts.len()
-            ));
+        if let Some(reason) = self.too_many() {
+            return Err(reason);
         }
         for record in &self.contacts {
             record.check()?;

@@ -91,17 +91,21 @@ impl Store {
         self.save_directory(directory)
     }
 
+    /// Writes the directory, unless the reader would refuse it (too many contacts, too
+    /// many bytes): a save never locks the team out of its directory.
     fn save_directory(&self, directory: &Directory) -> Result<()> {
         let path = self.directory_path();
         let bytes = directory_bytes(directory);
-        if bytes.len() as u64 > MAX_DIRECTORY_BYTES {
-            return Err(Error::NotReadableBack {
-                path,
-                reason: format!(
-                    "the directory would be larger than the {} MiB it may hold",
+        let refused = directory.too_many().or_else(|| {
+            (bytes.len() as u64 > MAX_DIRECTORY_BYTES).then(|| {
+                format!(
+                    "it would be larger than the {} MiB a directory may be",
                     MAX_DIRECTORY_BYTES / (1024 * 1024)
-                ),
-            });
+                )
+            })
+        });
+        if let Some(reason) = refused {
+            return Err(Error::NotReadableBack { path, reason });
         }
         let write = AtomicWrite {
             target: &path,

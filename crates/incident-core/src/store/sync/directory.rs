@@ -171,7 +171,16 @@ impl Store {
             None => joined != Directory::default(),
         };
         if changed_here {
-            self.save_directory_locked(&joined, &lock)?;
+            match self.save_directory_locked(&joined, &lock) {
+                Ok(()) => {}
+                // Joined, it would be more than a directory may hold: it stays as it is
+                // on both sides, said so, and the incidents still sync.
+                Err(error @ Error::NotReadableBack { .. }) => {
+                    round.problems.push(error.to_string());
+                    return Ok(());
+                }
+                Err(error) => return Err(error),
+            }
         }
         drop(lock);
         synced.contacts.received += counts.taken;

@@ -350,6 +350,21 @@ pub enum Command {
         after_help = "Examples:\n  incident stats\n  incident stats --since 2026-01-01 --format markdown"
     )]
     Stats(Deferred<StatsArgs>),
+    /// Add a contact to the team's directory of whom to call, or change one: how to reach
+    /// them and what they cover; shared through the remote like the incidents
+    #[command(
+        after_help = "Examples:\n  incident contact Ana Lima --reach +1 555 0100, #dba-oncall --covers database postgres\n  \
+                      incident contact Ana Lima --covers database postgres replication\n  \
+                      incident contact Ana Lima --remove"
+    )]
+    Contact(Deferred<ContactArgs>),
+    /// The team's directory of whom to call, one contact a line
+    #[command(after_help = "Examples:\n  incident contacts\n  incident contacts --json")]
+    Contacts,
+    /// Whom to call: the contacts whose name or covered services, teams and skills say the
+    /// words (any form, synonym or one-letter misspelling), best first
+    #[command(after_help = "Examples:\n  incident who databases\n  incident who payments checkout")]
+    Who(Deferred<WhoArgs>),
     /// A prompt of its own: type commands without `incident`, and no shell reads them
     #[command(
         long_about = "A prompt of its own: type commands without `incident`, and no shell reads \
@@ -982,6 +997,33 @@ pub enum Template {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The words to find: texts saying all of them come first, then those saying some
+    #[arg(value_name = "WORDS", required = true)]
+    pub words: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactArgs {
+    /// The contact: a person, a team or a rota, in any case
+    #[arg(value_name = "NAME", required = true)]
+    pub name: Vec<String>,
+
+    /// How to reach them: a phone, a chat channel, a pager [needed for a new contact]
+    #[arg(long, value_name = "TEXT", conflicts_with = "remove", add = Takes::Text)]
+    pub reach: Option<String>,
+
+    /// The services, teams and skills they cover, separated by spaces or commas
+    /// (replacing those they covered)
+    #[arg(long, value_name = "WORDS", conflicts_with = "remove", add = Takes::Text)]
+    pub covers: Option<String>,
+
+    /// Take the contact out of the directory, on every machine at the next sync
+    #[arg(long)]
+    pub remove: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoArgs {
+    /// What needs someone: a service, a team, a skill, a name
     #[arg(value_name = "WORDS", required = true)]
     pub words: Vec<String>,
 }

@@ -43,6 +43,11 @@ pub enum Error {
     /// A search that found nothing: like grep, exit 1 and nothing on stdout.
     #[error("nothing matches {words}")]
     NoMatch { words: String },
+    /// A search of the directory that found no one: exit 1, nothing on stdout.
+    #[error("no contact matches {words}")]
+    NoContactMatches { words: String },
+    #[error("the directory of contacts is empty")]
+    NoContacts,
     #[error("the editor `{editor}` failed ({status}); nothing recorded")]
     EditorFailed { editor: String, status: String },
     #[error("interrupted: the command was stopped and nothing was recorded")]
@@ -155,6 +160,12 @@ impl Error {
             Error::NotShared { .. } => {
                 "everything else was shared; nothing recorded here was lost".into()
             }
+            Error::NoContactMatches { .. } => "`incident contacts` lists the directory".into(),
+            Error::NoContacts => {
+                "add one with `incident contact NAME --reach TEXT… --covers WORDS…`, or \
+                 receive the team's with `incident sync`"
+                    .into()
+            }
             _ => return None,
         })
     }
@@ -226,6 +237,10 @@ fn model_hint(error: &model::Error) -> Option<String> {
         E::Retracted { label, by } => {
             format!("`incident retract {by}` brings {label} back, if taking it back was wrong")
         }
+        E::NewContactWithoutReach { .. } => {
+            "say how to reach them: `incident contact NAME --reach TEXT…`".into()
+        }
+        E::NoSuchContact { .. } => "`incident contacts` lists the directory".into(),
         E::NothingToUndo { .. } => "`incident log` shows who recorded what; \
                                    `incident retract LABEL` takes back anyone's entry"
             .into(),

@@ -8,6 +8,8 @@ mod cause;
 mod close;
 mod complete;
 mod completions;
+mod contact;
+mod contacts;
 mod decide;
 mod discard;
 mod done;
@@ -41,6 +43,7 @@ mod sync;
 mod test;
 mod undo;
 mod use_;
+mod who;
 
 use crate::cli::Command;
 use crate::context::Context;
@@ -90,6 +93,9 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Report(args) => report::run(context, ui, args.0),
         Command::Search(args) => search::run(context, ui, args.0),
         Command::Stats(args) => stats::run(context, ui, args.0),
+        Command::Contact(args) => contact::run(context, ui, args.0),
+        Command::Contacts => contacts::run(context, ui),
+        Command::Who(args) => who::run(context, ui, args.0),
         // The prompt runs commands rather than being one: `app` hands it to `main`.
         Command::Shell => unreachable!("app::execute opens no prompt through commands::run"),
         Command::Amend(args) => amend::run(context, ui, args.0),

@@ -5,6 +5,7 @@
 
 pub mod board;
 pub mod chart;
+pub mod contacts;
 pub mod escape;
 pub mod handover;
 pub mod json;

@@ -1,6 +1,7 @@
 //! What a sync says: one line per incident changed, one per label renumbered and per
-//! incident renamed; and the same events told as news after a background sync. The one
-//! wording of each event is here; the store only returns them.
+//! incident renamed, one for the contacts of the directory sent and received; and the
+//! same events told as news after a background sync. The one wording of each event is
+//! here; the store only returns them.
 
 use serde_json::json;
 
@@ -9,7 +10,12 @@ use incident_core::sharing::Moved;
 use incident_core::sharing::{Relabeled, Renamed, Synced};
 
 pub fn lines(synced: &Synced) -> String {
-    if synced.incidents.is_empty() && synced.renamed.is_empty() && synced.problems.is_empty() {
+    let contacts = !synced.contacts.is_empty();
+    if synced.incidents.is_empty()
+        && synced.renamed.is_empty()
+        && synced.problems.is_empty()
+        && !contacts
+    {
         return "up to date: nothing to send or receive\n".to_string();
     }
     let mut out = String::new();
@@ -29,6 +35,12 @@ pub fn lines(synced: &Synced) -> String {
             // Under its incident's line, which names it.
             out.push_str(&format!("  {}\n", relabeled_line(moved, "")));
         }
+    }
+    if contacts {
+        out.push_str(&format!(
+            "contacts: sent {}, received {}\n",
+            synced.contacts.sent, synced.contacts.received
+        ));
     }
     out
 }
@@ -90,7 +102,7 @@ pub fn ids(synced: &Synced) -> String {
 }
 
 pub fn json(synced: &Synced) -> String {
-    let value = json!({
+    let mut value = json!({
         "sent": synced.sent,
         "received": synced.received,
         "incidents": synced.incidents.keys().collect::<Vec<_>>(),
@@ -105,6 +117,13 @@ pub fn json(synced: &Synced) -> String {
             "to": renamed.to,
         })).collect::<Vec<_>>(),
     });
+    // Only when the directory moved: a sync of incidents alone prints what it always did.
+    if !synced.contacts.is_empty() {
+        value["contacts"] = json!({
+            "sent": synced.contacts.sent,
+            "received": synced.contacts.received,
+        });
+    }
     crate::render::json::to_json(&value)
 }
 

@@ -6,6 +6,7 @@ mod chart;
 mod completion;
 mod corrections;
 mod decisions;
+mod directory;
 mod durability;
 mod durations;
 mod ergonomics;

@@ -46,7 +46,7 @@ fn on_remote(remote: &Remote, args: &[&str]) -> String {
 /// Mallory (or a careless script) changes the team's branch straight on the remote:
 /// `change` edits a clone of it, and the result is pushed.
 #[track_caller]
-fn push_straight(remote: &Remote, change: impl FnOnce(&Path)) {
+pub fn push_straight(remote: &Remote, change: impl FnOnce(&Path)) {
     let scratch = tempfile::tempdir().expect("a temp dir");
     git(
         scratch.path(),
@@ -74,7 +74,7 @@ fn edit_json(path: &Path, change: impl FnOnce(&mut Value)) {
 /// A `git` ahead of the real one on the machine's PATH: `script` runs first (`sh`, with
 /// the arguments in `"$@"`), then the real git unless the script exits.
 #[track_caller]
-fn wrap_git(env: &mut TestEnv, script: &str) {
+pub fn wrap_git(env: &mut TestEnv, script: &str) {
     let dir = env.home().join("wrapped-bin");
     std::fs::create_dir_all(&dir).expect("a folder");
     let real = require_tool("git");
@@ -92,7 +92,7 @@ fn wrap_git(env: &mut TestEnv, script: &str) {
 }
 
 /// The real git again.
-fn unwrap_git(env: &mut TestEnv) {
+pub fn unwrap_git(env: &mut TestEnv) {
     env.set_var("PATH", path_with(None));
 }
 

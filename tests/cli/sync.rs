@@ -30,7 +30,7 @@ impl Remote {
     }
 
     /// The files on the team's branch, as `git ls-tree` names them.
-    fn files(&self) -> Vec<String> {
+    pub fn files(&self) -> Vec<String> {
         let out = git_output(
             Path::new(&self.url()),
             &["ls-tree", "-r", "--name-only", "incidents"],
@@ -39,7 +39,7 @@ impl Remote {
     }
 
     /// Commits on the team's branch.
-    fn commits(&self) -> usize {
+    pub fn commits(&self) -> usize {
         git_output(
             Path::new(&self.url()),
             &["rev-list", "--count", "incidents"],

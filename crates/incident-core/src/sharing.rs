@@ -20,15 +20,24 @@ pub struct Synced {
     pub incidents: BTreeMap<String, Exchanged>,
     pub relabeled: Vec<Relabeled>,
     pub renamed: Vec<Renamed>,
+    /// Contacts of the team's directory (added, changed or removed) sent and received.
+    pub contacts: Exchanged,
     /// Incidents that could not be shared, and why: the sync went on without them.
     pub problems: Vec<String>,
 }
 
-/// Entries of one incident sent and received by a sync.
+/// What a sync sent and received: entries of one incident, or contacts of the directory.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Exchanged {
     pub sent: usize,
     pub received: usize,
+}
+
+impl Exchanged {
+    /// Whether nothing was sent or received.
+    pub fn is_empty(&self) -> bool {
+        self.sent == 0 && self.received == 0
+    }
 }
 
 /// A label renumbered by a sync, because another machine took it first.

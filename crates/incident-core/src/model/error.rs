@@ -47,6 +47,8 @@ pub enum Error {
         label: Label,
         kind: Kind,
     },
+    #[error("{name} is not in the directory yet, and a new contact needs a way to reach them")]
+    NewContactWithoutReach { name: String },
 
     // Exit 1: anything else.
     #[error("no such entry: {label}{}", expected_kind(*.expected))]
@@ -82,6 +84,8 @@ pub enum Error {
     LabelsExhausted { kind: Kind },
     #[error("nothing to undo: {by} has recorded nothing in this incident that still counts")]
     NothingToUndo { by: String },
+    #[error("no contact named {name} in the directory")]
+    NoSuchContact { name: String },
 
     // Merges and discards.
     #[error("incident {id} was merged into {into}; it is kept read-only")]
@@ -137,7 +141,8 @@ impl Error {
             | Error::RulesOutWithoutTargets { .. }
             | Error::TargetsRetracted { .. }
             | Error::CloseBeforeOpen { .. }
-            | Error::DoesNotApply { .. } => 2,
+            | Error::DoesNotApply { .. }
+            | Error::NewContactWithoutReach { .. } => 2,
             _ => 1,
         }
     }

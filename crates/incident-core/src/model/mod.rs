@@ -11,6 +11,7 @@
 //! - `entry.rs`, `label.rs`: the entries and their labels;
 //! - `record.rs`: the rules an entry is recorded by;
 //! - `check.rs`: what typed text, names and links must hold to; `severity.rs`: severity;
+//! - `directory.rs`: the team's directory of whom to call, and the join of two copies;
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `decisions.rs`: situations, options and
@@ -22,6 +23,7 @@
 
 mod check;
 mod decisions;
+mod directory;
 mod entry;
 mod error;
 mod incident;
@@ -41,6 +43,10 @@ pub mod utc;
 
 pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_name, check_text};
 pub use decisions::{Choice, Situation};
+pub use directory::{
+    Contact, DIRECTORY_SCHEMA, Directory, Edit, Joined as DirectoryJoined, MAX_CONTACTS,
+    MAX_COVERS, Record, Set, covers_of, key as contact_key,
+};
 pub use entry::{Amendment, Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use error::{Error, Result};
 pub use incident::{Change, Incident, Mark, MarkKind, Presence, SCHEMA, Stamp, Status, Transition};

@@ -130,6 +130,15 @@ pub struct Found<'a> {
     pub score: f64,
 }
 
+/// The order of what a search found: a text with an item saying every word first, then
+/// by how many words it says, then by score; equals are left for the caller to order.
+pub fn best_first(a: &Found<'_>, b: &Found<'_>) -> std::cmp::Ordering {
+    b.whole
+        .cmp(&a.whole)
+        .then(b.covered.cmp(&a.covered))
+        .then(b.score.total_cmp(&a.score))
+}
+
 /// What a search of folded texts found: the incidents that say any word, best first (those
 /// with an item saying every word, then by how many words they say, then by score); the
 /// query as searched (with the misspellings it was widened to); how many items say each
@@ -481,13 +490,8 @@ fn scan<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
             found
         })
         .collect();
-    found.sort_by(|a, b| {
-        b.whole
-            .cmp(&a.whole)
-            .then(b.covered.cmp(&a.covered))
-            .then(b.score.total_cmp(&a.score))
-            .then(b.incident.cmp(&a.incident))
-    });
+    // Among equals, the later text first: the newer incident.
+    found.sort_by(|a, b| best_first(a, b).then(b.incident.cmp(&a.incident)));
     Findings {
         found,
         query: Query {

@@ -8,7 +8,8 @@
 //!   keeps it, and the scan of it for a query;
 //! - `bm25.rs`: how much a word found says, given the whole collection;
 //! - `rank.rs`: the hits a search shows, read from the documents;
-//! - `seen_before.rs`: which past incidents resemble an open one.
+//! - `seen_before.rs`: which past incidents resemble an open one;
+//! - `who.rs`: whom to call, from the team's directory, matched the same way.
 
 mod bm25;
 mod index;
@@ -17,11 +18,12 @@ mod rank;
 mod seen_before;
 mod synonyms;
 mod terms;
+mod who;
 
 pub use bm25::Collection;
 pub use index::{
-    Findings, Folded, Found, Item, RESOLUTION_MARKER, TITLE_BOOST, TITLE_MARKER, push_folded,
-    search, searchable,
+    Findings, Folded, Found, Item, RESOLUTION_MARKER, TITLE_BOOST, TITLE_MARKER, best_first,
+    push_folded, search, searchable,
 };
 pub use query::{Concept, How, MAX_CONCEPTS, Query, Said as Place};
 pub use rank::{Hit, Hits, Misspelling, PARTIAL_INCIDENTS, hits};
@@ -31,3 +33,4 @@ pub use seen_before::{
 };
 pub use synonyms::{MAX_SYNONYMS_BYTES, SYNONYMS_FILE, Synonyms};
 pub use terms::{for_each_term, for_each_word, is_stopword, stem, terms};
+pub use who::{Callable, Callables, who};

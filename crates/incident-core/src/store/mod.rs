@@ -10,6 +10,9 @@
 //!                             trusted  (cache.rs)
 //! search-index                folded text for `search`, never trusted  (index.rs)
 //! synonyms                    the team's own synonyms, one group a line   (synonyms.rs)
+//! contacts.json               the team's directory of whom to call, shared  (directory.rs)
+//! contacts.lock               held across every change of it; never replaced
+//! .contacts.tmp               a save of it in progress
 //! hooks/on-record             run after every recorded entry, if executable  (hooks.rs)
 //! incidents/<id>.json         one document per incident            (documents.rs)
 //! incidents/<id>.lock         held across every read-modify-write; never replaced
@@ -37,6 +40,7 @@ mod atomic;
 mod bytes;
 mod cache;
 mod current;
+mod directory;
 mod documents;
 mod hooks;
 mod index;
@@ -51,6 +55,7 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::PathBuf;
 
+pub use directory::{DIRECTORY_FILE, MAX_DIRECTORY_BYTES};
 pub use hooks::IN_HOOK;
 pub use output::write_file_atomically;
 pub use sync::{Typed, spawn_background_sync};
@@ -64,7 +69,8 @@ pub struct Store {
     root: PathBuf,
     /// What the user should hear about but that did not stop the command.
     warnings: RefCell<Vec<String>>,
-    /// Whether this process saved an incident document, which a sync then shares.
+    /// Whether this process saved an incident document or the directory, which a sync
+    /// then shares.
     saved: std::cell::Cell<bool>,
     /// Told when a lock is slow to come.
     waiting: lock::Waiting,
@@ -117,7 +123,8 @@ impl Store {
         std::mem::take(&mut self.warnings.borrow_mut())
     }
 
-    /// Whether an incident document was saved since this store was opened.
+    /// Whether an incident document or the directory was saved since this store was
+    /// opened.
     pub fn saved_any(&self) -> bool {
         self.saved.get()
     }

@@ -201,13 +201,25 @@ impl Git {
         })
     }
 
+    /// The file `name` at the top of `commit`'s tree (beside the incidents folder), as
+    /// its tree lists it.
+    pub fn root_file(reader: &mut Reader, commit: &str, name: &str) -> Result<Option<TreeFile>> {
+        Ok(match reader.info(&format!("{commit}^{{tree}}"))? {
+            Some((tree, kind)) if kind == "tree" => parse_tree(&reader.contents(&tree)?)
+                .into_iter()
+                .find(|file| file.name == name),
+            _ => None,
+        })
+    }
+
     /// A reader of our repository as it is now (after a commit was built in it).
     pub fn reader(&self) -> Result<Reader> {
         Reader::start(self.command())
     }
 
-    /// Builds a commit on `parent` (the fetched tip) that replaces or adds these files of
-    /// the incidents folder, leaving every other file as it was. It is dated `now`, the
+    /// Builds a commit on `parent` (the fetched tip) that replaces or adds these files,
+    /// each named by its path on the branch (`incidents/<id>.json`), leaving every other
+    /// file as it was. It is dated `now`, the
     /// clock the entries are recorded by.
     pub fn commit(
         &self,
@@ -232,7 +244,7 @@ impl Git {
             stream.extend_from_slice(format!("from {parent}\n").as_bytes());
         }
         for (name, bytes) in files {
-            stream.extend_from_slice(format!("M 100644 inline {FOLDER}/{name}\n").as_bytes());
+            stream.extend_from_slice(format!("M 100644 inline {name}\n").as_bytes());
             data(&mut stream, bytes);
         }
         // The commit's id comes back on stdout: read from the ref, it could be one a

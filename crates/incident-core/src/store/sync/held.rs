@@ -1,5 +1,6 @@
 //! `sync/held.json`: what the last sync left the same on both sides, so that the next one
-//! reads only what changed since. For each incident whose document here was byte for
+//! reads only what changed since. For the directory of contacts, its blob on the branch and
+//! the key of the file here. For each incident whose document here was byte for
 //! byte the one on the branch: the blob id on the branch, what tells the local document
 //! changed (inode, size, times: `cache::FileKey`), its UUID and the incident it is merged
 //! into; and the branch's tip then. A sync whose fetch brings the same tip, with no local
@@ -22,6 +23,7 @@ use super::super::atomic::read_regular;
 use super::super::cache::FileKey;
 use super::super::documents::{document_bytes, parse_document};
 use super::Round;
+use super::directory::Landed;
 use super::receive::Team;
 use crate::error::Result;
 use crate::id;
@@ -44,6 +46,19 @@ pub(super) struct Held {
     /// unchanged since holds nothing new to read.
     pub clean: bool,
     pub incidents: HashMap<String, Shared>,
+    /// The directory of contacts, when it was the same on both sides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<SharedDirectory>,
+}
+
+/// The directory of contacts as the last sync left it the same on both sides.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SharedDirectory {
+    /// Its blob on the branch; `None` when the branch had none.
+    pub blob: Option<String>,
+    /// What tells the file here changed; `None` when there was none.
+    pub key: Option<FileKey>,
 }
 
 /// One incident the same on both sides after the last sync.
@@ -58,12 +73,18 @@ pub(super) struct Shared {
 }
 
 impl Held {
-    pub fn new(tip: Option<String>, clean: bool, incidents: HashMap<String, Shared>) -> Held {
+    pub fn new(
+        tip: Option<String>,
+        clean: bool,
+        incidents: HashMap<String, Shared>,
+        directory: Option<SharedDirectory>,
+    ) -> Held {
         Held {
             version: VERSION,
             tip,
             clean,
             incidents,
+            directory,
         }
     }
 
@@ -74,6 +95,10 @@ impl Held {
         };
         self.version == VERSION
             && self.tip.as_deref().is_none_or(object)
+            && self
+                .directory
+                .as_ref()
+                .is_none_or(|shared| shared.blob.as_deref().is_none_or(object))
             && self.incidents.iter().all(|(id, shared)| {
                 id::is_valid(id)
                     && object(&shared.blob)
@@ -136,8 +161,10 @@ fn same_incident(id: &str, a: &[u8], b: &[u8]) -> bool {
 
 impl Store {
     /// After a sync that succeeded: every incident now the same on both sides, the
-    /// branch's tip (`tip`, its files' `blobs`), and whether nothing was refused. Written
-    /// only when it changed.
+    /// branch's tip (`tip`, its files' `blobs`), the directory if it is the same on both
+    /// sides (`directory`: what the branch holds of it), and whether nothing was refused.
+    /// Written only when it changed.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn keep_held(
         &self,
         old: &Held,
@@ -145,6 +172,7 @@ impl Store {
         round: &Round,
         tip: Option<String>,
         blobs: &HashMap<String, String>,
+        directory: Landed,
         synced: &Synced,
     ) -> Result<()> {
         let mut incidents = team.unchanged.clone();
@@ -182,7 +210,8 @@ impl Store {
                 keep(id, &received.bytes, received.incident.uuid, into);
             }
         }
-        let held = Held::new(tip, synced.problems.is_empty(), incidents);
+        let directory = self.settled_directory(directory);
+        let held = Held::new(tip, synced.problems.is_empty(), incidents, directory);
         if held != *old {
             self.write_held(&held)?;
         }

@@ -4,6 +4,7 @@
 
 mod action;
 mod amend;
+mod cadence;
 mod cause;
 mod close;
 mod complete;
@@ -11,6 +12,7 @@ mod completions;
 mod decide;
 mod discard;
 mod done;
+mod escalate;
 mod hypothesis;
 mod impact;
 mod lesson;
@@ -39,6 +41,7 @@ mod symptom;
 mod sync;
 mod test;
 mod undo;
+mod update;
 mod use_;
 
 use crate::cli::Command;
@@ -73,6 +76,9 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Severity(args) => severity::run(context, ui, args.0),
         Command::Stage(args) => stage::run(context, ui, args.0),
         Command::Role(args) => role::run(context, ui, args.0),
+        Command::Update(args) => update::run(context, ui, args.0),
+        Command::Cadence(args) => cadence::run(context, ui, args.0),
+        Command::Escalate(args) => escalate::run(context, ui, args.0),
         Command::Option(args) => option::run(context, ui, args.0),
         Command::Decide(args) => decide::run(context, ui, args.0),
         Command::Report(args) => report::run(context, ui, args.0),

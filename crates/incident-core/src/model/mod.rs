@@ -14,12 +14,14 @@
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `postmortem.rs`: the postmortem facts;
-//!   `metrics.rs`: the durations of the response;
+//!   `metrics.rs`: the durations of the response; `communication.rs`: updates on a
+//!   cadence and escalations;
 //! - `stats.rs`: statistics across incidents.
 //!
 //! Search and "seen before" are `crate::search`'s.
 
 mod check;
+mod communication;
 mod entry;
 mod error;
 mod incident;
@@ -38,6 +40,7 @@ mod testing;
 pub mod utc;
 
 pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_name, check_text};
+pub use communication::{Cadence, CadenceSource, Escalation};
 pub use entry::{Amendment, Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use error::{Error, Result};
 pub use incident::{Change, Incident, Mark, MarkKind, Presence, SCHEMA, Stamp, Status, Transition};

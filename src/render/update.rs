@@ -95,10 +95,16 @@ pub fn draft(incident: &Incident, now: DateTime<Utc>) -> Draft<'_> {
     .filter(|(_, lines)| !lines.is_empty())
     .map(|(title, lines)| Part { title, lines })
     .collect();
+    // The first word starts the line: `Severity 1 · open since …`, or `Open since …`.
+    let status = status.join(" · ");
+    let mut chars = status.chars();
+    let status = chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    });
     Draft {
         title: state.title(),
         at: now,
-        status: status.join(" · "),
+        status,
         parts,
         next: state.next_update_after(now),
     }

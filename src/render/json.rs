@@ -164,10 +164,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
             view.done_by = Some(state.done_by(entry.id).map(|done| done.id));
         }
         Body::Escalation { .. } => {
-            let escalation = state
-                .escalations()
-                .into_iter()
-                .find(|escalation| escalation.entry.id == entry.id);
+            let escalation = state.escalation(entry);
             view.engaged_by = Some(escalation.and_then(|call| call.engaged.map(|e| e.id)));
             view.time_to_engage =
                 Some(escalation.and_then(|call| call.time_to_engage.map(|span| span.seconds)));

@@ -131,28 +131,39 @@ impl<'a> State<'a> {
 
     /// Everyone called in that still counts, in order of time, with when they engaged.
     pub fn escalations(&self) -> Vec<Escalation<'a>> {
-        let mut calls: Vec<&Entry> = self.live(Kind::Escalation).collect();
+        let mut calls: Vec<&'a Entry> = self.live(Kind::Escalation).collect();
         calls.sort_by_key(|call| self.at(call));
-        let by_time = self.live_by_time();
         calls
             .into_iter()
-            .filter_map(|call| {
-                let Body::Escalation { name } = &call.body else {
-                    return None;
-                };
-                let at = self.at(call);
-                let engaged = by_time.iter().copied().find(|entry| {
-                    entry.id != call.id && self.at(entry) >= at && is_by(entry, name)
-                });
-                Some(Escalation {
-                    entry: call,
-                    name,
-                    at,
-                    engaged,
-                    time_to_engage: engaged.map(|entry| Span::between(at, self.at(entry))),
-                })
-            })
+            .filter_map(|call| self.escalation(call))
             .collect()
+    }
+
+    /// An escalation and when the one called engaged: the first entry still counting
+    /// (by time, ties in recording order) that they recorded at or after the call.
+    /// `None` for an entry that is no escalation.
+    pub fn escalation(&self, call: &'a Entry) -> Option<Escalation<'a>> {
+        let Body::Escalation { name } = &call.body else {
+            return None;
+        };
+        let at = self.at(call);
+        let engaged = self
+            .incident()
+            .entries
+            .iter()
+            .filter(|entry| entry.id != call.id && !self.is_retracted(entry.id))
+            .filter(|entry| is_by(entry, name))
+            .map(|entry| (self.at(entry), entry))
+            .filter(|(when, _)| *when >= at)
+            .min_by_key(|(when, _)| *when)
+            .map(|(_, entry)| entry);
+        Some(Escalation {
+            entry: call,
+            name,
+            at,
+            engaged,
+            time_to_engage: engaged.map(|entry| Span::between(at, self.at(entry))),
+        })
     }
 }
 

@@ -547,7 +547,7 @@ impl<'a> State<'a> {
     }
 
     /// The entries still counting, in order of current time (ties: recording order).
-    pub(super) fn live_by_time(&self) -> Vec<&'a Entry> {
+    fn live_by_time(&self) -> Vec<&'a Entry> {
         let mut entries: Vec<&Entry> = self
             .incident
             .entries

@@ -312,6 +312,16 @@ pub enum Command {
     /// Hand a role to someone: primary, secondary, commander, comms, scribe, escalation…
     #[command(after_help = "Example:\n  incident role comms Jane Doe")]
     Role(Deferred<RoleArgs>),
+    /// Record a stakeholder update as sent; --draft writes one from the log instead
+    #[command(after_help = "Examples:\n  incident update --draft --format text\n  \
+                      incident update EU checkout degraded, fix rolling out, next update 04:00 --to executives")]
+    Update(Deferred<UpdateArgs>),
+    /// Set how often stakeholder updates are due, or stop them falling due; alone, show it
+    #[command(after_help = "Examples:\n  incident cadence 15m\n  incident cadence off")]
+    Cadence(Deferred<CadenceArgs>),
+    /// Record that someone was called in, and why
+    #[command(after_help = "Example:\n  incident escalate dba-oncall pool exhausted, need a DBA")]
+    Escalate(Deferred<EscalateArgs>),
     /// Open a decision to make: the question, and what forces it
     #[command(
         after_help = "Example:\n  incident situation pause webhooks and Pages builds while West and East disagree?"
@@ -345,7 +355,8 @@ pub enum Command {
     )]
     Search(Deferred<SearchArgs>),
     /// Figures across incidents: counts by severity and month, the median and p90 of time
-    /// to detect, identify, mitigate and resolve, hypotheses and tests per incident
+    /// to detect, identify, mitigate and resolve and to the first update, hypotheses and
+    /// tests per incident
     #[command(
         after_help = "Examples:\n  incident stats\n  incident stats --since 2026-01-01 --format markdown"
     )]
@@ -479,6 +490,66 @@ pub struct OptionArgs {
 
     #[command(flatten)]
     pub entry: TextArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Who it went to: stakeholders, executives, customers, a channel…
+    #[arg(
+        long,
+        value_name = "AUDIENCE",
+        default_value = "stakeholders",
+        conflicts_with = "draft",
+        add = Takes::Word
+    )]
+    pub to: String,
+
+    /// Print a draft update from the log, recording nothing: the impact, what is known,
+    /// what is suspected, what is being done and when the next update is due
+    #[arg(long)]
+    pub draft: bool,
+
+    /// The draft's format: `markdown`, `slack` (mrkdwn, as Slack's API takes it) or `text`
+    /// (plain, to paste into a chat box or an email) [default: markdown]
+    #[arg(long, value_enum, requires = "draft", add = Takes::Word)]
+    pub format: Option<DraftFormat>,
+
+    #[command(flatten)]
+    pub entry: TextArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DraftFormat {
+    /// GitHub-flavoured Markdown, user text escaped
+    Markdown,
+    /// Slack's mrkdwn, as a hook posts it through Slack's API
+    Slack,
+    /// Plain text, nothing escaped, to paste into a chat box or an email
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct CadenceArgs {
+    /// How often: `30m`, `1h`, `1h30m`, `90 minutes`, or `off`
+    #[arg(value_name = "DURATION|off")]
+    pub every: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EscalateArgs {
+    /// Who was called: a contact, or any name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Why, optionally
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Args)]

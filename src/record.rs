@@ -72,10 +72,7 @@ pub fn record(
     }
     let printed = match ui.mode() {
         Mode::Json => ui.print(&receipt::entries_json(incident, &labels)),
-        Mode::Quiet => {
-            let labels: Vec<String> = labels.iter().map(Label::to_string).collect();
-            ui.print(&format!("{}\n", labels.join(" ")))
-        }
+        Mode::Quiet => ui.print(&receipt::entries_quiet(incident, &labels)),
         Mode::Human => {
             let place = if context.names_incident() || another_is_open(context, &incident.id) {
                 format!(" in {}", incident.id)

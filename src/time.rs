@@ -166,6 +166,24 @@ fn latest_at_or_before<Tz: TimeZone>(
         .max()
 }
 
+/// How often, as `cadence` takes it: a duration in the units `--at` knows (`30m`,
+/// `1h30m`, `1 hour`, `90 minutes`), longer than nothing; `off` is the caller's.
+pub fn parse_every(input: &str) -> Result<u64> {
+    let malformed = || {
+        Error::Usage(format!(
+            "{input:?} is not a duration: use 30m, 1h, 1h30m (units s, m, h, d) or off"
+        ))
+    };
+    let span = parse_span(&input.trim().to_ascii_lowercase()).ok_or_else(malformed)?;
+    match u64::try_from(span.num_seconds()) {
+        Ok(0) => Err(Error::Usage(format!(
+            "{input:?} is no time at all: to stop updates falling due, use off"
+        ))),
+        Ok(seconds) => Ok(seconds),
+        Err(_) => Err(malformed()),
+    }
+}
+
 /// `15m ago`, `-15m`, `15m`, `1h 30m ago`, `90 s ago`, `2 hours ago`, `now`.
 fn parse_ago(text: &str) -> Option<Duration> {
     let lower = text.to_ascii_lowercase();
@@ -174,6 +192,12 @@ fn parse_ago(text: &str) -> Option<Duration> {
     }
     let body = lower.strip_suffix(AGO).unwrap_or(&lower).trim_end();
     let body = body.strip_prefix('-').unwrap_or(body).trim_start();
+    parse_span(body)
+}
+
+/// A duration in lower case, as amounts and units: `15m`, `1h 30m`, `90 s`, `2 hours`.
+/// The one place the units of time are known.
+fn parse_span(body: &str) -> Option<Duration> {
     if body.is_empty() {
         return None;
     }
@@ -312,6 +336,29 @@ mod tests {
         ] {
             assert!(
                 matches!(parse(bad), Err(Error::MalformedTime { .. })),
+                "{bad:?} parsed"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cadence_is_a_duration_in_the_units_of_at() {
+        for (typed, seconds) in [
+            ("30m", 1800),
+            ("1h", 3600),
+            ("1h30m", 5400),
+            ("1h 30m", 5400),
+            ("90 minutes", 5400),
+            (" 2 Hours ", 7200),
+            ("45s", 45),
+        ] {
+            assert_eq!(parse_every(typed).unwrap(), seconds, "{typed}");
+        }
+        for bad in [
+            "", "off", "0m", "-30m", "30m ago", "now", "30", "soon", "1x",
+        ] {
+            assert!(
+                matches!(parse_every(bad), Err(Error::Usage(_))),
                 "{bad:?} parsed"
             );
         }

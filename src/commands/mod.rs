@@ -4,6 +4,7 @@
 
 mod action;
 mod amend;
+mod cadence;
 mod cause;
 mod close;
 mod complete;
@@ -13,6 +14,7 @@ mod contacts;
 mod decide;
 mod discard;
 mod done;
+mod escalate;
 mod hypothesis;
 mod impact;
 mod lesson;
@@ -42,6 +44,7 @@ mod symptom;
 mod sync;
 mod test;
 mod undo;
+mod update;
 mod use_;
 mod who;
 
@@ -88,6 +91,9 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Stage(args) => stage::run(context, ui, args.0),
         Command::Role(args) => role::run(context, ui, args.0),
         Command::Situation(args) => situation::run(context, ui, args.0),
+        Command::Update(args) => update::run(context, ui, args.0),
+        Command::Cadence(args) => cadence::run(context, ui, args.0),
+        Command::Escalate(args) => escalate::run(context, ui, args.0),
         Command::Option(args) => option::run(context, ui, args.0),
         Command::Decide(args) => decide::run(context, ui, args.0),
         Command::Report(args) => report::run(context, ui, args.0),

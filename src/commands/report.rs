@@ -29,7 +29,7 @@ pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
             // What `status --json` prints, seen-before included; the Markdown report
             // stays a function of its document alone.
             super::status::with_seen_before(context, &incident, |seen_before, _| {
-                json::render(&incident, seen_before)
+                json::render(&incident, seen_before, context.now)
             })
         }
         (ReportFormat::Json, _) => {

@@ -14,7 +14,7 @@ pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Resul
     match (ui.mode(), format) {
         (Mode::Json, None | Some(BoardFormat::Board)) => {
             let report = with_seen_before(context, &incident, |seen_before, _| {
-                json::render(&incident, seen_before)
+                json::render(&incident, seen_before, context.now)
             });
             ui.print(&report)
         }

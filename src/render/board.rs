@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use super::paint::Paint;
 use super::{human_duration, utc_time};
 use incident_core::model::{
-    Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Mark, State, Status, Went,
-    join_labels,
+    Body, CadenceSource, CauseKind, Entry, HypothesisStatus, Incident, Kind, Mark, State, Status,
+    Went, join_labels,
 };
 use incident_core::sanitize::one_line;
 use incident_core::search::{SeenBefore, Tried};
@@ -74,6 +74,9 @@ pub fn render(
         facts.push(format!("{} {}", one_line(role), one_line(holder)));
     }
     let _ = writeln!(text, "{}", facts.join(" · "));
+    if let Some(updates) = updates(&state, now, paint) {
+        let _ = writeln!(text, "{updates}");
+    }
     // Only a recorded root cause; a confirmed hypothesis shows as confirmed below.
     if let Some(cause) = state.root_cause().and_then(|label| state.entry(label)) {
         let _ = writeln!(
@@ -185,7 +188,7 @@ pub fn render(
 
     postmortem(&mut text, &state, paint, width);
 
-    let warnings = state.warnings();
+    let warnings = state.warnings(now);
     if !warnings.is_empty() {
         section(&mut text, paint, "Warnings");
         for warning in warnings {
@@ -276,6 +279,48 @@ fn decisions(
             ago(now, state.at(decision))
         );
     }
+}
+
+/// The communication seat's line: when the last update went out, when the next is due
+/// (or how late it is) and the cadence in force; left out while no update was sent and
+/// none is due.
+fn updates(state: &State<'_>, now: DateTime<Utc>, paint: &Paint) -> Option<String> {
+    let last = state.last_update();
+    let cadence = state.cadence();
+    if last.is_none()
+        && cadence.every.is_none()
+        && matches!(cadence.source, CadenceSource::Severity(_))
+    {
+        return None;
+    }
+    let mut parts = vec![match last {
+        Some(update) => format!(
+            "Last update {} UTC ({}, {})",
+            utc_time(state.at(update)),
+            update.id,
+            ago(now, state.at(update))
+        ),
+        None => "Last update none yet".to_string(),
+    }];
+    match state.next_update_due() {
+        Some(due) => {
+            let ahead = (due - now).num_seconds();
+            let when = if state.update_overdue(now).is_some() {
+                paint.yellow(&format!("overdue by {}", human_duration(-ahead)))
+            } else if ahead == 0 {
+                "due now".to_string()
+            } else {
+                format!("in {}", human_duration(ahead))
+            };
+            parts.push(format!("next due {} UTC ({when})", utc_time(due)));
+        }
+        None if state.incident().status() == Status::Closed => {}
+        None => parts.push("no update due".to_string()),
+    }
+    if state.incident().status() == Status::Open {
+        parts.push(format!("cadence {}", super::update::cadence(&cadence)));
+    }
+    Some(parts.join(" · "))
 }
 
 /// The postmortem facts recorded so far: the impact, the causes and the lessons, so the

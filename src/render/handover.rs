@@ -157,7 +157,7 @@ pub fn build(incident: &Incident, now: DateTime<Utc>) -> Handover<'_> {
         Part {
             level: Level::Subsection,
             title: "Now",
-            lines: needs_now(incident, &state),
+            lines: needs_now(incident, &state, now),
         },
         Part {
             level: Level::Subsection,
@@ -400,7 +400,7 @@ fn actions<'a>(state: &State<'a>) -> Vec<Line<'a>> {
 
 /// What the response needs from someone now: the results of the tests running, a choice
 /// between the options on the table, and the method's warnings, each phrased as an ask.
-fn needs_now<'a>(incident: &'a Incident, state: &State<'a>) -> Vec<Line<'a>> {
+fn needs_now<'a>(incident: &'a Incident, state: &State<'a>, now: DateTime<Utc>) -> Vec<Line<'a>> {
     if incident.status() == Status::Closed {
         return vec![Line::default().own("Nothing: the incident is closed")];
     }
@@ -448,7 +448,7 @@ fn needs_now<'a>(incident: &'a Incident, state: &State<'a>) -> Vec<Line<'a>> {
         }
     }
 
-    for warning in state.warnings() {
+    for warning in state.warnings(now) {
         lines.extend(ask(state, &warning));
     }
     if lines.is_empty() {

@@ -39,6 +39,14 @@ pub struct IncidentView<'a> {
     /// The latest impact's `--to`.
     pub impact_ended_at: Option<DateTime<Utc>>,
     pub metrics: Metrics,
+    /// Seconds between stakeholder updates in force (null: none due).
+    pub update_cadence: Option<u64>,
+    /// When the latest update that still counts was sent.
+    pub last_update_at: Option<DateTime<Utc>>,
+    /// When the next update is due (null when none is: closed, or no cadence).
+    pub next_update_due: Option<DateTime<Utc>>,
+    /// Whether the next update was due before now.
+    pub update_overdue: bool,
     pub warnings: Vec<Warning>,
     /// The decisions in force, in order of time.
     pub decisions_in_force: Vec<Label>,
@@ -178,6 +186,13 @@ pub struct EntryView<'a> {
     /// For an action item, the `done` entry that marked it done (null while open).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub done_by: Option<Option<Label>>,
+    /// For an escalation, the first entry the one called recorded at or after the call
+    /// (null until they do).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engaged_by: Option<Option<Label>>,
+    /// For an escalation, the seconds from the call to that entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_engage: Option<Option<i64>>,
 }
 
 pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
@@ -219,6 +234,8 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         decided_by: None,
         raised_in: None,
         done_by: None,
+        engaged_by: None,
+        time_to_engage: None,
     };
     match &entry.body {
         Body::Hypothesis { .. } => {
@@ -286,12 +303,24 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         }
         Body::Cause { .. } => view.current_cause = state.cause_kind(entry),
         Body::Lesson { .. } => view.current_went = state.went(entry),
+        Body::Escalation { .. } => {
+            let escalation = state.escalation(entry);
+            view.engaged_by = Some(escalation.and_then(|call| call.engaged.map(|e| e.id)));
+            view.time_to_engage =
+                Some(escalation.and_then(|call| call.time_to_engage.map(|span| span.seconds)));
+        }
         _ => {}
     }
     view
 }
 
-pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> IncidentView<'a> {
+/// The report of `incident` at `now`: only an open incident's depends on it (its
+/// warnings, and whether an update is overdue).
+pub fn incident_view<'a>(
+    incident: &'a Incident,
+    state: &'a State<'a>,
+    now: DateTime<Utc>,
+) -> IncidentView<'a> {
     IncidentView {
         schema: incident.schema,
         id: &incident.id,
@@ -311,7 +340,11 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
         impact_started_at: state.impact_started_at(),
         impact_ended_at: state.impact_ended_at(),
         metrics: state.metrics(),
-        warnings: state.warnings(),
+        update_cadence: state.cadence().every,
+        last_update_at: state.last_update().map(|update| state.at(update)),
+        next_update_due: state.next_update_due(),
+        update_overdue: state.update_overdue(now).is_some(),
+        warnings: state.warnings(now),
         decisions_in_force: state
             .decisions_in_force()
             .iter()
@@ -340,9 +373,9 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
 }
 
 /// The report as pretty JSON, ending in a newline, with the past incidents it resembles.
-pub fn render(incident: &Incident, seen_before: &[SeenBefore]) -> String {
+pub fn render(incident: &Incident, seen_before: &[SeenBefore], now: DateTime<Utc>) -> String {
     let state = incident.state();
-    let mut view = incident_view(incident, &state);
+    let mut view = incident_view(incident, &state, now);
     view.seen_before = seen_before;
     to_json(&view)
 }

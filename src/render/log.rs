@@ -31,6 +31,9 @@ pub fn describe(entry: &Entry, state: &State<'_>) -> String {
         Body::Role { role, holder } => {
             with_text(format!("{} {}", one_line(role), one_line(holder)))
         }
+        Body::Escalation { name } => with_text(one_line(name)),
+        Body::Cadence { every } => super::update::every(Some(*every)),
+        Body::Update { to } => format!("to {}: {}", one_line(to), one_line(state.text(entry))),
         _ => one_line(state.text(entry)),
     }
 }

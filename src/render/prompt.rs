@@ -1,5 +1,7 @@
 //! The prompt of `incident shell`: where the engineer is, read fresh before every line.
 
+use chrono::{DateTime, Utc};
+
 use incident_core::id;
 use incident_core::model::{Incident, Status};
 use incident_core::sanitize;
@@ -11,10 +13,11 @@ pub const PLAIN: &str = "incident> ";
 /// enough to type in.
 const NAME_CHARS: usize = 32;
 
-/// `checkout-returns-502s (mitigated, sev 2, 1 standing)> `: the incident without its
-/// date, its stage, its severity once one is set, and how many hypotheses still stand;
-/// `checkout-returns-502s (closed)> ` once closed.
-pub fn prompt(incident: &Incident) -> String {
+/// `checkout-returns-502s (mitigated, sev 2, 1 standing, update due 03:30 UTC)> `: the
+/// incident without its date, its stage, its severity once one is set, how many
+/// hypotheses still stand, and when the next stakeholder update is due (`update overdue`
+/// once `now` is past it); `checkout-returns-502s (closed)> ` once closed.
+pub fn prompt(incident: &Incident, now: DateTime<Utc>) -> String {
     let mut name = sanitize::one_line(id::without_date(&incident.id));
     if let Some((cut, _)) = name.char_indices().nth(NAME_CHARS) {
         name.truncate(cut);
@@ -29,5 +32,10 @@ pub fn prompt(incident: &Incident) -> String {
         facts.push(format!("sev {severity}"));
     }
     facts.push(format!("{} standing", state.standing().len()));
+    if state.update_overdue(now).is_some() {
+        facts.push("update overdue".to_string());
+    } else if let Some(due) = state.next_update_due() {
+        facts.push(format!("update due {} UTC", due.format("%H:%M")));
+    }
     format!("{name} ({})> ", facts.join(", "))
 }

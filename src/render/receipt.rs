@@ -48,6 +48,21 @@ pub fn entries_json(incident: &Incident, labels: &[Label]) -> String {
     })
 }
 
+/// What `-q` prints of entries just recorded: their labels, but for a cadence the
+/// cadence itself (`30m`, `off`), which is what a script setting it wants back.
+pub fn entries_quiet(incident: &Incident, labels: &[Label]) -> String {
+    let said: Vec<String> = labels
+        .iter()
+        .map(
+            |label| match incident.entry(*label).map(|entry| &entry.body) {
+                Some(Body::Cadence { every }) => super::update::every(Some(*every)),
+                _ => label.to_string(),
+            },
+        )
+        .collect();
+    format!("{}\n", said.join(" "))
+}
+
 /// The human receipt: `S1 recorded: …`, with what follows from the entry. `place` names
 /// the incident (` in 2026-…`) when the user may not know which one it went to. Times the
 /// user gave (`--at`, an impact's window) are echoed in `zone`, the zone they were typed
@@ -83,6 +98,12 @@ where
             }
             Body::Decision { option } => with_note(format!("chose {option}"), entry),
             Body::Done { actions } => with_note(format!("{} done", join_labels(actions)), entry),
+            Body::Update { to } => format!("to {}: {}", one_line(to), one_line(&entry.text)),
+            Body::Escalation { name } => with_note(format!("called in {}", one_line(name)), entry),
+            Body::Cadence { every: 0 } => "updates no longer fall due (cadence off)".to_string(),
+            Body::Cadence { every } => {
+                format!("updates due every {}", super::update::every(Some(*every)))
+            }
             _ => one_line(&entry.text),
         };
         human.push_str(&format!("{} recorded{place}: {said}", entry.id));
@@ -187,6 +208,11 @@ where
                             }
                         }
                     }
+                }
+            }
+            Body::Update { .. } | Body::Cadence { .. } => {
+                if let Some(due) = state.next_update_due() {
+                    human.push_str(&format!("  next update due {} UTC\n", super::utc_time(due)));
                 }
             }
             _ => {}

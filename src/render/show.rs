@@ -252,15 +252,7 @@ fn links(text: &mut String, entry: &Entry, state: &State<'_>) {
         Body::Summary => {}
         Body::Update { to } => field(text, "to", &one_line(to)),
         Body::Escalation { name } => field(text, "called", &one_line(name)),
-        Body::Cadence { every } => field(
-            text,
-            "cadence",
-            &if *every == 0 {
-                "off".to_string()
-            } else {
-                super::human_duration(*every as i64)
-            },
-        ),
+        Body::Cadence { every } => field(text, "cadence", &super::update::every(Some(*every))),
     }
 }
 

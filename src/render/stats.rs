@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::paint::Paint;
 use super::{human_duration, utc_time};
-use incident_core::model::{Distribution, FEW, Severity, Stats};
+use incident_core::model::{Distribution, FEW, Origin, Severity, Stats};
 
 /// What a count of too few values is called, everywhere it is shown.
 const TOO_FEW: &str = "too few to go by";
@@ -143,7 +143,15 @@ pub fn text(stats: &Stats, since: Option<DateTime<Utc>>, paint: &Paint) -> Strin
         human_duration(SPREAD_EDGES[0]),
         human_duration(SPREAD_EDGES[SPREAD_EDGES.len() - 1])
     );
-    header(&mut out, paint, "Closed incidents", &spread_scale);
+    // The names' column fits the longest measure's name.
+    let width = stats
+        .durations
+        .iter()
+        .map(|(measure, _)| measure.name().len())
+        .max()
+        .unwrap_or(0)
+        .max("hypotheses".len());
+    header(&mut out, paint, width, "Closed incidents", &spread_scale);
     for (measure, distribution) in &stats.durations {
         let note = if distribution.too_few() {
             paint.dim(&format!("  {TOO_FEW}"))
@@ -152,7 +160,7 @@ pub fn text(stats: &Stats, since: Option<DateTime<Utc>>, paint: &Paint) -> Strin
         };
         let _ = writeln!(
             out,
-            "  {:<17} {:>8} {:>8} {:>5}  {}{note}",
+            "  {:<width$} {:>8} {:>8} {:>5}  {}{note}",
             measure.name(),
             duration(distribution.median),
             duration(distribution.p90),
@@ -160,11 +168,11 @@ pub fn text(stats: &Stats, since: Option<DateTime<Utc>>, paint: &Paint) -> Strin
             spread(&distribution.values)
         );
     }
-    header(&mut out, paint, "Per incident", "");
+    header(&mut out, paint, width, "Per incident", "");
     for (name, distribution) in [("hypotheses", &stats.hypotheses), ("tests", &stats.tests)] {
         let _ = writeln!(
             out,
-            "  {name:<17} {:>8} {:>8} {:>5}",
+            "  {name:<width$} {:>8} {:>8} {:>5}",
             count(distribution.median),
             count(distribution.p90),
             distribution.n
@@ -182,9 +190,14 @@ pub fn text(stats: &Stats, since: Option<DateTime<Utc>>, paint: &Paint) -> Strin
     out
 }
 
-/// The heading of a table of distributions, its columns lined up with the rows.
-fn header(out: &mut String, paint: &Paint, title: &str, tail: &str) {
-    let line = format!("{title:<19} {:>8} {:>8} {:>5}{tail}", "median", "p90", "n");
+/// The heading of a table of distributions, its columns lined up with the rows, whose
+/// names take `width`.
+fn header(out: &mut String, paint: &Paint, width: usize, title: &str, tail: &str) {
+    let width = width + 2;
+    let line = format!(
+        "{title:<width$} {:>8} {:>8} {:>5}{tail}",
+        "median", "p90", "n"
+    );
     let _ = writeln!(out, "\n{}", paint.bold(&line));
 }
 
@@ -224,10 +237,23 @@ pub fn markdown(stats: &Stats, since: Option<DateTime<Utc>>) -> String {
         }
         out.push('\n');
     }
-    out.push_str(
-        "## Durations\n\nOver the closed incidents that have each, from the impact start: \
-         the median and the 90th percentile by nearest rank, each a duration some incident \
-         took.\n\n",
+    // Where each measure counts from, as the model says.
+    let from_opening: Vec<&str> = stats
+        .durations
+        .iter()
+        .filter(|(measure, _)| measure.origin() == Origin::Opening)
+        .map(|(measure, _)| measure.name())
+        .collect();
+    let opening = if from_opening.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} from the opening)", from_opening.join(", "))
+    };
+    let _ = write!(
+        out,
+        "## Durations\n\nOver the closed incidents that have each, from the impact \
+         start{opening}: the median and the 90th percentile by nearest rank, each a duration \
+         some incident took.\n\n",
     );
     out.push_str("| measure | median | p90 | n | note |\n| --- | ---: | ---: | ---: | --- |\n");
     for (measure, distribution) in &stats.durations {

@@ -90,11 +90,11 @@ fn at_terminal(inherited: &Inherited) -> Result<()> {
 fn prompt_now(global: &GlobalArgs) -> String {
     let incident = Context::new(global).ok().and_then(|context| {
         let id = context.target().ok()?;
-        context.store.load(&id).ok()
+        Some((context.store.load(&id).ok()?, context.now))
     });
     incident.map_or_else(
         || prompt::PLAIN.to_string(),
-        |incident| prompt::prompt(&incident),
+        |(incident, now)| prompt::prompt(&incident, now),
     )
 }
 

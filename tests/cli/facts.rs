@@ -354,6 +354,7 @@ fn each_metric_is_the_same_number_in_json_and_markdown() {
             "time_to_root_cause": 600,
             "time_to_mitigate": null,
             "time_to_resolve": 3000,
+            "time_to_first_update": null,
         })
     );
     let markdown = env.ok(&["report"]);
@@ -366,7 +367,8 @@ fn each_metric_is_the_same_number_in_json_and_markdown() {
          - Time to identify (from the impact start): not identified\n\
          - Time to root cause (from the opening): 10m\n\
          - Time to mitigate (from the impact start): not mitigated\n\
-         - Time to resolve (from the impact start): 50m"
+         - Time to resolve (from the impact start): 50m\n\
+         - Time to first update (from the opening): no update sent"
     );
     let pagerduty = env.ok(&["report", "--template", "pagerduty"]);
     assert!(pagerduty.contains(metrics), "{pagerduty}");

@@ -776,7 +776,7 @@ fn stats_are_medians_and_p90_by_nearest_rank_as_worked_out_by_hand() {
     // The same figures for people, with a note where they are too few.
     let text = env.ok(&["stats"]);
     assert!(
-        text.contains("  time to detect          5m       1h     6  "),
+        text.contains("  time to detect             5m       1h     6  "),
         "{text}"
     );
     let mitigate = text

@@ -3,6 +3,7 @@
 mod env;
 
 mod chart;
+mod communication;
 mod completion;
 mod corrections;
 mod decisions;

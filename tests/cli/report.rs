@@ -62,7 +62,10 @@ fn the_sections_stand_in_the_contract_order() {
     let found = headings(&markdown);
     assert_eq!(&found[..6], SECTIONS, "{markdown}");
     assert!(
-        markdown.ends_with("- Time to resolve (from the impact start): 40m\n"),
+        markdown.ends_with(
+            "- Time to resolve (from the impact start): 40m\n\
+             - Time to first update (from the opening): no update sent\n"
+        ),
         "{markdown}"
     );
 }

@@ -73,6 +73,7 @@ fn the_json_document_carries_severity_stage_roles_and_metrics_to_the_second() {
             "time_to_mitigate": 2100,
             "time_to_resolve": 3000,
             "time_to_root_cause": null,
+            "time_to_first_update": null,
         })
     );
     let labels: Vec<&str> = report["entries"]

@@ -436,12 +436,47 @@ fn the_prompt_reads_the_incident_from_disk_before_every_line() {
     // Another terminal moves the incident on; the next prompt says so.
     env.quiet(&["severity", "2"]);
     env.quiet(&["stage", "mitigated"]);
+    // At severity 2 an update is due every hour: the first an hour after the opening.
     shows(
         &terminal.enter(""),
-        "checkout-returns-502s (mitigated, sev 2, 1 standing)> ",
+        "checkout-returns-502s (mitigated, sev 2, 1 standing, update due 04:30 UTC)> ",
     );
     env.quiet(&["close", "pool raised to 200"]);
     shows(&terminal.enter(""), "checkout-returns-502s (closed)> ");
+}
+
+#[test]
+#[ignore = "needs tmux; .ci/run installs it"]
+fn the_prompt_says_when_the_next_update_is_due_and_when_it_is_late() {
+    let env = TestEnv::new();
+    // Severity 1 from 02:40: an update every 30 minutes, the first due at 03:10, and the
+    // clock says 03:30.
+    env.quiet(&[
+        "open",
+        "Checkout returns 502s",
+        "--severity",
+        "1",
+        "--at",
+        "02:40",
+    ]);
+    let terminal = Terminal::open(&env, &["shell"], &[]);
+    shows(
+        &terminal.screen(),
+        "checkout-returns-502s (investigating, sev 1, 0 standing, update overdue)> ",
+    );
+    shows(
+        &terminal.enter("update EU checkout degraded, rollback under way --at 03:20"),
+        "U1 recorded",
+    );
+    shows(
+        &terminal.screen(),
+        "checkout-returns-502s (investigating, sev 1, 0 standing, update due 03:50 UTC)> ",
+    );
+    shows(&terminal.enter("cadence off"), "E2 recorded");
+    shows(
+        &terminal.screen(),
+        "checkout-returns-502s (investigating, sev 1, 0 standing)> ",
+    );
 }
 
 #[test]

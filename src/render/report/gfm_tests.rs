@@ -445,8 +445,11 @@ fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
     let count = |kind| incident.entries_of(kind).count();
     let before = count(Kind::Symptom) + count(Kind::Result);
     let timeline = 1 + incident.entries.len() + incident.lifecycle.len();
-    // Six metrics close the report.
-    prop_assert_eq!(items.len(), before + timeline + count(Kind::Action) + 6);
+    // A line for each metric closes the report.
+    prop_assert_eq!(
+        items.len(),
+        before + timeline + count(Kind::Action) + incident_core::model::Measure::ALL.len()
+    );
     let timeline_items = &items[before..before + timeline];
     prop_assert!(timeline_items[0].contains(&shown_lines(&incident.title)));
     for (item, entry) in timeline_items[1..].iter().zip(&incident.entries) {

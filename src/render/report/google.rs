@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{Options, Section, always, write};
 use incident_core::model::{CauseKind, Incident};
 
-const SECTIONS: [Section; 9] = [
+const SECTIONS: [Section; 10] = [
     Section {
         title: "Summary",
         shown: always,
@@ -41,6 +41,11 @@ const SECTIONS: [Section; 9] = [
         title: "Detection",
         shown: always,
         write: |report, out| report.detection(out),
+    },
+    Section {
+        title: "Communication",
+        shown: |report| report.has_communication(),
+        write: |report, out| report.communication(out),
     },
     Section {
         title: "Action Items",

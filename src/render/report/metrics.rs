@@ -92,6 +92,17 @@ impl Report<'_> {
             Measure::Resolve.title(),
             from(Measure::Resolve)
         );
+        let _ = writeln!(
+            out,
+            "- {} ({}): {}",
+            Measure::FirstUpdate.title(),
+            from(Measure::FirstUpdate),
+            show(
+                metrics[Measure::FirstUpdate],
+                &format!("sent {before}"),
+                "no update sent"
+            )
+        );
         out.push('\n');
     }
 }

@@ -10,6 +10,7 @@
 
 mod actions;
 mod causes;
+mod communication;
 mod decisions;
 mod detection;
 mod evidence;
@@ -48,9 +49,9 @@ pub struct Options {
 
 /// The default report. What a ticket reader needs first: Summary (with the chart), then
 /// Impact and Causes (when recorded), then the diagnosis (Symptoms, Hypotheses, Tests and
-/// results, Decisions), Timeline, Action items, Lessons learned (when recorded) and
-/// Metrics; the contract's required sections keep their order.
-const SECTIONS: [Section; 12] = [
+/// results, Decisions), Timeline, Communication (when recorded), Action items, Lessons
+/// learned (when recorded) and Metrics; the contract's required sections keep their order.
+const SECTIONS: [Section; 13] = [
     Section {
         title: "Summary",
         shown: always,
@@ -98,6 +99,11 @@ const SECTIONS: [Section; 12] = [
         title: "Timeline",
         shown: always,
         write: |report, out| report.timeline(out),
+    },
+    Section {
+        title: "Communication",
+        shown: |report| report.has_communication(),
+        write: |report, out| report.communication(out),
     },
     Section {
         title: "Action items",

@@ -11,7 +11,7 @@ use super::text::{PARAGRAPH, text};
 use super::{Options, Section, always, write};
 use incident_core::model::{CauseKind, Incident};
 
-const SECTIONS: [Section; 9] = [
+const SECTIONS: [Section; 10] = [
     Section {
         title: "Overview",
         shown: always,
@@ -44,6 +44,11 @@ const SECTIONS: [Section; 9] = [
         title: "Responders",
         shown: always,
         write: responders,
+    },
+    Section {
+        title: "Communication",
+        shown: |report| report.has_communication(),
+        write: |report, out| report.communication(out),
     },
     Section {
         title: "Timeline",

@@ -485,10 +485,10 @@ impl Body {
             } => vec![("owner", owner)],
             Body::Role { role, holder } => vec![("role", role), ("holder", holder)],
             Body::Escalation { name } => vec![("name", name)],
+            Body::Update { to } => vec![("to", to)],
             Body::Action { owner: None, .. }
             | Body::Amend { .. }
             | Body::Situation
-            | Body::Update { .. }
             | Body::Summary
             | Body::Cadence { .. }
             | Body::Symptom

@@ -1,5 +1,5 @@
 //! The durations of the response: time to detect, to the first hypothesis, to identify,
-//! to the root cause, to mitigate and to resolve. Each measure's JSON key, its name and
+//! to the root cause, to mitigate, to resolve and to the first stakeholder update. Each measure's JSON key, its name and
 //! where it counts from are said here, once; `State::metrics` is the only place any of
 //! them is computed. The JSON shows these numbers, reports format them, statistics
 //! compare them across incidents.
@@ -34,6 +34,9 @@ pub enum Measure {
     Mitigate,
     /// To the close.
     Resolve,
+    /// To the first stakeholder update sent that still counts: how long the people
+    /// waiting on the response waited to hear of it.
+    FirstUpdate,
 }
 
 /// Where a measure counts from.
@@ -47,22 +50,25 @@ pub enum Origin {
 
 impl Measure {
     /// Every measure, in the order reports list them (and `Measure`'s own order).
-    pub const ALL: [Measure; 6] = [
+    pub const ALL: [Measure; 7] = [
         Measure::Detect,
         Measure::FirstHypothesis,
         Measure::Identify,
         Measure::RootCause,
         Measure::Mitigate,
         Measure::Resolve,
+        Measure::FirstUpdate,
     ];
 
     /// The measures statistics compare across incidents: the milestones of the response
-    /// as users lived it, each counted from the impact (MTTD, MTTI, MTTM, MTTR).
-    pub const ACROSS_INCIDENTS: [Measure; 4] = [
+    /// as users lived it, each counted from the impact (MTTD, MTTI, MTTM, MTTR), and how
+    /// soon the stakeholders heard of it, from the opening.
+    pub const ACROSS_INCIDENTS: [Measure; 5] = [
         Measure::Detect,
         Measure::Identify,
         Measure::Mitigate,
         Measure::Resolve,
+        Measure::FirstUpdate,
     ];
 
     /// Its name in JSON: in reports, statistics and the list cache.
@@ -74,6 +80,7 @@ impl Measure {
             Measure::RootCause => "time_to_root_cause",
             Measure::Mitigate => "time_to_mitigate",
             Measure::Resolve => "time_to_resolve",
+            Measure::FirstUpdate => "time_to_first_update",
         }
     }
 
@@ -86,6 +93,7 @@ impl Measure {
             Measure::RootCause => "time to root cause",
             Measure::Mitigate => "time to mitigate",
             Measure::Resolve => "time to resolve",
+            Measure::FirstUpdate => "time to first update",
         }
     }
 
@@ -96,14 +104,15 @@ impl Measure {
     }
 
     /// Where it counts from when everything is known. Detection ends at the opening;
-    /// the first hypothesis and the root cause are the investigation's, from the opening;
-    /// the rest are the users', from the impact start.
+    /// the first hypothesis and the root cause are the investigation's, and the first
+    /// update the communication's, from the opening; the rest are the users', from the
+    /// impact start.
     pub fn origin(self) -> Origin {
         match self {
             Measure::Detect | Measure::Identify | Measure::Mitigate | Measure::Resolve => {
                 Origin::ImpactStart
             }
-            Measure::FirstHypothesis | Measure::RootCause => Origin::Opening,
+            Measure::FirstHypothesis | Measure::RootCause | Measure::FirstUpdate => Origin::Opening,
         }
     }
 
@@ -208,7 +217,7 @@ pub struct Span {
 
 impl Span {
     /// From `from` to `to`, or 0 (clamped) when `to` comes first.
-    fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
+    pub(super) fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
         let seconds = (to - from).num_seconds();
         Span {
             seconds: seconds.max(0),
@@ -296,6 +305,7 @@ impl State<'_> {
                 Measure::RootCause => self.root_cause_known_at(),
                 Measure::Mitigate => first_stage(Stage::Mitigated),
                 Measure::Resolve => self.incident().closed_at(),
+                Measure::FirstUpdate => self.first(Kind::Update).map(|update| self.at(update)),
             };
             metrics.spans[measure] = to.map(|to| Span::between(from, to));
         }

@@ -16,12 +16,14 @@
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `decisions.rs`: situations, options and
 //!   decisions; `postmortem.rs`: the postmortem facts;
-//!   `metrics.rs`: the durations of the response;
+//!   `metrics.rs`: the durations of the response; `communication.rs`: updates on a
+//!   cadence and escalations;
 //! - `stats.rs`: statistics across incidents.
 //!
 //! Search and "seen before" are `crate::search`'s.
 
 mod check;
+mod communication;
 mod decisions;
 mod directory;
 mod entry;
@@ -42,6 +44,7 @@ mod testing;
 pub mod utc;
 
 pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_name, check_text};
+pub use communication::{Cadence, CadenceSource, Escalation};
 pub use decisions::{Choice, Situation};
 pub use directory::{
     Contact, DIRECTORY_SCHEMA, Directory, Edit, Joined as DirectoryJoined, MAX_CONTACTS,

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 
 use serde::Serialize;
 
@@ -548,8 +548,8 @@ impl<'a> State<'a> {
             .collect()
     }
 
-    /// What the board warns about while the incident is open.
-    pub fn warnings(&self) -> Vec<Warning> {
+    /// What the board warns about while the incident is open, at `now`.
+    pub fn warnings(&self, now: DateTime<Utc>) -> Vec<Warning> {
         if self.incident.status() == Status::Closed {
             return Vec::new();
         }
@@ -630,6 +630,21 @@ impl<'a> State<'a> {
                     "no standing hypothesis explains these symptoms",
                 );
             }
+        }
+        if let Some(due) = self.update_overdue(now) {
+            let format = if due.second() == 0 {
+                "%Y-%m-%d %H:%M UTC"
+            } else {
+                "%Y-%m-%d %H:%M:%S UTC"
+            };
+            warn(
+                "update-overdue",
+                Vec::new(),
+                &format!(
+                    "a stakeholder update is overdue: it was due {}",
+                    due.format(format)
+                ),
+            );
         }
         warnings
     }

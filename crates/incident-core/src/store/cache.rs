@@ -32,7 +32,8 @@ use crate::search::Memory;
 use crate::summary::{Summarized, Summary};
 
 const MAGIC: &[u8] = b"incident list cache\n";
-const VERSION: u32 = 2;
+/// 3: the facts hold the time to the first update, which a cache of 2 lacks.
+const VERSION: u32 = 3;
 const FILE_NAME: &str = "list-cache";
 /// Where earlier versions kept it, as JSON: removed when the cache is written, with any
 /// temp file a kill left of it.

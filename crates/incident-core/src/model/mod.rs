@@ -14,6 +14,7 @@
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `postmortem.rs`: the postmortem facts;
+//!   `events.rs`: which entries are events of the story a report tells, and key events;
 //!   `metrics.rs`: the durations of the response;
 //! - `stats.rs`: statistics across incidents.
 //!
@@ -22,6 +23,7 @@
 mod check;
 mod entry;
 mod error;
+mod events;
 mod incident;
 mod join;
 mod label;

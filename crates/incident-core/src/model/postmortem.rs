@@ -28,14 +28,12 @@ impl ImpactEnd {
 }
 
 impl<'a> State<'a> {
-    /// When the impact began: the earliest impact's start, else the earliest symptom.
+    /// When the impact began: the earliest impact's start (as last corrected), else the
+    /// earliest symptom.
     pub fn impact_started_at(&self) -> Option<DateTime<Utc>> {
         let from = self
             .live(Kind::Impact)
-            .filter_map(|impact| match impact.body {
-                Body::Impact { from, .. } => from,
-                _ => None,
-            })
+            .filter_map(|impact| self.window(impact).0)
             .min();
         from.or_else(|| {
             self.live(Kind::Symptom)
@@ -44,13 +42,11 @@ impl<'a> State<'a> {
         })
     }
 
-    /// When the impact ended: the latest impact's end, if any impact says.
+    /// When the impact ended: the latest impact's end (as last corrected), if any impact
+    /// says.
     pub fn impact_ended_at(&self) -> Option<DateTime<Utc>> {
         self.live(Kind::Impact)
-            .filter_map(|impact| match impact.body {
-                Body::Impact { to, .. } => to,
-                _ => None,
-            })
+            .filter_map(|impact| self.window(impact).1)
             .max()
     }
 

@@ -1,6 +1,12 @@
-//! The one picture of an incident: a mermaid gantt chart of the impact window, the stages
-//! and each hypothesis from proposed to ruled out or confirmed. Built from labels and the
-//! report's own words only, so no user text can break it.
+//! The picture of an incident: a mermaid gantt chart of the impact window, the stages,
+//! each hypothesis from proposed to ruled out or confirmed, and each decision and key
+//! event as a milestone. Built from labels and the report's own words only, so no user
+//! text can break it.
+//!
+//! A long incident whose diagnosis was short (forty minutes of a day-long outage) gets a
+//! second chart of the diagnosis alone: drawn on one axis, its hypotheses would be slivers.
+//! The first chart then tells the day (impact, stages, key events, and the hypotheses
+//! proposed after the diagnosis), the second the hunt, on an axis of its own.
 //!
 //! Times are written as UTC wall-clock times without a zone: mermaid reads them in the
 //! viewer's zone and prints the axis in that same zone, so the axis shows UTC, like every
@@ -10,18 +16,26 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use incident_core::model::{
-    Body, Change, HypothesisStatus, ImpactEnd, Incident, Kind, Stage, State,
+    Body, Change, Entry, HypothesisStatus, ImpactEnd, Incident, Kind, Stage, State,
 };
 
 /// Hypotheses drawn one per row; beyond this the least telling (ruled out, latest first)
 /// share one summary row, so a long hunt stays a readable picture.
 const MAX_HYPOTHESIS_ROWS: usize = 12;
 
-/// The chart as a fenced `mermaid` block, or `None` when there is nothing to draw: no
-/// impact, no hypothesis and no stage set, when the chart would only restate the header.
+/// Key events drawn one milestone per row; beyond this the latest of the least telling
+/// (neither decisions nor changes of severity) share one summary row.
+const MAX_MILESTONE_ROWS: usize = 10;
+
+/// The diagnosis gets a chart of its own when it took at most this share of the whole.
+const DIAGNOSIS_SHARE: i32 = 8;
+
+/// The chart as a fenced `mermaid` block (two, for a long incident with a short
+/// diagnosis), or `None` when there is nothing to draw: no impact, no hypothesis and no
+/// stage set, when the chart would only restate the header.
 pub fn gantt(incident: &Incident) -> Option<String> {
     let state = incident.state();
     let has_stages = state.live(Kind::Stage).next().is_some();
@@ -30,27 +44,61 @@ pub fn gantt(incident: &Incident) -> Option<String> {
         return None;
     }
     let end = end_of(incident, &state);
-    let sections = [
-        ("Impact", impact(&state, end)),
-        ("Response", stages(&state, incident, end)),
-        ("Hypotheses", hypotheses(&state, end)),
-    ];
+    let impact = impact(&state, end);
+    let stages = stages(&state, incident, end);
+    let milestones = milestones(&state);
+    let everything = |hypotheses: Vec<Task>| -> [(&'static str, Vec<Task>); 4] {
+        [
+            ("Impact", impact.clone()),
+            ("Response", stages.clone()),
+            ("Hypotheses", hypotheses),
+            ("Key events", milestones.clone()),
+        ]
+    };
+    let whole = everything(hypotheses(&state, end, |_| true));
+    let (first, last) = extent(&whole)?;
+    let diagnosis = diagnosis(&state, incident)
+        .filter(|(from, to)| (*to - *from) * DIAGNOSIS_SHARE <= last - first);
+    let Some((from, to)) = diagnosis else {
+        return Some(draw("Timeline (UTC)", &whole));
+    };
+    let hunted = |at: DateTime<Utc>| from <= at && at <= to;
+    let day = everything(hypotheses(&state, end, |start| !hunted(start)));
+    let hunt = everything(hypotheses(&state, end, hunted)).map(|(name, tasks)| {
+        let tasks = tasks
+            .iter()
+            .filter_map(|task| task.within(from, to))
+            .collect();
+        (name, tasks)
+    });
+    let mut out = draw("Timeline (UTC)", &day);
+    out.push_str(&draw("Diagnosis (UTC)", &hunt));
+    Some(out)
+}
+
+/// The earliest and latest moments the sections' tasks mention.
+fn extent(sections: &[(&str, Vec<Task>)]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     let moments = sections
         .iter()
         .flat_map(|(_, tasks)| tasks)
         .flat_map(|task| [task.start, task.end]);
-    let (first, last) = (moments.clone().min()?, moments.max()?);
+    Some((moments.clone().min()?, moments.max()?))
+}
+
+/// One fenced chart of the sections that have tasks.
+fn draw(title: &str, sections: &[(&str, Vec<Task>)]) -> String {
+    let (first, last) = extent(sections).unwrap_or_default();
     // Across midnight an hour alone is ambiguous; the day's name is short enough for the
     // ten or so ticks mermaid draws in a ticket's width, the date once spans reach a week.
     let axis = if first.date_naive() == last.date_naive() {
         "%H:%M"
-    } else if last - first < chrono::TimeDelta::days(6) {
+    } else if last - first < TimeDelta::days(6) {
         "%a %H:%M"
     } else {
         "%d %b"
     };
     let mut out = String::from("```mermaid\ngantt\n");
-    out.push_str("    title Timeline (UTC)\n");
+    let _ = writeln!(out, "    title {title}");
     out.push_str("    dateFormat YYYY-MM-DDTHH:mm:ss\n");
     let _ = writeln!(out, "    axisFormat {axis}");
     out.push_str("    todayMarker off\n");
@@ -61,11 +109,33 @@ pub fn gantt(incident: &Incident) -> Option<String> {
         }
     }
     out.push_str("```\n\n");
-    Some(out)
+    out
+}
+
+/// The diagnosis: from the impact's start (or the opening, if earlier) to the moment the
+/// cause was identified, the first confirmation of a hypothesis or the first stage
+/// `identified` or later, whichever came first; `None` until then, or with no
+/// hypothesis.
+fn diagnosis(state: &State, incident: &Incident) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    state.live(Kind::Hypothesis).next()?;
+    let start = state
+        .impact_started_at()
+        .map_or(incident.opened_at, |impact| impact.min(incident.opened_at));
+    let identified = state
+        .live(Kind::Stage)
+        .filter(|entry| matches!(entry.body, Body::Stage { stage } if stage >= Stage::Identified))
+        .map(|entry| state.at(entry));
+    let confirmed = state
+        .confirmed()
+        .into_iter()
+        .filter_map(|hypothesis| state.confirmed_by(hypothesis.id))
+        .map(|result| state.at(result));
+    let end = identified.chain(confirmed).min()?;
+    (end > start).then_some((start, end))
 }
 
 /// One bar (or, when it has no length, one milestone) of the chart.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Task {
     /// Only labels and fixed words: a task name ends at the first `:`.
     name: String,
@@ -89,6 +159,19 @@ impl Task {
             start,
             end,
         }
+    }
+
+    /// The part of it between `from` and `to`, if any.
+    fn within(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Task> {
+        if self.end < from || self.start > to {
+            return None;
+        }
+        let mut tags = self.tags.clone();
+        let (start, end) = (self.start.max(from), self.end.min(to));
+        if start != end {
+            tags.retain(|tag| *tag != "milestone");
+        }
+        Some(Task::new(self.name.clone(), &tags, start, end))
     }
 
     fn write(&self, out: &mut String) {
@@ -230,11 +313,17 @@ fn capitalised(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Each hypothesis not retracted, from proposed to the result that settled it (for a
-/// confirmed one, the result it was known from); one still open runs to `end`.
-fn hypotheses(state: &State, end: DateTime<Utc>) -> Vec<Task> {
+/// Each hypothesis not retracted and proposed when `proposed` says, from proposed to the
+/// result that settled it (for a confirmed one, the result it was known from); one still
+/// open runs to `end`.
+fn hypotheses(
+    state: &State,
+    end: DateTime<Utc>,
+    proposed: impl Fn(DateTime<Utc>) -> bool,
+) -> Vec<Task> {
     let mut rows: Vec<(HypothesisStatus, Task)> = state
         .live(Kind::Hypothesis)
+        .filter(|hypothesis| proposed(state.at(hypothesis)))
         .map(|hypothesis| {
             let label = hypothesis.id;
             let start = state.at(hypothesis);
@@ -294,6 +383,59 @@ fn hypotheses(state: &State, end: DateTime<Utc>) -> Vec<Task> {
         return tasks;
     }
     rows.into_iter().map(|(_, task)| task).collect()
+}
+
+/// Each key event the bars do not already show (the stages are bars, a confirmation ends
+/// its hypothesis's bar) as a milestone named by its label and kind: decisions, changes
+/// of severity, updates sent, and the entries marked key. In order of time; beyond
+/// `MAX_MILESTONE_ROWS`, the latest of those that are neither decisions nor changes of
+/// severity share one row.
+fn milestones(state: &State) -> Vec<Task> {
+    let mut events: Vec<&Entry> = state
+        .incident()
+        .entries
+        .iter()
+        .filter(|entry| state.is_key_event(entry))
+        .filter(|entry| {
+            let drawn_as_bar = match entry.body {
+                Body::Stage { .. } => true,
+                Body::Result { .. } => !state.established(entry).is_empty(),
+                _ => false,
+            };
+            !drawn_as_bar
+        })
+        .collect();
+    events.sort_by_key(|entry| state.at(entry));
+    let telling =
+        |entry: &Entry| matches!(entry.body, Body::Decision { .. } | Body::Severity { .. });
+    let mut rest: Vec<&Entry> = Vec::new();
+    while events.len() + usize::from(!rest.is_empty()) > MAX_MILESTONE_ROWS {
+        let Some(position) = events.iter().rposition(|entry| !telling(entry)) else {
+            break;
+        };
+        rest.push(events.remove(position));
+    }
+    let mut tasks: Vec<Task> = events
+        .iter()
+        .map(|entry| {
+            let name = match entry.body {
+                Body::Severity { severity } => format!("{} severity {severity}", entry.id),
+                _ => format!("{} {}", entry.id, entry.kind().name()),
+            };
+            let at = state.at(entry);
+            Task::new(name, &["milestone"], at, at)
+        })
+        .collect();
+    let times = rest.iter().map(|entry| state.at(entry));
+    if let (Some(start), Some(end)) = (times.clone().min(), times.max()) {
+        tasks.push(Task::new(
+            format!("{} more key events", rest.len()),
+            &[],
+            start,
+            end,
+        ));
+    }
+    tasks
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub struct IncidentView<'a> {
     pub closed_at: Option<DateTime<Utc>>,
     pub closed_by: Option<&'a str>,
     pub resolution: Option<&'a str>,
+    /// What opens the report's Summary: the summary written (`incident summary`), else
+    /// the one told from the facts.
+    pub summary: String,
     pub root_cause: Option<Label>,
     /// The earliest impact's `--from`, else the earliest symptom.
     pub impact_started_at: Option<DateTime<Utc>>,
@@ -167,6 +170,7 @@ pub fn incident_view<'a>(incident: &'a Incident, state: &'a State<'a>) -> Incide
         closed_at: incident.closed_at(),
         closed_by: incident.closed_by(),
         resolution: incident.resolution(),
+        summary: super::report::summary_text(state),
         root_cause: state.root_cause(),
         impact_started_at: state.impact_started_at(),
         impact_ended_at: state.impact_ended_at(),

@@ -21,10 +21,7 @@ impl<'a> State<'a> {
     /// the severity an incident merged in was opened at.
     pub fn is_event(&self, entry: &Entry) -> bool {
         !self.is_retracted(entry.id)
-            && !matches!(
-                entry.kind(),
-                Kind::Amend | Kind::Retract | Kind::Retitle | Kind::Summary | Kind::Cadence
-            )
+            && !entry.kind().is_record_keeping()
             && !self.is_merged_opening(entry)
     }
 

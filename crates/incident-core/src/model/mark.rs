@@ -96,7 +96,7 @@ impl Incident {
 
     /// Retitles that came in with another incident's entries: they do not name this one,
     /// even when that merge was made void (the entries came in all the same).
-    pub(super) fn merged_retitles(&self) -> HashSet<Uuid> {
+    pub fn merged_retitles(&self) -> HashSet<Uuid> {
         self.marks
             .iter()
             .filter(|mark| mark.mark == MarkKind::MergedIn)

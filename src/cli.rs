@@ -250,8 +250,7 @@ pub enum Command {
     Lesson(Deferred<LessonArgs>),
     /// Write the report's summary: two or three sentences; the latest one counts
     #[command(
-        after_help = "Example:\n  incident summary A 43-second partition moved writes to the West Coast. \
-                      We restored from backup and caught up in 24 hours, losing no data."
+        after_help = "Example:\n  incident summary A 43-second partition moved writes west. We restored all of it."
     )]
     Summary(Deferred<TextArgs>),
     /// Correct an entry's text, time, owner or consequence; the original stays in the history

@@ -410,8 +410,8 @@ fn commands_and_options_complete_as_clap_reads_them() {
         assert_eq!(
             values(&env, shell, &["incident", "s"]),
             [
-                "symptom", "status", "show", "severity", "stage", "sync", "search", "stats",
-                "shell"
+                "symptom", "summary", "status", "show", "severity", "stage", "sync", "search",
+                "stats", "shell"
             ],
             "{shell:?}"
         );

@@ -118,8 +118,11 @@ impl Report<'_> {
                 } = cause.body
                 {
                     let _ = write!(out, "; established by {hypothesis}");
-                    if let Some(result) = self.confirming_result(hypothesis) {
-                        let _ = write!(out, " (confirmed by {})", result.id);
+                    match self.confirming_result(hypothesis) {
+                        Some(result) => {
+                            let _ = write!(out, " (confirmed by {})", result.id);
+                        }
+                        None => out.push_str(", which no result confirmed"),
                     }
                 }
                 if !also.is_empty() {

@@ -75,13 +75,19 @@ impl<'a> Report<'a> {
                     changes.join("; ")
                 )
             }
+            // What was taken back is named, never said again: it no longer counts.
             Body::Retract { target, undo } => {
                 let verb = if *undo { "undo" } else { "retract" };
-                let mut line = format!("**{}** {verb} of **{target}** by {by}{}", entry.id, why());
-                if let Some(taken) = self.state.entry(*target) {
-                    let _ = write!(line, ". {}", self.was(taken));
-                }
-                line
+                let what = self
+                    .state
+                    .entry(*target)
+                    .map(|taken| format!(", {},", taken.kind().with_article()))
+                    .unwrap_or_default();
+                format!(
+                    "**{}** {verb} of **{target}**{what} by {by}{}",
+                    entry.id,
+                    why()
+                )
             }
             Body::Retitle => {
                 let whose = if self.incident.merged_retitles().contains(&entry.uuid) {
@@ -112,21 +118,6 @@ impl<'a> Report<'a> {
         };
         if let Some(retraction) = self.state.retraction(entry.id) {
             let _ = write!(line, " (taken back by **{}**)", retraction.id);
-        }
-        line
-    }
-
-    /// `Taken back: **N2** note at 2026-11-21 23:18 UTC: paged the DBA`, what a retraction
-    /// took back, as the Timeline would have told it.
-    fn was(&self, taken: &'a Entry) -> String {
-        let mut line = String::from("Taken back: ");
-        self.timeline_what(&mut line, taken);
-        if !taken.kind().is_record_keeping() {
-            let _ = write!(line, " at {} UTC", utc_time(self.state.at(taken)));
-        }
-        let said = self.state.text(taken).trim();
-        if !said.is_empty() {
-            let _ = write!(line, ": {}", text(said, ITEM));
         }
         line
     }

@@ -256,7 +256,7 @@ impl<'a> Report<'a> {
     }
 
     /// What a line says an entry was: its label, kind and the facts of its kind.
-    pub(super) fn timeline_what(&self, out: &mut String, entry: &Entry) {
+    fn timeline_what(&self, out: &mut String, entry: &Entry) {
         let _ = write!(out, "**{}** {}", entry.id, entry.kind().name());
         let _ = match &entry.body {
             Body::Severity { severity } => write!(out, " {severity}"),

@@ -112,12 +112,11 @@ fn draw(title: &str, sections: &[(&str, Vec<Task>)]) -> String {
     out
 }
 
-/// The diagnosis: from the impact's start (or the opening, if earlier) to the moment the
-/// cause was identified, the first confirmation of a hypothesis or the first stage
-/// `identified` or later, whichever came first; `None` until then, or with no
-/// hypothesis.
+/// The diagnosis: from the impact's start (or the opening, if earlier) until the cause
+/// was identified (the first confirmation of a hypothesis or the first stage `identified`
+/// or later, whichever came first) and every hypothesis raised by then was settled, so
+/// that no bar of the hunt is cut short; `None` until then, or with no hypothesis.
 fn diagnosis(state: &State, incident: &Incident) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    state.live(Kind::Hypothesis).next()?;
     let start = state
         .impact_started_at()
         .map_or(incident.opened_at, |impact| impact.min(incident.opened_at));
@@ -130,8 +129,27 @@ fn diagnosis(state: &State, incident: &Incident) -> Option<(DateTime<Utc>, DateT
         .into_iter()
         .filter_map(|hypothesis| state.confirmed_by(hypothesis.id))
         .map(|result| state.at(result));
-    let end = identified.chain(confirmed).min()?;
+    let identified = identified.chain(confirmed).min()?;
+    let settled = state
+        .live(Kind::Hypothesis)
+        .filter(|hypothesis| state.at(hypothesis) <= identified)
+        .filter_map(|hypothesis| settled_at(state, hypothesis))
+        .max();
+    let end = settled.map_or(identified, |settled| settled.max(identified));
     (end > start).then_some((start, end))
+}
+
+/// When a hypothesis was settled: the result it was known confirmed from, or the one that
+/// ruled it out; `None` while it is open.
+fn settled_at(state: &State, hypothesis: &Entry) -> Option<DateTime<Utc>> {
+    match state.status(hypothesis.id) {
+        HypothesisStatus::Confirmed => state.confirmed_by(hypothesis.id),
+        HypothesisStatus::RuledOut => state
+            .verdict(hypothesis.id)
+            .and_then(|verdict| state.entry(verdict.by_result)),
+        HypothesisStatus::Open => None,
+    }
+    .map(|result| state.at(result))
 }
 
 /// One bar (or, when it has no length, one milestone) of the chart.
@@ -161,7 +179,8 @@ impl Task {
         }
     }
 
-    /// The part of it between `from` and `to`, if any.
+    /// The part of it between `from` and `to`, if any; a bar that goes on past `to` says
+    /// so.
     fn within(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Task> {
         if self.end < from || self.start > to {
             return None;
@@ -171,7 +190,12 @@ impl Task {
         if start != end {
             tags.retain(|tag| *tag != "milestone");
         }
-        Some(Task::new(self.name.clone(), &tags, start, end))
+        let name = if self.end > to {
+            format!("{}, continues", self.name)
+        } else {
+            self.name.clone()
+        };
+        Some(Task::new(name, &tags, start, end))
     }
 
     fn write(&self, out: &mut String) {
@@ -328,16 +352,7 @@ fn hypotheses(
             let label = hypothesis.id;
             let start = state.at(hypothesis);
             let status = state.status(label);
-            let settled = match status {
-                HypothesisStatus::Confirmed => state.confirmed_by(label),
-                _ => None,
-            }
-            .or_else(|| {
-                state
-                    .verdict(label)
-                    .and_then(|verdict| state.entry(verdict.by_result))
-            })
-            .map(|result| state.at(result));
+            let settled = settled_at(state, hypothesis);
             let (words, tags): (&str, &[&str]) = match status {
                 HypothesisStatus::Confirmed => ("confirmed", &["crit"]),
                 HypothesisStatus::RuledOut => ("ruled out", &["done"]),

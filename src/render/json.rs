@@ -72,8 +72,10 @@ pub struct EntryView<'a> {
     pub current_text: &'a str,
     /// When it happened, as last corrected.
     pub current_at: DateTime<Utc>,
-    /// A key event (`--key`), as last corrected.
-    pub key: bool,
+    /// A key event (`--key`), as last corrected. Not on a correction, whose own `key`
+    /// (in its body) is what it sets on its target: one object never holds two `key`s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<bool>,
     /// For an action, its owner as last corrected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_owner: Option<Option<&'a str>>,
@@ -117,7 +119,10 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         text: &entry.text,
         current_text: state.text(entry),
         current_at: state.at(entry),
-        key: state.is_key(entry),
+        key: match entry.body {
+            Body::Amend { .. } => None,
+            _ => Some(state.is_key(entry)),
+        },
         current_owner: None,
         current_consequence: None,
         amended_by: state.amendments(entry.id),

@@ -47,10 +47,10 @@ impl<'a> Report<'a> {
             }
             out.push_str("- ");
             if by_day {
-                let _ = write!(out, "{}", moment.at.format("%H:%M"));
-                if moment.at.format("%S").to_string() != "00" {
-                    let _ = write!(out, "{}", moment.at.format(":%S"));
-                }
+                // The time alone: `utc_time` past its `YYYY-MM-DD `.
+                let mut stamp = String::with_capacity(19);
+                push_utc_time(&mut stamp, moment.at);
+                out.push_str(&stamp[11..]);
             } else {
                 push_utc_time(out, moment.at);
             }

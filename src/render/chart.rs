@@ -755,6 +755,140 @@ gantt
         assert_eq!(gantt(&log.0), None, "a close alone restates the header");
     }
 
+    /// The chart's fenced blocks, each without its fence.
+    fn blocks(chart: &str) -> Vec<&str> {
+        chart
+            .split("```mermaid\n")
+            .skip(1)
+            .map(|block| block.split("```").next().unwrap_or_default())
+            .collect()
+    }
+
+    /// A day-long outage whose diagnosis took 35 minutes, and a hypothesis still open.
+    fn power_loss(settled_late: bool) -> Log {
+        let mut log = Log::open("02:00");
+        let ruled_out_at = if settled_late {
+            "2026-11-22T01:00:00Z"
+        } else {
+            "02:12"
+        };
+        log.symptom("01:55")
+            .hypothesis("power", "02:05")
+            .hypothesis("deploy", "02:06")
+            .hypothesis("cache", "02:07")
+            .test(&["H2"], "02:08")
+            .record(
+                Body::Severity {
+                    severity: incident_core::model::Severity::new(1).expect("a severity"),
+                },
+                "",
+                "02:10",
+            )
+            .result("T1", (&["H2"], &[]), ruled_out_at)
+            .test(&["H1"], "02:14")
+            .result("T2", (&[], &["H1"]), "02:30")
+            .stage(Stage::Mitigated, "04:00")
+            .impact(Some("01:55"), Some("2026-11-22T02:50:00Z"), "04:10")
+            .close("2026-11-22T03:00:00Z");
+        log
+    }
+
+    #[test]
+    fn a_short_diagnosis_of_a_long_outage_gets_a_chart_of_its_own() {
+        let log = power_loss(false);
+        let chart = log.chart();
+        let [day, diagnosis] = blocks(&chart)[..] else {
+            panic!("two charts: {chart}")
+        };
+        assert!(day.contains("    title Timeline (UTC)\n"), "{day}");
+        assert!(!day.contains("section Hypotheses"), "{day}");
+        assert!(
+            day.contains(
+                "    E1 severity 1 :milestone, 2026-11-21T02:10:00, 2026-11-21T02:10:00\n"
+            ),
+            "{day}"
+        );
+        assert!(
+            diagnosis.contains("    title Diagnosis (UTC)\n"),
+            "{diagnosis}"
+        );
+        assert!(diagnosis.contains("    axisFormat %H:%M\n"), "{diagnosis}");
+        for task in [
+            "Impact, continues :crit, 2026-11-21T01:55:00, 2026-11-21T02:30:00",
+            "Investigating, continues :done, 2026-11-21T02:00:00, 2026-11-21T02:30:00",
+            "H1 confirmed :crit, 2026-11-21T02:05:00, 2026-11-21T02:30:00",
+            "H2 ruled out :done, 2026-11-21T02:06:00, 2026-11-21T02:12:00",
+            "H3 open, continues :active, 2026-11-21T02:07:00, 2026-11-21T02:30:00",
+            "E1 severity 1 :milestone, 2026-11-21T02:10:00, 2026-11-21T02:10:00",
+        ] {
+            assert!(
+                diagnosis.contains(&format!("    {task}\n")),
+                "{task}: {diagnosis}"
+            );
+        }
+        assert!(
+            !diagnosis.contains("Mitigated"),
+            "after the diagnosis: {diagnosis}"
+        );
+    }
+
+    /// A hunt that lasted most of the day is the day: one chart.
+    #[test]
+    fn a_diagnosis_as_long_as_the_outage_stays_in_one_chart() {
+        let chart = power_loss(true).chart();
+        assert_eq!(blocks(&chart).len(), 1, "{chart}");
+        assert!(chart.contains("    section Hypotheses\n"), "{chart}");
+    }
+
+    /// Beyond ten milestones the latest key events that are neither decisions nor changes
+    /// of severity share a row.
+    #[test]
+    fn many_key_events_keep_the_decisions_and_share_a_row() {
+        let mut log = Log::open("02:00");
+        log.hypothesis("the deploy", "02:01");
+        for minute in 0..14 {
+            log.record(Body::Note, "paged", &format!("02:{:02}", 10 + minute));
+            let last = log.0.entries.len() - 1;
+            log.0.entries[last].key = true;
+        }
+        for (option, time) in [("O1", "02:40"), ("O2", "02:50")] {
+            let body = Body::Option {
+                consequence: None,
+                situation: None,
+            };
+            log.record(body, "a way out", time);
+            let option = label(option);
+            log.record(Body::Decision { option }, "", time);
+        }
+        let tasks = log.tasks();
+        let milestones = &tasks[tasks
+            .iter()
+            .position(|task| task == "section Key events")
+            .expect("key events")
+            + 1..];
+        assert_eq!(milestones.len(), 10, "{milestones:?}");
+        assert!(
+            milestones[0].starts_with("N1 note :milestone"),
+            "{milestones:?}"
+        );
+        assert!(
+            milestones[6].starts_with("N7 note :milestone"),
+            "{milestones:?}"
+        );
+        assert!(
+            milestones[7].starts_with("D1 decision :milestone"),
+            "{milestones:?}"
+        );
+        assert!(
+            milestones[8].starts_with("D2 decision :milestone"),
+            "{milestones:?}"
+        );
+        assert_eq!(
+            milestones[9],
+            "7 more key events :2026-11-21T02:17:00, 2026-11-21T02:23:00"
+        );
+    }
+
     #[test]
     fn a_long_hunt_keeps_the_confirmed_and_open_ones_and_groups_the_rest() {
         let mut log = Log::open("02:00");

@@ -274,7 +274,7 @@ impl<'a> Report<'a> {
                 }
             }
             Body::Update { to } => write!(out, " to {}", text(to, ITEM)),
-            Body::Escalation { name } => write!(out, " of {}", text(name, ITEM)),
+            Body::Escalation { name } => write!(out, " to {}", text(name, ITEM)),
             Body::Result { run: Some(_), .. } => write!(out, " of the command run"),
             _ => Ok(()),
         };

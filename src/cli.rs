@@ -249,6 +249,11 @@ pub enum Command {
         after_help = "Example:\n  incident lesson the runbook's rollback worked first time --went well"
     )]
     Lesson(Deferred<LessonArgs>),
+    /// Write the report's summary: two or three sentences; the latest one counts
+    #[command(
+        after_help = "Example:\n  incident summary A 43-second partition moved writes west. We restored all of it."
+    )]
+    Summary(Deferred<TextArgs>),
     /// Correct an entry's text, time, owner or consequence; the original stays in the history
     #[command(
         after_help = "Examples:\n  incident amend S1 7% of POST /checkout return 502\n  \

@@ -40,6 +40,7 @@ mod situation;
 mod stage;
 mod stats;
 mod status;
+mod summary;
 mod symptom;
 mod sync;
 mod test;
@@ -79,6 +80,7 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Impact(args) => impact::run(context, ui, args.0),
         Command::Cause(args) => cause::run(context, ui, args.0),
         Command::Lesson(args) => lesson::run(context, ui, args.0),
+        Command::Summary(args) => summary::run(context, ui, args.0),
         Command::Close(args) => close::run(context, ui, args.0),
         Command::Reopen => reopen::run(context, ui),
         Command::Merge(args) => merge::run(context, ui, args.0),

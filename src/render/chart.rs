@@ -1,6 +1,12 @@
-//! The one picture of an incident: a mermaid gantt chart of the impact window, the stages
-//! and each hypothesis from proposed to ruled out or confirmed. Built from labels and the
-//! report's own words only, so no user text can break it.
+//! The picture of an incident: a mermaid gantt chart of the impact window, the stages,
+//! each hypothesis from proposed to ruled out or confirmed, and each decision and key
+//! event as a milestone. Built from labels and the report's own words only, so no user
+//! text can break it.
+//!
+//! A long incident whose diagnosis was short (forty minutes of a day-long outage) gets a
+//! second chart of the diagnosis alone: drawn on one axis, its hypotheses would be slivers.
+//! The first chart then tells the day (impact, stages, key events, and the hypotheses
+//! proposed after the diagnosis), the second the hunt, on an axis of its own.
 //!
 //! Times are written as UTC wall-clock times without a zone: mermaid reads them in the
 //! viewer's zone and prints the axis in that same zone, so the axis shows UTC, like every
@@ -10,18 +16,26 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use incident_core::model::{
-    Body, Change, HypothesisStatus, ImpactEnd, Incident, Kind, Stage, State,
+    Body, Change, Entry, HypothesisStatus, ImpactEnd, Incident, Kind, Stage, State,
 };
 
 /// Hypotheses drawn one per row; beyond this the least telling (ruled out, latest first)
 /// share one summary row, so a long hunt stays a readable picture.
 const MAX_HYPOTHESIS_ROWS: usize = 12;
 
-/// The chart as a fenced `mermaid` block, or `None` when there is nothing to draw: no
-/// impact, no hypothesis and no stage set, when the chart would only restate the header.
+/// Key events drawn one milestone per row; beyond this the latest of the least telling
+/// (neither decisions nor changes of severity) share one summary row.
+const MAX_MILESTONE_ROWS: usize = 10;
+
+/// The diagnosis gets a chart of its own when it took at most this share of the whole.
+const DIAGNOSIS_SHARE: i32 = 8;
+
+/// The chart as a fenced `mermaid` block (two, for a long incident with a short
+/// diagnosis), or `None` when there is nothing to draw: no impact, no hypothesis and no
+/// stage set, when the chart would only restate the header.
 pub fn gantt(incident: &Incident) -> Option<String> {
     let state = incident.state();
     let has_stages = state.live(Kind::Stage).next().is_some();
@@ -30,27 +44,61 @@ pub fn gantt(incident: &Incident) -> Option<String> {
         return None;
     }
     let end = end_of(incident, &state);
-    let sections = [
-        ("Impact", impact(&state, end)),
-        ("Response", stages(&state, incident, end)),
-        ("Hypotheses", hypotheses(&state, end)),
-    ];
+    let impact = impact(&state, end);
+    let stages = stages(&state, incident, end);
+    let milestones = milestones(&state);
+    let everything = |hypotheses: Vec<Task>| -> [(&'static str, Vec<Task>); 4] {
+        [
+            ("Impact", impact.clone()),
+            ("Response", stages.clone()),
+            ("Hypotheses", hypotheses),
+            ("Key events", milestones.clone()),
+        ]
+    };
+    let whole = everything(hypotheses(&state, end, |_| true));
+    let (first, last) = extent(&whole)?;
+    let diagnosis = diagnosis(&state, incident)
+        .filter(|(from, to)| (*to - *from) * DIAGNOSIS_SHARE <= last - first);
+    let Some((from, to)) = diagnosis else {
+        return Some(draw("Timeline (UTC)", &whole));
+    };
+    let hunted = |at: DateTime<Utc>| from <= at && at <= to;
+    let day = everything(hypotheses(&state, end, |start| !hunted(start)));
+    let hunt = everything(hypotheses(&state, end, hunted)).map(|(name, tasks)| {
+        let tasks = tasks
+            .iter()
+            .filter_map(|task| task.within(from, to))
+            .collect();
+        (name, tasks)
+    });
+    let mut out = draw("Timeline (UTC)", &day);
+    out.push_str(&draw("Diagnosis (UTC)", &hunt));
+    Some(out)
+}
+
+/// The earliest and latest moments the sections' tasks mention.
+fn extent(sections: &[(&str, Vec<Task>)]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     let moments = sections
         .iter()
         .flat_map(|(_, tasks)| tasks)
         .flat_map(|task| [task.start, task.end]);
-    let (first, last) = (moments.clone().min()?, moments.max()?);
+    Some((moments.clone().min()?, moments.max()?))
+}
+
+/// One fenced chart of the sections that have tasks.
+fn draw(title: &str, sections: &[(&str, Vec<Task>)]) -> String {
+    let (first, last) = extent(sections).unwrap_or_default();
     // Across midnight an hour alone is ambiguous; the day's name is short enough for the
     // ten or so ticks mermaid draws in a ticket's width, the date once spans reach a week.
     let axis = if first.date_naive() == last.date_naive() {
         "%H:%M"
-    } else if last - first < chrono::TimeDelta::days(6) {
+    } else if last - first < TimeDelta::days(6) {
         "%a %H:%M"
     } else {
         "%d %b"
     };
     let mut out = String::from("```mermaid\ngantt\n");
-    out.push_str("    title Timeline (UTC)\n");
+    let _ = writeln!(out, "    title {title}");
     out.push_str("    dateFormat YYYY-MM-DDTHH:mm:ss\n");
     let _ = writeln!(out, "    axisFormat {axis}");
     out.push_str("    todayMarker off\n");
@@ -61,11 +109,51 @@ pub fn gantt(incident: &Incident) -> Option<String> {
         }
     }
     out.push_str("```\n\n");
-    Some(out)
+    out
+}
+
+/// The diagnosis: from the impact's start (or the opening, if earlier) until the cause
+/// was identified (the first confirmation of a hypothesis or the first stage `identified`
+/// or later, whichever came first) and every hypothesis raised by then was settled, so
+/// that no bar of the hunt is cut short; `None` until then, or with no hypothesis.
+fn diagnosis(state: &State, incident: &Incident) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let start = state
+        .impact_started_at()
+        .map_or(incident.opened_at, |impact| impact.min(incident.opened_at));
+    let identified = state
+        .live(Kind::Stage)
+        .filter(|entry| matches!(entry.body, Body::Stage { stage } if stage >= Stage::Identified))
+        .map(|entry| state.at(entry));
+    let confirmed = state
+        .confirmed()
+        .into_iter()
+        .filter_map(|hypothesis| state.confirmed_by(hypothesis.id))
+        .map(|result| state.at(result));
+    let identified = identified.chain(confirmed).min()?;
+    let settled = state
+        .live(Kind::Hypothesis)
+        .filter(|hypothesis| state.at(hypothesis) <= identified)
+        .filter_map(|hypothesis| settled_at(state, hypothesis))
+        .max();
+    let end = settled.map_or(identified, |settled| settled.max(identified));
+    (end > start).then_some((start, end))
+}
+
+/// When a hypothesis was settled: the result it was known confirmed from, or the one that
+/// ruled it out; `None` while it is open.
+fn settled_at(state: &State, hypothesis: &Entry) -> Option<DateTime<Utc>> {
+    match state.status(hypothesis.id) {
+        HypothesisStatus::Confirmed => state.confirmed_by(hypothesis.id),
+        HypothesisStatus::RuledOut => state
+            .verdict(hypothesis.id)
+            .and_then(|verdict| state.entry(verdict.by_result)),
+        HypothesisStatus::Open => None,
+    }
+    .map(|result| state.at(result))
 }
 
 /// One bar (or, when it has no length, one milestone) of the chart.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Task {
     /// Only labels and fixed words: a task name ends at the first `:`.
     name: String,
@@ -89,6 +177,25 @@ impl Task {
             start,
             end,
         }
+    }
+
+    /// The part of it between `from` and `to`, if any; a bar that goes on past `to` says
+    /// so.
+    fn within(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Task> {
+        if self.end < from || self.start > to {
+            return None;
+        }
+        let mut tags = self.tags.clone();
+        let (start, end) = (self.start.max(from), self.end.min(to));
+        if start != end {
+            tags.retain(|tag| *tag != "milestone");
+        }
+        let name = if self.end > to {
+            format!("{}, continues", self.name)
+        } else {
+            self.name.clone()
+        };
+        Some(Task::new(name, &tags, start, end))
     }
 
     fn write(&self, out: &mut String) {
@@ -228,25 +335,22 @@ fn capitalised(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Each hypothesis not retracted, from proposed to the result that settled it (for a
-/// confirmed one, the result it was known from); one still open runs to `end`.
-fn hypotheses(state: &State, end: DateTime<Utc>) -> Vec<Task> {
+/// Each hypothesis not retracted and proposed when `proposed` says, from proposed to the
+/// result that settled it (for a confirmed one, the result it was known from); one still
+/// open runs to `end`.
+fn hypotheses(
+    state: &State,
+    end: DateTime<Utc>,
+    proposed: impl Fn(DateTime<Utc>) -> bool,
+) -> Vec<Task> {
     let mut rows: Vec<(HypothesisStatus, Task)> = state
         .live(Kind::Hypothesis)
+        .filter(|hypothesis| proposed(state.at(hypothesis)))
         .map(|hypothesis| {
             let label = hypothesis.id;
             let start = state.at(hypothesis);
             let status = state.status(label);
-            let settled = match status {
-                HypothesisStatus::Confirmed => state.confirmed_by(label),
-                _ => None,
-            }
-            .or_else(|| {
-                state
-                    .verdict(label)
-                    .and_then(|verdict| state.entry(verdict.by_result))
-            })
-            .map(|result| state.at(result));
+            let settled = settled_at(state, hypothesis);
             let (words, tags): (&str, &[&str]) = match status {
                 HypothesisStatus::Confirmed => ("confirmed", &["crit"]),
                 HypothesisStatus::RuledOut => ("ruled out", &["done"]),
@@ -292,6 +396,59 @@ fn hypotheses(state: &State, end: DateTime<Utc>) -> Vec<Task> {
         return tasks;
     }
     rows.into_iter().map(|(_, task)| task).collect()
+}
+
+/// Each key event the bars do not already show (the stages are bars, a confirmation ends
+/// its hypothesis's bar) as a milestone named by its label and kind: decisions, changes
+/// of severity, updates sent, and the entries marked key. In order of time; beyond
+/// `MAX_MILESTONE_ROWS`, the latest of those that are neither decisions nor changes of
+/// severity share one row.
+fn milestones(state: &State) -> Vec<Task> {
+    let mut events: Vec<&Entry> = state
+        .incident()
+        .entries
+        .iter()
+        .filter(|entry| state.is_key_event(entry))
+        .filter(|entry| {
+            let drawn_as_bar = match entry.body {
+                Body::Stage { .. } => true,
+                Body::Result { .. } => !state.established(entry).is_empty(),
+                _ => false,
+            };
+            !drawn_as_bar
+        })
+        .collect();
+    events.sort_by_key(|entry| state.at(entry));
+    let telling =
+        |entry: &Entry| matches!(entry.body, Body::Decision { .. } | Body::Severity { .. });
+    let mut rest: Vec<&Entry> = Vec::new();
+    while events.len() + usize::from(!rest.is_empty()) > MAX_MILESTONE_ROWS {
+        let Some(position) = events.iter().rposition(|entry| !telling(entry)) else {
+            break;
+        };
+        rest.push(events.remove(position));
+    }
+    let mut tasks: Vec<Task> = events
+        .iter()
+        .map(|entry| {
+            let name = match entry.body {
+                Body::Severity { severity } => format!("{} severity {severity}", entry.id),
+                _ => format!("{} {}", entry.id, entry.kind().name()),
+            };
+            let at = state.at(entry);
+            Task::new(name, &["milestone"], at, at)
+        })
+        .collect();
+    let times = rest.iter().map(|entry| state.at(entry));
+    if let (Some(start), Some(end)) = (times.clone().min(), times.max()) {
+        tasks.push(Task::new(
+            format!("{} more key events", rest.len()),
+            &[],
+            start,
+            end,
+        ));
+    }
+    tasks
 }
 
 #[cfg(test)]
@@ -594,6 +751,140 @@ gantt
         assert_eq!(gantt(&log.0), None, "a retracted hypothesis is not drawn");
         log.close("03:00");
         assert_eq!(gantt(&log.0), None, "a close alone restates the header");
+    }
+
+    /// The chart's fenced blocks, each without its fence.
+    fn blocks(chart: &str) -> Vec<&str> {
+        chart
+            .split("```mermaid\n")
+            .skip(1)
+            .map(|block| block.split("```").next().unwrap_or_default())
+            .collect()
+    }
+
+    /// A day-long outage whose diagnosis took 35 minutes, and a hypothesis still open.
+    fn power_loss(settled_late: bool) -> Log {
+        let mut log = Log::open("02:00");
+        let ruled_out_at = if settled_late {
+            "2026-11-22T01:00:00Z"
+        } else {
+            "02:12"
+        };
+        log.symptom("01:55")
+            .hypothesis("power", "02:05")
+            .hypothesis("deploy", "02:06")
+            .hypothesis("cache", "02:07")
+            .test(&["H2"], "02:08")
+            .record(
+                Body::Severity {
+                    severity: incident_core::model::Severity::new(1).expect("a severity"),
+                },
+                "",
+                "02:10",
+            )
+            .result("T1", (&["H2"], &[]), ruled_out_at)
+            .test(&["H1"], "02:14")
+            .result("T2", (&[], &["H1"]), "02:30")
+            .stage(Stage::Mitigated, "04:00")
+            .impact(Some("01:55"), Some("2026-11-22T02:50:00Z"), "04:10")
+            .close("2026-11-22T03:00:00Z");
+        log
+    }
+
+    #[test]
+    fn a_short_diagnosis_of_a_long_outage_gets_a_chart_of_its_own() {
+        let log = power_loss(false);
+        let chart = log.chart();
+        let [day, diagnosis] = blocks(&chart)[..] else {
+            panic!("two charts: {chart}")
+        };
+        assert!(day.contains("    title Timeline (UTC)\n"), "{day}");
+        assert!(!day.contains("section Hypotheses"), "{day}");
+        assert!(
+            day.contains(
+                "    E1 severity 1 :milestone, 2026-11-21T02:10:00, 2026-11-21T02:10:00\n"
+            ),
+            "{day}"
+        );
+        assert!(
+            diagnosis.contains("    title Diagnosis (UTC)\n"),
+            "{diagnosis}"
+        );
+        assert!(diagnosis.contains("    axisFormat %H:%M\n"), "{diagnosis}");
+        for task in [
+            "Impact, continues :crit, 2026-11-21T01:55:00, 2026-11-21T02:30:00",
+            "Investigating, continues :done, 2026-11-21T02:00:00, 2026-11-21T02:30:00",
+            "H1 confirmed :crit, 2026-11-21T02:05:00, 2026-11-21T02:30:00",
+            "H2 ruled out :done, 2026-11-21T02:06:00, 2026-11-21T02:12:00",
+            "H3 open, continues :active, 2026-11-21T02:07:00, 2026-11-21T02:30:00",
+            "E1 severity 1 :milestone, 2026-11-21T02:10:00, 2026-11-21T02:10:00",
+        ] {
+            assert!(
+                diagnosis.contains(&format!("    {task}\n")),
+                "{task}: {diagnosis}"
+            );
+        }
+        assert!(
+            !diagnosis.contains("Mitigated"),
+            "after the diagnosis: {diagnosis}"
+        );
+    }
+
+    /// A hunt that lasted most of the day is the day: one chart.
+    #[test]
+    fn a_diagnosis_as_long_as_the_outage_stays_in_one_chart() {
+        let chart = power_loss(true).chart();
+        assert_eq!(blocks(&chart).len(), 1, "{chart}");
+        assert!(chart.contains("    section Hypotheses\n"), "{chart}");
+    }
+
+    /// Beyond ten milestones the latest key events that are neither decisions nor changes
+    /// of severity share a row.
+    #[test]
+    fn many_key_events_keep_the_decisions_and_share_a_row() {
+        let mut log = Log::open("02:00");
+        log.hypothesis("the deploy", "02:01");
+        for minute in 0..14 {
+            log.record(Body::Note, "paged", &format!("02:{:02}", 10 + minute));
+            let last = log.0.entries.len() - 1;
+            log.0.entries[last].key = true;
+        }
+        for (option, time) in [("O1", "02:40"), ("O2", "02:50")] {
+            let body = Body::Option {
+                consequence: None,
+                situation: None,
+            };
+            log.record(body, "a way out", time);
+            let option = label(option);
+            log.record(Body::Decision { option }, "", time);
+        }
+        let tasks = log.tasks();
+        let milestones = &tasks[tasks
+            .iter()
+            .position(|task| task == "section Key events")
+            .expect("key events")
+            + 1..];
+        assert_eq!(milestones.len(), 10, "{milestones:?}");
+        assert!(
+            milestones[0].starts_with("N1 note :milestone"),
+            "{milestones:?}"
+        );
+        assert!(
+            milestones[6].starts_with("N7 note :milestone"),
+            "{milestones:?}"
+        );
+        assert!(
+            milestones[7].starts_with("D1 decision :milestone"),
+            "{milestones:?}"
+        );
+        assert!(
+            milestones[8].starts_with("D2 decision :milestone"),
+            "{milestones:?}"
+        );
+        assert_eq!(
+            milestones[9],
+            "7 more key events :2026-11-21T02:17:00, 2026-11-21T02:23:00"
+        );
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct IncidentView<'a> {
     pub closed_at: Option<DateTime<Utc>>,
     pub closed_by: Option<&'a str>,
     pub resolution: Option<&'a str>,
+    /// What opens the report's Summary: the summary written (`incident summary`), else
+    /// the one told from the facts.
+    pub summary: String,
     pub root_cause: Option<Label>,
     /// The earliest impact's `--from`, else the earliest symptom.
     pub impact_started_at: Option<DateTime<Utc>>,
@@ -110,8 +113,10 @@ pub struct EntryView<'a> {
     pub current_text: &'a str,
     /// When it happened, as last corrected.
     pub current_at: DateTime<Utc>,
-    /// A key event (`--key`), as last corrected.
-    pub key: bool,
+    /// A key event (`--key`), as last corrected. Not on a correction, whose own `key`
+    /// (in its body) is what it sets on its target: one object never holds two `key`s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<bool>,
     /// For an action, its owner as last corrected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_owner: Option<Option<&'a str>>,
@@ -207,7 +212,10 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         text: &entry.text,
         current_text: state.text(entry),
         current_at: state.at(entry),
-        key: state.is_key(entry),
+        key: match entry.body {
+            Body::Amend { .. } => None,
+            _ => Some(state.is_key(entry)),
+        },
         current_owner: None,
         current_due: None,
         current_link: None,
@@ -336,6 +344,7 @@ pub fn incident_view<'a>(
         closed_at: incident.closed_at(),
         closed_by: incident.closed_by(),
         resolution: incident.resolution(),
+        summary: super::report::summary_text(state),
         root_cause: state.root_cause(),
         impact_started_at: state.impact_started_at(),
         impact_ended_at: state.impact_ended_at(),

@@ -50,8 +50,9 @@ pub fn headline(entry: &Entry, state: &State<'_>) -> String {
 }
 
 /// The lines people read: label, kind, time (UTC, as last corrected), author and what
-/// the entry says, in columns; amended entries marked, retracted ones marked and struck
-/// through. With `earlier` entries left out, the marks before the first shown are too.
+/// the entry says, in columns; entries marked key events (`--key`) and amended ones
+/// marked, retracted ones marked and struck through. With `earlier` entries left out,
+/// the marks before the first shown are too.
 pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Paint) -> String {
     // Merges, discards and restores have lines of their own, in order of time, with no
     // label: those since the first entry shown, or all of them when every entry is.
@@ -116,6 +117,9 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
             line.push_str(&paint.struck(&said));
         } else {
             line.push_str(&said);
+        }
+        if state.is_key(entry) {
+            line.push_str(&paint.dim(" (key event)"));
         }
         if state.is_amended(entry.id) {
             line.push_str(&paint.dim(" (amended)"));

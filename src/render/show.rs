@@ -280,6 +280,9 @@ pub fn human(incident: &Incident, entry: &Entry, paint: &Paint) -> String {
         paint.bold(&entry.id.to_string()),
         entry.kind().name()
     );
+    if state.is_key(entry) {
+        title.push_str(&paint.dim(" (key event)"));
+    }
     if state.is_amended(entry.id) {
         title.push_str(&paint.dim(" (amended)"));
     }

@@ -258,6 +258,76 @@ fn long_hunt(env: &TestEnv) {
     env.ok(&["close", "--at", "02:30"]);
 }
 
+/// A day-long outage whose diagnosis took 35 minutes: drawn on one axis, the hunt would
+/// be slivers, so the report draws the day and, apart, the diagnosis.
+fn day_long_outage(env: &TestEnv) {
+    let day1 = |time: &str| format!("2026-11-20 {time}");
+    env.ok(&[
+        "open",
+        "Control plane down",
+        "--at",
+        &day1("02:00"),
+        "--severity",
+        "2",
+    ]);
+    env.ok(&["symptom", "API returns 503", "--at", &day1("01:55")]);
+    env.ok(&["hypothesis", "power loss", "--at", &day1("02:05")]);
+    env.ok(&["hypothesis", "bad deploy", "--at", &day1("02:06")]);
+    env.ok(&["hypothesis", "a cache stampede", "--at", &day1("02:07")]);
+    env.ok(&["test", "deploy log", "--for", "H2", "--at", &day1("02:08")]);
+    env.ok(&["severity", "1", "--at", &day1("02:10")]);
+    env.ok(&[
+        "result",
+        "T1",
+        "no deploy",
+        "--rules-out",
+        "--at",
+        &day1("02:12"),
+    ]);
+    env.ok(&[
+        "test",
+        "ask the data centre",
+        "--for",
+        "H1",
+        "--at",
+        &day1("02:14"),
+    ]);
+    env.ok(&[
+        "note",
+        "paged the provider",
+        "--key",
+        "--at",
+        &day1("02:20"),
+    ]);
+    env.ok(&[
+        "result",
+        "T2",
+        "no power",
+        "--confirms",
+        "H1",
+        "--at",
+        &day1("02:30"),
+    ]);
+    env.ok(&["stage", "identified", "--at", &day1("02:31")]);
+    env.ok(&["option", "fail over to the EU", "--at", &day1("02:38")]);
+    env.ok(&["decide", "O1", "--at", &day1("02:40")]);
+    env.ok(&["stage", "mitigated", "--at", &day1("04:00")]);
+    env.ok(&[
+        "impact",
+        "every API call failed",
+        "--from",
+        &day1("01:55"),
+        "--to",
+        "2026-11-21 02:50",
+    ]);
+    env.ok(&[
+        "close",
+        "power back, failed back",
+        "--at",
+        "2026-11-21 03:00",
+    ]);
+}
+
 /// Hostile text in every field a user types.
 fn hostile(env: &TestEnv) {
     let stdin = |args: &[&str]| {
@@ -329,10 +399,21 @@ fn mermaid_draws_every_chart_with_the_reports_words_only() {
             env
         })
         .collect();
-    let charts: Vec<String> = envs.iter().map(chart).collect();
+    let mut charts: Vec<String> = envs.iter().map(chart).collect();
+    let day = TestEnv::new();
+    day_long_outage(&day);
+    let day_and_diagnosis = self::charts(&day.ok(&["report"]));
+    assert_eq!(day_and_diagnosis.len(), 2, "{day_and_diagnosis:?}");
+    charts.extend(day_and_diagnosis.iter().cloned());
     let drawings = draw(envs[0].home(), &charts);
 
-    for (((_, expected), chart), svg) in stories.iter().zip(&charts).zip(&drawings) {
+    let expected_tasks = stories
+        .iter()
+        .map(|(_, expected)| *expected)
+        .chain([&[][..], &[][..]]);
+    let titles = ["Timeline (UTC)"; 5].into_iter().chain(["Diagnosis (UTC)"]);
+    for (((expected, title), chart), svg) in expected_tasks.zip(titles).zip(&charts).zip(&drawings)
+    {
         // mermaid writes the bars in order of start time, whatever their rows.
         let sorted = |mut names: Vec<String>| {
             names.sort();
@@ -348,13 +429,46 @@ fn mermaid_draws_every_chart_with_the_reports_words_only() {
             let expected = expected.iter().map(|name| name.to_string()).collect();
             assert_eq!(drawn, sorted(expected), "{chart}");
         }
-        assert_eq!(texts(svg, "titleText"), ["Timeline (UTC)"], "{chart}");
+        assert_eq!(texts(svg, "titleText"), [title], "{chart}");
         assert!(!svg.contains("NaN"), "every time was understood:\n{chart}");
         assert!(!texts(svg, "sectionTitle").is_empty(), "{chart}");
     }
-    let [checkout, overnight, hunt, hostile] = &drawings[..] else {
-        unreachable!("four drawings")
+    let [checkout, overnight, hunt, hostile, day, diagnosis] = &drawings[..] else {
+        unreachable!("six drawings")
     };
+    // The day: its impact, stages and key events over two days; the hunt has its own.
+    assert_eq!(
+        texts(day, "sectionTitle"),
+        ["Impact", "Response", "Key events"]
+    );
+    assert!(
+        day.contains(">Fri 12:00</text>"),
+        "an axis of days and hours"
+    );
+    let milestones = texts(day, "taskText");
+    for name in ["E1 severity 2", "E2 severity 1", "N1 note", "D1 decision"] {
+        assert!(
+            milestones.contains(&name.to_string()),
+            "{name}: {milestones:?}"
+        );
+    }
+    assert_eq!(
+        texts(diagnosis, "sectionTitle"),
+        ["Impact", "Response", "Hypotheses", "Key events"]
+    );
+    assert!(diagnosis.contains(">02:15</text>"), "an axis of minutes");
+    let hunt_bars = texts(diagnosis, "taskText");
+    for name in [
+        "H1 confirmed",
+        "H2 ruled out",
+        "H3 open, continues",
+        "Impact, continues",
+    ] {
+        assert!(
+            hunt_bars.contains(&name.to_string()),
+            "{name}: {hunt_bars:?}"
+        );
+    }
     assert_eq!(
         texts(checkout, "sectionTitle"),
         ["Impact", "Response", "Hypotheses"]

@@ -411,6 +411,7 @@ fn commands_and_options_complete_as_clap_reads_them() {
             values(&env, shell, &["incident", "s"]),
             [
                 "symptom",
+                "summary",
                 "status",
                 "show",
                 "severity",

@@ -115,10 +115,12 @@ fn amend_and_retract_keep_history() {
         markdown.contains("| H2 | broker slow | Retracted |"),
         "{markdown}"
     );
+    // The correction itself is told in the Record, never on the Timeline.
     assert!(
-        markdown.contains("**E2** retract of H2: duplicate of H1"),
+        markdown.contains("UTC, **E2** retract of **H2**, a hypothesis, by ana: duplicate of H1"),
         "{markdown}"
     );
+    assert!(!markdown.contains("**E2** retract of H2"), "{markdown}");
 
     // No corrections to what was taken back, and nothing retracted twice.
     let stderr = env.fails(&["amend", "H2", "broker very slow"], 1);

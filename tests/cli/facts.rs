@@ -46,24 +46,29 @@ fn what_was_taken_back_is_never_counted_and_always_marked() {
         assert!(!markdown.contains("Solution: O1"), "{markdown}");
     }
     let markdown = env.ok(&["report"]);
-    assert!(
-        markdown.contains("1 symptom; 0 hypotheses"),
-        "S2 is not in the tally: {markdown}"
-    );
+    // What was taken back is no event: the Timeline leaves it out, the Record tells it.
     let timeline = section(&markdown, "## Timeline");
+    for taken in ["**A1**", "**D1**", "**S2**", "lag alert flapping"] {
+        assert!(!timeline.contains(taken), "{taken}: {timeline}");
+    }
+    let record = section(&markdown, "## Record");
     assert!(
-        timeline.contains(
-            "**A1** action: page the Kafka team (by ana). **Retracted** by E1: already paged"
+        record.contains("**E1** retract of **A1**, an action, by ana: already paged\n"),
+        "{record}"
+    );
+    assert!(
+        record.contains(
+            "**E2** retract of **D1**, a decision, by ana: typed in the wrong incident\n"
         ),
-        "{timeline}"
+        "{record}"
     );
     assert!(
-        timeline.contains("**D1** decision for O1: fastest (by ana). **Retracted** by E2"),
-        "{timeline}"
+        record.contains("**E3** retract of **S2**, a symptom, by ana: noise\n"),
+        "{record}"
     );
     assert!(
-        timeline.contains("**S2** symptom: lag alert flapping (by ana). **Retracted** by E3"),
-        "{timeline}"
+        !section(&markdown, "## Summary").contains("lag alert flapping"),
+        "{markdown}"
     );
     let board = env.ok(&["status"]);
     assert!(board.contains("page the Kafka team"), "{board}");
@@ -106,10 +111,19 @@ fn amended_entries_show_their_current_text_time_owner_and_consequence_everywhere
     );
     let timeline = section(&markdown, "## Timeline");
     assert!(
-        timeline.contains(
-            "- 2026-11-21 02:40 UTC, **S1** symptom: consumer lag 45k (by ana) (amended by E1)"
-        ),
+        timeline.contains("- 2026-11-21 02:40 UTC, **S1** symptom: consumer lag 45k (by ana)\n"),
         "{timeline}"
+    );
+    assert!(
+        !timeline.contains("E1"),
+        "corrections are the Record's: {timeline}"
+    );
+    assert!(
+        section(&markdown, "## Record").contains(
+            "**E1** amend of **S1** by ana: now reads: consumer lag 45k; time now 2026-11-21 \
+             02:40 UTC\n"
+        ),
+        "{markdown}"
     );
     assert!(!timeline.contains("02:50 UTC, **S1**"), "{timeline}");
     assert!(
@@ -268,26 +282,38 @@ fn confirmed_is_not_the_root_cause_until_one_is_recorded() {
         report["metrics"]["time_to_root_cause"],
         serde_json::Value::Null
     );
-    for markdown in reports(&env) {
-        assert!(!markdown.contains("**Root cause:** H"), "{markdown}");
+    let [report, google, pagerduty] = &reports(&env)[..] else {
+        unreachable!("three reports")
+    };
+    // Said in a sentence, never as the cause, with what records the cause: which of the
+    // two it was is the responders' call.
+    let summary = section(report, "## Summary");
+    assert!(
+        summary.contains(
+            "Confirmed, not yet recorded as the root cause: bad deploy; DB pool exhausted."
+        ),
+        "{summary}"
+    );
+    assert!(!summary.contains("The root cause"), "{summary}");
+    assert!(
+        summary.contains("\"incident cause TEXT --root --hypothesis LABEL\""),
+        "{summary}"
+    );
+    for causes in [
+        section(google, "## Root Causes"),
+        section(pagerduty, "## Contributing Factors"),
+    ] {
         assert!(
-            markdown.contains("**Root cause:** not recorded."),
-            "{markdown}"
-        );
-        assert!(
-            markdown.contains("Confirmed, not recorded as the root cause: H1: bad deploy"),
-            "{markdown}"
-        );
-        assert!(
-            markdown.contains("Confirmed, not recorded as the root cause: H2: DB pool exhausted"),
-            "{markdown}"
-        );
-        assert!(
-            markdown.contains(
-                "run \"incident reopen\", then \"incident close --root-cause LABEL --at \
-                 2026-11-21T02:30:00Z\""
+            causes.contains(
+                "Confirmed, not yet recorded as the root cause:\n\n- **H1** bad deploy; \
+                 confirmed by R1 (result of T1, 2026-11-21 02:10 UTC): both look guilty\n- \
+                 **H2** DB pool exhausted;"
             ),
-            "{markdown}"
+            "{causes}"
+        );
+        assert!(
+            causes.contains("To record it, run \"incident cause TEXT --root --hypothesis LABEL\"."),
+            "{causes}"
         );
     }
     assert!(
@@ -296,13 +322,12 @@ fn confirmed_is_not_the_root_cause_until_one_is_recorded() {
     );
 
     // Recorded as the hint says: the root cause, known since R1, the times unchanged.
-    env.ok(&["reopen"]);
     env.ok(&[
-        "close",
-        "--root-cause",
+        "cause",
+        "the pool of 50 was too small for 400 workers",
+        "--root",
+        "--hypothesis",
         "H2",
-        "--at",
-        "2026-11-21T02:30:00Z",
     ]);
     let report = env.json(&["report", "--format", "json"]);
     assert_eq!(report["root_cause"], "H2");
@@ -310,7 +335,7 @@ fn confirmed_is_not_the_root_cause_until_one_is_recorded() {
     assert_eq!(report["metrics"]["time_to_resolve"], 1800);
     let markdown = env.ok(&["report"]);
     assert!(
-        markdown.contains("**Root cause:** H2: DB pool exhausted"),
+        markdown.contains("The root cause: the pool of 50 was too small for 400 workers."),
         "{markdown}"
     );
     assert!(

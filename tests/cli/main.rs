@@ -22,6 +22,7 @@ mod merge;
 mod options;
 mod output;
 mod postmortem;
+mod postmortem_shape;
 mod report;
 mod responders;
 mod review;

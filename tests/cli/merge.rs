@@ -311,33 +311,35 @@ fn a_merge_shows_in_both_incidents_list_board_log_and_report() {
         "{log}"
     );
 
+    // The report tells the outage; the merge is the Record's, and nowhere else.
     let markdown = env.ok(&["report"]);
+    let (story, record) = markdown.split_once("\n## Record\n").expect("a Record");
     assert!(
-        markdown.contains(&format!(
-            "## Summary\n\nMerged in {other} on 2026-11-21 03:30 UTC by ana: one outage.\n\n"
-        )),
-        "{markdown}"
+        !story.contains("merged") && !story.contains(&other),
+        "{story}"
     );
     assert!(
-        markdown.contains(&format!(
-            "- 2026-11-21 03:30 UTC, merged in {other}: one outage (by ana)\n"
+        record.contains(&format!(
+            "- 2026-11-21 03:30 UTC, merged in {other} by ana: one outage\n"
         )),
-        "{markdown}"
+        "{record}"
     );
+    // Where the log went on is said first, in the header; how and when in the Record.
     let markdown = env.ok(&["report", "-i", &other]);
     assert!(
         markdown.contains(&format!(
-            "## Summary\n\nThis incident was merged into {survivor} on 2026-11-21 03:30 UTC by \
-             ana: one outage.\\\nIts entries are there too; this log is kept as it was, \
-             read-only.\n\n"
+            "| Merged into | {survivor}: its entries are there too; this log is kept read-only |\n"
         )),
         "{markdown}"
     );
+    let (story, record) = markdown.split_once("\n## Record\n").expect("a Record");
+    assert!(!story.contains("merged into"), "{story}");
     assert!(
-        markdown.contains(&format!(
-            "- 2026-11-21 03:30 UTC, merged into {survivor}: one outage (by ana)\n"
+        record.contains(&format!(
+            "- 2026-11-21 03:30 UTC, merged into {survivor} by ana: one outage. Its entries are \
+             there too; this log is kept as it was, read-only\n"
         )),
-        "{markdown}"
+        "{record}"
     );
 }
 
@@ -689,10 +691,18 @@ fn an_incident_opened_by_mistake_is_discarded_and_restored_exactly_as_it_was() {
         ),
         "{board}"
     );
-    assert!(env.ok(&["report"]).contains(
-        "This incident was discarded as opened by mistake on 2026-11-21 03:30 UTC by ana: \
-             opened by mistake at 3AM. Nothing was deleted.\n"
-    ));
+    let markdown = env.ok(&["report"]);
+    assert!(
+        markdown.contains("| Discarded | opened by mistake; nothing was deleted |\n"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(
+            "- 2026-11-21 03:30 UTC, discarded as opened by mistake by ana: opened by mistake \
+             at 3AM\n"
+        ),
+        "{markdown}"
+    );
     let again = env.fails(&["discard"], 1);
     assert!(again.starts_with(&format!("error: incident {mistake} is already discarded\n")));
 

@@ -287,7 +287,7 @@ fn changes_of_state_can_be_taken_back_but_not_rewritten() {
     let markdown = env.ok(&["report"]);
     assert!(!markdown.contains("**Chosen.**"), "{markdown}");
     assert!(
-        markdown.contains("**Retracted** by E9: reconsidered"),
+        markdown.contains("**E9** retract of **D1**, a decision, by ana: reconsidered"),
         "{markdown}"
     );
     let report = env.json(&["report", "--format", "json"]);
@@ -379,6 +379,7 @@ fn the_templates_have_their_sections() {
         headings,
         [
             "## Summary",
+            "## Key events",
             "## Impact",
             "## Root Causes",
             "## Trigger",
@@ -401,7 +402,8 @@ fn the_templates_have_their_sections() {
     assert_eq!(
         headings,
         [
-            "## Overview",
+            "## Summary",
+            "## Key events",
             "## What Happened",
             "## Contributing Factors",
             "## Resolution",

@@ -73,6 +73,30 @@ impl Report<'_> {
                     None => shown.push((cause, Vec::new())),
                 }
             }
+            let confirmed = self.state.confirmed();
+            if shown.is_empty() && *kind == CauseKind::Root && !confirmed.is_empty() {
+                // Shown as confirmed, never as the cause: with two, which one it was is
+                // the responders' call.
+                out.push_str("Confirmed, not yet recorded as the root cause:\n\n");
+                for hypothesis in confirmed {
+                    let _ = write!(
+                        out,
+                        "- **{}** {}",
+                        hypothesis.id,
+                        text(self.state.text(hypothesis), ITEM)
+                    );
+                    if let Some(result) = self.confirming_result(hypothesis.id) {
+                        let _ = write!(out, "; confirmed by {}", self.result_reference(result));
+                    }
+                    out.push('\n');
+                }
+                let _ = writeln!(
+                    out,
+                    "\n{}\n",
+                    how_to_record(&[&self.root_cause_recording()])
+                );
+                continue;
+            }
             if shown.is_empty() {
                 let _ = writeln!(
                     out,
@@ -94,8 +118,11 @@ impl Report<'_> {
                 } = cause.body
                 {
                     let _ = write!(out, "; established by {hypothesis}");
-                    if let Some(result) = self.confirming_result(hypothesis) {
-                        let _ = write!(out, " (confirmed by {})", result.id);
+                    match self.confirming_result(hypothesis) {
+                        Some(result) => {
+                            let _ = write!(out, " (confirmed by {})", result.id);
+                        }
+                        None => out.push_str(", which no result confirmed"),
                     }
                 }
                 if !also.is_empty() {

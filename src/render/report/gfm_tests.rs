@@ -330,7 +330,13 @@ fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
         }
     }
     let mut expected = vec![(1, shown(&incident.title))];
-    for section in ["Summary", "Symptoms", "Hypotheses", "Tests and results"] {
+    for section in [
+        "Summary",
+        "Key events",
+        "Symptoms",
+        "Hypotheses",
+        "Tests and results",
+    ] {
         expected.push((2, section.to_string()));
     }
     for test in incident.entries_of(Kind::Test) {
@@ -443,12 +449,26 @@ fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
         .map(|node| squash_lines(&plain(node)))
         .collect();
     let count = |kind| incident.entries_of(kind).count();
-    let before = count(Kind::Symptom) + count(Kind::Result);
+    // The key events first: the opening, the impact's start (the first symptom), the
+    // confirmations and each close.
+    let key_events = 1
+        + usize::from(diagnosis.impact_started_at().is_some())
+        + incident
+            .entries
+            .iter()
+            .filter(|entry| diagnosis.is_key_event(entry))
+            .count()
+        + incident.lifecycle.len();
+    let before = key_events + count(Kind::Symptom) + count(Kind::Result);
     let timeline = 1 + incident.entries.len() + incident.lifecycle.len();
     // A line for each metric closes the report.
     prop_assert_eq!(
         items.len(),
         before + timeline + count(Kind::Action) + incident_core::model::Measure::ALL.len()
+    );
+    prop_assert!(
+        items[0].contains(&shown_lines(&incident.title)),
+        "the opening is key"
     );
     let timeline_items = &items[before..before + timeline];
     prop_assert!(timeline_items[0].contains(&shown_lines(&incident.title)));

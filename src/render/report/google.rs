@@ -5,18 +5,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Options, Section, always, write};
+use super::{KEY_EVENTS, Options, RECORD, SUMMARY, Section, always, write};
 use incident_core::model::{CauseKind, Incident};
 
-const SECTIONS: [Section; 10] = [
-    Section {
-        title: "Summary",
-        shown: always,
-        write: |report, out| {
-            report.summary(out);
-            report.chart(out);
-        },
-    },
+const SECTIONS: [Section; 12] = [
+    SUMMARY,
+    KEY_EVENTS,
     Section {
         title: "Impact",
         shown: always,
@@ -62,6 +56,7 @@ const SECTIONS: [Section; 10] = [
         shown: always,
         write: |report, out| report.timeline(out),
     },
+    RECORD,
 ];
 
 pub fn google(incident: &Incident, now: DateTime<Utc>, options: Options) -> String {

@@ -20,6 +20,7 @@ impl Report<'_> {
                     .chain(self.incident.entries_of(Kind::Decision))
                     .map(|entry| entry.id.to_string()),
             )
+            .chain(self.timeline_headings())
             .collect();
         let _ = writeln!(out, "# {}\n", heading(self.state.title(), &others));
     }
@@ -33,6 +34,16 @@ impl Report<'_> {
             Status::Closed => "Closed",
         };
         let _ = writeln!(out, "| Status | {status} |");
+        // Where a log went on, first: the how and when of it are the record's.
+        if let Some(merged) = incident.merged_into() {
+            let _ = writeln!(
+                out,
+                "| Merged into | {}: its entries are there too; this log is kept read-only |",
+                cell(merged.other())
+            );
+        } else if incident.discarded().is_some() {
+            out.push_str("| Discarded | opened by mistake; nothing was deleted |\n");
+        }
         // A postmortem reports how bad it got; where it ended is said beside it.
         if let (Some(peak), Some(now)) = (self.state.peak_severity(), self.state.severity()) {
             let now = if now == peak {

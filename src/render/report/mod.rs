@@ -21,6 +21,7 @@ mod impact;
 mod lessons;
 mod metrics;
 mod pagerduty;
+mod record;
 mod resolution;
 mod roles;
 mod shared;
@@ -39,6 +40,7 @@ pub use google::google;
 use incident_core::model::{CauseKind, Incident};
 pub use pagerduty::pagerduty;
 use shared::Report;
+pub use summary::summary_text;
 
 /// What a Markdown report holds beyond the log itself.
 #[derive(Clone, Copy, Debug)]
@@ -49,17 +51,11 @@ pub struct Options {
 
 /// The default report. What a ticket reader needs first: Summary (with the chart), then
 /// Impact and Causes (when recorded), then the diagnosis (Symptoms, Hypotheses, Tests and
-/// results, Decisions), Timeline, Communication (when recorded), Action items, Lessons
-/// learned (when recorded) and Metrics; the contract's required sections keep their order.
-const SECTIONS: [Section; 13] = [
-    Section {
-        title: "Summary",
-        shown: always,
-        write: |report, out| {
-            report.summary(out);
-            report.chart(out);
-        },
-    },
+/// results, Decisions), Timeline, Action items, Lessons learned (when recorded) and
+/// Metrics; the contract's required sections keep their order.
+const SECTIONS: [Section; 15] = [
+    SUMMARY,
+    KEY_EVENTS,
     Section {
         title: "Impact",
         shown: |report| report.has_impacts(),
@@ -120,7 +116,32 @@ const SECTIONS: [Section; 13] = [
         shown: always,
         write: |report, out| report.metrics(out),
     },
+    RECORD,
 ];
+
+/// What every report opens with: the summary (a person's, else told from the facts) and
+/// the chart, then the key events.
+const SUMMARY: Section = Section {
+    title: "Summary",
+    shown: always,
+    write: |report, out| {
+        report.summary(out);
+        report.chart(out);
+    },
+};
+
+const KEY_EVENTS: Section = Section {
+    title: "Key events",
+    shown: always,
+    write: |report, out| report.key_events(out),
+};
+
+/// What every report ends with, when anything was corrected or merged.
+const RECORD: Section = Section {
+    title: "Record",
+    shown: |report| report.has_record(),
+    write: |report, out| report.record(out),
+};
 
 /// Renders the default report. `now` is used only while the incident is open, to say
 /// how long it has been going on.

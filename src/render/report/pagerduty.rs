@@ -8,18 +8,12 @@ use chrono::{DateTime, Utc};
 
 use super::shared::Report;
 use super::text::{PARAGRAPH, text};
-use super::{Options, Section, always, write};
+use super::{KEY_EVENTS, Options, RECORD, SUMMARY, Section, always, write};
 use incident_core::model::{CauseKind, Incident};
 
-const SECTIONS: [Section; 10] = [
-    Section {
-        title: "Overview",
-        shown: always,
-        write: |report, out| {
-            report.summary(out);
-            report.chart(out);
-        },
-    },
+const SECTIONS: [Section; 12] = [
+    SUMMARY,
+    KEY_EVENTS,
     Section {
         title: "What Happened",
         shown: always,
@@ -65,6 +59,7 @@ const SECTIONS: [Section; 10] = [
         shown: always,
         write: |report, out| report.actions(out),
     },
+    RECORD,
 ];
 
 pub fn pagerduty(incident: &Incident, now: DateTime<Utc>, options: Options) -> String {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::Options;
-use super::text::{ITEM, PARAGRAPH, text};
+use super::text::{ITEM, text};
 use crate::render::escape::{self, Place};
 use crate::render::utc_time;
 use incident_core::model::{Body, Entry, Incident, Kind, Label, State, join_labels};
@@ -15,7 +15,6 @@ use incident_core::model::{Body, Entry, Incident, Kind, Label, State, join_label
 pub(super) struct Report<'a> {
     pub(super) incident: &'a Incident,
     pub(super) state: State<'a>,
-    pub(super) root_cause: Option<Label>,
     pub(super) now: DateTime<Utc>,
     pub(super) options: Options,
 }
@@ -25,7 +24,6 @@ impl<'a> Report<'a> {
         let state = incident.state();
         Report {
             incident,
-            root_cause: state.root_cause(),
             state,
             now,
             options,
@@ -94,7 +92,7 @@ impl<'a> Report<'a> {
         self.state.confirmed_by(hypothesis)
     }
 
-    /// `R2 (result of T1, 03:12 UTC): text`, for use in a paragraph.
+    /// `R2 (result of T1, 03:12 UTC): text`, for use in a list item.
     pub(super) fn result_reference(&self, result: &'a Entry) -> String {
         let Body::Result { test, .. } = &result.body else {
             return result.id.to_string();
@@ -103,7 +101,7 @@ impl<'a> Report<'a> {
             "{} (result of {test}, {} UTC): {}",
             result.id,
             utc_time(self.state.at(result)),
-            text(self.state.text(result), PARAGRAPH)
+            text(self.state.text(result), ITEM)
         )
     }
 }

@@ -1,236 +1,79 @@
-//! `## Summary`: what became of the incident, its resolution, the impact, the root cause
-//! and the trigger (or how to record each), a tally of the diagnosis, and the chart.
+//! `## Summary`: the summary a person wrote (`incident summary`), or, until one is
+//! written, a few sentences told from the facts: what was hit and for how long, the root
+//! cause and the trigger, how it ended. Never a form of labels, never a hard line break,
+//! never the record's bookkeeping (merges and corrections are in `## Record`). Then, for a
+//! summary told from the facts, what is still to record, and the chart.
 
 use std::fmt::Write;
 
+use chrono::{DateTime, Utc};
+
 use super::shared::Report;
-use super::text::{PARAGRAPH, how_to_record, plural, text};
-use crate::render::{chart, utc_time};
-use incident_core::model::{Body, CauseKind, Entry, HypothesisStatus, Kind, Mark, Status};
+use super::text::{PARAGRAPH, how_to_record, text};
+use crate::render::{chart, human_duration, utc_time};
+use incident_core::model::{CauseKind, Entry, Kind, State, Status};
 
-impl<'a> Report<'a> {
+impl Report<'_> {
     pub(super) fn summary(&self, out: &mut String) {
-        let incident = self.incident;
-        self.marks(out);
-        match (incident.status(), incident.resolution()) {
-            (Status::Open, _) => out.push_str("This incident is still open.\n\n"),
-            (Status::Closed, Some(resolution)) => {
-                let _ = writeln!(out, "{}\n", text(resolution, PARAGRAPH));
-            }
-            (Status::Closed, None) => out.push_str("Closed without a resolution summary.\n\n"),
-        }
-        self.impact_line(out);
-        match self.root_cause.and_then(|label| self.state.entry(label)) {
-            Some(cause) => {
-                self.root_cause_line(out, cause);
-                out.push_str("\\\n");
-            }
-            None => self.no_root_cause(out),
-        }
-        self.trigger_line(out);
-        out.push_str("\n\n");
-        let _ = writeln!(out, "{}\n", self.tally());
-    }
-
-    /// What became of the incident as a whole, first: a reader of an incident merged
-    /// away learns at once where its log went on.
-    fn marks(&self, out: &mut String) {
-        let incident = self.incident;
-        let said = |mark: &Mark| {
-            let why = mark
-                .why
-                .as_deref()
-                .map(|why| format!(": {}", text(why, PARAGRAPH)))
-                .unwrap_or_default();
-            format!(
-                "on {} UTC by {}{why}",
-                utc_time(mark.at),
-                text(&mark.by, PARAGRAPH)
-            )
-        };
-        if let Some(merged) = incident.merged_into() {
-            let _ = writeln!(
-                out,
-                "This incident was merged into {} {}.\\\nIts entries are there too; this \
-                 log is kept as it was, read-only.\n",
-                text(merged.other(), PARAGRAPH),
-                said(merged)
-            );
-        } else if let Some(discarded) = incident.discarded() {
-            let _ = writeln!(
-                out,
-                "This incident was discarded as opened by mistake {}. Nothing was deleted.\n",
-                said(discarded)
-            );
-        }
-        let merged_in: Vec<String> = incident
-            .merged_in()
-            .map(|merged| {
-                format!(
-                    "Merged in {} {}.",
-                    text(merged.other(), PARAGRAPH),
-                    said(merged)
-                )
-            })
-            .collect();
-        if !merged_in.is_empty() {
-            let _ = writeln!(out, "{}\n", merged_in.join("\\\n"));
-        }
-    }
-
-    /// No root cause recorded: the confirmed hypotheses are shown as confirmed, never as
-    /// the cause, with how to record which one it was.
-    fn no_root_cause(&self, out: &mut String) {
-        let confirmed = self.state.confirmed();
-        if confirmed.is_empty() {
-            let _ = writeln!(
-                out,
-                "**Root cause:** not identified. {}\\",
-                how_to_record(&[&super::causes::recording(CauseKind::Root)])
-            );
-            return;
-        }
-        out.push_str("**Root cause:** not recorded.");
-        for hypothesis in &confirmed {
-            let _ = write!(
-                out,
-                "\\\nConfirmed, not recorded as the root cause: {}: {}",
-                hypothesis.id,
-                text(self.state.text(hypothesis), PARAGRAPH)
-            );
-            if let Some(result) = self.confirming_result(hypothesis.id) {
-                let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
-            }
-        }
-        let label = match confirmed.as_slice() {
-            [only] => only.id.to_string(),
-            _ => "LABEL".to_string(),
-        };
-        let close = format!("incident close --root-cause {label}");
-        let hint = match self.incident.closed_at() {
-            // Closing again restates the close time, so the report's times stay the same.
-            Some(closed_at) => how_to_record(&[
-                "incident reopen",
-                &format!(
-                    "{close} --at {}",
-                    closed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                ),
-            ]),
-            None => how_to_record(&[&close]),
-        };
-        let _ = write!(out, "\\\n{hint}");
-        out.push_str("\\\n");
-    }
-
-    /// `Impact: I1: text, from … to … UTC`, or how to record it; ends without a newline.
-    fn impact_line(&self, out: &mut String) {
-        let impacts: Vec<&Entry> = self.state.live(Kind::Impact).collect();
-        if impacts.is_empty() {
-            let _ = writeln!(
-                out,
-                "Impact: not recorded. {}\\",
-                how_to_record(&[super::impact::RECORDING])
-            );
-            return;
-        }
-        let said: Vec<String> = impacts
-            .iter()
-            .map(|impact| {
-                format!(
-                    "{}: {}",
-                    impact.id,
-                    text(self.state.text(impact), PARAGRAPH)
-                )
-            })
-            .collect();
-        let _ = write!(out, "Impact: {}", said.join("; "));
-        match (self.state.impact_started_at(), self.state.impact_ended_at()) {
-            (Some(from), Some(to)) => {
-                let _ = write!(out, " (from {} to {} UTC)", utc_time(from), utc_time(to));
-            }
-            (Some(from), None) => {
-                let _ = write!(out, " (from {} UTC, end not recorded)", utc_time(from));
-            }
-            _ => {}
-        }
-        out.push_str("\\\n");
-    }
-
-    /// `**Root cause:** …` as recorded: the cause's own words, and the hypothesis and
-    /// result that established it. Ends without a newline.
-    fn root_cause_line(&self, out: &mut String, named: &'a Entry) {
-        // A root cause recorded in its own words (not only the hypothesis's) leads with them.
-        let worded = self.state.causes(CauseKind::Root).into_iter().find(|cause| {
-            cause.id != named.id
-                && matches!(cause.body, Body::Cause { hypothesis: Some(h), .. } if h == named.id)
-                && self.state.text(cause) != self.state.text(named)
-        });
-        match worded {
-            Some(cause) => {
-                let _ = write!(
-                    out,
-                    "**Root cause:** {}: {}\\\nEstablished by {}: {}",
-                    cause.id,
-                    text(self.state.text(cause), PARAGRAPH),
-                    named.id,
-                    text(self.state.text(named), PARAGRAPH)
-                );
-            }
-            _ => {
-                let _ = write!(
-                    out,
-                    "**Root cause:** {}: {}",
-                    named.id,
-                    text(self.state.text(named), PARAGRAPH)
-                );
-            }
-        }
-        if named.kind() == Kind::Hypothesis {
-            match self.confirming_result(named.id) {
-                Some(result) => {
-                    let _ = write!(out, "\\\nConfirmed by {}", self.result_reference(result));
+        match self.state.summary() {
+            Some(written) => {
+                let _ = writeln!(out, "{}\n", text(self.state.text(written), PARAGRAPH));
+                if self.incident.status() == Status::Open {
+                    out.push_str("This incident is still open.\n\n");
                 }
-                None => out.push_str("\\\nNamed at close; no result confirmed it."),
+            }
+            None => {
+                let _ = writeln!(out, "{}\n", told(&self.state, |said| text(said, PARAGRAPH)));
+                self.still_to_record(out);
             }
         }
     }
 
-    /// `Trigger: C1: text`, or how to record it; ends without a newline.
-    fn trigger_line(&self, out: &mut String) {
-        let triggers = self.state.causes(CauseKind::Trigger);
-        if triggers.is_empty() {
-            let _ = write!(
-                out,
-                "Trigger: not recorded. {}",
-                how_to_record(&[&super::causes::recording(CauseKind::Trigger)])
-            );
+    /// What a summary told from the facts lacks, and how to record it, in one paragraph.
+    fn still_to_record(&self, out: &mut String) {
+        let state = &self.state;
+        let mut missing: Vec<&str> = Vec::new();
+        let mut commands: Vec<String> = Vec::new();
+        if state.live(Kind::Impact).next().is_none() {
+            missing.push("the impact");
+            commands.push(super::impact::RECORDING.to_string());
+        }
+        if !state.has_root_cause() {
+            missing.push("the root cause");
+            commands.push(self.root_cause_recording());
+        }
+        if state.causes(CauseKind::Trigger).is_empty() {
+            missing.push("the trigger");
+            commands.push(super::causes::recording(CauseKind::Trigger));
+        }
+        if self.incident.status() == Status::Closed && self.incident.resolution().is_none() {
+            missing.push("the resolution");
+            let closed_at = self.incident.closed_at().unwrap_or(self.incident.opened_at);
+            commands.push("incident reopen".to_string());
+            commands.push(format!(
+                "incident close TEXT --at {}",
+                closed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ));
+        }
+        if missing.is_empty() {
             return;
         }
-        let said: Vec<String> = triggers
-            .iter()
-            .map(|cause| format!("{}: {}", cause.id, text(self.state.text(cause), PARAGRAPH)))
-            .collect();
-        let _ = write!(out, "Trigger: {}", said.join("; "));
+        let commands: Vec<&str> = commands.iter().map(String::as_str).collect();
+        let _ = writeln!(
+            out,
+            "Not recorded yet: {}. {}\n",
+            in_words(&missing),
+            how_to_record(&commands)
+        );
     }
 
-    fn tally(&self) -> String {
-        let count = |kind| self.state.live(kind).count();
-        let (mut ruled_out, mut confirmed, mut open) = (0, 0, 0);
-        for hypothesis in self.state.live(Kind::Hypothesis) {
-            match self.state.status(hypothesis.id) {
-                HypothesisStatus::RuledOut => ruled_out += 1,
-                HypothesisStatus::Confirmed => confirmed += 1,
-                HypothesisStatus::Open => open += 1,
-            }
+    /// What records the root cause: the one confirmed hypothesis's, when there is one.
+    pub(super) fn root_cause_recording(&self) -> String {
+        match self.state.confirmed().as_slice() {
+            [only] => format!("incident cause TEXT --root --hypothesis {}", only.id),
+            [] => super::causes::recording(CauseKind::Root),
+            _ => "incident cause TEXT --root --hypothesis LABEL".to_string(),
         }
-        let awaiting = self.state.awaiting_results().len();
-        format!(
-            "{}; {}: {ruled_out} ruled out, {confirmed} confirmed, {open} still open; \
-             {}, {awaiting} awaiting a result.",
-            plural(count(Kind::Symptom), "symptom", "symptoms"),
-            plural(count(Kind::Hypothesis), "hypothesis", "hypotheses"),
-            plural(count(Kind::Test), "test", "tests"),
-        )
     }
 
     /// The mermaid chart, where every report has it: right after the summary.
@@ -240,5 +83,174 @@ impl<'a> Report<'a> {
         {
             out.push_str(&chart);
         }
+    }
+}
+
+/// The summary that opens every report, as the JSON report gives it: the one written
+/// (`incident summary`), else the one told from the facts, as plain text.
+pub fn summary_text(state: &State<'_>) -> String {
+    match state.summary() {
+        Some(written) => state.text(written).to_string(),
+        None => told(state, str::to_string),
+    }
+}
+
+/// The summary told from the facts, in sentences, each piece of user text through `said`:
+/// what was hit, when and for how long (or the title, when no impact is recorded), the
+/// root cause and the trigger (or the hypotheses confirmed, when no root cause is
+/// recorded), and how it ended. A pure function of the document: an open incident's
+/// impact runs "since", never to the clock.
+pub fn told(state: &State<'_>, said: impl Fn(&str) -> String) -> String {
+    let incident = state.incident();
+    let clauses = |entries: &[&Entry]| -> String {
+        let parts: Vec<String> = entries
+            .iter()
+            .map(|entry| said(&clause(state.text(entry))))
+            .collect();
+        parts.join("; ")
+    };
+    let mut sentences: Vec<String> = Vec::new();
+    let impacts: Vec<&Entry> = state.live(Kind::Impact).collect();
+    let start = state.impact_started_at();
+    let end = state.impact_ended_at();
+    let peak = state
+        .peak_severity()
+        .map(|peak| format!("severity {peak} at its peak"));
+    if impacts.is_empty() {
+        // Every sentence starts with the report's own words: user text at the start of a
+        // line could start a list.
+        sentences.push(format!(
+            "It was opened at {} UTC: {}",
+            utc_time(incident.opened_at),
+            said(&clause(state.title()))
+        ));
+        match (start, end) {
+            (Some(start), Some(end)) => sentences.push(format!(
+                "The impact started at {} UTC and ended at {} UTC ({})",
+                utc_time(start),
+                utc_time(end),
+                human_duration((end - start).num_seconds())
+            )),
+            (Some(start), None) => {
+                sentences.push(format!("The impact started at {} UTC", utc_time(start)))
+            }
+            _ => {}
+        }
+    } else {
+        let what = clauses(&impacts);
+        let aside = |first: Option<String>| {
+            let notes: Vec<String> = first.into_iter().chain(peak.clone()).collect();
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
+            }
+        };
+        sentences.push(match (start, end) {
+            (Some(start), Some(end)) => format!(
+                "From {} UTC{}, {what}",
+                span(start, end),
+                aside(Some(human_duration((end - start).num_seconds())))
+            ),
+            (Some(start), None) if incident.status() == Status::Open => {
+                format!("Since {} UTC{}, {what}", utc_time(start), aside(None))
+            }
+            (Some(start), None) => format!(
+                "From {} UTC{}, {what}",
+                utc_time(start),
+                aside(Some("its end not recorded".to_string()))
+            ),
+            (None, _) => format!("The impact{}: {what}", aside(None)),
+        });
+    }
+    let root = state
+        .root_cause_entry()
+        .or_else(|| state.root_cause().and_then(|label| state.entry(label)));
+    match root {
+        Some(cause) => sentences.push(format!("The root cause: {}", clauses(&[cause]))),
+        None => {
+            let confirmed = state.confirmed();
+            if !confirmed.is_empty() {
+                sentences.push(format!(
+                    "Confirmed, not yet recorded as the root cause: {}",
+                    clauses(&confirmed)
+                ));
+            }
+        }
+    }
+    let triggers = state.causes(CauseKind::Trigger);
+    if !triggers.is_empty() {
+        sentences.push(format!("The trigger: {}", clauses(&triggers)));
+    }
+    sentences.push(match (incident.closed_at(), incident.resolution()) {
+        (Some(closed), Some(resolution)) => format!(
+            "It was resolved at {} UTC: {}",
+            utc_time(closed),
+            said(&clause(resolution))
+        ),
+        (Some(closed), None) => format!("It was closed at {} UTC", utc_time(closed)),
+        (None, _) => format!(
+            "This incident is still open, at stage {}",
+            state.stage().name()
+        ),
+    });
+    let finished: Vec<String> = sentences.into_iter().map(full_stop).collect();
+    finished.join(" ")
+}
+
+/// `2026-11-21 22:52 to 23:50`, the date said once when the span is within a day.
+fn span(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    let end_said = utc_time(end);
+    if start.date_naive() == end.date_naive() {
+        let time = end_said
+            .split_once(' ')
+            .map_or(end_said.as_str(), |(_, time)| time);
+        format!("{} to {time}", utc_time(start))
+    } else {
+        format!("{} to {end_said}", utc_time(start))
+    }
+}
+
+/// User text as a clause of a sentence: on one line (a summary has no hard line breaks),
+/// its own full stop left to the sentence (a `...`, `!` or `?` stays).
+fn clause(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.strip_suffix('.') {
+        Some(stripped) if !stripped.ends_with('.') => stripped.to_string(),
+        _ => text,
+    }
+}
+
+/// A sentence that ends as sentences do.
+fn full_stop(mut sentence: String) -> String {
+    if !sentence.ends_with(['.', '!', '?']) {
+        sentence.push('.');
+    }
+    sentence
+}
+
+/// `the impact`, `the impact and the trigger`, `the impact, the root cause and the
+/// trigger`.
+fn in_words(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clause, full_stop, in_words};
+
+    #[test]
+    fn user_text_ends_a_sentence_once() {
+        assert_eq!(clause("caught up."), "caught up");
+        assert_eq!(clause("caught up..."), "caught up...");
+        assert_eq!(clause(" why?\n1 "), "why? 1");
+        assert_eq!(full_stop("It ended".into()), "It ended.");
+        assert_eq!(full_stop("Did it?".into()), "Did it?");
+        assert_eq!(in_words(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(in_words(&["a"]), "a");
     }
 }

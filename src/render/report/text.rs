@@ -106,11 +106,6 @@ pub fn how_to_record(commands: &[&str]) -> String {
     said
 }
 
-/// `1 symptom`, `3 symptoms`.
-pub fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
-}
-
 #[cfg(test)]
 mod tests {
     use super::{heading, how_to_record};

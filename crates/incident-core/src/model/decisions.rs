@@ -368,7 +368,12 @@ impl<'a> State<'a> {
         let mut ruled_out: HashSet<Label> = HashSet::new();
         for entry in self.live_by_time() {
             match &entry.body {
-                Body::Severity { severity: set } => severity = Some(*set),
+                // An incident merged in at its opening is no change of severity here.
+                Body::Severity { severity: set }
+                    if severity.is_none() || !self.is_merged_opening(entry) =>
+                {
+                    severity = Some(*set)
+                }
                 Body::Stage { stage: set } => stage = Some(*set),
                 Body::Hypothesis { .. } => {
                     if let Some(position) = self.position(entry.id) {

@@ -323,6 +323,11 @@ pub struct Mark {
     /// that incident, so they never retitle this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retitles: Vec<Uuid>,
+    /// Of a merge in: the entry that set the other incident's severity at its opening. It
+    /// says how severe that incident was when it was opened, which is no change of this
+    /// one's severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_severity: Option<Uuid>,
 }
 
 impl Mark {
@@ -341,6 +346,7 @@ impl Mark {
             by: stamp.by,
             why,
             retitles: Vec::new(),
+            opening_severity: None,
         }
     }
 

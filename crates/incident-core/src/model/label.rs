@@ -200,6 +200,16 @@ impl Kind {
         format!("{article} {}", self.name())
     }
 
+    /// Entries that keep the record rather than tell what happened: the corrections
+    /// (amendments, retractions, new titles), the summary written for the report, and the
+    /// cadence of updates. Never events of the response (`State::is_event`).
+    pub fn is_record_keeping(self) -> bool {
+        matches!(
+            self,
+            Kind::Amend | Kind::Retract | Kind::Retitle | Kind::Summary | Kind::Cadence
+        )
+    }
+
     /// Changes of state, labelled `E`: corrections of other entries, and new severities,
     /// stages and role holders.
     pub fn is_change(self) -> bool {

@@ -96,12 +96,33 @@ impl Incident {
 
     /// Retitles that came in with another incident's entries: they do not name this one,
     /// even when that merge was made void (the entries came in all the same).
-    pub(super) fn merged_retitles(&self) -> HashSet<Uuid> {
+    pub fn merged_retitles(&self) -> HashSet<Uuid> {
         self.marks
             .iter()
             .filter(|mark| mark.mark == MarkKind::MergedIn)
             .flat_map(|mark| mark.retitles.iter().copied())
             .collect()
+    }
+
+    /// Entries that came in with another incident merged in and say only how that
+    /// incident stood at its opening: its severity then.
+    pub(super) fn merged_openings(&self) -> HashSet<Uuid> {
+        self.marks
+            .iter()
+            .filter(|mark| mark.mark == MarkKind::MergedIn)
+            .filter_map(|mark| mark.opening_severity)
+            .collect()
+    }
+
+    /// The entry that set this incident's severity at its opening (`open --severity`, or
+    /// one set for a moment at or before it), if one still counts: the earliest.
+    fn opening_severity(&self) -> Option<Uuid> {
+        let state = self.state();
+        state
+            .live(Kind::Severity)
+            .filter(|entry| state.at(entry) <= self.opened_at)
+            .min_by_key(|entry| state.at(entry))
+            .map(|entry| entry.uuid)
     }
 
     /// Merges `other`, the same outage opened as another incident, into this one: every
@@ -193,6 +214,7 @@ impl Incident {
                 why.clone(),
             );
             mark.retitles = retitles;
+            mark.opening_severity = other.opening_severity();
             self.marks.push(mark);
         }
         if !marked {
@@ -292,6 +314,9 @@ impl Incident {
             }
             if !mark.retitles.is_empty() && mark.mark != MarkKind::MergedIn {
                 return Err(format!("a {} mark lists retitles", mark.mark.name()));
+            }
+            if mark.opening_severity.is_some() && mark.mark != MarkKind::MergedIn {
+                return Err(format!("a {} mark names a severity", mark.mark.name()));
             }
         }
         Ok(())
@@ -448,6 +473,65 @@ mod tests {
             prop_assert_eq!(again.added, 0);
             prop_assert_eq!(serde_json::to_string(&survivor).expect("serializes"), document);
         }
+    }
+
+    fn severity(incident: &mut Incident, number: u8, minute: u32) -> Label {
+        let severity = crate::model::Severity::new(number).expect("a severity");
+        let label = record(incident, Body::Severity { severity }, "");
+        let position = incident.entries.len() - 1;
+        incident.entries[position].at = at(minute);
+        label
+    }
+
+    /// The duplicate was opened at severity 3 while this one was at 2 and going to 1: its
+    /// opening severity says how it was opened, and is no downgrade of this incident.
+    #[test]
+    fn the_severity_an_incident_merged_in_was_opened_at_is_no_change() {
+        let mut survivor = opened("github");
+        severity(&mut survivor, 2, 0);
+        severity(&mut survivor, 1, 20);
+        let mut duplicate = opened("status-yellow");
+        duplicate.opened_at = at(9);
+        severity(&mut duplicate, 3, 9);
+        survivor
+            .merge(&mut duplicate, stamp(30), Uuid::now_v7(), None)
+            .expect("merges");
+        let state = survivor.state();
+        let changes: Vec<String> = state
+            .severity_changes()
+            .iter()
+            .map(|entry| entry.id.to_string())
+            .collect();
+        assert_eq!(changes, ["E1", "E2"], "E3 came in with the duplicate");
+        let merged = state.entry("E3".parse().expect("a label")).expect("E3");
+        assert!(state.is_merged_opening(merged) && !state.is_event(merged));
+        assert_eq!(state.severity().map(|s| s.to_string()), Some("1".into()));
+        assert_eq!(
+            state.peak_severity().map(|s| s.to_string()),
+            Some("1".into())
+        );
+
+        // Merged into an incident that never had a severity, it is the only one known.
+        let mut unrated = opened("github-2");
+        let mut duplicate = opened("status-red");
+        severity(&mut duplicate, 3, 0);
+        severity(&mut duplicate, 2, 5);
+        unrated
+            .merge(&mut duplicate, stamp(30), Uuid::now_v7(), None)
+            .expect("merges");
+        let state = unrated.state();
+        assert_eq!(state.severity_changes().len(), 1, "its later change is one");
+        assert_eq!(state.severity().map(|s| s.to_string()), Some("2".into()));
+        let mut never = opened("github-3");
+        let mut duplicate = opened("status-amber");
+        severity(&mut duplicate, 3, 0);
+        never
+            .merge(&mut duplicate, stamp(30), Uuid::now_v7(), None)
+            .expect("merges");
+        assert_eq!(
+            never.state().severity().map(|s| s.to_string()),
+            Some("3".into())
+        );
     }
 
     #[test]

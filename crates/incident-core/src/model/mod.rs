@@ -15,7 +15,8 @@
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `decisions.rs`: situations, options and
-//!   decisions; `postmortem.rs`: the postmortem facts;
+//!   decisions; `postmortem.rs`: the postmortem facts; `events.rs`: which entries are
+//!   events of the story a report tells, and key events;
 //!   `metrics.rs`: the durations of the response; `communication.rs`: updates on a
 //!   cadence and escalations;
 //! - `stats.rs`: statistics across incidents.
@@ -28,6 +29,7 @@ mod decisions;
 mod directory;
 mod entry;
 mod error;
+mod events;
 mod incident;
 mod join;
 mod label;

@@ -28,7 +28,8 @@ impl ImpactEnd {
 }
 
 impl<'a> State<'a> {
-    /// When the impact began: the earliest impact's start, else the earliest symptom.
+    /// When the impact began: the earliest impact's start (as last corrected), else the
+    /// earliest symptom.
     pub fn impact_started_at(&self) -> Option<DateTime<Utc>> {
         let from = self
             .live(Kind::Impact)
@@ -41,7 +42,8 @@ impl<'a> State<'a> {
         })
     }
 
-    /// When the impact ended: the latest impact's end, if any impact says.
+    /// When the impact ended: the latest impact's end (as last corrected), if any impact
+    /// says.
     pub fn impact_ended_at(&self) -> Option<DateTime<Utc>> {
         self.live(Kind::Impact)
             .filter_map(|impact| self.window(impact).1)

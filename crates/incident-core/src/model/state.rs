@@ -52,6 +52,8 @@ pub struct State<'a> {
     done: LabelMap<Label>,
     /// The decisions, worked out the first time a view asks (`decisions.rs`).
     pub(super) decisions: std::sync::OnceLock<super::decisions::Decisions>,
+    /// The severities that came in with incidents merged in, set at their opening.
+    merged_openings: HashSet<uuid::Uuid>,
 }
 
 impl<'a> State<'a> {
@@ -66,6 +68,7 @@ impl<'a> State<'a> {
             retractions: LabelMap::default(),
             done: LabelMap::default(),
             decisions: std::sync::OnceLock::new(),
+            merged_openings: incident.merged_openings(),
         };
         // Corrections first: a retraction recorded later still takes back a result.
         for (position, entry) in incident.entries.iter().enumerate() {
@@ -183,7 +186,11 @@ impl<'a> State<'a> {
     }
 
     /// What the latest correction of `entry` that sets it says, through `pick`.
-    fn changed<T>(&self, entry: &Entry, pick: impl Fn(&'a Amendment) -> Option<T>) -> Option<T> {
+    pub(super) fn changed<T>(
+        &self,
+        entry: &Entry,
+        pick: impl Fn(&'a Amendment) -> Option<T>,
+    ) -> Option<T> {
         self.corrected(entry, |amendment| match &amendment.body {
             Body::Amend { change, .. } => pick(change),
             _ => None,
@@ -472,13 +479,39 @@ impl<'a> State<'a> {
     }
 
     /// The latest entry of a kind, by current time (ties: the last recorded).
-    fn latest(&self, kind: Kind) -> Option<&'a Entry> {
+    pub(super) fn latest(&self, kind: Kind) -> Option<&'a Entry> {
         self.live(kind).max_by_key(|entry| self.at(entry))
     }
 
-    /// The current severity, if one was set.
+    /// Whether the entry came in with an incident merged in and says only how severe that
+    /// incident was at its opening: no change of this incident's severity.
+    pub fn is_merged_opening(&self, entry: &Entry) -> bool {
+        self.merged_openings.contains(&entry.uuid)
+    }
+
+    /// The changes of severity that still count, in order of time (ties: recording order):
+    /// every severity set, but those that only say how severe an incident merged in was
+    /// at its opening.
+    pub fn severity_changes(&self) -> Vec<&'a Entry> {
+        let mut changes: Vec<&Entry> = self
+            .live(Kind::Severity)
+            .filter(|entry| !self.is_merged_opening(entry))
+            .collect();
+        changes.sort_by_key(|entry| self.at(entry));
+        changes
+    }
+
+    /// The current severity: the latest change, else, when none was ever set here, the
+    /// severity an incident merged in was opened at.
     pub fn severity(&self) -> Option<Severity> {
-        self.latest(Kind::Severity)
+        self.severity_changes()
+            .last()
+            .copied()
+            .or_else(|| {
+                self.live(Kind::Severity)
+                    .filter(|entry| self.is_merged_opening(entry))
+                    .max_by_key(|entry| self.at(entry))
+            })
             .and_then(|entry| match entry.body {
                 Body::Severity { severity } => Some(severity),
                 _ => None,
@@ -486,7 +519,8 @@ impl<'a> State<'a> {
     }
 
     /// The most severe (lowest) severity ever set and not retracted: what a postmortem
-    /// reports, since an incident is as severe as it got, not as it ended.
+    /// reports, since an incident is as severe as it got, not as it ended. An incident
+    /// merged in was the same outage: the severity it was opened at counts too.
     pub fn peak_severity(&self) -> Option<Severity> {
         self.live(Kind::Severity)
             .filter_map(|entry| match entry.body {

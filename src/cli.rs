@@ -254,10 +254,12 @@ pub enum Command {
         after_help = "Example:\n  incident summary A 43-second partition moved writes west. We restored all of it."
     )]
     Summary(Deferred<TextArgs>),
-    /// Correct an entry's text, time, owner or consequence; the original stays in the history
+    /// Correct an entry: its text, its time, or any option it was recorded with; the
+    /// original stays in the history
     #[command(
         after_help = "Examples:\n  incident amend S1 7% of POST /checkout return 502\n  \
-                      incident amend A1 --owner ben\n  incident amend N2 --time 02:55"
+                      incident amend A1 --owner ben --due 2026-12-04\n  \
+                      incident amend E4 --time 02:55\n  incident amend N2 --key"
     )]
     Amend(Deferred<AmendArgs>),
     /// Correct the incident's title; the id stays

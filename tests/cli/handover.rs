@@ -226,10 +226,7 @@ fn hostile_text_stays_inert_in_the_can_handover() {
         can.contains("\\*bold\\* and \\_italic\\_ and ~struck\\~"),
         "{can}"
     );
-    assert!(
-        can.contains("\\<!channel> wake up <\\@U123>"),
-        "{can}"
-    );
+    assert!(can.contains("\\<!channel> wake up <\\@U123>"), "{can}");
     assert!(!can.contains("\n```"), "{can}");
     assert!(
         !can.chars().any(|c| c == '\u{1b}' || c == '\u{202e}'),

@@ -8,6 +8,7 @@ mod corrections;
 mod durability;
 mod ergonomics;
 mod errors;
+mod escapes;
 mod evidence;
 mod facts;
 mod handover;

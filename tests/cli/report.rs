@@ -144,9 +144,7 @@ fn user_text_cannot_add_structure() {
         "{markdown}"
     );
     assert!(
-        markdown.contains(
-            "| H1 | a \\| b \\<script>x\\</script> [link\\](http\\://evil) | Open |"
-        ),
+        markdown.contains("| H1 | a \\| b \\<script>x\\</script> [link\\](http\\://evil) | Open |"),
         "{markdown}"
     );
     // The one fence is the report's own chart; the user's ``` stays text.

@@ -7,8 +7,12 @@ use std::fmt::Write;
 use crate::render::escape::{self, Place};
 use incident_core::sanitize;
 
+/// Text in a `- ` list item: a line break is a hard break, the next line indented.
 pub const ITEM: Place<'static> = Place::Block { indent: "  " };
+/// Text in a `- [ ] ` task item.
 pub const TASK: Place<'static> = Place::Block { indent: "      " };
+/// Text in a paragraph at the left margin, never inside a list item or a table: each line
+/// of the text becomes a paragraph of its own, with no backslash to break it.
 pub const PARAGRAPH: Place<'static> = Place::Paragraph;
 
 pub fn text(text: &str, place: Place<'_>) -> String {

@@ -331,12 +331,16 @@ fn closes_maths(chars: &[char], start: usize, end: usize) -> bool {
 }
 
 /// Whether an `&` followed by `rest` reads as a character reference: `&name;`, `&#123;`,
-/// `&#x1F;` (any name, not only the known ones: cheap, and safe).
+/// `&#x1F;` (any name, not only the known ones: cheap, and safe), or would with a `;`
+/// after the text.
 fn starts_entity(rest: &[char]) -> bool {
-    let Some(semicolon) = rest.iter().take(33).position(|c| *c == ';') else {
-        return false;
+    // At the end of the text, the report's own `;` could follow (`I1: fish &amp; I2: …`);
+    // no entity's name is one letter, so `R&D` and `AT&T` stay.
+    let name = match rest.iter().take(33).position(|c| *c == ';') {
+        Some(semicolon) => &rest[..semicolon],
+        None if (2..=32).contains(&rest.len()) => rest,
+        None => return false,
     };
-    let name = &rest[..semicolon];
     match name {
         ['#', 'x' | 'X', hex @ ..] => {
             (1..=6).contains(&hex.len()) && hex.iter().all(char::is_ascii_hexdigit)
@@ -502,7 +506,15 @@ mod tests {
 
     #[test]
     fn ampersands_only_before_what_reads_as_an_entity() {
-        stays(&["R&D", "AT&T & co", "&copy", "a & b;", "&;", "&#;", "&#x;"]);
+        stays(&[
+            "R&D",
+            "AT&T & co",
+            "&copy 2024",
+            "a & b;",
+            "&;",
+            "&#;",
+            "&#x;",
+        ]);
         // Too long for a reference; the `#` before a number is another rule's.
         assert_eq!(block("&#12345678;"), r"&\#12345678;");
         assert_eq!(block("&amp;"), r"\&amp;");
@@ -510,6 +522,9 @@ mod tests {
         assert_eq!(block("&#123;"), r"\&\#123;");
         assert_eq!(block("&#x1F;"), r"\&#x1F;");
         assert_eq!(block("&x;"), r"\&x;");
+        // The report's own `;` may follow the text.
+        assert_eq!(block("fish &amp"), r"fish \&amp");
+        stays(&["R&D", "AT&T", "Q&A"]);
     }
 
     #[test]
@@ -686,6 +701,8 @@ mod tests {
             r"\:8ball: \:1st_place_medal:"
         );
         assert_eq!(block("score :100: :1234:"), r"score \:100: \:1234:");
+        // A tag at the end stays: the report writes no colon right after a text.
+        stays(&["at 10:30", "rolled back to nginx:stable"]);
         // The closing colon can open the next one.
         assert_eq!(block(":smile:wink:"), r"\:smile\:wink:");
         assert_eq!(block(":fire::fire:"), r"\:fire:\:fire:");

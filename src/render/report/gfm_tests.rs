@@ -168,6 +168,8 @@ fn fragment() -> impl Strategy<Value = String> {
             "&#123;",
             "&#x1F;",
             "&copy",
+            "&amp",
+            "&#35",
             "~/",
             "~",
             "x~",
@@ -677,9 +679,11 @@ proptest! {
             } else {
                 crate::render::report::text::marked_cell(&typed, mark)
             };
+            // The second cell joins texts with the report's own `; `, as evidence does.
             let source = format!(
-                "| A | B |\n| --- | --- |\n| {typed_cell} | {} |\n",
-                markdown(&other, Place::Cell)
+                "| A | B |\n| --- | --- |\n| {typed_cell} | {}; {} |\n",
+                markdown(&other, Place::Cell),
+                markdown(&typed, Place::Cell)
             );
             let root = parse(&source);
             only_text(root, &["document", "table", "row", "cell", "strong", "struck"])?;
@@ -689,7 +693,8 @@ proptest! {
                 .expect("the table");
             let rows = rows(table);
             prop_assert_eq!(rows.len(), 2, "{}", source);
-            prop_assert_eq!(&rows[1], &vec![flat.clone(), squash(&other_line)], "{}", source);
+            let joined = squash(&format!("{}; {flat}", squash(&other_line)));
+            prop_assert_eq!(&rows[1], &vec![flat.clone(), joined], "{}", source);
             let marks = |kind: fn(&NodeValue) -> bool| count(root, kind);
             let struck = marks(|value| matches!(value, NodeValue::Strikethrough));
             let strong = marks(|value| matches!(value, NodeValue::Strong));

@@ -446,11 +446,11 @@ fn hostile_text_in_a_draft_stays_text_in_every_format() {
     env.quiet(&["hypothesis", "two\nlines"]);
     let markdown = env.ok(&["update", "--draft"]);
     assert!(
-        markdown.contains("- \\<!channel\\> \\*bold\\* \\_it\\_ \\& \\@here\\\\x1b\\[31m\n"),
+        markdown.contains("- \\<!channel> \\*bold\\* \\_it\\_ & \\@here\\\\x1b[31m\n"),
         "{markdown}"
     );
     assert!(
-        markdown.contains("**Update:** Checkout \\<b\\>down\\</b\\>"),
+        markdown.contains("**Update:** Checkout \\<b>down\\</b>"),
         "{markdown}"
     );
     assert!(markdown.contains("- two\\\n  lines\n"), "{markdown}");

@@ -223,13 +223,10 @@ fn hostile_text_stays_inert_in_the_can_handover() {
     write_hostile_night(&env);
     let can = env.ok(&["status", "--format", "can"]);
     assert!(
-        can.contains("\\*bold\\* and \\_italic\\_ and \\~struck\\~"),
+        can.contains("\\*bold\\* and \\_italic\\_ and ~struck\\~"),
         "{can}"
     );
-    assert!(
-        can.contains("\\<!channel\\> wake up \\<\\@U123\\>"),
-        "{can}"
-    );
+    assert!(can.contains("\\<!channel> wake up <\\@U123>"), "{can}");
     assert!(!can.contains("\n```"), "{can}");
     assert!(
         !can.chars().any(|c| c == '\u{1b}' || c == '\u{202e}'),
@@ -240,7 +237,7 @@ fn hostile_text_stays_inert_in_the_can_handover() {
     assert_eq!(
         headings,
         [
-            "# Handover: \\*Checkout\\* \\<!here\\>",
+            "# Handover: \\*Checkout\\* \\<!here>",
             "## Condition",
             "### Already ruled out",
             "## Actions",

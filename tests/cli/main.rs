@@ -12,6 +12,7 @@ mod durability;
 mod durations;
 mod ergonomics;
 mod errors;
+mod escapes;
 mod evidence;
 mod facts;
 mod handover;

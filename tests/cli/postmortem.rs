@@ -437,7 +437,8 @@ fn a_ticket_link_is_a_link_only_when_it_is_a_plain_web_address() {
     env.ok(&["action", "two", "--link", "https://x.example/a_b*c"]);
     env.ok(&["action", "three", "--link", "http://x.example/<b>"]);
     let report = env.ok(&["report"]);
-    assert!(report.contains("ticket javascript\\:alert(1))"), "{report}");
+    // Only a web address's scheme would link; this one stays text as typed.
+    assert!(report.contains("ticket javascript:alert(1))"), "{report}");
     assert!(
         report.contains("ticket <https://x.example/a_b*c>)"),
         "{report}"

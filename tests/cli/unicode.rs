@@ -147,7 +147,7 @@ fn shortcodes_stay_words_in_the_report_and_times_stay_clean() {
     env.ok(&["symptom", ":fire: on :smile:wink: 02:41:00 to 02:47:00"]);
     let report = env.ok(&["report"]);
     assert!(
-        report.contains(r"rollback done \:+1: \:white\_check\_mark: at 10:30:45"),
+        report.contains(r"rollback done \:+1: \:white_check_mark: at 10:30:45"),
         "{report}"
     );
     assert!(

@@ -24,16 +24,20 @@ fn gfm() -> Options<'static> {
     options
 }
 
-/// What a reader sees of a node: text, soft breaks as spaces, hard breaks as newlines.
+/// What a reader sees of a node: text, soft breaks as spaces, hard breaks and the ends of
+/// paragraphs as newlines.
 fn plain<'a>(node: &'a AstNode<'a>) -> String {
     let mut text = String::new();
-    for descendant in node.descendants() {
-        match &descendant.data().value {
+    for child in node.children() {
+        match &child.data().value {
             NodeValue::Text(literal) => text.push_str(literal),
             NodeValue::Code(code) => text.push_str(&code.literal),
             NodeValue::SoftBreak => text.push(' '),
             NodeValue::LineBreak => text.push('\n'),
-            _ => {}
+            _ => text.push_str(&plain(child)),
+        }
+        if matches!(child.data().value, NodeValue::Paragraph) {
+            text.push('\n');
         }
     }
     text
@@ -54,6 +58,12 @@ fn shown(text: &str) -> String {
 fn squash_lines(text: &str) -> String {
     let lines: Vec<String> = text.replace("\r\n", "\n").split('\n').map(squash).collect();
     lines.join("\n").trim_matches('\n').to_string()
+}
+
+/// The lines of a text that hold something.
+fn non_blank(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|line| !line.is_empty()).collect();
+    lines.join("\n")
 }
 
 /// User text as a list item or paragraph must show it, line by line.
@@ -146,9 +156,82 @@ fn fragment() -> impl Strategy<Value = String> {
             "{",
             "}",
             "\u{a0}",
+            // What engineers type, which the source leaves bare where it can.
+            "->",
+            "<->",
+            "<-",
+            "< 5",
+            "<5",
+            "> ",
+            "R&D",
+            "&x;",
+            "&#123;",
+            "&#x1F;",
+            "&copy",
+            "&amp",
+            "&#35",
+            "~/",
+            "~",
+            "x~",
+            "~x",
+            "~~x~~",
+            "a_b",
+            "_a",
+            "a_",
+            "snake_case",
+            "__init__",
+            "a * b",
+            "2*3*4",
+            "count(*)",
+            "$5",
+            "$$",
+            "US$5",
+            "#123",
+            "owner/repo#1",
+            "C#",
+            " #",
+            "@name",
+            "(@name)",
+            "<1@x.io>",
+            "<ops@example.com>",
+            "<https://x.io>",
+            "www.",
+            "https://www.x.io",
+            "s3://b/k",
+            "db:5432",
+            "ps aux | grep x",
+            "--|--",
+            "| a |\n|---|\n",
+            ":-:",
+            "\n=\n",
+            "\n-\n",
+            "\n- - -\n",
+            "\n* x",
+            "\n1) x",
+            "\n    code",
+            "\n~~~\n",
+            "\n```\n",
+            "\n<div>\n",
+            "\n[x] ",
+            "\n[1]: /url",
+            "\n[^1]: note",
+            "(a)[b]",
+            "[a][b]",
+            "[a]: b",
+            "\\*",
+            "\\`",
+            "`x`",
+            "``",
+            "\u{3000}",
+            "\u{2028}",
+            "\u{85}",
+            "«»",
+            "‐",
+            "€",
         ])
         .prop_map(str::to_string),
         "[ -~]{1,6}",
+        "[!-/:-@\\[-`{-~]{1,4}",
         "\\PC{1,4}",
     ]
 }
@@ -480,7 +563,8 @@ fn check(incident: &Incident, markdown: &str) -> Result<(), TestCaseError> {
         prop_assert!(item.contains(&shown_lines(&entry.by)));
     }
     if let Some(resolution) = incident.resolution() {
-        prop_assert!(squash_lines(&plain(root)).contains(&shown_lines(resolution)));
+        // A paragraph of its own: each line its own paragraph, blank lines between them.
+        prop_assert!(squash_lines(&plain(root)).contains(&non_blank(&shown_lines(resolution))));
     }
     Ok(())
 }
@@ -534,5 +618,126 @@ proptest! {
         let markdown = render(&incident, now, super::Options { chart: true });
         check(&incident, &markdown)?;
         prop_assert_eq!(render(&incident, now, super::Options { chart: true }), markdown, "rendering is deterministic");
+    }
+}
+
+/// Every node of a user text set in a report's line, as comrak reads it: whatever is not
+/// text (or a break, or the marks and containers the line itself wrote) is structure the
+/// text added.
+fn only_text<'a>(node: &'a AstNode<'a>, allowed: &[&str]) -> Result<(), TestCaseError> {
+    for descendant in node.descendants() {
+        let value = &descendant.data().value;
+        let name = match value {
+            NodeValue::Text(_) | NodeValue::SoftBreak | NodeValue::LineBreak => continue,
+            NodeValue::Document => "document",
+            NodeValue::Paragraph => "paragraph",
+            NodeValue::List(_) => "list",
+            NodeValue::Item(_) => "item",
+            NodeValue::Heading(_) => "heading",
+            NodeValue::Table(_) => "table",
+            NodeValue::TableRow(_) => "row",
+            NodeValue::TableCell => "cell",
+            NodeValue::Strong => "strong",
+            NodeValue::Strikethrough => "struck",
+            _ => "other",
+        };
+        prop_assert!(allowed.contains(&name), "{:?} from user text", value);
+    }
+    Ok(())
+}
+
+/// How many nodes of a kind a document holds.
+fn count<'a>(root: &'a AstNode<'a>, kind: fn(&NodeValue) -> bool) -> usize {
+    root.descendants()
+        .filter(|node| kind(&node.data().value))
+        .count()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Typed text in each place the report sets it renders as typed, as exactly one
+    /// paragraph, item, cell, mark or heading's worth of text, however it is written.
+    #[test]
+    fn typed_text_renders_as_typed_in_every_place(typed in hostile(), other in hostile()) {
+        use crate::render::escape::{Place, markdown};
+        let item = |text: &str| markdown(text, Place::Block { indent: "  " });
+        let line = shown_lines(&typed);
+        let flat = squash(&line);
+        let arena = Arena::new();
+        let parse = |source: &str| parse_document(&arena, source, &gfm());
+
+        // A paragraph of its own, between the report's own words.
+        let source = format!("Said:\n\n{}\n\nDone.\n", markdown(&typed, Place::Paragraph));
+        let root = parse(&source);
+        only_text(root, &["document", "paragraph"])?;
+        let paragraphs = count(root, |value| matches!(value, NodeValue::Paragraph));
+        prop_assert_eq!(paragraphs, 2 + non_blank(&line).lines().count(), "{}", source);
+        prop_assert_eq!(non_blank(&squash_lines(&plain(root))), non_blank(&format!("Said:\n{line}\nDone.")));
+
+        // Two list items, as the timeline writes them, each text with its lines.
+        let source = format!(
+            "- **N1** note: {} (by {})\n- **N2** note: {} (by x)\n",
+            item(&typed),
+            item(&other),
+            item(&other)
+        );
+        let root = parse(&source);
+        only_text(root, &["document", "paragraph", "list", "item", "strong"])?;
+        prop_assert_eq!(count(root, |value| matches!(value, NodeValue::Item(_))), 2, "{}", source);
+        prop_assert_eq!(count(root, |value| matches!(value, NodeValue::Strong)), 2, "{}", source);
+        let items: Vec<String> = root
+            .descendants()
+            .filter(|node| matches!(node.data().value, NodeValue::Item(_)))
+            .map(|node| squash_lines(&plain(node)))
+            .collect();
+        let other_line = shown_lines(&other);
+        prop_assert_eq!(&items[0], &squash_lines(&format!("N1 note: {line} (by {other_line})")));
+        prop_assert_eq!(&items[1], &squash_lines(&format!("N2 note: {other_line} (by x)")));
+
+        // Table cells, plain and marked, beside each other: the row keeps its cells.
+        for mark in ["", "~~", "**"] {
+            let typed_cell = if mark.is_empty() {
+                markdown(&typed, Place::Cell)
+            } else {
+                crate::render::report::text::marked_cell(&typed, mark)
+            };
+            // The second cell joins texts with the report's own `; `, as evidence does.
+            let source = format!(
+                "| A | B |\n| --- | --- |\n| {typed_cell} | {}; {} |\n",
+                markdown(&other, Place::Cell),
+                markdown(&typed, Place::Cell)
+            );
+            let root = parse(&source);
+            only_text(root, &["document", "table", "row", "cell", "strong", "struck"])?;
+            let table = root
+                .descendants()
+                .find(|node| matches!(node.data().value, NodeValue::Table(_)))
+                .expect("the table");
+            let rows = rows(table);
+            prop_assert_eq!(rows.len(), 2, "{}", source);
+            let joined = squash(&format!("{}; {flat}", squash(&other_line)));
+            prop_assert_eq!(&rows[1], &vec![flat.clone(), joined], "{}", source);
+            let marks = |kind: fn(&NodeValue) -> bool| count(root, kind);
+            let struck = marks(|value| matches!(value, NodeValue::Strikethrough));
+            let strong = marks(|value| matches!(value, NodeValue::Strong));
+            prop_assert_eq!((struck, strong), match mark {
+                "~~" => (1, 0),
+                "**" => (0, 1),
+                _ => (0, 0),
+            }, "{}", source);
+        }
+
+        // A heading, with the report's duplicate and punctuation rules.
+        let title = crate::render::report::text::heading(&typed, &[]);
+        let source = format!("# {title}\n\nText.\n");
+        let root = parse(&source);
+        only_text(root, &["document", "heading", "paragraph"])?;
+        let headings: Vec<String> = root
+            .descendants()
+            .filter(|node| matches!(node.data().value, NodeValue::Heading(_)))
+            .map(|node| squash(&plain(node)))
+            .collect();
+        prop_assert_eq!(headings, vec![flat], "{}", source);
     }
 }

@@ -4,9 +4,8 @@
 use std::fmt::Write;
 
 use super::shared::Report;
-use super::text::cell;
+use super::text::{cell, marked_cell};
 use incident_core::model::{Body, Entry, HypothesisStatus, Kind, Label};
-use incident_core::sanitize;
 
 impl<'a> Report<'a> {
     pub(super) fn hypotheses(&self, out: &mut String) {
@@ -17,20 +16,16 @@ impl<'a> Report<'a> {
         }
         out.push_str("| Label | Hypothesis | Status | Evidence |\n| --- | --- | --- | --- |\n");
         for hypothesis in hypotheses {
-            // Strike and bold marks only work against non-space text; control characters
-            // are kept, to be shown escaped.
-            let statement = cell(
-                self.state
-                    .text(hypothesis)
-                    .trim_matches(|c: char| c.is_whitespace() && !sanitize::is_hidden(c)),
-            );
+            // Strike and bold marks only work against non-space text: the escaper drops
+            // the spaces at the edges and shows control characters escaped.
+            let typed = self.state.text(hypothesis);
             let (statement, status) = if self.state.is_retracted(hypothesis.id) {
-                (statement, "Retracted")
+                (cell(typed), "Retracted")
             } else {
                 match self.state.status(hypothesis.id) {
-                    HypothesisStatus::RuledOut => (format!("~~{statement}~~"), "Ruled out"),
-                    HypothesisStatus::Confirmed => (format!("**{statement}**"), "**Confirmed**"),
-                    HypothesisStatus::Open => (statement, "Open"),
+                    HypothesisStatus::RuledOut => (marked_cell(typed, "~~"), "Ruled out"),
+                    HypothesisStatus::Confirmed => (marked_cell(typed, "**"), "**Confirmed**"),
+                    HypothesisStatus::Open => (cell(typed), "Open"),
                 }
             };
             let evidence: Vec<String> = self

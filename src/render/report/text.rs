@@ -5,12 +5,17 @@
 use std::fmt::Write;
 
 use crate::render::escape::{self, Place};
+use incident_core::sanitize;
 
+/// Text in a `- ` list item: a line break is a hard break, the next line indented.
 pub const ITEM: Place<'static> = Place::Block { indent: "  " };
 /// A list item nested in another.
 pub const SUBITEM: Place<'static> = Place::Block { indent: "    " };
+/// Text in a `- [ ] ` task item.
 pub const TASK: Place<'static> = Place::Block { indent: "      " };
-pub const PARAGRAPH: Place<'static> = Place::Block { indent: "" };
+/// Text in a paragraph at the left margin, never inside a list item or a table: each line
+/// of the text becomes a paragraph of its own, with no backslash to break it.
+pub const PARAGRAPH: Place<'static> = Place::Paragraph;
 
 pub fn text(text: &str, place: Place<'_>) -> String {
     escape::markdown(text, place)
@@ -42,17 +47,23 @@ pub fn cell(value: &str) -> String {
     escape::markdown(value, Place::Cell)
 }
 
+/// A table cell the report marks as a whole, `~~struck~~` or `**bold**`: no mark the text
+/// holds can pair with the report's.
+pub fn marked_cell(value: &str, mark: &str) -> String {
+    format!("{mark}{}{mark}", escape::markdown(value, Place::MarkedCell))
+}
+
 /// A title for a heading: one line, and trailing punctuation written as a character
 /// reference, which renders the same but is not flagged by markdownlint (MD026).
 pub fn heading(title: &str, others: &[String]) -> String {
-    // Trimmed, so the line ends in the title's own last character, never in a reference.
-    let title = title.trim();
-    let mut line = cell(title);
+    // Trimmed, so the line ends in the title's own last character, never in a reference;
+    // a hidden character stays, to be shown escaped.
+    let title = title.replace("\r\n", "\n");
+    let title = title.trim_matches(|c: char| c.is_whitespace() && !sanitize::is_hidden(c));
+    let mut line = escape::markdown(title, Place::Heading);
     // A title that repeats another heading (`Summary`, `T1`) starts with a character
     // reference: it reads the same, and markdownlint (MD024) does not see a duplicate.
-    if others
-        .iter()
-        .any(|other| other.eq_ignore_ascii_case(title.trim()))
+    if others.iter().any(|other| other.eq_ignore_ascii_case(title))
         && let Some(first) = line.chars().next()
         && first.is_ascii_alphanumeric()
     {

@@ -447,9 +447,12 @@ fn an_id_a_sync_renamed_is_refused_once_under_incident_and_dash_i() {
     let renamed = format!("{id}-2");
     bob.set_var("INCIDENT_SYNC", "on");
     bob.quiet(&["note", "bob rolled back"]);
-    wait_for("the background sync renames Bob's incident", || {
+    // Renamed here, and pushed: Carol's sync below must find Bob's new id taken, or she
+    // would take it too and be renamed twice over.
+    wait_for("the background sync renames Bob's incident and pushes it", || {
         bob.document_path(&renamed).exists()
             && stored(&bob, &id).is_some_and(|doc| label_of(&doc, "alice paged the PSP").is_some())
+            && remote.files().iter().any(|file| file.contains(&renamed))
     });
     bob.set_var("INCIDENT_SYNC", "off");
     bob.set_var("INCIDENT", &id);

@@ -35,6 +35,11 @@ incident stage identified --at 03:14
 incident hypothesis "a batch job holds connections" --at 03:18
 incident test "list sessions by client" --for H4 --at 03:20
 incident result T4 "the nightly export holds 420 of them" --confirms H4 --at 03:24
+incident update "checkout degraded, cause found, fix under way" --at 03:20
+incident situation "pause the nightly export?" --at 03:25
+incident option "pause it" --consequence "the finance report is a day late" --at 03:26
+incident option "raise the pool to 800" --consequence "the primary may run out of memory" --at 03:26
+incident decide O1 "fastest safe path" --at 03:27
 incident stage mitigated "export paused, pool drains" --at 03:31
 incident impact "30% of checkouts failed, about 4,100 orders" --from 02:41 --to 03:33
 incident cause "the nightly export moved to the primary" --trigger

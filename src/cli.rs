@@ -369,7 +369,7 @@ pub enum Command {
     /// Add a contact to the team's directory of whom to call, or change one: how to reach
     /// them and what they cover; shared through the remote like the incidents
     #[command(
-        after_help = "Examples:\n  incident contact Ana Lima --reach +1 555 0100, #dba-oncall --covers database postgres\n  \
+        after_help = "Examples:\n  incident contact Ana Lima --reach '+1 555 0100, #dba-oncall' --covers database postgres\n  \
                       incident contact Ana Lima --covers database postgres replication\n  \
                       incident contact Ana Lima --remove"
     )]

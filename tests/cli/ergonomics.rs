@@ -510,6 +510,48 @@ fn the_man_page_and_every_help_end_well() {
     }
 }
 
+/// Where a shell, reading `line`, starts a comment: at a `#` that begins a word outside
+/// quotes. Everything from there on is never seen by the command.
+fn shell_comment(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (at, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => return Some(at),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+/// A help's examples are copied into a shell at 3AM as they stand: none may lose its
+/// end to a comment (`--reach +1 555 0100, #dba-oncall --covers database` saved the
+/// reach cut at the comma and no covered word at all).
+#[test]
+fn every_help_example_reaches_the_command_whole_through_a_shell() {
+    assert_eq!(shell_comment("incident note 'see #ops'"), None);
+    assert_eq!(shell_comment("incident note see #ops"), Some(18));
+    let env = TestEnv::new();
+    for subcommand in visible_subcommands(&env) {
+        let help = env.ok(&[&subcommand, "--help"]);
+        let examples = help
+            .lines()
+            .skip_while(|line| !line.starts_with("Example"))
+            .skip(1);
+        for example in examples {
+            assert_eq!(
+                shell_comment(example),
+                None,
+                "a shell cuts the example of `{subcommand}` at its #: {example}"
+            );
+        }
+    }
+}
+
 #[test]
 fn warnings_are_yellow_on_a_terminal() {
     let env = TestEnv::new();

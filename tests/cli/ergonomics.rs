@@ -68,6 +68,38 @@ fn typos_get_a_did_you_mean() {
     assert!(stderr.contains("--all"), "{stderr}");
 }
 
+/// `ca` once meant `cause`; since `cadence`, it names two commands that both record. A
+/// guess either way would record a cause of `15m` or a cadence of a root cause, so it is
+/// refused, nothing recorded, and the hint says exactly what to type for each.
+#[test]
+fn an_ambiguous_prefix_says_the_shortest_word_for_each_command() {
+    let env = TestEnv::new();
+    let id = env.open("Checkout returns 502s");
+    let before = std::fs::read(env.document_path(&id)).expect("the document");
+    assert_eq!(
+        env.fails(&["ca", "15m"], 2),
+        "error: `ca` is ambiguous: cause, cadence\nhint: type `cau` for cause or `cad` for cadence\n"
+    );
+    // A name that is the start of another is the shortest word for itself.
+    assert_eq!(
+        env.fails(&["con", "Ana"], 2),
+        "error: `con` is ambiguous: contact, contacts\nhint: type `contact` or `contacts`\n"
+    );
+    // An alias counts: `res` is result's, so restore needs `rest`.
+    let stderr = env.fails(&["re"], 2);
+    assert!(
+        stderr.contains("`res` for result") && stderr.contains("`rest` for restore"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(env.document_path(&id)).expect("the document"),
+        before
+    );
+    // Each word the hint gives does what it says.
+    assert_eq!(env.quiet(&["cad", "15m"]), "15m");
+    assert_eq!(env.quiet(&["cau", "config push", "--trigger"]), "C1");
+}
+
 #[test]
 fn amend_and_retract_keep_history() {
     let env = TestEnv::new();

@@ -243,6 +243,46 @@ fn an_escalation_of_a_contact_says_how_to_reach_them() {
     );
 }
 
+/// `escalate Dana DBA pool exhausted`, typed at 3AM without quotes, calls in the contact
+/// Dana DBA for "pool exhausted", not someone named Dana for "DBA pool exhausted": a
+/// contact's name of several words is taken whole, the longest in the directory first,
+/// and her first entry engages the call. Any other name is the first word, as before.
+#[test]
+fn a_contact_of_several_words_is_called_in_without_quotes() {
+    let env = TestEnv::new();
+    for (name, reach) in [("Dana", "#dana"), ("Dana DBA", "+1 555 0100")] {
+        env.quiet(&["contact", name, "--reach", reach]);
+    }
+    env.quiet(&["open", "Checkout returns 502s", "--at", "03:00"]);
+    assert_eq!(
+        env.ok(&[
+            "escalate",
+            "dana",
+            "DBA",
+            "pool",
+            "exhausted",
+            "--at",
+            "03:05"
+        ]),
+        "E1 recorded: called in dana DBA: pool exhausted (at 2026-11-21 03:05 +00:00)\n  \
+         how to reach Dana DBA: +1 555 0100\n"
+    );
+    env.quiet(&["note", "on the pool", "--by", "Dana DBA", "--at", "03:09"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "E1")["name"], "dana DBA");
+    assert_eq!(entry(&report, "E1")["text"], "pool exhausted");
+    assert_eq!(entry(&report, "E1")["time_to_engage"], 240);
+    // A shorter name stands alone when what follows is no longer one.
+    assert_eq!(
+        env.ok(&["escalate", "Dana", "Bob", "is", "away"]),
+        "E2 recorded: called in Dana: Bob is away\n  how to reach Dana: #dana\n"
+    );
+    assert_eq!(
+        env.ok(&["escalate", "Bob", "Dana", "DBA", "is", "away"]),
+        "E3 recorded: called in Bob: Dana DBA is away\n"
+    );
+}
+
 #[test]
 fn cadence_prints_the_cadence_and_alone_shows_the_one_in_force() {
     let env = TestEnv::new();

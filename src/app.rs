@@ -193,9 +193,30 @@ fn unknown_subcommand(error: &clap::Error) -> Option<String> {
         .filter(|name| name.starts_with(word.as_str()))
         .collect();
     if starting.len() > 1 {
+        // What to type instead, each the shortest that names one command alone, so a
+        // tired engineer reads the answer rather than works it out (`ca`: cause, cadence).
+        let shortest: Vec<String> = starting
+            .iter()
+            .map(|name| {
+                let prefix = (word.len() + 1..=name.len())
+                    .map(|end| &name[..end])
+                    .find(|prefix| {
+                        argv::find_subcommand(&command, prefix)
+                            .is_some_and(|found| found.get_name() == *name)
+                    })
+                    .unwrap_or(name);
+                if prefix == *name {
+                    format!("`{name}`")
+                } else {
+                    format!("`{prefix}` for {name}")
+                }
+            })
+            .collect();
+        let (last, others) = shortest.split_last().expect("more than one");
         return Some(format!(
-            "error: `{word}` is ambiguous: {}\nhint: type more of it\n",
-            starting.join(", ")
+            "error: `{word}` is ambiguous: {}\nhint: type {} or {last}\n",
+            starting.join(", "),
+            others.join(", ")
         ));
     }
     let hint = match names

@@ -327,7 +327,10 @@ pub enum Command {
     #[command(after_help = "Examples:\n  incident cadence 15m\n  incident cadence off")]
     Cadence(Deferred<CadenceArgs>),
     /// Record that someone was called in, and why
-    #[command(after_help = "Example:\n  incident escalate dba-oncall pool exhausted, need a DBA")]
+    #[command(
+        after_help = "Examples:\n  incident escalate dba-oncall pool exhausted, need a DBA\n  \
+                      incident escalate Ana Lima replication lag on db-2"
+    )]
     Escalate(Deferred<EscalateArgs>),
     /// Open a decision to make: the question, and what forces it
     #[command(
@@ -371,7 +374,7 @@ pub enum Command {
     /// Add a contact to the team's directory of whom to call, or change one: how to reach
     /// them and what they cover; shared through the remote like the incidents
     #[command(
-        after_help = "Examples:\n  incident contact Ana Lima --reach +1 555 0100, #dba-oncall --covers database postgres\n  \
+        after_help = "Examples:\n  incident contact Ana Lima --reach '+1 555 0100, #dba-oncall' --covers database postgres\n  \
                       incident contact Ana Lima --covers database postgres replication\n  \
                       incident contact Ana Lima --remove"
     )]
@@ -547,7 +550,7 @@ pub struct CadenceArgs {
 
 #[derive(Debug, Args)]
 pub struct EscalateArgs {
-    /// Who was called: a contact, or any name
+    /// Who was called: a contact (a name of several words needs no quotes), or any name
     #[arg(value_name = "NAME")]
     pub name: String,
 

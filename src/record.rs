@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::render::receipt;
 use crate::ui::{Mode, Ui};
-use incident_core::model::{Body, Incident, Label, NewEntry, Stamp};
+use incident_core::model::{Body, Directory, Incident, Label, NewEntry, Stamp};
 
 /// An entry to record: what it is, what it says, and when it happened.
 pub struct Draft {
@@ -79,11 +79,26 @@ pub fn record(
             } else {
                 String::new()
             };
+            // Whom an escalation called in is looked up in the directory, read only then;
+            // a directory that cannot be read leaves that line out: the entry is recorded
+            // already, and `contacts` says what is wrong with it.
+            let called_in = labels.iter().any(|label| {
+                incident
+                    .entry(*label)
+                    .is_some_and(|entry| matches!(entry.body, Body::Escalation { .. }))
+            });
+            let directory = if called_in {
+                context.store.directory().unwrap_or_default()
+            } else {
+                Directory::default()
+            };
             ui.print(&receipt::entries_human(
                 incident,
                 &labels,
                 &place,
                 &chrono::Local,
+                context.now,
+                &directory,
             ))
         }
     };

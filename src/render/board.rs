@@ -302,15 +302,12 @@ fn updates(state: &State<'_>, now: DateTime<Utc>, paint: &Paint) -> Option<Strin
         ),
         None => "Last update none yet".to_string(),
     }];
-    match state.next_update_due() {
-        Some(due) => {
-            let ahead = (due - now).num_seconds();
-            let when = if state.update_overdue(now).is_some() {
-                paint.yellow(&format!("overdue by {}", human_duration(-ahead)))
-            } else if ahead == 0 {
-                "due now".to_string()
+    match super::update::next_due(state, now) {
+        Some((due, when)) => {
+            let when = if when.is_overdue() {
+                paint.yellow(&when.to_string())
             } else {
-                format!("in {}", human_duration(ahead))
+                when.to_string()
             };
             parts.push(format!("next due {} UTC ({when})", utc_time(due)));
         }

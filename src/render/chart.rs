@@ -315,7 +315,7 @@ fn stages(state: &State, incident: &Incident, end: DateTime<Utc>) -> Vec<Task> {
     let ongoing = incident.closed_at().is_none();
     let mut tasks = Vec::new();
     for (position, (stage, start)) in shown.iter().enumerate() {
-        let name = capitalised(stage.name());
+        let name = super::capitalised(stage.name());
         let task = match shown.get(position + 1) {
             _ if *stage == Stage::Resolved => Task::new(name, &["milestone"], *start, *start),
             Some((_, next)) => Task::new(name, &["done"], *start, *next),
@@ -325,14 +325,6 @@ fn stages(state: &State, incident: &Incident, end: DateTime<Utc>) -> Vec<Task> {
         tasks.push(task);
     }
     tasks
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Each hypothesis not retracted and proposed when `proposed` says, from proposed to the

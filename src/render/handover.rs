@@ -449,7 +449,7 @@ fn needs_now<'a>(incident: &'a Incident, state: &State<'a>, now: DateTime<Utc>) 
     }
 
     for warning in state.warnings(now) {
-        lines.extend(ask(state, &warning));
+        lines.extend(ask(state, &warning, now));
     }
     if lines.is_empty() {
         lines.push(Line::default().own("Nothing outstanding"));
@@ -458,7 +458,7 @@ fn needs_now<'a>(incident: &'a Incident, state: &State<'a>, now: DateTime<Utc>) 
 }
 
 /// A warning of the board, as what it asks of the people joining.
-fn ask<'a>(state: &State<'a>, warning: &Warning) -> Vec<Line<'a>> {
+fn ask<'a>(state: &State<'a>, warning: &Warning, now: DateTime<Utc>) -> Vec<Line<'a>> {
     let labels = join_labels(&warning.labels);
     // One line per entry, with its text, for the asks that are about each one.
     let each = |what: &str| -> Vec<Line<'a>> {
@@ -487,8 +487,24 @@ fn ask<'a>(state: &State<'a>, warning: &Warning) -> Vec<Line<'a>> {
         ))],
         "untested-hypothesis" => each("A test for"),
         "unexplained-symptom" => each("A hypothesis that explains"),
-        _ if warning.labels.is_empty() => vec![Line::default().own(warning.message.clone())],
-        _ => vec![Line::default().own(format!("{} ({labels})", warning.message))],
+        "update-overdue" => super::update::next_due(state, now)
+            .map(|(due, when)| {
+                Line::default().own(format!(
+                    "A stakeholder update: it was due {} UTC, {when}",
+                    utc_time(due)
+                ))
+            })
+            .into_iter()
+            .collect(),
+        // A warning with no ask of its own yet: its message, as a line starts.
+        _ => {
+            let message = super::capitalised(&warning.message);
+            if warning.labels.is_empty() {
+                vec![Line::default().own(message)]
+            } else {
+                vec![Line::default().own(format!("{message} ({labels})"))]
+            }
+        }
     }
 }
 

@@ -25,6 +25,15 @@ pub mod update;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
+/// The words with their first letter in capitals, as a line or sentence starts.
+pub fn capitalised(words: &str) -> String {
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A UTC time as reports show it: `2026-11-21 02:47`, with seconds when they are not zero.
 pub fn utc_time(time: DateTime<Utc>) -> String {
     let mut text = String::with_capacity(19);

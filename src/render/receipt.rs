@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::json::{EntryView, entry_view, to_json};
 use incident_core::model::{
-    Body, Entry, Incident, Label, Mark, Merge, MergeOutcome, Status, join_labels,
+    Body, Directory, Entry, Incident, Label, Mark, Merge, MergeOutcome, Status, join_labels,
 };
 use incident_core::sanitize::one_line;
 
@@ -66,12 +66,17 @@ pub fn entries_quiet(incident: &Incident, labels: &[Label]) -> String {
 /// The human receipt: `S1 recorded: …`, with what follows from the entry. `place` names
 /// the incident (` in 2026-…`) when the user may not know which one it went to. Times the
 /// user gave (`--at`, an impact's window) are echoed in `zone`, the zone they were typed
-/// in, with its offset, so the user sees how a typed time was read.
+/// in, with its offset, so the user sees how a typed time was read. The next update's
+/// time says how it stands at `now` when it is not ahead (`overdue by 5m`); someone called
+/// in who is in `directory` comes with how to reach them, which is what the caller needs
+/// next.
 pub fn entries_human<Tz: TimeZone>(
     incident: &Incident,
     labels: &[Label],
     place: &str,
     zone: &Tz,
+    now: DateTime<Utc>,
+    directory: &Directory,
 ) -> String
 where
     Tz::Offset: Display,
@@ -211,8 +216,21 @@ where
                 }
             }
             Body::Update { .. } | Body::Cadence { .. } => {
-                if let Some(due) = state.next_update_due() {
-                    human.push_str(&format!("  next update due {} UTC\n", super::utc_time(due)));
+                if let Some((due, when)) = super::update::next_due(&state, now) {
+                    human.push_str(&format!("  next update due {} UTC", super::utc_time(due)));
+                    if !matches!(when, super::update::Due::In(_)) {
+                        human.push_str(&format!(" ({when})"));
+                    }
+                    human.push('\n');
+                }
+            }
+            Body::Escalation { name } => {
+                if let Some(contact) = directory.get(name) {
+                    human.push_str(&format!(
+                        "  how to reach {}: {}\n",
+                        one_line(contact.name),
+                        one_line(contact.reach)
+                    ));
                 }
             }
             _ => {}
@@ -335,7 +353,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::entries_human;
-    use incident_core::model::{Body, Incident, NewEntry, Stamp};
+    use incident_core::model::{Body, Directory, Incident, NewEntry, Stamp};
 
     /// Typed as `--at 08:30` in Kolkata, recorded at 03:30 UTC: the receipt echoes the
     /// time in the zone it was typed in, whatever zone the machine running the tests has.
@@ -371,12 +389,12 @@ mod tests {
             .id;
         let kolkata = FixedOffset::east_opt(5 * 3600 + 1800).expect("an offset");
         assert_eq!(
-            entries_human(&incident, &[label], "", &kolkata),
+            entries_human(&incident, &[label], "", &kolkata, at, &Directory::default()),
             "I1 recorded: checkouts failed (at 2026-11-21 08:30 +05:30)\n  \
              from 2026-11-21 08:30 +05:30, not over yet\n"
         );
         assert_eq!(
-            entries_human(&incident, &[label], "", &Utc),
+            entries_human(&incident, &[label], "", &Utc, at, &Directory::default()),
             "I1 recorded: checkouts failed (at 2026-11-21 03:00 +00:00)\n  \
              from 2026-11-21 03:00 +00:00, not over yet\n"
         );

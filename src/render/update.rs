@@ -44,6 +44,46 @@ pub fn cadence(cadence: &Cadence) -> String {
     }
 }
 
+/// How the next update stands at a moment: ahead (`in 20m`), due that very second
+/// (`due now`), or late (`overdue by 5m`, once the moment is past the due time, as the
+/// model's `update_overdue` has it). The board, the prompt and the receipts say it alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    In(i64),
+    Now,
+    Overdue(i64),
+}
+
+impl Due {
+    pub fn is_overdue(self) -> bool {
+        matches!(self, Due::Overdue(_))
+    }
+}
+
+impl std::fmt::Display for Due {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Due::In(seconds) => write!(f, "in {}", human_duration(seconds)),
+            Due::Now => f.write_str("due now"),
+            Due::Overdue(seconds) => write!(f, "overdue by {}", human_duration(seconds)),
+        }
+    }
+}
+
+/// When the next update is due, and how that stands at `now`; `None` when none is.
+pub fn next_due(state: &State<'_>, now: DateTime<Utc>) -> Option<(DateTime<Utc>, Due)> {
+    let due = state.next_update_due()?;
+    let ahead = (due - now).num_seconds();
+    let when = if state.update_overdue(now).is_some() {
+        Due::Overdue(-ahead)
+    } else if ahead <= 0 {
+        Due::Now
+    } else {
+        Due::In(ahead)
+    };
+    Some((due, when))
+}
+
 /// A part of the draft: a title and its lines.
 pub struct Part<'a> {
     pub title: &'static str,
@@ -89,18 +129,21 @@ pub fn draft(incident: &Incident, now: DateTime<Utc>) -> Draft<'_> {
         ("Impact", impact(&state)),
         ("What we know", known(&state)),
         ("What we suspect", suspected(&state)),
-        ("What we are doing", doing(incident, &state)),
+        // Once resolved, what was done: the stage and the resolution are past.
+        (
+            match incident.status() {
+                Status::Open => "What we are doing",
+                Status::Closed => "What we did",
+            },
+            doing(incident, &state),
+        ),
     ]
     .into_iter()
     .filter(|(_, lines)| !lines.is_empty())
     .map(|(title, lines)| Part { title, lines })
     .collect();
     // The first word starts the line: `Severity 1 · open since …`, or `Open since …`.
-    let status = status.join(" · ");
-    let mut chars = status.chars();
-    let status = chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    });
+    let status = super::capitalised(&status.join(" · "));
     Draft {
         title: state.title(),
         at: now,

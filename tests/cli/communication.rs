@@ -176,6 +176,113 @@ fn an_update_prints_its_label_and_its_json_like_any_entry() {
     assert!(env.ok(&["show", "U1"]).contains("executives"));
 }
 
+/// An update recorded late (`--at` an earlier time), or a cadence shorter than the time
+/// since the last update, leaves the next one already due: the receipt says so, as the
+/// board does, rather than name a time in the past as if it were ahead.
+#[test]
+fn a_receipt_says_when_the_next_update_is_already_late() {
+    let env = TestEnv::new();
+    env.quiet(&[
+        "open",
+        "Checkout returns 502s",
+        "--severity",
+        "1",
+        "--at",
+        "02:40",
+    ]);
+    assert_eq!(
+        env.ok(&["update", "EU checkout degraded", "--at", "02:55"]),
+        "U1 recorded: to stakeholders: EU checkout degraded (at 2026-11-21 02:55 +00:00)\n  \
+         next update due 2026-11-21 03:25 UTC (overdue by 5m)\n"
+    );
+    assert_eq!(
+        env.ok(&["cadence", "15m"]),
+        "E2 recorded: updates due every 15m\n  next update due 2026-11-21 03:10 UTC (overdue by 20m)\n"
+    );
+    assert_eq!(
+        env.ok(&["cadence", "35m"]),
+        "E3 recorded: updates due every 35m\n  next update due 2026-11-21 03:30 UTC (due now)\n"
+    );
+    // Ahead, the time alone, as before.
+    assert_eq!(
+        env.ok(&["update", "rollback under way"]),
+        "U2 recorded: to stakeholders: rollback under way\n  next update due 2026-11-21 04:05 UTC\n"
+    );
+}
+
+/// `escalate` of someone in the directory says how to reach them: calling them is what
+/// comes next. Anyone else is recorded as before.
+#[test]
+fn an_escalation_of_a_contact_says_how_to_reach_them() {
+    let env = TestEnv::new();
+    env.quiet(&[
+        "contact",
+        "Dana",
+        "DBA",
+        "--reach",
+        "+1 555 0100, #dba-oncall",
+        "--covers",
+        "database",
+    ]);
+    env.open("Checkout returns 502s");
+    // Named in any case, found; the name stays as typed in the log.
+    assert_eq!(
+        env.ok(&["escalate", "dana dba", "pool exhausted"]),
+        "E1 recorded: called in dana dba: pool exhausted\n  \
+         how to reach Dana DBA: +1 555 0100, #dba-oncall\n"
+    );
+    assert_eq!(env.ok(&["escalate", "Bob"]), "E2 recorded: called in Bob\n");
+    assert_eq!(env.quiet(&["escalate", "Dana DBA"]), "E3");
+    let receipt = env.json(&["escalate", "Dana DBA"]);
+    assert_eq!(receipt["name"], "Dana DBA");
+    // A directory that cannot be read leaves the line out, never the escalation.
+    std::fs::write(env.data_dir().join("contacts.json"), "{").expect("write");
+    assert_eq!(
+        env.ok(&["escalate", "Dana DBA"]),
+        "E5 recorded: called in Dana DBA\n"
+    );
+}
+
+/// `escalate Dana DBA pool exhausted`, typed at 3AM without quotes, calls in the contact
+/// Dana DBA for "pool exhausted", not someone named Dana for "DBA pool exhausted": a
+/// contact's name of several words is taken whole, the longest in the directory first,
+/// and her first entry engages the call. Any other name is the first word, as before.
+#[test]
+fn a_contact_of_several_words_is_called_in_without_quotes() {
+    let env = TestEnv::new();
+    for (name, reach) in [("Dana", "#dana"), ("Dana DBA", "+1 555 0100")] {
+        env.quiet(&["contact", name, "--reach", reach]);
+    }
+    env.quiet(&["open", "Checkout returns 502s", "--at", "03:00"]);
+    assert_eq!(
+        env.ok(&[
+            "escalate",
+            "dana",
+            "DBA",
+            "pool",
+            "exhausted",
+            "--at",
+            "03:05"
+        ]),
+        "E1 recorded: called in dana DBA: pool exhausted (at 2026-11-21 03:05 +00:00)\n  \
+         how to reach Dana DBA: +1 555 0100\n"
+    );
+    env.quiet(&["note", "on the pool", "--by", "Dana DBA", "--at", "03:09"]);
+    let report = env.json(&["report", "--format", "json"]);
+    assert_eq!(entry(&report, "E1")["name"], "dana DBA");
+    assert_eq!(entry(&report, "E1")["text"], "pool exhausted");
+    assert_eq!(entry(&report, "E1")["time_to_engage"], 240);
+    // A shorter name stands alone when what follows is no longer one.
+    assert_eq!(
+        env.ok(&["escalate", "Dana", "Bob", "is", "away"]),
+        "E2 recorded: called in Dana: Bob is away\n  how to reach Dana: #dana\n"
+    );
+    assert_eq!(
+        env.ok(&["escalate", "Bob", "Dana", "DBA", "is", "away"]),
+        "E3 recorded: called in Bob: Dana DBA is away\n"
+    );
+}
+
 #[test]
 fn cadence_prints_the_cadence_and_alone_shows_the_one_in_force() {
     let env = TestEnv::new();
@@ -432,7 +539,7 @@ fn a_draft_says_nothing_of_what_was_not_recorded() {
         "Update: Slow dashboards (2026-11-21 03:30 UTC)\n\
          Resolved 2026-11-21 03:30 UTC, after 0s\n\
          \n\
-         What we are doing:\n\
+         What we did:\n\
          - Stage: resolved\n\
          - Resolution: index rebuilt\n"
     );

@@ -68,6 +68,38 @@ fn typos_get_a_did_you_mean() {
     assert!(stderr.contains("--all"), "{stderr}");
 }
 
+/// `ca` once meant `cause`; since `cadence`, it names two commands that both record. A
+/// guess either way would record a cause of `15m` or a cadence of a root cause, so it is
+/// refused, nothing recorded, and the hint says exactly what to type for each.
+#[test]
+fn an_ambiguous_prefix_says_the_shortest_word_for_each_command() {
+    let env = TestEnv::new();
+    let id = env.open("Checkout returns 502s");
+    let before = std::fs::read(env.document_path(&id)).expect("the document");
+    assert_eq!(
+        env.fails(&["ca", "15m"], 2),
+        "error: `ca` is ambiguous: cause, cadence\nhint: type `cau` for cause or `cad` for cadence\n"
+    );
+    // A name that is the start of another is the shortest word for itself.
+    assert_eq!(
+        env.fails(&["con", "Ana"], 2),
+        "error: `con` is ambiguous: contact, contacts\nhint: type `contact` or `contacts`\n"
+    );
+    // An alias counts: `res` is result's, so restore needs `rest`.
+    let stderr = env.fails(&["re"], 2);
+    assert!(
+        stderr.contains("`res` for result") && stderr.contains("`rest` for restore"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(env.document_path(&id)).expect("the document"),
+        before
+    );
+    // Each word the hint gives does what it says.
+    assert_eq!(env.quiet(&["cad", "15m"]), "15m");
+    assert_eq!(env.quiet(&["cau", "config push", "--trigger"]), "C1");
+}
+
 #[test]
 fn amend_and_retract_keep_history() {
     let env = TestEnv::new();
@@ -507,6 +539,48 @@ fn the_man_page_and_every_help_end_well() {
             );
         }
         assert!(last.contains("incident "), "{subcommand}: {help}");
+    }
+}
+
+/// Where a shell, reading `line`, starts a comment: at a `#` that begins a word outside
+/// quotes. Everything from there on is never seen by the command.
+fn shell_comment(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (at, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => return Some(at),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+/// A help's examples are copied into a shell at 3AM as they stand: none may lose its
+/// end to a comment (`--reach +1 555 0100, #dba-oncall --covers database` saved the
+/// reach cut at the comma and no covered word at all).
+#[test]
+fn every_help_example_reaches_the_command_whole_through_a_shell() {
+    assert_eq!(shell_comment("incident note 'see #ops'"), None);
+    assert_eq!(shell_comment("incident note see #ops"), Some(18));
+    let env = TestEnv::new();
+    for subcommand in visible_subcommands(&env) {
+        let help = env.ok(&[&subcommand, "--help"]);
+        let examples = help
+            .lines()
+            .skip_while(|line| !line.starts_with("Example"))
+            .skip(1);
+        for example in examples {
+            assert_eq!(
+                shell_comment(example),
+                None,
+                "a shell cuts the example of `{subcommand}` at its #: {example}"
+            );
+        }
     }
 }
 

@@ -284,3 +284,37 @@ fn between<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
         .find(to)
         .unwrap_or_else(|| panic!("no {to:?} in {rest}"))]
 }
+
+/// An update overdue is asked for like every other need, as a line starts, with when it
+/// was due and how late it is.
+#[test]
+fn the_handover_asks_for_the_overdue_update() {
+    let env = TestEnv::new();
+    env.quiet(&[
+        "open",
+        "Checkout returns 502s",
+        "--severity",
+        "1",
+        "--at",
+        "02:40",
+    ]);
+    env.quiet(&["hypothesis", "bad config push"]);
+    env.quiet(&["test", "diff the config", "--for", "H1"]);
+    let ask = "A stakeholder update: it was due 2026-11-21 03:10 UTC, overdue by 20m\n";
+    let can = env.ok(&["status", "--format", "can"]);
+    assert!(
+        can.contains(&format!(
+            "### Now\n\n- The result of T1, in progress (under Actions)\n- {ask}"
+        )),
+        "{can}"
+    );
+    let slack = env.ok(&["status", "--format", "slack"]);
+    assert!(slack.contains(&format!("• {ask}")), "{slack}");
+    // Sent: nothing more is asked.
+    env.quiet(&["update", "EU checkout degraded"]);
+    assert!(
+        !env.ok(&["status", "--format", "can"])
+            .contains("stakeholder update"),
+        "asked for an update just sent"
+    );
+}

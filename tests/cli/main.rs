@@ -2,6 +2,8 @@
 
 mod env;
 
+mod acceptance21;
+
 mod chart;
 mod communication;
 mod completion;

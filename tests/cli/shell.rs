@@ -17,7 +17,7 @@ use crate::env::{TestEnv, command_line, entry, labels, require_tool};
 const DEADLINE: Duration = Duration::from_secs(15);
 
 /// A tmux server of the test's own, running one pane of 120 by 40 characters.
-struct Terminal {
+pub(crate) struct Terminal {
     tmux: PathBuf,
     socket: PathBuf,
     /// How many prompts the test has waited for: keys are pressed only at a prompt,
@@ -48,7 +48,7 @@ impl Terminal {
     /// A login shell's prompt (`sh`, `$ `) in a pane, `incident` on its `PATH`, as an
     /// engineer paged at 3AM has it: what they type there, a shell reads.
     #[track_caller]
-    fn at_a_shell(env: &TestEnv) -> Terminal {
+    pub(crate) fn at_a_shell(env: &TestEnv) -> Terminal {
         let bin = crate::env::binary();
         let dir = bin.parent().expect("the binary is in a folder");
         let path = std::env::join_paths(std::iter::once(dir.to_path_buf()).chain(
@@ -121,19 +121,19 @@ impl Terminal {
 
     /// Types `text` as it is, every character a key.
     #[track_caller]
-    fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         self.send(&["-l", text]);
     }
 
     /// Presses a key by tmux's name for it: `Enter`, `Tab`, `Up`, `C-c`, `C-d`.
     #[track_caller]
-    fn press(&self, key: &str) {
+    pub(crate) fn press(&self, key: &str) {
         self.send(&[key]);
     }
 
     /// Types a line, presses Enter, and waits for the prompt after it; returns the screen.
     #[track_caller]
-    fn enter(&self, line: &str) -> String {
+    pub(crate) fn enter(&self, line: &str) -> String {
         self.type_text(line);
         self.press("Enter");
         self.next_prompt()
@@ -159,7 +159,7 @@ impl Terminal {
     }
 
     /// Everything the pane showed, wrapped lines joined.
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let captured = self
             .tmux()
             .args(["capture-pane", "-p", "-J", "-S", "-", "-t", "night"])
@@ -170,7 +170,7 @@ impl Terminal {
 
     /// Waits until `text` shows `times` times on the screen; returns the screen.
     #[track_caller]
-    fn wait_for_times(&self, text: &str, times: usize) -> String {
+    pub(crate) fn wait_for_times(&self, text: &str, times: usize) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -212,7 +212,7 @@ impl Terminal {
 
     /// Waits for the program to end; returns its exit status.
     #[track_caller]
-    fn exit_status(&self) -> i32 {
+    pub(crate) fn exit_status(&self) -> i32 {
         let screen = self.wait_for(EXIT_STATUS);
         let (_, after) = screen.rsplit_once(EXIT_STATUS).expect("waited for");
         let status = after.split(']').next().unwrap_or_default();
@@ -251,7 +251,7 @@ fn report(env: &TestEnv) -> Value {
 
 /// The screen shows `text`, or the test fails showing the screen.
 #[track_caller]
-fn shows(screen: &str, text: &str) {
+pub(crate) fn shows(screen: &str, text: &str) {
     assert!(
         screen.contains(text),
         "the screen does not show {text:?}:\n{screen}"

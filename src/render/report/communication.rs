@@ -79,7 +79,7 @@ impl Report<'_> {
                 continue;
             };
             let set = match every {
-                0 => "updates no longer due (off)".to_string(),
+                0 => "cadence off, no update due".to_string(),
                 every => format!("an update due every {}", update::every(Some(every))),
             };
             let _ = writeln!(

@@ -223,6 +223,15 @@ impl Directory {
         self.record(&key(name)).and_then(Record::contact)
     }
 
+    /// How many of the first words name a contact, the longest such name first:
+    /// `Dana DBA pool exhausted` starts with the contact Dana DBA, two words. Words are
+    /// compared as names are, in any case and spacing.
+    pub fn name_at_start(&self, words: &[&str]) -> Option<usize> {
+        (1..=words.len())
+            .rev()
+            .find(|count| self.get(&words[..*count].join(" ")).is_some())
+    }
+
     /// Whether no contact is in it (removed ones do not count).
     pub fn is_empty(&self) -> bool {
         self.contacts().next().is_none()

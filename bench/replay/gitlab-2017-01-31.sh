@@ -36,7 +36,8 @@ run() {
   local out status=0
   printf '[%s %s@%s] incident %s\n' "$NOW" "$user" "$(basename "$dir")" "$*" >>"$TRANSCRIPT"
   out=$(env INCIDENT_DIR="$dir" INCIDENT_USER="$user" TZ="$zone" INCIDENT_NOW="$NOW" \
-    INCIDENT_SYNC=off "$BIN" "$@" 2>>"$TRANSCRIPT") || status=$?
+    INCIDENT_SYNC=off HOME="$WORK" GIT_CONFIG_NOSYSTEM=1 "$BIN" "$@" 2>>"$TRANSCRIPT") ||
+    status=$?
   if [ -n "$out" ]; then printf '%s\n' "$out" >>"$TRANSCRIPT"; fi
   if [ "$status" -ne 0 ]; then
     echo "failed ($status): incident $*; see $TRANSCRIPT" >&2
@@ -157,10 +158,10 @@ sp result "$T_AZURE" "disk snapshots were never enabled for the database servers
 at 2017-02-01T00:20:00Z
 jn decide "$O_LVM" "the only copy less than a day old; we accept losing 17:20 to 23:25" >/dev/null
 at 2017-02-01T00:45:00Z
-sp update "We accidentally deleted production data and might have to restore from backup. Live notes: https://docs.google.com/document/d/1GCK53YDcBWQveod9kfzW-VCxIABGiryG7_z_6jHdVik/pub" \
-  --to "@gitlabstatus on Twitter" >/dev/null
-sp update "We accidentally deleted production data and might have to restore from backup. Live notes: https://docs.google.com/document/d/1GCK53YDcBWQveod9kfzW-VCxIABGiryG7_z_6jHdVik/pub" \
-  --to "@gitlabstatus on Twitter" >/dev/null
+TWEET="We accidentally deleted production data and might have to restore from backup. Live notes: https://docs.google.com/document/d/1GCK53YDcBWQveod9kfzW-VCxIABGiryG7_z_6jHdVik/pub"
+sp update "$TWEET" --to "@gitlabstatus on Twitter" >/dev/null
+# SP, on a second terminal, sends it again: one tweet went out, two updates are recorded.
+DUPLICATE=$(sp update "$TWEET" --to "@gitlabstatus on Twitter" -q)
 sp cadence 1h >/dev/null
 sp sync >/dev/null
 
@@ -211,7 +212,8 @@ yp result "$T_CHECKPOINT" "with --checkpoint=fast it starts copying at once into
 yp sync >/dev/null
 
 at 2017-02-01T18:10:00Z
-yp stage mitigated "database restored on db1.cluster from the snapshot; GitLab.com coming back" >/dev/null
+# Recorded at 18:10; it happened at 17:50 (corrected after the close).
+STAGE=$(yp stage mitigated "database restored on db1.cluster from the snapshot; GitLab.com coming back" -q)
 yp sync >/dev/null
 at 2017-02-01T18:14:00Z
 sp sync >/dev/null
@@ -259,18 +261,11 @@ jn sync >/dev/null
 # The corrections, after the close.
 at 2017-02-06T11:00:00Z
 yp sync >/dev/null
-STAGE=$(yp report --format json | python3 -c '
-import json, sys
-print(next(e["id"] for e in json.load(sys.stdin)["entries"] if e["kind"] == "stage" and "restored" in e["text"]))')
 yp amend "$STAGE" --time 2017-02-01T17:50:00Z >/dev/null
 yp sync >/dev/null
 at 2017-02-07T15:00:00Z
 sp sync >/dev/null
 sp amend "$A_MONITOR" --due 2017-03-01 >/dev/null
-DUPLICATE=$(sp report --format json | python3 -c '
-import json, sys
-updates = [e for e in json.load(sys.stdin)["entries"] if e["kind"] == "update"]
-print(updates[2]["id"])')
 sp retract "$DUPLICATE" --why "typed twice; one tweet went out" >/dev/null
 at 2017-02-09T16:00:00Z
 sp summary "On 31 January at 23:27 UTC, while resyncing the standby database, an engineer removed the primary's data directory on db1 instead of db2. None of our five backup and replication methods worked, so we restored GitLab.com from an LVM snapshot taken six hours earlier on staging; it was offline for 18 hours 47 minutes. Database changes made between 17:20 and 23:25 UTC were lost: about 5,000 projects, 5,000 comments and 700 new users." >/dev/null

@@ -16,6 +16,7 @@
 
 use std::fmt::Write as _;
 
+use super::capitalised;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use incident_core::model::{
@@ -325,14 +326,6 @@ fn stages(state: &State, incident: &Incident, end: DateTime<Utc>) -> Vec<Task> {
         tasks.push(task);
     }
     tasks
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Each hypothesis not retracted and proposed when `proposed` says, from proposed to the

@@ -25,6 +25,15 @@ pub mod update;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
+/// `text` with its first letter a capital, to start a line or a sentence.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A UTC time as reports show it: `2026-11-21 02:47`, with seconds when they are not zero.
 pub fn utc_time(time: DateTime<Utc>) -> String {
     let mut text = String::with_capacity(19);

@@ -23,6 +23,7 @@ mod options;
 mod output;
 mod postmortem;
 mod postmortem_shape;
+mod replay_gitlab;
 mod report;
 mod responders;
 mod review;

@@ -682,3 +682,32 @@ fn the_draft_tells_what_happened_from_the_symptoms_and_notes_marked_key() {
         "{markdown}"
     );
 }
+
+/// Read for the write-up nine days on, `log --all` told every entry and the merge, but not
+/// when the incident was closed, nor that it had been reopened.
+#[test]
+fn the_log_tells_when_the_incident_was_closed_and_reopened() {
+    let mut env = TestEnv::new();
+    env.quiet(&["open", "Database outage", "--at", "01:00"]);
+    env.quiet(&["note", "restore started", "--at", "01:10"]);
+    env.quiet(&["close", "back online", "--at", "02:00"]);
+    env.set_now("2026-11-21T02:10:00Z");
+    env.quiet(&["reopen"]);
+    env.set_now("2026-11-21T03:30:00Z");
+    env.quiet(&["note", "webhooks still off", "--at", "02:15"]);
+    env.quiet(&["close", "--at", "02:30"]);
+    assert_eq!(
+        env.ok(&["log", "--all", "--color", "never"]),
+        "N1  note    2026-11-21 01:10  ana  restore started\n\
+         \x20   close   2026-11-21 02:00  ana  closed: back online\n\
+         \x20   reopen  2026-11-21 02:10  ana  reopened\n\
+         N2  note    2026-11-21 02:15  ana  webhooks still off\n\
+         \x20   close   2026-11-21 02:30  ana  closed\n"
+    );
+    // The latest entries only: the lifecycle since the first one shown.
+    assert_eq!(
+        env.run(&["log", "-n", "1", "--color", "never"]).stdout,
+        "N2  note   2026-11-21 02:15  ana  webhooks still off\n\
+         \x20   close  2026-11-21 02:30  ana  closed\n"
+    );
+}

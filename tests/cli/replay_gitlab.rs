@@ -115,6 +115,12 @@ fn gitlabs_database_outage_on_two_machines_reads_as_the_commander_pastes_it() {
         assert!(metrics.contains(line), "{line}:\n{metrics}");
     }
     assert_eq!(json["metrics"]["time_to_resolve"], 18 * 3600 + 47 * 60);
+    assert!(
+        section(&report, "## Impact").ends_with(
+            "The impact started 2017-01-31 23:27 UTC and ended 2017-02-01 18:14 UTC (18h 47m)."
+        ),
+        "{report}"
+    );
     assert!(!report.contains(" 1d"), "{report}");
     // The root cause was written down at the write-up: that is no time of the response.
     assert_eq!(json["root_cause"], "C2");
@@ -710,4 +716,31 @@ fn the_log_tells_when_the_incident_was_closed_and_reopened() {
         "N2  note   2026-11-21 02:15  ana  webhooks still off\n\
          \x20   close  2026-11-21 02:30  ana  closed\n"
     );
+}
+
+/// GitLab.com was offline for 18 hours 47 minutes: the figure everyone quotes. The Impact
+/// section gave the start and the end, and left the sum to the reader.
+#[test]
+fn the_impact_section_says_how_long_the_impact_lasted() {
+    let mut env = TestEnv::new();
+    env.set_now("2026-11-22T09:00:00Z");
+    env.quiet(&["open", "Database outage", "--at", "2026-11-20 23:00"]);
+    env.quiet(&[
+        "impact",
+        "GitLab.com offline",
+        "--from",
+        "2026-11-20 23:27",
+        "--to",
+        "2026-11-21 18:14",
+    ]);
+    env.quiet(&["impact", "6 hours of database changes lost"]);
+    for template in ["ddx", "google", "pagerduty"] {
+        let report = env.ok(&["report", "--template", template]);
+        assert!(
+            report.contains(
+                "\nThe impact started 2026-11-20 23:27 UTC and ended 2026-11-21 18:14 UTC (18h 47m).\n"
+            ),
+            "{template}: {report}"
+        );
+    }
 }

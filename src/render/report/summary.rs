@@ -129,7 +129,7 @@ pub fn told(state: &State<'_>, said: impl Fn(&str) -> String) -> String {
                 "The impact started at {} UTC and ended at {} UTC ({})",
                 utc_time(start),
                 utc_time(end),
-                human_duration((end - start).num_seconds())
+                human_duration(state.impact_lasted().unwrap_or_default())
             )),
             (Some(start), None) => {
                 sentences.push(format!("The impact started at {} UTC", utc_time(start)))
@@ -150,7 +150,7 @@ pub fn told(state: &State<'_>, said: impl Fn(&str) -> String) -> String {
             (Some(start), Some(end)) => format!(
                 "From {} UTC{}, {what}",
                 span(start, end),
-                aside(Some(human_duration((end - start).num_seconds())))
+                aside(state.impact_lasted().map(human_duration))
             ),
             (Some(start), None) if incident.status() == Status::Open => {
                 format!("Since {} UTC{}, {what}", utc_time(start), aside(None))

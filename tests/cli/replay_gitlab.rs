@@ -744,3 +744,55 @@ fn the_impact_section_says_how_long_the_impact_lasted() {
         );
     }
 }
+
+/// JN's "GitLab.com down", merged into YP's incident fourteen minutes after it was opened,
+/// read nine days later: "Open (still in progress)", "Duration 9d 9h so far", and a
+/// summary saying it was still open. Its log went on elsewhere; its report must not
+/// change with the clock.
+#[test]
+fn an_incident_merged_away_ends_at_the_merge_whatever_the_clock() {
+    let mut env = TestEnv::new();
+    env.set_now("2026-11-21T00:00:00Z");
+    let survivor = env.quiet(&["open", "Database load spike", "--at", "2026-11-20 21:00"]);
+    let duplicate = env.quiet(&[
+        "open",
+        "GitLab.com down",
+        "--at",
+        "2026-11-20 23:31",
+        "--severity",
+        "1",
+    ]);
+    env.quiet(&[
+        "symptom",
+        "every page answers 503",
+        "--at",
+        "2026-11-20 23:31",
+    ]);
+    env.set_now("2026-11-20T23:45:00Z");
+    env.ok(&["use", &survivor]);
+    env.ok(&["merge", &duplicate, "--why", "same outage"]);
+
+    let report = env.ok(&["report", "-i", &duplicate]);
+    assert!(
+        report.contains("\n| Status | Merged, read-only |\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("\n| Duration | 14m until merged |\n"),
+        "{report}"
+    );
+    assert!(
+        section(&report, "## Summary").starts_with(&format!(
+            "It was opened at 2026-11-20 23:31 UTC: GitLab.com down. The impact started at \
+             2026-11-20 23:31 UTC. Its log goes on in {survivor} since 2026-11-20 23:45 UTC."
+        )),
+        "{report}"
+    );
+    env.set_now("2026-11-30T09:00:00Z");
+    assert_eq!(env.ok(&["report", "-i", &duplicate]), report);
+    let handover = env.ok(&["status", "-i", &duplicate, "--format", "can"]);
+    assert!(
+        handover.contains("open since 2026-11-20 23:31 UTC (14m)"),
+        "{handover}"
+    );
+}

@@ -273,10 +273,15 @@ impl Serialize for Metrics {
 }
 
 impl State<'_> {
-    /// How long the incident has lasted: to its close, or so far at `now`.
+    /// How long the incident has lasted: to its close, or, merged into another, to the
+    /// merge (its log goes on there), or so far at `now`.
     pub fn elapsed(&self, now: DateTime<Utc>) -> i64 {
-        let end = self.incident().closed_at().unwrap_or(now);
-        Span::between(self.incident().opened_at, end).seconds
+        let incident = self.incident();
+        let end = incident
+            .closed_at()
+            .or_else(|| incident.merged_into().map(|merge| merge.at))
+            .unwrap_or(now);
+        Span::between(incident.opened_at, end).seconds
     }
 
     pub fn metrics(&self) -> Metrics {

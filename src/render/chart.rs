@@ -16,6 +16,7 @@
 
 use std::fmt::Write as _;
 
+use super::capitalised;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use incident_core::model::{
@@ -315,7 +316,7 @@ fn stages(state: &State, incident: &Incident, end: DateTime<Utc>) -> Vec<Task> {
     let ongoing = incident.closed_at().is_none();
     let mut tasks = Vec::new();
     for (position, (stage, start)) in shown.iter().enumerate() {
-        let name = super::capitalised(stage.name());
+        let name = capitalised(stage.name());
         let task = match shown.get(position + 1) {
             _ if *stage == Stage::Resolved => Task::new(name, &["milestone"], *start, *start),
             Some((_, next)) => Task::new(name, &["done"], *start, *next),

@@ -12,13 +12,14 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::report::text::{ITEM, finish, heading, text, ticket};
-use super::{human_duration, utc_time};
+use super::{capitalised, human_duration, utc_time};
 use incident_core::model::{
     Body, CauseKind, Entry, HypothesisStatus, Incident, Kind, Label, State, Status, Warning,
     join_labels,
 };
 
-/// How many of the latest notes a joiner reads; the rest are in `incident log`.
+/// How many of the latest notes a joiner reads, besides those marked key events; the rest
+/// are in `incident log`.
 const NOTES: usize = 3;
 
 /// A piece of a line.
@@ -371,9 +372,18 @@ fn actions<'a>(state: &State<'a>) -> Vec<Line<'a>> {
         lines.push(line);
     }
 
+    // The latest notes, and every note marked a key event however old: the one a joiner
+    // most needs is rarely among the last three.
     let mut notes: Vec<&Entry> = state.live(Kind::Note).collect();
     notes.sort_by_key(|note| state.at(note));
-    let earlier = notes.len().saturating_sub(NOTES);
+    let recent = notes.len().saturating_sub(NOTES);
+    let notes: Vec<&Entry> = notes
+        .iter()
+        .enumerate()
+        .filter(|(position, note)| *position >= recent || state.is_key(note))
+        .map(|(_, note)| *note)
+        .collect();
+    let earlier = state.live(Kind::Note).count() - notes.len();
     if earlier > 0 {
         let plural = if earlier == 1 { "" } else { "s" };
         lines.push(
@@ -382,7 +392,7 @@ fn actions<'a>(state: &State<'a>) -> Vec<Line<'a>> {
                 .command("incident log"),
         );
     }
-    for note in &notes[earlier..] {
+    for note in &notes {
         lines.push(
             Line::default()
                 .own(format!(
@@ -498,7 +508,7 @@ fn ask<'a>(state: &State<'a>, warning: &Warning, now: DateTime<Utc>) -> Vec<Line
             .collect(),
         // A warning with no ask of its own yet: its message, as a line starts.
         _ => {
-            let message = super::capitalised(&warning.message);
+            let message = capitalised(&warning.message);
             if warning.labels.is_empty() {
                 vec![Line::default().own(message)]
             } else {

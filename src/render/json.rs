@@ -201,7 +201,6 @@ pub struct EntryView<'a> {
 }
 
 pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
-    let retracted = state.is_retracted(entry.id);
     let mut view = EntryView {
         id: entry.id,
         body: &entry.body,
@@ -254,7 +253,7 @@ pub fn entry_view<'a>(entry: &'a Entry, state: &'a State<'a>) -> EntryView<'a> {
         }
         Body::Test { .. } => {
             let results = state.results(entry.id);
-            view.awaiting_result = Some(results.is_empty() && !retracted);
+            view.awaiting_result = Some(state.is_awaiting(entry.id));
             view.results = Some(results);
         }
         Body::Option { .. } => {

@@ -8,7 +8,7 @@ use super::paint::Paint;
 use super::utc_time;
 use chrono::{DateTime, Utc};
 
-use incident_core::model::{Body, Entry, Mark, MarkKind, State};
+use incident_core::model::{Body, Change, Entry, Mark, MarkKind, State, Transition};
 use incident_core::sanitize::one_line;
 
 /// What an entry says, on one line: its current text, led by what a change is about
@@ -54,18 +54,21 @@ pub fn headline(entry: &Entry, state: &State<'_>) -> String {
 /// marked, retracted ones marked and struck through. With `earlier` entries left out,
 /// the marks before the first shown are too.
 pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Paint) -> String {
-    // Merges, discards and restores have lines of their own, in order of time, with no
-    // label: those since the first entry shown, or all of them when every entry is.
+    // Merges, discards, restores, closes and reopens have lines of their own, in order of
+    // time, with no label: those since the first entry shown, or all when every entry is.
     let since = entries
         .first()
         .map(|entry| state.at(entry))
         .filter(|_| earlier > 0);
     let mut lines: Vec<Line> = entries.iter().map(|entry| Line::Entry(entry)).collect();
-    for mark in &state.incident().marks {
-        if since.is_none_or(|since| mark.at >= since) {
-            let at = mark.at;
+    let marks = state.incident().marks.iter().map(Line::Mark);
+    // Closes and reopens too: a log read for the write-up says when it ended.
+    let transitions = state.incident().lifecycle.iter().map(Line::Transition);
+    for line in marks.chain(transitions) {
+        let at = line.at(state);
+        if since.is_none_or(|since| at >= since) {
             let position = lines.partition_point(|line| line.at(state) <= at);
-            lines.insert(position, Line::Mark(mark));
+            lines.insert(position, line);
         }
     }
     let rows: Vec<[String; 4]> = lines
@@ -82,6 +85,16 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
                 mark_kind(mark.mark).to_string(),
                 utc_time(mark.at),
                 one_line(&mark.by),
+            ],
+            Line::Transition(transition) => [
+                String::new(),
+                match transition.change {
+                    Change::Closed => "close",
+                    Change::Reopened => "reopen",
+                }
+                .to_string(),
+                utc_time(transition.at),
+                one_line(&transition.by),
             ],
         })
         .collect();
@@ -111,6 +124,19 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
                 text.push('\n');
                 continue;
             }
+            Line::Transition(transition) => {
+                let said = match (transition.change, &transition.resolution) {
+                    (Change::Closed, Some(resolution)) => {
+                        format!("closed: {}", one_line(resolution))
+                    }
+                    (Change::Closed, None) => "closed".to_string(),
+                    (Change::Reopened, _) => "reopened".to_string(),
+                };
+                line.push_str(&paint.yellow(&said));
+                text.push_str(&line);
+                text.push('\n');
+                continue;
+            }
         };
         let said = describe(entry, state);
         if state.is_retracted(entry.id) {
@@ -133,10 +159,11 @@ pub fn human(entries: &[&Entry], state: &State<'_>, earlier: usize, paint: &Pain
     text
 }
 
-/// A line of the log: an entry, or a merge, discard or restore.
+/// A line of the log: an entry, a merge, discard or restore, or a close or reopen.
 enum Line<'a> {
     Entry(&'a Entry),
     Mark(&'a Mark),
+    Transition(&'a Transition),
 }
 
 impl Line<'_> {
@@ -144,6 +171,7 @@ impl Line<'_> {
         match self {
             Line::Entry(entry) => state.at(entry),
             Line::Mark(mark) => mark.at,
+            Line::Transition(transition) => transition.at,
         }
     }
 }

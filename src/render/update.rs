@@ -1,5 +1,6 @@
 //! `update --draft`: a stakeholder update drafted from the log, what a manager reads in
-//! ten seconds: the impact, what is known (confirmed, ruled out), what is suspected (the
+//! ten seconds: the impact, what is known (the symptoms and notes marked key events,
+//! confirmed, ruled out), what is suspected (the
 //! hypotheses still open), what is being done (the stage, the tests awaiting results, the
 //! decisions in force) and when the next update is due. Every sentence is a recorded
 //! fact; a part with nothing recorded is left out, never filled with words of ours. No
@@ -17,9 +18,9 @@ use chrono::{DateTime, Utc};
 
 use super::handover::{Line, Piece};
 use super::report::text::{ITEM, text};
-use super::{human_duration, slack, utc_time};
+use super::{capitalised, human_duration, slack, utc_time};
 use incident_core::model::{
-    Body, Cadence, CadenceSource, HypothesisStatus, Incident, Kind, State, Status,
+    Body, Cadence, CadenceSource, Entry, HypothesisStatus, Incident, Kind, State, Status,
 };
 use incident_core::sanitize;
 
@@ -143,7 +144,7 @@ pub fn draft(incident: &Incident, now: DateTime<Utc>) -> Draft<'_> {
     .map(|(title, lines)| Part { title, lines })
     .collect();
     // The first word starts the line: `Severity 1 · open since …`, or `Open since …`.
-    let status = super::capitalised(&status.join(" · "));
+    let status = capitalised(&status.join(" · "));
     Draft {
         title: state.title(),
         at: now,
@@ -171,15 +172,26 @@ fn impact<'a>(state: &State<'a>) -> Vec<Line<'a>> {
         .collect()
 }
 
-/// The hypotheses settled by evidence: confirmed first, then ruled out.
+/// The symptoms and notes the responders marked key events, in order of time (what
+/// happened: the fact a stakeholder most needs is often one of these), then the
+/// hypotheses settled by evidence: confirmed first, then ruled out.
 fn known<'a>(state: &State<'a>) -> Vec<Line<'a>> {
+    let mut marked: Vec<&Entry> = state
+        .live(Kind::Symptom)
+        .chain(state.live(Kind::Note))
+        .filter(|entry| state.is_key(entry))
+        .collect();
+    marked.sort_by_key(|entry| state.at(entry));
     let settled = |status: HypothesisStatus, said: &'static str| {
         state
             .live(Kind::Hypothesis)
             .filter(move |hypothesis| state.status(hypothesis.id) == status)
             .map(move |hypothesis| line(vec![own(said), Piece::User(state.text(hypothesis))]))
     };
-    settled(HypothesisStatus::Confirmed, "Confirmed: ")
+    marked
+        .into_iter()
+        .map(|entry| line(vec![Piece::User(state.text(entry))]))
+        .chain(settled(HypothesisStatus::Confirmed, "Confirmed: "))
         .chain(settled(HypothesisStatus::RuledOut, "Ruled out: "))
         .collect()
 }

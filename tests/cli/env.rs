@@ -247,6 +247,17 @@ fn output(mut command: Command) -> Output {
     }
 }
 
+/// The body of a Markdown report's section `heading` (`## Summary`), up to the next
+/// level-two heading, trimmed.
+#[track_caller]
+pub fn section<'a>(markdown: &'a str, heading: &str) -> &'a str {
+    let start = markdown
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("no {heading} in:\n{markdown}"));
+    let rest = &markdown[start + heading.len() + 2..];
+    rest[..rest.find("\n## ").unwrap_or(rest.len())].trim()
+}
+
 /// The labels of a JSON report's entries, in order.
 pub fn labels(report: &Value) -> Vec<String> {
     report["entries"]

@@ -26,6 +26,7 @@ mod options;
 mod output;
 mod postmortem;
 mod postmortem_shape;
+mod replay_gitlab;
 mod report;
 mod responders;
 mod review;

@@ -6,7 +6,7 @@
 //! more, a Timeline of events at the times they happened, and every correction and the
 //! merge in the Record, and nowhere else.
 
-use crate::env::{TestEnv, entry, lint_markdown};
+use crate::env::{TestEnv, entry, lint_markdown, section};
 use crate::sync::{Remote, assert_converged, machine};
 
 const SUMMARY: &str = "A power loss at the PDX-04 data centre took the control plane down \
@@ -119,16 +119,6 @@ fn replay() -> Outage {
         duplicate,
         _remote: remote,
     }
-}
-
-/// The text of a `## ` section, up to the next one.
-#[track_caller]
-fn section<'a>(markdown: &'a str, heading: &str) -> &'a str {
-    let start = markdown
-        .find(&format!("\n{heading}\n"))
-        .unwrap_or_else(|| panic!("no {heading} in:\n{markdown}"));
-    let rest = &markdown[start + heading.len() + 2..];
-    rest[..rest.find("\n## ").unwrap_or(rest.len())].trim()
 }
 
 #[test]
@@ -263,7 +253,7 @@ fn a_day_long_messy_outage_reads_as_the_commander_would_paste_it() {
 - 2026-11-22 10:00 UTC, **E8** retract of **E7**, a stage, by ben: mitigated already at 13:10 the day before
 - 2026-11-22 10:00 UTC, **E9** amend of **E6** by ben: time now 2026-11-20 13:10 UTC
 - 2026-11-22 10:00 UTC, **E10** amend of **N1** by ben: now reads: called the data centre's 24/7 emergency line
-- 2026-11-22 10:00 UTC, **E11** retitle by ben: Control plane and analytics down after a data-centre power loss
+- 2026-11-22 10:00 UTC, **E11** retitle by ben: Control plane and analytics down after a data-centre power loss (was: Control plane API down)
 - 2026-11-22 10:00 UTC, **E12** summary written by ben",
             outage.duplicate
         )

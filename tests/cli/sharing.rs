@@ -449,11 +449,15 @@ fn an_id_a_sync_renamed_is_refused_once_under_incident_and_dash_i() {
     bob.quiet(&["note", "bob rolled back"]);
     // Renamed here, and pushed: Carol's sync below must find Bob's new id taken, or she
     // would take it too and be renamed twice over.
-    wait_for("the background sync renames Bob's incident and pushes it", || {
-        bob.document_path(&renamed).exists()
-            && stored(&bob, &id).is_some_and(|doc| label_of(&doc, "alice paged the PSP").is_some())
-            && remote.files().iter().any(|file| file.contains(&renamed))
-    });
+    wait_for(
+        "the background sync renames Bob's incident and pushes it",
+        || {
+            bob.document_path(&renamed).exists()
+                && stored(&bob, &id)
+                    .is_some_and(|doc| label_of(&doc, "alice paged the PSP").is_some())
+                && remote.files().iter().any(|file| file.contains(&renamed))
+        },
+    );
     bob.set_var("INCIDENT_SYNC", "off");
     bob.set_var("INCIDENT", &id);
     let error = bob.fails(&["note", "bob drained the queue"], 1);

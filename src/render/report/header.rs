@@ -29,7 +29,9 @@ impl Report<'_> {
         let incident = self.incident;
         out.push_str("| Field | Value |\n| --- | --- |\n");
         let _ = writeln!(out, "| Incident | {} |", incident.id);
+        let merged = incident.merged_into().is_some();
         let status = match incident.status() {
+            Status::Open if merged => "Merged, read-only",
             Status::Open => "Open (still in progress)",
             Status::Closed => "Closed",
         };
@@ -71,10 +73,10 @@ impl Report<'_> {
             let _ = writeln!(out, "| Closed | {} UTC |", utc_time(closed_at));
         }
         let duration = human_duration(self.state.elapsed(self.now));
-        let so_far = if incident.status() == Status::Open {
-            " so far"
-        } else {
-            ""
+        let so_far = match incident.status() {
+            Status::Open if merged => " until merged",
+            Status::Open => " so far",
+            Status::Closed => "",
         };
         let _ = writeln!(out, "| Duration | {duration}{so_far} |");
         let _ = writeln!(

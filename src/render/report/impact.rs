@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::shared::Report;
 use super::text::{cell, how_to_record};
 use crate::render::escape::Place;
-use crate::render::utc_time;
+use crate::render::{human_duration, utc_time};
 use incident_core::model::{Entry, Kind};
 
 /// What records an impact and its window.
@@ -58,8 +58,9 @@ impl Report<'_> {
             let _ = match self.state.impact_ended_at() {
                 Some(at) => writeln!(
                     out,
-                    "The impact started {started} and ended {} UTC.\n",
-                    utc_time(at)
+                    "The impact started {started} and ended {} UTC ({}).\n",
+                    utc_time(at),
+                    human_duration(self.state.impact_lasted().unwrap_or_default())
                 ),
                 None => writeln!(
                     out,

@@ -57,6 +57,15 @@ impl Report<'_> {
                 "not identified"
             )
         );
+        // A root cause written down after the close was not found then: say so, and how
+        // to say when it was.
+        let no_root_cause = match self.state.root_cause_known_after_close() {
+            Some(cause) => format!(
+                "not measured, {} was recorded after the close. To say when it was found, run \"incident amend {} --time TIME\"",
+                cause.id, cause.id
+            ),
+            None => "no root cause recorded".to_string(),
+        };
         let _ = writeln!(
             out,
             "- {} ({}): {}",
@@ -65,7 +74,7 @@ impl Report<'_> {
             show(
                 metrics[Measure::RootCause],
                 &format!("confirmed {before}"),
-                "no root cause recorded"
+                &no_root_cause
             )
         );
         let _ = writeln!(

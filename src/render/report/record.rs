@@ -95,7 +95,13 @@ impl<'a> Report<'a> {
                 } else {
                     ""
                 };
-                format!("**{}** retitle {whose}by {by}{}", entry.id, why())
+                // The title it replaced, so the id (made of the first title) still reads.
+                let was = if whose.is_empty() {
+                    format!(" (was: {})", text(self.state.title_before(entry), ITEM))
+                } else {
+                    String::new()
+                };
+                format!("**{}** retitle {whose}by {by}{}{was}", entry.id, why())
             }
             Body::Summary => {
                 let mut line = format!("**{}** summary written by {by}", entry.id);

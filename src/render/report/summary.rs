@@ -18,7 +18,7 @@ impl Report<'_> {
         match self.state.summary() {
             Some(written) => {
                 let _ = writeln!(out, "{}\n", text(self.state.text(written), PARAGRAPH));
-                if self.incident.status() == Status::Open {
+                if self.incident.status() == Status::Open && self.incident.merged_into().is_none() {
                     out.push_str("This incident is still open.\n\n");
                 }
             }
@@ -129,7 +129,7 @@ pub fn told(state: &State<'_>, said: impl Fn(&str) -> String) -> String {
                 "The impact started at {} UTC and ended at {} UTC ({})",
                 utc_time(start),
                 utc_time(end),
-                human_duration((end - start).num_seconds())
+                human_duration(state.impact_lasted().unwrap_or_default())
             )),
             (Some(start), None) => {
                 sentences.push(format!("The impact started at {} UTC", utc_time(start)))
@@ -150,7 +150,7 @@ pub fn told(state: &State<'_>, said: impl Fn(&str) -> String) -> String {
             (Some(start), Some(end)) => format!(
                 "From {} UTC{}, {what}",
                 span(start, end),
-                aside(Some(human_duration((end - start).num_seconds())))
+                aside(state.impact_lasted().map(human_duration))
             ),
             (Some(start), None) if incident.status() == Status::Open => {
                 format!("Since {} UTC{}, {what}", utc_time(start), aside(None))
@@ -189,6 +189,12 @@ pub fn told(state: &State<'_>, said: impl Fn(&str) -> String) -> String {
             said(&clause(resolution))
         ),
         (Some(closed), None) => format!("It was closed at {} UTC", utc_time(closed)),
+        // Its log goes on in the other incident: that is how this one ended.
+        (None, _) if let Some(merge) = incident.merged_into() => format!(
+            "Its log goes on in {} since {} UTC",
+            said(merge.other()),
+            utc_time(merge.at)
+        ),
         (None, _) => format!(
             "This incident is still open, at stage {}",
             state.stage().name()

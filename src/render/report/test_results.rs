@@ -50,8 +50,10 @@ impl Report<'_> {
                     out.push('\n');
                 }
             }
-            if self.state.results(test.id).is_empty() && !self.state.is_retracted(test.id) {
+            if self.state.is_awaiting(test.id) {
                 out.push_str("**Awaiting a result.**\n\n");
+            } else if self.state.results(test.id).is_empty() && !self.state.is_retracted(test.id) {
+                out.push_str("No result was recorded before the close.\n\n");
             }
             if results.is_empty() {
                 continue;

@@ -28,7 +28,8 @@ pub enum Measure {
     Identify,
     /// To the moment the recorded root cause became known: the result that confirmed it,
     /// or, when no result did, when the cause was recorded. None while no root cause is
-    /// recorded, however many hypotheses are confirmed.
+    /// recorded, however many hypotheses are confirmed, and None when it became known only
+    /// after the close (`State::root_cause_known_after_close`): that is the write-up's time.
     RootCause,
     /// To the first stage `mitigated` or later.
     Mitigate,
@@ -272,10 +273,15 @@ impl Serialize for Metrics {
 }
 
 impl State<'_> {
-    /// How long the incident has lasted: to its close, or so far at `now`.
+    /// How long the incident has lasted: to its close, or, merged into another, to the
+    /// merge (its log goes on there), or so far at `now`.
     pub fn elapsed(&self, now: DateTime<Utc>) -> i64 {
-        let end = self.incident().closed_at().unwrap_or(now);
-        Span::between(self.incident().opened_at, end).seconds
+        let incident = self.incident();
+        let end = incident
+            .closed_at()
+            .or_else(|| incident.merged_into().map(|merge| merge.at))
+            .unwrap_or(now);
+        Span::between(incident.opened_at, end).seconds
     }
 
     pub fn metrics(&self) -> Metrics {
@@ -302,7 +308,9 @@ impl State<'_> {
                     .first(Kind::Hypothesis)
                     .map(|hypothesis| self.at(hypothesis)),
                 Measure::Identify => first_stage(Stage::Identified),
-                Measure::RootCause => self.root_cause_known_at(),
+                Measure::RootCause => self
+                    .root_cause_known_at()
+                    .filter(|_| self.root_cause_known_after_close().is_none()),
                 Measure::Mitigate => first_stage(Stage::Mitigated),
                 Measure::Resolve => self.incident().closed_at(),
                 Measure::FirstUpdate => self.first(Kind::Update).map(|update| self.at(update)),

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::entry::{CauseKind, Entry, Went};
 use super::label::Kind;
+use super::metrics::Span;
 use super::state::State;
 
 /// Where the impact window ends, as far as it is known.
@@ -48,6 +49,13 @@ impl<'a> State<'a> {
         self.live(Kind::Impact)
             .filter_map(|impact| self.window(impact).1)
             .max()
+    }
+
+    /// How long the impact lasted, in whole seconds (never negative), when its start and
+    /// its end are both recorded: the figure a postmortem's reader looks for first.
+    pub fn impact_lasted(&self) -> Option<i64> {
+        let (start, end) = (self.impact_started_at()?, self.impact_ended_at()?);
+        Some(Span::between(start, end).seconds)
     }
 
     /// Where the impact ends, for every view that shows how long it lasted: its recorded

@@ -308,9 +308,24 @@ impl<'a> State<'a> {
     /// The incident's title as last corrected with `retitle`; not by the retitles that
     /// came with another incident merged in, which named that one.
     pub fn title(&self) -> &'a str {
+        self.title_from(&self.incident.entries)
+    }
+
+    /// The title as it stood just before `retitle` was recorded: what it corrected.
+    pub fn title_before(&self, retitle: &Entry) -> &'a str {
+        let entries = &self.incident.entries;
+        let before = entries
+            .iter()
+            .position(|entry| entry.uuid == retitle.uuid)
+            .unwrap_or(entries.len());
+        self.title_from(&entries[..before])
+    }
+
+    /// The title the latest retitle among `entries` that still counts gave, else the one
+    /// the incident was opened with.
+    fn title_from(&self, entries: &'a [Entry]) -> &'a str {
         let merged = self.incident.merged_retitles();
-        self.incident
-            .entries
+        entries
             .iter()
             .rev()
             .filter(|entry| entry.kind() == Kind::Retitle && !self.is_retracted(entry.id))
@@ -364,11 +379,20 @@ impl<'a> State<'a> {
         self.evidence.get(&hypothesis).map_or(&[], Vec::as_slice)
     }
 
-    /// Tests still running: no result yet, and not retracted.
+    /// Tests still running: no result yet, not retracted, and the incident not closed.
+    /// A test left without a result when the incident closed runs no more: it was never
+    /// answered, and no view (board, handover, draft, report, JSON) calls it in progress.
     pub fn awaiting_results(&self) -> Vec<&'a Entry> {
         self.live(Kind::Test)
-            .filter(|test| self.results(test.id).is_empty())
+            .filter(|test| self.is_awaiting(test.id))
             .collect()
+    }
+
+    /// Whether the test is still running: `awaiting_results` for one test.
+    pub fn is_awaiting(&self, test: Label) -> bool {
+        self.incident.status() != Status::Closed
+            && !self.is_retracted(test)
+            && self.results(test).is_empty()
     }
 
     /// The root cause as recorded: the first root cause recorded that still counts (its
@@ -560,6 +584,16 @@ impl<'a> State<'a> {
         let mut changes: Vec<&Entry> = self.live(Kind::Role).collect();
         changes.sort_by_key(|entry| self.at(entry));
         changes
+    }
+
+    /// The recorded root cause when it became known only after the close: written down in
+    /// the postmortem, with no result that established it before. Its time is the
+    /// write-up's, not the response's, so `time_to_root_cause` has no value until `amend
+    /// --time` (or `--at` when recording it) says when it was found.
+    pub fn root_cause_known_after_close(&self) -> Option<&'a Entry> {
+        let closed = self.incident.closed_at()?;
+        let cause = self.root_cause_entry()?;
+        (self.cause_known_at(cause) > closed).then_some(cause)
     }
 
     /// When the recorded root cause became known: its confirming result, else when it was

@@ -32,6 +32,7 @@ mod shell;
 mod storage;
 mod story;
 mod sync;
+mod synonyms;
 mod text;
 mod times;
 mod unicode;

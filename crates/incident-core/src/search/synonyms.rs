@@ -250,17 +250,18 @@ pub fn typed_group(text: &str) -> Vec<&str> {
 /// a character that would not show as itself (a control or invisible one).
 pub fn phrase_of(typed: &str) -> Result<(String, Vec<String>), String> {
     let phrase = typed.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The length first: a phrase is shown only once it is known to be short.
+    if phrase.len() > MAX_PHRASE_BYTES {
+        return Err(format!(
+            "a word or phrase is {} bytes long; the limit is {MAX_PHRASE_BYTES}",
+            phrase.len()
+        ));
+    }
     let shown = || format!("{:?}", one_line(&phrase));
     if phrase.chars().any(is_hidden) {
         return Err(format!(
             "{} holds a control or invisible character",
             shown()
-        ));
-    }
-    if phrase.len() > MAX_PHRASE_BYTES {
-        return Err(format!(
-            "a word or phrase is {} bytes long; the limit is {MAX_PHRASE_BYTES}",
-            phrase.len()
         ));
     }
     if phrase.contains(',') {

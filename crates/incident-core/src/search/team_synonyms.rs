@@ -101,6 +101,23 @@ pub fn key(words: &[String]) -> String {
     words.join(", ")
 }
 
+/// A key as a message shows it: cut short, since a received group's words may be long.
+fn shown_key(key: &str) -> String {
+    const SHOWN: usize = 80;
+    match key.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}…", &key[..at]),
+        None => key.to_string(),
+    }
+}
+
+/// What a group means, whatever the form and order of its words: the terms of each.
+fn meaning(words: &[String]) -> Vec<Vec<String>> {
+    let mut meaning: Vec<Vec<String>> = words.iter().map(|word| terms(word)).collect();
+    meaning.sort();
+    meaning.dedup();
+    meaning
+}
+
 impl Group {
     fn new(words: Vec<String>, removed: bool, edit: &Edit) -> Group {
         Group {
@@ -137,7 +154,7 @@ impl SharedRecord for Group {
     }
 
     fn check(&self) -> std::result::Result<(), String> {
-        let said = |what: &str| format!("group {:?} {what}", one_line(&self.key()));
+        let said = |what: &str| format!("group {:?} {what}", one_line(&shown_key(&self.key())));
         match group_of(self.words.iter().map(String::as_str)) {
             Ok(group) if group == self.words => {}
             Ok(_) => {
@@ -184,15 +201,16 @@ impl TeamSynonyms {
     }
 
     /// Adds a group, its words and phrases as typed on one line (`typed_group`; `group_of`
-    /// checks them). A group the team has already, or that the built-in table holds
-    /// together, changes nothing. Returns what it did, and the group's words: as the team
+    /// checks them). A group the team has already (its words in any case, order and
+    /// form), or that the built-in table holds together, changes nothing. Returns what it did, and the group's words: as the team
     /// has them, or as checked.
     pub fn add(&mut self, text: &str, edit: Edit) -> Result<(Added, Vec<String>)> {
         let words = group_of(typed_group(text)).map_err(Error::Invalid)?;
         if Synonyms::built_in_table().holds_together(&words) {
             return Ok((Added::BuiltIn, words));
         }
-        if let Some(known) = self.group(&words) {
+        let said = meaning(&words);
+        if let Some(known) = self.groups().find(|known| meaning(&known.words) == said) {
             return Ok((Added::Unchanged, known.words.clone()));
         }
         self.put(Group::new(words.clone(), false, &edit));

@@ -10,6 +10,11 @@
 //!
 //! Both add groups: a word in groups of both joins them. Neither can stop a search: a
 //! shared list here that cannot be read is left out of it, said so, as the file is.
+//!
+//! Nothing cached depends on them: the search index keeps each text's terms and the list
+//! cache's memory of a past incident only the built-in phrases (`search::Memory`); the
+//! team's groups are read whenever a search, `who` or the board asks, so a group added or
+//! received counts from the next command on, and no cache needs rebuilding.
 
 use std::io;
 

@@ -386,6 +386,16 @@ pub enum Command {
     /// words (any form, synonym or one-letter misspelling), best first
     #[command(after_help = "Examples:\n  incident who databases\n  incident who payments checkout")]
     Who(Deferred<WhoArgs>),
+    /// The words that mean one thing, for search, "Seen before" and who: alone, every
+    /// group, the team's and the built-in ones; with words, adds a group of the team's;
+    /// with --remove, takes words out. The team's are shared through the remote like the
+    /// incidents
+    #[command(
+        after_help = "Examples:\n  incident synonyms\n  incident synonyms pgb pgbouncer\n  \
+                      incident synonyms wal, write-ahead log, xlog\n  \
+                      incident synonyms --remove xlog"
+    )]
+    Synonyms(Deferred<SynonymsArgs>),
     /// A prompt of its own: type commands without `incident`, and no shell reads them
     #[command(
         long_about = "A prompt of its own: type commands without `incident`, and no shell reads \
@@ -1107,6 +1117,18 @@ pub struct WhoArgs {
     /// What needs someone: a service, a team, a skill, a name
     #[arg(value_name = "WORDS", required = true)]
     pub words: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SynonymsArgs {
+    /// A group to add: words separated by spaces, or words and phrases separated by
+    /// commas (`wal, write-ahead log`); with --remove, the words and phrases to take out
+    #[arg(value_name = "WORDS")]
+    pub words: Vec<String>,
+
+    /// Take the words out of the team's groups, on every machine at the next sync
+    #[arg(long)]
+    pub remove: bool,
 }
 
 #[derive(Debug, Args)]

@@ -241,6 +241,10 @@ fn model_hint(error: &model::Error) -> Option<String> {
             "say how to reach them: `incident contact NAME --reach TEXT…`".into()
         }
         E::NoSuchContact { .. } => "`incident contacts` lists the directory".into(),
+        E::NoSuchSynonym { .. } => "`incident synonyms` lists every group; only the team's \
+                                    are changed here, the built-in ones never, and the file \
+                                    `synonyms` in the data directory by hand"
+            .into(),
         E::NothingToUndo { .. } => "`incident log` shows who recorded what; \
                                    `incident retract LABEL` takes back anyone's entry"
             .into(),

@@ -43,6 +43,7 @@ mod status;
 mod summary;
 mod symptom;
 mod sync;
+mod synonyms;
 mod test;
 mod undo;
 mod update;
@@ -104,6 +105,7 @@ pub fn run(command: Option<Command>, context: &Context, ui: &mut Ui) -> Result<(
         Command::Contact(args) => contact::run(context, ui, args.0),
         Command::Contacts => contacts::run(context, ui),
         Command::Who(args) => who::run(context, ui, args.0),
+        Command::Synonyms(args) => synonyms::run(context, ui, args.0),
         // The prompt runs commands rather than being one: `app` hands it to `main`.
         Command::Shell => unreachable!("app::execute opens no prompt through commands::run"),
         Command::Amend(args) => amend::run(context, ui, args.0),

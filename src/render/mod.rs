@@ -21,6 +21,7 @@ pub mod show;
 pub mod slack;
 pub mod stats;
 pub mod sync;
+pub mod synonyms;
 pub mod update;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};

@@ -1,20 +1,28 @@
 //! What a sync says: one line per incident changed, one per label renumbered and per
-//! incident renamed, one for the contacts of the directory sent and received; and the
-//! same events told as news after a background sync. The one wording of each event is
+//! incident renamed, one for each list the team shares (contacts, synonyms) that moved;
+//! and the same events told as news after a background sync. The one wording of each event is
 //! here; the store only returns them.
 
 use serde_json::json;
 
 use incident_core::sanitize;
 use incident_core::sharing::Moved;
-use incident_core::sharing::{Relabeled, Renamed, Synced};
+use incident_core::sharing::{Exchanged, Relabeled, Renamed, Synced};
+
+/// The shared lists that moved, by name (`contacts`), with what was sent and received.
+fn lists_moved(synced: &Synced) -> impl Iterator<Item = (&str, &Exchanged)> {
+    synced
+        .lists
+        .iter()
+        .filter(|(_, exchanged)| !exchanged.is_empty())
+        .map(|(name, exchanged)| (*name, exchanged))
+}
 
 pub fn lines(synced: &Synced) -> String {
-    let contacts = !synced.contacts.is_empty();
     if synced.incidents.is_empty()
         && synced.renamed.is_empty()
         && synced.problems.is_empty()
-        && !contacts
+        && lists_moved(synced).next().is_none()
     {
         return "up to date: nothing to send or receive\n".to_string();
     }
@@ -36,10 +44,10 @@ pub fn lines(synced: &Synced) -> String {
             out.push_str(&format!("  {}\n", relabeled_line(moved, "")));
         }
     }
-    if contacts {
+    for (name, exchanged) in lists_moved(synced) {
         out.push_str(&format!(
-            "contacts: sent {}, received {}\n",
-            synced.contacts.sent, synced.contacts.received
+            "{name}: sent {}, received {}\n",
+            exchanged.sent, exchanged.received
         ));
     }
     out
@@ -117,11 +125,11 @@ pub fn json(synced: &Synced) -> String {
             "to": renamed.to,
         })).collect::<Vec<_>>(),
     });
-    // Only when the directory moved: a sync of incidents alone prints what it always did.
-    if !synced.contacts.is_empty() {
-        value["contacts"] = json!({
-            "sent": synced.contacts.sent,
-            "received": synced.contacts.received,
+    // Only the lists that moved: a sync of incidents alone prints what it always did.
+    for (name, exchanged) in lists_moved(synced) {
+        value[name] = json!({
+            "sent": exchanged.sent,
+            "received": exchanged.received,
         });
     }
     crate::render::json::to_json(&value)

@@ -420,6 +420,7 @@ fn commands_and_options_complete_as_clap_reads_them() {
                 "sync",
                 "search",
                 "stats",
+                "synonyms",
                 "shell"
             ],
             "{shell:?}"

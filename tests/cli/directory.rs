@@ -636,7 +636,7 @@ fn hostile_directories() -> Vec<(&'static str, Vec<u8>, &'static str)> {
 }
 
 /// Whether any raw control or bidi character is in `text`.
-fn raw_control(text: &str) -> bool {
+pub fn raw_control(text: &str) -> bool {
     text.chars()
         .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
 }

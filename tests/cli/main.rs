@@ -36,6 +36,7 @@ mod shell;
 mod storage;
 mod story;
 mod sync;
+mod synonyms;
 mod text;
 mod times;
 mod unicode;

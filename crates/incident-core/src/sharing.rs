@@ -20,13 +20,14 @@ pub struct Synced {
     pub incidents: BTreeMap<String, Exchanged>,
     pub relabeled: Vec<Relabeled>,
     pub renamed: Vec<Renamed>,
-    /// Contacts of the team's directory (added, changed or removed) sent and received.
-    pub contacts: Exchanged,
+    /// Of each list the team shares, by what a sync says it moved (`contacts`,
+    /// `synonyms`): its records (things added, changed or removed) sent and received.
+    pub lists: BTreeMap<&'static str, Exchanged>,
     /// Incidents that could not be shared, and why: the sync went on without them.
     pub problems: Vec<String>,
 }
 
-/// What a sync sent and received: entries of one incident, or contacts of the directory.
+/// What a sync sent and received: entries of one incident, or records of a shared list.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Exchanged {
     pub sent: usize,

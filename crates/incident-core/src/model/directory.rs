@@ -2,19 +2,17 @@
 //! a chat channel, a pager) and the services, teams and skills they cover. Pure data and
 //! its rules; the store keeps it beside the incidents and shares it the way it shares them.
 //!
-//! Every machine edits its own copy, offline at times, so the directory is kept as one
-//! record per contact, each with the time of its last change, who made it and that
-//! change's UUID; a removal is a record too (a tombstone), so that it travels like any
-//! change. Two copies join record by record, the later change winning and the UUID
-//! breaking a tie: the join is the same whatever the order, so machines that joined the
-//! same records hold the same directory, byte for byte once written.
+//! Every machine edits its own copy, offline at times, so the directory is a shared list
+//! (`shared.rs`): one record per contact, known by its name, joined with another copy
+//! record by record.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::check::{MAX_NAME_BYTES, check_name, check_text};
 use super::error::{Error, Result};
+use super::shared::{Edit, SharedList, SharedRecord, check_change};
 use super::utc;
 
 /// The directory's format version.
@@ -77,14 +75,6 @@ pub struct Contact<'a> {
     pub changed_by: &'a str,
 }
 
-/// Who changes the directory, when, and the change's id.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
-    pub at: DateTime<Utc>,
-    pub by: String,
-    pub uuid: Uuid,
-}
-
 /// What setting a contact did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Set {
@@ -92,15 +82,6 @@ pub enum Set {
     Updated,
     /// It already said exactly that: nothing was changed.
     Unchanged,
-}
-
-/// What joining another copy of the directory did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Joined {
-    /// Records taken from the other copy: contacts added, changed or removed here.
-    pub taken: usize,
-    /// Records the other copy lacks, or holds an older change of, after the join.
-    pub given: usize,
 }
 
 /// What identifies a contact across machines: its name with the spaces evened out and
@@ -148,10 +129,8 @@ impl Record {
             changed_by: &self.changed_by,
         })
     }
-
-    /// Which of two records of one contact wins: the later change, then the greater
-    /// change id, then (for records no build would write, the same change twice) the
-    /// content, so that the order is total and every machine picks the same one.
+    /// The order of two records of one contact (`SharedRecord::wins_over`): the later
+    /// change, then the greater change id, then the content.
     #[allow(clippy::type_complexity)]
     fn precedence(
         &self,
@@ -174,9 +153,17 @@ impl Record {
             &self.changed_by,
         )
     }
+}
 
-    /// What a record must hold to: the checks of a typed name and text, and nothing a
-    /// build could not have written.
+impl SharedRecord for Record {
+    fn key(&self) -> String {
+        key(&self.name)
+    }
+
+    fn wins_over(&self, other: &Record) -> bool {
+        self.precedence() > other.precedence()
+    }
+
     fn check(&self) -> std::result::Result<(), String> {
         let name_ok = |name: &str| check_name(name).is_ok_and(|checked| checked == name);
         if !name_ok(&self.name) {
@@ -202,13 +189,28 @@ impl Record {
                 word.len()
             )));
         }
-        if !name_ok(&self.changed_by) {
-            return Err(said("was changed by no one, or by a name too long"));
-        }
-        if !(0..=9999).contains(&self.changed_at.year()) {
-            return Err(said("was changed outside the years 0000 to 9999"));
-        }
-        Ok(())
+        check_change(self.changed_at, &self.changed_by).map_err(said)
+    }
+}
+
+impl SharedList for Directory {
+    type Record = Record;
+    const SCHEMA: u32 = DIRECTORY_SCHEMA;
+    const MAX_RECORDS: usize = MAX_CONTACTS;
+    const ONE: &'static str = "contact";
+    const MANY: &'static str = "contacts";
+    const HOLDER: &'static str = "a directory";
+
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+
+    fn records(&self) -> &[Record] {
+        &self.contacts
+    }
+
+    fn records_mut(&mut self) -> &mut Vec<Record> {
+        &mut self.contacts
     }
 }
 
@@ -235,20 +237,6 @@ impl Directory {
     /// Whether no contact is in it (removed ones do not count).
     pub fn is_empty(&self) -> bool {
         self.contacts().next().is_none()
-    }
-
-    /// Every record, removals included: what a sync counts.
-    pub fn records(&self) -> &[Record] {
-        &self.contacts
-    }
-
-    fn position(&self, key: &str) -> std::result::Result<usize, usize> {
-        self.contacts
-            .binary_search_by(|record| self::key(&record.name).as_str().cmp(key))
-    }
-
-    fn record(&self, key: &str) -> Option<&Record> {
-        self.position(key).ok().map(|at| &self.contacts[at])
     }
 
     /// Adds a contact or changes one: how to reach them (required for a new contact) and
@@ -345,77 +333,11 @@ impl Directory {
         };
         Ok(name)
     }
-
-    /// Joins another copy of the directory into this one, record by record: of two
-    /// records of one contact, the later change.
-    pub fn join(&mut self, other: &Directory) -> Joined {
-        let mut joined = Joined::default();
-        for theirs in &other.contacts {
-            match self.position(&key(&theirs.name)) {
-                Ok(at) => {
-                    if theirs.precedence() > self.contacts[at].precedence() {
-                        self.contacts[at] = theirs.clone();
-                        joined.taken += 1;
-                    }
-                }
-                Err(at) => {
-                    self.contacts.insert(at, theirs.clone());
-                    joined.taken += 1;
-                }
-            }
-        }
-        joined.given = self
-            .contacts
-            .iter()
-            .filter(|mine| other.record(&key(&mine.name)) != Some(*mine))
-            .count();
-        joined
-    }
-
-    /// Why the directory holds more records than a directory may (`MAX_CONTACTS`,
-    /// removed ones included), if it does: what a save must refuse, since it could not be
-    /// read back.
-    pub fn too_many(&self) -> Option<String> {
-        (self.contacts.len() > MAX_CONTACTS).then(|| {
-            format!(
-                "{} contacts are more than the {MAX_CONTACTS} a directory may hold (removed \
-                 ones included)",
-                self.contacts.len()
-            )
-        })
-    }
-
-    /// Checks what serde cannot, on a directory read from a file or received: the format
-    /// version, each record by the rules of a typed one, each contact once, and no more
-    /// than `MAX_CONTACTS`. The records are then put in the order of their keys.
-    pub fn validate(&mut self) -> std::result::Result<(), String> {
-        if self.schema == 0 || self.schema > DIRECTORY_SCHEMA {
-            return Err(format!(
-                "its schema {} is not one this build knows",
-                self.schema
-            ));
-        }
-        if let Some(reason) = self.too_many() {
-            return Err(reason);
-        }
-        for record in &self.contacts {
-            record.check()?;
-        }
-        self.contacts
-            .sort_by_cached_key(|record| self::key(&record.name));
-        if let Some(pair) = self
-            .contacts
-            .windows(2)
-            .find(|pair| key(&pair[0].name) == key(&pair[1].name))
-        {
-            return Err(format!("contact {:?} is there twice", key(&pair[0].name)));
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::shared::Joined;
     use super::*;
     use proptest::prelude::*;
 

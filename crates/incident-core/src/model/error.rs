@@ -86,6 +86,8 @@ pub enum Error {
     NothingToUndo { by: String },
     #[error("no contact named {name} in the directory")]
     NoSuchContact { name: String },
+    #[error("no group of the team's synonyms holds {word:?}")]
+    NoSuchSynonym { word: String },
 
     // Merges and discards.
     #[error("incident {id} was merged into {into}; it is kept read-only")]

@@ -11,7 +11,8 @@
 //! - `entry.rs`, `label.rs`: the entries and their labels;
 //! - `record.rs`: the rules an entry is recorded by;
 //! - `check.rs`: what typed text, names and links must hold to; `severity.rs`: severity;
-//! - `directory.rs`: the team's directory of whom to call, and the join of two copies;
+//! - `shared.rs`: what a team shares beside its incidents as records, and the join of two
+//!   copies; `directory.rs`: the directory of whom to call, one such list;
 //! - `lifecycle.rs`: close, reopen, discard, restore; `mark.rs`: merges;
 //! - `join.rs`: joining the logs of several machines;
 //! - `state.rs`: everything derived from the log; `decisions.rs`: situations, options and
@@ -39,6 +40,7 @@ mod metrics;
 mod postmortem;
 mod record;
 mod severity;
+mod shared;
 mod state;
 mod stats;
 #[cfg(test)]
@@ -49,8 +51,8 @@ pub use check::{MAX_NAME_BYTES, MAX_TEXT_BYTES, check_link, check_name, check_te
 pub use communication::{Cadence, CadenceSource, Escalation};
 pub use decisions::{Choice, Situation};
 pub use directory::{
-    Contact, DIRECTORY_SCHEMA, Directory, Edit, Joined as DirectoryJoined, MAX_CONTACTS,
-    MAX_COVERS, Record, Set, covers_of, key as contact_key,
+    Contact, DIRECTORY_SCHEMA, Directory, MAX_CONTACTS, MAX_COVERS, Record, Set, covers_of,
+    key as contact_key,
 };
 pub use entry::{Amendment, Body, CauseKind, Entry, NewEntry, Run, Stage, Went};
 pub use error::{Error, Result};
@@ -62,5 +64,7 @@ pub use mark::{Merge, MergeOutcome, merged_into_among};
 pub use metrics::{Measure, Metrics, Origin, PerMeasure, Span};
 pub use postmortem::ImpactEnd;
 pub use severity::Severity;
+pub(crate) use shared::check_change;
+pub use shared::{Edit, Joined as ListJoined, SharedList, SharedRecord};
 pub use state::{HypothesisStatus, State, Warning};
 pub use stats::{Counted, Distribution, FEW, Facts, Stats, nearest_rank};

@@ -3,6 +3,7 @@
 //!
 //! - `terms.rs`: how a text is cut into the terms it is searched by (folded, stemmed);
 //! - `synonyms.rs`: the words that mean one thing in operations, built in and the team's;
+//!   `team_synonyms.rs`: the team's own groups, shared and edited on every machine;
 //! - `query.rs`: the words of a search as concepts, and where a text says them;
 //! - `index.rs`: each incident's searchable text, folded as the store's search index
 //!   keeps it, and the scan of it for a query;
@@ -17,6 +18,7 @@ mod query;
 mod rank;
 mod seen_before;
 mod synonyms;
+mod team_synonyms;
 mod terms;
 mod who;
 
@@ -31,6 +33,13 @@ pub use seen_before::{
     MIN_RESEMBLANCE, MIN_SHARED, Memory, Past, Resemblances, Resembling, SEEN_BEFORE, Said,
     SeenBefore, Tried, seen_before,
 };
-pub use synonyms::{MAX_SYNONYMS_BYTES, SYNONYMS_FILE, Synonyms};
+pub use synonyms::{
+    MAX_GROUP_PHRASES, MAX_PHRASE_BYTES, Synonyms, built_in_groups, group_of, parse_file,
+    phrase_of, typed_group,
+};
+pub use team_synonyms::{
+    Added, Changed, Group, MAX_TEAM_SYNONYMS, TEAM_SYNONYMS_SCHEMA, TeamSynonyms,
+    key as synonyms_key,
+};
 pub use terms::{for_each_term, for_each_word, is_stopword, stem, terms};
 pub use who::{Callable, Callables, who};

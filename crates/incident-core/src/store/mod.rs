@@ -9,8 +9,13 @@
 //! list-cache                  summaries for `list`, `stats` and "seen before", never
 //!                             trusted  (cache.rs)
 //! search-index                folded text for `search`, never trusted  (index.rs)
-//! synonyms                    the team's own synonyms, one group a line   (synonyms.rs)
-//! contacts.json               the team's directory of whom to call, shared  (directory.rs)
+//! synonyms                    synonyms kept by hand, one group a line, not shared
+//!                             (synonyms.rs)
+//! synonyms.json               the team's own synonyms, shared  (synonyms.rs, shared.rs)
+//! synonyms.lock               held across every change of it; never replaced
+//! .synonyms.tmp               a save of it in progress
+//! contacts.json               the team's directory of whom to call, shared  (directory.rs,
+//!                             shared.rs)
 //! contacts.lock               held across every change of it; never replaced
 //! .contacts.tmp               a save of it in progress
 //! hooks/on-record             run after every recorded entry, if executable  (hooks.rs)
@@ -46,6 +51,7 @@ mod hooks;
 mod index;
 mod lock;
 mod output;
+mod shared;
 mod sync;
 mod synonyms;
 
@@ -59,6 +65,7 @@ pub use directory::{DIRECTORY_FILE, MAX_DIRECTORY_BYTES};
 pub use hooks::IN_HOOK;
 pub use output::write_file_atomically;
 pub use sync::{Typed, spawn_background_sync};
+pub use synonyms::{MAX_SYNONYMS_BYTES, SYNONYMS_FILE};
 
 use crate::error::{Error, Result};
 
@@ -69,7 +76,7 @@ pub struct Store {
     root: PathBuf,
     /// What the user should hear about but that did not stop the command.
     warnings: RefCell<Vec<String>>,
-    /// Whether this process saved an incident document or the directory, which a sync
+    /// Whether this process saved an incident document or a shared list, which a sync
     /// then shares.
     saved: std::cell::Cell<bool>,
     /// Told when a lock is slow to come.
@@ -123,7 +130,7 @@ impl Store {
         std::mem::take(&mut self.warnings.borrow_mut())
     }
 
-    /// Whether an incident document or the directory was saved since this store was
+    /// Whether an incident document or a shared list was saved since this store was
     /// opened.
     pub fn saved_any(&self) -> bool {
         self.saved.get()

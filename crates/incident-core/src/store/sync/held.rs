@@ -1,6 +1,7 @@
 //! `sync/held.json`: what the last sync left the same on both sides, so that the next one
-//! reads only what changed since. For the directory of contacts, its blob on the branch and
-//! the key of the file here. For each incident whose document here was byte for
+//! reads only what changed since. For each list the team shares (the directory of
+//! contacts, the team's synonyms), its blob on the branch and the key of the file here.
+//! For each incident whose document here was byte for
 //! byte the one on the branch: the blob id on the branch, what tells the local document
 //! changed (inode, size, times: `cache::FileKey`), its UUID and the incident it is merged
 //! into; and the branch's tip then. A sync whose fetch brings the same tip, with no local
@@ -13,7 +14,7 @@
 //! as a new blob id or a new key. A file that cannot be read, or holds anything a sync
 //! could not have written, is ignored: the next sync reads everything, as the first did.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -23,8 +24,8 @@ use super::super::atomic::read_regular;
 use super::super::cache::FileKey;
 use super::super::documents::{document_bytes, parse_document};
 use super::Round;
-use super::directory::Landed;
 use super::receive::Team;
+use super::shared::LandedLists;
 use crate::error::Result;
 use crate::id;
 use crate::model::SCHEMA;
@@ -32,7 +33,7 @@ use crate::sharing::Synced;
 use crate::store::Store;
 
 const FILE: &str = "held.json";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// Far more than 100,000 incidents take.
 const MAX_HELD_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -46,15 +47,15 @@ pub(super) struct Held {
     /// unchanged since holds nothing new to read.
     pub clean: bool,
     pub incidents: HashMap<String, Shared>,
-    /// The directory of contacts, when it was the same on both sides.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory: Option<SharedDirectory>,
+    /// Each shared list the same on both sides, by its file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lists: BTreeMap<String, Settled>,
 }
 
-/// The directory of contacts as the last sync left it the same on both sides.
+/// A shared list as the last sync left it the same on both sides.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct SharedDirectory {
+pub(super) struct Settled {
     /// Its blob on the branch; `None` when the branch had none.
     pub blob: Option<String>,
     /// What tells the file here changed; `None` when there was none.
@@ -77,14 +78,14 @@ impl Held {
         tip: Option<String>,
         clean: bool,
         incidents: HashMap<String, Shared>,
-        directory: Option<SharedDirectory>,
+        lists: BTreeMap<String, Settled>,
     ) -> Held {
         Held {
             version: VERSION,
             tip,
             clean,
             incidents,
-            directory,
+            lists,
         }
     }
 
@@ -96,9 +97,9 @@ impl Held {
         self.version == VERSION
             && self.tip.as_deref().is_none_or(object)
             && self
-                .directory
-                .as_ref()
-                .is_none_or(|shared| shared.blob.as_deref().is_none_or(object))
+                .lists
+                .values()
+                .all(|settled| settled.blob.as_deref().is_none_or(object))
             && self.incidents.iter().all(|(id, shared)| {
                 id::is_valid(id)
                     && object(&shared.blob)
@@ -161,8 +162,8 @@ fn same_incident(id: &str, a: &[u8], b: &[u8]) -> bool {
 
 impl Store {
     /// After a sync that succeeded: every incident now the same on both sides, the
-    /// branch's tip (`tip`, its files' `blobs`), the directory if it is the same on both
-    /// sides (`directory`: what the branch holds of it), and whether nothing was refused.
+    /// branch's tip (`tip`, its files' `blobs`), each shared list that is the same on both
+    /// sides (`lists`: what the branch holds of them), and whether nothing was refused.
     /// Written only when it changed.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn keep_held(
@@ -172,7 +173,7 @@ impl Store {
         round: &Round,
         tip: Option<String>,
         blobs: &HashMap<String, String>,
-        directory: Landed,
+        lists: LandedLists,
         synced: &Synced,
     ) -> Result<()> {
         let mut incidents = team.unchanged.clone();
@@ -210,8 +211,8 @@ impl Store {
                 keep(id, &received.bytes, received.incident.uuid, into);
             }
         }
-        let directory = self.settled_directory(directory);
-        let held = Held::new(tip, synced.problems.is_empty(), incidents, directory);
+        let lists = self.settled_lists(lists);
+        let held = Held::new(tip, synced.problems.is_empty(), incidents, lists);
         if held != *old {
             self.write_held(&held)?;
         }

@@ -15,11 +15,11 @@
 //!    another machine took the label first (`model::join`); saves the result locally
 //!    under the incident's lock, and stages it to push when the remote lacked anything
 //!    (`join.rs`); every renumbering and rename is journaled first (`news.rs`);
-//! 4. saves the documents only the remote has (`receive.rs`), and joins the team's
-//!    directory of contacts with the one here, checked and refused like a document
-//!    (`directory.rs`);
-//! 5. commits the staged documents (and the directory) on top of the fetched tip and
-//!    pushes, never forced. A rejected push means someone pushed first: back to 1, with
+//! 4. saves the documents only the remote has (`receive.rs`), and joins each list the
+//!    team shares (the directory of contacts, the team's synonyms) with the one here,
+//!    checked and refused like a document (`shared.rs`);
+//! 5. commits the staged documents (and lists) on top of the fetched tip and pushes,
+//!    never forced. A rejected push means someone pushed first: back to 1, with
 //!    their entries.
 //!
 //! Every local save is atomic and a join never drops an entry, so a kill at any instant
@@ -30,7 +30,6 @@
 //! the git processes `git.rs`'s, what the board shows `state.rs`'s.
 
 mod background;
-mod directory;
 mod git;
 mod held;
 mod join;
@@ -40,6 +39,7 @@ mod news;
 mod receive;
 mod remote;
 mod rename;
+mod shared;
 mod state;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -52,11 +52,9 @@ pub use news::Typed;
 
 use super::Store;
 use super::cache::FileKey;
-use super::directory::DIRECTORY_FILE;
 use crate::error::{Error, Result};
 use crate::model::Incident;
 use crate::sharing::Synced;
-use directory::Landed;
 use git::{Git, Pushed};
 use held::Held;
 use receive::Team;
@@ -158,16 +156,13 @@ impl Store {
                 && held.tip.is_some()
                 && git.tip_as_written() == held.tip
                 && unchanged_here(&held, &local)
-                && held
-                    .directory
-                    .as_ref()
-                    .is_some_and(|shared| shared.key == self.directory_key())
+                && self.lists_unchanged(&held)
             {
                 // Neither side changed since the last sync.
                 return Ok((synced, HashMap::new()));
             }
             let (tip, mut reader) = git.read_tip()?;
-            let theirs = self.read_team_directory(&mut reader, tip.as_deref(), url, &held)?;
+            let lists = self.read_team_lists(&mut reader, tip.as_deref(), url, &held)?;
             let mut team = self.read_team(&mut reader, tip, url, &held, &local)?;
             let here = self.merges_here(&team)?;
             merges::refuse_impossible(&mut team, &here, url);
@@ -181,16 +176,16 @@ impl Store {
             self.rename_clashes(&team, &mut synced)?;
             self.join_each(&team, &mut synced, &mut round)?;
             self.receive_new(&team, &mut synced, &mut round)?;
-            self.join_directory(&theirs, &mut synced, &mut round)?;
+            self.join_lists(&lists, &mut synced, &mut round)?;
             // Entries that came into an incident already merged away belong in the one
             // it was merged into: folded in there, then read and sent afresh.
             if self.fold_late_entries(&team, author, now, &mut synced)? {
                 continue;
             }
             held_there.extend(round.held_there.drain());
-            if round.outgoing.is_empty() && round.directory.is_none() {
+            if round.outgoing.is_empty() && round.lists.is_empty() {
                 synced.problems.extend(std::mem::take(&mut round.problems));
-                let landed = theirs.landed();
+                let landed = lists.landed();
                 let tip = team.tip.clone();
                 self.keep_held(&held, &team, &round, tip, &team.blobs, landed, &synced)?;
                 return Ok((synced, round.shared));
@@ -201,9 +196,9 @@ impl Store {
                 .iter()
                 .map(|(name, bytes)| (format!("{}/{name}", git::FOLDER), bytes.clone()))
                 .collect();
-            if let Some(bytes) = &round.directory {
-                names.push("contacts");
-                files.push((DIRECTORY_FILE.to_string(), bytes.clone()));
+            for sending in &round.lists {
+                names.push(sending.name);
+                files.push((sending.file.to_string(), sending.bytes.clone()));
             }
             let message = format!("incident sync by {author}: {}", names.join(", "));
             super::failpoint("sync-before-push");
@@ -215,7 +210,9 @@ impl Store {
                         synced.sent += sent;
                         synced.incidents.entry(id.clone()).or_default().sent += sent;
                     }
-                    synced.contacts.sent += round.directory_sending;
+                    for sending in &round.lists {
+                        synced.lists.entry(sending.name).or_default().sent += sending.records;
+                    }
                     synced.problems.extend(std::mem::take(&mut round.problems));
                     let mut reader = git.reader()?;
                     let blobs = Git::files(&mut reader, &commit)?
@@ -225,14 +222,7 @@ impl Store {
                             Some((id, file.object))
                         })
                         .collect();
-                    let landed = match round.directory.take() {
-                        Some(bytes) => Landed::Holds {
-                            blob: Git::root_file(&mut reader, &commit, DIRECTORY_FILE)?
-                                .map(|file| file.object),
-                            bytes: Some(bytes),
-                        },
-                        None => theirs.landed(),
-                    };
+                    let landed = lists.landed_after(&round.lists, &mut reader, &commit)?;
                     drop(reader);
                     let tip = Some(commit);
                     self.keep_held(&held, &team, &round, tip, &blobs, landed, &synced)?;
@@ -283,10 +273,8 @@ pub(super) struct Round {
     /// Of each document in `outgoing`: its incident's UUID and merge.
     pub(super) landing: HashMap<String, (Uuid, Option<String>)>,
     pub(super) problems: Vec<String>,
-    /// The directory of contacts to push, when the branch lacks something of it.
-    pub(super) directory: Option<Vec<u8>>,
-    /// Its records the branch lacks, if the push lands.
-    pub(super) directory_sending: usize,
+    /// The shared lists to push, each because the branch lacks something of it.
+    pub(super) lists: Vec<shared::Sending>,
 }
 
 /// What `held.rs` keeps of an incident sent: its UUID and the incident it is merged into.

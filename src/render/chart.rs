@@ -432,13 +432,14 @@ fn milestones(state: &State) -> Vec<Task> {
             Task::new(name, &["milestone"], at, at)
         })
         .collect();
-    let times = rest.iter().map(|entry| state.at(entry));
-    if let (Some(start), Some(end)) = (times.clone().min(), times.max()) {
+    // One milestone where the folded ones begin: a bar from the first to the last would
+    // read as something that lasted that long.
+    if let Some(start) = rest.iter().map(|entry| state.at(entry)).min() {
         tasks.push(Task::new(
-            format!("{} more key events", rest.len()),
-            &[],
+            format!("{} more key events from here", rest.len()),
+            &["milestone"],
             start,
-            end,
+            start,
         ));
     }
     tasks
@@ -876,7 +877,7 @@ gantt
         );
         assert_eq!(
             milestones[9],
-            "7 more key events :2026-11-21T02:17:00, 2026-11-21T02:23:00"
+            "7 more key events from here :milestone, 2026-11-21T02:17:00, 2026-11-21T02:17:00"
         );
     }
 

@@ -65,6 +65,8 @@ pub use metrics::{Measure, Metrics, Origin, PerMeasure, Span};
 pub use postmortem::ImpactEnd;
 pub use severity::Severity;
 pub(crate) use shared::check_change;
+#[cfg(test)]
+pub(crate) use shared::joins_agree;
 pub use shared::{Edit, Joined as ListJoined, SharedList, SharedRecord};
 pub use state::{HypothesisStatus, State, Warning};
 pub use stats::{Counted, Distribution, FEW, Facts, Stats, nearest_rank};

@@ -168,3 +168,32 @@ pub(crate) fn check_change(
     }
     Ok(())
 }
+
+/// The property every shared list must have, for the lists' own property tests: machines
+/// that joined the same copies hold the same list, whatever the order they joined them in;
+/// joining again changes nothing; the result passes the checks a received list must pass
+/// and reads back unchanged.
+#[cfg(test)]
+pub(crate) fn joins_agree<L: SharedList + std::fmt::Debug>(
+    a: &L,
+    b: &L,
+    c: &L,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    use proptest::{prop_assert, prop_assert_eq};
+    let joined = |first: &L, second: &L, third: &L| {
+        let mut list = first.clone();
+        list.join(second);
+        list.join(third);
+        list
+    };
+    let mut abc = joined(a, b, c);
+    prop_assert_eq!(&abc, &joined(c, b, a));
+    prop_assert_eq!(&abc, &joined(b, c, a));
+    let again = abc.clone();
+    prop_assert_eq!(abc.join(&again), Joined::default());
+    prop_assert_eq!(&abc, &again);
+    let mut checked = abc.clone();
+    prop_assert!(checked.validate().is_ok());
+    prop_assert_eq!(checked, abc);
+    Ok(())
+}

@@ -641,6 +641,29 @@ pub fn raw_control(text: &str) -> bool {
         .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
 }
 
+/// A sync on `env` that meets a hostile `file` on the remote: exit 1, the refusal naming
+/// the remote's file and `reason`, and nothing raw on either stream.
+pub fn assert_sync_refuses(env: &TestEnv, remote: &Remote, file: &str, reason: &str, what: &str) {
+    let out = env.run(&["sync"]);
+    assert_eq!(out.code, 1, "{what}: {}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: 1 document could not be shared\n"),
+        "{what}: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("{} {file}", remote.url())) && out.stderr.contains(reason),
+        "{what}: the refusal does not say {reason:?}:\n{}",
+        out.stderr
+    );
+    assert!(
+        !raw_control(&out.stdout) && !raw_control(&out.stderr),
+        "{what}: {:?}",
+        out.stderr
+    );
+}
+
 #[test]
 fn a_hostile_directory_is_refused_by_name_blocks_only_itself_and_never_shows_raw() {
     let remote = Remote::new();
@@ -667,25 +690,7 @@ fn a_hostile_directory_is_refused_by_name_blocks_only_itself_and_never_shows_raw
         let note = format!("rolled back step {number}");
         alice.quiet(&["note", &note]);
         for env in [&alice, &bob] {
-            let out = env.run(&["sync"]);
-            assert_eq!(out.code, 1, "{what}: {}", out.stderr);
-            assert!(
-                out.stderr
-                    .starts_with("error: 1 document could not be shared\n"),
-                "{what}: {}",
-                out.stderr
-            );
-            assert!(
-                out.stderr
-                    .contains(&format!("{} contacts.json", remote.url()))
-                    && out.stderr.contains(reason),
-                "{what}: the refusal does not say {reason:?}:\n{}",
-                out.stderr
-            );
-            assert!(
-                !raw_control(&out.stdout) && !raw_control(&out.stderr),
-                "{what}"
-            );
+            assert_sync_refuses(env, &remote, "contacts.json", reason, what);
         }
         assert!(bob.ok(&["log", "-i", &id]).contains(&note), "{what}");
         // Nothing of it reached the directory here.

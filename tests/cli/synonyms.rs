@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::directory::raw_control;
+use crate::directory::{assert_sync_refuses, raw_control};
 use crate::env::TestEnv;
 use crate::sharing::push_straight;
 use crate::sync::{Remote, machine};
@@ -554,26 +554,7 @@ fn hostile_synonyms_are_refused_by_name_block_only_themselves_and_never_show_raw
         let contact = format!("Responder {number}");
         alice.quiet(&["contact", &contact, "--reach", "#ops", "--covers", "ledger"]);
         for env in [&alice, &bob] {
-            let out = env.run(&["sync"]);
-            assert_eq!(out.code, 1, "{what}: {}", out.stderr);
-            assert!(
-                out.stderr
-                    .starts_with("error: 1 document could not be shared\n"),
-                "{what}: {}",
-                out.stderr
-            );
-            assert!(
-                out.stderr
-                    .contains(&format!("{} synonyms.json", remote.url()))
-                    && out.stderr.contains(reason),
-                "{what}: the refusal does not say {reason:?}:\n{}",
-                out.stderr
-            );
-            assert!(
-                !raw_control(&out.stdout) && !raw_control(&out.stderr),
-                "{what}: {:?}",
-                out.stderr
-            );
+            assert_sync_refuses(env, &remote, "synonyms.json", reason, what);
         }
         assert!(bob.ok(&["log", "-i", LEDGER]).contains(&note), "{what}");
         assert!(who(&bob, &["ledger"]).contains(&contact), "{what}");

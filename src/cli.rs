@@ -678,6 +678,26 @@ pub struct AmendArgs {
     pub entry: TextArgs,
 }
 
+impl AmendArgs {
+    /// The options that set a field of a correction (`Amendment::fields`), read from the
+    /// options declared here: `due` is `--due`, `situation` is `--for`, `cause` each of
+    /// the cause flags.
+    pub fn flags_of(field: &str) -> Vec<String> {
+        if field == "cause" {
+            return CauseKind::ALL
+                .map(|kind| format!("--{}", CauseFlags::flag(kind).0))
+                .to_vec();
+        }
+        let amend = <AmendArgs as Args>::augment_args(clap::Command::new("amend"));
+        amend
+            .get_arguments()
+            .find(|arg| arg.get_id() == field)
+            .and_then(Arg::get_long)
+            .map(|long| vec![format!("--{long}")])
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RetitleArgs {
     /// The incident's new title; `-` reads it from standard input
@@ -1182,6 +1202,23 @@ impl BoardFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every field a correction may set is an option of `amend`: the hint that names them
+    /// reads them from there, so a field without an option would go unnamed.
+    #[test]
+    fn every_field_a_correction_sets_is_an_option_of_amend() {
+        for (field, ..) in incident_core::model::Amendment::default().fields() {
+            assert!(
+                !AmendArgs::flags_of(field).is_empty(),
+                "{field} has no option"
+            );
+        }
+        assert_eq!(AmendArgs::flags_of("situation"), ["--for"]);
+        assert_eq!(
+            AmendArgs::flags_of("cause"),
+            ["--trigger", "--root", "--contributing"]
+        );
+    }
     use clap::CommandFactory;
 
     /// Every argument of the command line, with the command it belongs to.

@@ -220,7 +220,10 @@ fn model_hint(error: &model::Error) -> Option<String> {
             "name the hypotheses it rules out: `--rules-out H1,H2`".into()
         }
         E::DoesNotApply { kind, .. } => {
-            let flags = incident_core::model::Amendment::flags_for(*kind);
+            let flags: Vec<String> = incident_core::model::Amendment::fields_for(*kind)
+                .into_iter()
+                .flat_map(crate::cli::AmendArgs::flags_of)
+                .collect();
             let options = if flags.is_empty() {
                 String::new()
             } else {

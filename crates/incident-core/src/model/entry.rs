@@ -176,59 +176,43 @@ pub struct Amendment {
 }
 
 impl Amendment {
-    /// Each option a correction may set beyond the time and the key mark: its flag, what
-    /// it is, whether this correction sets it, and the kinds of entry that have it. The
-    /// one table of which option fits which kind.
-    pub fn options(&self) -> [(&'static str, &'static str, bool, &'static [Kind]); 12] {
+    /// Each field a correction may set beyond the time and the key mark: its name (the
+    /// field's, which the command line maps to its option), what it is, whether this
+    /// correction sets it, and the kinds of entry that have it. The one table of which
+    /// field fits which kind.
+    pub fn fields(&self) -> [(&'static str, &'static str, bool, &'static [Kind]); 10] {
         [
-            ("--owner", "an owner", self.owner.is_some(), &[Kind::Action]),
-            ("--due", "a due date", self.due.is_some(), &[Kind::Action]),
-            ("--link", "a link", self.link.is_some(), &[Kind::Action]),
+            ("owner", "an owner", self.owner.is_some(), &[Kind::Action]),
+            ("due", "a due date", self.due.is_some(), &[Kind::Action]),
+            ("link", "a link", self.link.is_some(), &[Kind::Action]),
             (
-                "--consequence",
+                "consequence",
                 "a consequence",
                 self.consequence.is_some(),
                 &[Kind::Option],
             ),
             (
-                "--for",
+                "situation",
                 "a situation",
                 self.situation.is_some(),
                 &[Kind::Option],
             ),
             (
-                "--from",
+                "from",
                 "an impact start",
                 self.from.is_some(),
                 &[Kind::Impact],
             ),
-            ("--to", "an impact end", self.to.is_some(), &[Kind::Impact]),
+            ("to", "an impact end", self.to.is_some(), &[Kind::Impact]),
             (
-                "--trigger",
+                "cause",
                 "a kind of cause",
                 self.cause.is_some(),
                 &[Kind::Cause],
             ),
+            ("went", "how it went", self.went.is_some(), &[Kind::Lesson]),
             (
-                "--root",
-                "a kind of cause",
-                self.cause.is_some(),
-                &[Kind::Cause],
-            ),
-            (
-                "--contributing",
-                "a kind of cause",
-                self.cause.is_some(),
-                &[Kind::Cause],
-            ),
-            (
-                "--went",
-                "how it went",
-                self.went.is_some(),
-                &[Kind::Lesson],
-            ),
-            (
-                "--explains",
+                "explains",
                 "the symptoms explained",
                 self.explains.is_some(),
                 &[Kind::Hypothesis],
@@ -236,13 +220,13 @@ impl Amendment {
         ]
     }
 
-    /// The options a correction of `kind` takes, beside its text, `--time` and `--key`.
-    pub fn flags_for(kind: Kind) -> Vec<&'static str> {
+    /// The fields a correction of `kind` may set, beside its text, its time and the key mark.
+    pub fn fields_for(kind: Kind) -> Vec<&'static str> {
         Amendment::default()
-            .options()
+            .fields()
             .into_iter()
             .filter(|(_, _, _, kinds)| kinds.contains(&kind))
-            .map(|(flag, ..)| flag)
+            .map(|(field, ..)| field)
             .collect()
     }
 

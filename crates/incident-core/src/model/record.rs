@@ -194,7 +194,7 @@ fn check_amendment(amendment: &NewEntry, target: &Entry) -> Result<()> {
         return Ok(());
     };
     let kind = target.kind();
-    for (_, what, given, kinds) in change.options() {
+    for (_, what, given, kinds) in change.fields() {
         if given && !kinds.contains(&kind) {
             return Err(Error::DoesNotApply {
                 what,

@@ -39,9 +39,8 @@ pub struct Inherited {
 impl Inherited {
     /// The global options that `matches` has from the command line itself, found in
     /// clap's tree: a global option added to `cli.rs` is passed on with no word here.
-    fn of(tree: &clap::Command, matches: &ArgMatches, global: GlobalArgs) -> Inherited {
-        let given = tree
-            .get_arguments()
+    fn given(tree: &clap::Command, matches: &ArgMatches) -> Vec<(String, Vec<String>)> {
+        tree.get_arguments()
             .filter(|arg| arg.is_global_set())
             .filter(|arg| {
                 matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
@@ -56,8 +55,7 @@ impl Inherited {
                 };
                 Some((arg.get_id().to_string(), words))
             })
-            .collect();
-        Inherited { given, global }
+            .collect()
     }
 
     /// The words of the options a line with `matches` does not give itself.
@@ -116,7 +114,10 @@ pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &Inherited
         args.splice(1..1, missing);
         matches = tree.try_get_matches_from_mut(args).map_err(Error::Clap)?;
     }
-    let Cli { global, command } = Cli::from_arg_matches(&matches).map_err(Error::Clap)?;
+    // Read before the matches are taken apart into the command's types (taking them
+    // apart, not a copy of them: copying clap's matches cost more than the parse).
+    let given = Inherited::given(tree, &matches);
+    let Cli { global, command } = Cli::from_arg_matches_mut(&mut matches).map_err(Error::Clap)?;
     let mut ui = Ui::new(global.color, global.json, global.quiet);
     let context = Context::new(&global)?;
     let prompt = match command {
@@ -154,7 +155,7 @@ pub fn execute(tree: &mut clap::Command, words: Vec<Word>, inherited: &Inherited
     outcome?;
     ui.flush()?;
     if prompt {
-        return Ok(Ran::Prompt(Inherited::of(tree, &matches, global)));
+        return Ok(Ran::Prompt(Inherited { given, global }));
     }
     Ok(Ran::Done)
 }
@@ -312,7 +313,10 @@ mod tests {
     fn inherited(line: &[&str]) -> Inherited {
         let (tree, matches) = parsed(line);
         let global = GlobalArgs::from_arg_matches(&matches).expect("global options");
-        Inherited::of(&tree, &matches, global)
+        Inherited {
+            given: Inherited::given(&tree, &matches),
+            global,
+        }
     }
 
     /// What clap makes of `line` with `tree`: the command line it read, or its help or

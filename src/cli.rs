@@ -1327,6 +1327,12 @@ impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
         T::from_arg_matches(matches).map(Deferred)
     }
 
+    // Taken apart, not copied first (clap's derive copies the matches in
+    // `from_arg_matches`).
+    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+
     fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
         self.0.update_from_arg_matches(matches)
     }

@@ -1,6 +1,15 @@
 //! `incident`: read the arguments, run them, and turn any error into one line on stderr and
 //! an exit code (`app.rs` does both, for this process and for each line of the prompt);
 //! `incident shell`, and `incident` alone at a terminal, open the prompt here.
+//!
+//! The process starts at our own `main`, not std's: std's start-up finds the main thread's
+//! stack by reading `/proc/self/maps` and installs a stack-overflow handler on an
+//! alternate stack, a tenth of a short command's instructions and syscalls before its first
+//! line. What of it a command needs is done here: broken pipes are errors (SIGPIPE
+//! ignored), and standard output is flushed before the process ends.
+
+// The unit tests' harness brings its own `main`.
+#![cfg_attr(not(test), no_main)]
 
 mod app;
 mod argv;
@@ -18,7 +27,6 @@ mod time;
 mod ui;
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use clap::CommandFactory;
 
@@ -26,8 +34,23 @@ use crate::app::{Inherited, Ran};
 use crate::cli::Cli;
 use crate::error::Error;
 
-fn main() -> ExitCode {
-    incident_core::signals::ignore_file_size_limit();
+/// The C entry point. Arguments are read through `std::env::args_os`, which glibc gives std
+/// before this runs.
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    let code = start();
+    // std's own start-up flushes standard output on the way out; ours must.
+    let _ = io::stdout().flush();
+    code.into()
+}
+
+#[cfg_attr(test, allow(dead_code))]
+fn start() -> u8 {
+    incident_core::signals::ignore_at_start();
     // A panic is a bug, but the user still gets one line, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let message = info
@@ -47,9 +70,9 @@ fn main() -> ExitCode {
         );
     }));
     match std::panic::catch_unwind(run) {
-        Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(error)) => ExitCode::from(app::report_error(&error)),
-        Err(_) => ExitCode::from(1),
+        Ok(Ok(())) => 0,
+        Ok(Err(error)) => app::report_error(&error),
+        Err(_) => 1,
     }
 }
 

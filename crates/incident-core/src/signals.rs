@@ -122,17 +122,23 @@ impl Drop for Guard {
     }
 }
 
-/// Past a file size limit (`ulimit -f`) a write fails with "File too large", which is
-/// reported and saves nothing, instead of SIGXFSZ ending the process without a word. For
-/// the whole process, and the programs it starts (git, a hook, the editor) inherit it.
-pub fn ignore_file_size_limit() {
-    // SAFETY: sigaction(2) with a zeroed (valid) structure we own, setting SIG_IGN: no
-    // handler runs.
-    unsafe {
-        let mut ignore: libc::sigaction = std::mem::zeroed();
-        libc::sigemptyset(&mut ignore.sa_mask);
-        ignore.sa_sigaction = libc::SIG_IGN;
-        libc::sigaction(libc::SIGXFSZ, &ignore, std::ptr::null_mut());
+/// The two signals a process of ours ignores from its start, for the whole process:
+/// - SIGXFSZ: past a file size limit (`ulimit -f`) a write fails with "File too large",
+///   which is reported and saves nothing, instead of the signal ending the process without
+///   a word. The programs it starts (git, a hook, the editor) inherit it.
+/// - SIGPIPE: a write to a closed pipe (`incident report | head -1`) fails with "broken
+///   pipe", which the command line treats as the reader being done, as std's own start-up
+///   would have set it (the binary starts without it).
+pub fn ignore_at_start() {
+    for signal in [libc::SIGXFSZ, libc::SIGPIPE] {
+        // SAFETY: sigaction(2) with a zeroed (valid) structure we own, setting SIG_IGN: no
+        // handler runs.
+        unsafe {
+            let mut ignore: libc::sigaction = std::mem::zeroed();
+            libc::sigemptyset(&mut ignore.sa_mask);
+            ignore.sa_sigaction = libc::SIG_IGN;
+            libc::sigaction(signal, &ignore, std::ptr::null_mut());
+        }
     }
 }
 

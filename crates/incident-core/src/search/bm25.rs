@@ -16,7 +16,7 @@ impl Collection {
     pub fn idf(&self, df: usize) -> f64 {
         let documents = self.documents as f64;
         let df = df as f64;
-        (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
+        libm::log(1.0 + (documents - df + 0.5) / (df + 0.5))
     }
 
     /// One query term's share of a document's score: `tf` occurrences (weighed by how

@@ -33,3 +33,11 @@ impl Collection {
         idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length as f64 / typical))
     }
 }
+
+/// How much a query term said `times` counts, against 1 for once: BM25's query-term
+/// saturation, with the same constant as a document's repetitions (`K1`), so that a term
+/// said twice counts 1.375 times, three times 1.57 times, never twice.
+pub fn repeated(times: usize) -> f64 {
+    let times = times.max(1) as f64;
+    times * (K1 + 1.0) / (times + K1)
+}

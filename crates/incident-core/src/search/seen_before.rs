@@ -4,14 +4,18 @@
 //! where it stands. The open incident's own words, as concepts with their synonyms, are
 //! the query; BM25 scores each past incident, and the score is read in units of one rare
 //! word shared, so it never shrinks as the open incident says more: recording more
-//! symptoms can add a resemblance, never hide one.
+//! symptoms can add a resemblance, never hide one. A term of the past incident counts
+//! once, however many of the open incident's words answer it (`TLS` and `x509` are one
+//! word shared, not two), and more, saturating as BM25 saturates a past incident's
+//! repetitions, the more of the open incident's texts say it: what an engineer writes
+//! again is what the incident is about.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::bm25::Collection;
+use super::bm25::{Collection, repeated};
 use super::query::{Concept, How, Purpose, concepts};
 use super::synonyms::Synonyms;
 use super::terms::{for_each_term, is_stopword};
@@ -20,7 +24,7 @@ use crate::model::{Body, CauseKind, HypothesisStatus, Incident, Kind, Label, Sta
 /// How alike a past incident must be to be shown: the weight of two and a half rare
 /// words, each said once at typical length. Calibrated on the synthetic history of this
 /// file's tests (`calibration`): from the title and first symptom on, a past incident of
-/// the same kind that shared two words or more scored 3.2 or more; an incident of a kind
+/// the same kind that shared two words or more scored 3.18 or more; an incident of a kind
 /// never seen resembled one of another kind by 2.44 at most, bar one (a checkout
 /// feature flag and a checkout deploy, 3.37). The threshold sits at the low end of that
 /// gap: a miss at 3AM costs more than a wrong guess that shows the words it shares.
@@ -168,8 +172,13 @@ pub struct Resemblances<'a> {
 }
 
 /// The concepts an incident is compared by: those of its title, symptoms, hypotheses
-/// not ruled out, causes and resolution, each once, the first `MAX_OWN_CONCEPTS`.
-fn own_concepts(incident: &Incident, state: &State<'_>, synonyms: &Synonyms) -> Vec<Concept> {
+/// not ruled out, causes and resolution, each once with the number of those texts that
+/// say it, the first `MAX_OWN_CONCEPTS`.
+fn own_concepts(
+    incident: &Incident,
+    state: &State<'_>,
+    synonyms: &Synonyms,
+) -> Vec<(Concept, usize)> {
     let mut texts = vec![state.title()];
     for kind in [Kind::Symptom, Kind::Hypothesis, Kind::Cause] {
         texts.extend(
@@ -182,17 +191,17 @@ fn own_concepts(incident: &Incident, state: &State<'_>, synonyms: &Synonyms) -> 
         );
     }
     texts.extend(incident.resolution());
-    let mut all: Vec<Concept> = Vec::new();
+    let mut all: Vec<(Concept, usize)> = Vec::new();
     for text in texts {
         for concept in concepts(text, synonyms, Purpose::Resemblance) {
-            if !all
-                .iter()
-                .any(|known| known.alternatives == concept.alternatives)
+            let full = all.len() == MAX_OWN_CONCEPTS;
+            match all
+                .iter_mut()
+                .find(|(known, _)| known.alternatives == concept.alternatives)
             {
-                all.push(concept);
-            }
-            if all.len() == MAX_OWN_CONCEPTS {
-                return all;
+                Some((_, said)) => *said += 1,
+                None if full => return all,
+                None => all.push((concept, 1)),
             }
         }
     }
@@ -216,7 +225,7 @@ struct Plan {
 }
 
 impl Plan {
-    fn of(concepts: &[Concept], synonyms: &Synonyms) -> Plan {
+    fn of<'c>(concepts: impl Iterator<Item = &'c Concept>, synonyms: &Synonyms) -> Plan {
         let mut terms: Vec<String> = Vec::new();
         let mut lookups: Vec<Vec<(Vec<String>, bool, f64)>> = Vec::new();
         for concept in concepts {
@@ -261,6 +270,36 @@ impl Plan {
             terms,
             alternatives,
         }
+    }
+
+    /// How many distinct things the concepts can share with a past incident: concepts
+    /// that one term can answer (`5xx` and `502`) are one.
+    fn distinct(&self) -> usize {
+        let mut group: Vec<usize> = (0..self.alternatives.len()).collect();
+        fn root(group: &mut [usize], mut at: usize) -> usize {
+            while group[at] != at {
+                group[at] = group[group[at]];
+                at = group[at];
+            }
+            at
+        }
+        let mut by_slot: Vec<Option<usize>> = vec![None; self.terms.len()];
+        for (concept, alternatives) in self.alternatives.iter().enumerate() {
+            for (lookup, _) in alternatives {
+                if let Lookup::Term(slot) = lookup {
+                    match by_slot[*slot] {
+                        Some(other) => {
+                            let (a, b) = (root(&mut group, other), root(&mut group, concept));
+                            group[a] = b;
+                        }
+                        None => by_slot[*slot] = Some(concept),
+                    }
+                }
+            }
+        }
+        (0..group.len())
+            .filter(|at| root(&mut group, *at) == *at)
+            .count()
     }
 
     /// The weight (in half units) of each looked-up term in a memory, into `found`.
@@ -346,7 +385,7 @@ fn ranked<'a>(
         terms: 0,
     };
     // Every past incident's term frequencies, alternative after alternative, in one row.
-    let plan = Plan::of(&concepts, synonyms);
+    let plan = Plan::of(concepts.iter().map(|(concept, _)| concept), synonyms);
     let width: usize = plan.alternatives.iter().map(Vec::len).sum();
     let mut tf: Vec<f64> = Vec::with_capacity(width * past.len());
     let mut found = vec![0; plan.terms.len()];
@@ -374,25 +413,55 @@ fn ranked<'a>(
         .collect();
     // One rare word: said once, at typical length, by one past incident.
     let unit = collection.idf(1);
-    let needed = MIN_SHARED.min(concepts.len());
+    let needed = MIN_SHARED.min(plan.distinct());
     let mut alike: Vec<(Resembling<'a>, DateTime<Utc>)> = Vec::new();
     let mut shared: Vec<(f64, &str)> = Vec::new();
+    let mut by_term: Vec<(usize, f64, &str, usize)> = Vec::new();
     for (past, row) in past.iter().zip(tf.chunks(width.max(1))) {
         let length = (past.memory.length / 2) as usize;
         shared.clear();
+        by_term.clear();
         let mut at = 0;
-        for (alternatives, concept) in plan.alternatives.iter().zip(&concepts) {
-            let mut weight: f64 = 0.0;
-            for (tf, idf) in row[at..at + alternatives.len()].iter().zip(&idf[at..]) {
+        for (alternatives, (concept, said)) in plan.alternatives.iter().zip(&concepts) {
+            let mut best: Option<(f64, &Lookup)> = None;
+            for ((tf, idf), (lookup, _)) in row[at..at + alternatives.len()]
+                .iter()
+                .zip(&idf[at..])
+                .zip(alternatives)
+            {
                 if *tf > 0.0 {
-                    weight = weight.max(collection.weight(*idf, *tf, length));
+                    let weight = collection.weight(*idf, *tf, length);
+                    if weight > 0.0 && best.is_none_or(|(known, _)| weight > known) {
+                        best = Some((weight, lookup));
+                    }
                 }
             }
             at += alternatives.len();
-            if weight > 0.0 {
-                shared.push((weight, &concept.word));
+            match best {
+                // One term of the past incident counts once, however many of this
+                // incident's words it answers (`TLS` and `x509`, `5xx` and `502`).
+                Some((weight, Lookup::Term(slot))) => {
+                    match by_term.iter_mut().find(|(known, ..)| known == slot) {
+                        Some(known) => {
+                            if known.1 < weight {
+                                (known.1, known.2) = (weight, &concept.word);
+                            }
+                            known.3 += said;
+                        }
+                        None => by_term.push((*slot, weight, &concept.word, *said)),
+                    }
+                }
+                Some((weight, Lookup::Least(_))) => {
+                    shared.push((weight * repeated(*said), &concept.word))
+                }
+                None => {}
             }
         }
+        shared.extend(
+            by_term
+                .iter()
+                .map(|(_, weight, word, said)| (weight * repeated(*said), *word)),
+        );
         let score: f64 = shared.iter().map(|(weight, _)| weight).sum();
         let resemblance = score / unit;
         if shared.len() < needed || resemblance < threshold {
@@ -1051,6 +1120,69 @@ mod tests {
                 ("Feature flag stuck on", 3, 12)
             ]
         );
+    }
+
+    #[test]
+    fn a_past_word_counts_once_whichever_words_answer_it_and_more_when_said_again() {
+        // Written before running: `5xx` and `502` are one group of the built-in table, so
+        // a past incident that says `503` shares one word with an incident that says both,
+        // not two; said twice, that word counts `repeated(2)` = 1.375 times what it counts
+        // said once, not twice.
+        let history: Vec<(Incident, Memory)> = [
+            [
+                "Gateway answered 503",
+                "every client saw it",
+                "a bad proxy rule",
+                "reverted",
+            ],
+            [
+                "Disk full on the log host",
+                "writes fail",
+                "debug logging",
+                "rotated",
+            ],
+            [
+                "Certificate expired",
+                "handshakes fail",
+                "no renewal",
+                "renewed",
+            ],
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(day, record)| {
+            let incident = past(day as u32, record);
+            let memory = Memory::of(&incident, &incident.state());
+            (incident, memory)
+        })
+        .collect();
+        let gateway = |incident: &Incident| {
+            ranked(incident, pasts(&history), &Synonyms::built_in(), 0.0)
+                .alike
+                .into_iter()
+                .find(|alike| alike.incident == history[0].0.id)
+                .unwrap()
+        };
+        let once = gateway(&open("5xx", &[]));
+        let twice = gateway(&open("5xx", &["502"]));
+        assert_eq!(once.shared, ["5xx"]);
+        assert_eq!(twice.shared, ["5xx"]);
+        assert!(
+            (twice.resemblance / once.resemblance - repeated(2)).abs() < 0.01,
+            "{} then {}",
+            once.resemblance,
+            twice.resemblance
+        );
+        // With another word of its own, the incident shares one word with that past one,
+        // however many of its words answer it: too few to resemble it, whatever the
+        // threshold.
+        let other = ranked(
+            &open("Elevated 5xx", &["502 from the edge"]),
+            pasts(&history),
+            &Synonyms::built_in(),
+            0.0,
+        );
+        assert_eq!(other.alike, []);
     }
 
     #[test]

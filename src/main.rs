@@ -87,11 +87,16 @@ fn run() -> Result<(), Error> {
         })?;
         words.push(argv::Word::plain(arg));
     }
-    // Leaked: the process ends soon, and freeing clap's trees costs more than parsing.
-    let whole = Box::leak(Box::new(Cli::command()));
-    let tree = match app::pruned(whole, &words) {
-        Some(pruned) => Box::leak(Box::new(pruned)),
-        None => whole,
+    // The whole tree is freed once pruned, so the command's own work reuses its memory
+    // instead of touching new pages; the tree it runs with is leaked: the process ends
+    // soon, and freeing it costs more than parsing.
+    let whole = Cli::command();
+    let tree = match app::pruned(&whole, &words) {
+        Some(pruned) => {
+            drop(whole);
+            Box::leak(Box::new(pruned))
+        }
+        None => Box::leak(Box::new(whole)),
     };
     match app::execute(tree, words, &Inherited::default())? {
         Ran::Done => Ok(()),

@@ -347,11 +347,11 @@ pub trait Source: Send + Sync {
     fn read(&self, range: Range<u64>) -> Option<Cow<'_, [u8]>>;
     /// How many bytes there are: an index whose rest is not as long as its head says
     /// was cut short, or written over.
-    fn len(&self) -> u64;
+    fn length(&self) -> u64;
 }
 
 impl Source for Vec<u8> {
-    fn len(&self) -> u64 {
+    fn length(&self) -> u64 {
         Vec::len(self) as u64
     }
 
@@ -443,7 +443,7 @@ impl Index {
             last = name;
         }
         let (names_end, rest_end, _) = index.entry(term_count as u32);
-        (index.names + names_end as usize == index.head.len() && index.rest.len() == rest_end)
+        (index.names + names_end as usize == index.head.len() && index.rest.length() == rest_end)
             .then_some(index)
     }
 

@@ -42,7 +42,7 @@ struct Rest {
 }
 
 impl Source for Rest {
-    fn len(&self) -> u64 {
+    fn length(&self) -> u64 {
         self.length
     }
 

@@ -370,9 +370,10 @@ fn scan(read: &mut Read<'_>, query: &Query) -> Option<Findings> {
     // Where each concept's places and lines of the next incident begin.
     let mut side_at = vec![0; concepts];
     let mut apart_at = vec![0; concepts];
-    // The lines of an incident that say a concept, and the alternatives said in each.
+    // The lines of an incident that say a concept, and the alternatives of a concept
+    // said in one line.
     let mut lines: Vec<(u32, u64)> = Vec::new();
-    let mut lines_said: Vec<(u32, usize, usize)> = Vec::new();
+    let mut line_said: Vec<usize> = Vec::new();
     loop {
         let next = (0..concepts)
             .filter_map(|concept| {
@@ -389,7 +390,6 @@ fn scan(read: &mut Read<'_>, query: &Query) -> Option<Findings> {
             if title && line == 0 { TITLE_BOOST } else { 1.0 }
         };
         lines.clear();
-        lines_said.clear();
         let mut tf: Vec<Vec<f64>> = query
             .concepts
             .iter()
@@ -404,7 +404,9 @@ fn scan(read: &mut Read<'_>, query: &Query) -> Option<Findings> {
             }
             side_at[concept] = end;
             // The best alternative at each place (the later of equals, as they are
-            // weighed in order).
+            // weighed in order). Every incident here says a word: each line that says an
+            // alternative counts once in its item frequency.
+            line_said.clear();
             for same in side[start..end].chunk_by(|a, b| (a.1, a.2) == (b.1, b.2)) {
                 let best = same
                     .iter()
@@ -413,10 +415,16 @@ fn scan(read: &mut Read<'_>, query: &Query) -> Option<Findings> {
                 let (_, line, _, _, alternative, weight) = *best;
                 match lines.last_mut() {
                     Some((last, mask)) if *last == line => *mask |= 1 << concept,
-                    _ => lines.push((line, 1 << concept)),
+                    _ => {
+                        lines.push((line, 1 << concept));
+                        line_said.clear();
+                    }
                 }
                 tf[concept][alternative] += weight * boost(line);
-                lines_said.push((line, concept, alternative));
+                if !line_said.contains(&alternative) {
+                    line_said.push(alternative);
+                    item_df[concept][alternative] += 1;
+                }
             }
         }
         // Concepts were taken one after the other: their lines in order, merged.
@@ -448,10 +456,11 @@ fn scan(read: &mut Read<'_>, query: &Query) -> Option<Findings> {
                         at
                     }
                 };
+                // Never a line that an alternative side by side says: one count each.
                 if lines[at].1 & (1 << concept) == 0 {
                     lines[at].1 |= 1 << concept;
                     tf[concept][alternative] += weight * boost(line);
-                    lines_said.push((line, concept, alternative));
+                    item_df[concept][alternative] += 1;
                 }
             }
         }
@@ -471,14 +480,7 @@ fn scan(read: &mut Read<'_>, query: &Query) -> Option<Findings> {
             found.whole |= mask == every;
             said |= mask;
         }
-        if said == 0 {
-            continue;
-        }
-        lines_said.sort_unstable();
-        lines_said.dedup();
-        for (_, concept, alternative) in &lines_said {
-            item_df[*concept][*alternative] += 1;
-        }
+        debug_assert!(said != 0, "an incident here says a place or a line");
         for (concept, tf) in tf.iter().enumerate() {
             for (alternative, tf) in tf.iter().enumerate() {
                 incident_df[concept][alternative] += usize::from(*tf > 0.0);
@@ -498,8 +500,8 @@ fn scan(read: &mut Read<'_>, query: &Query) -> Option<Findings> {
             found
         })
         .collect();
-    // Among equals, the later incident first: the newer one.
-    found.sort_by(|a, b| best_first(a, b).then(b.incident.cmp(&a.incident)));
+    // Among equals, the later incident first: the newer one (a total order).
+    found.sort_unstable_by(|a, b| best_first(a, b).then(b.incident.cmp(&a.incident)));
     Some(Findings {
         found,
         query: Query {

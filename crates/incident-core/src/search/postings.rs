@@ -254,82 +254,230 @@ impl Builder {
         });
     }
 
-    /// Adds an incident of an index read, as it is there: `terms` are its terms numbered
-    /// as there (`Index::all_terms`), `renumbered` remembers their numbers here from one
-    /// incident to the next (empty at first).
-    pub fn add_indexed(
-        &mut self,
-        index: &Index,
-        incident: usize,
-        terms: &[u32],
-        renumbered: &mut Vec<u32>,
-    ) -> Option<()> {
-        let lines = index.lines(incident)?;
-        renumbered.resize(index.term_count(), u32::MAX);
-        let mut numbered = Vec::with_capacity(terms.len());
-        for term in terms {
-            let known = renumbered.get_mut(*term as usize)?;
-            if *known == u32::MAX {
-                *known = number(&mut self.numbers, &mut self.names, index.name(*term)?);
-            }
-            numbered.push(*known);
-        }
-        let shape: Vec<(&str, usize)> = lines
-            .iter()
-            .map(|(marker, count)| (marker.as_str(), *count as usize))
-            .collect();
-        self.add_numbered(index.id(incident), index.stamp(incident), &shape, &numbered);
-        Some(())
-    }
-
     /// The index as bytes.
     pub fn finish(self) -> Vec<u8> {
         let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
         order.sort_unstable_by(|a, b| self.names[*a as usize].cmp(&self.names[*b as usize]));
-        let mut head = Vec::new();
-        head.extend_from_slice(&(self.incidents.len() as u32).to_le_bytes());
-        head.extend_from_slice(&(order.len() as u32).to_le_bytes());
-        let lines_at = |range: &Range<usize>| range.start as u64;
-        for added in &self.incidents {
-            push_varint(&mut head, added.id.len() as u64);
-            head.extend_from_slice(added.id.as_bytes());
-            push_varint(&mut head, added.stamp.len() as u64);
-            head.extend_from_slice(&added.stamp);
-            push_varint(&mut head, u64::from(added.lines));
-            push_varint(&mut head, u64::from(added.terms));
-            head.push(u8::from(added.title));
-            head.extend_from_slice(&lines_at(&added.range).to_le_bytes());
-            head.extend_from_slice(&(added.range.len() as u32).to_le_bytes());
-            head.extend_from_slice(&checksum(&self.lines[added.range.clone()]).to_le_bytes());
-        }
-        let mut name_end = 0u32;
-        let mut postings_end = self.lines.len() as u64;
-        for term in &order {
-            let (postings, _) = &self.postings[*term as usize];
-            name_end += self.names[*term as usize].len() as u32;
-            postings_end += postings.len() as u64;
-            head.extend_from_slice(&name_end.to_le_bytes());
-            head.extend_from_slice(&postings_end.to_le_bytes());
-            head.extend_from_slice(&checksum(postings).to_le_bytes());
-        }
-        for term in &order {
-            head.extend_from_slice(self.names[*term as usize].as_bytes());
-        }
-        let head_length = (PREAMBLE + head.len()) as u64;
-        let mut out = Vec::with_capacity(
-            PREAMBLE + head.len() + postings_end as usize - self.lines.len() + self.lines.len(),
-        );
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&head_length.to_le_bytes());
-        out.extend_from_slice(&checksum(&head).to_le_bytes());
-        out.extend_from_slice(&head);
-        out.extend_from_slice(&self.lines);
-        for term in &order {
-            out.extend_from_slice(&self.postings[*term as usize].0);
-        }
-        out
+        let parts: Vec<Part> = self
+            .incidents
+            .iter()
+            .map(|added| Part {
+                id: &added.id,
+                stamp: &added.stamp,
+                lines: added.lines,
+                terms: added.terms,
+                title: added.title,
+                bytes: &self.lines[added.range.clone()],
+                checksum: checksum(&self.lines[added.range.clone()]),
+            })
+            .collect();
+        let terms: Vec<(&[u8], Cow<[u8]>)> = order
+            .iter()
+            .map(|term| {
+                let term = *term as usize;
+                (
+                    self.names[term].as_bytes(),
+                    Cow::Borrowed(self.postings[term].0.as_slice()),
+                )
+            })
+            .collect();
+        assemble(&parts, &terms)
     }
+}
+
+/// An incident as the index's bytes hold it: its lines as bytes, with their checksum.
+struct Part<'b> {
+    id: &'b str,
+    stamp: &'b [u8],
+    lines: u32,
+    terms: u32,
+    title: bool,
+    bytes: &'b [u8],
+    checksum: u64,
+}
+
+/// The bytes of an index: its incidents in order, and its terms in order with their
+/// postings.
+fn assemble(incidents: &[Part], terms: &[(&[u8], Cow<[u8]>)]) -> Vec<u8> {
+    let mut head = Vec::new();
+    head.extend_from_slice(&(incidents.len() as u32).to_le_bytes());
+    head.extend_from_slice(&(terms.len() as u32).to_le_bytes());
+    let mut lines_end = 0u64;
+    for part in incidents {
+        push_varint(&mut head, part.id.len() as u64);
+        head.extend_from_slice(part.id.as_bytes());
+        push_varint(&mut head, part.stamp.len() as u64);
+        head.extend_from_slice(part.stamp);
+        push_varint(&mut head, u64::from(part.lines));
+        push_varint(&mut head, u64::from(part.terms));
+        head.push(u8::from(part.title));
+        head.extend_from_slice(&lines_end.to_le_bytes());
+        head.extend_from_slice(&(part.bytes.len() as u32).to_le_bytes());
+        head.extend_from_slice(&part.checksum.to_le_bytes());
+        lines_end += part.bytes.len() as u64;
+    }
+    let mut name_end = 0u32;
+    let mut postings_end = lines_end;
+    for (name, postings) in terms {
+        name_end += name.len() as u32;
+        postings_end += postings.len() as u64;
+        head.extend_from_slice(&name_end.to_le_bytes());
+        head.extend_from_slice(&postings_end.to_le_bytes());
+        head.extend_from_slice(&checksum(postings).to_le_bytes());
+    }
+    for (name, _) in terms {
+        head.extend_from_slice(name);
+    }
+    let head_length = (PREAMBLE + head.len()) as u64;
+    let mut out = Vec::with_capacity(head_length as usize + postings_end as usize);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&head_length.to_le_bytes());
+    out.extend_from_slice(&checksum(&head).to_le_bytes());
+    out.extend_from_slice(&head);
+    for part in incidents {
+        out.extend_from_slice(part.bytes);
+    }
+    for (_, postings) in terms {
+        out.extend_from_slice(postings);
+    }
+    out
+}
+
+/// Where an incident of a merged index comes from: an index read, or the index of the
+/// incidents read again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Kept(usize),
+    Fresh(usize),
+}
+
+/// Each incident's postings of a term in turn: the incident, and the bytes that say
+/// where (how many times less one, then each place), as they are.
+fn blocks(bytes: &[u8]) -> impl Iterator<Item = Option<(u32, &[u8])>> {
+    let mut reader = Reader::new(bytes);
+    let mut incident = 0u32;
+    std::iter::from_fn(move || {
+        if reader.at_end() {
+            return None;
+        }
+        let mut block = || {
+            incident = incident.checked_add(reader.small()?)?;
+            let start = reader.at;
+            let count = reader.varint()?.checked_add(1)?;
+            for _ in 0..count.checked_mul(2)? {
+                reader.varint()?;
+            }
+            let found = (incident, &bytes[start..reader.at]);
+            incident = incident.checked_add(1)?;
+            Some(found)
+        };
+        let found = block();
+        if found.is_none() {
+            // Damaged: nothing after it is read.
+            reader.at = bytes.len();
+        }
+        Some(found)
+    })
+}
+
+/// The bytes of the index of the incidents `order` names, in that order, each as `kept`
+/// or `fresh` holds it: the postings of the incidents kept copied as they are, only
+/// their incidents renumbered, so that a few documents changed cost a pass over the
+/// bytes, not a rebuild of every incident. The same bytes as the index built afresh.
+/// `None` when a part of `kept` it reads is damaged.
+pub fn merge(kept: &Index, fresh: &Index, order: &[Origin]) -> Option<Vec<u8>> {
+    let kept_rest = kept.rest.read(0..kept.rest.length())?;
+    let fresh_rest = fresh.rest.read(0..fresh.rest.length())?;
+    let mut numbers = [
+        vec![u32::MAX; kept.incidents.len()],
+        vec![u32::MAX; fresh.incidents.len()],
+    ];
+    let mut parts = Vec::with_capacity(order.len());
+    for (number, origin) in order.iter().enumerate() {
+        let (index, rest, at, side) = match *origin {
+            Origin::Kept(at) => (kept, &kept_rest, at, 0),
+            Origin::Fresh(at) => (fresh, &fresh_rest, at, 1),
+        };
+        let record = index.incidents.get(at)?;
+        let start = usize::try_from(record.at).ok()?;
+        let bytes = rest.get(start..start.checked_add(record.length as usize)?)?;
+        if checksum(bytes) != record.checksum || numbers[side][at] != u32::MAX {
+            return None;
+        }
+        numbers[side][at] = number as u32;
+        parts.push(Part {
+            id: std::str::from_utf8(&index.head[record.id.clone()]).ok()?,
+            stamp: &index.head[record.stamp.clone()],
+            lines: record.lines,
+            terms: record.terms,
+            title: record.title,
+            bytes,
+            checksum: record.checksum,
+        });
+    }
+    let postings = |index: &Index, rest: &[u8], term: u32| -> Option<(usize, usize, u64)> {
+        let start = usize::try_from(index.entry(term).1).ok()?;
+        let (_, end, sum) = index.entry(term + 1);
+        let end = usize::try_from(end).ok()?;
+        (start <= end && end <= rest.len()).then_some((start, end, sum))
+    };
+    let mut terms: Vec<(&[u8], Cow<[u8]>)> = Vec::new();
+    let (mut a, mut b) = (0u32, 0u32);
+    let (kept_terms, fresh_terms) = (kept.term_count as u32, fresh.term_count as u32);
+    while a < kept_terms || b < fresh_terms {
+        let kept_name = (a < kept_terms).then(|| kept.name_bytes(a)).flatten();
+        let fresh_name = (b < fresh_terms).then(|| fresh.name_bytes(b)).flatten();
+        let (name, from_kept, from_fresh) = match (kept_name, fresh_name) {
+            (Some(k), Some(f)) if k == f => (k, Some(a), Some(b)),
+            (Some(k), Some(f)) if k < f => (k, Some(a), None),
+            (Some(k), None) => (k, Some(a), None),
+            (_, Some(f)) => (f, None, Some(b)),
+            (None, None) => return None,
+        };
+        a += u32::from(from_kept.is_some());
+        b += u32::from(from_fresh.is_some());
+        // Each side's blocks, renumbered, the dropped left out; then the two in order.
+        let mut sides: [Vec<(u32, &[u8])>; 2] = [Vec::new(), Vec::new()];
+        for (side, (index, rest, term)) in [
+            (kept, &kept_rest, from_kept),
+            (fresh, &fresh_rest, from_fresh),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let Some(term) = term else { continue };
+            let (start, end, sum) = postings(index, rest, term)?;
+            let bytes = &rest[start..end];
+            if checksum(bytes) != sum {
+                return None;
+            }
+            for block in blocks(bytes) {
+                let (incident, block) = block?;
+                let number = *numbers[side].get(incident as usize)?;
+                if number != u32::MAX {
+                    sides[side].push((number, block));
+                }
+            }
+        }
+        let [kept_blocks, fresh_blocks] = sides;
+        if kept_blocks.is_empty() && fresh_blocks.is_empty() {
+            continue;
+        }
+        let mut out = Vec::new();
+        let mut next = 0u32;
+        let mut merged = Vec::with_capacity(kept_blocks.len() + fresh_blocks.len());
+        merged.extend(kept_blocks);
+        merged.extend(fresh_blocks);
+        merged.sort_unstable_by_key(|(number, _)| *number);
+        for (number, block) in merged {
+            push_varint(&mut out, u64::from(number.checked_sub(next)?));
+            out.extend_from_slice(block);
+            next = number + 1;
+        }
+        terms.push((name, Cow::Owned(out)));
+    }
+    Some(assemble(&parts, &terms))
 }
 
 /// The length of the head a file's first `HEAD_LENGTH_BYTES` say, if they are ours.
@@ -612,39 +760,6 @@ impl Index {
         }
         Some(postings)
     }
-
-    /// Every incident's terms in order, numbered as here: what rebuilding the index
-    /// from it needs. `None` if any of it cannot be read.
-    pub fn all_terms(&self) -> Option<Vec<Vec<u32>>> {
-        let mut terms: Vec<Vec<u32>> = self
-            .incidents
-            .iter()
-            .map(|record| vec![u32::MAX; record.terms as usize])
-            .collect();
-        let mut starts: Vec<Vec<u32>> = Vec::with_capacity(self.incidents.len());
-        for incident in 0..self.incidents.len() {
-            let mut at = 0u32;
-            let mut line_starts = Vec::new();
-            for (_, count) in self.lines(incident)? {
-                line_starts.push(at);
-                at = at.checked_add(count)?;
-            }
-            if at != self.incidents[incident].terms {
-                return None;
-            }
-            starts.push(line_starts);
-        }
-        for term in 0..self.term_count as u32 {
-            for (incident, line, place) in self.postings(term)? {
-                let slot = starts[incident as usize][line as usize].checked_add(place)?;
-                *terms[incident as usize].get_mut(slot as usize)? = term;
-            }
-        }
-        terms
-            .iter()
-            .all(|terms| terms.iter().all(|term| *term != u32::MAX))
-            .then_some(terms)
-    }
 }
 
 #[cfg(test)]
@@ -691,18 +806,61 @@ mod tests {
             index.lines(1).unwrap(),
             [("S1".to_string(), 1), ("N1".to_string(), 2)]
         );
-        let terms = index.all_terms().unwrap();
-        let names: Vec<&str> = terms[0].iter().map(|t| index.name(*t).unwrap()).collect();
-        assert_eq!(names, ["db", "down", "db", "db", "slow"]);
-        // Rebuilt from itself, the same bytes.
-        let mut again = Builder::new();
-        let mut renumbered = Vec::new();
-        for (incident, terms) in terms.iter().enumerate() {
-            again
-                .add_indexed(&index, incident, terms, &mut renumbered)
-                .unwrap();
-        }
-        assert_eq!(again.finish(), builder(TWO).finish());
+    }
+
+    #[test]
+    fn a_merge_is_the_index_built_afresh() {
+        let old_bytes = builder(&[
+            ("a", &[("#", "db down"), ("S1", "db db slow")]),
+            ("b", &[("#", "dns"), ("S1", "dns servfail")]),
+            ("c", &[("S1", "slow"), ("N1", "down db")]),
+            ("d", &[("#", "gone")]),
+        ])
+        .finish();
+        let old = Index::from_bytes(old_bytes.clone()).unwrap();
+        // `b` changed, `d` went, `bb` and `e` came.
+        let changed: &[(&str, &[(&str, &str)])] = &[
+            ("b", &[("#", "dns again"), ("S1", "resolver down")]),
+            ("bb", &[("#", "new one"), ("N1", "db")]),
+            ("e", &[("S1", "zebra db")]),
+        ];
+        let fresh = Index::built(builder(changed));
+        let order = [
+            Origin::Kept(0),
+            Origin::Fresh(0),
+            Origin::Fresh(1),
+            Origin::Kept(2),
+            Origin::Fresh(2),
+        ];
+        let merged = merge(&old, &fresh, &order).unwrap();
+        let afresh = builder(&[
+            ("a", &[("#", "db down"), ("S1", "db db slow")]),
+            changed[0],
+            changed[1],
+            ("c", &[("S1", "slow"), ("N1", "down db")]),
+            changed[2],
+        ])
+        .finish();
+        assert_eq!(merged, afresh);
+        let merged = Index::from_bytes(merged).unwrap();
+        assert_eq!(merged.term("gone"), None);
+        assert_eq!(merged.term("servfail"), None);
+        let db = merged.term("db").unwrap();
+        assert_eq!(
+            merged.postings(db).unwrap(),
+            [
+                (0, 0, 0),
+                (0, 1, 0),
+                (0, 1, 1),
+                (2, 1, 0),
+                (3, 1, 1),
+                (4, 0, 1)
+            ]
+        );
+        // Nothing changed: the same bytes.
+        let same: Vec<Origin> = (0..4).map(Origin::Kept).collect();
+        let empty = Index::built(Builder::new());
+        assert_eq!(merge(&old, &empty, &same).unwrap(), old_bytes);
     }
 
     #[test]
@@ -727,6 +885,9 @@ mod tests {
                 let whole = (0..index.term_count() as u32).all(|t| index.postings(t).is_some())
                     && (0..index.len()).all(|i| index.lines(i).is_some());
                 assert!(!whole, "damage at {at} (cut: {cut}) went unseen");
+                let order: Vec<Origin> = (0..index.len()).map(Origin::Kept).collect();
+                let empty = Index::built(Builder::new());
+                assert_eq!(merge(&index, &empty, &order), None, "merged damage at {at}");
             }
         }
     }

@@ -26,7 +26,9 @@ use super::documents::Listing;
 use super::{FILE_MODE, Store};
 use crate::error::{Error, Result};
 use crate::search::add_incident;
-use crate::search::postings::{Builder, HEAD_LENGTH_BYTES, Index, Source, head_length};
+use crate::search::postings::{
+    Builder, HEAD_LENGTH_BYTES, Index, Origin, Source, head_length, merge,
+};
 
 const FILE_NAME: &str = "search-index";
 
@@ -116,44 +118,55 @@ impl Store {
         Ok(self.rebuild_search_index(None, documents))
     }
 
-    /// Builds the index of `documents`, taking each unchanged incident from `old` when it
-    /// reads whole, and writes it. A failure to write it only costs the next search.
+    /// Builds the index of `documents` and writes it: the incidents unchanged since
+    /// `old` was written are merged from it as they are there, the others read again
+    /// from their documents (all of them when `old` turns out damaged). A failure to
+    /// write it only costs the next search.
     fn rebuild_search_index(
         &self,
         old: Option<&Index>,
         documents: Vec<(String, Option<FileKey>)>,
     ) -> (Index, Vec<Error>) {
-        let old = old.and_then(|index| Some((index, index.all_terms()?)));
-        let mut builder = Builder::new();
-        let mut renumbered = Vec::new();
+        let mut fresh = Builder::new();
+        let mut order = Vec::with_capacity(documents.len());
         let mut failures = Vec::new();
+        let mut reread = 0;
         let mut at = 0;
-        for (id, key) in documents {
+        for (id, key) in &documents {
             // Both are sorted by id.
-            if let Some((index, terms)) = &old {
-                while at < index.len() && index.id(at) < id.as_str() {
+            if let Some(old) = old {
+                while at < old.len() && old.id(at) < id.as_str() {
                     at += 1;
                 }
-                let unchanged = at < index.len()
-                    && index.id(at) == id
-                    && key.is_some_and(|key| index.stamp(at) == key.to_bytes());
-                if unchanged
-                    && builder
-                        .add_indexed(index, at, &terms[at], &mut renumbered)
-                        .is_some()
+                if at < old.len()
+                    && old.id(at) == id
+                    && key.is_some_and(|key| old.stamp(at) == key.to_bytes())
                 {
+                    order.push(Origin::Kept(at));
                     continue;
                 }
             }
-            match self.load(&id) {
+            match self.load(id) {
                 Ok(incident) => {
                     let stamp = key.map(|key| key.to_bytes());
-                    add_incident(&mut builder, &incident, stamp.as_ref().map_or(&[], |s| s));
+                    add_incident(&mut fresh, &incident, stamp.as_ref().map_or(&[], |s| s));
+                    order.push(Origin::Fresh(reread));
+                    reread += 1;
                 }
                 Err(error) => failures.push(error),
             }
         }
-        let bytes = builder.finish();
+        let merged = match old {
+            Some(old) if reread < order.len() => {
+                merge(old, &Index::built(fresh), &order).map(|bytes| (bytes, failures))
+            }
+            _ => Some((fresh.finish(), failures)),
+        };
+        // An old index found damaged on the way: every document is read again.
+        let (bytes, failures) = match merged {
+            Some(merged) => merged,
+            None => return self.rebuild_search_index(None, documents),
+        };
         if self.incidents_dir().is_dir() {
             self.write_search_index(&bytes);
         }

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::render::search;
 use crate::ui::{Mode, Ui};
 use incident_core::sanitize;
+use incident_core::search::postings::Index;
 use incident_core::search::{self as core_search, Query};
 
 pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
@@ -17,26 +18,19 @@ pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
     let query = Query::parse(&args.words, &synonyms).ok_or_else(|| {
         Error::Usage("search needs a word with at least one letter or digit".into())
     })?;
-    let (index, damaged) = context.store.search_index()?;
+    let (mut index, mut damaged) = context.store.search_index()?;
+    let mut searched = search(context, ui, &index, &query);
+    if searched.is_none() {
+        // The index was damaged where this search read it: rebuilt from the documents.
+        (index, damaged) = context.store.rebuilt_search_index()?;
+        searched = search(context, ui, &index, &query);
+    }
     for error in &damaged {
         ui.warn(&error.to_string());
     }
-    let folded: Vec<(&str, usize, usize)> = index
-        .incidents
-        .iter()
-        .map(|indexed| (index.text(indexed), indexed.items, indexed.terms))
-        .collect();
-    let findings = core_search::search(&folded, &query);
-    let found = core_search::hits(&findings, |position| {
-        match context.store.load(&index.incidents[position].id) {
-            Ok(incident) => Some(incident),
-            // Changed or damaged since the index was read: say so, search the rest.
-            Err(error) => {
-                ui.warn(&error.to_string());
-                None
-            }
-        }
-    });
+    let Some((findings, found)) = searched else {
+        unreachable!("an index just built reads whole");
+    };
     if found.hits.is_empty() {
         return Err(Error::NoMatch {
             words: sanitize::one_line(&args.words.join(" ")),
@@ -64,4 +58,26 @@ pub fn run(context: &Context, ui: &mut Ui, args: SearchArgs) -> Result<()> {
             ))
         }
     }
+}
+
+/// What the index finds for the query, and the hits read from the documents; `None` when
+/// the index is damaged where the search reads it.
+fn search(
+    context: &Context,
+    ui: &mut Ui,
+    index: &Index,
+    query: &Query,
+) -> Option<(core_search::Findings, core_search::Hits)> {
+    let findings = core_search::search(index, query)?;
+    let found = core_search::hits(&findings, index, |position| {
+        match context.store.load(index.id(position)) {
+            Ok(incident) => Some(incident),
+            // Changed or damaged since the index was read: say so, search the rest.
+            Err(error) => {
+                ui.warn(&error.to_string());
+                None
+            }
+        }
+    })?;
+    Some((findings, found))
 }

@@ -223,3 +223,98 @@ fn a_search_index_cut_short_while_a_search_reads_it_never_kills_the_search() {
     assert_eq!(env.ok(&["search", "redis"]), before);
     assert!(std::fs::metadata(&index).unwrap().len() > 0);
 }
+
+/// A search index damaged inside (a byte flipped in its head, or in the postings of the
+/// word searched for, whose checksum then differs) is never believed: the search finds
+/// what it found before, says nothing of it, and writes the index whole again, the very
+/// bytes it wrote first.
+#[test]
+fn a_search_index_damaged_inside_is_rebuilt_never_believed() {
+    let env = TestEnv::new();
+    env.open("Redis evictions");
+    env.quiet(&["symptom", "redis evicting keys under memory pressure"]);
+    env.open("Zookeeper sessions expire");
+    env.quiet(&["symptom", "zookeeper sessions expiring, redis fine"]);
+    // `zookeep` is the last term in order: its postings end the file.
+    let before = env.ok(&["search", "zookeeper"]);
+    assert!(before.contains("Zookeeper sessions expire"), "{before}");
+    let index = env.data_dir().join("search-index");
+    let whole = std::fs::read(&index).unwrap();
+    for at in [40, whole.len() / 3, whole.len() - 1] {
+        let mut damaged = whole.clone();
+        damaged[at] ^= 0x01;
+        std::fs::write(&index, &damaged).unwrap();
+        let out = env.run(&["search", "zookeeper"]);
+        assert_eq!(out.code, 0, "damaged at {at}: {}", out.stderr);
+        assert_eq!(out.stdout, before, "damaged at {at}");
+        assert_eq!(out.stderr, "", "damaged at {at}");
+        assert!(
+            std::fs::read(&index).unwrap() == whole,
+            "damaged at {at}: the index was not written whole again"
+        );
+    }
+}
+
+/// A document changed since the index was written is read again, the rest of the index
+/// merged as it is: the index then is the one a first search writes.
+#[test]
+fn a_changed_document_is_read_again_and_merged_into_the_index() {
+    let env = TestEnv::new();
+    env.open("Redis evictions");
+    env.quiet(&["symptom", "redis evicting keys"]);
+    env.open("Checkout 502s");
+    assert!(env.run(&["search", "pool"]).code == 1);
+    env.quiet(&["hypothesis", "db pool exhausted"]);
+    let found = env.ok(&["search", "pool"]);
+    assert!(found.contains("db pool exhausted"), "{found}");
+    let index = env.data_dir().join("search-index");
+    let merged = std::fs::read(&index).unwrap();
+    std::fs::remove_file(&index).unwrap();
+    assert_eq!(env.ok(&["search", "pool"]), found);
+    assert!(
+        std::fs::read(&index).unwrap() == merged,
+        "merged, then built afresh"
+    );
+}
+
+/// Searches that build the index at once, with none there: each finds the same, and
+/// the index left is whole, the one a lone search writes.
+#[test]
+fn searches_building_the_index_at_once_never_corrupt_it() {
+    let env = TestEnv::new();
+    for n in 0..20 {
+        env.open(&format!("Redis evictions {n}"));
+        env.quiet(&["symptom", &format!("redis evicting keys on shard {n}")]);
+    }
+    let alone = env.ok(&["search", "redis", "shard"]);
+    let index = env.data_dir().join("search-index");
+    let written = std::fs::read(&index).unwrap();
+    std::fs::remove_file(&index).unwrap();
+    // One stops after reading no index, before writing its own, while others write.
+    let paused = paused_at(&env, &["search", "redis", "shard"], "search-index-read");
+    let searches: Vec<std::process::Child> = (0..4)
+        .map(|_| {
+            let mut command = env.shell(r#"out=$("$BIN" search redis shard) && printf %s "$out""#);
+            command.stdout(std::process::Stdio::piped());
+            command.spawn().unwrap()
+        })
+        .collect();
+    for search in searches {
+        let out = search.wait_with_output().unwrap();
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), alone.trim_end());
+    }
+    let out = paused.finish();
+    assert_eq!((out.code, out.stdout.as_str()), (0, alone.as_str()));
+    assert!(
+        std::fs::read(&index).unwrap() == written,
+        "the index left is whole"
+    );
+    assert_eq!(env.ok(&["search", "redis", "shard"]), alone);
+    let leftovers: Vec<_> = std::fs::read_dir(env.data_dir())
+        .unwrap()
+        .map(|item| item.unwrap().file_name())
+        .filter(|name| name.to_string_lossy().contains("search-index."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

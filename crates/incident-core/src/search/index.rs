@@ -1,37 +1,17 @@
-//! What the store's search index holds of each incident: its searchable texts folded into
-//! terms, one line per text, and the scan of those lines for a query. How the index is
-//! kept on disk is the store's (`store/index.rs`).
+//! What the store's search index holds of each incident: its searchable texts cut into
+//! terms, one line per text, and the search of the index for a query. The index's
+//! bytes are `postings.rs`'s; how it is kept on disk is the store's (`store/index.rs`).
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use chrono::{DateTime, Utc};
 
 use super::bm25::Collection;
+use super::postings::{Builder, Index, Posting};
 use super::query::{Concept, How, Query};
 use super::terms::for_each_term;
 use crate::model::{Incident, Kind, Label, State};
-
-/// The folded form of a text, one line per searchable item, as the store keeps it for
-/// every incident: `MARKER\tterm term term\n`. The marker is the entry's label, or one
-/// of the markers below; it never matches a query, which is lowercase letters and digits.
-pub fn push_folded(out: &mut String, marker: &str, text: &str) -> usize {
-    let start = out.len();
-    out.push_str(marker);
-    out.push('\t');
-    let mut count = 0;
-    for_each_term(text, |_, term| {
-        if count > 0 {
-            out.push(' ');
-        }
-        out.push_str(term);
-        count += 1;
-    });
-    if count == 0 {
-        out.truncate(start);
-    } else {
-        out.push('\n');
-    }
-    count
-}
 
 /// The marker of an incident's title in its folded text.
 pub const TITLE_MARKER: &str = "#";
@@ -91,37 +71,32 @@ pub fn searchable<'a>(incident: &'a Incident, state: &State<'a>) -> Vec<Item<'a>
     items
 }
 
-/// An incident's searchable texts folded (`push_folded`), with how many items and terms
-/// it holds, for the store to keep.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Folded {
-    pub text: String,
-    pub items: usize,
-    pub terms: usize,
+/// Adds an incident's searchable texts to an index being built, with what the store
+/// knows its document by.
+pub fn add_incident(builder: &mut Builder, incident: &Incident, stamp: &[u8]) {
+    let state = incident.state();
+    let items = searchable(incident, &state);
+    builder.add(
+        &incident.id,
+        stamp,
+        items.iter().map(|item| (item.marker.as_str(), item.text)),
+        terms_of,
+    );
 }
 
-impl Folded {
-    pub fn of(incident: &Incident) -> Folded {
-        let state = incident.state();
-        let mut folded = Folded::default();
-        for item in searchable(incident, &state) {
-            let terms = push_folded(&mut folded.text, &item.marker, item.text);
-            if terms > 0 {
-                folded.items += 1;
-                folded.terms += terms;
-            }
-        }
-        folded
-    }
+/// Cuts a text into the terms it is searched by, for the index's builder.
+pub fn terms_of(text: &str, emit: &mut dyn FnMut(&str)) {
+    for_each_term(text, |_, term| emit(term));
 }
 
 /// An incident that says at least one word of the query.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Found<'a> {
-    /// Which of the folded texts searched.
+pub struct Found {
+    /// Which of the index's incidents.
     pub incident: usize,
-    /// The items that say a word, each with a bit for each concept it says.
-    pub items: Vec<(&'a str, u64)>,
+    /// The lines (items with a term) that say a word, each with a bit for each concept
+    /// it says.
+    pub items: Vec<(u32, u64)>,
     /// Whether one item says every word.
     pub whole: bool,
     /// How many of the query's concepts the incident says, in any of its items.
@@ -132,7 +107,7 @@ pub struct Found<'a> {
 
 /// The order of what a search found: a text with an item saying every word first, then
 /// by how many words it says, then by score; equals are left for the caller to order.
-pub fn best_first(a: &Found<'_>, b: &Found<'_>) -> std::cmp::Ordering {
+pub fn best_first(a: &Found, b: &Found) -> std::cmp::Ordering {
     b.whole
         .cmp(&a.whole)
         .then(b.covered.cmp(&a.covered))
@@ -144,15 +119,15 @@ pub fn best_first(a: &Found<'_>, b: &Found<'_>) -> std::cmp::Ordering {
 /// query as searched (with the misspellings it was widened to); how many items say each
 /// alternative of each concept, and the collection of items, for each item's own score.
 #[derive(Debug)]
-pub struct Findings<'a> {
-    pub found: Vec<Found<'a>>,
+pub struct Findings {
+    pub found: Vec<Found>,
     pub query: Query,
     /// By concept, then by alternative.
     pub item_df: Vec<Vec<usize>>,
     pub items: Collection,
 }
 
-impl Findings<'_> {
+impl Findings {
     /// The concepts found only through a misspelling: a "did you mean".
     pub fn misspelt(&self) -> impl Iterator<Item = (usize, &Concept)> {
         self.query
@@ -182,329 +157,366 @@ pub(super) fn score(
         .sum()
 }
 
-/// What a pattern of the query's automaton stands for.
-#[derive(Clone, Copy)]
-enum Use {
-    /// An alternative said side by side: a whole sequence of terms, or a term's beginning.
-    Side {
-        concept: usize,
-        alternative: usize,
-        prefix: bool,
-        weight: f64,
-    },
-    /// One word of an alternative said apart.
-    Apart {
-        concept: usize,
-        alternative: usize,
-        word: usize,
-    },
-}
-
-/// Every needle of a query, found in one pass over a folded text (Aho-Corasick, with
-/// its vectorized prefilter for a handful of patterns).
-struct Needles {
-    automaton: AhoCorasick,
-    /// For each pattern, what it stands for.
-    uses: Vec<Vec<Use>>,
-    /// For each concept, its alternatives' weights and, for those said apart, how many
-    /// words they have (zero for the others).
-    alternatives: Vec<Vec<(f64, usize)>>,
-    /// Each pattern's length, and the patterns it begins with (itself included).
-    lengths: Vec<usize>,
-    prefixes: Vec<Vec<usize>>,
-}
-
-impl Needles {
-    fn of(query: &Query) -> Needles {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut uses: Vec<Vec<Use>> = Vec::new();
-        let mut add = |pattern: String, used: Use| match patterns.iter().position(|p| *p == pattern)
-        {
-            Some(known) => uses[known].push(used),
-            None => {
-                patterns.push(pattern);
-                uses.push(vec![used]);
-            }
-        };
-        let mut alternatives = Vec::new();
-        for (concept, own) in query.concepts.iter().enumerate() {
-            let mut weights = Vec::new();
-            for (alternative, said) in own.alternatives.iter().enumerate() {
-                let weight = said.how.weight();
-                if said.how == How::Apart {
-                    for (word, term) in said.terms.iter().enumerate() {
-                        add(
-                            term.clone(),
-                            Use::Apart {
-                                concept,
-                                alternative,
-                                word,
-                            },
-                        );
-                    }
-                    weights.push((weight, said.terms.len()));
-                } else {
-                    let prefix = said.how == How::Prefix;
-                    add(
-                        said.terms.join(" "),
-                        Use::Side {
-                            concept,
-                            alternative,
-                            prefix,
-                            weight,
-                        },
-                    );
-                    weights.push((weight, 0));
-                }
-            }
-            alternatives.push(weights);
-        }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .expect("a handful of short patterns always build");
-        // Each pattern with those it begins with (itself included).
-        let prefixes = patterns
-            .iter()
-            .map(|pattern| {
-                (0..patterns.len())
-                    .filter(|other| pattern.starts_with(patterns[*other].as_str()))
-                    .collect()
-            })
-            .collect();
-        Needles {
-            automaton,
-            uses,
-            alternatives,
-            lengths: patterns.iter().map(String::len).collect(),
-            prefixes,
-        }
-    }
-}
-
-/// Searches the folded texts of every incident (`Folded`: the text, its items and terms)
-/// for each word of `query`. A word of five letters or more that no text says is looked
-/// for again by the terms one letter away from it.
-pub fn search<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
+/// Searches an index for each word of `query`. A word of five letters or more that no
+/// text says is looked for again by the terms one letter away from it. `None` when a
+/// part of the index the search needs is damaged.
+pub fn search(index: &Index, query: &Query) -> Option<Findings> {
     let mut query = query.clone();
-    let mut findings = scan(folded, &query);
+    let mut read = Read::new(index);
+    let mut findings = scan(&mut read, &query)?;
     let mut widened = false;
     for (position, concept) in query.concepts.iter_mut().enumerate() {
         let nothing = findings.item_df[position].iter().all(|df| *df == 0);
         if let (true, Some((term, word))) = (nothing, &concept.misspelt) {
-            let near = misspellings(folded, term, word);
+            let near = misspellings(&mut read, term, word)?;
             widened |= !near.is_empty();
             concept.add_misspellings(near);
         }
     }
     if widened {
-        findings = scan(folded, &query);
+        findings = scan(&mut read, &query)?;
     }
-    Findings { query, ..findings }
+    Some(Findings { query, ..findings })
 }
 
-/// One pass over every folded text: the incidents found and ranked, how many items say
-/// each alternative, and the collection of items.
-fn scan<'a>(folded: &[(&'a str, usize, usize)], query: &Query) -> Findings<'a> {
+/// The postings of an index a search has read, each read once.
+struct Read<'i> {
+    index: &'i Index,
+    postings: HashMap<u32, Rc<Vec<Posting>>>,
+}
+
+impl<'i> Read<'i> {
+    fn new(index: &'i Index) -> Read<'i> {
+        Read {
+            index,
+            postings: HashMap::new(),
+        }
+    }
+
+    fn term(&mut self, term: u32) -> Option<Rc<Vec<Posting>>> {
+        if let Some(known) = self.postings.get(&term) {
+            return Some(known.clone());
+        }
+        let read = Rc::new(self.index.postings(term)?);
+        self.postings.insert(term, read.clone());
+        Some(read)
+    }
+
+    /// Where a term is said; nowhere for a term no incident says.
+    fn named(&mut self, name: &str) -> Option<Rc<Vec<Posting>>> {
+        match self.index.term(name) {
+            Some(term) => self.term(term),
+            None => Some(Rc::default()),
+        }
+    }
+
+    /// Where terms are said side by side: the places of the first.
+    fn sequence(&mut self, terms: &[String]) -> Option<Vec<Posting>> {
+        let mut places: Vec<Posting> = self.named(&terms[0])?.as_ref().clone();
+        for (offset, term) in terms.iter().enumerate().skip(1) {
+            let next = self.named(term)?;
+            let mut at = 0;
+            places.retain(|(incident, line, place)| {
+                let wanted = (*incident, *line, place + offset as u32);
+                while at < next.len() && next[at] < wanted {
+                    at += 1;
+                }
+                next.get(at) == Some(&wanted)
+            });
+        }
+        Some(places)
+    }
+
+    /// Where a longer term that `prefix` begins is said.
+    fn longer(&mut self, prefix: &str) -> Option<Vec<Posting>> {
+        let mut places = Vec::new();
+        for term in self.index.longer(prefix) {
+            places.extend_from_slice(&self.term(term)?);
+        }
+        places.sort_unstable();
+        Some(places)
+    }
+
+    /// The lines (incident, line) that say every one of `terms`.
+    fn lines(&mut self, terms: &[String]) -> Option<Vec<(u32, u32)>> {
+        let mut lines: Option<Vec<(u32, u32)>> = None;
+        for term in terms {
+            let mut own: Vec<(u32, u32)> = self
+                .named(term)?
+                .iter()
+                .map(|(incident, line, _)| (*incident, *line))
+                .collect();
+            own.dedup();
+            lines = Some(match lines {
+                None => own,
+                Some(mut known) => {
+                    known.retain(|line| own.binary_search(line).is_ok());
+                    known
+                }
+            });
+        }
+        Some(lines.unwrap_or_default())
+    }
+}
+
+/// A place where a concept's alternative said side by side matches: the incident, line
+/// and place; the order the alternatives are weighed in at one place (the later wins a
+/// tie); the alternative and its weight.
+type Side = (u32, u32, u32, (usize, usize), usize, f64);
+
+/// The order, at one place, of each alternative said side by side: its needle's first
+/// appearance among all the query's needles (an alternative's terms joined, or one word of
+/// an alternative said apart), then its own among the needle's uses.
+fn side_order(query: &Query) -> Vec<Vec<(usize, usize)>> {
+    let mut needles: Vec<(String, usize)> = Vec::new();
+    let mut add = |needle: String| match needles.iter_mut().position(|(n, _)| *n == needle) {
+        Some(known) => {
+            needles[known].1 += 1;
+            (known, needles[known].1 - 1)
+        }
+        None => {
+            needles.push((needle, 1));
+            (needles.len() - 1, 0)
+        }
+    };
+    query
+        .concepts
+        .iter()
+        .map(|concept| {
+            concept
+                .alternatives
+                .iter()
+                .map(|said| {
+                    if said.how == How::Apart {
+                        for term in &said.terms {
+                            add(term.clone());
+                        }
+                        (usize::MAX, usize::MAX)
+                    } else {
+                        add(said.terms.join(" "))
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The incidents that say a word of the query, ranked; how many items say each
+/// alternative of each concept, and the collection of items.
+fn scan(read: &mut Read<'_>, query: &Query) -> Option<Findings> {
+    let index = read.index;
     let concepts = query.concepts.len();
-    let needles = Needles::of(query);
     let every: u64 = if concepts == 64 {
         u64::MAX
     } else {
         (1 << concepts) - 1
     };
+    let order = side_order(query);
+    // Per concept: the places its alternatives said side by side match, in order, and
+    // the lines that say every word of an alternative said apart (incident, alternative,
+    // line), in order.
+    let mut sides: Vec<Vec<Side>> = Vec::with_capacity(concepts);
+    let mut aparts: Vec<Vec<(u32, usize, u32)>> = Vec::with_capacity(concepts);
+    for (concept, own) in query.concepts.iter().enumerate() {
+        let mut side: Vec<Side> = Vec::new();
+        let mut apart: Vec<(u32, usize, u32)> = Vec::new();
+        let mut runs = 0;
+        for (alternative, said) in own.alternatives.iter().enumerate() {
+            let weight = said.how.weight();
+            let key = order[concept][alternative];
+            let places = match said.how {
+                How::Apart => {
+                    for (incident, line) in read.lines(&said.terms)? {
+                        apart.push((incident, alternative, line));
+                    }
+                    continue;
+                }
+                How::Prefix => read.longer(&said.terms[0])?,
+                _ => read.sequence(&said.terms)?,
+            };
+            runs += usize::from(!places.is_empty());
+            side.extend(
+                places.into_iter().map(|(incident, line, place)| {
+                    (incident, line, place, key, alternative, weight)
+                }),
+            );
+        }
+        if runs > 1 {
+            side.sort_unstable_by_key(|(incident, line, place, key, _, _)| {
+                (*incident, *line, *place, *key)
+            });
+        }
+        apart.sort_unstable();
+        sides.push(side);
+        aparts.push(apart);
+    }
     let mut items = Collection::default();
     let mut incidents = Collection::default();
-    let zero: Vec<Vec<usize>> = needles
-        .alternatives
-        .iter()
-        .map(|alternatives| vec![0; alternatives.len()])
-        .collect();
-    let mut item_df = zero.clone();
-    let mut incident_df = zero;
-    // Per incident found: its found entry, its weighed term frequencies and length.
-    let mut scanned: Vec<(Found<'a>, Vec<Vec<f64>>, usize)> = Vec::new();
-    // The lines of an incident that a pattern is found in, in order: where each starts
-    // and ends, and a bit for each concept said there.
-    let mut lines: Vec<(usize, usize, u64)> = Vec::new();
-    // Where each pattern is a whole term (or begins a longer one): (line, place, pattern,
-    // longer).
-    let mut hits: Vec<(usize, usize, usize, bool)> = Vec::new();
-    // Per concept, the places of its alternatives said side by side: (line, place,
-    // alternative, weight).
-    let mut side: Vec<Vec<(usize, usize, usize, f64)>> = vec![Vec::new(); concepts];
-    // The words of alternatives said apart: (concept, alternative, line, word).
-    let mut apart: Vec<(usize, usize, usize, usize)> = Vec::new();
-    // The alternatives said in each line: (line, concept, alternative).
-    let mut lines_said: Vec<(usize, usize, usize)> = Vec::new();
-    for (incident, (text, item_count, terms)) in folded.iter().enumerate() {
-        items.documents += item_count;
+    for incident in 0..index.len() {
+        let (lines, terms, _) = index.shape(incident);
+        items.documents += lines;
         items.terms += terms;
         incidents.documents += 1;
         incidents.terms += terms;
-        let bytes = text.as_bytes();
-        hits.clear();
-        lines.clear();
-        let mut from = 0;
-        // The longest pattern at each place where one begins, and the patterns it begins
-        // with; then on from the next byte, so that no place is passed over.
-        while let Some(found) = needles
-            .automaton
-            .find(Input::new(bytes).span(from..bytes.len()))
-        {
-            let at = found.start();
-            from = at + 1;
-            // A term begins after a space, or after the tab that ends the marker (a marker
-            // is never matched: it is upper case or punctuation, a query lower case).
-            if at == 0 || !matches!(bytes[at - 1], b' ' | b'\t') {
-                continue;
-            }
-            if lines.last().is_none_or(|(_, end, _)| at >= *end) {
-                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |end| end + 1);
-                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |end| at + end);
-                lines.push((start, end, 0));
-            }
-            let line = lines.len() - 1;
-            for pattern in &needles.prefixes[found.pattern().as_usize()] {
-                let end = at + needles.lengths[*pattern];
-                let longer = bytes.get(end).is_some_and(u8::is_ascii_alphanumeric);
-                hits.push((line, at, *pattern, longer));
-            }
-        }
-        if hits.is_empty() {
-            continue;
-        }
-        // The title counts `TITLE_BOOST` times.
-        let title = lines
-            .first()
-            .filter(|(start, _, _)| bytes[*start..].starts_with(b"#\t"))
-            .map(|_| 0);
-        let boost = |line: usize| {
-            if title == Some(line) {
-                TITLE_BOOST
-            } else {
-                1.0
-            }
+    }
+    let zero: Vec<Vec<usize>> = query
+        .concepts
+        .iter()
+        .map(|concept| vec![0; concept.alternatives.len()])
+        .collect();
+    let mut item_df = zero.clone();
+    let mut incident_df = zero;
+    let mut scanned: Vec<(Found, Vec<Vec<f64>>, usize)> = Vec::new();
+    // Where each concept's places and lines of the next incident begin.
+    let mut side_at = vec![0; concepts];
+    let mut apart_at = vec![0; concepts];
+    // The lines of an incident that say a concept, and the alternatives of a concept
+    // said in one line.
+    let mut lines: Vec<(u32, u64)> = Vec::new();
+    let mut line_said: Vec<usize> = Vec::new();
+    loop {
+        let next = (0..concepts)
+            .filter_map(|concept| {
+                let side = sides[concept].get(side_at[concept]).map(|s| s.0);
+                let apart = aparts[concept].get(apart_at[concept]).map(|a| a.0);
+                side.into_iter().chain(apart).min()
+            })
+            .min();
+        let Some(incident) = next else {
+            break;
         };
-        for places in &mut side {
-            places.clear();
-        }
-        apart.clear();
-        lines_said.clear();
-        for (line, at, pattern, longer) in hits.iter().copied() {
-            for used in &needles.uses[pattern] {
-                match *used {
-                    Use::Side {
-                        concept,
-                        alternative,
-                        prefix,
-                        weight,
-                    } if prefix == longer => {
-                        side[concept].push((line, at, alternative, weight));
+        let (_, length, title) = index.shape(incident as usize);
+        let boost = |line: u32| {
+            if title && line == 0 { TITLE_BOOST } else { 1.0 }
+        };
+        lines.clear();
+        let mut tf: Vec<Vec<f64>> = query
+            .concepts
+            .iter()
+            .map(|concept| vec![0.0; concept.alternatives.len()])
+            .collect();
+        for concept in 0..concepts {
+            let side = &sides[concept];
+            let start = side_at[concept];
+            let mut end = start;
+            while end < side.len() && side[end].0 == incident {
+                end += 1;
+            }
+            side_at[concept] = end;
+            // The best alternative at each place (the later of equals, as they are
+            // weighed in order). Every incident here says a word: each line that says an
+            // alternative counts once in its item frequency.
+            line_said.clear();
+            for same in side[start..end].chunk_by(|a, b| (a.1, a.2) == (b.1, b.2)) {
+                let best = same
+                    .iter()
+                    .max_by(|a, b| a.5.total_cmp(&b.5))
+                    .expect("a chunk is never empty");
+                let (_, line, _, _, alternative, weight) = *best;
+                match lines.last_mut() {
+                    Some((last, mask)) if *last == line => *mask |= 1 << concept,
+                    _ => {
+                        lines.push((line, 1 << concept));
+                        line_said.clear();
                     }
-                    Use::Apart {
-                        concept,
-                        alternative,
-                        word,
-                    } if !longer => {
-                        apart.push((concept, alternative, line, word));
-                    }
-                    _ => {}
+                }
+                tf[concept][alternative] += weight * boost(line);
+                if !line_said.contains(&alternative) {
+                    line_said.push(alternative);
+                    item_df[concept][alternative] += 1;
                 }
             }
         }
-        let mut tf: Vec<Vec<f64>> = needles
-            .alternatives
-            .iter()
-            .map(|alternatives| vec![0.0; alternatives.len()])
-            .collect();
-        for (concept, places) in side.iter().enumerate() {
-            // The best alternative at each place (in order already): a prefix and a whole
-            // term may both match there.
-            for same in places.chunk_by(|a, b| a.1 == b.1) {
-                let best = same
-                    .iter()
-                    .max_by(|a, b| a.3.total_cmp(&b.3))
-                    .expect("a chunk is never empty");
-                let (line, _, alternative, weight) = *best;
-                lines[line].2 |= 1 << concept;
-                tf[concept][alternative] += weight * boost(line);
-                lines_said.push((line, concept, alternative));
+        // Concepts were taken one after the other: their lines in order, merged.
+        lines.sort_by_key(|(line, _)| *line);
+        lines.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 |= later.1;
             }
-        }
+            same
+        });
         // Words apart: every word in a line that no other alternative of the concept
         // says.
-        apart.sort_unstable();
-        apart.dedup();
-        for group in apart.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
-            let (concept, alternative, line, _) = group[0];
-            let (weight, words) = needles.alternatives[concept][alternative];
-            if group.len() == words && lines[line].2 & (1 << concept) == 0 {
-                lines[line].2 |= 1 << concept;
-                tf[concept][alternative] += weight * boost(line);
-                lines_said.push((line, concept, alternative));
+        for concept in 0..concepts {
+            let apart = &aparts[concept];
+            while let Some((_, alternative, line)) = apart
+                .get(apart_at[concept])
+                .filter(|(said_in, _, _)| *said_in == incident)
+                .copied()
+            {
+                apart_at[concept] += 1;
+                let weight = query.concepts[concept].alternatives[alternative]
+                    .how
+                    .weight();
+                let at = match lines.binary_search_by_key(&line, |(line, _)| *line) {
+                    Ok(at) => at,
+                    Err(at) => {
+                        lines.insert(at, (line, 0));
+                        at
+                    }
+                };
+                // Never a line that an alternative side by side says: one count each.
+                if lines[at].1 & (1 << concept) == 0 {
+                    lines[at].1 |= 1 << concept;
+                    tf[concept][alternative] += weight * boost(line);
+                    item_df[concept][alternative] += 1;
+                }
             }
         }
         let mut found = Found {
-            incident,
+            incident: incident as usize,
             items: Vec::new(),
             whole: false,
             covered: 0,
             score: 0.0,
         };
         let mut said = 0u64;
-        for (start, _, mask) in lines.iter().copied() {
+        for (line, mask) in lines.iter().copied() {
             if mask == 0 {
                 continue;
             }
-            let marker_end =
-                memchr::memchr(b'\t', &bytes[start..]).map_or(start, |end| start + end);
-            found.items.push((&text[start..marker_end], mask));
+            found.items.push((line, mask));
             found.whole |= mask == every;
             said |= mask;
         }
-        if said == 0 {
-            continue;
-        }
-        lines_said.sort_unstable();
-        lines_said.dedup();
-        for (_, concept, alternative) in &lines_said {
-            item_df[*concept][*alternative] += 1;
-        }
+        debug_assert!(said != 0, "an incident here says a place or a line");
         for (concept, tf) in tf.iter().enumerate() {
             for (alternative, tf) in tf.iter().enumerate() {
                 incident_df[concept][alternative] += usize::from(*tf > 0.0);
             }
         }
         found.covered = said.count_ones();
-        scanned.push((found, tf, *terms));
+        scanned.push((found, tf, length));
     }
     let idf: Vec<Vec<f64>> = incident_df
         .iter()
         .map(|df| df.iter().map(|df| incidents.idf(*df)).collect())
         .collect();
-    let mut found: Vec<Found<'a>> = scanned
+    let mut found: Vec<Found> = scanned
         .into_iter()
         .map(|(mut found, tf, length)| {
             found.score = score(&incidents, &idf, &tf, length);
             found
         })
         .collect();
-    // Among equals, the later text first: the newer incident.
-    found.sort_by(|a, b| best_first(a, b).then(b.incident.cmp(&a.incident)));
-    Findings {
+    // Among equals, the later incident first: the newer one (a total order).
+    found.sort_unstable_by(|a, b| best_first(a, b).then(b.incident.cmp(&a.incident)));
+    Some(Findings {
         found,
         query: Query {
             concepts: Vec::new(),
         },
         item_df,
         items,
-    }
+    })
 }
 
-/// The terms of the folded texts one letter (added, left out, changed, or two swapped) away
-/// from a word's term or from the word as typed, of four letters or more.
-fn misspellings(folded: &[(&str, usize, usize)], term: &str, word: &str) -> Vec<String> {
+/// The terms of the index one letter (added, left out, changed, or two swapped) away
+/// from a word's term or from the word as typed, of four letters or more, in the order
+/// the incidents first say them.
+fn misspellings(read: &mut Read<'_>, term: &str, word: &str) -> Option<Vec<String>> {
+    let index = read.index;
     let targets = [term, word];
     let shortest = term.len().min(word.len()).saturating_sub(1).max(4);
     let longest = term.len().max(word.len()) + 1;
@@ -518,31 +530,24 @@ fn misspellings(folded: &[(&str, usize, usize)], term: &str, word: &str) -> Vec<
                 || candidate[1] == target[0]
         })
     };
-    let mut near: Vec<String> = Vec::new();
-    for (text, _, _) in folded {
-        let text = text.as_bytes();
-        let mut start = 0;
-        for end in 0..=text.len() {
-            if end < text.len() && !matches!(text[end], b' ' | b'\t' | b'\n') {
-                continue;
-            }
-            let bytes = &text[start..end];
-            start = end + 1;
-            // Markers (labels, `#`, `=`) are never lower case letters alone.
-            if !(shortest..=longest).contains(&bytes.len())
-                || !may_be_near(bytes)
-                || !targets
-                    .iter()
-                    .any(|target| one_edit_apart(bytes, target.as_bytes()))
-                || !bytes.iter().all(u8::is_ascii_lowercase)
-                || near.iter().any(|known| known.as_bytes() == bytes)
-            {
-                continue;
-            }
-            near.push(String::from_utf8_lossy(bytes).into_owned());
+    let mut near: Vec<(Posting, String)> = Vec::new();
+    for number in 0..index.term_count() as u32 {
+        let name = index.name(number)?;
+        let bytes = name.as_bytes();
+        if !(shortest..=longest).contains(&bytes.len())
+            || !may_be_near(bytes)
+            || !targets
+                .iter()
+                .any(|target| one_edit_apart(bytes, target.as_bytes()))
+            || !bytes.iter().all(u8::is_ascii_lowercase)
+        {
+            continue;
         }
+        let first = *read.term(number)?.first()?;
+        near.push((first, name.to_string()));
     }
-    near
+    near.sort_unstable();
+    Some(near.into_iter().map(|(_, name)| name).collect())
 }
 
 /// Whether one letter added, left out, changed, or two side by side swapped, turns `a`
@@ -578,33 +583,30 @@ mod tests {
         Query::parse(&words, &Synonyms::built_in()).expect("a query")
     }
 
-    fn folded(items: &[(&str, &str)]) -> String {
-        let mut text = String::new();
-        for (marker, item) in items {
-            push_folded(&mut text, marker, item);
+    fn index(incidents: &[&[(&str, &str)]]) -> Index {
+        let mut builder = Builder::new();
+        for (number, items) in incidents.iter().enumerate() {
+            builder.add(&number.to_string(), b"", items.iter().copied(), terms_of);
         }
-        text
+        Index::built(builder)
     }
 
     #[test]
     fn search_ranks_incidents_saying_every_word_first_then_those_saying_most() {
-        let first = folded(&[
-            ("#", "Checkout returns 502s"),
-            ("S1", "502 on checkout since 02:41"),
-            ("H1", "DB pool exhausted"),
+        let texts = index(&[
+            &[
+                ("#", "Checkout returns 502s"),
+                ("S1", "502 on checkout since 02:41"),
+                ("H1", "DB pool exhausted"),
+            ],
+            &[("#", "Payments slow"), ("S1", "checkout slow")],
+            &[
+                ("#", "Gateway errors"),
+                ("S1", "checkout page"),
+                ("S2", "HTTP 503"),
+            ],
         ]);
-        let second = folded(&[("#", "Payments slow"), ("S1", "checkout slow")]);
-        let third = folded(&[
-            ("#", "Gateway errors"),
-            ("S1", "checkout page"),
-            ("S2", "HTTP 503"),
-        ]);
-        let texts = [
-            (first.as_str(), 3, 11),
-            (second.as_str(), 2, 4),
-            (third.as_str(), 3, 6),
-        ];
-        let findings = search(&texts, &query("checkout 502"));
+        let findings = search(&texts, &query("checkout 502")).unwrap();
         let order: Vec<(usize, bool, u32)> = findings
             .found
             .iter()
@@ -612,18 +614,19 @@ mod tests {
             .collect();
         // The third says both (503 is a 5xx) but in two items; the second says one.
         assert_eq!(order, [(0, true, 2), (2, false, 2), (1, false, 1)]);
-        assert_eq!(findings.found[0].items, [("#", 0b11), ("S1", 0b11)]);
+        assert_eq!(findings.found[0].items, [(0, 0b11), (1, 0b11)]);
         let item_df: Vec<usize> = findings.item_df.iter().map(|df| df.iter().sum()).collect();
         assert_eq!(item_df, [4, 3]);
+        // Eight items of 12, 4 and 6 terms.
         assert_eq!(
             findings.items,
             Collection {
                 documents: 8,
-                terms: 21
+                terms: 22
             }
         );
         // The marker is never matched: labels are upper case, terms lower.
-        assert!(search(&texts, &query("s1")).found.is_empty());
+        assert!(search(&texts, &query("s1")).unwrap().found.is_empty());
     }
 
     #[test]
@@ -651,16 +654,15 @@ mod tests {
 
     #[test]
     fn a_word_nothing_says_is_looked_for_one_letter_away() {
-        let text = folded(&[("#", "Certificate expired"), ("S1", "TLS handshake fails")]);
-        let texts = [(text.as_str(), 2, 5)];
-        let findings = search(&texts, &query("certifcate"));
+        let texts = index(&[&[("#", "Certificate expired"), ("S1", "TLS handshake fails")]]);
+        let findings = search(&texts, &query("certifcate")).unwrap();
         assert_eq!(findings.found.len(), 1);
         let misspelt: Vec<&str> = findings.misspelt().map(|(_, c)| c.word.as_str()).collect();
         assert_eq!(misspelt, ["certifcate"]);
         // A word that something says is never widened.
-        let findings = search(&texts, &query("handshake"));
+        let findings = search(&texts, &query("handshake")).unwrap();
         assert_eq!(findings.misspelt().count(), 0);
         // Nor one of fewer than five letters.
-        assert!(search(&texts, &query("tlss")).found.is_empty());
+        assert!(search(&texts, &query("tlss")).unwrap().found.is_empty());
     }
 }

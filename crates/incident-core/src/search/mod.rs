@@ -5,8 +5,9 @@
 //! - `synonyms.rs`: the words that mean one thing in operations, built in and the team's;
 //!   `team_synonyms.rs`: the team's own groups, shared and edited on every machine;
 //! - `query.rs`: the words of a search as concepts, and where a text says them;
-//! - `index.rs`: each incident's searchable text, folded as the store's search index
-//!   keeps it, and the scan of it for a query;
+//! - `index.rs`: each incident's searchable texts as the search index keeps them, and the
+//!   search of the index for a query;
+//! - `postings.rs`: the index as bytes: for each term, where each incident says it;
 //! - `bm25.rs`: how much a word found says, given the whole collection;
 //! - `rank.rs`: the hits a search shows, read from the documents;
 //! - `seen_before.rs`: which past incidents resemble an open one;
@@ -14,6 +15,7 @@
 
 mod bm25;
 mod index;
+pub mod postings;
 mod query;
 mod rank;
 mod seen_before;
@@ -24,8 +26,8 @@ mod who;
 
 pub use bm25::Collection;
 pub use index::{
-    Findings, Folded, Found, Item, RESOLUTION_MARKER, TITLE_BOOST, TITLE_MARKER, best_first,
-    push_folded, search, searchable,
+    Findings, Found, Item, RESOLUTION_MARKER, TITLE_BOOST, TITLE_MARKER, add_incident, best_first,
+    search, searchable, terms_of,
 };
 pub use query::{Concept, How, MAX_CONCEPTS, Query, Said as Place};
 pub use rank::{Hit, Hits, Misspelling, PARTIAL_INCIDENTS, hits};

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::index::{Findings, score, searchable};
+use super::postings::Index;
 use super::query::How;
 use crate::model::{Incident, Label};
 
@@ -51,8 +52,13 @@ pub struct Hits {
 ///
 /// First every item that says every word, the incidents in the index's order (the items
 /// of one incident together, best first); then the partial items of the first
-/// `PARTIAL_INCIDENTS` incidents that have no such item.
-pub fn hits(findings: &Findings<'_>, mut load: impl FnMut(usize) -> Option<Incident>) -> Hits {
+/// `PARTIAL_INCIDENTS` incidents that have no such item. `None` when the index searched
+/// is damaged where an incident's items are named.
+pub fn hits(
+    findings: &Findings,
+    index: &Index,
+    mut load: impl FnMut(usize) -> Option<Incident>,
+) -> Option<Hits> {
     let query = &findings.query;
     let concepts = query.concepts().len();
     let idf: Vec<Vec<f64>> = findings
@@ -68,6 +74,12 @@ pub fn hits(findings: &Findings<'_>, mut load: impl FnMut(usize) -> Option<Incid
         if !found.whole && partial_incidents == PARTIAL_INCIDENTS {
             break;
         }
+        // The markers of the lines the index found.
+        let markers = index.lines(found.incident)?;
+        let mut items: Vec<(&str, u64)> = Vec::with_capacity(found.items.len());
+        for (line, mask) in &found.items {
+            items.push((markers.get(*line as usize)?.0.as_str(), *mask));
+        }
         let Some(incident) = load(found.incident).filter(Incident::is_history) else {
             continue;
         };
@@ -75,11 +87,7 @@ pub fn hits(findings: &Findings<'_>, mut load: impl FnMut(usize) -> Option<Incid
         let mut shown = Vec::new();
         for item in searchable(&incident, &state) {
             // Only the items the index found; of an incident with a whole one, only those.
-            let Some((_, mask)) = found
-                .items
-                .iter()
-                .find(|(marker, _)| *marker == item.marker)
-            else {
+            let Some((_, mask)) = items.iter().find(|(marker, _)| *marker == item.marker) else {
                 continue;
             };
             if found.whole && mask.count_ones() as usize != concepts {
@@ -125,17 +133,18 @@ pub fn hits(findings: &Findings<'_>, mut load: impl FnMut(usize) -> Option<Incid
         }
     }
     whole.extend(partial);
-    Hits {
+    Some(Hits {
         hits: whole,
         misspellings,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Body, NewEntry, Stamp};
-    use crate::search::{Collection, Folded, Query, Synonyms, search};
+    use crate::search::postings::Builder;
+    use crate::search::{Collection, Query, Synonyms, add_incident, search};
     use uuid::Uuid;
 
     fn opened(id: &str, title: &str, day: u32, symptoms: &[&str]) -> Incident {
@@ -185,18 +194,19 @@ mod tests {
             opened("gone", "Checkout", 3, &["checkout 502s"]),
             opened("other", "Payments", 4, &["HTTP 502 on payments"]),
         ];
-        let folded: Vec<Folded> = incidents.iter().map(Folded::of).collect();
-        let texts: Vec<(&str, usize, usize)> = folded
-            .iter()
-            .map(|folded| (folded.text.as_str(), folded.items, folded.terms))
-            .collect();
+        let mut builder = Builder::new();
+        for incident in &incidents {
+            add_incident(&mut builder, incident, b"");
+        }
+        let index = Index::built(builder);
         let query =
             Query::parse(&["checkout".into(), "502".into()], &Synonyms::built_in()).unwrap();
-        let findings = search(&texts, &query);
-        let hits = hits(&findings, |position| {
+        let findings = search(&index, &query).unwrap();
+        let hits = hits(&findings, &index, |position| {
             // The third could not be read since the index was.
             (position != 2).then(|| incidents[position].clone())
-        });
+        })
+        .unwrap();
         // The shorter incident first; then the partial items, of every incident
         // with no whole one.
         assert_eq!(
@@ -212,9 +222,10 @@ mod tests {
         // A document that no longer says what the index found is not a hit.
         let mut changed = incidents[0].clone();
         changed.entries[0].text = "all fine".into();
-        let hits = super::hits(&findings, |position| {
+        let hits = super::hits(&findings, &index, |position| {
             (position == 0).then(|| changed.clone())
-        });
+        })
+        .unwrap();
         assert!(hits.hits.is_empty(), "{hits:?}");
     }
 

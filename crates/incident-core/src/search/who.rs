@@ -5,7 +5,8 @@
 //! Each contact is searched as a small text of two items: its name (counting as a title
 //! does) and the words it covers.
 
-use super::index::{Found, TITLE_MARKER, best_first, push_folded, search};
+use super::index::{Found, TITLE_MARKER, best_first, search, terms_of};
+use super::postings::{Builder, Index};
 use super::query::{How, Query};
 use super::rank::Misspelling;
 use crate::model::{Contact, Directory};
@@ -36,28 +37,21 @@ pub struct Callables<'a> {
 /// the order of their names.
 pub fn who<'a>(directory: &'a Directory, query: &Query) -> Callables<'a> {
     let contacts: Vec<Contact<'a>> = directory.contacts().collect();
-    let folded: Vec<(String, usize, usize)> = contacts
-        .iter()
-        .map(|contact| {
-            let mut text = String::new();
-            let mut items = 0;
-            let mut terms = 0;
-            for (marker, said) in [
-                (TITLE_MARKER, contact.name.to_string()),
-                (COVERS_MARKER, contact.covers.join(" ")),
-            ] {
-                let count = push_folded(&mut text, marker, &said);
-                items += usize::from(count > 0);
-                terms += count;
-            }
-            (text, items, terms)
-        })
-        .collect();
-    let texts: Vec<(&str, usize, usize)> = folded
-        .iter()
-        .map(|(text, items, terms)| (text.as_str(), *items, *terms))
-        .collect();
-    let findings = search(&texts, query);
+    let mut builder = Builder::new();
+    for (number, contact) in contacts.iter().enumerate() {
+        let covers = contact.covers.join(" ");
+        builder.add(
+            &number.to_string(),
+            b"",
+            [
+                (TITLE_MARKER, contact.name),
+                (COVERS_MARKER, covers.as_str()),
+            ],
+            terms_of,
+        );
+    }
+    let findings =
+        search(&Index::built(builder), query).expect("an index built in memory reads whole");
     let concepts = findings.query.concepts().len();
     let mut found: Vec<&Found> = findings.found.iter().collect();
     found.sort_by(|a, b| best_first(a, b).then(a.incident.cmp(&b.incident)));

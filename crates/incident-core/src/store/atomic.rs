@@ -171,7 +171,7 @@ pub fn read_regular_prefix(
 /// Opens a file of ours for reading: only a regular file, without following a symlink or
 /// blocking, checked on the open file itself, and no larger than `limit`. Returns it with
 /// its length.
-fn open_regular(path: &Path, limit: u64) -> Result<(fs::File, usize)> {
+pub(super) fn open_regular(path: &Path, limit: u64) -> Result<(fs::File, usize)> {
     let file = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)

@@ -1,4 +1,4 @@
-//! The compact formats of the caches (`cache.rs`, `index.rs`): lengths and numbers
+//! The compact format of the list cache (`cache.rs`): lengths and numbers
 //! little-endian, strings as their length and UTF-8 bytes. Reading never trusts the file:
 //! anything short or out of range is `None`, and the cache is rebuilt.
 
@@ -11,11 +11,6 @@ pub(super) struct Reader<'a> {
 impl<'a> Reader<'a> {
     pub(super) fn new(bytes: &'a [u8]) -> Reader<'a> {
         Reader { bytes, at: 0 }
-    }
-
-    /// How far it has read.
-    pub(super) fn at(&self) -> usize {
-        self.at
     }
 
     pub(super) fn at_end(&self) -> bool {

@@ -396,3 +396,33 @@ fn every_template_of_the_messy_outage_is_lint_clean() {
     let files: Vec<&str> = files.iter().map(String::as_str).collect();
     lint_markdown(dir.path(), &files);
 }
+
+/// Symptoms are told in the order they were observed: one noticed late and recorded with
+/// `--at`, and one whose time was corrected, take their places in time.
+#[test]
+fn symptoms_read_in_the_order_they_were_observed() {
+    let mut env = TestEnv::new();
+    env.set_now("2026-11-21T03:00:00Z");
+    env.open("Checkout returns 502s");
+    assert_eq!(
+        env.quiet(&["symptom", "502s on checkout", "--at", "02:40"]),
+        "S1"
+    );
+    assert_eq!(
+        env.quiet(&["symptom", "p99 latency 4s", "--at", "02:50"]),
+        "S2"
+    );
+    // Noticed late: the first alert had fired before either.
+    assert_eq!(
+        env.quiet(&["symptom", "disk alert on db-2", "--at", "02:31"]),
+        "S3"
+    );
+    // S2 was seen at 02:35, not 02:50.
+    env.quiet(&["amend", "S2", "--time", "02:35"]);
+    let report = env.ok(&["report"]);
+    let symptoms: Vec<&str> = section(&report, "## Symptoms")
+        .lines()
+        .map(|line| line.split("**").nth(1).expect("a label in bold"))
+        .collect();
+    assert_eq!(symptoms, ["S3", "S2", "S1"], "{report}");
+}

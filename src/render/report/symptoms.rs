@@ -1,4 +1,6 @@
-//! `## Symptoms`: every symptom, as observed, with its corrections.
+//! `## Symptoms`: every symptom, as observed, with its corrections, in the order they were
+//! observed (a symptom recorded late, with `--at`, or corrected to an earlier time, takes
+//! its place in time; those of one minute keep their labels' order).
 
 use std::fmt::Write;
 
@@ -7,12 +9,12 @@ use incident_core::model::Kind;
 
 impl Report<'_> {
     pub(super) fn symptoms(&self, out: &mut String) {
-        let mut any = false;
-        for symptom in self.incident.entries_of(Kind::Symptom) {
-            any = true;
+        let mut symptoms: Vec<_> = self.incident.entries_of(Kind::Symptom).collect();
+        symptoms.sort_by_key(|symptom| self.state.at(symptom));
+        for symptom in &symptoms {
             let _ = writeln!(out, "- {}", self.item(symptom));
         }
-        if !any {
+        if symptoms.is_empty() {
             out.push_str("No symptoms recorded.\n");
         }
         out.push('\n');

@@ -174,8 +174,7 @@ fn a_day_long_messy_outage_reads_as_the_commander_would_paste_it() {
     assert_eq!(
         section(&report, "## Key events"),
         "- 2026-11-20 11:43 UTC, impact started
-- 2026-11-20 11:48 UTC, opened: Control plane and analytics down after a data-centre power loss
-- 2026-11-20 11:48 UTC, **E1** severity 2
+- 2026-11-20 11:48 UTC, opened at severity 2 (**E1**): Control plane and analytics down after a data-centre power loss
 - 2026-11-20 12:00 UTC, **E3** severity 1: every control plane API failing
 - 2026-11-20 12:02 UTC, **N1** note: called the data centre's 24/7 emergency line
 - 2026-11-20 12:20 UTC, **H1** confirmed by **R2**: PDX-04 lost power
@@ -196,7 +195,7 @@ fn a_day_long_messy_outage_reads_as_the_commander_would_paste_it() {
         .unwrap_or_else(|| panic!("a day at a time:\n{timeline}"));
     for line in [
         "- 11:43 UTC, **S1** symptom: dashboard API returns 503 for every call (by ana)",
-        "- 11:48 UTC, opened: Control plane and analytics down after a data-centre power loss (by ana)",
+        "- 11:48 UTC, opened at severity 2 (**E1**): Control plane and analytics down after a data-centre power loss (by ana)",
         "- 11:49 UTC, **E2** role commander to ana (by ana)",
         "- 11:50 UTC, **S2** symptom: dashboard login fails with 503 (by ben)",
         "- 11:55 UTC, **T1** test: read the deploy log (by ana)",

@@ -137,7 +137,8 @@ fn gitlabs_database_outage_on_two_machines_reads_as_the_commander_pastes_it() {
     let key_events = section(&report, "## Key events");
     let expected = [
         "- 2017-01-31 17:20 UTC, **N1** note: YP took an LVM snapshot",
-        "- 2017-01-31 21:00 UTC, opened: GitLab.com database outage",
+        // Opened at severity 3: one line, not the opening and a change of severity.
+        "- 2017-01-31 21:00 UTC, opened at severity 3 (**E1**): GitLab.com database outage",
         "- 2017-01-31 21:40 UTC, **H1** confirmed by **R1**",
         "- 2017-01-31 21:45 UTC, **H2** confirmed by **R2**",
         "- 2017-01-31 22:03 UTC, **E4** severity 2",

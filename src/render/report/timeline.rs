@@ -191,7 +191,15 @@ impl<'a> Report<'a> {
             return;
         }
         match moment.what {
-            What::Opened => out.push_str("opened"),
+            What::Opened => {
+                out.push_str("opened");
+                // The severity it was opened at is told here, not as a change.
+                if let Some(entry) = self.state.opening_severity()
+                    && let Body::Severity { severity } = &entry.body
+                {
+                    let _ = write!(out, " at severity {severity} (**{}**)", entry.id);
+                }
+            }
             What::Closed => out.push_str("closed"),
             What::Reopened => out.push_str("reopened"),
             What::Entry(entry) => self.timeline_what(out, entry),

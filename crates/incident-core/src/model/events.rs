@@ -17,12 +17,32 @@ impl<'a> State<'a> {
     }
 
     /// Whether the entry is an event of the response, told at its (current) time: it
-    /// still counts, and it is neither a correction, the written summary, a cadence, nor
-    /// the severity an incident merged in was opened at.
+    /// still counts, and it is neither a correction, the written summary, a cadence, the
+    /// severity an incident merged in was opened at, nor the one this incident was opened
+    /// at (told with the opening).
     pub fn is_event(&self, entry: &Entry) -> bool {
         !self.is_retracted(entry.id)
             && !entry.kind().is_record_keeping()
             && !self.is_merged_opening(entry)
+            && self.opening_severity_uuid() != Some(entry.uuid)
+    }
+
+    /// The severity the incident was opened at: its first change of severity, when that
+    /// is at the very time of the opening (`open --severity`, or a severity set in the
+    /// same moment). The story tells it with the opening ("opened at severity 2"), not as
+    /// a change; set any later, it is a change like any other.
+    pub fn opening_severity(&self) -> Option<&'a Entry> {
+        let uuid = self.opening_severity_uuid()?;
+        self.live(Kind::Severity).find(|entry| entry.uuid == uuid)
+    }
+
+    fn opening_severity_uuid(&self) -> Option<uuid::Uuid> {
+        *self.opening_severity.get_or_init(|| {
+            self.severity_changes()
+                .first()
+                .filter(|entry| self.at(entry) == self.incident().opened_at)
+                .map(|entry| entry.uuid)
+        })
     }
 
     /// Whether an event is a key event: marked so (`--key`), or of a kind a reader
@@ -79,6 +99,39 @@ mod tests {
         entry.uuid = Uuid::now_v7();
         entry.key = key;
         incident.record(entry).expect("a valid entry").id
+    }
+
+    /// The severity an incident was opened at is told with the opening, not as a change:
+    /// it is no event. A severity first set later is a change like any other, and so is
+    /// every one after the opening's.
+    #[test]
+    fn the_severity_at_the_opening_is_told_with_it_not_as_a_change() {
+        let severity = |level| Body::Severity {
+            severity: Severity::new(level).expect("a severity"),
+        };
+        let at_minute = |incident: &mut Incident, body, minute| {
+            let mut entry = new(body, "");
+            entry.uuid = Uuid::now_v7();
+            entry.at = at(minute);
+            incident.record(entry).expect("a valid entry").id
+        };
+
+        let mut opened_at_two = incident();
+        let opening = at_minute(&mut opened_at_two, severity(2), 0);
+        let later = at_minute(&mut opened_at_two, severity(1), 5);
+        let state = opened_at_two.state();
+        assert_eq!(
+            state.opening_severity().map(|entry| entry.id),
+            Some(opening)
+        );
+        assert!(!state.is_event(state.entry(opening).expect("E1")));
+        assert!(state.is_key_event(state.entry(later).expect("E2")));
+
+        let mut set_later = incident();
+        let first = at_minute(&mut set_later, severity(2), 3);
+        let state = set_later.state();
+        assert_eq!(state.opening_severity().map(|entry| entry.id), None);
+        assert!(state.is_key_event(state.entry(first).expect("E1")));
     }
 
     /// The key events are what a reader outside the team needs: changes of severity and

@@ -54,6 +54,9 @@ pub struct State<'a> {
     pub(super) decisions: std::sync::OnceLock<super::decisions::Decisions>,
     /// The severities that came in with incidents merged in, set at their opening.
     merged_openings: HashSet<uuid::Uuid>,
+    /// The severity this incident was opened at, worked out the first time a view asks
+    /// (`events.rs`).
+    pub(super) opening_severity: std::sync::OnceLock<Option<uuid::Uuid>>,
 }
 
 impl<'a> State<'a> {
@@ -69,6 +72,7 @@ impl<'a> State<'a> {
             done: LabelMap::default(),
             decisions: std::sync::OnceLock::new(),
             merged_openings: incident.merged_openings(),
+            opening_severity: std::sync::OnceLock::new(),
         };
         // Corrections first: a retraction recorded later still takes back a result.
         for (position, entry) in incident.entries.iter().enumerate() {

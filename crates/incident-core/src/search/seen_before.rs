@@ -8,7 +8,8 @@
 //! once, however many of the open incident's words answer it (`TLS` and `x509` are one
 //! word shared, not two), and more, saturating as BM25 saturates a past incident's
 //! repetitions, the more of the open incident's texts say it: what an engineer writes
-//! again is what the incident is about.
+//! again is what the incident is about. Two words said side by side in both count as one
+//! more term shared (`for_each_pair`).
 
 use std::collections::BTreeMap;
 
@@ -29,15 +30,17 @@ use crate::model::{Body, CauseKind, HypothesisStatus, Incident, Kind, Label, Sta
 /// feature flag and a checkout deploy, 3.37). The threshold sits at the low end of that
 /// gap: a miss at 3AM costs more than a wrong guess that shows the words it shares. On
 /// real postmortems chance reaches higher (`bench/eval/calibrate.py`: 3.4 at its 95th
-/// percentile after the first symptom), and a threshold there found fewer of the same
-/// kind at every stage of `bench/eval` (its README.md), so it stays here.
+/// percentile after the first symptom, 4.3 since pairs of words count), and a threshold
+/// there found fewer of the same kind at every stage of `bench/eval` (its README.md), so
+/// it stays here.
 pub const MIN_RESEMBLANCE: f64 = 2.5;
 /// How many of the open incident's concepts a past incident must share (one, when the
 /// open incident has only one).
 pub const MIN_SHARED: usize = 2;
 /// How many past incidents the board shows.
 pub const SEEN_BEFORE: usize = 3;
-/// How many distinct terms of a past incident are kept to compare it by: the weightiest.
+/// How many distinct terms of a past incident are kept to compare it by: the weightiest
+/// (and as many pairs of words side by side).
 const MAX_MEMORY_TERMS: usize = 300;
 /// How many concepts of an incident are compared: those of its first texts (a board of
 /// 10,000 entries compares its first few hundred words, as a 3AM one does).
@@ -69,7 +72,9 @@ fn weight(kind: Kind, state: &State<'_>, entry: Option<&crate::model::Entry>) ->
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Memory {
     /// `term:weight` pairs sorted by term, separated by spaces; weights in half units. A
-    /// phrase of the built-in synonyms table is kept whole, its terms joined by `_`.
+    /// phrase of the built-in synonyms table is kept whole, its terms joined by `_`; two
+    /// terms said side by side are one more term (`for_each_pair`), joined by `+`, and
+    /// count in no length.
     pub terms: String,
     /// The sum of every term's weight: the incident's length, as BM25 sees it.
     pub length: u32,
@@ -78,8 +83,10 @@ pub struct Memory {
 impl Memory {
     pub fn of(incident: &Incident, state: &State<'_>) -> Memory {
         let mut weights: BTreeMap<String, u32> = BTreeMap::new();
+        let mut pairs: BTreeMap<String, u32> = BTreeMap::new();
         let mut length = 0;
         let mut add = |text: &str, weight: u32| {
+            for_each_pair(text, |pair| *pairs.entry(pair).or_default() += weight);
             let mut terms: Vec<String> = Vec::new();
             for_each_term(text, |_, term| terms.push(term.to_string()));
             let built_in = Synonyms::built_in_table();
@@ -109,12 +116,17 @@ impl Memory {
         if let Some(resolution) = incident.resolution() {
             add(resolution, 2);
         }
-        let mut kept: Vec<(String, u32)> = weights.into_iter().collect();
-        if kept.len() > MAX_MEMORY_TERMS {
-            kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            kept.truncate(MAX_MEMORY_TERMS);
-            kept.sort();
-        }
+        let weightiest = |all: BTreeMap<String, u32>| {
+            let mut kept: Vec<(String, u32)> = all.into_iter().collect();
+            if kept.len() > MAX_MEMORY_TERMS {
+                kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                kept.truncate(MAX_MEMORY_TERMS);
+            }
+            kept
+        };
+        let mut kept = weightiest(weights);
+        kept.extend(weightiest(pairs));
+        kept.sort();
         let terms: Vec<String> = kept
             .iter()
             .map(|(term, weight)| format!("{term}:{weight}"))
@@ -146,6 +158,34 @@ fn remembered(term: &str) -> bool {
         && !(term.len() < 3 && term.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Calls `emit` with each pair of remembered terms that `text` says one after the other
+/// (stopwords between them aside), as one term: the two in alphabetical order joined by
+/// `+` (`connection pool` and `pool of connections` are one pair). Two words side by side
+/// in two incidents say more of the kind of failure than the same words apart; a phrase
+/// of the built-in table is remembered whole already, and is no pair.
+fn for_each_pair(text: &str, mut emit: impl FnMut(String)) {
+    let built_in = Synonyms::built_in_table();
+    let mut previous = String::new();
+    for_each_term(text, |_, term| {
+        if !remembered(term) {
+            return;
+        }
+        let phrase = built_in
+            .phrase_at(&[previous.as_str(), term])
+            .is_some_and(|(length, _)| length == 2);
+        if !previous.is_empty() && previous != term && !phrase {
+            let (first, second) = if previous.as_str() < term {
+                (previous.as_str(), term)
+            } else {
+                (term, previous.as_str())
+            };
+            emit(format!("{first}+{second}"));
+        }
+        previous.clear();
+        previous.push_str(term);
+    });
+}
+
 /// A closed incident that could have been seen before.
 pub struct Past<'a> {
     pub incident: &'a str,
@@ -174,26 +214,9 @@ pub struct Resemblances<'a> {
     pub alike: Vec<Resembling<'a>>,
 }
 
-/// The concepts an incident is compared by: those of its title, symptoms, hypotheses
-/// not ruled out, causes and resolution, each once with the number of those texts that
-/// say it, the first `MAX_OWN_CONCEPTS`.
-fn own_concepts(
-    incident: &Incident,
-    state: &State<'_>,
-    synonyms: &Synonyms,
-) -> Vec<(Concept, usize)> {
-    let mut texts = vec![state.title()];
-    for kind in [Kind::Symptom, Kind::Hypothesis, Kind::Cause] {
-        texts.extend(
-            state
-                .live(kind)
-                .filter(|entry| {
-                    kind != Kind::Hypothesis || state.status(entry.id) != HypothesisStatus::RuledOut
-                })
-                .map(|entry| state.text(entry)),
-        );
-    }
-    texts.extend(incident.resolution());
+/// The concepts an incident is compared by: those of its texts (`own_texts`), each once
+/// with the number of those texts that say it, the first `MAX_OWN_CONCEPTS`.
+fn own_concepts(texts: &[&str], synonyms: &Synonyms) -> Vec<(Concept, usize)> {
     let mut all: Vec<(Concept, usize)> = Vec::new();
     for text in texts {
         for concept in concepts(text, synonyms, Purpose::Resemblance) {
@@ -211,6 +234,47 @@ fn own_concepts(
     all
 }
 
+/// The pairs of words an incident is compared by (`for_each_pair`), each once with the
+/// number of its texts that say it, the first `MAX_OWN_CONCEPTS`.
+fn own_pairs(texts: &[&str]) -> Vec<(String, usize)> {
+    let mut all: Vec<(String, usize)> = Vec::new();
+    for text in texts {
+        let mut here: Vec<String> = Vec::new();
+        for_each_pair(text, |pair| {
+            if !here.contains(&pair) {
+                here.push(pair);
+            }
+        });
+        for pair in here {
+            let full = all.len() == MAX_OWN_CONCEPTS;
+            match all.iter_mut().find(|(known, _)| *known == pair) {
+                Some((_, said)) => *said += 1,
+                None if full => return all,
+                None => all.push((pair, 1)),
+            }
+        }
+    }
+    all
+}
+
+/// The texts an incident is compared by: its title, symptoms, hypotheses not ruled out,
+/// causes and resolution.
+fn own_texts<'s>(incident: &'s Incident, state: &'s State<'_>) -> Vec<&'s str> {
+    let mut texts = vec![state.title()];
+    for kind in [Kind::Symptom, Kind::Hypothesis, Kind::Cause] {
+        texts.extend(
+            state
+                .live(kind)
+                .filter(|entry| {
+                    kind != Kind::Hypothesis || state.status(entry.id) != HypothesisStatus::RuledOut
+                })
+                .map(|entry| state.text(entry)),
+        );
+    }
+    texts.extend(incident.resolution());
+    texts
+}
+
 /// How a past incident's memory is read for one alternative of a concept.
 enum Lookup {
     /// The weight of one remembered term (a phrase of the built-in table is one).
@@ -221,14 +285,21 @@ enum Lookup {
 
 /// What the memories are read for: the distinct terms looked up, sorted (each memory is
 /// sorted too, so one pass over it finds them all), and per concept, how each
-/// alternative is read from them and how much it counts.
+/// alternative is read from them and how much it counts; the pairs of words
+/// (`for_each_pair`) last, one alternative each.
 struct Plan {
     terms: Vec<String>,
     alternatives: Vec<Vec<(Lookup, f64)>>,
+    /// How many of `alternatives` are concepts, before the pairs.
+    concepts: usize,
 }
 
 impl Plan {
-    fn of<'c>(concepts: impl Iterator<Item = &'c Concept>, synonyms: &Synonyms) -> Plan {
+    fn of<'c>(
+        concepts: impl Iterator<Item = &'c Concept>,
+        pairs: &[(String, usize)],
+        synonyms: &Synonyms,
+    ) -> Plan {
         let mut terms: Vec<String> = Vec::new();
         let mut lookups: Vec<Vec<(Vec<String>, bool, f64)>> = Vec::new();
         for concept in concepts {
@@ -251,6 +322,11 @@ impl Plan {
             }
             lookups.push(own);
         }
+        let concepts = lookups.len();
+        for (pair, _) in pairs {
+            terms.push(pair.clone());
+            lookups.push(vec![(vec![pair.clone()], true, 1.0)]);
+        }
         terms.sort();
         terms.dedup();
         let slot = |term: &String| terms.binary_search(term).expect("every term was added");
@@ -272,13 +348,14 @@ impl Plan {
         Plan {
             terms,
             alternatives,
+            concepts,
         }
     }
 
     /// How many distinct things the concepts can share with a past incident: concepts
     /// that one term can answer (`5xx` and `502`) are one.
     fn distinct(&self) -> usize {
-        let mut group: Vec<usize> = (0..self.alternatives.len()).collect();
+        let mut group: Vec<usize> = (0..self.concepts).collect();
         fn root(group: &mut [usize], mut at: usize) -> usize {
             while group[at] != at {
                 group[at] = group[group[at]];
@@ -287,7 +364,7 @@ impl Plan {
             at
         }
         let mut by_slot: Vec<Option<usize>> = vec![None; self.terms.len()];
-        for (concept, alternatives) in self.alternatives.iter().enumerate() {
+        for (concept, alternatives) in self.alternatives[..self.concepts].iter().enumerate() {
             for (lookup, _) in alternatives {
                 if let Lookup::Term(slot) = lookup {
                     match by_slot[*slot] {
@@ -376,7 +453,8 @@ fn ranked<'a>(
             alike: Vec::new(),
         };
     }
-    let concepts = own_concepts(incident, &state, synonyms);
+    let texts = own_texts(incident, &state);
+    let concepts = own_concepts(&texts, synonyms);
     if concepts.is_empty() {
         return Resemblances {
             compared,
@@ -388,7 +466,12 @@ fn ranked<'a>(
         terms: 0,
     };
     // Every past incident's term frequencies, alternative after alternative, in one row.
-    let plan = Plan::of(concepts.iter().map(|(concept, _)| concept), synonyms);
+    let pairs = own_pairs(&texts);
+    let plan = Plan::of(
+        concepts.iter().map(|(concept, _)| concept),
+        &pairs,
+        synonyms,
+    );
     let width: usize = plan.alternatives.iter().map(Vec::len).sum();
     let mut tf: Vec<f64> = Vec::with_capacity(width * past.len());
     let mut found = vec![0; plan.terms.len()];
@@ -465,7 +548,15 @@ fn ranked<'a>(
                 .iter()
                 .map(|(_, weight, word, said)| (weight * repeated(*said), *word)),
         );
-        let score: f64 = shared.iter().map(|(weight, _)| weight).sum();
+        // A pair of words said side by side in both counts as one more term shared; its
+        // words are shared already, and shown.
+        let side_by_side: f64 = pairs
+            .iter()
+            .zip(&row[at..])
+            .zip(&idf[at..])
+            .map(|(((_, said), tf), idf)| collection.weight(*idf, *tf, length) * repeated(*said))
+            .sum();
+        let score: f64 = shared.iter().map(|(weight, _)| weight).sum::<f64>() + side_by_side;
         let resemblance = score / unit;
         if shared.len() < needed || resemblance < threshold {
             continue;
@@ -1186,6 +1277,86 @@ mod tests {
             0.0,
         );
         assert_eq!(other.alike, []);
+    }
+
+    #[test]
+    fn two_words_side_by_side_in_both_count_more_than_the_same_words_apart() {
+        // Written before running: the first two past incidents say the same words in the
+        // same places, `connection` and `pool` side by side in the first only; an incident
+        // that says them side by side, in either order and with stopwords between,
+        // resembles the first more than the second, and shares the same two words with
+        // both (the pair is no third word); one that says them apart resembles both alike.
+        let history: Vec<(Incident, Memory)> = [
+            [
+                "Connection pool lost",
+                "requests queue",
+                "slow queries",
+                "restarted",
+            ],
+            [
+                "Pool lost connection",
+                "requests queue",
+                "slow queries",
+                "restarted",
+            ],
+            [
+                "Certificate expired",
+                "handshakes fail",
+                "no renewal",
+                "renewed",
+            ],
+            ["Disk full", "writes fail", "debug logging", "rotated"],
+            ["Leap second", "CPU spikes", "a kernel bug", "rebooted"],
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(day, record)| {
+            let incident = past(day as u32, record);
+            let memory = Memory::of(&incident, &incident.state());
+            (incident, memory)
+        })
+        .collect();
+        let pair = |memory: &Memory| {
+            let weights = memory.weights();
+            weights
+                .iter()
+                .find(|(term, _)| *term == "connect+pool")
+                .map(|(_, weight)| *weight)
+        };
+        assert_eq!(pair(&history[0].1), Some(4));
+        assert_eq!(pair(&history[1].1), None);
+        let both = |title: &str| {
+            let found = ranked(
+                &open(title, &[]),
+                pasts(&history),
+                &Synonyms::built_in(),
+                0.0,
+            );
+            let of = |at: usize| {
+                found
+                    .alike
+                    .iter()
+                    .find(|alike| alike.incident == history[at].0.id)
+                    .cloned()
+                    .unwrap()
+            };
+            (of(0), of(1))
+        };
+        for side_by_side in [
+            "Connection pool at its limit",
+            "the pool of connections is full",
+        ] {
+            let (first, second) = both(side_by_side);
+            assert!(
+                first.resemblance > second.resemblance,
+                "{side_by_side}: {first:?} {second:?}"
+            );
+            let mut shared = first.shared.clone();
+            shared.sort();
+            assert_eq!(shared.len(), 2, "{side_by_side}: {shared:?}");
+        }
+        let (first, second) = both("Connection dropped; pool drained");
+        assert_eq!(first.resemblance, second.resemblance);
     }
 
     #[test]

@@ -32,8 +32,9 @@ use crate::search::Memory;
 use crate::summary::{Summarized, Summary};
 
 const MAGIC: &[u8] = b"incident list cache\n";
-/// 3: the facts hold the time to the first update, which a cache of 2 lacks.
-const VERSION: u32 = 3;
+/// 3: the facts hold the time to the first update, which a cache of 2 lacks. 4: a past
+/// incident's memory holds the pairs of words it says side by side.
+const VERSION: u32 = 4;
 const FILE_NAME: &str = "list-cache";
 /// Where earlier versions kept it, as JSON: removed when the cache is written, with any
 /// temp file a kill left of it.

@@ -596,7 +596,8 @@ impl Index {
             rest,
         };
         // The names fill the rest of the head, in order, each lower case letters and digits;
-        // each term's postings follow the last one's, the last ending the file.
+        // each term's postings follow the last one's (a term is in the index because an
+        // incident says it: none are empty), the last ending the file.
         let mut last: &[u8] = &[];
         for term in 0..term_count as u32 {
             let name = index.name_bytes(term)?;
@@ -604,7 +605,7 @@ impl Index {
                 return None;
             }
             last = name;
-            if index.entry(term + 1).1 < index.entry(term).1 {
+            if index.entry(term + 1).1 <= index.entry(term).1 {
                 return None;
             }
         }
@@ -946,6 +947,13 @@ mod tests {
             head[end..end + 8].copy_from_slice(&0u64.to_le_bytes());
         });
         assert!(Index::from_bytes(crafted).is_none(), "postings end first");
+        // A term no incident says: its postings end where they begin.
+        let crafted = resealed(&whole, |head, entries| {
+            let (first, second) = (entries + 4, entries + TERM_ENTRY + 4);
+            let end: [u8; 8] = head[first..first + 8].try_into().unwrap();
+            head[second..second + 8].copy_from_slice(&end);
+        });
+        assert!(Index::from_bytes(crafted).is_none(), "postings empty");
         // An incident's lines at an offset whose end overflows, or not where the last
         // one's end.
         for at in [u64::MAX - 2, 1] {

@@ -34,6 +34,9 @@ const VERSION: u32 = 3;
 const PREAMBLE: usize = MAGIC.len() + 4 + 8 + 8;
 /// A term's entry in the head: the end of its name, of its postings, and their checksum.
 const TERM_ENTRY: usize = 4 + 8 + 8;
+/// The fewest bytes an incident takes in the head: lengths of an empty id and stamp, its
+/// counts, its title byte, where its lines are.
+const RECORD_AT_LEAST: usize = 1 + 1 + 1 + 1 + 1 + 8 + 4 + 8;
 
 /// How many bytes of the file tell the length of the head.
 pub const HEAD_LENGTH_BYTES: usize = PREAMBLE;
@@ -524,6 +527,8 @@ struct Record {
 pub struct Index {
     head: Vec<u8>,
     incidents: Vec<Record>,
+    /// Where the incidents' lines end after the head, and the postings begin.
+    lines_end: u64,
     /// Where the term entries and the names begin in the head.
     terms: usize,
     term_count: usize,
@@ -552,13 +557,16 @@ impl Index {
         }
         let count = reader.u32()? as usize;
         let term_count = reader.u32()? as usize;
-        let mut incidents = Vec::with_capacity(count.min(head.len()));
+        // A crafted head may claim any count: room is made for no more than it can hold.
+        let mut incidents = Vec::with_capacity(count.min(head.len() / RECORD_AT_LEAST));
+        // Each incident's lines follow the last one's, each line at least two bytes.
+        let mut lines_end = 0u64;
         for _ in 0..count {
             let id = reader.block()?;
             let id_end = reader.at;
             let stamp = reader.block()?;
             let stamp_end = reader.at;
-            incidents.push(Record {
+            let record = Record {
                 id: id_end - id.len()..id_end,
                 stamp: stamp_end - stamp.len()..stamp_end,
                 lines: reader.small()?,
@@ -567,8 +575,13 @@ impl Index {
                 at: reader.u64()?,
                 length: reader.u32()?,
                 checksum: reader.u64()?,
-            });
-            std::str::from_utf8(&head[id_end - id.len()..id_end]).ok()?;
+            };
+            std::str::from_utf8(&head[record.id.clone()]).ok()?;
+            if record.at != lines_end || u64::from(record.lines) * 2 > u64::from(record.length) {
+                return None;
+            }
+            lines_end = lines_end.checked_add(u64::from(record.length))?;
+            incidents.push(record);
         }
         let terms = reader.at;
         reader.take(term_count.checked_mul(TERM_ENTRY)?)?;
@@ -576,19 +589,25 @@ impl Index {
         let index = Index {
             head,
             incidents,
+            lines_end,
             terms,
             term_count,
             names,
             rest,
         };
-        // The names fill the rest of the head, in order, each lower case letters and digits.
+        // The names fill the rest of the head, in order, each lower case letters and digits;
+        // each term's postings follow the last one's (a term is in the index because an
+        // incident says it: none are empty), the last ending the file.
         let mut last: &[u8] = &[];
-        for term in 0..term_count {
-            let name = index.name_bytes(term as u32)?;
+        for term in 0..term_count as u32 {
+            let name = index.name_bytes(term)?;
             if name.is_empty() || name <= last || !name.iter().all(u8::is_ascii_alphanumeric) {
                 return None;
             }
             last = name;
+            if index.entry(term + 1).1 <= index.entry(term).1 {
+                return None;
+            }
         }
         let (names_end, rest_end, _) = index.entry(term_count as u32);
         (index.names + names_end as usize == index.head.len() && index.rest.length() == rest_end)
@@ -635,11 +654,7 @@ impl Index {
     /// (`term` may be the count of terms: the ends of the last one).
     fn entry(&self, term: u32) -> (u32, u64, u64) {
         if term == 0 {
-            let lines_end = self
-                .incidents
-                .last()
-                .map_or(0, |r| r.at + u64::from(r.length));
-            return (0, lines_end, 0);
+            return (0, self.lines_end, 0);
         }
         let at = self.terms + (term as usize - 1) * TERM_ENTRY;
         let bytes = &self.head[at..at + TERM_ENTRY];
@@ -861,6 +876,97 @@ mod tests {
         let same: Vec<Origin> = (0..4).map(Origin::Kept).collect();
         let empty = Index::built(Builder::new());
         assert_eq!(merge(&old, &empty, &same).unwrap(), old_bytes);
+    }
+
+    /// An index's bytes with its head edited by `edit` (given the head and where the
+    /// term entries begin in it) and sealed again by its checksum: what a crafted file,
+    /// not an accident, looks like.
+    fn resealed(bytes: &[u8], edit: impl FnOnce(&mut [u8], usize)) -> Vec<u8> {
+        let index = Index::from_bytes(bytes.to_vec()).unwrap();
+        let length = index.head.len();
+        let mut out = bytes.to_vec();
+        edit(&mut out[..length], index.terms);
+        let sum = checksum(&out[PREAMBLE..length]);
+        out[PREAMBLE - 8..PREAMBLE].copy_from_slice(&sum.to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn a_crafted_head_claiming_more_than_the_file_holds_reads_as_no_index() {
+        let built = builder(TWO);
+        let parts: Vec<Part> = built
+            .incidents
+            .iter()
+            .map(|added| Part {
+                id: &added.id,
+                stamp: &added.stamp,
+                lines: added.lines,
+                terms: added.terms,
+                title: added.title,
+                bytes: &built.lines[added.range.clone()],
+                checksum: checksum(&built.lines[added.range.clone()]),
+            })
+            .collect();
+        let terms: Vec<(&[u8], Cow<[u8]>)> = {
+            let mut order: Vec<usize> = (0..built.names.len()).collect();
+            order.sort_by_key(|term| &built.names[*term]);
+            order
+                .into_iter()
+                .map(|term| {
+                    let name = built.names[term].as_bytes();
+                    (name, Cow::Borrowed(built.postings[term].0.as_slice()))
+                })
+                .collect()
+        };
+        let whole = assemble(&parts, &terms);
+        assert!(Index::from_bytes(whole.clone()).is_some());
+        // An incident claiming four billion lines in a few bytes: reading its lines
+        // would reserve room for them all.
+        let mut lying = Vec::new();
+        for part in &parts {
+            lying.push(Part {
+                lines: u32::MAX,
+                ..*part
+            });
+        }
+        let crafted = assemble(&lying, &terms);
+        assert!(Index::from_bytes(crafted).is_none(), "four billion lines");
+        // A term in the middle whose postings end a terabyte past the file: reading them
+        // would reserve the terabyte.
+        let crafted = resealed(&whole, |head, entries| {
+            let end = entries + 4;
+            head[end..end + 8].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        });
+        assert!(
+            Index::from_bytes(crafted).is_none(),
+            "postings past the end"
+        );
+        // Postings that end before they begin.
+        let crafted = resealed(&whole, |head, entries| {
+            let end = entries + TERM_ENTRY + 4;
+            head[end..end + 8].copy_from_slice(&0u64.to_le_bytes());
+        });
+        assert!(Index::from_bytes(crafted).is_none(), "postings end first");
+        // A term no incident says: its postings end where they begin.
+        let crafted = resealed(&whole, |head, entries| {
+            let (first, second) = (entries + 4, entries + TERM_ENTRY + 4);
+            let end: [u8; 8] = head[first..first + 8].try_into().unwrap();
+            head[second..second + 8].copy_from_slice(&end);
+        });
+        assert!(Index::from_bytes(crafted).is_none(), "postings empty");
+        // An incident's lines at an offset whose end overflows, or not where the last
+        // one's end.
+        for at in [u64::MAX - 2, 1] {
+            let crafted = resealed(&whole, |head, _| {
+                // The last incident's offset: after its counts (a byte each, small) and
+                // its title byte.
+                let index = Index::from_bytes(whole.clone()).unwrap();
+                let last = index.incidents.last().unwrap();
+                let offset = last.stamp.end + 3;
+                head[offset..offset + 8].copy_from_slice(&at.to_le_bytes());
+            });
+            assert!(Index::from_bytes(crafted).is_none(), "lines at {at}");
+        }
     }
 
     #[test]

@@ -49,6 +49,10 @@ impl Source for Rest {
     }
 
     fn read(&self, range: Range<u64>) -> Option<Cow<'_, [u8]>> {
+        // Only what the file holds: room is made for what is read.
+        if range.end > self.length {
+            return None;
+        }
         let length = usize::try_from(range.end.checked_sub(range.start)?).ok()?;
         let mut bytes = vec![0; length];
         self.file
@@ -185,5 +189,31 @@ impl Store {
             durability: Durability::Cache,
         };
         let _ = write.write(bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A range past the file's end is none of it, and no room is made for it first: a
+    /// crafted head may name a terabyte.
+    #[test]
+    fn a_range_past_the_end_of_the_file_reads_as_none_without_room_made_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, b"headrest").unwrap();
+        let rest = Rest {
+            file: File::open(&path).unwrap(),
+            from: 4,
+            length: 4,
+        };
+        assert_eq!(rest.read(1..3).as_deref(), Some(&b"es"[..]));
+        assert_eq!(rest.read(0..5), None);
+        #[allow(clippy::reversed_empty_ranges)]
+        let backwards = 3..2;
+        assert_eq!(rest.read(backwards), None);
+        assert_eq!(rest.read(0..1 << 40), None);
+        assert_eq!(rest.read(0..u64::MAX), None);
     }
 }

@@ -176,21 +176,9 @@ def main():
         with lock:
             print(msg, file=sys.stderr, flush=True)
 
-    results, errors = {}, []
     with tempfile.TemporaryDirectory(prefix="incident-calibrate-") as work:
-        def one(v):
-            try:
-                results[v] = measure(binary, entries, incidents, v, work, log)
-            except Exception as e:  # noqa: BLE001 - reported, and the run fails
-                errors.append(f"variant {v}: {e}")
-
-        threads = [threading.Thread(target=one, args=(v,)) for v in ("A", "B")]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    if errors:
-        sys.exit("\n".join(errors))
+        results = evaluate.per_variant(
+            ("A", "B"), lambda v: measure(binary, entries, incidents, v, work, log))
 
     print(f"## Chance resemblance on real postmortems\n\n{len(entries)} incidents of history · "
           f"{args.incidents} chance incidents, seed {args.seed} · highest resemblance shown "

@@ -200,6 +200,27 @@ def evaluate_variant(binary, entries, queries, variant, work, log):
     return result
 
 
+def per_variant(variants, run):
+    """`run(variant)` for each variant on its own thread (both histories are recorded side
+    by side); their results by variant, or the run ends with what failed."""
+    results, errors = {}, []
+
+    def one(v):
+        try:
+            results[v] = run(v)
+        except Exception as e:  # noqa: BLE001 - reported, and the run fails
+            errors.append(f"variant {v}: {e}")
+
+    threads = [threading.Thread(target=one, args=(v,)) for v in variants]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        sys.exit("\n".join(errors))
+    return {v: results[v] for v in variants}
+
+
 def load_queries(path, entries):
     with open(path, encoding="utf-8") as f:
         queries = json.load(f)
@@ -327,7 +348,6 @@ def main():
             print(msg, file=sys.stderr, flush=True)
 
     variants = ["A", "B"] if args.variant == "both" else [args.variant]
-    results, errors = {}, []
     started = time.monotonic()
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
@@ -336,20 +356,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="incident-eval-") as scratch:
         work = os.path.abspath(args.keep) if args.keep else scratch
 
-        def one(v):
-            try:
-                results[v] = evaluate_variant(binary, entries, queries, v, work, log)
-            except Exception as e:  # noqa: BLE001 - reported, and the run fails
-                errors.append(f"variant {v}: {e}")
-
-        threads = [threading.Thread(target=one, args=(v,)) for v in variants]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    if errors:
-        sys.exit("\n".join(errors))
-    results = {v: results[v] for v in variants}
+        results = per_variant(
+            variants, lambda v: evaluate_variant(binary, entries, queries, v, work, log))
 
     print(f"## Seen before and search on real postmortems\n\n"
           f"`{version or binary}` · corpus {expected.get('repository', '?')} "

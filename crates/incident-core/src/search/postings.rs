@@ -259,9 +259,16 @@ impl Builder {
 
     /// The index as bytes.
     pub fn finish(self) -> Vec<u8> {
+        let (parts, terms) = self.pieces();
+        assemble(&parts, &terms)
+    }
+
+    /// What the index's bytes are assembled from: each incident's part, and each term
+    /// with its postings, in the terms' order.
+    fn pieces(&self) -> (Vec<Part<'_>>, Vec<Term<'_>>) {
         let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
         order.sort_unstable_by(|a, b| self.names[*a as usize].cmp(&self.names[*b as usize]));
-        let parts: Vec<Part> = self
+        let parts = self
             .incidents
             .iter()
             .map(|added| Part {
@@ -274,7 +281,7 @@ impl Builder {
                 checksum: checksum(&self.lines[added.range.clone()]),
             })
             .collect();
-        let terms: Vec<(&[u8], Cow<[u8]>)> = order
+        let terms = order
             .iter()
             .map(|term| {
                 let term = *term as usize;
@@ -284,9 +291,12 @@ impl Builder {
                 )
             })
             .collect();
-        assemble(&parts, &terms)
+        (parts, terms)
     }
 }
+
+/// A term as the index's bytes hold it: its name, and its postings.
+type Term<'b> = (&'b [u8], Cow<'b, [u8]>);
 
 /// An incident as the index's bytes hold it: its lines as bytes, with their checksum.
 struct Part<'b> {
@@ -301,7 +311,7 @@ struct Part<'b> {
 
 /// The bytes of an index: its incidents in order, and its terms in order with their
 /// postings.
-fn assemble(incidents: &[Part], terms: &[(&[u8], Cow<[u8]>)]) -> Vec<u8> {
+fn assemble(incidents: &[Part], terms: &[Term]) -> Vec<u8> {
     let mut head = Vec::new();
     head.extend_from_slice(&(incidents.len() as u32).to_le_bytes());
     head.extend_from_slice(&(terms.len() as u32).to_le_bytes());
@@ -425,7 +435,7 @@ pub fn merge(kept: &Index, fresh: &Index, order: &[Origin]) -> Option<Vec<u8>> {
         let end = usize::try_from(end).ok()?;
         (start <= end && end <= rest.len()).then_some((start, end, sum))
     };
-    let mut terms: Vec<(&[u8], Cow<[u8]>)> = Vec::new();
+    let mut terms: Vec<Term> = Vec::new();
     let (mut a, mut b) = (0u32, 0u32);
     let (kept_terms, fresh_terms) = (kept.term_count as u32, fresh.term_count as u32);
     while a < kept_terms || b < fresh_terms {
@@ -894,30 +904,7 @@ mod tests {
     #[test]
     fn a_crafted_head_claiming_more_than_the_file_holds_reads_as_no_index() {
         let built = builder(TWO);
-        let parts: Vec<Part> = built
-            .incidents
-            .iter()
-            .map(|added| Part {
-                id: &added.id,
-                stamp: &added.stamp,
-                lines: added.lines,
-                terms: added.terms,
-                title: added.title,
-                bytes: &built.lines[added.range.clone()],
-                checksum: checksum(&built.lines[added.range.clone()]),
-            })
-            .collect();
-        let terms: Vec<(&[u8], Cow<[u8]>)> = {
-            let mut order: Vec<usize> = (0..built.names.len()).collect();
-            order.sort_by_key(|term| &built.names[*term]);
-            order
-                .into_iter()
-                .map(|term| {
-                    let name = built.names[term].as_bytes();
-                    (name, Cow::Borrowed(built.postings[term].0.as_slice()))
-                })
-                .collect()
-        };
+        let (parts, terms) = built.pieces();
         let whole = assemble(&parts, &terms);
         assert!(Index::from_bytes(whole.clone()).is_some());
         // An incident claiming four billion lines in a few bytes: reading its lines

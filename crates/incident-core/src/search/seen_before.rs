@@ -1122,11 +1122,17 @@ mod tests {
     ];
 
     fn history() -> Vec<(Incident, Memory)> {
-        HISTORY
-            .iter()
+        history_of(HISTORY)
+    }
+
+    /// Past incidents of `records` (title, symptom, cause, resolution), one a day, each
+    /// with its memory.
+    fn history_of<const N: usize>(records: [[&str; 4]; N]) -> Vec<(Incident, Memory)> {
+        records
+            .into_iter()
             .enumerate()
             .map(|(day, record)| {
-                let incident = past(day as u32, *record);
+                let incident = past(day as u32, record);
                 let memory = Memory::of(&incident, &incident.state());
                 (incident, memory)
             })
@@ -1222,7 +1228,7 @@ mod tests {
         // a past incident that says `503` shares one word with an incident that says both,
         // not two; said twice, that word counts `repeated(2)` = 1.375 times what it counts
         // said once, not twice.
-        let history: Vec<(Incident, Memory)> = [
+        let history: Vec<(Incident, Memory)> = history_of([
             [
                 "Gateway answered 503",
                 "every client saw it",
@@ -1241,15 +1247,7 @@ mod tests {
                 "no renewal",
                 "renewed",
             ],
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(day, record)| {
-            let incident = past(day as u32, record);
-            let memory = Memory::of(&incident, &incident.state());
-            (incident, memory)
-        })
-        .collect();
+        ]);
         let gateway = |incident: &Incident| {
             ranked(incident, pasts(&history), &Synonyms::built_in(), 0.0)
                 .alike
@@ -1286,7 +1284,7 @@ mod tests {
         // that says them side by side, in either order and with stopwords between,
         // resembles the first more than the second, and shares the same two words with
         // both (the pair is no third word); one that says them apart resembles both alike.
-        let history: Vec<(Incident, Memory)> = [
+        let history: Vec<(Incident, Memory)> = history_of([
             [
                 "Connection pool lost",
                 "requests queue",
@@ -1307,15 +1305,7 @@ mod tests {
             ],
             ["Disk full", "writes fail", "debug logging", "rotated"],
             ["Leap second", "CPU spikes", "a kernel bug", "rebooted"],
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(day, record)| {
-            let incident = past(day as u32, record);
-            let memory = Memory::of(&incident, &incident.state());
-            (incident, memory)
-        })
-        .collect();
+        ]);
         let pair = |memory: &Memory| {
             let weights = memory.weights();
             weights

@@ -45,15 +45,6 @@ pub fn run(context: &Context, ui: &mut Ui, args: ReportArgs) -> Result<()> {
             report::pagerduty(&incident, context.now, options)
         }
     };
-    if format == ReportFormat::Markdown
-        && let Some(cause) = incident.state().root_cause_known_after_close()
-    {
-        ui.hint(&format!(
-            "{id} was recorded after the close, so the time to root cause is not measured: \
-             `incident amend {id} --time TIME` says when it was found",
-            id = cause.id
-        ));
-    }
     match args.output.as_deref() {
         Some(path) if path.as_os_str() != "-" => {
             // The report is the user's file to put anywhere but over the log itself.

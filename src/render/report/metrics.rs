@@ -57,12 +57,12 @@ impl Report<'_> {
                 "not identified"
             )
         );
-        // A root cause written down after the close was not found then: say so (how to say
-        // when it was is `report`'s hint on stderr, not a line of the pasted report).
+        // A root cause written down after the close was not found then: say so, and how
+        // to say when it was.
         let no_root_cause = match self.state.root_cause_known_after_close() {
             Some(cause) => format!(
-                "not measured, {} was recorded after the close, not when it was found",
-                cause.id
+                "not measured, {} was recorded after the close. To say when it was found, run \"incident amend {} --time TIME\"",
+                cause.id, cause.id
             ),
             None => "no root cause recorded".to_string(),
         };

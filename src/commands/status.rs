@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::render::{board, handover, json, slack};
 use crate::ui::{Mode, Ui};
 use incident_core::model::Incident;
-use incident_core::search::{Memory, SEEN_BEFORE, SeenBefore, seen_before};
+use incident_core::search::{Memory, Resemblances, SEEN_BEFORE, SeenBefore, seen_before};
 
 pub fn run(context: &Context, ui: &mut Ui, format: Option<BoardFormat>) -> Result<()> {
     let id = context.target()?;
@@ -51,11 +51,16 @@ pub fn with_seen_before<T>(
         .summaries_with::<Option<Memory>>()
         .map(|(summaries, _)| summaries)
         .unwrap_or_default();
-    let past = summaries
+    let past: Vec<_> = summaries
         .iter()
         .filter_map(|(summary, memory)| summary.as_past(memory.as_ref()))
         .collect();
-    let found = seen_before(incident, past, &context.store.synonyms());
+    // The team's synonyms are read only when there is a past to compare with.
+    let found = if past.is_empty() {
+        Resemblances::default()
+    } else {
+        seen_before(incident, past, &context.store.synonyms())
+    };
     let shown: Vec<SeenBefore> = found
         .alike
         .iter()

@@ -439,7 +439,6 @@ fn ranked<'a>(
     synonyms: &Synonyms,
     threshold: f64,
 ) -> Resemblances<'a> {
-    let state = incident.state();
     let closed_at = incident.closed_at();
     let past: Vec<Past<'a>> = past
         .into_iter()
@@ -453,6 +452,9 @@ fn ranked<'a>(
             alike: Vec::new(),
         };
     }
+    // Read only when there is a past to compare with: of a long incident, its state is
+    // much of what the board costs.
+    let state = incident.state();
     let texts = own_texts(incident, &state);
     let concepts = own_concepts(&texts, synonyms);
     if concepts.is_empty() {

@@ -6,7 +6,8 @@
 //! stack by reading `/proc/self/maps` and installs a stack-overflow handler on an
 //! alternate stack, a tenth of a short command's instructions and syscalls before its first
 //! line. What of it a command needs is done here: broken pipes are errors (SIGPIPE
-//! ignored), and standard output is flushed before the process ends.
+//! ignored, in `incident_core::process::start`), and standard output is flushed before
+//! the process ends.
 
 // The unit tests' harness brings its own `main`.
 #![cfg_attr(not(test), no_main)]
@@ -50,7 +51,7 @@ extern "C" fn main(
 
 #[cfg_attr(test, allow(dead_code))]
 fn start() -> u8 {
-    incident_core::signals::ignore_at_start();
+    incident_core::process::start();
     // A panic is a bug, but the user still gets one line, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let message = info

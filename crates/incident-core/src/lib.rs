@@ -13,6 +13,7 @@ pub mod duration;
 pub mod error;
 pub mod id;
 pub mod model;
+pub mod process;
 pub mod sanitize;
 pub mod search;
 pub mod sharing;

@@ -9,6 +9,7 @@
 //! flows one way: the command line loads through the store, changes the model, saves
 //! through the store, and renders what came back.
 
+pub(crate) mod bytes;
 pub mod duration;
 pub mod error;
 pub mod id;

@@ -28,6 +28,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
+use crate::bytes::{Reader, push_varint};
+
 const MAGIC: &[u8] = b"incident search index\n";
 const VERSION: u32 = 3;
 /// Magic, version, head length, checksum.
@@ -59,67 +61,6 @@ pub fn checksum(bytes: &[u8]) -> u64 {
     tail[..words.remainder().len()].copy_from_slice(words.remainder());
     hash = (hash.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
     hash ^ (hash >> 29)
-}
-
-fn push_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-/// Reads the bytes of the format from the front; anything short or too large is `None`.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { bytes, at: 0 }
-    }
-
-    fn at_end(&self) -> bool {
-        self.at == self.bytes.len()
-    }
-
-    fn take(&mut self, length: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(length)?;
-        let taken = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(taken)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn varint(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = *self.bytes.get(self.at)?;
-            self.at += 1;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Some(value);
-            }
-        }
-        None
-    }
-
-    fn small(&mut self) -> Option<u32> {
-        u32::try_from(self.varint()?).ok()
-    }
-
-    fn block(&mut self) -> Option<&'a [u8]> {
-        let length = usize::try_from(self.varint()?).ok()?;
-        self.take(length)
-    }
 }
 
 /// Builds the bytes of an index, one incident after the other, in order.
@@ -376,19 +317,19 @@ fn blocks(bytes: &[u8]) -> impl Iterator<Item = Option<(u32, &[u8])>> {
         }
         let mut block = || {
             incident = incident.checked_add(reader.small()?)?;
-            let start = reader.at;
+            let start = reader.position();
             let count = reader.varint()?.checked_add(1)?;
             for _ in 0..count.checked_mul(2)? {
                 reader.varint()?;
             }
-            let found = (incident, &bytes[start..reader.at]);
+            let found = (incident, &bytes[start..reader.position()]);
             incident = incident.checked_add(1)?;
             Some(found)
         };
         let found = block();
         if found.is_none() {
             // Damaged: nothing after it is read.
-            reader.at = bytes.len();
+            reader.give_up();
         }
         Some(found)
     })
@@ -572,10 +513,10 @@ impl Index {
         // Each incident's lines follow the last one's, each line at least two bytes.
         let mut lines_end = 0u64;
         for _ in 0..count {
-            let id = reader.block()?;
-            let id_end = reader.at;
-            let stamp = reader.block()?;
-            let stamp_end = reader.at;
+            let id = reader.varint_block()?;
+            let id_end = reader.position();
+            let stamp = reader.varint_block()?;
+            let stamp_end = reader.position();
             let record = Record {
                 id: id_end - id.len()..id_end,
                 stamp: stamp_end - stamp.len()..stamp_end,
@@ -593,9 +534,9 @@ impl Index {
             lines_end = lines_end.checked_add(u64::from(record.length))?;
             incidents.push(record);
         }
-        let terms = reader.at;
+        let terms = reader.position();
         reader.take(term_count.checked_mul(TERM_ENTRY)?)?;
-        let names = reader.at;
+        let names = reader.position();
         let index = Index {
             head,
             incidents,
@@ -741,7 +682,9 @@ impl Index {
         let mut reader = Reader::new(&bytes);
         let mut lines = Vec::with_capacity(record.lines as usize);
         for _ in 0..record.lines {
-            let marker = std::str::from_utf8(reader.block()?).ok()?.to_string();
+            let marker = std::str::from_utf8(reader.varint_block()?)
+                .ok()?
+                .to_string();
             lines.push((marker, reader.small()?));
         }
         reader.at_end().then_some(lines)

@@ -3,7 +3,7 @@
 //! a document: a summary is used only for a document with the same inode, size,
 //! modification and change times, and only if it could be what a document says.
 //!
-//! Its own compact format (`bytes.rs`), because parsing it as JSON was most of `list`'s
+//! Its own compact format (`crate::bytes`), because parsing it as JSON was most of `list`'s
 //! time: a header line, the version, the count and the length of the first two sections;
 //! then three sections, each holding every incident in the order of their ids: the rows
 //! (id, file key and what `list` shows), what the statistics count, and what each is
@@ -22,9 +22,9 @@ use super::atomic::{
     AtomicWrite, Durability, Placement, read_regular, read_regular_prefix, sweep_stale_temps,
     temp_path,
 };
-use super::bytes::{Reader, push_block, push_bool, push_i64, push_option, push_u32};
 use super::documents::Listing;
 use super::{FILE_MODE, Store};
+use crate::bytes::{Reader, push_block, push_bool, push_i64, push_option, push_u32};
 use crate::error::{Error, Result};
 use crate::id;
 use crate::model::{Facts, Measure, PerMeasure, Severity, Stage, Status, check_text};

@@ -42,7 +42,6 @@
 //! user names (`report -o`), which must never land inside the data directory.
 
 mod atomic;
-mod bytes;
 mod cache;
 mod current;
 mod directory;

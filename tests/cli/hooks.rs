@@ -526,3 +526,33 @@ fn the_readme_shows_the_example_hooks_as_they_are() {
         );
     }
 }
+
+/// The process ignores SIGPIPE for itself (a closed pipe is an error it reports), but a
+/// hook it starts gets the default back, as any program started from a shell has: a
+/// `producer | head -1` in a hook ends when `head` does. SIGXFSZ stays ignored, on purpose
+/// (a hook past `ulimit -f` fails its write instead of dying without a word).
+#[test]
+fn a_hook_starts_with_sigpipe_as_a_shell_would_give_it() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    let got = env.home().join("ignored");
+    install_hook(
+        &env,
+        &format!("grep SigIgn /proc/$$/status > '{}'", got.display()),
+    );
+    env.ok(&["note", "paged the DBA", "-q"]);
+    let line = std::fs::read_to_string(&got).unwrap();
+    let mask = u64::from_str_radix(line.trim().trim_start_matches("SigIgn:").trim(), 16)
+        .unwrap_or_else(|_| panic!("a signal mask: {line:?}"));
+    let bit = |signal: i32| 1u64 << (signal - 1);
+    assert_eq!(
+        mask & bit(libc::SIGPIPE),
+        0,
+        "SIGPIPE ignored in the hook: {line}"
+    );
+    assert_ne!(
+        mask & bit(libc::SIGXFSZ),
+        0,
+        "SIGXFSZ not ignored in the hook: {line}"
+    );
+}

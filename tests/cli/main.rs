@@ -26,6 +26,7 @@ mod options;
 mod output;
 mod postmortem;
 mod postmortem_shape;
+mod promises;
 mod replay_gitlab;
 mod report;
 mod responders;

@@ -14,7 +14,7 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 
 use super::handover::{Line, Piece};
 use super::report::text::{ITEM, text};
@@ -247,7 +247,9 @@ struct Style {
 
 fn write(draft: &Draft<'_>, style: &Style) -> String {
     let mut out = String::new();
-    let time = format!("{} UTC", utc_time(draft.at));
+    // To the minute, as a person posts an update and as every other time of it reads.
+    let minute = draft.at.with_second(0).unwrap_or(draft.at);
+    let time = format!("{} UTC", utc_time(minute));
     let _ = writeln!(
         out,
         "{}",

@@ -828,3 +828,19 @@ fn stats_give_the_median_and_p90_of_time_to_first_update() {
         "{markdown}"
     );
 }
+
+/// A draft is headed with the minute it was drafted, as a person posts an update and as
+/// every other time in it reads: never with the seconds of the clock.
+#[test]
+fn a_draft_is_headed_to_the_minute() {
+    let mut env = TestEnv::new();
+    env.set_now("2026-11-21T03:00:00Z");
+    env.open("Checkout returns 502s");
+    env.set_now("2026-11-21T03:30:42Z");
+    let draft = env.ok(&["update", "--draft", "--format", "text"]);
+    assert_eq!(
+        draft.lines().next(),
+        Some("Update: Checkout returns 502s (2026-11-21 03:30 UTC)"),
+        "{draft}"
+    );
+}

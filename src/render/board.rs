@@ -110,7 +110,7 @@ pub fn render(
         any = true;
         let _ = writeln!(text, "  {:<width$}  {}", symptom.id, line(symptom));
     }
-    none_yet(&mut text, any);
+    none_yet(&mut text, any, incident);
 
     section(&mut text, paint, "Hypotheses");
     any = false;
@@ -140,7 +140,7 @@ pub fn render(
         };
         let _ = writeln!(text, "  {:<width$}  {row}", hypothesis.id);
     }
-    none_yet(&mut text, any);
+    none_yet(&mut text, any, incident);
 
     section(&mut text, paint, "Tests awaiting results");
     let awaiting = state.awaiting_results();
@@ -159,9 +159,9 @@ pub fn render(
             ago(now, state.at(test))
         );
     }
-    none_yet(&mut text, !awaiting.is_empty());
+    none_yet(&mut text, !awaiting.is_empty(), incident);
 
-    seen(&mut text, seen_before, paint);
+    seen(&mut text, seen_before, incident, paint);
 
     let actions: Vec<_> = incident.entries_of(Kind::Action).collect();
     if !actions.is_empty() {
@@ -388,10 +388,20 @@ fn postmortem(text: &mut String, state: &State<'_>, paint: &Paint, width: usize)
 
 /// Past incidents that resemble this one: what they turned out to be, the words they share
 /// and what was tried there; or how many closed incidents were compared, when none does.
-fn seen(text: &mut String, (seen_before, compared): (&[SeenBefore], usize), paint: &Paint) {
+fn seen(
+    text: &mut String,
+    (seen_before, compared): (&[SeenBefore], usize),
+    incident: &Incident,
+    paint: &Paint,
+) {
     section(text, paint, "Seen before");
     if seen_before.is_empty() {
         let _ = match compared {
+            // A closed incident is compared with those closed before it.
+            0 if incident.closed_at().is_some() => writeln!(
+                text,
+                "  nothing to compare with: no incident was closed before this one"
+            ),
             0 => writeln!(text, "  nothing to compare with: no closed incident yet"),
             1 => writeln!(text, "  nothing similar among 1 closed incident"),
             n => writeln!(text, "  nothing similar among {n} closed incidents"),
@@ -503,9 +513,15 @@ fn section(text: &mut String, paint: &Paint, title: &str) {
     let _ = writeln!(text, "\n{}", paint.bold(title));
 }
 
-fn none_yet(text: &mut String, any: bool) {
+/// What an empty section says: "none yet" while the incident is open, "none" once it is
+/// closed (nothing more is coming).
+fn none_yet(text: &mut String, any: bool, incident: &Incident) {
     if !any {
-        text.push_str("  none yet\n");
+        text.push_str(if incident.closed_at().is_some() {
+            "  none\n"
+        } else {
+            "  none yet\n"
+        });
     }
 }
 

@@ -840,3 +840,33 @@ fn the_stats_markdown_lints_with_figures_and_without() {
     .unwrap();
     lint_markdown(empty.home(), &["empty.md"]);
 }
+
+/// The board of a closed incident says what a reader can believe of it: it was compared
+/// with the incidents closed before it, and an empty section will stay empty ("none", not
+/// "none yet").
+#[test]
+fn a_closed_incidents_board_speaks_of_it_as_closed() {
+    let env = TestEnv::new();
+    env.open("Checkout returns 502s");
+    env.ok(&["symptom", "502s on checkout"]);
+    let open = env.ok(&["status", "--color", "never"]);
+    assert!(
+        open.contains("\nTests awaiting results\n  none yet\n"),
+        "{open}"
+    );
+    assert!(
+        open.contains("\n  nothing to compare with: no closed incident yet\n"),
+        "{open}"
+    );
+    env.ok(&["close", "rolled back"]);
+    let closed = env.ok(&["status", "--color", "never"]);
+    assert!(
+        closed.contains("\nTests awaiting results\n  none\n"),
+        "{closed}"
+    );
+    assert!(
+        closed.contains("\n  nothing to compare with: no incident was closed before this one\n"),
+        "{closed}"
+    );
+    assert!(!closed.contains("none yet"), "{closed}");
+}

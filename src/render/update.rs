@@ -129,7 +129,14 @@ pub fn draft(incident: &Incident, now: DateTime<Utc>) -> Draft<'_> {
     let parts = [
         ("Impact", impact(&state)),
         ("What we know", known(&state)),
-        ("What we suspect", suspected(&state)),
+        // Once resolved, nothing is suspected any more: what was found is known.
+        (
+            "What we suspect",
+            match incident.status() {
+                Status::Open => suspected(&state),
+                Status::Closed => Vec::new(),
+            },
+        ),
         // Once resolved, what was done: the stage and the resolution are past.
         (
             match incident.status() {
@@ -205,14 +212,20 @@ fn suspected<'a>(state: &State<'a>) -> Vec<Line<'a>> {
         .collect()
 }
 
-/// The stage (and the resolution, once closed), the tests awaiting results, by their
-/// text alone, and the decisions in force, by the option each chose.
+/// The stage while open (once closed, the status line says resolved) and the resolution,
+/// the tests awaiting results, by their text alone, and the decisions in force, by the
+/// option each chose.
 fn doing<'a>(incident: &'a Incident, state: &State<'a>) -> Vec<Line<'a>> {
-    let mut lines = vec![line(vec![own(format!("Stage: {}", state.stage().name()))])];
-    if incident.status() == Status::Closed
-        && let Some(resolution) = incident.resolution()
-    {
-        lines.push(line(vec![own("Resolution: "), Piece::User(resolution)]));
+    let mut lines = Vec::new();
+    match incident.status() {
+        Status::Open => {
+            lines.push(line(vec![own(format!("Stage: {}", state.stage().name()))]));
+        }
+        Status::Closed => {
+            if let Some(resolution) = incident.resolution() {
+                lines.push(line(vec![own("Resolution: "), Piece::User(resolution)]));
+            }
+        }
     }
     for test in state.awaiting_results() {
         lines.push(line(vec![own("Checking: "), Piece::User(state.text(test))]));

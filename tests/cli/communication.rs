@@ -532,7 +532,9 @@ fn a_draft_says_nothing_of_what_was_not_recorded() {
          What we are doing:\n\
          - Stage: investigating\n"
     );
-    // Closed: resolved, with the resolution, and no next update.
+    // Closed: resolved, with the resolution, and no next update; a hypothesis never
+    // settled is no suspicion in the last update, and the stage is the status line's.
+    env.quiet(&["hypothesis", "a slow disk"]);
     env.quiet(&["close", "index rebuilt"]);
     assert_eq!(
         env.ok(&["update", "--draft", "--format", "text"]),
@@ -540,7 +542,6 @@ fn a_draft_says_nothing_of_what_was_not_recorded() {
          Resolved 2026-11-21 03:30 UTC, after 0s\n\
          \n\
          What we did:\n\
-         - Stage: resolved\n\
          - Resolution: index rebuilt\n"
     );
 }
